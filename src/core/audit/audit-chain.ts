@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { GENESIS_HASH, type AuditEventInput, type AuditRecord } from './audit-event.js';
+
+/** JSON with object keys sorted at every depth, so that a record hashes the same after a database round trip. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function hashAuditRecord(record: Omit<AuditRecord, 'hash' | 'seq'>): string {
+  const body = canonicalJson({
+    prevHash: record.prevHash,
+    type: record.type,
+    actor: record.actor,
+    subject: record.subject,
+    at: record.at.toISOString(),
+    data: record.data,
+  });
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** Links new events onto the chain whose last record is `head` (null for an empty chain). */
+export function chainAuditEvents(
+  head: { seq: number; hash: string } | null,
+  events: AuditEventInput[],
+): AuditRecord[] {
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  return events.map((event) => {
+    seq += 1;
+    const unhashed = { ...event, seq, prevHash };
+    const hash = hashAuditRecord(unhashed);
+    prevHash = hash;
+    return { ...unhashed, hash };
+  });
+}
+
+export type AuditBreak =
+  | { kind: 'altered'; seq: number; message: string }
+  | { kind: 'removed'; seq: number; message: string }
+  | { kind: 'relinked'; seq: number; message: string };
+
+/**
+ * Verifies records read in `seq` order, one at a time, so a chain of millions needs no memory. Returns the first
+ * break: a record whose hash does not match its contents (altered), a gap in `seq` (removed), or a record whose
+ * `prevHash` is not the hash of the record before it (a record removed and the rest renumbered, records
+ * reordered or swapped). `seq` is deliberately outside the hash: renumbering cannot hide a removal, because the
+ * links still break.
+ */
+export class AuditChainVerifier {
+  private previous: { seq: number; hash: string } | null = null;
+  count = 0;
+
+  check(record: AuditRecord): AuditBreak | null {
+    this.count += 1;
+    const expectedSeq = (this.previous?.seq ?? 0) + 1;
+    const expectedPrev = this.previous?.hash ?? GENESIS_HASH;
+    if (hashAuditRecord(record) !== record.hash) {
+      return {
+        kind: 'altered',
+        seq: record.seq,
+        message: `record ${record.seq} (${record.type}) was altered: its contents do not match its hash`,
+      };
+    }
+    if (record.seq !== expectedSeq) {
+      const gap = expectedSeq === record.seq - 1 ? `${expectedSeq}` : `${expectedSeq}..${record.seq - 1}`;
+      return {
+        kind: 'removed',
+        seq: expectedSeq,
+        message: `record ${gap} was removed: the chain jumps from ${expectedSeq - 1} to ${record.seq}`,
+      };
+    }
+    if (record.prevHash !== expectedPrev) {
+      return {
+        kind: 'relinked',
+        seq: record.seq,
+        message: `record ${record.seq} (${record.type}) was not written after record ${expectedSeq - 1}: records before it were removed, reordered or swapped`,
+      };
+    }
+    this.previous = { seq: record.seq, hash: record.hash };
+    return null;
+  }
+}

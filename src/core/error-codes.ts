@@ -1,0 +1,99 @@
+import { PKI_PROBLEM_CODES, type PkiProblemCode } from '../pki/problem.js';
+
+/**
+ * The catalogue of every error code Custos emits. `docs/errors.md` documents the same codes; a test keeps the
+ * two in step both ways. `exit` is the CLI exit code (2 bad usage or input, 1 a failure the command found,
+ * 3 an environment failure such as a dead database), `http` the status the API maps it to.
+ */
+export interface ErrorCodeInfo {
+  exit: 1 | 2 | 3;
+  http: number;
+  summary: string;
+}
+
+const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
+  CUSTOS_FILE_EMPTY: { exit: 2, http: 422, summary: 'The file is empty.' },
+  CUSTOS_FILE_TRUNCATED: {
+    exit: 2,
+    http: 422,
+    summary: 'The file ends in the middle of a PEM block or DER structure.',
+  },
+  CUSTOS_FILE_UNRECOGNISED: {
+    exit: 2,
+    http: 422,
+    summary: 'The file holds no certificate, key or keystore Custos recognises.',
+  },
+  CUSTOS_FILE_MALFORMED: {
+    exit: 2,
+    http: 422,
+    summary: 'The file is a recognised format but its contents are broken.',
+  },
+  CUSTOS_PKCS12_PASSWORD_UNKNOWN: {
+    exit: 2,
+    http: 422,
+    summary: 'A PKCS#12 file could not be opened with an empty password or any --password given.',
+  },
+  CUSTOS_PKCS12_UNSUPPORTED: {
+    exit: 2,
+    http: 422,
+    summary: 'A PKCS#12 file uses an encryption algorithm Custos cannot decrypt.',
+  },
+  CUSTOS_DER_MALFORMED: { exit: 2, http: 422, summary: 'A certificate is not valid DER.' },
+};
+
+export const ERROR_CODES = {
+  ...PKI,
+  CUSTOS_USAGE: { exit: 2, http: 400, summary: 'A command was called with unknown or missing arguments.' },
+  CUSTOS_INVALID_ARGUMENT: { exit: 2, http: 400, summary: 'An argument or flag value is not valid.' },
+  CUSTOS_CONFIG_INVALID: {
+    exit: 2,
+    http: 400,
+    summary: 'The configuration (file, environment or flags) is not valid.',
+  },
+  CUSTOS_NOT_FOUND: { exit: 2, http: 404, summary: 'Nothing matches the given name or fingerprint prefix.' },
+  CUSTOS_AMBIGUOUS_PREFIX: {
+    exit: 2,
+    http: 409,
+    summary: 'A fingerprint prefix matches more than one certificate.',
+  },
+  CUSTOS_FILE_UNREADABLE: {
+    exit: 2,
+    http: 422,
+    summary: 'A file or directory could not be read (permissions, I/O error).',
+  },
+  CUSTOS_FILE_NOT_FOUND: { exit: 2, http: 404, summary: 'A path given on the command line does not exist.' },
+  CUSTOS_FILE_SYMLINK_LOOP: { exit: 2, http: 422, summary: 'A symbolic link points back into itself.' },
+  CUSTOS_FILE_TOO_LARGE: {
+    exit: 2,
+    http: 422,
+    summary: 'A file is larger than the scanner reads (certificate containers are small).',
+  },
+  CUSTOS_STORE_UNAVAILABLE: { exit: 3, http: 503, summary: 'The database cannot be opened or reached.' },
+  CUSTOS_STORE_FAILED: {
+    exit: 3,
+    http: 500,
+    summary: 'A database operation failed; nothing of it was written.',
+  },
+  CUSTOS_DATA_DIR_UNUSABLE: {
+    exit: 3,
+    http: 500,
+    summary: 'The data directory cannot be created or written.',
+  },
+  CUSTOS_AUDIT_WRITE_FAILED: {
+    exit: 3,
+    http: 500,
+    summary: 'An audit event could not be written, so the change it records was not made.',
+  },
+  CUSTOS_AUDIT_CHAIN_BROKEN: {
+    exit: 1,
+    http: 500,
+    summary: 'The audit hash chain does not verify: a record was altered, removed or reordered.',
+  },
+  CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
+} satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isPkiProblemCode(code: string): code is PkiProblemCode {
+  return (PKI_PROBLEM_CODES as readonly string[]).includes(code);
+}

@@ -1,0 +1,52 @@
+/**
+ * Where a certificate (or a private key) is installed or served. Each location has a canonical `key`, unique in
+ * the store, so that a rescan finds the same location again.
+ */
+export interface FileLocation {
+  kind: 'file';
+  /** Absolute path of the file. */
+  path: string;
+  /** When the file is a Kubernetes Secret manifest: the secret it declares (namespace "default" when unset). */
+  k8sSecret?: { namespace: string; name: string };
+}
+
+export interface TlsLocation {
+  kind: 'tls';
+  host: string;
+  port: number;
+  /** The SNI name sent, or null when none was sent. */
+  sni: string | null;
+  /** The address connected to. */
+  address: string | null;
+}
+
+export interface K8sSecretLocation {
+  kind: 'k8s-secret';
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+export interface AgentLocation {
+  kind: 'agent';
+  deviceId: string;
+  path: string | null;
+}
+
+export type Location = FileLocation | TlsLocation | K8sSecretLocation | AgentLocation;
+export type LocationKind = Location['kind'];
+
+/** The canonical, unique key of a location. */
+export function locationKey(location: Location): string {
+  switch (location.kind) {
+    case 'file':
+      // One file holds one location even when a manifest names several secrets: the path is the place.
+      return `file:${location.path}`;
+    case 'tls':
+      return `tls:${location.host}:${location.port}:${location.sni ?? ''}`;
+    case 'k8s-secret':
+      return `k8s-secret:${location.cluster}/${location.namespace}/${location.name}`;
+    case 'agent':
+      return `agent:${location.deviceId}:${location.path ?? ''}`;
+  }
+}

@@ -1,0 +1,4 @@
+/** Time, injected: core never reads the clock itself. */
+export interface Clock {
+  now(): Date;
+}

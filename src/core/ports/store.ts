@@ -1,0 +1,104 @@
+import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
+import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
+import type { Location, LocationKind } from '../inventory/location.js';
+import type { SightedObject, Sighting } from '../inventory/sighting.js';
+
+/** A certificate as the store keeps it: the parsed fields (with its DER) and when Custos first learnt of it. */
+export interface StoredCertificate extends ParsedCertificate {
+  firstDiscovered: Date;
+}
+
+/** What the file scanner remembers of a file so that an unchanged file is not read again. */
+export interface FileState {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  inode: number;
+  /** The problem the file had when it was last read, reported again while it stays unchanged. */
+  problem: { code: string; message: string } | null;
+}
+
+/** Which certificates to list. All filters combine with AND. */
+export interface CertificateQuery {
+  /** Only certificates whose notAfter is at or before this time. */
+  notAfterBefore?: Date;
+  /** Only certificates whose fingerprint starts with this lower-case hex prefix. */
+  fingerprintPrefix?: string;
+  /**
+   * The moment the inventory is seen at: only certificates with a sighting open at that moment (firstSeen <= at and
+   * not ended by then), and only those sightings. Absent: the sightings open now.
+   */
+  at?: Date;
+  /** Also list certificates that are no longer sighted anywhere (with their ended sightings). */
+  includeRetired?: boolean;
+  /** At most this many, ordered by notAfter then fingerprint. */
+  limit?: number;
+}
+
+/** A certificate with the sightings that answer the query (certificate sightings only, ordered by location key). */
+export interface InventoryEntry {
+  certificate: StoredCertificate;
+  sightings: Sighting[];
+  /** Sightings, open at the same moment, of private keys whose public key is this certificate's. */
+  keySightings: Sighting[];
+}
+
+/** Changes made inside one transaction. Every method writes nothing visible until the transaction commits. */
+export interface StoreTransaction {
+  /** Of these fingerprints, the ones already stored. */
+  knownCertificates(fingerprints: string[]): Promise<Set<string>>;
+  /** Stores new certificates (fingerprints not yet stored; a stored one is left as it is). */
+  insertCertificates(certificates: ParsedCertificate[], discoveredAt: Date): Promise<void>;
+  /** Open sightings (certificates and keys) at locations of this kind whose path is one of the roots or below one. */
+  openFileSightingsUnder(roots: string[]): Promise<Sighting[]>;
+  /** Open sightings at these exact locations (by key). */
+  openSightingsAt(locationKeys: string[]): Promise<Sighting[]>;
+  /** Starts sightings: creates the location if it is new, then a sighting with firstSeen = lastSeen = at. */
+  startSightings(sightings: Array<{ location: Location; object: SightedObject }>, at: Date): Promise<void>;
+  /** Sets lastSeen = at on the open sightings of these objects at these locations. */
+  touchSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
+  /** Ends the open sightings of these objects at these locations (endedAt = at; history kept). */
+  endSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
+  /** File states of files under the roots (as `openFileSightingsUnder`). */
+  fileStatesUnder(roots: string[]): Promise<FileState[]>;
+  /** Creates or replaces the states of these files. */
+  putFileStates(states: FileState[]): Promise<void>;
+  /** Forgets the states of these files (they are gone). */
+  deleteFileStates(paths: string[]): Promise<void>;
+  /**
+   * Appends events to the audit chain, linking them to the current head under a lock so that concurrent writers
+   * (several `custos serve` on one PostgreSQL) keep one unbroken chain. A failure fails the whole transaction.
+   */
+  appendAudit(events: AuditEventInput[]): Promise<void>;
+}
+
+export interface InventoryReader {
+  listCertificates(query: CertificateQuery): Promise<InventoryEntry[]>;
+  /** Stored certificates whose fingerprint starts with the prefix (at most `limit`, default 2). */
+  certificatesByPrefix(prefix: string, limit?: number): Promise<StoredCertificate[]>;
+  /** The full sighting history (open and ended) of one certificate. */
+  sightingsOf(fingerprint: string): Promise<Sighting[]>;
+  countCertificates(): Promise<number>;
+  /** Counts of open sightings by location kind. */
+  countLocations(): Promise<Record<LocationKind, number>>;
+}
+
+export interface AuditReader {
+  /** Records in `seq` order, streamed in pages, optionally only those at or after `since`. */
+  records(options?: { since?: Date; afterSeq?: number }): AsyncIterable<AuditRecord>;
+  /** The head written alongside the chain (the last seq and hash), to catch removal of the newest records. */
+  head(): Promise<{ seq: number; hash: string } | null>;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly inventory: InventoryReader;
+  readonly audit: AuditReader;
+  /**
+   * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
+   * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.
+   */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
