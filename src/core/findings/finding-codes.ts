@@ -1,0 +1,38 @@
+import type { Severity } from './finding.js';
+
+/**
+ * Every built-in finding code with its default severity: the one list that checks, docs and tests share.
+ * Policy findings (issue "policy as code") bring their own codes.
+ */
+export const FINDING_CODES = {
+  expired: { severity: 'critical', summary: 'The certificate is past its notAfter.' },
+  'expiring-soon': {
+    severity: 'high',
+    summary: 'The certificate expires within the warning window (default 30 days).',
+  },
+  'not-yet-valid': { severity: 'high', summary: 'The certificate is before its notBefore.' },
+  'weak-key': { severity: 'high', summary: 'RSA key under 2048 bits, or EC key under 256 bits.' },
+  'weak-signature': { severity: 'high', summary: 'Signed with SHA-1 or MD5.' },
+  'long-validity': { severity: 'medium', summary: 'A leaf certificate valid for more than 398 days.' },
+  'self-signed': { severity: 'medium', summary: 'A leaf certificate that signs itself.' },
+  'key-mismatch': {
+    severity: 'high',
+    summary: 'A certificate and a private key at the same location do not belong together.',
+  },
+  'untrusted-root': { severity: 'critical', summary: 'No path from the served chain to a trust anchor.' },
+  'incomplete-chain': {
+    severity: 'high',
+    summary: 'A path exists only with an intermediate the server did not send.',
+  },
+  'chain-order': {
+    severity: 'medium',
+    summary: 'The served chain is not leaf-first in issuing order, or carries certificates outside the path.',
+  },
+  'hostname-mismatch': {
+    severity: 'critical',
+    summary: 'The name connected to is not covered by the leaf certificate (RFC 6125).',
+  },
+  unowned: { severity: 'medium', summary: 'No ownership rule or assignment covers the certificate.' },
+} as const satisfies Record<string, { severity: Severity; summary: string }>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
