@@ -1,0 +1,386 @@
+/**
+ * Test certificate builder: composable options over @peculiar/x509's X509CertificateGenerator with Node's
+ * webcrypto. Certificates and keys are generated at run time (never committed).
+ *
+ * @example
+ *   const { root, intermediate, leaf } = await aChain();
+ *   const ca = await aCertificate(withSubject('CN=Test CA'), asCA({ pathLength: 0 }));
+ *   const server = await aCertificate(
+ *     withSubject('CN=api.example, O=Example'),
+ *     withDnsNames('api.example', '*.api.example'),
+ *     withIpAddresses('127.0.0.1', '::1'),
+ *     withKey('RSA', 2048),
+ *     expiringIn(30),
+ *     issuedBy(ca),
+ *   );
+ *   server.der; server.pem; server.fingerprintSha256; server.privateKeyPem; server.x509;
+ *
+ * Defaults: ECDSA P-256, subject CN=test.example with dnsNames [test.example] (a leaf given no SAN option
+ * gets its CN as DNS name when the CN looks like a host name; a CA gets no default SAN), valid from one day
+ * ago for 90 days, self-signed unless issuedBy(ca), a random 16-byte serial, SHA-256 signatures, a subject
+ * key identifier always and an authority key identifier (the issuer's SKI) when issued by a CA.
+ * Key pairs are cached per (algorithm, size) within the process unless withFreshKey() is given: RSA
+ * generation is slow, and certificates that share a key are still distinct certificates.
+ */
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
+import { createHash, createPrivateKey, sign as nodeSign, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+/** What @peculiar/x509 calls a crypto provider: Node's webcrypto, or the Ed448 shim below. */
+type CryptoProvider = Parameters<typeof x509.X509CertificateGenerator.create>[1];
+
+x509.cryptoProvider.set(webcrypto);
+
+export type KeyChoice =
+  | { algorithm: 'RSA'; size: 1024 | 2048 | 3072 | 4096 }
+  | { algorithm: 'ECDSA'; size: 256 | 384 | 521 }
+  | { algorithm: 'Ed25519' }
+  | { algorithm: 'Ed448' };
+
+export type SignatureHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+export type ExtendedKeyUsageName = keyof typeof x509.ExtendedKeyUsage;
+
+export type KeyUsageName = keyof typeof x509.KeyUsageFlags;
+
+export interface BuiltCertificate {
+  der: Uint8Array;
+  pem: string;
+  /** SHA-256 of the DER, lower-case hex without colons. */
+  fingerprintSha256: string;
+  /** The private key as PKCS#8 PEM. */
+  privateKeyPem: string;
+  x509: x509.X509Certificate;
+  keys: CryptoKeyPair;
+  /** SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex. */
+  publicKeySha256: string;
+}
+
+interface CertificateSpec {
+  subject: string | x509.JsonName;
+  dnsNames: string[] | undefined;
+  ipAddresses: string[];
+  uris: string[];
+  emails: string[];
+  key: KeyChoice;
+  freshKey: boolean;
+  issuer: BuiltCertificate | undefined;
+  ca: { pathLength?: number } | undefined;
+  notBefore: Date | undefined;
+  notAfter: Date | undefined;
+  validDays: number;
+  signatureHash: SignatureHash;
+  serial: string | undefined;
+  keyUsages: KeyUsageName[];
+  extendedKeyUsages: ExtendedKeyUsageName[];
+  extensions: boolean;
+}
+
+export type CertificateOption = (spec: CertificateSpec) => void;
+
+const DAY_MS = 86_400_000;
+
+/** Subject as an RFC 4514 string ('CN=a, O=b', '+' for multi-valued RDNs) or @peculiar/x509's JSON form. */
+export const withSubject =
+  (subject: string | x509.JsonName): CertificateOption =>
+  (s) => {
+    s.subject = subject;
+  };
+export const withDnsNames =
+  (...names: string[]): CertificateOption =>
+  (s) => {
+    s.dnsNames = names;
+  };
+export const withIpAddresses =
+  (...ips: string[]): CertificateOption =>
+  (s) => {
+    s.ipAddresses = ips;
+    s.dnsNames ??= [];
+  };
+export const withUris =
+  (...uris: string[]): CertificateOption =>
+  (s) => {
+    s.uris = uris;
+    s.dnsNames ??= [];
+  };
+export const withEmails =
+  (...emails: string[]): CertificateOption =>
+  (s) => {
+    s.emails = emails;
+    s.dnsNames ??= [];
+  };
+
+export function withKey(algorithm: 'RSA', size: 1024 | 2048 | 3072 | 4096): CertificateOption;
+export function withKey(algorithm: 'ECDSA', size: 256 | 384 | 521): CertificateOption;
+export function withKey(algorithm: 'Ed25519' | 'Ed448'): CertificateOption;
+export function withKey(algorithm: KeyChoice['algorithm'], size?: number): CertificateOption {
+  return (s) => {
+    s.key = { algorithm, size } as KeyChoice;
+  };
+}
+/** Generate a new key pair for this certificate instead of reusing the process-wide one. */
+export const withFreshKey = (): CertificateOption => (s) => {
+  s.freshKey = true;
+};
+export const issuedBy =
+  (issuer: BuiltCertificate): CertificateOption =>
+  (s) => {
+    s.issuer = issuer;
+  };
+/** Self-signed (the default); undoes an earlier issuedBy(). */
+export const selfSigned = (): CertificateOption => (s) => {
+  s.issuer = undefined;
+};
+/** basicConstraints cA=true (critical), keyCertSign+cRLSign unless withKeyUsages() says otherwise. */
+export const asCA =
+  (options: { pathLength?: number } = {}): CertificateOption =>
+  (s) => {
+    s.ca = options;
+  };
+export const validFrom =
+  (date: Date): CertificateOption =>
+  (s) => {
+    s.notBefore = date;
+  };
+/** notAfter = (from ?? now) + days; a negative number gives an expired certificate. */
+export const expiringIn =
+  (days: number, options: { from?: Date } = {}): CertificateOption =>
+  (s) => {
+    s.notAfter = new Date((options.from ?? new Date()).getTime() + days * DAY_MS);
+  };
+/** Validity length in days from notBefore (default 90). */
+export const validFor =
+  (days: number): CertificateOption =>
+  (s) => {
+    s.validDays = days;
+  };
+export const withSignatureHash =
+  (hash: SignatureHash): CertificateOption =>
+  (s) => {
+    s.signatureHash = hash;
+  };
+/** Serial number as hex (a leading byte >= 0x80 gets a 0x00 pad, as DER requires). */
+export const withSerial =
+  (hex: string): CertificateOption =>
+  (s) => {
+    s.serial = hex;
+  };
+export const withKeyUsages =
+  (...usages: KeyUsageName[]): CertificateOption =>
+  (s) => {
+    s.keyUsages = usages;
+  };
+export const withExtendedKeyUsages =
+  (...usages: ExtendedKeyUsageName[]): CertificateOption =>
+  (s) => {
+    s.extendedKeyUsages = usages;
+  };
+/** No extensions at all (no SAN, SKI, AKI, basicConstraints): the certificate is still v3. */
+export const withoutExtensions = (): CertificateOption => (s) => {
+  s.extensions = false;
+};
+
+const keyCache = new Map<string, Promise<CryptoKeyPair>>();
+
+function keyCacheId(key: KeyChoice): string {
+  return 'size' in key ? `${key.algorithm}-${key.size}` : key.algorithm;
+}
+
+async function generateKeys(key: KeyChoice): Promise<CryptoKeyPair> {
+  const usages: webcrypto.KeyUsage[] = ['sign', 'verify'];
+  switch (key.algorithm) {
+    case 'RSA':
+      return webcrypto.subtle.generateKey(
+        {
+          name: 'RSASSA-PKCS1-v1_5',
+          modulusLength: key.size,
+          publicExponent: new Uint8Array([1, 0, 1]),
+          hash: 'SHA-256',
+        },
+        true,
+        usages,
+      ) as Promise<CryptoKeyPair>;
+    case 'ECDSA':
+      return webcrypto.subtle.generateKey(
+        { name: 'ECDSA', namedCurve: `P-${key.size}` },
+        true,
+        usages,
+      ) as Promise<CryptoKeyPair>;
+    case 'Ed25519':
+    case 'Ed448':
+      return webcrypto.subtle.generateKey({ name: key.algorithm }, true, usages) as Promise<CryptoKeyPair>;
+  }
+}
+
+function keysFor(key: KeyChoice, fresh: boolean): Promise<CryptoKeyPair> {
+  if (fresh) return generateKeys(key);
+  const id = keyCacheId(key);
+  let keys = keyCache.get(id);
+  if (!keys) {
+    keys = generateKeys(key);
+    keyCache.set(id, keys);
+  }
+  return keys;
+}
+
+/**
+ * The key and crypto provider that sign with the issuer's key and the wanted hash. An RSA key's hash is fixed
+ * at import, so it is re-imported; Ed448 is not mapped by @peculiar/x509 2.2 from Node's algorithm name, so it
+ * is presented as {EdDSA, Ed448} and signed by node:crypto directly.
+ */
+async function signerFor(
+  signer: CryptoKey,
+  hash: SignatureHash,
+): Promise<{
+  signingKey: CryptoKey;
+  signingAlgorithm: webcrypto.EcdsaParams | webcrypto.Algorithm;
+  crypto: CryptoProvider;
+}> {
+  const crypto = webcrypto;
+  const name = signer.algorithm.name;
+  if (name === 'RSASSA-PKCS1-v1_5') {
+    const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', signer);
+    const signingKey = (await webcrypto.subtle.importKey('pkcs8', pkcs8, { name, hash }, false, [
+      'sign',
+    ])) as CryptoKey;
+    return { signingKey, signingAlgorithm: { name }, crypto };
+  }
+  if (name === 'ECDSA') return { signingKey: signer, signingAlgorithm: { name, hash }, crypto };
+  if (name === 'Ed448') {
+    const keyObject = createPrivateKey({
+      key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', signer)),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const ed448Crypto = {
+      getRandomValues: (array: Uint8Array) => webcrypto.getRandomValues(array),
+      subtle: {
+        sign: async (_algorithm: unknown, _key: unknown, data: ArrayBuffer) =>
+          new Uint8Array(nodeSign(null, new Uint8Array(data), keyObject)).buffer,
+      },
+    } as unknown as CryptoProvider;
+    const signingKey = { algorithm: { name: 'EdDSA', namedCurve: 'Ed448' } } as unknown as CryptoKey;
+    return { signingKey, signingAlgorithm: { name: 'EdDSA' }, crypto: ed448Crypto };
+  }
+  return { signingKey: signer, signingAlgorithm: { name }, crypto };
+}
+
+function defaultDnsNames(spec: CertificateSpec): string[] {
+  if (spec.ca) return [];
+  const name = new x509.Name(spec.subject as string).toJSON();
+  const cn = name.flatMap((rdn) => rdn['CN'] ?? []).pop();
+  return cn && /^[a-z0-9*][a-z0-9.*-]*$/i.test(cn) ? [cn] : [];
+}
+
+async function extensionsFor(spec: CertificateSpec, publicKey: CryptoKey): Promise<x509.Extension[]> {
+  if (!spec.extensions) return [];
+  const extensions: x509.Extension[] = [];
+  if (spec.ca) extensions.push(new x509.BasicConstraintsExtension(true, spec.ca.pathLength, true));
+  const usages = spec.keyUsages.length > 0 ? spec.keyUsages : spec.ca ? ['keyCertSign', 'cRLSign'] : [];
+  if (usages.length > 0) {
+    const flags = usages.reduce((all, u) => all | x509.KeyUsageFlags[u as KeyUsageName], 0);
+    extensions.push(new x509.KeyUsagesExtension(flags, true));
+  }
+  if (spec.extendedKeyUsages.length > 0) {
+    extensions.push(
+      new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages.map((u) => x509.ExtendedKeyUsage[u])),
+    );
+  }
+  const names: x509.JsonGeneralName[] = [
+    ...(spec.dnsNames ?? defaultDnsNames(spec)).map((value) => ({ type: 'dns' as const, value })),
+    ...spec.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
+    ...spec.uris.map((value) => ({ type: 'url' as const, value })),
+    ...spec.emails.map((value) => ({ type: 'email' as const, value })),
+  ];
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  extensions.push(await x509.SubjectKeyIdentifierExtension.create(publicKey));
+  const issuerSki = spec.issuer?.x509.getExtension(x509.SubjectKeyIdentifierExtension);
+  if (issuerSki) extensions.push(new x509.AuthorityKeyIdentifierExtension(issuerSki.keyId));
+  return extensions;
+}
+
+function toPem(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
+}
+
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Builds one certificate; see the module comment for the options and defaults. */
+export async function aCertificate(...options: CertificateOption[]): Promise<BuiltCertificate> {
+  const spec: CertificateSpec = {
+    subject: 'CN=test.example',
+    dnsNames: undefined,
+    ipAddresses: [],
+    uris: [],
+    emails: [],
+    key: { algorithm: 'ECDSA', size: 256 },
+    freshKey: false,
+    issuer: undefined,
+    ca: undefined,
+    notBefore: undefined,
+    notAfter: undefined,
+    validDays: 90,
+    signatureHash: 'SHA-256',
+    serial: undefined,
+    keyUsages: [],
+    extendedKeyUsages: [],
+    extensions: true,
+  };
+  for (const option of options) option(spec);
+
+  const keys = await keysFor(spec.key, spec.freshKey);
+  const notBefore =
+    spec.notBefore ??
+    (spec.notAfter
+      ? new Date(spec.notAfter.getTime() - spec.validDays * DAY_MS)
+      : new Date(Date.now() - DAY_MS));
+  const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + spec.validDays * DAY_MS);
+  const signer = await signerFor(spec.issuer?.keys.privateKey ?? keys.privateKey, spec.signatureHash);
+  const subject = spec.subject instanceof Array ? spec.subject : new x509.Name(spec.subject);
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: spec.serial,
+      subject,
+      issuer: spec.issuer ? spec.issuer.x509.subjectName : subject,
+      notBefore,
+      notAfter,
+      publicKey: await x509.PublicKey.create(keys.publicKey),
+      signingKey: signer.signingKey,
+      signingAlgorithm: signer.signingAlgorithm,
+      extensions: await extensionsFor(spec, keys.publicKey),
+    },
+    signer.crypto,
+  );
+  const der = new Uint8Array(certificate.rawData);
+  const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  return {
+    der,
+    pem: toPem('CERTIFICATE', der),
+    fingerprintSha256: sha256Hex(der),
+    privateKeyPem: toPem('PRIVATE KEY', pkcs8),
+    x509: certificate,
+    keys,
+    publicKeySha256: sha256Hex(new Uint8Array(certificate.publicKey.rawData)),
+  };
+}
+
+/** A root CA -> intermediate CA (pathLength 0) -> leaf chain; `leafOptions` apply to the leaf. */
+export async function aChain(...leafOptions: CertificateOption[]): Promise<{
+  root: BuiltCertificate;
+  intermediate: BuiltCertificate;
+  leaf: BuiltCertificate;
+}> {
+  const root = await aCertificate(withSubject('CN=Test Root CA, O=Custos Test'), asCA(), validFor(3650));
+  const intermediate = await aCertificate(
+    withSubject('CN=Test Intermediate CA, O=Custos Test'),
+    asCA({ pathLength: 0 }),
+    validFor(1825),
+    withFreshKey(),
+    issuedBy(root),
+  );
+  const leaf = await aCertificate(withFreshKey(), issuedBy(intermediate), ...leafOptions);
+  return { root, intermediate, leaf };
+}
