@@ -1,0 +1,105 @@
+import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
+import type { Finding } from './finding.js';
+import { FINDING_CODES, type FindingCode } from './finding-codes.js';
+
+const DAY_MS = 86_400_000;
+/** CA/Browser Forum Baseline Requirements maximum for a TLS leaf issued since September 2020. */
+export const MAX_LEAF_VALIDITY_DAYS = 398;
+export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
+
+export interface CertificateFindingsContext {
+  /** The moment the certificate is judged at: now, or the `--at` of an audit question. */
+  at: Date;
+  /** `expiring-soon` window. */
+  expiringWithinDays: number;
+  /**
+   * Public-key hashes of the private keys sighted at each location of the certificate, with the public-key hashes
+   * of the certificates at the same location: a key that matches no certificate there, next to a leaf that
+   * matches no key there, is a `key-mismatch`.
+   */
+  locationsWithKeys: Array<{ locationKey: string; keys: string[]; certificateKeys: string[] }>;
+}
+
+type Check = (cert: ParsedCertificate, ctx: CertificateFindingsContext) => string | null;
+
+function finding(code: FindingCode, message: string): Finding {
+  return { code, severity: FINDING_CODES[code].severity, message };
+}
+
+const days = (ms: number): number => Math.floor(ms / DAY_MS);
+const isLeaf = (cert: ParsedCertificate): boolean => !cert.isCA;
+const WEAK_HASHES = /(^|[^a-z])(md2|md4|md5|sha1)([^0-9]|$)|sha-1/i;
+
+/** The ordered checks of a certificate on its own; each returns the message of its finding, or null. */
+const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
+  [
+    'expired',
+    (c, { at }) =>
+      c.notAfter.getTime() < at.getTime()
+        ? `expired ${days(at.getTime() - c.notAfter.getTime())} days ago (notAfter ${c.notAfter.toISOString()})`
+        : null,
+  ],
+  [
+    'not-yet-valid',
+    (c, { at }) =>
+      c.notBefore.getTime() > at.getTime() ? `not valid before ${c.notBefore.toISOString()}` : null,
+  ],
+  [
+    'expiring-soon',
+    (c, { at, expiringWithinDays }) => {
+      const left = c.notAfter.getTime() - at.getTime();
+      return left >= 0 && left <= expiringWithinDays * DAY_MS
+        ? `expires in ${days(left)} days (notAfter ${c.notAfter.toISOString()})`
+        : null;
+    },
+  ],
+  [
+    'weak-key',
+    (c) => {
+      if (c.keyAlgorithm === 'RSA' && c.keySize !== null && c.keySize < 2048)
+        return `RSA key of ${c.keySize} bits (< 2048)`;
+      if (c.keyAlgorithm === 'ECDSA' && c.keySize !== null && c.keySize < 256)
+        return `EC key of ${c.keySize} bits (< 256)`;
+      return null;
+    },
+  ],
+  [
+    'weak-signature',
+    (c) => (WEAK_HASHES.test(c.signatureAlgorithm) ? `signed with ${c.signatureAlgorithm}` : null),
+  ],
+  [
+    'long-validity',
+    (c) => {
+      const validity = days(c.notAfter.getTime() - c.notBefore.getTime());
+      return isLeaf(c) && validity > MAX_LEAF_VALIDITY_DAYS
+        ? `leaf valid for ${validity} days (> ${MAX_LEAF_VALIDITY_DAYS})`
+        : null;
+    },
+  ],
+  ['self-signed', (c) => (isLeaf(c) && c.selfSigned ? 'a leaf certificate signed by its own key' : null)],
+  [
+    'key-mismatch',
+    (c, { locationsWithKeys }) => {
+      if (!isLeaf(c)) return null;
+      const mismatched = locationsWithKeys.filter(
+        (l) =>
+          l.keys.length > 0 &&
+          !l.keys.includes(c.publicKeySha256) &&
+          l.keys.some((k) => !l.certificateKeys.includes(k)),
+      );
+      return mismatched.length > 0
+        ? `the private key at ${mismatched.map((l) => l.locationKey).join(', ')} does not belong to this certificate`
+        : null;
+    },
+  ],
+];
+
+/** The built-in findings of one certificate at a moment, in a fixed order. */
+export function certificateFindings(cert: ParsedCertificate, ctx: CertificateFindingsContext): Finding[] {
+  const out: Finding[] = [];
+  for (const [code, check] of CHECKS) {
+    const message = check(cert, ctx);
+    if (message !== null) out.push(finding(code, message));
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import type { ErrorCode } from '../error-codes.js';
+
+/** What the scanner needs to know of a file to tell whether it changed since it was last read. */
+export interface FileStat {
+  /** Absolute path, as walked (symbolic links are followed but not resolved away). */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  inode: number;
+}
+
+export type WalkItem =
+  | { kind: 'file'; stat: FileStat }
+  /** A file or directory that could not be walked; the walk goes on. */
+  | { kind: 'error'; path: string; code: ErrorCode; message: string };
+
+/** A file system to scan, behind a port so core does no I/O. */
+export interface FileTree {
+  /** Absolute form of a path given by the user (relative to the working directory). */
+  resolve(path: string): string;
+  /** Whether the path exists (a missing root is a usage error, not an empty tree). */
+  exists(path: string): boolean;
+  /**
+   * Every regular file under the roots (a root may itself be a file), following symbolic links, reporting loops,
+   * unreadable directories and files larger than `maxFileBytes` as errors, without stopping.
+   */
+  walk(roots: string[], options: { maxFileBytes: number }): Iterable<WalkItem>;
+  /** The file's bytes; throws DomainError CUSTOS_FILE_UNREADABLE when it cannot be read. */
+  read(path: string): Uint8Array;
+}

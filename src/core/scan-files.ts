@@ -1,0 +1,193 @@
+import { readContainer } from '../pki/formats/read-container.js';
+import { PkiFormatError } from '../pki/problem.js';
+import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
+import { parseCertificate } from '../pki/x509/lean-reader.js';
+import { DomainError } from './errors.js';
+import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
+import { locationKey, type FileLocation } from './inventory/location.js';
+import type { Clock } from './ports/clock.js';
+import type { FileStat, FileTree } from './ports/file-tree.js';
+import type { FileState, Store } from './ports/store.js';
+
+/** Certificate containers are small; a file above this size is skipped as `CUSTOS_FILE_TOO_LARGE`. */
+export const MAX_CONTAINER_BYTES = 16 * 1024 * 1024;
+
+export interface ScanFilesDeps {
+  store: Store;
+  clock: Clock;
+  files: FileTree;
+}
+
+export interface ScanFilesInput {
+  paths: string[];
+  /** Passwords to try on PKCS#12 files and encrypted keys (the empty password is always tried). */
+  passwords: string[];
+  actor: string;
+  /** Called now and then while files are read. */
+  onProgress?: (progress: { files: number; certificates: number }) => void;
+}
+
+export interface ScanError {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface ScanFilesResult {
+  /** Files visited (read, or known unchanged). */
+  files: number;
+  /** Distinct certificates found in them. */
+  certificates: number;
+  /** Certificates Custos had never seen before. */
+  new: number;
+  /** Files not read again because they are unchanged since the last scan. */
+  unchanged: number;
+  sightingsStarted: number;
+  sightingsEnded: number;
+  errors: ScanError[];
+}
+
+const sameFile = (state: FileState, stat: FileStat): boolean =>
+  state.size === stat.size &&
+  state.mtimeMs === stat.mtimeMs &&
+  state.ctimeMs === stat.ctimeMs &&
+  state.inode === stat.inode;
+
+/**
+ * Scans file trees into the inventory: every certificate and private key found by content, each file a location.
+ * A file unchanged since the last scan (same size, mtime, ctime and inode) is not read again; its sightings are
+ * touched. A file that is gone ends its sightings. All changes land in one transaction with their audit events.
+ */
+export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Promise<ScanFilesResult> {
+  const roots = input.paths.map((p) => deps.files.resolve(p));
+  const missing = roots.filter((r) => !deps.files.exists(r));
+  if (missing.length > 0) {
+    throw new DomainError('CUSTOS_FILE_NOT_FOUND', `no such file or directory: ${missing.join(', ')}`, {
+      hint: 'check the path; nothing was scanned',
+    });
+  }
+  const previous = await deps.store.transaction((tx) => tx.fileStatesUnder(roots));
+  const previousByPath = new Map(previous.map((s) => [s.path, s]));
+
+  const errors: ScanError[] = [];
+  const observed: LocationObservation[] = [];
+  const unchangedKeys: string[] = [];
+  const states: FileState[] = [];
+  const walked = new Set<string>();
+  let files = 0;
+  let certificatesRead = 0;
+
+  for (const item of deps.files.walk(roots, { maxFileBytes: MAX_CONTAINER_BYTES })) {
+    if (item.kind === 'error') {
+      errors.push({ path: item.path, code: item.code, message: item.message });
+      continue;
+    }
+    const { stat } = item;
+    files += 1;
+    walked.add(stat.path);
+    const before = previousByPath.get(stat.path);
+    if (before && sameFile(before, stat)) {
+      unchangedKeys.push(locationKey({ kind: 'file', path: stat.path }));
+      if (before.problem) errors.push({ path: stat.path, ...before.problem });
+      continue;
+    }
+    const read = readFile(deps.files, stat.path, input.passwords);
+    states.push({ ...stat, problem: read.problems[0] ?? null });
+    for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
+    if (read.observations.length > 0 || before) observed.push(...orEmpty(read.observations, stat.path));
+    certificatesRead += read.certificates;
+    if (input.onProgress && files % 1000 === 0) input.onProgress({ files, certificates: certificatesRead });
+  }
+  input.onProgress?.({ files, certificates: certificatesRead });
+
+  const at = deps.clock.now();
+  const summary = await deps.store.transaction(async (tx) => {
+    const open = await tx.openFileSightingsUnder(roots);
+    const gonePaths = new Set(previous.map((s) => s.path).filter((p) => !walked.has(p)));
+    for (const s of open)
+      if (s.location.kind === 'file' && !walked.has(s.location.path)) gonePaths.add(s.location.path);
+    const result = await applySightingsUpdate(tx, at, {
+      actor: input.actor,
+      observed,
+      unchangedLocationKeys: unchangedKeys,
+      goneLocationKeys: [...gonePaths].map((path) => locationKey({ kind: 'file', path })),
+    });
+    await tx.putFileStates(states);
+    await tx.deleteFileStates([...gonePaths]);
+    await tx.appendAudit([
+      {
+        type: 'scan.completed',
+        actor: input.actor,
+        subject: roots.join(','),
+        at,
+        data: {
+          scanner: 'files',
+          roots,
+          files,
+          certificates: result.certificatesSeen,
+          new: result.newCertificates,
+          sightingsStarted: result.started,
+          sightingsEnded: result.ended,
+          errors: errors.length,
+        },
+      },
+    ]);
+    return result;
+  });
+
+  return {
+    files,
+    certificates: summary.certificatesSeen,
+    new: summary.newCertificates,
+    unchanged: unchangedKeys.length,
+    sightingsStarted: summary.started,
+    sightingsEnded: summary.ended,
+    errors,
+  };
+}
+
+/** A file that held something before and holds nothing now still needs an (empty) observation to end it. */
+function orEmpty(observations: LocationObservation[], path: string): LocationObservation[] {
+  return observations.length > 0
+    ? observations
+    : [{ location: { kind: 'file', path }, certificates: [], keys: [] }];
+}
+
+interface FileRead {
+  observations: LocationObservation[];
+  certificates: number;
+  problems: Array<{ code: string; message: string }>;
+}
+
+function readFile(files: FileTree, path: string, passwords: string[]): FileRead {
+  let bytes: Uint8Array;
+  try {
+    bytes = files.read(path);
+  } catch (error) {
+    if (error instanceof DomainError)
+      return { observations: [], certificates: 0, problems: [{ code: error.code, message: error.message }] };
+    throw error;
+  }
+  const container = readContainer(bytes, { passwords });
+  const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
+  const certificates: ParsedCertificate[] = [];
+  for (const entry of container.certificates) {
+    try {
+      certificates.push(parseCertificate(entry.der));
+    } catch (error) {
+      if (!(error instanceof PkiFormatError)) throw error;
+      problems.push({ code: error.code, message: error.message });
+    }
+  }
+  if (certificates.length === 0 && container.keys.length === 0)
+    return { observations: [], certificates: 0, problems };
+  const secret =
+    container.certificates.find((c) => c.k8sSecret)?.k8sSecret ??
+    container.keys.find((k) => k.k8sSecret)?.k8sSecret;
+  const location: FileLocation = secret ? { kind: 'file', path, k8sSecret: secret } : { kind: 'file', path };
+  return {
+    observations: [{ location, certificates, keys: container.keys.map((k) => k.publicKeySha256) }],
+    certificates: certificates.length,
+    problems,
+  };
+}
