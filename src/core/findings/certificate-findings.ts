@@ -13,11 +13,10 @@ export interface CertificateFindingsContext {
   /** `expiring-soon` window. */
   expiringWithinDays: number;
   /**
-   * Public-key hashes of the private keys sighted at each location of the certificate, with the public-key hashes
-   * of the certificates at the same location: a key that matches no certificate there, next to a leaf that
-   * matches no key there, is a `key-mismatch`.
+   * Public-key hashes of the private keys sighted at each location of the certificate: a leaf beside private keys
+   * none of which is its own is a `key-mismatch`.
    */
-  locationsWithKeys: Array<{ locationKey: string; keys: string[]; certificateKeys: string[] }>;
+  locationsWithKeys: Array<{ locationKey: string; keys: string[] }>;
 }
 
 type Check = (cert: ParsedCertificate, ctx: CertificateFindingsContext) => string | null;
@@ -82,10 +81,7 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
     (c, { locationsWithKeys }) => {
       if (!isLeaf(c)) return null;
       const mismatched = locationsWithKeys.filter(
-        (l) =>
-          l.keys.length > 0 &&
-          !l.keys.includes(c.publicKeySha256) &&
-          l.keys.some((k) => !l.certificateKeys.includes(k)),
+        (l) => l.keys.length > 0 && !l.keys.includes(c.publicKeySha256),
       );
       return mismatched.length > 0
         ? `the private key at ${mismatched.map((l) => l.locationKey).join(', ')} does not belong to this certificate`

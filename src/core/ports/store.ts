@@ -79,6 +79,11 @@ export interface InventoryReader {
   certificatesByPrefix(prefix: string, limit?: number): Promise<StoredCertificate[]>;
   /** The full sighting history (open and ended) of one certificate. */
   sightingsOf(fingerprint: string): Promise<Sighting[]>;
+  /**
+   * Key sightings at these locations: open now, or (with `at`) open at that moment. Used to tell a certificate
+   * whose private key beside it is another one (`key-mismatch`).
+   */
+  keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]>;
   countCertificates(): Promise<number>;
   /** Counts of open sightings by location kind. */
   countLocations(): Promise<Record<LocationKind, number>>;
