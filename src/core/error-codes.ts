@@ -39,6 +39,11 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
     summary: 'A PKCS#12 file uses an encryption algorithm Custos cannot decrypt.',
   },
   CUSTOS_DER_MALFORMED: { exit: 2, http: 422, summary: 'A certificate is not valid DER.' },
+  CUSTOS_KEY_ENCRYPTED: {
+    exit: 2,
+    http: 422,
+    summary: 'A private key is encrypted and neither an empty password nor any --password opens it.',
+  },
 };
 
 export const ERROR_CODES = {

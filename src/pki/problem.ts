@@ -11,6 +11,7 @@ export const PKI_PROBLEM_CODES = [
   'CUSTOS_PKCS12_PASSWORD_UNKNOWN',
   'CUSTOS_PKCS12_UNSUPPORTED',
   'CUSTOS_DER_MALFORMED',
+  'CUSTOS_KEY_ENCRYPTED',
 ] as const;
 
 export type PkiProblemCode = (typeof PKI_PROBLEM_CODES)[number];
