@@ -94,6 +94,11 @@ export const ERROR_CODES = {
     http: 500,
     summary: 'The audit hash chain does not verify: a record was altered, removed or reordered.',
   },
+  CUSTOS_SCAN_RANGE_TOO_LARGE: {
+    exit: 2,
+    http: 400,
+    summary: 'A CIDR range to scan holds more addresses than the configured limit (default 65,536).',
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
 } satisfies Record<string, ErrorCodeInfo>;
 
