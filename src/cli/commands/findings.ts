@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { SEVERITIES, type Severity } from '../../core/findings/finding.js';
+import { DomainError } from '../../core/errors.js';
+import { action, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import { parseDurationFlag } from '../parse-flags.js';
+
+interface FindingsOptions {
+  finding?: string;
+  failOn?: string;
+  expiringSoon: string;
+  json?: boolean;
+}
+
+function parseSeverity(text: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
+  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `--fail-on: "${text}" is not a severity`, {
+    hint: `use one of ${SEVERITIES.join(', ')}`,
+  });
+}
+
+export function registerFindings(program: Command): void {
+  program
+    .command('findings')
+    .description(
+      'List every problem of the certificates installed now, one line per certificate and finding, worst first.',
+    )
+    .option('--finding <code>', 'only this finding code')
+    .option(
+      '--fail-on <severity>',
+      `exit 1 when a finding of this severity or worse exists (${SEVERITIES.join(' < ')})`,
+    )
+    .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
+    .option(
+      '--json',
+      'print a JSON array of {fingerprintSha256, subject, code, severity, message, locations}',
+    )
+    .addHelpText('after', examples('custos findings', 'custos findings --fail-on high --json'))
+    .action(
+      action(async (options: FindingsOptions, command: Command) => {
+        const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
+        const [{ withRuntime }, { listInventory }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/list-inventory.js'),
+        ]);
+        const views = await withRuntime(globalOptions(command), (rt) =>
+          listInventory(rt, {
+            finding: options.finding,
+            expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+          }),
+        );
+        const rank = (s: Severity) => SEVERITIES.indexOf(s);
+        const rows = views
+          .flatMap((v) =>
+            v.findings
+              .filter((f) => options.finding === undefined || f.code === options.finding)
+              .map((f) => ({
+                fingerprintSha256: v.fingerprintSha256,
+                subject: v.subject,
+                ...f,
+                locations: v.locations,
+              })),
+          )
+          .sort((a, b) => rank(b.severity) - rank(a.severity) || a.code.localeCompare(b.code));
+        if (options.json) printJson(rows);
+        else {
+          printTable(
+            ['SEVERITY', 'FINDING', 'FINGERPRINT', 'SUBJECT', 'MESSAGE'],
+            rows.map((r) => [
+              r.severity,
+              r.code,
+              shortFingerprint(r.fingerprintSha256),
+              r.subject,
+              r.message,
+            ]),
+          );
+          printLine(
+            `${rows.length} findings on ${new Set(rows.map((r) => r.fingerprintSha256)).size} certificates`,
+          );
+        }
+        return failOn !== undefined && rows.some((r) => rank(r.severity) >= rank(failOn))
+          ? EXIT.found
+          : EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { registerAudit } from './audit.js';
+import { registerFindings } from './findings.js';
+import { registerInventory } from './inventory.js';
+import { registerScanFiles } from './scan-files.js';
+
+/** Every command of the CLI, one file each; a new command adds one line here. */
+export function registerCommands(program: Command): void {
+  registerScanFiles(program);
+  registerInventory(program);
+  registerFindings(program);
+  registerAudit(program);
+}

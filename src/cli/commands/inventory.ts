@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import type { CertificateView } from '../../core/inventory/certificate-view.js';
+import { action, commandGroup, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import { parseDurationFlag, parseTime, relativeDays } from '../parse-flags.js';
+
+interface ListOptions {
+  expiringWithin?: string;
+  finding?: string;
+  at?: string;
+  includeRetired?: boolean;
+  expiringSoon: string;
+  json?: boolean;
+}
+
+const locationText = (l: CertificateView['locations'][number]): string => {
+  switch (l.kind) {
+    case 'file':
+      return l.path;
+    case 'tls':
+      return `${l.host}:${l.port}${l.sni && l.sni !== l.host ? ` (sni ${l.sni})` : ''}`;
+    case 'k8s-secret':
+      return `${l.cluster}/${l.namespace}/${l.name}`;
+    case 'agent':
+      return `${l.deviceId}${l.path ? `:${l.path}` : ''}`;
+  }
+};
+
+function printInventory(views: CertificateView[], now: Date): void {
+  printTable(
+    ['FINGERPRINT', 'NOT AFTER', 'EXPIRES', 'SUBJECT', 'LOCATIONS', 'FINDINGS'],
+    views.map((v) => [
+      shortFingerprint(v.fingerprintSha256),
+      v.notAfter.slice(0, 10),
+      relativeDays(new Date(v.notAfter), now),
+      v.subject,
+      v.locations.length === 1
+        ? locationText(v.locations[0] as CertificateView['locations'][number])
+        : `${v.locations.length} locations`,
+      v.findings.map((f) => f.code).join(',') || '-',
+    ]),
+  );
+  printLine(`${views.length} certificates`);
+}
+
+export function registerInventory(program: Command): void {
+  const inventory = commandGroup(program, 'inventory', 'query the certificate inventory');
+  inventory
+    .command('list')
+    .description(
+      'List the certificates installed now (or at --at), where each one is, and what is wrong with it. Expiry findings are judged at the moment asked about.',
+    )
+    .option(
+      '--expiring-within <duration>',
+      'only certificates expiring within this time (expired ones included), e.g. 30d',
+    )
+    .option(
+      '--finding <code>',
+      'only certificates with this finding code (expired, weak-key, key-mismatch, ...)',
+    )
+    .option('--at <time>', 'answer for a past moment from the sighting history, e.g. 2026-10-01T00:00:00Z')
+    .option('--include-retired', 'also list certificates no longer seen anywhere, with their ended sightings')
+    .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
+    .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)')
+    .addHelpText(
+      'after',
+      examples(
+        'custos inventory list --expiring-within 30d',
+        'custos inventory list --finding weak-key --json | jq -r ".[].fingerprintSha256"',
+        'custos inventory list --at 2026-10-01T00:00:00Z --json',
+      ),
+    )
+    .action(
+      action(async (options: ListOptions, command: Command) => {
+        const [{ withRuntime }, { listInventory }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/list-inventory.js'),
+        ]);
+        const input = {
+          expiringWithinMs: options.expiringWithin
+            ? parseDurationFlag(options.expiringWithin, '--expiring-within')
+            : undefined,
+          finding: options.finding,
+          at: options.at ? parseTime(options.at, '--at') : undefined,
+          includeRetired: options.includeRetired === true,
+          expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+        };
+        const { views, now } = await withRuntime(globalOptions(command), async (rt) => ({
+          views: await listInventory(rt, input),
+          now: input.at ?? rt.clock.now(),
+        }));
+        if (options.json) printJson(views);
+        else printInventory(views, now);
+        return EXIT.ok;
+      }),
+    );
+
+  inventory
+    .command('show')
+    .description(
+      'Show one certificate, by fingerprint prefix: its fields, every place it was seen (history included) and its findings.',
+    )
+    .argument(
+      '<fingerprint-prefix>',
+      'at least 4 hex digits of the SHA-256 fingerprint (colons and case are ignored)',
+    )
+    .option('--json', 'print the certificate as JSON (same fields as inventory list --json)')
+    .addHelpText(
+      'after',
+      examples('custos inventory show 3f2a9c', 'custos inventory show 3F:2A:9C:01 --json'),
+    )
+    .action(
+      action(async (prefix: string, options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { showCertificate }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/show-certificate.js'),
+        ]);
+        const { view, now } = await withRuntime(globalOptions(command), async (rt) => ({
+          view: await showCertificate(rt, { prefix }),
+          now: rt.clock.now(),
+        }));
+        if (options.json) {
+          printJson(view);
+          return EXIT.ok;
+        }
+        const rows: Array<[string, string]> = [
+          ['fingerprint', view.fingerprintSha256],
+          ['subject', view.subject],
+          ['issuer', view.issuer],
+          ['serial', view.serialNumber],
+          ['names', view.subjectAltNames.join(', ') || '-'],
+          [
+            'valid',
+            `${view.notBefore} .. ${view.notAfter} (expires ${relativeDays(new Date(view.notAfter), now)})`,
+          ],
+          ['key', `${view.keyAlgorithm} ${view.keySize ?? '?'}`],
+          ['signature', view.signatureAlgorithm],
+          ['CA', view.isCA ? 'yes' : 'no'],
+          ['self-signed', view.selfSigned ? 'yes' : 'no'],
+        ];
+        if (view.spiffeId) rows.push(['SPIFFE ID', view.spiffeId]);
+        for (const [k, v] of rows) printLine(`${k.padEnd(12)} ${v}`);
+        printLine();
+        printTable(
+          ['LOCATION', 'FIRST SEEN', 'LAST SEEN', 'ENDED'],
+          view.locations.map((l) => [locationText(l), l.firstSeen, l.lastSeen, l.endedAt ?? '-']),
+        );
+        if (view.keyLocations.length > 0) {
+          printLine();
+          printTable(
+            ['PRIVATE KEY AT', 'FIRST SEEN', 'LAST SEEN'],
+            view.keyLocations.map((l) => [locationText(l), l.firstSeen, l.lastSeen]),
+          );
+        }
+        printLine();
+        if (view.findings.length === 0) printLine('no findings');
+        else
+          printTable(
+            ['FINDING', 'SEVERITY', 'MESSAGE'],
+            view.findings.map((f) => [f.code, f.severity, f.message]),
+          );
+        return EXIT.ok;
+      }),
+    );
+}

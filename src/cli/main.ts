@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { addGlobalOptions } from './global-options.js';
+import { EXIT } from './output.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('custos')
+    .description(
+      'Custos keeps an inventory of every certificate you run, who owns it and what is wrong with it, with an audit trail.',
+    )
+    .version(version(), '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`custos: CUSTOS_USAGE: ${text.replace(/^error: /, '')}`),
+    });
+  addGlobalOptions(program);
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A reader that stops early (`custos inventory list | head`) is not an error.
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      process.exitCode = ok ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+}

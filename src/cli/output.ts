@@ -1,0 +1,64 @@
+import { DomainError } from '../core/errors.js';
+import { ERROR_CODES } from '../core/error-codes.js';
+
+/** Writes JSON to stdout: indented on a terminal, compact when piped (smaller and faster for jq and scripts). */
+export function printJson(value: unknown): void {
+  const text = process.stdout.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  process.stdout.write(`${text}\n`);
+}
+
+/** Prints rows as aligned columns under a header. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+}
+
+export function printLine(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** The CLI's exit codes: 0 success, 1 a failure the command was asked to find, 2 bad usage or input, 3 environment. */
+export const EXIT = { ok: 0, found: 1, usage: 2, environment: 3 } as const;
+
+/** Prints an error as one line on stderr (`custos: CODE: message (what to do)`) and returns its exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof DomainError) {
+    const hint = error.hint ? ` (${error.hint})` : '';
+    process.stderr.write(`custos: ${error.code}: ${error.message}${hint}\n`);
+    if (process.env.CUSTOS_DEBUG && error.cause)
+      process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+    return ERROR_CODES[error.code].exit;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `custos: CUSTOS_INTERNAL: ${message} (set CUSTOS_DEBUG=1 for the stack and report it)\n`,
+  );
+  if (process.env.CUSTOS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.environment;
+}
+
+/** A progress line on stderr, only on a terminal, so stdout stays pipeable and logs stay clean. */
+export class Progress {
+  private readonly enabled = process.stderr.isTTY === true;
+  private last = 0;
+
+  update(text: string): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    process.stderr.write(`\r\x1b[2K${text}`);
+  }
+
+  done(): void {
+    if (this.enabled) process.stderr.write('\r\x1b[2K');
+  }
+}
+
+/** A fingerprint shortened for tables; `inventory show` accepts it back as a prefix. */
+export const shortFingerprint = (fingerprint: string): string => fingerprint.slice(0, 16);

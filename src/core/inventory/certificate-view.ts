@@ -1,0 +1,72 @@
+import type { Finding } from '../findings/finding.js';
+import type { StoredCertificate } from '../ports/store.js';
+import type { Location } from './location.js';
+import type { Sighting } from './sighting.js';
+
+/** A location as users see it: the location's fields plus when the certificate was seen there. */
+export type LocationView = Location & { firstSeen: string; lastSeen: string; endedAt?: string };
+
+/**
+ * A certificate as `inventory list --json` and the API print it. The field names and forms are a contract
+ * (fingerprint lower-case hex without colons, times ISO 8601 UTC, keyAlgorithm as cert-manager names it).
+ */
+export interface CertificateView {
+  fingerprintSha256: string;
+  serialNumber: string;
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  notBefore: string;
+  notAfter: string;
+  keyAlgorithm: string;
+  keySize: number | null;
+  signatureAlgorithm: string;
+  isCA: boolean;
+  selfSigned: boolean;
+  spiffeId: string | null;
+  locations: LocationView[];
+  /** Where the private key of this certificate was seen. */
+  keyLocations: LocationView[];
+  findings: Finding[];
+}
+
+export function locationView(s: Sighting): LocationView {
+  const view: LocationView = {
+    ...s.location,
+    firstSeen: s.firstSeen.toISOString(),
+    lastSeen: s.lastSeen.toISOString(),
+  };
+  if (s.endedAt) view.endedAt = s.endedAt.toISOString();
+  return view;
+}
+
+export function subjectAltNameList(c: Pick<StoredCertificate, 'subjectAltNames'>): string[] {
+  const san = c.subjectAltNames;
+  return [...san.dns, ...san.ip, ...san.uri, ...san.email];
+}
+
+export function certificateView(
+  c: StoredCertificate,
+  sightings: Sighting[],
+  keySightings: Sighting[],
+  findings: Finding[],
+): CertificateView {
+  return {
+    fingerprintSha256: c.fingerprintSha256,
+    serialNumber: c.serialNumber,
+    subject: c.subject,
+    issuer: c.issuer,
+    subjectAltNames: subjectAltNameList(c),
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    keyAlgorithm: c.keyAlgorithm,
+    keySize: c.keySize,
+    signatureAlgorithm: c.signatureAlgorithm,
+    isCA: c.isCA,
+    selfSigned: c.selfSigned,
+    spiffeId: c.spiffeId,
+    locations: sightings.map(locationView),
+    keyLocations: keySightings.map(locationView),
+    findings,
+  };
+}

@@ -1,0 +1,79 @@
+import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
+import { certificateView, type CertificateView } from './inventory/certificate-view.js';
+import type { Sighting } from './inventory/sighting.js';
+import type { Clock } from './ports/clock.js';
+import type { InventoryEntry, Store } from './ports/store.js';
+
+export interface ListInventoryDeps {
+  store: Store;
+  clock: Clock;
+}
+
+export interface ListInventoryInput {
+  /** Only certificates whose notAfter falls within this many milliseconds of the moment judged (expired ones too). */
+  expiringWithinMs?: number;
+  /** Only certificates with this finding. */
+  finding?: string;
+  /** The moment to answer for (an auditor's question); default now. */
+  at?: Date;
+  /** Only certificates whose fingerprint starts with this prefix. */
+  fingerprintPrefix?: string;
+  includeRetired?: boolean;
+  /** The `expiring-soon` window in days (default 30). */
+  expiringSoonDays?: number;
+}
+
+/**
+ * The inventory as seen at a moment: the certificates installed then, where, and what was wrong with each at that
+ * moment (expiry is judged at `at`, not now).
+ */
+export async function listInventory(
+  deps: ListInventoryDeps,
+  input: ListInventoryInput,
+): Promise<CertificateView[]> {
+  const at = input.at ?? deps.clock.now();
+  const entries = await deps.store.inventory.listCertificates({
+    at: input.at,
+    includeRetired: input.includeRetired,
+    fingerprintPrefix: input.fingerprintPrefix,
+    notAfterBefore:
+      input.expiringWithinMs === undefined ? undefined : new Date(at.getTime() + input.expiringWithinMs),
+  });
+  return judgeEntries(deps.store, entries, at, input);
+}
+
+export async function judgeEntries(
+  store: Store,
+  entries: InventoryEntry[],
+  at: Date,
+  input: Pick<ListInventoryInput, 'at' | 'finding' | 'expiringSoonDays'>,
+): Promise<CertificateView[]> {
+  const locationKeys = [...new Set(entries.flatMap((e) => e.sightings.map((s) => s.locationKey)))];
+  const keySightings =
+    locationKeys.length > 0 ? await store.inventory.keySightingsAt(locationKeys, input.at) : [];
+  const keysByLocation = groupKeys(keySightings);
+  const views: CertificateView[] = [];
+  for (const e of entries) {
+    const findings = certificateFindings(e.certificate, {
+      at,
+      expiringWithinDays: input.expiringSoonDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
+      locationsWithKeys: e.sightings
+        .filter((s) => s.endedAt === null || input.at !== undefined)
+        .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
+    });
+    if (input.finding !== undefined && !findings.some((f) => f.code === input.finding)) continue;
+    views.push(certificateView(e.certificate, e.sightings, e.keySightings, findings));
+  }
+  return views;
+}
+
+function groupKeys(sightings: Sighting[]): Map<string, string[]> {
+  const byLocation = new Map<string, string[]>();
+  for (const s of sightings) {
+    if (s.object.type !== 'key') continue;
+    const list = byLocation.get(s.locationKey) ?? [];
+    list.push(s.object.publicKeySha256);
+    byLocation.set(s.locationKey, list);
+  }
+  return byLocation;
+}
