@@ -1,0 +1,113 @@
+/**
+ * Distinguished names as @peculiar/x509 2.2 prints them (`Name.toString()`): RDNs in encoded order joined
+ * with ", ", the attributes of a multi-valued RDN in encoded order joined with "+", short names from
+ * oids.ts else the dotted OID, string values escaped as its `escape()` does, and values of any other ASN.1
+ * type as "#" + the hex of their whole encoding. String decoding follows asn1js: UTF8String as UTF-8 (raw
+ * bytes as Latin-1 when invalid), BMPString as UTF-16BE code units, UniversalString as the low 16 bits of
+ * each UTF-32BE unit, PrintableString/IA5String/TeletexString as Latin-1.
+ */
+import { DerCursor, malformed, TAG } from './der-reader.js';
+import { attributeName } from './oids.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Latin-1 text of bytes[start, end). */
+export function latin1(bytes: Buffer, start: number, end: number): string {
+  if (end - start > 24) return bytes.toString('latin1', start, end);
+  let text = '';
+  for (let p = start; p < end; p++) text += String.fromCharCode(bytes[p]);
+  return text;
+}
+
+function decodeUtf8(bytes: Buffer, start: number, end: number): string {
+  for (let p = start; p < end; p++) {
+    if (bytes[p] >= 0x80) {
+      try {
+        return utf8.decode(bytes.subarray(start, end));
+      } catch {
+        return latin1(bytes, start, end);
+      }
+    }
+  }
+  return latin1(bytes, start, end);
+}
+
+/** The text of a string value, or null when the tag is not one of the string types a Name value may take. */
+function decodeString(bytes: Buffer, tag: number, start: number, end: number): string | null {
+  switch (tag) {
+    case TAG.UTF8_STRING:
+      return decodeUtf8(bytes, start, end);
+    case TAG.PRINTABLE_STRING:
+    case TAG.IA5_STRING:
+    case TAG.TELETEX_STRING:
+      return latin1(bytes, start, end);
+    case TAG.BMP_STRING: {
+      if ((end - start) % 2 !== 0) malformed('BMPString: odd number of bytes');
+      let text = '';
+      for (let p = start; p < end; p += 2) text += String.fromCharCode((bytes[p] << 8) | bytes[p + 1]);
+      return text;
+    }
+    case TAG.UNIVERSAL_STRING: {
+      if ((end - start) % 4 !== 0) malformed('UniversalString: length is not a multiple of 4');
+      let text = '';
+      for (let p = start; p < end; p += 4) text += String.fromCharCode((bytes[p + 2] << 8) | bytes[p + 3]);
+      return text;
+    }
+    default:
+      return null;
+  }
+}
+
+const NEEDS_ESCAPE = /[,+"\\<>;\r\n\t]|^[ #]| $/;
+
+/** @peculiar/x509's escape(), rule for rule (only the first CR/LF/TAB is hex-escaped, as there). */
+function escapeValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value
+    .replace(/([,+"\\<>;])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/([ ]$)/, '\\$1')
+    .replace(/([\r\n\t])/, (c) => `\\${c === '\r' ? '0D' : c === '\n' ? '0A' : '09'}`);
+}
+
+export interface ReadName {
+  /** The name as @peculiar/x509 prints it. */
+  text: string;
+  /** The value of the last CN attribute (a non-string value as plain hex, as @peculiar/x509's getField does). */
+  commonName: string | null;
+}
+
+/** Reads the Name whose content is [start, end) of `bytes`. */
+export function readName(bytes: Buffer, start: number, end: number, what: string): ReadName {
+  const rdns = new DerCursor(bytes, start, end);
+  let text = '';
+  let commonName: string | null = null;
+  let firstRdn = true;
+  while (rdns.hasMore()) {
+    rdns.expect(TAG.SET, `${what} RDN`);
+    const attributes = rdns.inner();
+    if (!firstRdn) text += ', ';
+    firstRdn = false;
+    let firstAttribute = true;
+    while (attributes.hasMore()) {
+      attributes.expect(TAG.SEQUENCE, `${what} attribute`);
+      const attribute = attributes.inner();
+      attribute.expect(TAG.OID, `${what} attribute type`);
+      const type = attributeName(bytes, attribute.start, attribute.end);
+      const valueTag = attribute.next(`${what} attribute value`);
+      attribute.finish(`${what} attribute`);
+      const value = decodeString(bytes, valueTag, attribute.start, attribute.end);
+      if (!firstAttribute) text += '+';
+      firstAttribute = false;
+      if (value === null) {
+        const hex = bytes.toString('hex', attribute.tlvStart, attribute.end);
+        text += `${type}=#${hex}`;
+        if (type === 'CN') commonName = hex;
+      } else {
+        text += `${type}=${escapeValue(value)}`;
+        if (type === 'CN') commonName = value;
+      }
+    }
+  }
+  return { text, commonName };
+}
