@@ -1,0 +1,25 @@
+import { SEVERITIES } from '../../findings/finding.js';
+import { listOf, object, oneOf, string, type Infer } from '../schema.js';
+
+/**
+ * Policy: rules as code in CEL. A `compliance` policy runs over the inventory; an `issuance` policy runs when a
+ * certificate is requested. A certificate (or request) violates the policy when any validation is false; each
+ * violated validation is a finding with the policy's `code`, `severity` and the validation's `message`.
+ */
+export const policySpec = object({
+  type: oneOf(['compliance', 'issuance'], 'compliance: over the inventory; issuance: at request time.'),
+  code: string({
+    pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    expected: 'a finding code of lower-case words joined by "-", e.g. rsa-too-small',
+  }),
+  severity: oneOf(SEVERITIES),
+  validations: listOf(
+    object({
+      expression: string({ description: 'A CEL expression that is true when the certificate complies.' }),
+      message: string({ description: 'The finding message when the expression is false.' }),
+    }),
+    { minItems: 1 },
+  ),
+});
+
+export type PolicySpec = Infer<typeof policySpec>;

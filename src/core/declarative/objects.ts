@@ -1,0 +1,56 @@
+import { exceptionSpec, type ExceptionSpec } from './kinds/exception.js';
+import { identitySpec, type IdentitySpec } from './kinds/identity.js';
+import { ownerSpec, type OwnerSpec } from './kinds/owner.js';
+import { ownershipRuleSpec, type OwnershipRuleSpec } from './kinds/ownership-rule.js';
+import { policySpec, type PolicySpec } from './kinds/policy.js';
+import type { Schema } from './schema.js';
+
+export const API_VERSION = 'custos/v1';
+
+/** The spec type of each kind. */
+export interface SpecOfKind {
+  Owner: OwnerSpec;
+  Identity: IdentitySpec;
+  OwnershipRule: OwnershipRuleSpec;
+  Policy: PolicySpec;
+  Exception: ExceptionSpec;
+}
+
+export type Kind = keyof SpecOfKind;
+
+/** One schema per kind: the single source of validation (and of the JSON Schema the API publishes). */
+export const SPEC_SCHEMAS: { [K in Kind]: Schema<SpecOfKind[K]> } = {
+  Owner: ownerSpec,
+  Identity: identitySpec,
+  OwnershipRule: ownershipRuleSpec,
+  Policy: policySpec,
+  Exception: exceptionSpec,
+};
+
+export const KINDS = Object.keys(SPEC_SCHEMAS) as Kind[];
+
+export interface ObjectMetadata {
+  name: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A declarative object as written in YAML (and as `get -o yaml` prints it). */
+export interface DeclarativeObject<K extends Kind = Kind> {
+  apiVersion: typeof API_VERSION;
+  kind: K;
+  metadata: ObjectMetadata;
+  spec: SpecOfKind[K];
+}
+
+export type AnyDeclarativeObject = { [K in Kind]: DeclarativeObject<K> }[Kind];
+
+export type OwnerObject = DeclarativeObject<'Owner'>;
+export type IdentityObject = DeclarativeObject<'Identity'>;
+export type OwnershipRuleObject = DeclarativeObject<'OwnershipRule'>;
+export type PolicyObject = DeclarativeObject<'Policy'>;
+export type ExceptionObject = DeclarativeObject<'Exception'>;
+
+export function isKind(value: unknown): value is Kind {
+  return typeof value === 'string' && (KINDS as string[]).includes(value);
+}

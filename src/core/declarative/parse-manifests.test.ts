@@ -1,0 +1,210 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkPolicyExpressions } from './check-policy-expressions.js';
+import { manifestError, parseManifests, type ManifestProblem } from './parse-manifests.js';
+
+const ISSUE_EXAMPLE = `apiVersion: custos/v1
+kind: Owner
+metadata: {name: payments}
+spec:
+  contacts:
+    email: [payments-oncall@corp.example]
+    webhooks: [{url: "https://hooks.corp.example/custos", secret: "s3cret"}]
+    slack: ["https://hooks.slack.example/services/T0/B0/x"]
+  escalation:
+    - after: 4h
+      contacts: {email: [payments-lead@corp.example]}
+---
+apiVersion: custos/v1
+kind: Identity
+metadata: {name: payments-api}
+spec:
+  kind: workload
+  owner: payments
+  environment: prod
+  spiffeId: spiffe://corp.example/ns/payments/sa/api
+  labels: {namespace: payments, serviceAccount: api}
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: payments-api}
+spec:
+  owner: payments
+  order: 10
+  match:
+    dnsNames: ["api*.corp.example"]
+    paths: ["/etc/ssl/payments/**"]
+    hosts: ["10.1.2.*"]
+    ports: [443]
+    namespaces: [payments]
+    labels: {env: prod}
+---
+apiVersion: custos/v1
+kind: Policy
+metadata: {name: rsa-minimum}
+spec:
+  type: compliance
+  code: rsa-too-small
+  severity: high
+  validations:
+    - expression: "certificate.keyAlgorithm != 'RSA' || certificate.keySize >= 3072"
+      message: "RSA keys must be at least 3072 bits"
+---
+apiVersion: custos/v1
+kind: Exception
+metadata: {name: legacy-plc-7}
+spec:
+  waives: [weak-key, rsa-too-small]
+  scope: {fingerprints: ["ab12cd34"]}
+  reason: "PLC firmware cannot hold a 2048-bit key until the 2027 refit"
+  compensatingControl: "reachable only through gateway gw-3, which terminates TLS"
+  approver: ciso@corp.example
+  expires: "2027-03-31T00:00:00Z"
+`;
+
+function problemsOf(text: string): ManifestProblem[] {
+  const result = parseManifests(text, 'f.yaml', [checkPolicyExpressions]);
+  assert.equal(result.ok, false, 'expected the file to be refused');
+  return result.ok ? [] : result.problems;
+}
+
+test('the YAML forms of the issue parse into one object per document, with their lines', () => {
+  const result = parseManifests(ISSUE_EXAMPLE, 'example.yaml', [checkPolicyExpressions]);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+  const objects = result.manifests.map(
+    (m) => `${m.object.kind}/${m.object.metadata.name}@${m.source.document}:${m.source.line}`,
+  );
+  assert.deepEqual(objects, [
+    'Owner/payments@1:1',
+    'Identity/payments-api@2:13',
+    'OwnershipRule/payments-api@3:23',
+    'Policy/rsa-minimum@4:37',
+    'Exception/legacy-plc-7@5:48',
+  ]);
+  const rule = result.manifests[2]?.object;
+  assert.equal(rule?.kind, 'OwnershipRule');
+  if (rule?.kind === 'OwnershipRule') assert.deepEqual(rule.spec.match.ports, [443]);
+  assert.equal(result.manifests[2]?.lineOf(['spec', 'match', 'hosts']), 32);
+});
+
+test('every problem of every document is reported with document, field path and line', () => {
+  const problems = problemsOf(`apiVersion: custos/v1
+kind: Owner
+metadata: {name: Payments}
+spec:
+  contacts: {email: [not-an-address]}
+  escalation:
+    - after: 1h30m
+      contacts: {pager: [x]}
+---
+apiVersion: custos/v2
+kind: Gizmo
+metadata: {name: g}
+spec: {}
+---
+apiVersion: custos/v1
+kind: Exception
+metadata: {name: e}
+spec:
+  waives: []
+  scope: {}
+  reason: r
+  approver: a
+  expires: "next tuesday"
+`);
+  const seen = problems.map((p) => `${p.document}:${p.line} ${p.path}: ${p.message}`);
+  assert.deepEqual(seen, [
+    `1:3 metadata.name: expected a name of lower-case letters, digits, '-' and '.' (at most 63), got "Payments"`,
+    '1:5 spec.contacts.email[0]: expected an email address, got "not-an-address"',
+    '1:7 spec.escalation[0].after: "1h30m" is not a duration: write a positive whole number and one unit s, m, h or d (e.g. 2s, 5m, 4h, 7d)',
+    '1:8 spec.escalation[0].contacts.pager: unknown field (expected email, webhooks, slack)',
+    '1:8 spec.escalation[0].contacts: give at least 1 of email, webhooks, slack',
+    '2:10 apiVersion: expected custos/v1, got "custos/v2"',
+    '2:11 kind: expected one of Owner, Identity, OwnershipRule, Policy, Exception, got "Gizmo"',
+    '3:19 spec.waives: expected at least 1 item(s), got 0',
+    '3:20 spec.scope: give at least 1 of fingerprints, identities, selector',
+    '3:19 spec.compensatingControl: required field is missing',
+    '3:23 spec.expires: expected an RFC 3339 time with a zone, e.g. 2027-03-31T00:00:00Z, got "next tuesday"',
+  ]);
+});
+
+test('a CEL syntax error is reported at its line inside a block expression', () => {
+  const problems = problemsOf(`apiVersion: custos/v1
+kind: Policy
+metadata: {name: broken}
+spec:
+  type: compliance
+  code: broken
+  severity: low
+  validations:
+    - expression: "certificate.isCA"
+      message: fine
+    - expression: |
+        certificate.keyAlgorithm == 'RSA' &&
+        certificate.keySize >=
+      message: broken
+`);
+  assert.equal(problems.length, 1);
+  const [p] = problems;
+  assert.equal(p?.path, 'spec.validations[1].expression');
+  assert.equal(p?.line, 13);
+  assert.match(p?.message ?? '', /^CEL: Unexpected token: EOF/);
+});
+
+test('unknown variables and fields, and non-bool expressions, are refused at apply time', () => {
+  const policy = (expression: string, type = 'compliance') => `apiVersion: custos/v1
+kind: Policy
+metadata: {name: p}
+spec:
+  type: ${type}
+  code: c
+  severity: low
+  validations:
+    - expression: ${JSON.stringify(expression)}
+      message: m
+`;
+  const table: Array<[string, string, RegExp]> = [
+    ['cert.keySize > 1', 'compliance', /Unknown variable: cert/],
+    ['certificate.keysize > 1', 'compliance', /No such key: keysize/],
+    ['request.names.size() > 0', 'compliance', /Unknown variable: request/],
+    ['certificate.isCA', 'issuance', /Unknown variable: certificate/],
+    ['size(certificate.subjectAltNames)', 'compliance', /must be a bool expression, this one is int/],
+  ];
+  for (const [expression, type, message] of table) {
+    const problems = problemsOf(policy(expression, type));
+    assert.equal(problems.length, 1, expression);
+    assert.equal(problems[0]?.line, 9, expression);
+    assert.match(problems[0]?.message ?? '', message, expression);
+  }
+  assert.ok(
+    parseManifests(policy("request.names.all(n, n.endsWith('.corp.example'))", 'issuance'), 'f', [
+      checkPolicyExpressions,
+    ]).ok,
+  );
+});
+
+test('YAML syntax errors, duplicate names and empty files are problems too', () => {
+  const syntax = problemsOf('apiVersion: custos/v1\nkind: Owner\nmetadata: {name: [x\n');
+  assert.equal(syntax[0]?.document, 1);
+  assert.match(syntax[0]?.message ?? '', /^YAML: /);
+
+  const owner =
+    'apiVersion: custos/v1\nkind: Owner\nmetadata: {name: a}\nspec: {contacts: {email: [a@b.c]}}\n';
+  const twice = problemsOf(`${owner}---\n${owner}`);
+  assert.deepEqual(
+    twice.map((p) => [p.document, p.line, p.message]),
+    [[2, 8, 'Owner/a is already declared in document 1']],
+  );
+  assert.equal(problemsOf('# nothing here\n---\n')[0]?.message, 'holds no objects');
+});
+
+test('the refusal is one DomainError listing every problem', () => {
+  const error = manifestError(
+    problemsOf('apiVersion: custos/v1\nkind: Owner\nmetadata: {name: a}\nspec: {}\n'),
+  );
+  assert.equal(error.code, 'CUSTOS_MANIFEST_INVALID');
+  assert.equal(
+    error.message,
+    'f.yaml: 1 problem(s), nothing was applied\nf.yaml:4: document 1 (Owner/a) spec.contacts: required field is missing',
+  );
+});

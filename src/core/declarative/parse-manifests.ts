@@ -1,0 +1,216 @@
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { DomainError } from '../errors.js';
+import { name } from './fields.js';
+import {
+  API_VERSION,
+  isKind,
+  KINDS,
+  SPEC_SCHEMAS,
+  type AnyDeclarativeObject,
+  type Kind,
+  type ObjectMetadata,
+} from './objects.js';
+import { formatPath, mapOf, object, optional, string, type FieldPath, type FieldProblem } from './schema.js';
+
+/** Where an object came from: the file, the document's number in it (1-based) and the line of its first field. */
+export interface ManifestSource {
+  fileName: string;
+  document: number;
+  line: number;
+}
+
+/** One thing wrong with a file, precise enough to fix without guessing. */
+export interface ManifestProblem {
+  fileName: string;
+  /** The document's number in the file, 1-based. */
+  document: number;
+  /** The 1-based line the problem is on (the field's, or its parent's when the field is missing). */
+  line: number;
+  kind: string | null;
+  name: string | null;
+  /** The field path, kubectl style (`spec.validations[0].expression`); `(document)` for the whole document. */
+  path: string;
+  message: string;
+}
+
+export interface ParsedManifest {
+  object: AnyDeclarativeObject;
+  source: ManifestSource;
+  /** The 1-based line of a field of this object (of its nearest present parent when absent). */
+  lineOf(path: FieldPath): number;
+}
+
+/**
+ * A further check of a valid object (beyond its schema), such as compiling a policy's CEL. `lineInValue` is the
+ * 0-based line inside a multi-line scalar (a `|` block), so an error in the third line of an expression points there.
+ */
+export type ObjectCheck = (object: AnyDeclarativeObject) => Array<FieldProblem & { lineInValue?: number }>;
+
+export type ManifestResult =
+  { ok: true; manifests: ParsedManifest[] } | { ok: false; problems: ManifestProblem[] };
+
+const metadataSchema = object({
+  name: name('The object name, unique per kind.'),
+  labels: optional(mapOf(string())),
+  annotations: optional(mapOf(string())),
+});
+
+const ENVELOPE_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
+
+/**
+ * Reads a multi-document YAML file of declarative objects, all or nothing: every document valid gives every
+ * object; anything wrong gives every problem (YAML syntax, envelope, schema, the further checks, a name declared
+ * twice) with its document, field path and line, and no object at all. Empty documents are skipped.
+ */
+export function parseManifests(text: string, fileName: string, checks: ObjectCheck[] = []): ManifestResult {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const documents = Array.isArray(parsed) ? parsed : [];
+  const problems: ManifestProblem[] = [];
+  const manifests: ParsedManifest[] = [];
+  const seen = new Map<string, number>();
+  const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
+
+  documents.forEach((doc, index) => {
+    const document = index + 1;
+    const lineOf = (path: FieldPath): number => lineAt(nearestNode(doc, path)?.range?.[0] ?? doc.range[0]);
+    const problem = (
+      path: FieldPath,
+      message: string,
+      kind: string | null,
+      objectName: string | null,
+      line?: number,
+    ) =>
+      problems.push({
+        fileName,
+        document,
+        line: line ?? lineOf(path),
+        kind,
+        name: objectName,
+        path: formatPath(path),
+        message,
+      });
+
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) problem([], `YAML: ${error.message}`, null, null, lineAt(error.pos[0]));
+      return;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 50 });
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problem([], `expected a map with apiVersion, kind, metadata and spec`, null, null);
+      return;
+    }
+    const input = value as Record<string, unknown>;
+    const kind = isKind(input.kind) ? input.kind : null;
+    const rawName = (input.metadata as { name?: unknown } | null | undefined)?.name;
+    const objectName = typeof rawName === 'string' ? rawName : null;
+    const fieldProblems: FieldProblem[] = [];
+
+    if (input.apiVersion !== API_VERSION) {
+      fieldProblems.push({
+        path: ['apiVersion'],
+        message: `expected ${API_VERSION}, got ${JSON.stringify(input.apiVersion ?? null)}`,
+      });
+    }
+    if (kind === null) {
+      fieldProblems.push({
+        path: ['kind'],
+        message: `expected one of ${KINDS.join(', ')}, got ${JSON.stringify(input.kind ?? null)}`,
+      });
+    }
+    for (const key of Object.keys(input)) {
+      if (!ENVELOPE_FIELDS.has(key))
+        fieldProblems.push({
+          path: [key],
+          message: 'unknown field (expected apiVersion, kind, metadata, spec)',
+        });
+    }
+    const metadata = metadataSchema.validate(input.metadata, ['metadata'], fieldProblems);
+    const spec = kind === null ? undefined : validateSpec(kind, input.spec, fieldProblems);
+    if (fieldProblems.length > 0 || kind === null || metadata === undefined || spec === undefined) {
+      for (const p of fieldProblems) problem(p.path, p.message, kind, objectName);
+      return;
+    }
+
+    const objectValue = {
+      apiVersion: API_VERSION,
+      kind,
+      metadata: metadata as ObjectMetadata,
+      spec,
+    } as AnyDeclarativeObject;
+    const before = problems.length;
+    for (const check of checks) {
+      for (const p of check(objectValue)) {
+        const node = nearestNode(doc, p.path);
+        const line =
+          p.lineInValue === undefined
+            ? lineOf(p.path)
+            : lineOf(p.path) + p.lineInValue + blockHeaderLines(node);
+        problem(p.path, p.message, kind, objectName, line);
+      }
+    }
+    const key = `${kind}/${metadata.name}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      problem(['metadata', 'name'], `${key} is already declared in document ${earlier}`, kind, objectName);
+    }
+    seen.set(key, document);
+    if (problems.length === before) {
+      manifests.push({ object: objectValue, source: { fileName, document, line: lineOf([]) }, lineOf });
+    }
+  });
+
+  if (problems.length === 0 && manifests.length === 0) {
+    problems.push({
+      fileName,
+      document: 0,
+      line: 1,
+      kind: null,
+      name: null,
+      path: '(file)',
+      message: 'holds no objects',
+    });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, manifests };
+}
+
+function validateSpec(
+  kind: Kind,
+  spec: unknown,
+  problems: FieldProblem[],
+): AnyDeclarativeObject['spec'] | undefined {
+  return SPEC_SCHEMAS[kind].validate(spec, ['spec'], problems);
+}
+
+/** The node at the path, or at the nearest parent that exists. */
+function nearestNode(doc: Document, path: FieldPath): Node | undefined {
+  for (let length = path.length; length >= 0; length--) {
+    const node: unknown = length === 0 ? doc.contents : doc.getIn(path.slice(0, length), true);
+    if (isScalar(node) || isMap(node) || (typeof node === 'object' && node !== null && 'range' in node)) {
+      return node as Node;
+    }
+  }
+  return undefined;
+}
+
+/** A `|` or `>` block scalar's text starts on the line after its header. */
+function blockHeaderLines(node: Node | undefined): number {
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') ? 1 : 0;
+}
+
+/** The one error of a refused file: every problem on its own line, `FILE:LINE: document N (Kind/name) PATH: message`. */
+export function manifestError(problems: ManifestProblem[]): DomainError {
+  const files = [...new Set(problems.map((p) => p.fileName))].join(', ');
+  const lines = problems.map(formatProblem);
+  return new DomainError(
+    'CUSTOS_MANIFEST_INVALID',
+    `${files}: ${problems.length} problem(s), nothing was applied\n${lines.join('\n')}`,
+    { hint: 'fix every problem listed and apply the file again' },
+  );
+}
+
+export function formatProblem(p: ManifestProblem): string {
+  const what = p.kind === null ? '' : ` (${p.kind}${p.name === null ? '' : `/${p.name}`})`;
+  return `${p.fileName}:${p.line}: document ${p.document}${what} ${p.path}: ${p.message}`;
+}

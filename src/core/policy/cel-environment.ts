@@ -1,0 +1,148 @@
+import { Environment, parse, type ParseResult } from '@marcbachmann/cel-js';
+
+/**
+ * The CEL environments policies are compiled in (the CEL spec through @marcbachmann/cel-js). Variables are
+ * declared, so a policy that names an unknown variable or an unknown certificate field is refused when it is
+ * applied, not when it first runs:
+ * - `certificate`: exactly the fields of `inventory list --json`, times as CEL timestamps; keySize and spiffeId are
+ *   null when unknown (`certificate.spiffeId == null`).
+ * - `locations`: list of maps as in `inventory list --json` (`kind`, and `path`, `host`, `port`, `namespace`, ...).
+ * - `owner`: null or a map {name}; `identity`: null or a map {name, kind, environment, spiffeId, labels, owner}.
+ * - `now`: the evaluation time.
+ * - issuance policies read `request` {names, key: {algorithm, size}, validity (a duration), requester}, `owner`,
+ *   `identity` and `now` (there is no certificate yet).
+ */
+export type PolicyType = 'compliance' | 'issuance';
+
+/** The CEL value of `certificate`: a typed object, so `certificate.typo` is a compile error. */
+export class CelCertificate {
+  constructor(
+    readonly fingerprintSha256: string,
+    readonly serialNumber: string,
+    readonly subject: string,
+    readonly issuer: string,
+    readonly subjectAltNames: string[],
+    readonly notBefore: Date,
+    readonly notAfter: Date,
+    readonly keyAlgorithm: string,
+    readonly keySize: bigint | null,
+    readonly signatureAlgorithm: string,
+    readonly isCA: boolean,
+    readonly selfSigned: boolean,
+    readonly spiffeId: string | null,
+  ) {}
+}
+
+export class CelRequestKey {
+  constructor(
+    readonly algorithm: string,
+    readonly size: bigint | null,
+  ) {}
+}
+
+export class CelRequest {
+  constructor(
+    readonly names: string[],
+    readonly key: CelRequestKey,
+    /** A CEL duration (see celDuration). */
+    readonly validity: unknown,
+    readonly requester: string,
+  ) {}
+}
+
+const TIMESTAMP = 'google.protobuf.Timestamp';
+
+function baseEnvironment(): Environment {
+  return new Environment({ homogeneousAggregateLiterals: false })
+    .registerVariable('owner', 'dyn')
+    .registerVariable('identity', 'dyn')
+    .registerVariable('now', TIMESTAMP);
+}
+
+const compliance = baseEnvironment()
+  .registerType('custos.Certificate', {
+    ctor: CelCertificate,
+    fields: {
+      fingerprintSha256: 'string',
+      serialNumber: 'string',
+      subject: 'string',
+      issuer: 'string',
+      subjectAltNames: 'list<string>',
+      notBefore: TIMESTAMP,
+      notAfter: TIMESTAMP,
+      keyAlgorithm: 'string',
+      keySize: 'dyn',
+      signatureAlgorithm: 'string',
+      isCA: 'bool',
+      selfSigned: 'bool',
+      spiffeId: 'dyn',
+    },
+  })
+  .registerVariable('certificate', 'custos.Certificate')
+  .registerVariable('locations', 'list<map<string, dyn>>');
+
+const issuance = baseEnvironment()
+  .registerType('custos.RequestKey', { ctor: CelRequestKey, fields: { algorithm: 'string', size: 'dyn' } })
+  .registerType('custos.IssuanceRequest', {
+    ctor: CelRequest,
+    fields: {
+      names: 'list<string>',
+      key: 'custos.RequestKey',
+      validity: 'google.protobuf.Duration',
+      requester: 'string',
+    },
+  })
+  .registerVariable('request', 'custos.IssuanceRequest');
+
+const ENVIRONMENTS: Record<PolicyType, Environment> = { compliance, issuance };
+
+/** A compiled validation: call it with an activation; it returns the CEL value or throws the CEL error. */
+export type CelProgram = ParseResult;
+
+export type CompileResult =
+  | { ok: true; program: CelProgram }
+  | { ok: false; message: string; /** Offset in the expression where the problem is. */ offset: number };
+
+interface CelErrorShape {
+  summary?: string;
+  message: string;
+  range?: { start: number };
+}
+
+function celProblem(error: unknown): { message: string; offset: number } {
+  const e = error as CelErrorShape;
+  return { message: e.summary ?? e.message.split('\n')[0] ?? String(error), offset: e.range?.start ?? 0 };
+}
+
+/** Parses and type-checks one validation expression; it must be a bool expression. */
+export function compileExpression(expression: string, type: PolicyType): CompileResult {
+  const environment = ENVIRONMENTS[type];
+  let program: CelProgram;
+  try {
+    program = environment.parse(expression);
+  } catch (error) {
+    return { ok: false, ...celProblem(error) };
+  }
+  const checked = program.check();
+  if (!checked.valid) return { ok: false, ...celProblem(checked.error) };
+  if (checked.type !== 'bool' && checked.type !== 'dyn') {
+    return {
+      ok: false,
+      message: `a validation must be a bool expression, this one is ${checked.type}`,
+      offset: 0,
+    };
+  }
+  return { ok: true, program };
+}
+
+const DURATION_OF = parse('duration(text)');
+
+/** A CEL duration value (the library keeps its Duration class private, so CEL itself builds it). */
+export function celDuration(milliseconds: number): unknown {
+  return DURATION_OF({ text: `${Math.floor(milliseconds / 1000)}s` });
+}
+
+/** The first line of a CEL runtime error, for a finding's message. */
+export function celErrorMessage(error: unknown): string {
+  return celProblem(error).message;
+}
