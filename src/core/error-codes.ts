@@ -99,6 +99,11 @@ export const ERROR_CODES = {
     http: 400,
     summary: 'A CIDR range to scan holds more addresses than the configured limit (default 65,536).',
   },
+  CUSTOS_MANIFEST_INVALID: {
+    exit: 2,
+    http: 422,
+    summary: 'A declarative YAML file has invalid documents; nothing of it was applied (each problem has its line).',
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
 } satisfies Record<string, ErrorCodeInfo>;
 
