@@ -1,0 +1,140 @@
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryOutcome, NotifierRegistry } from '../ports/notifier.js';
+import type { Notice } from './notice.js';
+
+/** Waits `ms`, or less when `signal` aborts; never rejects. Injected so that core sets no timers of its own. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface DeliveryPolicy {
+  /** Tries per notice within one run; a notice still failing is recorded as failed and retried next run. */
+  attempts: number;
+  /** Wait before the second try; doubled before each further one. */
+  backoffMs: number;
+  /** Deadline of one attempt. */
+  timeoutMs: number;
+  /** Contacts delivered to at the same time. */
+  concurrency: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  attempts: 3,
+  backoffMs: 1_000,
+  timeoutMs: 10_000,
+  concurrency: 16,
+};
+
+export interface DeliverNoticesDeps {
+  notifiers: NotifierRegistry;
+  clock: Clock;
+  sleep: Sleep;
+}
+
+export interface DeliveryResult {
+  notice: Notice;
+  ok: boolean;
+  /** Attempts made in this run (0 when the channel is not configured or the contact was given up on). */
+  attempts: number;
+  error: string | null;
+  firstAttemptAt: Date;
+  lastAttemptAt: Date;
+}
+
+/**
+ * Delivers notices: contacts in parallel (at most `concurrency` at once), each contact's notices one after
+ * another, each notice tried up to `attempts` times with exponential backoff and a deadline per attempt. A contact
+ * that exhausts its attempts is given up on for the rest of the run, so a dead channel costs one notice's
+ * retries, never the others' time. Returns one result per notice, in the order given.
+ */
+export async function deliverNotices(
+  deps: DeliverNoticesDeps,
+  notices: readonly Notice[],
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+): Promise<DeliveryResult[]> {
+  const byContact = new Map<string, number[]>();
+  notices.forEach((notice, index) => {
+    const list = byContact.get(notice.contactKey) ?? [];
+    list.push(index);
+    byContact.set(notice.contactKey, list);
+  });
+  const results = new Array<DeliveryResult>(notices.length);
+  const queues = [...byContact.values()];
+  const worker = async (): Promise<void> => {
+    for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
+      let unreachable: string | null = null;
+      for (const index of queue) {
+        const notice = notices[index]!;
+        if (unreachable !== null) {
+          const now = deps.clock.now();
+          results[index] = {
+            notice,
+            ok: false,
+            attempts: 0,
+            error: unreachable,
+            firstAttemptAt: now,
+            lastAttemptAt: now,
+          };
+          continue;
+        }
+        const result = await deliverOne(deps, notice, policy);
+        results[index] = result;
+        if (!result.ok) unreachable = `not tried: the contact failed earlier in this run (${result.error})`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.concurrency, queues.length)) }, worker));
+  return results;
+}
+
+async function deliverOne(
+  deps: DeliverNoticesDeps,
+  notice: Notice,
+  policy: DeliveryPolicy,
+): Promise<DeliveryResult> {
+  const firstAttemptAt = deps.clock.now();
+  const notifier = deps.notifiers[notice.contact.channel];
+  if (notifier === undefined) {
+    const error = `the ${notice.contact.channel} channel is not configured${notice.contact.channel === 'email' ? ' (set CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)' : ''}`;
+    return { notice, ok: false, attempts: 0, error, firstAttemptAt, lastAttemptAt: firstAttemptAt };
+  }
+  let error = '';
+  let lastAttemptAt = firstAttemptAt;
+  for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
+    if (attempt > 1) await deps.sleep(policy.backoffMs * 2 ** (attempt - 2));
+    lastAttemptAt = deps.clock.now();
+    const outcome = await withDeadline(deps.sleep, policy.timeoutMs, () =>
+      notifier.deliver(notice, notice.contact, { at: lastAttemptAt, timeoutMs: policy.timeoutMs }),
+    );
+    if (outcome.ok)
+      return { notice, ok: true, attempts: attempt, error: null, firstAttemptAt, lastAttemptAt };
+    error = outcome.error;
+  }
+  return { notice, ok: false, attempts: policy.attempts, error, firstAttemptAt, lastAttemptAt };
+}
+
+/**
+ * The notifier bounds its own attempt by `timeoutMs`; this guard (a little later, so the notifier's own, more
+ * precise error wins) stops waiting for one that does not, and turns a throw into an outcome.
+ */
+async function withDeadline(
+  sleep: Sleep,
+  timeoutMs: number,
+  attempt: () => Promise<DeliveryOutcome>,
+): Promise<DeliveryOutcome> {
+  const stop = new AbortController();
+  const guard = sleep(timeoutMs + 1_000, stop.signal).then((): DeliveryOutcome => ({
+    ok: false,
+    error: `no answer within ${timeoutMs} ms`,
+  }));
+  try {
+    return await Promise.race([
+      attempt().catch((cause: unknown): DeliveryOutcome => ({ ok: false, error: describe(cause) })),
+      guard,
+    ]);
+  } finally {
+    stop.abort();
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
