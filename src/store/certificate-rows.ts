@@ -1,0 +1,68 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { StoredCertificate } from '../core/ports/store.js';
+import type { KeyAlgorithm, ParsedCertificate, SubjectAltNames } from '../pki/x509/parsed-certificate.js';
+import type { CertificatesTable } from './schema.js';
+
+export type CertificateRow = Selectable<CertificatesTable>;
+
+/** Columns of one certificate row (for chunking multi-row INSERTs). */
+export const CERTIFICATE_COLUMNS = 22;
+
+export function toCertificateRow(
+  certificate: ParsedCertificate,
+  discoveredAt: number,
+): Insertable<CertificatesTable> {
+  const der = certificate.der;
+  return {
+    fingerprint: certificate.fingerprintSha256,
+    der: Buffer.from(der.buffer, der.byteOffset, der.byteLength),
+    serial_number: certificate.serialNumber,
+    subject: certificate.subject,
+    issuer: certificate.issuer,
+    common_name: certificate.commonName,
+    subject_alt_names: JSON.stringify(certificate.subjectAltNames),
+    not_before: certificate.notBefore.getTime(),
+    not_after: certificate.notAfter.getTime(),
+    key_algorithm: certificate.keyAlgorithm,
+    key_size: certificate.keySize,
+    curve: certificate.curve,
+    signature_algorithm: certificate.signatureAlgorithm,
+    is_ca: certificate.isCA ? 1 : 0,
+    path_length: certificate.pathLength,
+    self_signed: certificate.selfSigned ? 1 : 0,
+    spiffe_id: certificate.spiffeId,
+    subject_key_id: certificate.subjectKeyId,
+    authority_key_id: certificate.authorityKeyId,
+    public_key_sha256: certificate.publicKeySha256,
+    version: certificate.version,
+    first_discovered: discoveredAt,
+  };
+}
+
+export function toStoredCertificate(row: CertificateRow): StoredCertificate {
+  const der = row.der;
+  return {
+    der: new Uint8Array(der.buffer, der.byteOffset, der.byteLength),
+    fingerprintSha256: row.fingerprint,
+    serialNumber: row.serial_number,
+    subject: row.subject,
+    issuer: row.issuer,
+    commonName: row.common_name,
+    subjectAltNames: JSON.parse(row.subject_alt_names) as SubjectAltNames,
+    notBefore: new Date(row.not_before),
+    notAfter: new Date(row.not_after),
+    keyAlgorithm: row.key_algorithm as KeyAlgorithm,
+    keySize: row.key_size,
+    curve: row.curve,
+    signatureAlgorithm: row.signature_algorithm,
+    isCA: Boolean(row.is_ca),
+    pathLength: row.path_length,
+    selfSigned: Boolean(row.self_signed),
+    spiffeId: row.spiffe_id,
+    subjectKeyId: row.subject_key_id,
+    authorityKeyId: row.authority_key_id,
+    publicKeySha256: row.public_key_sha256,
+    version: row.version,
+    firstDiscovered: new Date(row.first_discovered),
+  };
+}

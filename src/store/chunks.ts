@@ -1,0 +1,38 @@
+/** Splits `items` into arrays of at most `size` (at least 1). */
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const step = Math.max(1, Math.floor(size));
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += step) chunks.push(items.slice(start, start + step));
+  return chunks;
+}
+
+/** Parameters kept free in a statement whose IN list is chunked, for the statement's other parameters. */
+const OTHER_PARAMETERS = 16;
+
+/** How many values an IN list may hold. */
+export function inListSize(maxParameters: number): number {
+  return maxParameters - OTHER_PARAMETERS;
+}
+
+/** How many rows of `columns` values one multi-row INSERT may hold. */
+export function rowsPerInsert(maxParameters: number, columns: number): number {
+  return Math.floor(maxParameters / columns);
+}
+
+/**
+ * The paths at or below `root` as an index range: `path >= exact AND path < below AND (path = exact OR path >=
+ * under)`. '0' is the character after '/', so [root + '/', root + '0') holds exactly the paths below root; the
+ * columns compare byte-wise (SQLite BINARY, PostgreSQL COLLATE "C").
+ */
+export function pathRange(root: string): { exact: string; under: string; below: string } {
+  const trimmed = root.replace(/\/+$/, '');
+  if (trimmed === '') return { exact: '/', under: '/', below: '0' };
+  return { exact: trimmed, under: `${trimmed}/`, below: `${trimmed}0` };
+}
+
+/** The fingerprints starting with a hex prefix as an index range [from, to); null when it is not hex. */
+export function fingerprintRange(prefix: string): { from: string; to: string } | null {
+  const hex = prefix.toLowerCase();
+  if (!/^[0-9a-f]*$/.test(hex)) return null;
+  return { from: hex, to: `${hex}g` };
+}

@@ -1,0 +1,184 @@
+import { sql, type Kysely } from 'kysely';
+import type { LocationKind } from '../core/inventory/location.js';
+import type { Sighting } from '../core/inventory/sighting.js';
+import type {
+  CertificateQuery,
+  InventoryEntry,
+  InventoryReader,
+  StoredCertificate,
+} from '../core/ports/store.js';
+import { toStoredCertificate } from './certificate-rows.js';
+import { chunked, fingerprintRange, inListSize } from './chunks.js';
+import type { StoreDatabase } from './schema.js';
+import {
+  compareSightings,
+  inWindow,
+  selectSightings,
+  sightingWindow,
+  toSighting,
+  type SightingWindow,
+} from './sighting-rows.js';
+import { reading } from './store-errors.js';
+
+/**
+ * Inventory queries, set-based: a listing is one query for the certificates (through the not_after or primary key
+ * index), then their sightings and the sightings of their keys in chunks of IN lists, never one query per
+ * certificate.
+ */
+export class KyselyInventoryReader implements InventoryReader {
+  constructor(
+    private readonly db: Kysely<StoreDatabase>,
+    private readonly maxParameters: number,
+  ) {}
+
+  listCertificates(query: CertificateQuery): Promise<InventoryEntry[]> {
+    return reading('listing certificates', () => this.list(query));
+  }
+
+  certificatesByPrefix(prefix: string, limit = 2): Promise<StoredCertificate[]> {
+    return reading('looking up certificates', async () => {
+      const range = fingerprintRange(prefix);
+      if (range === null) return [];
+      const rows = await this.db
+        .selectFrom('certificates')
+        .selectAll()
+        .where('fingerprint', '>=', range.from)
+        .where('fingerprint', '<', range.to)
+        .orderBy('fingerprint')
+        .limit(limit)
+        .execute();
+      return rows.map(toStoredCertificate);
+    });
+  }
+
+  sightingsOf(fingerprint: string): Promise<Sighting[]> {
+    return reading('reading sightings', async () => {
+      const sightings = await this.sightingsOfObjects('certificate', [fingerprint], { kind: 'all' });
+      return (sightings.get(fingerprint) ?? []).sort(
+        (a, b) => a.firstSeen.getTime() - b.firstSeen.getTime() || compareSightings(a, b),
+      );
+    });
+  }
+
+  keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]> {
+    return reading('reading key sightings', async () => {
+      const condition = sightingWindow(
+        at === undefined ? { kind: 'open' } : { kind: 'open-at', at: at.getTime() },
+      );
+      const found: Sighting[] = [];
+      for (const chunk of chunked([...new Set(locationKeys)], inListSize(this.maxParameters))) {
+        let query = selectSightings(this.db)
+          .where('locations.key', 'in', chunk)
+          .where('sightings.object_type', '=', 'key');
+        if (condition !== null) query = query.where(condition);
+        found.push(...(await query.execute()).map(toSighting));
+      }
+      return found.sort(compareSightings);
+    });
+  }
+
+  countCertificates(): Promise<number> {
+    return reading('counting certificates', async () => {
+      const row = await this.db
+        .selectFrom('certificates')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    });
+  }
+
+  countLocations(): Promise<Record<LocationKind, number>> {
+    return reading('counting locations', async () => {
+      const rows = await this.db
+        .selectFrom('sightings')
+        .innerJoin('locations', 'locations.id', 'sightings.location_id')
+        .select((eb) => ['locations.kind', eb.fn.countAll<number>().as('count')])
+        .where('sightings.ended_at', 'is', null)
+        .groupBy('locations.kind')
+        .execute();
+      const counts: Record<LocationKind, number> = { file: 0, tls: 0, 'k8s-secret': 0, agent: 0 };
+      for (const row of rows) counts[row.kind as LocationKind] = Number(row.count);
+      return counts;
+    });
+  }
+
+  private async list(query: CertificateQuery): Promise<InventoryEntry[]> {
+    const at = query.at?.getTime();
+    // The sightings that make a certificate current: open now, or open at the moment asked about.
+    const current: SightingWindow = at === undefined ? { kind: 'open' } : { kind: 'open-at', at };
+    const currentCondition = sightingWindow(current);
+    let certificates = this.db.selectFrom('certificates').selectAll('certificates');
+    if (query.notAfterBefore) {
+      certificates = certificates.where('certificates.not_after', '<=', query.notAfterBefore.getTime());
+    }
+    if (query.fingerprintPrefix !== undefined) {
+      const range = fingerprintRange(query.fingerprintPrefix);
+      if (range === null) return [];
+      certificates = certificates
+        .where('certificates.fingerprint', '>=', range.from)
+        .where('certificates.fingerprint', '<', range.to);
+    }
+    if (!query.includeRetired && currentCondition !== null) {
+      certificates = certificates.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('sightings')
+            .select(sql.lit(1).as('one'))
+            .whereRef('sightings.object_hash', '=', 'certificates.fingerprint')
+            .where('sightings.object_type', '=', 'certificate')
+            .where(currentCondition),
+        ),
+      );
+    } else if (at !== undefined) {
+      certificates = certificates.where('certificates.first_discovered', '<=', at);
+    }
+    certificates = certificates.orderBy('certificates.not_after').orderBy('certificates.fingerprint');
+    if (query.limit !== undefined) certificates = certificates.limit(query.limit);
+    const rows = await certificates.execute();
+    if (rows.length === 0) return [];
+
+    // A retired certificate (none current) is listed with its history: all of it, or what had begun by `at`.
+    const history: SightingWindow = at === undefined ? { kind: 'all' } : { kind: 'started-by', at };
+    const sightings = await this.sightingsOfObjects(
+      'certificate',
+      rows.map((row) => row.fingerprint),
+      query.includeRetired ? history : current,
+    );
+    const keySightings = await this.sightingsOfObjects(
+      'key',
+      rows.map((row) => row.public_key_sha256),
+      current,
+    );
+    return rows.map((row) => {
+      const all = sightings.get(row.fingerprint) ?? [];
+      const open = all.filter((sighting) => inWindow(sighting, current));
+      return {
+        certificate: toStoredCertificate(row),
+        sightings: (open.length > 0 ? open : all).sort(compareSightings),
+        keySightings: (keySightings.get(row.public_key_sha256) ?? []).sort(compareSightings),
+      };
+    });
+  }
+
+  /** The sightings of these certificates or keys within the window, by object hash. */
+  private async sightingsOfObjects(
+    type: 'certificate' | 'key',
+    hashes: string[],
+    window: SightingWindow,
+  ): Promise<Map<string, Sighting[]>> {
+    const condition = sightingWindow(window);
+    const byHash = new Map<string, Sighting[]>();
+    for (const chunk of chunked([...new Set(hashes)], inListSize(this.maxParameters))) {
+      let query = selectSightings(this.db)
+        .where('sightings.object_type', '=', type)
+        .where('sightings.object_hash', 'in', chunk);
+      if (condition !== null) query = query.where(condition);
+      for (const row of await query.execute()) {
+        const list = byHash.get(row.object_hash);
+        if (list) list.push(toSighting(row));
+        else byHash.set(row.object_hash, [toSighting(row)]);
+      }
+    }
+    return byHash;
+  }
+}

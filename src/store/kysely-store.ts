@@ -1,0 +1,55 @@
+import { DomainError } from '../core/errors.js';
+import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
+import { KyselyAuditReader } from './audit-reader.js';
+import { KyselyInventoryReader } from './inventory-reader.js';
+import type { StoreEngine } from './store-engine.js';
+import { storeFailed } from './store-errors.js';
+import { KyselyStoreTransaction } from './store-transaction.js';
+
+/** The Store port on Kysely, the same code for SQLite and PostgreSQL; the engine holds what differs. */
+export class KyselyStore implements Store {
+  readonly dialect: Store['dialect'];
+  readonly inventory: InventoryReader;
+  readonly audit: AuditReader;
+
+  constructor(private readonly engine: StoreEngine) {
+    this.dialect = engine.dialect;
+    this.inventory = new KyselyInventoryReader(engine.reader, engine.maxParameters);
+    this.audit = new KyselyAuditReader(engine.reader);
+  }
+
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // What `work` threw (or the failure it swallowed) is rethrown as it is; anything else came from beginning,
+    // committing or rolling back, and is the database's failure.
+    let thrownByWork: { error: unknown } | undefined;
+    try {
+      return await this.engine.writeTransaction(async (db) => {
+        const tx = new KyselyStoreTransaction({
+          db,
+          dialect: this.engine.dialect,
+          maxParameters: this.engine.maxParameters,
+        });
+        let result: T;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          thrownByWork = { error };
+          throw error;
+        }
+        if (tx.failure) {
+          thrownByWork = { error: tx.failure };
+          throw tx.failure;
+        }
+        return result;
+      });
+    } catch (error) {
+      if (thrownByWork !== undefined && thrownByWork.error === error) throw error;
+      if (error instanceof DomainError) throw error;
+      throw storeFailed(`running a transaction on the ${this.engine.description}`, error);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}

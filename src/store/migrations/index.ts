@@ -1,0 +1,12 @@
+import { inventory } from './0001-inventory.js';
+import { audit } from './0002-audit.js';
+import type { StoreMigration } from './store-migration.js';
+
+/**
+ * Every migration, in order. Kysely runs them by name (sorted), so a new one gets the next number and is appended
+ * here: `'0003-owners': owners,`.
+ */
+export const MIGRATIONS: Record<string, StoreMigration> = {
+  '0001-inventory': inventory,
+  '0002-audit': audit,
+};

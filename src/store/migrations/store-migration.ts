@@ -1,0 +1,53 @@
+import {
+  sql,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+import type { SqlDialectName } from '../schema.js';
+
+/**
+ * One schema change, written once for both dialects with Kysely's schema builder. `dialect` is given for the few
+ * places where the column types differ (see `columnTypes`). Migrations never change once released: a later change
+ * is a new migration appended to `MIGRATIONS`.
+ */
+export interface StoreMigration {
+  up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
+}
+
+/** The column types that differ between SQLite and PostgreSQL. */
+export function columnTypes(dialect: SqlDialectName) {
+  return {
+    blob: dialect === 'sqlite' ? 'blob' : 'bytea',
+    /** The type of a surrogate key: exactly `integer` on SQLite (the rowid alias), `bigint` on PostgreSQL. */
+    id: dialect === 'sqlite' ? 'integer' : 'bigint',
+    /** A surrogate key filled by the database: SQLite's rowid alias, a PostgreSQL identity column. */
+    serialId: (column: ColumnDefinitionBuilder) =>
+      dialect === 'sqlite' ? column.primaryKey() : column.primaryKey().generatedByDefaultAsIdentity(),
+    /**
+     * Text compared byte by byte, so that range queries (fingerprint and path prefixes) and ordering mean the same
+     * as on SQLite whatever the PostgreSQL database's collation is.
+     */
+    bytewiseText: (column: ColumnDefinitionBuilder) =>
+      dialect === 'sqlite' ? column : column.modifyFront(sql`collate "C"`),
+  } as const;
+}
+
+/** Feeds the migrations, compiled into the program (no file globbing), to Kysely's Migrator. */
+export function migrationProvider(
+  migrations: Record<string, StoreMigration>,
+  dialect: SqlDialectName,
+): MigrationProvider {
+  return {
+    getMigrations: () =>
+      Promise.resolve(
+        Object.fromEntries(
+          Object.entries(migrations).map(([name, migration]): [string, Migration] => [
+            name,
+            { up: (db) => migration.up(db, dialect) },
+          ]),
+        ),
+      ),
+  };
+}

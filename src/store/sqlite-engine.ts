@@ -1,0 +1,135 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { DomainError } from '../core/errors.js';
+import type { StoreDatabase } from './schema.js';
+import type { StoreEngine } from './store-engine.js';
+import { errorText } from './store-errors.js';
+
+const BUSY_TIMEOUT_MS = 5000;
+/** SQLITE_MAX_VARIABLE_NUMBER of the SQLite bundled with better-sqlite3. */
+const SQLITE_MAX_PARAMETERS = 32766;
+
+/** The embedded store: `custos.db` in the data directory, in WAL mode. */
+export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
+  const dir = resolve(dataDir);
+  await ensureDataDir(dir);
+  const file = join(dir, 'custos.db');
+  let writer: Database.Database | undefined;
+  let reader: Database.Database | undefined;
+  try {
+    writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    writer.pragma('foreign_keys = ON');
+    writer.pragma('synchronous = NORMAL');
+    writer.pragma('cache_size = -65536');
+    // Readers get their own connection: WAL lets them read committed data while a write transaction holds the
+    // writer, and a read made while a transaction is open can never wait on that transaction.
+    reader = new Database(file, { readonly: true, fileMustExist: true });
+    reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    reader.pragma('cache_size = -65536');
+  } catch (error) {
+    reader?.close();
+    writer?.close();
+    throw openFailure(file, error);
+  }
+  const writeConnection = writer;
+  const writerDb = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: writeConnection }) });
+  const readerDb = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: reader }) });
+  return {
+    dialect: 'sqlite',
+    description: `SQLite database ${file}`,
+    maxParameters: SQLITE_MAX_PARAMETERS,
+    migrationDb: writerDb,
+    migrationTableSchema: undefined,
+    reader: readerDb,
+    // The Kysely connection serialises this process's transactions on the one writer connection; BEGIN IMMEDIATE
+    // takes the database's write lock before any read, so writers in other processes wait for it instead of
+    // failing to upgrade a read lock halfway through.
+    writeTransaction: (work) =>
+      writerDb.connection().execute(async (db) => {
+        await beginImmediate(writeConnection);
+        try {
+          const result = await work(db);
+          writeConnection.exec('COMMIT');
+          return result;
+        } catch (error) {
+          rollback(writeConnection);
+          throw error;
+        }
+      }),
+    close: async () => {
+      await readerDb.destroy();
+      await writerDb.destroy();
+    },
+  };
+}
+
+async function ensureDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new DomainError(
+      'CUSTOS_DATA_DIR_UNUSABLE',
+      `The data directory ${dir} cannot be created or written (${errorText(error)}).`,
+      { cause: error, hint: 'Point --data-dir (or CUSTOS_DATA_DIR) at a writable directory.' },
+    );
+  }
+}
+
+/**
+ * Takes the write lock, waiting up to the busy timeout for another writer to finish. The wait is asynchronous (a
+ * zero busy timeout and retries): SQLite's own busy wait would block the event loop, and with it a writer of the
+ * same process that holds the lock and needs the loop to finish.
+ */
+async function beginImmediate(connection: Database.Database): Promise<void> {
+  const deadline = performance.now() + BUSY_TIMEOUT_MS;
+  connection.pragma('busy_timeout = 0');
+  try {
+    for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
+      try {
+        connection.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!isBusy(error) || performance.now() + delay > deadline) throw error;
+      }
+      await sleep(delay);
+    }
+  } finally {
+    connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
+function rollback(connection: Database.Database): void {
+  if (!connection.inTransaction) return;
+  try {
+    connection.exec('ROLLBACK');
+  } catch {
+    // The error being thrown says what went wrong; SQLite rolls back on its own when it cannot continue.
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+}
+
+function openFailure(file: string, error: unknown): DomainError {
+  const code = error instanceof Database.SqliteError ? error.code : '';
+  if (/^SQLITE_(CANTOPEN|READONLY|PERM|IOERR)/.test(code)) {
+    return new DomainError(
+      'CUSTOS_DATA_DIR_UNUSABLE',
+      `The SQLite database ${file} cannot be created or written (${errorText(error)}).`,
+      { cause: error, hint: 'Point --data-dir (or CUSTOS_DATA_DIR) at a writable directory.' },
+    );
+  }
+  return new DomainError(
+    'CUSTOS_STORE_UNAVAILABLE',
+    `The SQLite database ${file} cannot be opened (${errorText(error)}).`,
+    { cause: error, hint: 'Check that the file is a Custos database, or move it away to start afresh.' },
+  );
+}

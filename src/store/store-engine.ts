@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { SqlDialectName, StoreDatabase } from './schema.js';
+
+/** What differs between the databases behind a Store: connections, transactions and limits. */
+export interface StoreEngine {
+  readonly dialect: SqlDialectName;
+  /** The database named for people (a file path, or a URL without its password). */
+  readonly description: string;
+  /** Bound parameters one statement may carry (SQLite 32766, PostgreSQL 65535). */
+  readonly maxParameters: number;
+  /** Runs migrations (Kysely's Migrator needs a database handle and, on PostgreSQL, the schema to keep its table in). */
+  readonly migrationDb: Kysely<StoreDatabase>;
+  readonly migrationTableSchema: string | undefined;
+  /** Reads committed data outside any transaction (on SQLite a second, read-only connection). */
+  readonly reader: Kysely<StoreDatabase>;
+  /**
+   * Runs `work` in one write transaction on one connection; commits when it resolves, rolls back when it throws.
+   * The write lock is taken up front on SQLite (BEGIN IMMEDIATE), so two writers queue instead of deadlocking.
+   */
+  writeTransaction<T>(work: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

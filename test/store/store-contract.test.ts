@@ -1,0 +1,317 @@
+/**
+ * The Store contract, run on every dialect of DIALECTS: the same assertions on SQLite and PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { AuditEventInput } from '../../src/core/audit/audit-event.js';
+import { DomainError } from '../../src/core/errors.js';
+import { locationKey, type FileLocation, type Location } from '../../src/core/inventory/location.js';
+import type { SightedObject } from '../../src/core/inventory/sighting.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { verifyAudit } from '../../src/core/verify-audit.js';
+import type { ParsedCertificate } from '../../src/pki/x509/parsed-certificate.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { openStore } from '../../src/store/open-store.js';
+import { DIALECTS, type TestDatabase } from './dialects.js';
+import { certificate, day, expiringOn, fileAt } from './fixtures.js';
+
+const certificateObject = (c: ParsedCertificate): SightedObject => ({
+  type: 'certificate',
+  fingerprintSha256: c.fingerprintSha256,
+});
+const keyObject = (c: ParsedCertificate): SightedObject => ({
+  type: 'key',
+  publicKeySha256: c.publicKeySha256,
+});
+const at = (location: Location, object: SightedObject) => ({ locationKey: locationKey(location), object });
+
+function events(count: number, from = 0): AuditEventInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    type: 'test.event',
+    actor: 'test:contract',
+    subject: `subject-${from + i}`,
+    at: day(from + i),
+    data: { n: from + i, nested: { list: [1, 'two', null], when: day(1).toISOString() } },
+  }));
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+function paths(sightings: Array<{ location: Location }>): string[] {
+  return sightings.map((s) => (s.location.kind === 'file' ? s.location.path : s.location.kind)).sort();
+}
+
+for (const dialect of DIALECTS) {
+  describe(`Store contract on ${dialect.name}`, () => {
+    if (dialect.unavailable !== null) {
+      it('runs when its database is available', (t) => t.skip(dialect.unavailable ?? undefined));
+      return;
+    }
+    let db: TestDatabase;
+    let store: Store;
+    beforeEach(async () => {
+      db = await dialect.create();
+      store = await openStore(db.options);
+    });
+    afterEach(async () => {
+      await store.close();
+      await db.dispose();
+    });
+
+    it('applies its migrations once: reopening keeps the data and runs none again', async () => {
+      const a = await certificate();
+      await store.transaction((tx) => tx.insertCertificates([a], day(0)));
+      await store.close();
+      store = await openStore(db.options);
+      assert.equal(store.dialect, dialect.name);
+      assert.equal(await store.inventory.countCertificates(), 1);
+      const applied = await db.query<{ name: string }>('select name from kysely_migration order by name');
+      assert.deepEqual(
+        applied.map((row) => row.name),
+        Object.keys(MIGRATIONS),
+      );
+    });
+
+    it('stores a certificate once and finds it by fingerprint prefix', async () => {
+      const [a, b, c] = await Promise.all([certificate(), certificate(), certificate()]);
+      await store.transaction((tx) => tx.insertCertificates([a, b, a], day(0)));
+      await store.transaction((tx) => tx.insertCertificates([a], day(5)));
+      const known = await store.transaction((tx) =>
+        tx.knownCertificates([a.fingerprintSha256, b.fingerprintSha256, c.fingerprintSha256]),
+      );
+      assert.deepEqual(known, new Set([a.fingerprintSha256, b.fingerprintSha256]));
+      assert.equal(await store.inventory.countCertificates(), 2);
+
+      const found = await store.inventory.certificatesByPrefix(a.fingerprintSha256.slice(0, 6));
+      assert.deepEqual(found, [{ ...a, firstDiscovered: day(0) }]);
+      const upper = await store.inventory.certificatesByPrefix(
+        a.fingerprintSha256.slice(0, 10).toUpperCase(),
+      );
+      assert.deepEqual(
+        upper.map((x) => x.fingerprintSha256),
+        [a.fingerprintSha256],
+      );
+      const both = await store.inventory.certificatesByPrefix('', 5);
+      assert.deepEqual(
+        both.map((x) => x.fingerprintSha256),
+        [a.fingerprintSha256, b.fingerprintSha256].sort(),
+      );
+      assert.deepEqual(await store.inventory.certificatesByPrefix('zz'), []);
+    });
+
+    it('starts, touches and ends sightings and keeps their history', async () => {
+      const a = await certificate();
+      const file = fileAt('/srv/app/tls.pem');
+      const tls: Location = {
+        kind: 'tls',
+        host: 'api.example',
+        port: 443,
+        sni: 'api.example',
+        address: null,
+      };
+      await store.transaction(async (tx) => {
+        await tx.insertCertificates([a], day(0));
+        await tx.startSightings(
+          [
+            { location: file, object: certificateObject(a) },
+            { location: file, object: keyObject(a) },
+            { location: tls, object: certificateObject(a) },
+          ],
+          day(0),
+        );
+      });
+      await store.transaction((tx) => tx.touchSightings([at(file, certificateObject(a))], day(1)));
+      await store.transaction((tx) =>
+        tx.endSightings([at(file, keyObject(a)), at(tls, certificateObject(a))], day(2)),
+      );
+      assert.deepEqual(await store.inventory.countLocations(), {
+        file: 1,
+        tls: 0,
+        'k8s-secret': 0,
+        agent: 0,
+      });
+
+      const open = await store.transaction((tx) => tx.openSightingsAt([locationKey(file), locationKey(tls)]));
+      assert.deepEqual(open, [
+        {
+          location: file,
+          locationKey: 'file:/srv/app/tls.pem',
+          object: certificateObject(a),
+          firstSeen: day(0),
+          lastSeen: day(1),
+          endedAt: null,
+        },
+      ]);
+      // Seen again at the TLS endpoint: a new sighting, the ended one stays in the history.
+      await store.transaction((tx) =>
+        tx.startSightings([{ location: tls, object: certificateObject(a) }], day(3)),
+      );
+      const history = await store.inventory.sightingsOf(a.fingerprintSha256);
+      assert.deepEqual(
+        history.map((s) => [s.locationKey, s.firstSeen, s.lastSeen, s.endedAt]),
+        [
+          ['file:/srv/app/tls.pem', day(0), day(1), null],
+          ['tls:api.example:443:api.example', day(0), day(0), day(2)],
+          ['tls:api.example:443:api.example', day(3), day(3), null],
+        ],
+      );
+      assert.deepEqual(history[1]?.location, tls);
+    });
+
+    it('finds open file sightings and file states below a root by path, not by string prefix', async () => {
+      const a = await certificate();
+      const inside = ['/srv/a', '/srv/a/x.pem', '/srv/a/sub/y.pem'];
+      const outside = ['/srv/ab/z.pem', '/srv/a%/w.pem', '/srv/a_/v.pem', '/srv/a.pem', '/srv/A/u.pem'];
+      const k8s: Location = { kind: 'k8s-secret', cluster: 'c', namespace: 'n', name: 'srv' };
+      await store.transaction(async (tx) => {
+        await tx.insertCertificates([a], day(0));
+        await tx.startSightings(
+          [...inside, ...outside, '/srv/a/ended.pem']
+            .map((path) => ({ location: fileAt(path) as Location, object: certificateObject(a) }))
+            .concat([{ location: k8s, object: certificateObject(a) }]),
+          day(0),
+        );
+        await tx.endSightings([at(fileAt('/srv/a/ended.pem'), certificateObject(a))], day(1));
+      });
+      const under = await store.transaction((tx) => tx.openFileSightingsUnder(['/srv/a']));
+      assert.deepEqual(paths(under), [...inside].sort());
+      const trailing = await store.transaction((tx) => tx.openFileSightingsUnder(['/srv/a/', '/srv/a/sub']));
+      assert.deepEqual(paths(trailing), [...inside].sort());
+      const everything = await store.transaction((tx) => tx.openFileSightingsUnder(['/']));
+      assert.deepEqual(paths(everything), [...inside, ...outside].sort());
+
+      const state = (path: string, size = 1) => ({
+        path,
+        size,
+        mtimeMs: 1.5e12 + 0.25,
+        ctimeMs: 1.6e12,
+        inode: 2 ** 40,
+        problem: null,
+      });
+      await store.transaction((tx) => tx.putFileStates([...inside, ...outside].map((path) => state(path))));
+      const states = await store.transaction((tx) => tx.fileStatesUnder(['/srv/a']));
+      assert.deepEqual(
+        states.sort((x, y) => (x.path < y.path ? -1 : 1)),
+        [...inside].sort().map((path) => state(path)),
+      );
+      const broken = {
+        ...state('/srv/a/x.pem', 7),
+        problem: { code: 'CUSTOS_FILE_TRUNCATED', message: 'cut short' },
+      };
+      await store.transaction(async (tx) => {
+        await tx.putFileStates([broken]);
+        await tx.deleteFileStates(['/srv/a/sub/y.pem', '/srv/a']);
+      });
+      assert.deepEqual(await store.transaction((tx) => tx.fileStatesUnder(['/srv/a'])), [broken]);
+    });
+
+    it('lists certificates current now, expiring, by prefix, at a moment, and retired', async () => {
+      const [c1, c2, c3, c4, c5] = (await Promise.all(
+        [10, 40, 20, 30, 50].map((days) => certificate(expiringOn(day(days)))),
+      )) as [ParsedCertificate, ParsedCertificate, ParsedCertificate, ParsedCertificate, ParsedCertificate];
+      const write = (work: Parameters<Store['transaction']>[0]) => store.transaction(work);
+      await write((tx) => tx.insertCertificates([c1, c2, c3, c4, c5], day(-20)));
+      await write((tx) =>
+        tx.startSightings(
+          [
+            { location: fileAt('/x/1.pem'), object: certificateObject(c1) },
+            { location: fileAt('/x/1.pem'), object: keyObject(c1) },
+            { location: fileAt('/x/2.pem'), object: certificateObject(c2) },
+            { location: fileAt('/x/old.pem'), object: certificateObject(c2) },
+          ],
+          day(-10),
+        ),
+      );
+      await write((tx) => tx.endSightings([at(fileAt('/x/old.pem'), certificateObject(c2))], day(-5)));
+      await write((tx) =>
+        tx.startSightings([{ location: fileAt('/x/3.pem'), object: certificateObject(c3) }], day(1)),
+      );
+      await write((tx) => tx.endSightings([at(fileAt('/x/3.pem'), certificateObject(c3))], day(5)));
+      await write((tx) =>
+        tx.startSightings([{ location: fileAt('/x/4.pem'), object: certificateObject(c4) }], day(8)),
+      );
+
+      const fingerprints = (entries: Array<{ certificate: ParsedCertificate }>) =>
+        entries.map((e) => e.certificate.fingerprintSha256);
+      const now = await store.inventory.listCertificates({});
+      assert.deepEqual(fingerprints(now), fingerprints([c1, c4, c2].map((certificate) => ({ certificate }))));
+      const [first, , last] = now;
+      assert.deepEqual(paths(first?.sightings ?? []), ['/x/1.pem']);
+      assert.deepEqual(first?.certificate, { ...c1, firstDiscovered: day(-20) });
+      assert.deepEqual(
+        first?.keySightings.map((s) => [s.locationKey, s.object]),
+        [['file:/x/1.pem', keyObject(c1)]],
+      );
+      assert.deepEqual(paths(last?.sightings ?? []), ['/x/2.pem']);
+      assert.deepEqual(now[1]?.keySightings, []);
+
+      const expiring = await store.inventory.listCertificates({ notAfterBefore: day(30) });
+      assert.deepEqual(fingerprints(expiring), [c1.fingerprintSha256, c4.fingerprintSha256]);
+      const byPrefix = await store.inventory.listCertificates({
+        fingerprintPrefix: c2.fingerprintSha256.slice(0, 8),
+      });
+      assert.deepEqual(fingerprints(byPrefix), [c2.fingerprintSha256]);
+      assert.deepEqual(
+        fingerprints(await store.inventory.listCertificates({ limit: 2 })),
+        fingerprints(now.slice(0, 2)),
+      );
+
+      // Day 3: c3 was installed (1..5), c4 not yet (from 8); c2's old location had ended (-10..-5).
+      const day3 = await store.inventory.listCertificates({ at: day(3) });
+      assert.deepEqual(fingerprints(day3), [
+        c1.fingerprintSha256,
+        c3.fingerprintSha256,
+        c2.fingerprintSha256,
+      ]);
+      assert.deepEqual(paths(day3[2]?.sightings ?? []), ['/x/2.pem']);
+      assert.deepEqual(
+        day3[1]?.sightings.map((s) => s.endedAt),
+        [day(5)],
+      );
+      const day5 = await store.inventory.listCertificates({ at: day(5) });
+      assert.deepEqual(fingerprints(day5), [c1.fingerprintSha256, c2.fingerprintSha256]);
+      const before = await store.inventory.listCertificates({ at: day(-7) });
+      assert.deepEqual(paths(before[1]?.sightings ?? []), ['/x/2.pem', '/x/old.pem']);
+
+      const all = await store.inventory.listCertificates({ includeRetired: true });
+      assert.deepEqual(
+        fingerprints(all),
+        [c1, c3, c4, c2, c5].map((c) => c.fingerprintSha256),
+      );
+      assert.deepEqual(
+        all[1]?.sightings.map((s) => [s.locationKey, s.firstSeen, s.endedAt]),
+        [['file:/x/3.pem', day(1), day(5)]],
+      );
+      assert.deepEqual(paths(all[3]?.sightings ?? []), ['/x/2.pem']);
+      assert.deepEqual(all[4]?.sightings, []);
+    });
+
+    it('finds the keys sighted at locations, now or at a moment', async () => {
+      const [a, b] = await Promise.all([certificate(), certificate()]);
+      const file = fileAt('/etc/tls/server.pem');
+      await store.transaction(async (tx) => {
+        await tx.insertCertificates([a], day(0));
+        await tx.startSightings(
+          [
+            { location: file, object: certificateObject(a) },
+            { location: file, object: keyObject(b) },
+            { location: fileAt('/elsewhere.pem'), object: keyObject(a) },
+          ],
+          day(0),
+        );
+      });
+      await store.transaction((tx) => tx.endSightings([at(file, keyObject(b))], day(4)));
+      const now = await store.inventory.keySightingsAt([locationKey(file)]);
+      assert.deepEqual(now, []);
+      const then = await store.inventory.keySightingsAt([locationKey(file)], day(2));
+      assert.deepEqual(
+        then.map((s) => [s.locationKey, s.object, s.endedAt]),
+        [['file:/etc/tls/server.pem', keyObject(b), day(4)]],
+      );
+    });
+  });
+}
