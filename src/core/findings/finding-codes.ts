@@ -32,6 +32,11 @@ export const FINDING_CODES = {
     severity: 'critical',
     summary: 'The name connected to is not covered by the leaf certificate (RFC 6125).',
   },
+  'path-invalid': {
+    severity: 'critical',
+    summary:
+      'The chain breaks an RFC 5280 / WebPKI rule (basicConstraints, pathLenConstraint, keyUsage, extendedKeyUsage, name constraints, v3 only, signature, malformed encoding); the message names the rule and the certificate.',
+  },
   unowned: { severity: 'medium', summary: 'No ownership rule or assignment covers the certificate.' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
