@@ -1,0 +1,137 @@
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { Clock } from '../ports/clock.js';
+import type { NotificationStore } from '../ports/notification-log.js';
+import type { NotifierRegistry } from '../ports/notifier.js';
+import { contactLabel, type NotificationOwner } from './contact.js';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  deliverNotices,
+  type DeliveryPolicy,
+  type DeliveryResult,
+  type Sleep,
+} from './deliver-notices.js';
+import type { DeliveryRecord } from './delivery.js';
+import { planNotices, type PlannedCertificate, type PlannedException } from './plan-notices.js';
+
+/** Where the notices' subjects come from: the inventory with owners and findings, the owners, the exceptions. */
+export interface NoticeSources {
+  /** The certificates installed now, each with its owner (or null) and its findings at `now`. */
+  certificates(now: Date): Promise<PlannedCertificate[]>;
+  owners(): Promise<NotificationOwner[]>;
+  exceptions(): Promise<PlannedException[]>;
+}
+
+export interface RunNotificationsDeps {
+  store: NotificationStore;
+  clock: Clock;
+  sleep: Sleep;
+  notifiers: NotifierRegistry;
+  sources: NoticeSources;
+}
+
+export interface RunNotificationsInput {
+  /** Who runs it, for the audit trail: `cli:notify`, `server:scheduler`. */
+  actor: string;
+  thresholdsDays?: readonly number[];
+  policy?: DeliveryPolicy;
+}
+
+export interface NotifyRunSummary {
+  /** Notices that were due. */
+  due: number;
+  sent: number;
+  failed: number;
+  /** Of the due notices, those at escalation level 1 or higher. */
+  escalations: number;
+  /** The delivery records this run wrote (one per due notice). */
+  deliveries: DeliveryRecord[];
+}
+
+/**
+ * `custos notify run`: plans what is due now, delivers it, and records every delivery with its audit event in
+ * one transaction. A notice that failed is recorded as failed and is due again on the next run.
+ */
+export async function runNotifications(
+  deps: RunNotificationsDeps,
+  input: RunNotificationsInput,
+): Promise<NotifyRunSummary> {
+  const now = deps.clock.now();
+  const [certificates, owners, exceptions, deliveries, acknowledgements] = await Promise.all([
+    deps.sources.certificates(now),
+    deps.sources.owners(),
+    deps.sources.exceptions(),
+    deps.store.notifications.deliveries(),
+    deps.store.notifications.acknowledgements(),
+  ]);
+  const previous = new Map(deliveries.map((d) => [d.key, d]));
+  const planned = planNotices({
+    now,
+    certificates,
+    owners,
+    exceptions,
+    deliveries,
+    acknowledgements,
+    thresholdsDays: input.thresholdsDays,
+  });
+  // Notices never tried before go first: one notice a contact keeps refusing must not starve the others.
+  const notices = planned
+    .map((notice, index) => ({ notice, index, tried: previous.get(notice.key)?.attempts ?? 0 }))
+    .sort((a, b) => a.tried - b.tried || a.index - b.index)
+    .map((entry) => entry.notice);
+  const results = await deliverNotices(deps, notices, input.policy ?? DEFAULT_DELIVERY_POLICY);
+  const records = results.map((result) => deliveryRecord(result, previous.get(result.notice.key)));
+  if (records.length > 0) {
+    await deps.store.transaction(async (tx) => {
+      await tx.notifications.putDeliveries(records);
+      await tx.appendAudit(results.map((result, i) => auditEvent(result, records[i]!, input.actor)));
+    });
+  }
+  const sent = records.filter((r) => r.status === 'sent').length;
+  return {
+    due: records.length,
+    sent,
+    failed: records.length - sent,
+    escalations: records.filter((r) => r.level > 0).length,
+    deliveries: records,
+  };
+}
+
+function deliveryRecord(result: DeliveryResult, before: DeliveryRecord | undefined): DeliveryRecord {
+  const notice = result.notice;
+  return {
+    key: notice.key,
+    subject: notice.subject,
+    reasonKey: notice.reasonKey,
+    level: notice.level,
+    owner: notice.owner,
+    channel: notice.contact.channel,
+    contactKey: notice.contactKey,
+    contact: contactLabel(notice.contact),
+    status: result.ok ? 'sent' : 'failed',
+    attempts: (before?.attempts ?? 0) + result.attempts,
+    lastError: result.error,
+    firstAttemptAt: before?.firstAttemptAt ?? result.firstAttemptAt,
+    lastAttemptAt: result.lastAttemptAt,
+    sentAt: result.ok ? result.lastAttemptAt : null,
+  };
+}
+
+function auditEvent(result: DeliveryResult, record: DeliveryRecord, actor: string): AuditEventInput {
+  return {
+    type: result.ok ? 'notice.sent' : 'notice.failed',
+    actor,
+    subject: record.subject,
+    at: record.lastAttemptAt,
+    data: {
+      notice: record.key,
+      reason: record.reasonKey,
+      level: record.level,
+      owner: record.owner,
+      channel: record.channel,
+      contact: record.contact,
+      attempts: result.attempts,
+      totalAttempts: record.attempts,
+      ...(result.error === null ? {} : { error: result.error }),
+    },
+  };
+}
