@@ -1,0 +1,69 @@
+import { PkiFormatError, type PkiProblem, type PkiProblemCode } from '../problem.js';
+import type { ContainerCertificate, ContainerKey } from './read-container.js';
+
+export interface K8sSecretRef {
+  namespace: string;
+  name: string;
+}
+
+/** Where an entry came from inside its file: a Kubernetes Secret, a keystore alias. */
+export interface EntryOrigin {
+  k8sSecret?: K8sSecretRef;
+  alias?: string;
+}
+
+/**
+ * Gathers what the format readers find in one file. A certificate seen twice (the same DER) is kept once,
+ * with the origin of its first sighting; in a Kubernetes manifest the Secret is part of the identity, so the
+ * same certificate in two Secrets is two entries (two locations). Keys are kept once per public key and
+ * Secret in the same way.
+ */
+export class ContainerCollector {
+  readonly certificates: ContainerCertificate[] = [];
+  readonly keys: ContainerKey[] = [];
+  readonly problems: PkiProblem[] = [];
+  private readonly certificatesByLength = new Map<number, ContainerCertificate[]>();
+  private readonly keyIds = new Set<string>();
+
+  addCertificate(der: Uint8Array, origin: EntryOrigin = {}): void {
+    const sameLength = this.certificatesByLength.get(der.length);
+    const secret = secretId(origin);
+    if (sameLength?.some((c) => secretId(c) === secret && Buffer.from(c.der).equals(der))) return;
+    const certificate: ContainerCertificate = { der: new Uint8Array(der), ...origin };
+    if (sameLength) sameLength.push(certificate);
+    else this.certificatesByLength.set(der.length, [certificate]);
+    this.certificates.push(certificate);
+  }
+
+  addKey(publicKeySha256: string, origin: EntryOrigin = {}): void {
+    const id = `${secretId(origin)}|${publicKeySha256}`;
+    if (this.keyIds.has(id)) return;
+    this.keyIds.add(id);
+    this.keys.push({ publicKeySha256, ...origin });
+  }
+
+  problem(code: PkiProblemCode, message: string): void {
+    this.problems.push({ code, message });
+  }
+
+  /**
+   * Records a parser failure as a problem: a `PkiFormatError` keeps its code, anything else is malformed.
+   * `embedded` is for structures inside a complete outer one (a PEM block, a keystore entry): running past
+   * their end is broken DER, not a truncated file.
+   */
+  failure(error: unknown, context: string, embedded = false): void {
+    const message = `${context}: ${error instanceof Error ? error.message : String(error)}`;
+    if (!(error instanceof PkiFormatError)) this.problem('CUSTOS_FILE_MALFORMED', message);
+    else if (embedded && error.code === 'CUSTOS_FILE_TRUNCATED')
+      this.problem('CUSTOS_DER_MALFORMED', message);
+    else this.problem(error.code, message);
+  }
+
+  get isEmpty(): boolean {
+    return this.certificates.length === 0 && this.keys.length === 0 && this.problems.length === 0;
+  }
+}
+
+function secretId(origin: EntryOrigin): string {
+  return origin.k8sSecret ? `${origin.k8sSecret.namespace}/${origin.k8sSecret.name}` : '';
+}

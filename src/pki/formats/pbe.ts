@@ -1,0 +1,124 @@
+import { createDecipheriv, getCiphers, pbkdf2Sync } from 'node:crypto';
+import { PkiFormatError } from '../problem.js';
+import { children, oidText, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
+import { KDF_PURPOSE, pkcs12Kdf } from './pkcs12-kdf.js';
+import { rc2CbcDecrypt } from './rc2.js';
+
+/**
+ * Password-based decryption for PKCS#12 contents and shrouded keys:
+ * - PBES2 (RFC 8018) with PBKDF2 (HMAC-SHA-1/224/256/384/512) and AES-128/192/256-CBC or DES-EDE3-CBC:
+ *   OpenSSL 3's and recent keytool's default; the password is its UTF-8 bytes.
+ * - the PKCS#12 PBE algorithms (RFC 7292 appendix C) with 3-key or 2-key triple DES, 128-bit or 40-bit RC2:
+ *   `openssl pkcs12 -legacy`, OpenSSL 1.x, older keytool and Windows; the password is its BMPString.
+ * An unknown algorithm (RC4, single DES, ...) is CUSTOS_PKCS12_UNSUPPORTED; a wrong password fails the
+ * padding check and throws a plain Error.
+ */
+export interface PasswordCandidate {
+  text: string;
+  /** The BMPString form for the PKCS#12 KDF (the absent password is the empty byte string). */
+  bmp: Uint8Array;
+}
+
+/** Iteration counts above this are refused, so a hostile file cannot stall a scan (defaults are 2048-10000). */
+export const MAX_ITERATIONS = 1_000_000;
+
+const PKCS12_PBE: Record<string, { cipher: string; keyLength: number; rc2Bits?: number }> = {
+  '1.2.840.113549.1.12.1.3': { cipher: 'des-ede3-cbc', keyLength: 24 },
+  '1.2.840.113549.1.12.1.4': { cipher: 'des-ede-cbc', keyLength: 16 },
+  '1.2.840.113549.1.12.1.5': { cipher: 'rc2', keyLength: 16, rc2Bits: 128 },
+  '1.2.840.113549.1.12.1.6': { cipher: 'rc2', keyLength: 5, rc2Bits: 40 },
+};
+
+const OID_PBES2 = '1.2.840.113549.1.5.13';
+const OID_PBKDF2 = '1.2.840.113549.1.5.12';
+
+const PBKDF2_PRF: Record<string, string> = {
+  '1.2.840.113549.2.7': 'sha1',
+  '1.2.840.113549.2.8': 'sha224',
+  '1.2.840.113549.2.9': 'sha256',
+  '1.2.840.113549.2.10': 'sha384',
+  '1.2.840.113549.2.11': 'sha512',
+};
+
+const PBES2_CIPHER: Record<string, { cipher: string; keyLength: number }> = {
+  '2.16.840.1.101.3.4.1.2': { cipher: 'aes-128-cbc', keyLength: 16 },
+  '2.16.840.1.101.3.4.1.22': { cipher: 'aes-192-cbc', keyLength: 24 },
+  '2.16.840.1.101.3.4.1.42': { cipher: 'aes-256-cbc', keyLength: 32 },
+  '1.2.840.113549.3.7': { cipher: 'des-ede3-cbc', keyLength: 24 },
+};
+
+let nodeCiphers: Set<string> | undefined;
+
+function decipher(name: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  nodeCiphers ??= new Set(getCiphers());
+  if (!nodeCiphers.has(name)) unsupported(`this Node.js has no ${name} cipher`);
+  const d = createDecipheriv(name, key, iv);
+  return Buffer.concat([d.update(data), d.final()]);
+}
+
+function unsupported(message: string): never {
+  throw new PkiFormatError('CUSTOS_PKCS12_UNSUPPORTED', message);
+}
+
+function malformed(message: string): never {
+  throw new PkiFormatError('CUSTOS_DER_MALFORMED', message);
+}
+
+function iterationCount(bytes: Uint8Array, tlv: Tlv | undefined): number {
+  if (!tlv) malformed('PBE parameters lack an iteration count');
+  const count = smallInteger(bytes, tlv);
+  if (count < 1 || count > MAX_ITERATIONS)
+    unsupported(`iteration count ${count} is outside 1..${MAX_ITERATIONS}`);
+  return count;
+}
+
+/** Decrypts `ciphertext` with the algorithm an AlgorithmIdentifier names. */
+export function pbeDecrypt(
+  bytes: Uint8Array,
+  algorithm: Tlv,
+  ciphertext: Uint8Array,
+  password: PasswordCandidate,
+): Uint8Array {
+  const [oid, params] = children(bytes, algorithm);
+  if (!oid) malformed('empty AlgorithmIdentifier');
+  const name = oidText(bytes, oid);
+  if (params?.id !== TAG.sequence) malformed(`algorithm ${name} has no parameters`);
+  const pkcs12 = PKCS12_PBE[name];
+  if (pkcs12) {
+    const [salt, iterations] = children(bytes, params);
+    if (salt?.id !== TAG.octetString) malformed('PKCS#12 PBE parameters lack a salt');
+    const saltBytes = stringBytes(bytes, salt);
+    const count = iterationCount(bytes, iterations);
+    const key = pkcs12Kdf('sha1', password.bmp, saltBytes, count, KDF_PURPOSE.key, pkcs12.keyLength);
+    const iv = pkcs12Kdf('sha1', password.bmp, saltBytes, count, KDF_PURPOSE.iv, 8);
+    return pkcs12.rc2Bits
+      ? rc2CbcDecrypt(key, pkcs12.rc2Bits, iv, ciphertext)
+      : decipher(pkcs12.cipher, key, iv, ciphertext);
+  }
+  if (name !== OID_PBES2) unsupported(`encryption algorithm ${name} is not supported`);
+  const [kdf, scheme] = children(bytes, params);
+  if (kdf?.id !== TAG.sequence || scheme?.id !== TAG.sequence) malformed('PBES2 parameters are incomplete');
+  const [kdfOid, kdfParams] = children(bytes, kdf);
+  if (!kdfOid || oidText(bytes, kdfOid) !== OID_PBKDF2) unsupported('PBES2 with a KDF other than PBKDF2');
+  if (kdfParams?.id !== TAG.sequence) malformed('PBKDF2 parameters are missing');
+  const [salt, iterations, ...rest] = children(bytes, kdfParams);
+  if (salt?.id !== TAG.octetString) unsupported('PBKDF2 with a salt that is not an OCTET STRING');
+  const count = iterationCount(bytes, iterations);
+  const prfTlv = rest.find((t) => t.id === TAG.sequence);
+  const prfOid = prfTlv ? children(bytes, prfTlv)[0] : undefined;
+  const prfName = prfOid ? oidText(bytes, prfOid) : '1.2.840.113549.2.7';
+  const prf = PBKDF2_PRF[prfName] ?? unsupported(`PBKDF2 pseudo-random function ${prfName}`);
+  const [schemeOid, ivTlv] = children(bytes, scheme);
+  if (!schemeOid) malformed('PBES2 encryption scheme is empty');
+  const schemeName = oidText(bytes, schemeOid);
+  const cipher = PBES2_CIPHER[schemeName] ?? unsupported(`PBES2 cipher ${schemeName}`);
+  if (ivTlv?.id !== TAG.octetString) malformed('PBES2 cipher parameters lack an IV');
+  const key = pbkdf2Sync(
+    Buffer.from(password.text, 'utf8'),
+    stringBytes(bytes, salt),
+    count,
+    cipher.keyLength,
+    prf,
+  );
+  return decipher(cipher.cipher, key, stringBytes(bytes, ivTlv), ciphertext);
+}

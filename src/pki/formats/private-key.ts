@@ -1,0 +1,122 @@
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { children, readTlv, smallInteger, TAG, type Tlv } from './ber.js';
+import type { ContainerCollector } from './container-collector.js';
+
+/**
+ * Private keys are recorded only by the SHA-256 of the DER SubjectPublicKeyInfo of their public key (the
+ * same definition as ParsedCertificate.publicKeySha256), so a key can be matched to its certificate without
+ * keeping any key material. Node's crypto (OpenSSL) parses the key and derives the public key; the key
+ * object is dropped at once.
+ */
+export type PrivateKeyEncoding = 'pkcs8' | 'pkcs1' | 'sec1';
+
+export function publicKeySha256(privateKey: KeyObject): string {
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('hex');
+}
+
+/** The public-key hash of an unencrypted DER private key; throws when Node cannot read the key. */
+export function publicKeySha256OfDer(der: Uint8Array, type: PrivateKeyEncoding): string {
+  return publicKeySha256(createPrivateKey({ key: Buffer.from(der), format: 'der', type }));
+}
+
+/**
+ * The passwords tried on an encrypted key: the empty one first, then every password given, each once.
+ * (Kept small: every try of a PBKDF2-protected key costs its iteration count.)
+ */
+export function passwordsToTry(passwords: readonly string[]): string[] {
+  return [...new Set(['', ...passwords])];
+}
+
+/**
+ * Opens an encrypted key (a DER EncryptedPrivateKeyInfo, or a PEM text with legacy `Proc-Type: 4,ENCRYPTED`
+ * headers) with the first password that works; null when none does.
+ */
+export function openEncryptedKey(
+  key: { der: Uint8Array } | { pem: string },
+  passwords: readonly string[],
+): KeyObject | null {
+  for (const passphrase of passwordsToTry(passwords)) {
+    try {
+      return 'der' in key
+        ? createPrivateKey({ key: Buffer.from(key.der), format: 'der', type: 'pkcs8', passphrase })
+        : createPrivateKey({ key: key.pem, format: 'pem', passphrase });
+    } catch {
+      // a wrong password: try the next one
+    }
+  }
+  return null;
+}
+
+/** Records an encrypted key: its public-key hash when a password opens it, else a CUSTOS_KEY_ENCRYPTED problem. */
+export function addEncryptedKey(
+  collector: ContainerCollector,
+  key: { der: Uint8Array } | { pem: string },
+  passwords: readonly string[],
+  context: string,
+): void {
+  const opened = openEncryptedKey(key, passwords);
+  if (opened) collector.addKey(publicKeySha256(opened));
+  else {
+    collector.problem(
+      'CUSTOS_KEY_ENCRYPTED',
+      `${context}: the private key is encrypted and neither an empty password nor any --password opens it`,
+    );
+  }
+}
+
+export type DerKeyShape = PrivateKeyEncoding | 'encrypted-pkcs8';
+
+/**
+ * Recognises the shape of a DER private key without decoding it: PKCS#8 PrivateKeyInfo
+ * (INTEGER 0|1, AlgorithmIdentifier, OCTET STRING), EncryptedPrivateKeyInfo (AlgorithmIdentifier,
+ * OCTET STRING), PKCS#1 RSAPrivateKey (nine INTEGERs), SEC1 ECPrivateKey (INTEGER 1, OCTET STRING, ...).
+ */
+export function derKeyShape(bytes: Uint8Array, outer: Tlv): DerKeyShape | null {
+  if (outer.id !== TAG.sequence) return null;
+  let parts: Tlv[];
+  try {
+    parts = children(bytes, outer);
+  } catch {
+    return null;
+  }
+  const [a, b, c] = parts;
+  if (!a || !b) return null;
+  if (a.id === TAG.sequence && b.id === TAG.octetString && parts.length === 2) return 'encrypted-pkcs8';
+  if (a.id !== TAG.integer || !c) return null;
+  const version = versionOf(bytes, a);
+  if ((version === 0 || version === 1) && b.id === TAG.sequence && c.id === TAG.octetString) return 'pkcs8';
+  if (version === 1 && b.id === TAG.octetString) return 'sec1';
+  if (version === 0 && parts.length >= 9 && parts.every((p) => p.id === TAG.integer)) return 'pkcs1';
+  return null;
+}
+
+function versionOf(bytes: Uint8Array, tlv: Tlv): number {
+  try {
+    return smallInteger(bytes, tlv);
+  } catch {
+    return -1;
+  }
+}
+
+/** Reads a whole input that is one DER private key; returns false when it is not shaped like one. */
+export function readDerPrivateKey(
+  bytes: Uint8Array,
+  collector: ContainerCollector,
+  passwords: readonly string[],
+): boolean {
+  const outer = readTlv(bytes, 0);
+  const shape = derKeyShape(bytes, outer);
+  if (!shape) return false;
+  const der = bytes.subarray(outer.start, outer.end);
+  if (shape === 'encrypted-pkcs8') {
+    addEncryptedKey(collector, { der }, passwords, 'DER encrypted private key');
+    return true;
+  }
+  try {
+    collector.addKey(publicKeySha256OfDer(der, shape));
+  } catch (error) {
+    collector.failure(error, `DER ${shape} private key could not be read`);
+  }
+  return true;
+}
