@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuditEventInput } from '../../src/core/audit/audit-event.js';
 import { DomainError } from '../../src/core/errors.js';
-import { locationKey, type FileLocation, type Location } from '../../src/core/inventory/location.js';
+import { locationKey, type Location } from '../../src/core/inventory/location.js';
 import type { SightedObject } from '../../src/core/inventory/sighting.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { verifyAudit } from '../../src/core/verify-audit.js';
@@ -313,5 +313,192 @@ for (const dialect of DIALECTS) {
         [['file:/etc/tls/server.pem', keyObject(b), day(4)]],
       );
     });
+    it('writes nothing of a transaction whose work throws, audit events included', async () => {
+      const a = await certificate();
+      const boom = new Error('the caller gave up');
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.insertCertificates([a], day(0));
+          await tx.startSightings([{ location: fileAt('/x.pem'), object: certificateObject(a) }], day(0));
+          await tx.putFileStates([
+            { path: '/x.pem', size: 1, mtimeMs: 1, ctimeMs: 1, inode: 1, problem: null },
+          ]);
+          await tx.appendAudit(events(3));
+          throw boom;
+        }),
+        (error) => error === boom,
+      );
+      await assertEmpty(store);
+    });
+
+    it('fails a transaction whose statement fails as CUSTOS_STORE_FAILED, even when the work carries on', async () => {
+      const a = await certificate();
+      const sighting = { location: fileAt('/x.pem'), object: certificateObject(a) };
+      let caught: unknown;
+      const outcome = store.transaction(async (tx) => {
+        await tx.insertCertificates([a], day(0));
+        await tx.startSightings([sighting], day(0));
+        // The same object cannot be open twice at one location: the database refuses the second.
+        await tx.startSightings([sighting], day(1)).catch((error: unknown) => (caught = error));
+        await tx.appendAudit(events(1));
+        return 'done';
+      });
+      await assert.rejects(outcome, (error) => {
+        assert.ok(error instanceof DomainError);
+        assert.equal(error.code, 'CUSTOS_STORE_FAILED');
+        assert.ok(error.cause instanceof Error, 'the driver error is kept as the cause');
+        assert.equal(error, caught);
+        return true;
+      });
+      await assertEmpty(store);
+    });
+
+    it('fails the whole transaction as CUSTOS_AUDIT_WRITE_FAILED when its audit events cannot be written', async () => {
+      await refuseAuditInserts(db, dialect.name);
+      const a = await certificate();
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.insertCertificates([a], day(0));
+          await tx.appendAudit(events(2));
+        }),
+        (error) => {
+          assert.ok(error instanceof DomainError);
+          assert.equal(error.code, 'CUSTOS_AUDIT_WRITE_FAILED');
+          assert.match(String((error.cause as Error).message), /audit refused/);
+          return true;
+        },
+      );
+      await assertEmpty(store);
+    });
+
+    it('chains audit events across transactions and streams them back in order', async () => {
+      await store.transaction((tx) => tx.appendAudit(events(1)));
+      await store.transaction((tx) => tx.appendAudit(events(2, 1)));
+      await store.transaction(async (tx) => {
+        await tx.appendAudit([]);
+        await tx.appendAudit(events(2500, 3));
+      });
+      const records = await collect(store.audit.records());
+      assert.equal(records.length, 2503);
+      assert.deepEqual(
+        records.map((r) => r.seq),
+        Array.from({ length: 2503 }, (_, i) => i + 1),
+      );
+      const { seq, prevHash, hash, ...content } = records[4] as (typeof records)[number];
+      assert.deepEqual(content, events(1, 4)[0]);
+      assert.equal(seq, 5);
+      assert.equal(prevHash, records[3]?.hash);
+      assert.match(hash, /^[0-9a-f]{64}$/);
+      assert.deepEqual(await store.audit.head(), { seq: 2503, hash: records[2502]?.hash });
+      assert.deepEqual(await verifyAudit({ store }), { ok: true, records: 2503, break: null });
+
+      const after = await collect(store.audit.records({ afterSeq: 2490 }));
+      assert.deepEqual(
+        after.map((r) => r.seq),
+        [2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499, 2500, 2501, 2502, 2503],
+      );
+      const since = await collect(store.audit.records({ since: day(2500) }));
+      assert.deepEqual(
+        since.map((r) => r.seq),
+        [2501, 2502, 2503],
+      );
+    });
+
+    it('keeps one unbroken chain when two stores on the same database append at once', async () => {
+      const other = await openStore(db.options);
+      try {
+        const append = (target: Store, n: number) =>
+          target.transaction(async (tx) => {
+            await tx.knownCertificates([]);
+            await new Promise((resolve) => setImmediate(resolve));
+            await tx.appendAudit(events(3, n * 3));
+          });
+        await Promise.all(Array.from({ length: 12 }, (_, n) => append(n % 2 === 0 ? store : other, n)));
+        const verification = await verifyAudit({ store: other });
+        assert.deepEqual(verification, { ok: true, records: 36, break: null });
+        const subjects = (await collect(store.audit.records())).map((r) => r.subject).sort();
+        assert.deepEqual(
+          subjects,
+          events(36)
+            .map((e) => e.subject)
+            .sort(),
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
+    describe('catches tampering done behind its back', () => {
+      beforeEach(async () => {
+        await store.transaction((tx) => tx.appendAudit(events(3)));
+        await store.transaction((tx) => tx.appendAudit(events(2, 3)));
+        assert.equal((await verifyAudit({ store })).ok, true);
+      });
+
+      it('an edited record', async () => {
+        await db.exec(`update audit_events set data = '{"n":99}' where seq = 3`);
+        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'altered', seq: 3 });
+      });
+
+      it('a record that is not JSON any more', async () => {
+        await db.exec(`update audit_events set data = 'not json' where seq = 2`);
+        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'altered', seq: 2 });
+      });
+
+      it('a deleted record in the middle', async () => {
+        await db.exec('delete from audit_events where seq = 3');
+        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'removed', seq: 3 });
+      });
+
+      it('two records swapped', async () => {
+        await db.exec('update audit_events set seq = -2 where seq = 2');
+        await db.exec('update audit_events set seq = 2 where seq = 3');
+        await db.exec('update audit_events set seq = 3 where seq = -2');
+        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'relinked', seq: 2 });
+      });
+
+      it('a deleted middle record with the rest renumbered', async () => {
+        await db.exec('delete from audit_events where seq = 2');
+        await db.exec('update audit_events set seq = seq - 1 where seq > 2');
+        await db.exec('update audit_head set seq = seq - 1');
+        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'relinked', seq: 2 });
+      });
+
+      it('the newest record deleted (the head no longer matches)', async () => {
+        await db.exec('delete from audit_events where seq = 5');
+        const verification = await verifyAudit({ store });
+        assert.deepEqual(brokenAt(verification), { kind: 'removed', seq: 5 });
+        assert.match(verification.break?.message ?? '', /head is 5/);
+      });
+    });
   });
+}
+
+function brokenAt(verification: Awaited<ReturnType<typeof verifyAudit>>) {
+  assert.equal(verification.ok, false);
+  return { kind: verification.break?.kind, seq: verification.break?.seq };
+}
+
+async function assertEmpty(store: Store): Promise<void> {
+  assert.equal(await store.inventory.countCertificates(), 0);
+  assert.deepEqual(await store.inventory.listCertificates({ includeRetired: true }), []);
+  assert.deepEqual(await store.transaction((tx) => tx.fileStatesUnder(['/'])), []);
+  assert.deepEqual(await store.transaction((tx) => tx.openFileSightingsUnder(['/'])), []);
+  assert.deepEqual(await collect(store.audit.records()), []);
+  assert.equal(await store.audit.head(), null);
+}
+
+/** Makes the database refuse audit inserts, as a full disk or a revoked grant would. */
+async function refuseAuditInserts(db: TestDatabase, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'sqlite') {
+    await db.exec(
+      `create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit refused'); end`,
+    );
+    return;
+  }
+  await db.exec(`create function refuse_audit() returns trigger language plpgsql as $$
+    begin raise exception 'audit refused'; end $$`);
+  await db.exec(
+    'create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit()',
+  );
 }
