@@ -59,7 +59,7 @@ export interface BuiltCertificate {
 }
 
 interface CertificateSpec {
-  subject: string | x509.JsonName;
+  subject: string | x509.JsonName | x509.Name;
   dnsNames: string[] | undefined;
   ipAddresses: string[];
   uris: string[];
@@ -82,9 +82,12 @@ export type CertificateOption = (spec: CertificateSpec) => void;
 
 const DAY_MS = 86_400_000;
 
-/** Subject as an RFC 4514 string ('CN=a, O=b', '+' for multi-valued RDNs) or @peculiar/x509's JSON form. */
+/**
+ * Subject as an RFC 4514 string ('CN=a, O=b', '+' for multi-valued RDNs), @peculiar/x509's JSON form, or an
+ * x509.Name (built from DER for names the string form cannot express: BMPString, TeletexString, ...).
+ */
 export const withSubject =
-  (subject: string | x509.JsonName): CertificateOption =>
+  (subject: string | x509.JsonName | x509.Name): CertificateOption =>
   (s) => {
     s.subject = subject;
   };
@@ -269,7 +272,7 @@ async function signerFor(
 
 function defaultDnsNames(spec: CertificateSpec): string[] {
   if (spec.ca) return [];
-  const name = new x509.Name(spec.subject as string).toJSON();
+  const name = (spec.subject instanceof x509.Name ? spec.subject : new x509.Name(spec.subject)).toJSON();
   const cn = name.flatMap((rdn) => rdn['CN'] ?? []).pop();
   return cn && /^[a-z0-9*][a-z0-9.*-]*$/i.test(cn) ? [cn] : [];
 }
@@ -339,7 +342,7 @@ export async function aCertificate(...options: CertificateOption[]): Promise<Bui
       : new Date(Date.now() - DAY_MS));
   const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + spec.validDays * DAY_MS);
   const signer = await signerFor(spec.issuer?.keys.privateKey ?? keys.privateKey, spec.signatureHash);
-  const subject = spec.subject instanceof Array ? spec.subject : new x509.Name(spec.subject);
+  const subject = spec.subject instanceof x509.Name ? spec.subject : new x509.Name(spec.subject);
   const certificate = await x509.X509CertificateGenerator.create(
     {
       serialNumber: spec.serial,
