@@ -1,0 +1,140 @@
+/**
+ * Real local servers for the TLS scanner tests, each on 127.0.0.1 and a port the OS picks: TLS servers serving a
+ * given chain (or per-SNI chains), and misbehaving peers (plain HTTP, silent, garbage, reset, endless bytes),
+ * a STARTTLS SMTP server and a PostgreSQL SSLRequest responder.
+ */
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createSecureContext,
+  createServer as createTlsServer,
+  TLSSocket,
+  type SecureContextOptions,
+} from 'node:tls';
+import type { BuiltCertificate } from '../support/certificates.js';
+
+export interface Running {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts a server on 127.0.0.1 and tracks its sockets so `close()` ends them all. */
+export async function listen(server: Server): Promise<Running> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A served chain: the leaf's key and the certificates in the order the server sends them. */
+export interface Served {
+  key: BuiltCertificate;
+  chain: BuiltCertificate[];
+}
+
+export function contextOptions(served: Served, extra: SecureContextOptions = {}): SecureContextOptions {
+  return { key: served.key.privateKeyPem, cert: served.chain.map((c) => c.pem).join(''), ...extra };
+}
+
+/** A TLS server that sends `served.chain` as given; `perSni` chooses another chain by SNI name. */
+export function tlsServer(
+  served: Served,
+  options: { perSni?: Record<string, Served>; tls?: SecureContextOptions } = {},
+): Promise<Running> {
+  const contexts = new Map(
+    Object.entries(options.perSni ?? {}).map(([name, s]) => [
+      name,
+      createSecureContext(contextOptions(s, options.tls)),
+    ]),
+  );
+  const server = createTlsServer({
+    ...contextOptions(served, options.tls),
+    SNICallback: (name, callback) => callback(null, contexts.get(name)),
+  });
+  server.on('tlsClientError', () => undefined);
+  server.on('secureConnection', (s) => s.end());
+  return listen(server as unknown as Server);
+}
+
+/** A TCP server that runs `onConnection` for each client. */
+export function tcpServer(onConnection: (socket: Socket) => void): Promise<Running> {
+  return listen(createNetServer(onConnection));
+}
+
+/** A port that was open a moment ago and is closed now: connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const running = await tcpServer(() => undefined);
+  await running.close();
+  return running.port;
+}
+
+/**
+ * A minimal SMTP server offering STARTTLS (RFC 3207): 220 greeting, EHLO reply listing STARTTLS, 220 to
+ * STARTTLS, then TLS on the same socket with `served`. `offerStartTls: false` leaves STARTTLS out of EHLO.
+ */
+export function smtpServer(served: Served, options: { offerStartTls?: boolean } = {}): Promise<Running> {
+  const context = createSecureContext(contextOptions(served));
+  return tcpServer((socket) => {
+    socket.write('220 mail.test ESMTP ready\r\n');
+    let buffered = '';
+    const onData = (chunk: Buffer): void => {
+      buffered += chunk.toString('latin1');
+      let end: number;
+      while ((end = buffered.indexOf('\r\n')) >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (/^EHLO /i.test(line)) {
+          const extensions =
+            options.offerStartTls === false ? ['SIZE 1000000'] : ['SIZE 1000000', 'STARTTLS'];
+          socket.write(
+            [
+              '250-mail.test greets you',
+              ...extensions.map((e, i) => `250${i === extensions.length - 1 ? ' ' : '-'}${e}`),
+            ].join('\r\n') + '\r\n',
+          );
+        } else if (/^STARTTLS$/i.test(line) && options.offerStartTls !== false) {
+          socket.off('data', onData);
+          socket.write('220 2.0.0 Ready to start TLS\r\n');
+          const secure = new TLSSocket(socket, { isServer: true, secureContext: context });
+          secure.on('error', () => undefined);
+          secure.on('secure', () => secure.end());
+          return;
+        } else {
+          socket.write('502 5.5.2 command not recognised\r\n');
+        }
+      }
+    };
+    socket.on('data', onData);
+  });
+}
+
+/** Answers a PostgreSQL SSLRequest with 'S' and a TLS handshake serving `served`, or with 'N' when given none. */
+export function postgresResponder(served: Served | null): Promise<Running> {
+  const context = served ? createSecureContext(contextOptions(served)) : null;
+  return tcpServer((socket) => {
+    socket.once('data', (request: Buffer) => {
+      if (request.length !== 8 || request.readUInt32BE(0) !== 8 || request.readUInt32BE(4) !== 80877103) {
+        socket.destroy();
+        return;
+      }
+      if (!context) {
+        socket.write('N');
+        return;
+      }
+      socket.write('S');
+      const secure = new TLSSocket(socket, { isServer: true, secureContext: context });
+      secure.on('error', () => undefined);
+      secure.on('secure', () => secure.end());
+    });
+  });
+}
