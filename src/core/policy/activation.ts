@@ -1,0 +1,123 @@
+import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
+import type { IdentityObject, OwnerObject } from '../declarative/objects.js';
+import type { Location } from '../inventory/location.js';
+import { CelCertificate, CelRequest, CelRequestKey, celDuration } from './cel-environment.js';
+
+/** The variables of one evaluation, as CEL values. */
+export type Activation = Record<string, unknown>;
+
+export type PolicyCertificate = Pick<
+  ParsedCertificate,
+  | 'fingerprintSha256'
+  | 'serialNumber'
+  | 'subject'
+  | 'issuer'
+  | 'subjectAltNames'
+  | 'notBefore'
+  | 'notAfter'
+  | 'keyAlgorithm'
+  | 'keySize'
+  | 'signatureAlgorithm'
+  | 'isCA'
+  | 'selfSigned'
+  | 'spiffeId'
+>;
+
+/** A location where the certificate is installed, with when it was seen there. */
+export interface PolicyLocation {
+  location: Location;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+export function celCertificate(c: PolicyCertificate): CelCertificate {
+  const san = c.subjectAltNames;
+  return new CelCertificate(
+    c.fingerprintSha256,
+    c.serialNumber,
+    c.subject,
+    c.issuer,
+    [...san.dns, ...san.ip, ...san.uri, ...san.email],
+    c.notBefore,
+    c.notAfter,
+    c.keyAlgorithm,
+    c.keySize === null ? null : BigInt(c.keySize),
+    c.signatureAlgorithm,
+    c.isCA,
+    c.selfSigned,
+    c.spiffeId,
+  );
+}
+
+/** A location as a CEL map: the fields of `inventory list --json` (integers as CEL ints, times as timestamps). */
+function celLocation(l: PolicyLocation): Record<string, unknown> {
+  const map: Record<string, unknown> = { ...l.location, firstSeen: l.firstSeen, lastSeen: l.lastSeen };
+  if (l.location.kind === 'tls') map.port = BigInt(l.location.port);
+  return map;
+}
+
+export const celOwner = (owner: OwnerObject | string | null): Record<string, unknown> | null =>
+  owner === null ? null : { name: typeof owner === 'string' ? owner : owner.metadata.name };
+
+/**
+ * An identity as a CEL map. `environment` is the spec's, else the label `env` or `environment`, else '' (so that
+ * `identity.environment in [...]` never needs a null check); `labels` is always a map.
+ */
+export function celIdentity(identity: IdentityObject | null): Record<string, unknown> | null {
+  if (identity === null) return null;
+  const labels = identity.spec.labels ?? {};
+  return {
+    name: identity.metadata.name,
+    kind: identity.spec.kind,
+    environment: identity.spec.environment ?? labels.env ?? labels.environment ?? '',
+    spiffeId: identity.spec.spiffeId ?? null,
+    labels,
+    owner: identity.spec.owner,
+  };
+}
+
+export interface ComplianceSubject {
+  certificate: PolicyCertificate;
+  locations: readonly PolicyLocation[];
+  owner: OwnerObject | string | null;
+  identity: IdentityObject | null;
+  now: Date;
+}
+
+export function complianceActivation(subject: ComplianceSubject): Activation {
+  return {
+    certificate: celCertificate(subject.certificate),
+    locations: subject.locations.map(celLocation),
+    owner: celOwner(subject.owner),
+    identity: celIdentity(subject.identity),
+    now: subject.now,
+  };
+}
+
+/** What an issuance policy judges: the request, before any certificate exists. */
+export interface IssuanceRequest {
+  names: string[];
+  key: { algorithm: string; size: number | null };
+  validityMs: number;
+  requester: string;
+}
+
+export function issuanceActivation(input: {
+  request: IssuanceRequest;
+  owner: OwnerObject | string | null;
+  identity: IdentityObject | null;
+  now: Date;
+}): Activation {
+  const { request } = input;
+  return {
+    request: new CelRequest(
+      request.names,
+      new CelRequestKey(request.key.algorithm, request.key.size === null ? null : BigInt(request.key.size)),
+      celDuration(request.validityMs),
+      request.requester,
+    ),
+    owner: celOwner(input.owner),
+    identity: celIdentity(input.identity),
+    now: input.now,
+  };
+}

@@ -1,0 +1,119 @@
+import type { PolicyObject } from '../declarative/objects.js';
+import type { Finding, Severity } from '../findings/finding.js';
+import { FINDING_CODES } from '../findings/finding-codes.js';
+import type { Activation } from './activation.js';
+import { celErrorMessage, compileExpression, type CelProgram } from './cel-environment.js';
+
+export interface CompiledValidation {
+  expression: string;
+  message: string;
+  /** The program, or why the expression does not compile (a stored policy an upgrade no longer accepts). */
+  program: CelProgram | { error: string };
+}
+
+export interface CompiledPolicy {
+  name: string;
+  type: PolicyObject['spec']['type'];
+  code: string;
+  severity: Severity;
+  validations: CompiledValidation[];
+}
+
+/** Compiles policies once; evaluate the result over as many certificates as needed. */
+export function compilePolicies(policies: readonly PolicyObject[]): CompiledPolicy[] {
+  return [...policies]
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+    .map((p) => ({
+      name: p.metadata.name,
+      type: p.spec.type,
+      code: p.spec.code,
+      severity: p.spec.severity,
+      validations: p.spec.validations.map((v) => {
+        const compiled = compileExpression(v.expression, p.spec.type);
+        return {
+          expression: v.expression,
+          message: v.message,
+          program: compiled.ok ? compiled.program : { error: compiled.message },
+        };
+      }),
+    }));
+}
+
+export type Outcome = 'pass' | 'fail' | 'error';
+
+/** One validation's decision, with its reason (`policy test` prints these). */
+export interface PolicyDecision {
+  policy: string;
+  code: string;
+  severity: Severity;
+  validation: number;
+  expression: string;
+  outcome: Outcome;
+  /** pass: the expression; fail: the validation's message; error: the CEL error. */
+  reason: string;
+}
+
+function run(validation: CompiledValidation, activation: Activation): { outcome: Outcome; reason: string } {
+  const { program } = validation;
+  if (typeof program !== 'function') return { outcome: 'error', reason: program.error };
+  let value: unknown;
+  try {
+    value = program(activation);
+  } catch (error) {
+    return { outcome: 'error', reason: celErrorMessage(error) };
+  }
+  if (value === true) return { outcome: 'pass', reason: validation.expression };
+  if (value === false) return { outcome: 'fail', reason: validation.message };
+  return { outcome: 'error', reason: `the expression gave ${typeof value}, not a bool` };
+}
+
+/** Every validation of every policy, in order. */
+export function evaluatePolicies(
+  policies: readonly CompiledPolicy[],
+  activation: Activation,
+): PolicyDecision[] {
+  const decisions: PolicyDecision[] = [];
+  for (const policy of policies) {
+    policy.validations.forEach((validation, index) => {
+      decisions.push({
+        policy: policy.name,
+        code: policy.code,
+        severity: policy.severity,
+        validation: index,
+        expression: validation.expression,
+        ...run(validation, activation),
+      });
+    });
+  }
+  return decisions;
+}
+
+/**
+ * The findings of the decisions: one per violated policy (its code and severity, the messages of its false
+ * validations), and one `policy-error` per policy that could not be evaluated — never a crash, never a silent pass.
+ */
+export function policyFindings(decisions: readonly PolicyDecision[]): Finding[] {
+  const byPolicy = new Map<string, PolicyDecision[]>();
+  for (const d of decisions) byPolicy.set(d.policy, [...(byPolicy.get(d.policy) ?? []), d]);
+  const findings: Finding[] = [];
+  for (const [policy, list] of byPolicy) {
+    const failed = list.filter((d) => d.outcome === 'fail');
+    const errors = list.filter((d) => d.outcome === 'error');
+    const first = list[0] as PolicyDecision;
+    if (failed.length > 0) {
+      findings.push({
+        code: first.code,
+        severity: first.severity,
+        message: `${failed.map((d) => d.reason).join('; ')} (policy ${policy})`,
+      });
+    }
+    if (errors.length > 0) {
+      findings.push({
+        code: 'policy-error',
+        severity: FINDING_CODES['policy-error'].severity,
+        message: `policy ${policy} could not be evaluated: ${errors.map((d) => `validation ${d.validation + 1}: ${d.reason}`).join('; ')}`,
+      });
+    }
+  }
+  return findings;
+}
