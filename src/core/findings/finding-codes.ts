@@ -38,6 +38,10 @@ export const FINDING_CODES = {
       'The chain breaks an RFC 5280 / WebPKI rule (basicConstraints, pathLenConstraint, keyUsage, extendedKeyUsage, name constraints, v3 only, signature, malformed encoding); the message names the rule and the certificate.',
   },
   unowned: { severity: 'medium', summary: 'No ownership rule or assignment covers the certificate.' },
+  'policy-error': {
+    severity: 'medium',
+    summary: 'A policy could not be evaluated for the certificate (a CEL runtime error); the message names it.',
+  },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
