@@ -1,7 +1,9 @@
 import { DomainError } from '../core/errors.js';
+import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
+import { KyselyNotificationLogReader } from './notification-log.js';
 import type { StoreEngine } from './store-engine.js';
 import { storeFailed } from './store-errors.js';
 import { KyselyStoreTransaction } from './store-transaction.js';
@@ -11,11 +13,13 @@ export class KyselyStore implements Store {
   readonly dialect: Store['dialect'];
   readonly inventory: InventoryReader;
   readonly audit: AuditReader;
+  readonly notifications: NotificationLogReader;
 
   constructor(private readonly engine: StoreEngine) {
     this.dialect = engine.dialect;
     this.inventory = new KyselyInventoryReader(engine.reader, engine.maxParameters);
     this.audit = new KyselyAuditReader(engine.reader);
+    this.notifications = new KyselyNotificationLogReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
 import type { Location, LocationKind } from '../inventory/location.js';
 import type { SightedObject, Sighting } from '../inventory/sighting.js';
+import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 
 /** A certificate as the store keeps it: the parsed fields (with its DER) and when Custos first learnt of it. */
 export interface StoredCertificate extends ParsedCertificate {
@@ -71,6 +72,8 @@ export interface StoreTransaction {
    * (several `custos serve` on one PostgreSQL) keep one unbroken chain. A failure fails the whole transaction.
    */
   appendAudit(events: AuditEventInput[]): Promise<void>;
+  /** The delivery log and acknowledgements of notifications. */
+  readonly notifications: NotificationLogWriter;
 }
 
 export interface InventoryReader {
@@ -100,6 +103,7 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly inventory: InventoryReader;
   readonly audit: AuditReader;
+  readonly notifications: NotificationLogReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

@@ -1,5 +1,6 @@
 import { inventory } from './0001-inventory.js';
 import { audit } from './0002-audit.js';
+import { notifications } from './0003-notifications.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -9,4 +10,5 @@ import type { StoreMigration } from './store-migration.js';
 export const MIGRATIONS: Record<string, StoreMigration> = {
   '0001-inventory': inventory,
   '0002-audit': audit,
+  '0003-notifications': notifications,
 };
