@@ -14,6 +14,7 @@ import {
 } from '../support/certificates.js';
 import {
   closedPort,
+  dnsServer,
   postgresResponder,
   smtpServer,
   tcpServer,
@@ -103,6 +104,30 @@ describe('the TLS prober against real local servers', () => {
     assert.deepEqual(fingerprints(b), fps(other, chain.intermediate));
     assert.deepEqual(fingerprints(none), fps(chain.leaf, chain.intermediate));
     assert.equal(b.endpoint.sni, 'b.example');
+  });
+
+  test('host names resolve (the address is recorded); a name that does not resolve is dns', async () => {
+    const dns = await dnsServer({ 'a.example': '127.0.0.1' });
+    try {
+      const port = await start(tlsServer(served));
+      const withDns = createTlsProber({ nameServers: [dns.server], timeoutMs: 2_000 });
+      const a = await withDns.probe({ host: 'a.example', port, sni: 'a.example', starttls: null });
+      assert.deepEqual(fingerprints(a), fps(chain.leaf, chain.intermediate));
+      assert.equal(a.address, '127.0.0.1');
+      const missing = await withDns.probe({
+        host: 'nowhere.example',
+        port,
+        sni: 'nowhere.example',
+        starttls: null,
+      });
+      assert.equal(!missing.ok && missing.code, 'dns');
+      assert.equal(missing.address, null);
+      assert.match(!missing.ok ? missing.message : '', /^the name did not resolve: .*ENOTFOUND/);
+      const local = await prober.probe({ host: 'localhost', port, sni: null, starttls: null });
+      assert.deepEqual(fingerprints(local), fps(chain.leaf, chain.intermediate));
+    } finally {
+      await dns.close();
+    }
   });
 
   test('a closed port is refused', async () => {

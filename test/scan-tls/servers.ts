@@ -3,6 +3,7 @@
  * given chain (or per-SNI chains), and misbehaving peers (plain HTTP, silent, garbage, reset, endless bytes),
  * a STARTTLS SMTP server and a PostgreSQL SSLRequest responder.
  */
+import { createSocket as createUdpSocket } from 'node:dgram';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import {
   createSecureContext,
@@ -137,4 +138,41 @@ export function postgresResponder(served: Served | null): Promise<Running> {
       secure.on('secure', () => secure.end());
     });
   });
+}
+
+/**
+ * A DNS server on 127.0.0.1 (UDP) that knows `records` (name -> IPv4 address): it answers A queries for them,
+ * NOERROR with no answer for other types of known names, and NXDOMAIN for every other name.
+ */
+export async function dnsServer(
+  records: Record<string, string>,
+): Promise<{ server: string; close(): Promise<void> }> {
+  const socket = createUdpSocket('udp4');
+  socket.on('message', (query, peer) => {
+    let offset = 12;
+    const labels: string[] = [];
+    while (query[offset] !== 0) {
+      const length = query[offset] as number;
+      labels.push(query.toString('latin1', offset + 1, offset + 1 + length));
+      offset += 1 + length;
+    }
+    const question = query.subarray(12, offset + 5);
+    const type = query.readUInt16BE(offset + 1);
+    const address = records[labels.join('.').toLowerCase()];
+    const answers =
+      address !== undefined && type === 1
+        ? [Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...address.split('.').map(Number)])]
+        : [];
+    const header = Buffer.alloc(12);
+    query.copy(header, 0, 0, 2);
+    header.writeUInt16BE(0x8180 | (address === undefined ? 3 : 0), 2);
+    header.writeUInt16BE(1, 4);
+    header.writeUInt16BE(answers.length, 6);
+    socket.send(Buffer.concat([header, question, ...answers]), peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    server: `127.0.0.1:${socket.address().port}`,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
 }

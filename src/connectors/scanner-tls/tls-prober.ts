@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { ProbeResult, TlsEndpoint, TlsProber } from '../../core/ports/tls-prober.js';
@@ -12,6 +12,11 @@ export interface TlsProberOptions {
   timeoutMs?: number;
   /** The most bytes read from a server before its handshake completes (default 1 MiB). */
   maxHandshakeBytes?: number;
+  /**
+   * DNS servers (`IP` or `IP:port`) to resolve host names with, A then AAAA; default: the system's resolver
+   * (getaddrinfo, so /etc/hosts applies).
+   */
+  nameServers?: string[];
   /** The clock stamping results (default: the system clock). */
   now?: () => Date;
 }
@@ -37,6 +42,7 @@ export function createTlsProber(options: TlsProberOptions = {}): TlsProber {
     maxBytes: options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES,
     now: options.now ?? (() => new Date()),
     context: scannerContext(),
+    resolve: options.nameServers ? resolverOf(options.nameServers) : systemResolve,
   };
   return { probe: (endpoint) => probe(endpoint, settings) };
 }
@@ -46,6 +52,26 @@ interface Settings {
   maxBytes: number;
   now: () => Date;
   context: SecureContext;
+  resolve: (host: string) => Promise<string>;
+}
+
+const systemResolve = async (host: string): Promise<string> => (await lookup(host)).address;
+
+/** Resolves with the given DNS servers: the first A record, else the first AAAA record. */
+function resolverOf(servers: string[]): (host: string) => Promise<string> {
+  const resolver = new Resolver({ tries: 1 });
+  resolver.setServers(servers);
+  return async (host) => {
+    try {
+      const [v4] = await resolver.resolve4(host);
+      if (v4) return v4;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENODATA') throw error;
+    }
+    const [v6] = await resolver.resolve6(host);
+    if (!v6) throw new Error(`no address for ${host}`);
+    return v6;
+  };
 }
 
 function probe(endpoint: TlsEndpoint, settings: Settings): Promise<ProbeResult> {
@@ -163,8 +189,8 @@ function probe(endpoint: TlsEndpoint, settings: Settings): Promise<ProbeResult> 
     if (address !== null) {
       connect(address);
     } else {
-      lookup(endpoint.host).then((found) => {
-        if (!settled) connect(found.address);
+      settings.resolve(endpoint.host).then((found) => {
+        if (!settled) connect(found);
       }, fail);
     }
   });
