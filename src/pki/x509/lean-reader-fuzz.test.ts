@@ -69,7 +69,7 @@ const MUTATIONS: Record<string, Mutation> = {
   'trailing bytes': (der, rnd) =>
     new Uint8Array([...der, ...Array.from({ length: 1 + int(rnd, 4) }, () => 0)]),
   'random bytes': (der, rnd) => Uint8Array.from({ length: int(rnd, der.length + 1) }, () => int(rnd, 256)),
-  'random bytes behind a SEQUENCE header': (der, rnd) => {
+  'random bytes behind a SEQUENCE header': (_der, rnd) => {
     const body = Uint8Array.from({ length: int(rnd, 300) }, () => int(rnd, 256));
     return new Uint8Array([0x30, 0x82, body.length >> 8, body.length & 0xff, ...body]);
   },
