@@ -1,0 +1,102 @@
+/**
+ * Runs the real `custos` CLI (`node bin/custos ...`, i.e. the compiled dist/) as a user would, against a state of
+ * its own: a fresh temp `--data-dir` (SQLite), or a PostgreSQL `--database-url`.
+ *
+ * @example
+ *   const custos = await aCustos();
+ *   const scan = await custos.run('scan', 'files', dir, '--json');
+ *   assert.equal(scan.code, 0, scan.stderr);
+ *   scan.json<{ files: number }>().files;
+ *   await custos.cleanup();
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (throws, naming the command's output, when it is not JSON). */
+  json<T = unknown>(): T;
+}
+
+/** The repository root: the first folder above this file that holds bin/custos (works from test/ and dist/test/). */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'bin', 'custos'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('test/support/cli: no bin/custos above this file');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const CUSTOS_BIN = join(repositoryRoot(), 'bin', 'custos');
+
+export interface RunOptions {
+  /** Extra environment variables (the CUSTOS_* variables of the caller's environment are never passed on). */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Runs `node bin/custos ...args` and resolves with its exit code and output (it never rejects on exit codes). */
+export function runCustos(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('CUSTOS_')) env[k] = v;
+  Object.assign(env, options.env);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CUSTOS_BIN, ...args],
+      { env, cwd: options.cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const exit = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({
+          code: exit,
+          stdout,
+          stderr,
+          json<T>(): T {
+            try {
+              return JSON.parse(stdout) as T;
+            } catch (cause) {
+              throw new Error(
+                `custos ${args.join(' ')} did not print JSON (exit ${exit}):\n${stdout}\n${stderr}`,
+                { cause },
+              );
+            }
+          },
+        });
+      },
+    );
+  });
+}
+
+export interface Custos {
+  /** Where the state lives, as the flags that name it. */
+  readonly stateFlags: string[];
+  /** The SQLite data directory, when the state is in SQLite. */
+  readonly dataDir: string | undefined;
+  run(...args: string[]): Promise<CliResult>;
+  cleanup(): Promise<void>;
+}
+
+/** A CLI with its own state: a fresh temp data dir, or the given PostgreSQL URL (the caller owns that database). */
+export async function aCustos(options: { databaseUrl?: string } = {}): Promise<Custos> {
+  const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
+  const stateFlags = options.databaseUrl
+    ? ['--database-url', options.databaseUrl]
+    : ['--data-dir', dataDir as string];
+  return {
+    stateFlags,
+    dataDir,
+    run: (...args) => runCustos([...stateFlags, ...args]),
+    cleanup: async () => {
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
