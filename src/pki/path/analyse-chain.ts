@@ -88,7 +88,7 @@ function deadEndFindings(
       return [
         finding(
           'untrusted-root',
-          `no path to a trust anchor: the issuer '${top.issuer}' of ${describe(top)} was not sent and is not a known certificate`,
+          `no path to a trust anchor: the issuer '${top.issuer}' of ${describe(top)} is neither in the chain nor a known certificate or trust anchor`,
           top,
         ),
       ];

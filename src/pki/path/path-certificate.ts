@@ -6,6 +6,7 @@
  * (PkiFormatError CUSTOS_DER_MALFORMED) instead of half-read.
  */
 import { createHash, createPublicKey } from 'node:crypto';
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
 import * as x509 from '@peculiar/x509';
 import { PkiFormatError } from '../problem.js';
 import { DerError, content, decodeOid, parseDer, sameBytes, toHex, whole, type DerNode } from './der.js';

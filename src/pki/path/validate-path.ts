@@ -14,6 +14,7 @@
  *   (RFC 6125, never the CN).
  * Constraint violations are `path-invalid` findings that name the constraint and the certificate.
  */
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
 import * as x509 from '@peculiar/x509';
 import {
   checkKey,
