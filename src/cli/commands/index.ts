@@ -3,6 +3,7 @@ import { registerAudit } from './audit.js';
 import { registerFindings } from './findings.js';
 import { registerInventory } from './inventory.js';
 import { registerScanFiles } from './scan-files.js';
+import { registerVerify } from './verify.js';
 
 /** Every command of the CLI, one file each; a new command adds one line here. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerInventory(program);
   registerFindings(program);
   registerAudit(program);
+  registerVerify(program);
 }
