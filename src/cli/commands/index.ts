@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerAck } from './ack.js';
 import { registerAudit } from './audit.js';
 import { registerFindings } from './findings.js';
 import { registerInventory } from './inventory.js';
+import { registerNotifyLog } from './notify-log.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerVerify } from './verify.js';
 
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerFindings(program);
   registerAudit(program);
   registerVerify(program);
+  registerNotifyLog(program);
+  registerAck(program);
 }
