@@ -76,6 +76,7 @@ interface CertificateSpec {
   keyUsages: KeyUsageName[];
   extendedKeyUsages: ExtendedKeyUsageName[];
   extensions: boolean;
+  extraExtensions: x509.Extension[];
 }
 
 export type CertificateOption = (spec: CertificateSpec) => void;
@@ -179,6 +180,12 @@ export const withExtendedKeyUsages =
   (...usages: ExtendedKeyUsageName[]): CertificateOption =>
   (s) => {
     s.extendedKeyUsages = usages;
+  };
+/** Extensions added after the built-in ones, as given (e.g. nameConstraints as a raw x509.Extension). */
+export const withExtensions =
+  (...extensions: x509.Extension[]): CertificateOption =>
+  (s) => {
+    s.extraExtensions.push(...extensions);
   };
 /** No extensions at all (no SAN, SKI, AKI, basicConstraints): the certificate is still v3. */
 export const withoutExtensions = (): CertificateOption => (s) => {
@@ -301,7 +308,7 @@ async function extensionsFor(spec: CertificateSpec, publicKey: CryptoKey): Promi
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(publicKey));
   const issuerSki = spec.issuer?.x509.getExtension(x509.SubjectKeyIdentifierExtension);
   if (issuerSki) extensions.push(new x509.AuthorityKeyIdentifierExtension(issuerSki.keyId));
-  return extensions;
+  return [...extensions, ...spec.extraExtensions];
 }
 
 function toPem(label: string, der: Uint8Array): string {
@@ -331,6 +338,7 @@ export async function aCertificate(...options: CertificateOption[]): Promise<Bui
     keyUsages: [],
     extendedKeyUsages: [],
     extensions: true,
+    extraExtensions: [],
   };
   for (const option of options) option(spec);
 
