@@ -19,14 +19,20 @@ export interface Running {
 }
 
 /** Starts a server on 127.0.0.1 and tracks its sockets so `close()` ends them all. */
-export async function listen(server: Server): Promise<Running> {
+export async function listen(server: Server, port = 0): Promise<Running> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
@@ -50,7 +56,7 @@ export function contextOptions(served: Served, extra: SecureContextOptions = {})
 /** A TLS server that sends `served.chain` as given; `perSni` chooses another chain by SNI name. */
 export function tlsServer(
   served: Served,
-  options: { perSni?: Record<string, Served>; tls?: SecureContextOptions } = {},
+  options: { perSni?: Record<string, Served>; tls?: SecureContextOptions; port?: number } = {},
 ): Promise<Running> {
   const contexts = new Map(
     Object.entries(options.perSni ?? {}).map(([name, s]) => [
@@ -64,7 +70,7 @@ export function tlsServer(
   });
   server.on('tlsClientError', () => undefined);
   server.on('secureConnection', (s) => s.end());
-  return listen(server as unknown as Server);
+  return listen(server as unknown as Server, options.port);
 }
 
 /** A TCP server that runs `onConnection` for each client. */

@@ -1,0 +1,273 @@
+import { PkiFormatError } from '../pki/problem.js';
+import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
+import { parseCertificate } from '../pki/x509/lean-reader.js';
+import { DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
+import type { Finding } from './findings/finding.js';
+import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
+import { locationKey, type TlsLocation } from './inventory/location.js';
+import type { Clock } from './ports/clock.js';
+import type { Store } from './ports/store.js';
+import type {
+  ProbeFailureCode,
+  ProbeResult,
+  StartTlsMode,
+  TlsEndpoint,
+  TlsProber,
+} from './ports/tls-prober.js';
+import { boundedMap } from './scan/bounded-map.js';
+import { analyseServedChain, type ServedChainAnalysis } from './verify-chain.js';
+
+/**
+ * Scans TLS endpoints into the inventory: each endpoint is probed (bounded concurrency, results streamed), its
+ * served chain recorded as sightings at its tls location (host, port, SNI), and judged the way a TLS client would
+ * (trust, completeness, order, host name, validity of every certificate). An endpoint that now serves other
+ * certificates ends the old sightings and starts the new ones (`deployment.changed` in the audit trail). A failed
+ * probe changes nothing in the inventory: what an endpoint served is kept until it is seen serving something else.
+ */
+
+export interface ScanTlsDeps {
+  store: Store;
+  clock: Clock;
+  prober: TlsProber;
+}
+
+export interface ScanTlsInput {
+  /** The endpoints, pulled lazily (a plan from tls-targets.ts). */
+  endpoints: Iterable<TlsEndpoint>;
+  /** Probes in flight at once. */
+  concurrency: number;
+  /** Trust anchors (DER) served chains are judged against: system roots plus private roots. */
+  trustAnchors: Uint8Array[];
+  expiringWithinDays?: number;
+  /** Who runs the scan, for the audit trail (`cli:alice`). */
+  actor: string;
+  /** Called with each endpoint's result once it is recorded (completion order). */
+  onResult?: (result: TlsEndpointResult) => void;
+}
+
+export interface ServedCertificate {
+  fingerprintSha256: string;
+  subject: string;
+  issuer: string;
+  notAfter: string;
+}
+
+interface EndpointFields {
+  host: string;
+  port: number;
+  sni: string | null;
+  starttls: StartTlsMode | null;
+  address: string | null;
+  /** ISO 8601 time of the probe. */
+  at: string;
+}
+
+export type TlsEndpointResult =
+  | (EndpointFields & {
+      ok: true;
+      tlsVersion: string;
+      cipher: string;
+      /** The chain as served, in order; a certificate that could not be parsed is left out (see findings). */
+      chain: ServedCertificate[];
+      /** A client holding only the trust anchors accepts the chain for this name. */
+      trusted: boolean;
+      findings: Finding[];
+      /** What the location served before: nothing, the same certificates, or others. */
+      deployment: 'new' | 'unchanged' | 'changed';
+    })
+  | (EndpointFields & { ok: false; code: ProbeFailureCode; message: string });
+
+export interface ScanTlsSummary {
+  endpoints: number;
+  /** Endpoints that served a chain. */
+  served: number;
+  failed: number;
+  /** Distinct certificates served. */
+  certificates: number;
+  /** Certificates Custos had never seen before. */
+  new: number;
+  /** Endpoints now serving other certificates than at the last scan. */
+  changed: number;
+  /** Served endpoints a client with the trust anchors accepts. */
+  trusted: number;
+  /** Failed endpoints by code. */
+  failures: Partial<Record<ProbeFailureCode, number>>;
+  /** Served endpoints by finding code. */
+  findings: Record<string, number>;
+}
+
+/** Observations written per transaction: few enough to keep memory flat, enough to amortise the commit. */
+const BATCH = 256;
+
+interface Probed {
+  result: ProbeResult;
+  certificates: ParsedCertificate[];
+  analysis: ServedChainAnalysis | null;
+}
+
+const isIntermediate = (c: ParsedCertificate): boolean => c.isCA && !c.selfSigned;
+
+export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<ScanTlsSummary> {
+  const expiringWithinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
+  // Intermediates the inventory knows tell an incomplete chain from an untrusted one; read once, and only when a
+  // served chain does not reach a trust anchor on its own.
+  let known: Promise<Uint8Array[]> | null = null;
+  const knownIntermediates = (): Promise<Uint8Array[]> =>
+    (known ??= deps.store.inventory.listCertificates({ includeRetired: true }).then((entries) =>
+      entries
+        .map((e) => e.certificate)
+        .filter(isIntermediate)
+        .map((c) => c.der),
+    ));
+
+  const probeOne = async (endpoint: TlsEndpoint): Promise<Probed> => {
+    const result = await deps.prober.probe(endpoint);
+    if (!result.ok) return { result, certificates: [], analysis: null };
+    const certificates = parseAll(result.chain);
+    const judge = (intermediates: Uint8Array[]): Promise<ServedChainAnalysis> =>
+      analyseServedChain({
+        served: result.chain,
+        host: endpoint.sni ?? endpoint.host,
+        at: result.at,
+        trustAnchors: input.trustAnchors,
+        knownIntermediates: intermediates,
+        expiringWithinDays,
+      });
+    let analysis = await judge([]);
+    if (analysis.findings.some((f) => f.code === 'untrusted-root'))
+      analysis = await judge(await knownIntermediates());
+    return { result, certificates, analysis };
+  };
+
+  const summary: ScanTlsSummary = {
+    endpoints: 0,
+    served: 0,
+    failed: 0,
+    certificates: 0,
+    new: 0,
+    changed: 0,
+    trusted: 0,
+    failures: {},
+    findings: {},
+  };
+  const certificatesSeen = new Set<string>();
+  let pending: Probed[] = [];
+
+  const flush = async (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    const served = batch.filter((p) => p.result.ok);
+    const at = deps.clock.now();
+    const observations: LocationObservation[] = served.map((p) => ({
+      location: tlsLocation(p.result),
+      certificates: p.certificates,
+      keys: [],
+    }));
+    const { before, applied } = await deps.store.transaction(async (tx) => {
+      const open = await tx.openSightingsAt(observations.map((o) => locationKey(o.location)));
+      const applied = await applySightingsUpdate(tx, at, {
+        actor: input.actor,
+        observed: observations,
+        unchangedLocationKeys: [],
+        goneLocationKeys: [],
+      });
+      return { before: open, applied };
+    });
+    summary.new += applied.newCertificates;
+    const previous = new Map<string, Set<string>>();
+    for (const s of before) {
+      if (s.object.type !== 'certificate') continue;
+      const set = previous.get(s.locationKey) ?? new Set<string>();
+      set.add(s.object.fingerprintSha256);
+      previous.set(s.locationKey, set);
+    }
+    for (const p of batch) {
+      const result = report(p, previous);
+      if (result.ok && result.deployment === 'changed') summary.changed++;
+      input.onResult?.(result);
+    }
+  };
+
+  for await (const probed of boundedMap(input.endpoints, input.concurrency, probeOne)) {
+    summary.endpoints++;
+    const { result, analysis } = probed;
+    if (result.ok && analysis) {
+      summary.served++;
+      if (analysis.trusted) summary.trusted++;
+      for (const code of new Set(analysis.findings.map((f) => f.code))) {
+        summary.findings[code] = (summary.findings[code] ?? 0) + 1;
+      }
+      for (const c of probed.certificates) certificatesSeen.add(c.fingerprintSha256);
+    } else if (!result.ok) {
+      summary.failed++;
+      summary.failures[result.code] = (summary.failures[result.code] ?? 0) + 1;
+    }
+    pending.push(probed);
+    if (pending.length >= BATCH) await flush();
+  }
+  await flush();
+  summary.certificates = certificatesSeen.size;
+
+  const at = deps.clock.now();
+  await deps.store.transaction((tx) =>
+    tx.appendAudit([
+      {
+        type: 'scan.completed',
+        actor: input.actor,
+        subject: 'tls',
+        at,
+        data: { scanner: 'tls', ...summary },
+      },
+    ]),
+  );
+  return summary;
+}
+
+function parseAll(chain: Uint8Array[]): ParsedCertificate[] {
+  const parsed: ParsedCertificate[] = [];
+  for (const der of chain) {
+    try {
+      parsed.push(parseCertificate(der));
+    } catch (error) {
+      // A malformed certificate is not stored; the chain analysis reports it as path-invalid.
+      if (!(error instanceof PkiFormatError)) throw error;
+    }
+  }
+  return parsed;
+}
+
+function tlsLocation(result: ProbeResult): TlsLocation {
+  const { host, port, sni } = result.endpoint;
+  return { kind: 'tls', host, port, sni, address: result.address };
+}
+
+function report(probed: Probed, previous: Map<string, Set<string>>): TlsEndpointResult {
+  const { result, certificates, analysis } = probed;
+  const fields: EndpointFields = {
+    host: result.endpoint.host,
+    port: result.endpoint.port,
+    sni: result.endpoint.sni,
+    starttls: result.endpoint.starttls,
+    address: result.address,
+    at: result.at.toISOString(),
+  };
+  if (!result.ok) return { ...fields, ok: false, code: result.code, message: result.message };
+  const before = previous.get(locationKey(tlsLocation(result)));
+  const now = new Set(certificates.map((c) => c.fingerprintSha256));
+  const same = before !== undefined && before.size === now.size && [...now].every((f) => before.has(f));
+  return {
+    ...fields,
+    ok: true,
+    tlsVersion: result.tlsVersion,
+    cipher: result.cipher,
+    chain: certificates.map((c) => ({
+      fingerprintSha256: c.fingerprintSha256,
+      subject: c.subject,
+      issuer: c.issuer,
+      notAfter: c.notAfter.toISOString(),
+    })),
+    trusted: analysis?.trusted ?? false,
+    findings: analysis?.findings ?? [],
+    deployment: before === undefined ? 'new' : same ? 'unchanged' : 'changed',
+  };
+}
