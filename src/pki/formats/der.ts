@@ -26,6 +26,7 @@ function announcedKind(bytes: Uint8Array): DerKind | null {
   const outerHeader = headerLength(bytes, 0);
   if (outerHeader === null) return null;
   const first = bytes[outerHeader];
+  if (first === undefined) return 'certificate-like'; // nothing but a long-form header: cut right after it
   if (first === TAG.sequence) return 'certificate-like';
   if (first === TAG.integer && bytes[outerHeader + 1] === 1 && bytes[outerHeader + 2] === 3) return 'pkcs12';
   const signedDataOid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];

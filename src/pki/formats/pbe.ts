@@ -19,8 +19,13 @@ export interface PasswordCandidate {
   bmp: Uint8Array;
 }
 
-/** Iteration counts above this are refused, so a hostile file cannot stall a scan (defaults are 2048-10000). */
-export const MAX_ITERATIONS = 1_000_000;
+/**
+ * Iteration counts above these are refused (CUSTOS_PKCS12_UNSUPPORTED), so a hostile file cannot stall a
+ * scan. Tools default to 2048 (OpenSSL) or 10000 (keytool). The PKCS#12 KDF iterates in JavaScript, one
+ * Node hash call (~5 us) per round, so its bound is lower than native PBKDF2's.
+ */
+export const MAX_PKCS12_KDF_ITERATIONS = 100_000;
+export const MAX_PBKDF2_ITERATIONS = 1_000_000;
 
 const PKCS12_PBE: Record<string, { cipher: string; keyLength: number; rc2Bits?: number }> = {
   '1.2.840.113549.1.12.1.3': { cipher: 'des-ede3-cbc', keyLength: 24 },
@@ -64,11 +69,10 @@ function malformed(message: string): never {
   throw new PkiFormatError('CUSTOS_DER_MALFORMED', message);
 }
 
-function iterationCount(bytes: Uint8Array, tlv: Tlv | undefined): number {
+export function iterationCount(bytes: Uint8Array, tlv: Tlv | undefined, max: number): number {
   if (!tlv) malformed('PBE parameters lack an iteration count');
   const count = smallInteger(bytes, tlv);
-  if (count < 1 || count > MAX_ITERATIONS)
-    unsupported(`iteration count ${count} is outside 1..${MAX_ITERATIONS}`);
+  if (count < 1 || count > max) unsupported(`iteration count ${count} is outside 1..${max}`);
   return count;
 }
 
@@ -88,7 +92,7 @@ export function pbeDecrypt(
     const [salt, iterations] = children(bytes, params);
     if (salt?.id !== TAG.octetString) malformed('PKCS#12 PBE parameters lack a salt');
     const saltBytes = stringBytes(bytes, salt);
-    const count = iterationCount(bytes, iterations);
+    const count = iterationCount(bytes, iterations, MAX_PKCS12_KDF_ITERATIONS);
     const key = pkcs12Kdf('sha1', password.bmp, saltBytes, count, KDF_PURPOSE.key, pkcs12.keyLength);
     const iv = pkcs12Kdf('sha1', password.bmp, saltBytes, count, KDF_PURPOSE.iv, 8);
     return pkcs12.rc2Bits
@@ -103,7 +107,7 @@ export function pbeDecrypt(
   if (kdfParams?.id !== TAG.sequence) malformed('PBKDF2 parameters are missing');
   const [salt, iterations, ...rest] = children(bytes, kdfParams);
   if (salt?.id !== TAG.octetString) unsupported('PBKDF2 with a salt that is not an OCTET STRING');
-  const count = iterationCount(bytes, iterations);
+  const count = iterationCount(bytes, iterations, MAX_PBKDF2_ITERATIONS);
   const prfTlv = rest.find((t) => t.id === TAG.sequence);
   const prfOid = prfTlv ? children(bytes, prfTlv)[0] : undefined;
   const prfName = prfOid ? oidText(bytes, prfOid) : '1.2.840.113549.2.7';

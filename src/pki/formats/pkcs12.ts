@@ -3,9 +3,9 @@ import { PkiFormatError } from '../problem.js';
 import { children, oidText, readTlv, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
 import { leadingCertificate } from './certificate-shape.js';
 import type { ContainerCollector } from './container-collector.js';
-import { MAX_ITERATIONS, pbeDecrypt, type PasswordCandidate } from './pbe.js';
+import { iterationCount, MAX_PKCS12_KDF_ITERATIONS, pbeDecrypt, type PasswordCandidate } from './pbe.js';
 import { bmpPassword, digestSize, KDF_PURPOSE, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf.js';
-import { derKeyShape, publicKeySha256OfDer } from './private-key.js';
+import { isPrivateKeyInfo, publicKeySha256OfDer } from './private-key.js';
 
 /**
  * PKCS#12 / PFX (RFC 7292): PFX { version 3, authSafe ContentInfo(data), macData }. The authSafe holds
@@ -101,13 +101,7 @@ function passwordByMac(
   const oid = algorithm?.id === TAG.sequence ? children(bytes, algorithm)[0] : undefined;
   const hash = oid ? MAC_DIGESTS[oidText(bytes, oid)] : undefined;
   if (!hash || digest?.id !== TAG.octetString) return undefined; // e.g. PBMAC1: fall back to trial decryption
-  const count = iterations ? smallInteger(bytes, iterations) : 1;
-  if (count < 1 || count > MAX_ITERATIONS) {
-    throw new PkiFormatError(
-      'CUSTOS_PKCS12_UNSUPPORTED',
-      `MAC iteration count ${count} is outside 1..${MAX_ITERATIONS}`,
-    );
-  }
+  const count = iterations ? iterationCount(bytes, iterations, MAX_PKCS12_KDF_ITERATIONS) : 1;
   const expected = Buffer.from(stringBytes(bytes, digest));
   const saltBytes = stringBytes(bytes, salt);
   return (
@@ -253,14 +247,6 @@ function isWholeSequence(plain: Uint8Array): boolean {
   try {
     const tlv = readTlv(plain, 0);
     return tlv.id === TAG.sequence && tlv.end === plain.length;
-  } catch {
-    return false;
-  }
-}
-
-function isPrivateKeyInfo(plain: Uint8Array): boolean {
-  try {
-    return isWholeSequence(plain) && derKeyShape(plain, readTlv(plain, 0)) === 'pkcs8';
   } catch {
     return false;
   }

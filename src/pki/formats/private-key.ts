@@ -1,6 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { children, readTlv, smallInteger, TAG, type Tlv } from './ber.js';
+import { PkiFormatError } from '../problem.js';
+import { children, readTlv, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
 import type { ContainerCollector } from './container-collector.js';
+import { pbeDecrypt } from './pbe.js';
+import { bmpPassword } from './pkcs12-kdf.js';
 
 /**
  * Private keys are recorded only by the SHA-256 of the DER SubjectPublicKeyInfo of their public key (the
@@ -29,18 +32,32 @@ export function passwordsToTry(passwords: readonly string[]): string[] {
 }
 
 /**
- * Opens an encrypted key (a DER EncryptedPrivateKeyInfo, or a PEM text with legacy `Proc-Type: 4,ENCRYPTED`
- * headers) with the first password that works; null when none does.
+ * Decrypts a DER EncryptedPrivateKeyInfo (PBES2, or a PKCS#12 PBE algorithm as `openssl pkcs8 -v1` writes)
+ * with the first password that yields a PrivateKeyInfo; null when none does. The decryption is pbe.ts's, not
+ * Node's, so the iteration-count limit protects a scan from hostile keys too.
  */
-export function openEncryptedKey(
-  key: { der: Uint8Array } | { pem: string },
-  passwords: readonly string[],
-): KeyObject | null {
+export function openEncryptedPkcs8(der: Uint8Array, passwords: readonly string[]): Uint8Array | null {
+  const [algorithm, data] = children(der, readTlv(der, 0));
+  if (algorithm?.id !== TAG.sequence || data?.id !== TAG.octetString) {
+    throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'EncryptedPrivateKeyInfo is incomplete');
+  }
+  const ciphertext = stringBytes(der, data);
+  for (const text of passwordsToTry(passwords)) {
+    try {
+      const plain = pbeDecrypt(der, algorithm, ciphertext, { text, bmp: bmpPassword(text) });
+      if (isPrivateKeyInfo(plain)) return plain;
+    } catch (error) {
+      if (error instanceof PkiFormatError) throw error; // unsupported or malformed, whatever the password
+    }
+  }
+  return null;
+}
+
+/** Opens a PEM key with legacy `Proc-Type: 4,ENCRYPTED` headers (one MD5 round per try, so cheap) by Node. */
+function openLegacyPem(pem: string, passwords: readonly string[]): string | null {
   for (const passphrase of passwordsToTry(passwords)) {
     try {
-      return 'der' in key
-        ? createPrivateKey({ key: Buffer.from(key.der), format: 'der', type: 'pkcs8', passphrase })
-        : createPrivateKey({ key: key.pem, format: 'pem', passphrase });
+      return publicKeySha256(createPrivateKey({ key: pem, format: 'pem', passphrase }));
     } catch {
       // a wrong password: try the next one
     }
@@ -55,13 +72,37 @@ export function addEncryptedKey(
   passwords: readonly string[],
   context: string,
 ): void {
-  const opened = openEncryptedKey(key, passwords);
-  if (opened) collector.addKey(publicKeySha256(opened));
+  let hash: string | null;
+  try {
+    if ('pem' in key) hash = openLegacyPem(key.pem, passwords);
+    else {
+      const plain = openEncryptedPkcs8(key.der, passwords);
+      hash = plain && publicKeySha256OfDer(plain, 'pkcs8');
+    }
+  } catch (error) {
+    if (!(error instanceof PkiFormatError) || error.code !== 'CUSTOS_PKCS12_UNSUPPORTED') throw error;
+    collector.problem(
+      'CUSTOS_KEY_ENCRYPTED',
+      `${context}: the private key cannot be decrypted: ${error.message}`,
+    );
+    return;
+  }
+  if (hash !== null) collector.addKey(hash);
   else {
     collector.problem(
       'CUSTOS_KEY_ENCRYPTED',
       `${context}: the private key is encrypted and neither an empty password nor any --password opens it`,
     );
+  }
+}
+
+/** Whether decrypted bytes are exactly one PKCS#8 PrivateKeyInfo (how a right password is told from a wrong one). */
+export function isPrivateKeyInfo(plain: Uint8Array): boolean {
+  try {
+    const tlv = readTlv(plain, 0);
+    return tlv.end === plain.length && derKeyShape(plain, tlv) === 'pkcs8';
+  } catch {
+    return false;
   }
 }
 
@@ -82,10 +123,11 @@ export function derKeyShape(bytes: Uint8Array, outer: Tlv): DerKeyShape | null {
   }
   const [a, b, c] = parts;
   if (!a || !b) return null;
-  if (a.id === TAG.sequence && b.id === TAG.octetString && parts.length === 2) return 'encrypted-pkcs8';
+  const isAlgorithm = (t: Tlv): boolean => t.id === TAG.sequence && bytes[t.contentStart] === TAG.oid;
+  if (isAlgorithm(a) && b.id === TAG.octetString && parts.length === 2) return 'encrypted-pkcs8';
   if (a.id !== TAG.integer || !c) return null;
   const version = versionOf(bytes, a);
-  if ((version === 0 || version === 1) && b.id === TAG.sequence && c.id === TAG.octetString) return 'pkcs8';
+  if ((version === 0 || version === 1) && isAlgorithm(b) && c.id === TAG.octetString) return 'pkcs8';
   if (version === 1 && b.id === TAG.octetString) return 'sec1';
   if (version === 0 && parts.length >= 9 && parts.every((p) => p.id === TAG.integer)) return 'pkcs1';
   return null;
