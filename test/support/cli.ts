@@ -85,9 +85,14 @@ export interface Custos {
   cleanup(): Promise<void>;
 }
 
-/** A CLI with its own state: a fresh temp data dir, or the given PostgreSQL URL (the caller owns that database). */
-export async function aCustos(options: { databaseUrl?: string } = {}): Promise<Custos> {
-  const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
+/**
+ * A CLI with its own state: the given PostgreSQL URL or SQLite data dir (the caller owns and removes those), or
+ * else a fresh temp data dir that `cleanup()` removes.
+ */
+export async function aCustos(options: { dataDir?: string; databaseUrl?: string } = {}): Promise<Custos> {
+  const owned =
+    options.databaseUrl || options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
+  const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? owned);
   const stateFlags = options.databaseUrl
     ? ['--database-url', options.databaseUrl]
     : ['--data-dir', dataDir as string];
@@ -96,7 +101,7 @@ export async function aCustos(options: { databaseUrl?: string } = {}): Promise<C
     dataDir,
     run: (...args) => runCustos([...stateFlags, ...args]),
     cleanup: async () => {
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (owned) await rm(owned, { recursive: true, force: true });
     },
   };
 }
