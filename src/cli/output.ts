@@ -62,3 +62,10 @@ export class Progress {
 
 /** A fingerprint shortened for tables; `inventory show` accepts it back as a prefix. */
 export const shortFingerprint = (fingerprint: string): string => fingerprint.slice(0, 16);
+
+/** The common name, else the subject, cut to fit a table. */
+export function displayName(v: { subject: string }): string {
+  const cn = /(?:^|, )CN=((?:[^,\\]|\\.)*)/.exec(v.subject)?.[1];
+  const name = cn ?? v.subject;
+  return name.length > 60 ? `${name.slice(0, 59)}…` : name;
+}

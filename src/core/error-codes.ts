@@ -102,7 +102,13 @@ export const ERROR_CODES = {
   CUSTOS_MANIFEST_INVALID: {
     exit: 2,
     http: 422,
-    summary: 'A declarative YAML file has invalid documents; nothing of it was applied (each problem has its line).',
+    summary:
+      'A declarative YAML file has invalid documents; nothing of it was applied (each problem has its line).',
+  },
+  CUSTOS_NOT_BUILT: {
+    exit: 3,
+    http: 500,
+    summary: 'The compiled CLI is missing: run `npm install` or `npm run build` in the package directory.',
   },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
 } satisfies Record<string, ErrorCodeInfo>;

@@ -3,7 +3,7 @@ import { SEVERITIES, type Severity } from '../../core/findings/finding.js';
 import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
 import { parseDurationFlag } from '../parse-flags.js';
 
 interface FindingsOptions {
@@ -71,7 +71,7 @@ export function registerFindings(program: Command): void {
               r.severity,
               r.code,
               shortFingerprint(r.fingerprintSha256),
-              r.subject,
+              displayName(r),
               r.message,
             ]),
           );

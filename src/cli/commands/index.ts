@@ -5,11 +5,13 @@ import { registerFindings } from './findings.js';
 import { registerInventory } from './inventory.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerScanFiles } from './scan-files.js';
+import { registerScanTls } from './scan-tls.js';
 import { registerVerify } from './verify.js';
 
 /** Every command of the CLI, one file each; a new command adds one line here. */
 export function registerCommands(program: Command): void {
   registerScanFiles(program);
+  registerScanTls(program);
   registerInventory(program);
   registerFindings(program);
   registerAudit(program);

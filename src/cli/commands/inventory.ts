@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CertificateView } from '../../core/inventory/certificate-view.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
 import { parseDurationFlag, parseTime, relativeDays } from '../parse-flags.js';
 
 interface ListOptions {
@@ -34,7 +34,7 @@ function printInventory(views: CertificateView[], now: Date): void {
       shortFingerprint(v.fingerprintSha256),
       v.notAfter.slice(0, 10),
       relativeDays(new Date(v.notAfter), now),
-      v.subject,
+      displayName(v),
       v.locations.length === 1
         ? locationText(v.locations[0] as CertificateView['locations'][number])
         : `${v.locations.length} locations`,

@@ -64,7 +64,12 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
   ],
   [
     'weak-signature',
-    (c) => (WEAK_HASHES.test(c.signatureAlgorithm) ? `signed with ${c.signatureAlgorithm}` : null),
+    // A root's signature over itself is never checked by clients (it is trusted as a key, not as a signature),
+    // so a self-signed CA with SHA-1 is not weak; a self-signed leaf still is.
+    (c) =>
+      WEAK_HASHES.test(c.signatureAlgorithm) && !(c.isCA && c.selfSigned)
+        ? `signed with ${c.signatureAlgorithm}`
+        : null,
   ],
   [
     'long-validity',

@@ -40,7 +40,8 @@ export const FINDING_CODES = {
   unowned: { severity: 'medium', summary: 'No ownership rule or assignment covers the certificate.' },
   'policy-error': {
     severity: 'medium',
-    summary: 'A policy could not be evaluated for the certificate (a CEL runtime error); the message names it.',
+    summary:
+      'A policy could not be evaluated for the certificate (a CEL runtime error); the message names it.',
   },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

@@ -1,0 +1,190 @@
+import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
+import type { StartTlsMode } from '../../core/ports/tls-prober.js';
+import type { TlsEndpointResult } from '../../core/scan-tls.js';
+import { action, collect, commandGroup, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
+import { parseDurationFlag } from '../parse-flags.js';
+
+interface ScanTlsOptions {
+  ports: string;
+  targetsFile?: string;
+  sni: string[];
+  concurrency: string;
+  timeout: string;
+  trust: string[];
+  starttls?: string;
+  maxRangeAddresses: string;
+  dnsServer: string[];
+  expiringSoon: string;
+  json?: boolean;
+}
+
+/** Failed endpoints listed one by one in the table; past this, only their counts (a range is mostly refused). */
+const MAX_FAILURE_ROWS = 50;
+
+function positiveInteger(text: string, flag: string, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= max)) {
+    throw new DomainError(
+      'CUSTOS_INVALID_ARGUMENT',
+      `${flag}: "${text}" is not a whole number from 1 to ${max}`,
+    );
+  }
+  return n;
+}
+
+function starttlsMode(text: string | undefined): StartTlsMode | null {
+  if (text === undefined) return null;
+  if (text === 'smtp' || text === 'postgres') return text;
+  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `--starttls: "${text}" is not smtp or postgres`);
+}
+
+const endpointName = (r: TlsEndpointResult): string =>
+  `${r.host.includes(':') ? `[${r.host}]` : r.host}:${r.port}${r.sni !== null && r.sni !== r.host ? ` (${r.sni})` : ''}`;
+
+export function registerScanTls(program: Command): void {
+  commandGroup(program, 'scan', 'discover certificates in files and on the network')
+    .command('tls')
+    .description(
+      'Connect to TLS endpoints (host names, IP addresses, host:port, [IPv6]:port, CIDR ranges) and record the ' +
+        'chain each one serves, in the order served, at its tls location (host, port, SNI name). Each chain is ' +
+        'judged as a TLS client would: untrusted-root, incomplete-chain, chain-order, hostname-mismatch, and the ' +
+        'validity, key and signature of every certificate. STARTTLS is used on ports 25 and 587 (SMTP) and 5432 ' +
+        '(PostgreSQL). A failed endpoint is a result with a code (refused, timeout, dns, not-tls, ' +
+        'handshake-failed, reset) and the scan goes on.',
+    )
+    .argument(
+      '[target...]',
+      'what to scan: a.example, a.example:8443, 10.0.0.5, [2001:db8::1]:443, 10.0.0.0/24',
+    )
+    .option('--ports <list>', 'ports for targets that name none, e.g. 443,8443 or 8000-8010', '443')
+    .option('--targets-file <file>', 'read targets from a file, one a line (# starts a comment)')
+    .option('--sni <name>', 'SNI name to send; each is scanned as its own location (repeatable)', collect, [])
+    .option('--concurrency <n>', 'connections in flight at once', '64')
+    .option('--timeout <duration>', 'deadline of each connection: DNS, TCP, STARTTLS and handshake', '5s')
+    .option('--trust <file>', 'private roots to trust besides the system roots (repeatable)', collect, [])
+    .option('--starttls <protocol>', 'upgrade every endpoint with smtp or postgres, whatever its port')
+    .option('--max-range-addresses <n>', 'refuse a CIDR range holding more addresses than this', '65536')
+    .option('--dns-server <ip[:port]>', 'resolve host names with this DNS server (repeatable)', collect, [])
+    .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
+    .option('--json', 'print {"results":[one per endpoint],"summary":{...}}, streamed as endpoints finish')
+    .addHelpText(
+      'after',
+      examples(
+        'custos scan tls api.example.com mail.example.com:587',
+        'custos scan tls 10.0.0.0/24 --ports 443,8443 --concurrency 128 --timeout 3s',
+        'custos scan tls lb.example.com --sni shop.example.com --sni api.example.com --trust corp-root.pem',
+        'custos scan tls --targets-file hosts.txt --json > scan.json',
+      ),
+    )
+    .action(
+      action(async (targets: string[], options: ScanTlsOptions, command: Command) => {
+        const [
+          { readFile },
+          targetsModule,
+          { withRuntime },
+          { scanTls },
+          { createTlsProber },
+          { loadTrustAnchors },
+        ] = await Promise.all([
+          import('node:fs/promises'),
+          import('../../core/scan/tls-targets.js'),
+          import('../runtime.js'),
+          import('../../core/scan-tls.js'),
+          import('../../connectors/scanner-tls/tls-prober.js'),
+          import('../../connectors/trust-store/load-trust-anchors.js'),
+        ]);
+        const texts = [...targets];
+        if (options.targetsFile !== undefined) {
+          const file = options.targetsFile;
+          const content = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
+            throw new DomainError(
+              cause.code === 'ENOENT' ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE',
+              `--targets-file: cannot read ${file}: ${cause.message}`,
+              { cause },
+            );
+          });
+          texts.push(...targetsModule.parseTargetsFile(content));
+        }
+        if (texts.length === 0) {
+          throw new DomainError('CUSTOS_USAGE', 'scan tls: no target given', {
+            hint: 'name targets on the command line or with --targets-file; see custos scan tls --help',
+          });
+        }
+        const plan = targetsModule.planTlsScan(texts.map(targetsModule.parseTarget), {
+          ports: targetsModule.parsePortList(options.ports),
+          sni: options.sni,
+          starttls: starttlsMode(options.starttls),
+          maxRangeAddresses: positiveInteger(options.maxRangeAddresses, '--max-range-addresses', 2 ** 32),
+        });
+        const concurrency = positiveInteger(options.concurrency, '--concurrency', 10_000);
+        const prober = createTlsProber({
+          timeoutMs: parseDurationFlag(options.timeout, '--timeout'),
+          ...(options.dnsServer.length > 0 ? { nameServers: options.dnsServer } : {}),
+        });
+        const trustAnchors = await loadTrustAnchors({ files: options.trust, includeSystem: true });
+        const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
+
+        const progress = new Progress();
+        const served: TlsEndpointResult[] = [];
+        const failed: TlsEndpointResult[] = [];
+        let done = 0;
+        if (options.json) process.stdout.write('{"results":[\n');
+        const summary = await withRuntime(globalOptions(command), (rt) =>
+          scanTls(
+            { store: rt.store, clock: rt.clock, prober },
+            {
+              endpoints: plan.endpoints(),
+              concurrency,
+              trustAnchors,
+              expiringWithinDays,
+              actor: `cli:${process.env.USER ?? 'unknown'}`,
+              onResult: (result) => {
+                done++;
+                if (options.json) process.stdout.write(`${done > 1 ? ',\n' : ''}${JSON.stringify(result)}`);
+                else if (result.ok) served.push(result);
+                else if (failed.length <= MAX_FAILURE_ROWS) failed.push(result);
+                progress.update(`scanning: ${done}/${plan.total} endpoints`);
+              },
+            },
+          ),
+        );
+        progress.done();
+        if (options.json) {
+          process.stdout.write(`\n],"summary":${JSON.stringify(summary)}}\n`);
+          return EXIT.ok;
+        }
+        printEndpoints(served, failed);
+        const failures = Object.entries(summary.failures).map(([code, n]) => `${n} ${code}`);
+        printLine(
+          `${summary.endpoints} endpoints: ${summary.served} served a chain (${summary.trusted} trusted), ` +
+            `${summary.failed} failed${failures.length > 0 ? ` (${failures.join(', ')})` : ''}; ` +
+            `${summary.certificates} certificates, ${summary.new} new, ${summary.changed} endpoints changed`,
+        );
+        return EXIT.ok;
+      }),
+    );
+}
+
+function printEndpoints(served: TlsEndpointResult[], failed: TlsEndpointResult[]): void {
+  const rows = served.map((r) => {
+    if (!r.ok) return [];
+    const leaf = r.chain[0];
+    const codes = [...new Set(r.findings.map((f) => f.code))].join(',');
+    return [
+      endpointName(r),
+      r.tlsVersion,
+      leaf ? `${shortFingerprint(leaf.fingerprintSha256)} ${leaf.subject}` : '-',
+      codes === '' ? 'ok' : codes,
+    ];
+  });
+  const listFailures = failed.length <= MAX_FAILURE_ROWS;
+  if (listFailures) for (const r of failed) if (!r.ok) rows.push([endpointName(r), r.code, '-', r.message]);
+  if (rows.length > 0) {
+    printTable(['ENDPOINT', 'RESULT', 'LEAF', 'FINDINGS'], rows);
+    printLine();
+  }
+  if (!listFailures) printLine(`(over ${MAX_FAILURE_ROWS} endpoints failed: --json lists every one)`);
+}
