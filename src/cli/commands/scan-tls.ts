@@ -81,20 +81,9 @@ export function registerScanTls(program: Command): void {
     )
     .action(
       action(async (targets: string[], options: ScanTlsOptions, command: Command) => {
-        const [
-          { readFile },
-          targetsModule,
-          { withRuntime },
-          { scanTls },
-          { createTlsProber },
-          { loadTrustAnchors },
-        ] = await Promise.all([
+        const [{ readFile }, targetsModule] = await Promise.all([
           import('node:fs/promises'),
           import('../../core/scan/tls-targets.js'),
-          import('../runtime.js'),
-          import('../../core/scan-tls.js'),
-          import('../../connectors/scanner-tls/tls-prober.js'),
-          import('../../connectors/trust-store/load-trust-anchors.js'),
         ]);
         const texts = [...targets];
         if (options.targetsFile !== undefined) {
@@ -120,6 +109,12 @@ export function registerScanTls(program: Command): void {
           maxRangeAddresses: positiveInteger(options.maxRangeAddresses, '--max-range-addresses', 2 ** 32),
         });
         const concurrency = positiveInteger(options.concurrency, '--concurrency', 10_000);
+        const [{ withRuntime }, { scanTls }, { createTlsProber }, { loadTrustAnchors }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/scan-tls.js'),
+          import('../../connectors/scanner-tls/tls-prober.js'),
+          import('../../connectors/trust-store/load-trust-anchors.js'),
+        ]);
         const prober = createTlsProber({
           timeoutMs: parseDurationFlag(options.timeout, '--timeout'),
           ...(options.dnsServer.length > 0 ? { nameServers: options.dnsServer } : {}),
