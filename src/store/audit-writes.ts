@@ -1,9 +1,6 @@
 import { chainAuditEvents, canonicalJson } from '../core/audit/audit-chain.js';
 import type { AuditEventInput } from '../core/audit/audit-event.js';
-import { chunked, rowsPerInsert } from './chunks.js';
 import type { StoreContext } from './store-context.js';
-
-const AUDIT_COLUMNS = 8;
 
 /**
  * Links the events onto the chain and writes them with the new head, inside the caller's transaction. PostgreSQL
@@ -30,9 +27,7 @@ export async function appendAudit(ctx: StoreContext, events: AuditEventInput[]):
     prev_hash: record.prevHash,
     hash: record.hash,
   }));
-  for (const chunk of chunked(rows, rowsPerInsert(ctx.maxParameters, AUDIT_COLUMNS))) {
-    await ctx.db.insertInto('audit_events').values(chunk).execute();
-  }
+  await ctx.rows.insertAuditEvents(rows);
   const last = records[records.length - 1] as (typeof records)[number];
   await ctx.db
     .updateTable('audit_head')

@@ -5,9 +5,6 @@ import type { CertificatesTable } from './schema.js';
 
 export type CertificateRow = Selectable<CertificatesTable>;
 
-/** Columns of one certificate row (for chunking multi-row INSERTs). */
-export const CERTIFICATE_COLUMNS = 22;
-
 export function toCertificateRow(
   certificate: ParsedCertificate,
   discoveredAt: number,

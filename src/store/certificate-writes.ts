@@ -1,19 +1,16 @@
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
-import { CERTIFICATE_COLUMNS, toCertificateRow } from './certificate-rows.js';
-import { chunked, inListSize, rowsPerInsert } from './chunks.js';
+import { toCertificateRow } from './certificate-rows.js';
 import type { StoreContext } from './store-context.js';
+import { inValues } from './value-lists.js';
 
 export async function knownCertificates(ctx: StoreContext, fingerprints: string[]): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (const chunk of chunked([...new Set(fingerprints)], inListSize(ctx.maxParameters))) {
-    const rows = await ctx.db
-      .selectFrom('certificates')
-      .select('fingerprint')
-      .where('fingerprint', 'in', chunk)
-      .execute();
-    for (const row of rows) known.add(row.fingerprint);
-  }
-  return known;
+  if (fingerprints.length === 0) return new Set();
+  const rows = await ctx.db
+    .selectFrom('certificates')
+    .select('fingerprint')
+    .where(inValues(ctx.dialect, 'fingerprint', [...new Set(fingerprints)]))
+    .execute();
+  return new Set(rows.map((row) => row.fingerprint));
 }
 
 export async function insertCertificates(
@@ -22,12 +19,7 @@ export async function insertCertificates(
   discoveredAt: number,
 ): Promise<void> {
   const unique = new Map(certificates.map((certificate) => [certificate.fingerprintSha256, certificate]));
-  const rows = [...unique.values()].map((certificate) => toCertificateRow(certificate, discoveredAt));
-  for (const chunk of chunked(rows, rowsPerInsert(ctx.maxParameters, CERTIFICATE_COLUMNS))) {
-    await ctx.db
-      .insertInto('certificates')
-      .values(chunk)
-      .onConflict((conflict) => conflict.column('fingerprint').doNothing())
-      .execute();
-  }
+  await ctx.rows.insertCertificates(
+    [...unique.values()].map((certificate) => toCertificateRow(certificate, discoveredAt)),
+  );
 }

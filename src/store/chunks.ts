@@ -6,14 +6,6 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** Parameters kept free in a statement whose IN list is chunked, for the statement's other parameters. */
-const OTHER_PARAMETERS = 16;
-
-/** How many values an IN list may hold. */
-export function inListSize(maxParameters: number): number {
-  return maxParameters - OTHER_PARAMETERS;
-}
-
 /** How many rows of `columns` values one multi-row INSERT may hold. */
 export function rowsPerInsert(maxParameters: number, columns: number): number {
   return Math.floor(maxParameters / columns);

@@ -1,8 +1,7 @@
 import type { FileState } from '../core/ports/store.js';
-import { chunked, inListSize, pathRange, rowsPerInsert } from './chunks.js';
+import { pathRange } from './chunks.js';
 import type { StoreContext } from './store-context.js';
-
-const FILE_STATE_COLUMNS = 6;
+import { inValues } from './value-lists.js';
 
 export async function fileStatesUnder(ctx: StoreContext, roots: string[]): Promise<FileState[]> {
   const byPath = new Map<string, FileState>();
@@ -42,25 +41,13 @@ export async function putFileStates(ctx: StoreContext, states: FileState[]): Pro
         ? null
         : JSON.stringify({ code: state.problem.code, message: state.problem.message }),
   }));
-  for (const chunk of chunked(rows, rowsPerInsert(ctx.maxParameters, FILE_STATE_COLUMNS))) {
-    await ctx.db
-      .insertInto('file_states')
-      .values(chunk)
-      .onConflict((conflict) =>
-        conflict.column('path').doUpdateSet((eb) => ({
-          size: eb.ref('excluded.size'),
-          mtime_ms: eb.ref('excluded.mtime_ms'),
-          ctime_ms: eb.ref('excluded.ctime_ms'),
-          inode: eb.ref('excluded.inode'),
-          problem: eb.ref('excluded.problem'),
-        })),
-      )
-      .execute();
-  }
+  await ctx.rows.upsertFileStates(rows);
 }
 
 export async function deleteFileStates(ctx: StoreContext, paths: string[]): Promise<void> {
-  for (const chunk of chunked([...new Set(paths)], inListSize(ctx.maxParameters))) {
-    await ctx.db.deleteFrom('file_states').where('path', 'in', chunk).execute();
-  }
+  if (paths.length === 0) return;
+  await ctx.db
+    .deleteFrom('file_states')
+    .where(inValues(ctx.dialect, 'path', [...new Set(paths)]))
+    .execute();
 }

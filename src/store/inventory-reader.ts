@@ -8,8 +8,8 @@ import type {
   StoredCertificate,
 } from '../core/ports/store.js';
 import { toStoredCertificate } from './certificate-rows.js';
-import { chunked, fingerprintRange, inListSize } from './chunks.js';
-import type { StoreDatabase } from './schema.js';
+import { fingerprintRange } from './chunks.js';
+import type { SqlDialectName, StoreDatabase } from './schema.js';
 import {
   compareSightings,
   inWindow,
@@ -19,16 +19,16 @@ import {
   type SightingWindow,
 } from './sighting-rows.js';
 import { reading } from './store-errors.js';
+import { inValues } from './value-lists.js';
 
 /**
  * Inventory queries, set-based: a listing is one query for the certificates (through the not_after or primary key
- * index), then their sightings and the sightings of their keys in chunks of IN lists, never one query per
- * certificate.
+ * index), then one for their sightings and one for the sightings of their keys, never one query per certificate.
  */
 export class KyselyInventoryReader implements InventoryReader {
   constructor(
     private readonly db: Kysely<StoreDatabase>,
-    private readonly maxParameters: number,
+    private readonly dialect: SqlDialectName,
   ) {}
 
   listCertificates(query: CertificateQuery): Promise<InventoryEntry[]> {
@@ -65,14 +65,12 @@ export class KyselyInventoryReader implements InventoryReader {
       const condition = sightingWindow(
         at === undefined ? { kind: 'open' } : { kind: 'open-at', at: at.getTime() },
       );
-      const found: Sighting[] = [];
-      for (const chunk of chunked([...new Set(locationKeys)], inListSize(this.maxParameters))) {
-        let query = selectSightings(this.db)
-          .where('locations.key', 'in', chunk)
-          .where('sightings.object_type', '=', 'key');
-        if (condition !== null) query = query.where(condition);
-        found.push(...(await query.execute()).map(toSighting));
-      }
+      if (locationKeys.length === 0) return [];
+      let query = selectSightings(this.db)
+        .where(inValues(this.dialect, 'locations.key', [...new Set(locationKeys)]))
+        .where('sightings.object_type', '=', 'key');
+      if (condition !== null) query = query.where(condition);
+      const found = (await query.execute()).map(toSighting);
       return found.sort(compareSightings);
     });
   }
@@ -168,16 +166,14 @@ export class KyselyInventoryReader implements InventoryReader {
   ): Promise<Map<string, Sighting[]>> {
     const condition = sightingWindow(window);
     const byHash = new Map<string, Sighting[]>();
-    for (const chunk of chunked([...new Set(hashes)], inListSize(this.maxParameters))) {
-      let query = selectSightings(this.db)
-        .where('sightings.object_type', '=', type)
-        .where('sightings.object_hash', 'in', chunk);
-      if (condition !== null) query = query.where(condition);
-      for (const row of await query.execute()) {
-        const list = byHash.get(row.object_hash);
-        if (list) list.push(toSighting(row));
-        else byHash.set(row.object_hash, [toSighting(row)]);
-      }
+    let query = selectSightings(this.db)
+      .where('sightings.object_type', '=', type)
+      .where(inValues(this.dialect, 'sightings.object_hash', [...new Set(hashes)]));
+    if (condition !== null) query = query.where(condition);
+    for (const row of await query.execute()) {
+      const list = byHash.get(row.object_hash);
+      if (list) list.push(toSighting(row));
+      else byHash.set(row.object_hash, [toSighting(row)]);
     }
     return byHash;
   }

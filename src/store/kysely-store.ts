@@ -17,7 +17,7 @@ export class KyselyStore implements Store {
 
   constructor(private readonly engine: StoreEngine) {
     this.dialect = engine.dialect;
-    this.inventory = new KyselyInventoryReader(engine.reader, engine.maxParameters);
+    this.inventory = new KyselyInventoryReader(engine.reader, engine.dialect);
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
   }
@@ -32,6 +32,7 @@ export class KyselyStore implements Store {
           db,
           dialect: this.engine.dialect,
           maxParameters: this.engine.maxParameters,
+          rows: this.engine.rowWriter(db),
         });
         let result: T;
         try {

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { DomainError } from '../core/errors.js';
 import type { StoreDatabase } from './schema.js';
+import { KyselyRowWriter } from './row-writers.js';
 import type { StoreEngine } from './store-engine.js';
 import { errorText } from './store-errors.js';
 
@@ -70,6 +71,7 @@ export async function openPostgresEngine(url: string): Promise<StoreEngine> {
     migrationTableSchema: schema,
     reader: db,
     writeTransaction: (work) => db.transaction().execute(work),
+    rowWriter: (transaction) => new KyselyRowWriter(transaction, PG_MAX_PARAMETERS),
     close: () => db.destroy(),
   };
 }

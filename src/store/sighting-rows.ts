@@ -3,10 +3,6 @@ import type { Location } from '../core/inventory/location.js';
 import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
 import type { LocationsTable, StoreDatabase } from './schema.js';
 
-/** Columns of one location row and one sighting row (for chunking multi-row INSERTs). */
-export const LOCATION_COLUMNS = 6;
-export const SIGHTING_COLUMNS = 5;
-
 export function toLocationRow(location: Location, key: string): Insertable<LocationsTable> {
   return {
     kind: location.kind,

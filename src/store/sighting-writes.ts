@@ -1,15 +1,9 @@
 import { locationKey, type Location } from '../core/inventory/location.js';
 import { sightedObjectHash, type SightedObject, type Sighting } from '../core/inventory/sighting.js';
-import { chunked, inListSize, pathRange, rowsPerInsert } from './chunks.js';
-import {
-  LOCATION_COLUMNS,
-  SIGHTING_COLUMNS,
-  selectSightings,
-  toLocationRow,
-  toSighting,
-  type SightingRow,
-} from './sighting-rows.js';
+import { pathRange } from './chunks.js';
+import { selectSightings, toLocationRow, toSighting, type SightingRow } from './sighting-rows.js';
 import type { StoreContext } from './store-context.js';
+import { inValues } from './value-lists.js';
 
 /** One object at one location, as the transaction methods name it. */
 export interface SightingRef {
@@ -34,51 +28,35 @@ export async function startSightings(
     refs.set(refId(key, object.type, sightedObjectHash(object)), { locationKey: key, object });
   }
   if (refs.size === 0) return;
-  const locationRows = [...locations].map(([key, location]) => toLocationRow(location, key));
-  for (const rows of chunked(locationRows, rowsPerInsert(ctx.maxParameters, LOCATION_COLUMNS))) {
-    await ctx.db
-      .insertInto('locations')
-      .values(rows)
-      .onConflict((conflict) => conflict.column('key').doNothing())
-      .execute();
-  }
+  await ctx.rows.insertLocations([...locations].map(([key, location]) => toLocationRow(location, key)));
   const ids = await locationIds(ctx, [...locations.keys()]);
-  const sightingRows = [...refs.values()].map(({ locationKey: key, object }) => ({
-    location_id: ids.get(key) as number,
-    object_type: object.type,
-    object_hash: sightedObjectHash(object),
-    first_seen: at,
-    last_seen: at,
-  }));
-  for (const rows of chunked(sightingRows, rowsPerInsert(ctx.maxParameters, SIGHTING_COLUMNS))) {
-    await ctx.db.insertInto('sightings').values(rows).execute();
-  }
+  await ctx.rows.insertSightings(
+    [...refs.values()].map(({ locationKey: key, object }) => ({
+      location_id: ids.get(key) as number,
+      object_type: object.type,
+      object_hash: sightedObjectHash(object),
+      first_seen: at,
+      last_seen: at,
+    })),
+  );
 }
 
 async function locationIds(ctx: StoreContext, keys: string[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (const chunk of chunked(keys, inListSize(ctx.maxParameters))) {
-    const rows = await ctx.db
-      .selectFrom('locations')
-      .select(['id', 'key'])
-      .where('key', 'in', chunk)
-      .execute();
-    for (const row of rows) ids.set(row.key, row.id);
-  }
-  return ids;
+  const rows = await ctx.db
+    .selectFrom('locations')
+    .select(['id', 'key'])
+    .where(inValues(ctx.dialect, 'key', keys))
+    .execute();
+  return new Map(rows.map((row) => [row.key, row.id]));
 }
 
 /** Open sighting rows at the locations with these keys. */
 async function openRowsAt(ctx: StoreContext, keys: string[]): Promise<SightingRow[]> {
-  const found: SightingRow[] = [];
-  for (const chunk of chunked([...new Set(keys)], inListSize(ctx.maxParameters))) {
-    const rows = await selectSightings(ctx.db)
-      .where('locations.key', 'in', chunk)
-      .where('sightings.ended_at', 'is', null)
-      .execute();
-    found.push(...rows);
-  }
-  return found;
+  if (keys.length === 0) return [];
+  return selectSightings(ctx.db)
+    .where(inValues(ctx.dialect, 'locations.key', [...new Set(keys)]))
+    .where('sightings.ended_at', 'is', null)
+    .execute();
 }
 
 export async function openSightingsAt(ctx: StoreContext, keys: string[]): Promise<Sighting[]> {
@@ -102,8 +80,8 @@ export async function openFileSightingsUnder(ctx: StoreContext, roots: string[])
 }
 
 /**
- * Sets a column on the open sightings named by `refs`, set-based: one SELECT per chunk of location keys finds the
- * open sightings there, one UPDATE per chunk of ids changes them (not one statement per sighting).
+ * Sets a column on the open sightings named by `refs`, set-based: one SELECT finds the open sightings at their
+ * locations, one UPDATE changes those named (not one statement per sighting).
  */
 async function updateOpen(
   ctx: StoreContext,
@@ -121,9 +99,12 @@ async function updateOpen(
   const ids = rows
     .filter((row) => wanted.has(refId(row.key, row.object_type, row.object_hash)))
     .map((row) => row.id);
-  for (const chunk of chunked(ids, inListSize(ctx.maxParameters))) {
-    await ctx.db.updateTable('sightings').set(set).where('id', 'in', chunk).execute();
-  }
+  if (ids.length === 0) return;
+  await ctx.db
+    .updateTable('sightings')
+    .set(set)
+    .where(inValues(ctx.dialect, 'sightings.id', ids))
+    .execute();
 }
 
 export function touchSightings(ctx: StoreContext, refs: SightingRef[], at: number): Promise<void> {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { StoreDatabase } from './schema.js';
+import { SqliteRowWriter } from './row-writers.js';
 import type { StoreEngine } from './store-engine.js';
 import { errorText } from './store-errors.js';
 
@@ -40,6 +41,7 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
   const writeConnection = writer;
   const writerDb = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: writeConnection }) });
   const readerDb = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: reader }) });
+  const rowWriter = new SqliteRowWriter(writeConnection, writerDb);
   return {
     dialect: 'sqlite',
     description: `SQLite database ${file}`,
@@ -62,6 +64,7 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
           throw error;
         }
       }),
+    rowWriter: () => rowWriter,
     close: async () => {
       await readerDb.destroy();
       await writerDb.destroy();

@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { RowWriter } from './row-writers.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 
-/** What the queries of one transaction need: its connection, its dialect and the parameter limit. */
+/** What the queries of one transaction need: its connection, its dialect, limits and its bulk-insert path. */
 export interface StoreContext {
   readonly db: Kysely<StoreDatabase>;
   readonly dialect: SqlDialectName;
+  /** Bound parameters one statement may carry (SQLite 32766, PostgreSQL 65535). */
   readonly maxParameters: number;
+  readonly rows: RowWriter;
 }

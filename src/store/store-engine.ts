@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { RowWriter } from './row-writers.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 
 /** What differs between the databases behind a Store: connections, transactions and limits. */
@@ -18,5 +19,7 @@ export interface StoreEngine {
    * The write lock is taken up front on SQLite (BEGIN IMMEDIATE), so two writers queue instead of deadlocking.
    */
   writeTransaction<T>(work: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
+  /** The bulk-insert path for a transaction's connection. */
+  rowWriter(db: Kysely<StoreDatabase>): RowWriter;
   close(): Promise<void>;
 }
