@@ -18,7 +18,8 @@ export interface NoticeSources {
   /** The certificates installed now, each with its owner (or null) and its findings at `now`. */
   certificates(now: Date): Promise<PlannedCertificate[]>;
   owners(): Promise<NotificationOwner[]>;
-  exceptions(): Promise<PlannedException[]>;
+  /** The exceptions with the owners to tell when one is about to expire. */
+  exceptions(now: Date): Promise<PlannedException[]>;
 }
 
 export interface RunNotificationsDeps {
@@ -59,7 +60,7 @@ export async function runNotifications(
   const [certificates, owners, exceptions, deliveries, acknowledgements] = await Promise.all([
     deps.sources.certificates(now),
     deps.sources.owners(),
-    deps.sources.exceptions(),
+    deps.sources.exceptions(now),
     deps.store.notifications.deliveries(),
     deps.store.notifications.acknowledgements(),
   ]);
