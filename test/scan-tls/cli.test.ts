@@ -1,0 +1,207 @@
+/**
+ * `custos scan tls` end to end through the real CLI (compiled dist/), against node:tls servers on 127.0.0.1:
+ * the streamed --json, the tls locations in `inventory list --json`, the audit trail of a redeployment, and the
+ * usage errors.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  aCertificate,
+  aChain,
+  issuedBy,
+  withDnsNames,
+  withSubject,
+  type BuiltCertificate,
+} from '../support/certificates.js';
+import { aCustos, type Custos } from '../support/cli.js';
+import { closedPort, smtpServer, tlsServer, type Running } from './servers.js';
+
+interface ScanJson {
+  results: Array<{
+    host: string;
+    port: number;
+    sni: string | null;
+    address: string | null;
+    ok: boolean;
+    code?: string;
+    tlsVersion?: string;
+    chain?: Array<{ fingerprintSha256: string }>;
+    findings?: Array<{ code: string }>;
+    trusted?: boolean;
+    deployment?: string;
+  }>;
+  summary: { endpoints: number; served: number; failed: number; failures: Record<string, number> };
+}
+
+interface Listed {
+  fingerprintSha256: string;
+  locations: Array<{
+    kind: string;
+    host?: string;
+    port?: number;
+    sni?: string | null;
+    address?: string;
+    firstSeen: string;
+    lastSeen: string;
+  }>;
+}
+
+describe('custos scan tls', () => {
+  let custos: Custos;
+  let dir: string;
+  let rootFile: string;
+  let chain: { root: BuiltCertificate; intermediate: BuiltCertificate; leaf: BuiltCertificate };
+  const running: Running[] = [];
+
+  before(async () => {
+    custos = await aCustos();
+    dir = await mkdtemp(join(tmpdir(), 'custos-scan-tls-'));
+    chain = await aChain(withSubject('CN=a.example'), withDnsNames('a.example'));
+    rootFile = join(dir, 'root.pem');
+    await writeFile(rootFile, chain.root.pem);
+  });
+  after(async () => {
+    await Promise.all(running.map((r) => r.close()));
+    await custos?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('scans targets into the inventory; --json streams each result and the summary', async () => {
+    const { leaf, intermediate } = chain;
+    const web = await tlsServer({ key: leaf, chain: [leaf, intermediate] });
+    const mail = await smtpServer({ key: leaf, chain: [leaf, intermediate] });
+    running.push(web, mail);
+    const closed = await closedPort();
+    const targetsFile = join(dir, 'targets.txt');
+    await writeFile(targetsFile, `# mail\n127.0.0.1:${mail.port}\n`);
+
+    const scan = await custos.run(
+      'scan',
+      'tls',
+      `127.0.0.1:${web.port}`,
+      `127.0.0.1:${closed}`,
+      '--targets-file',
+      targetsFile,
+      '--sni',
+      'a.example',
+      '--trust',
+      rootFile,
+      '--starttls',
+      'smtp',
+      '--timeout',
+      '1s',
+      '--json',
+    );
+    assert.equal(scan.code, 0, scan.stderr);
+    const out = scan.json<ScanJson>();
+    assert.deepEqual(out.summary.endpoints, 3);
+    assert.deepEqual(
+      [out.summary.served, out.summary.failed, out.summary.failures],
+      [1, 2, { timeout: 1, refused: 1 }],
+    );
+    const byPort = new Map(out.results.map((r) => [r.port, r]));
+    // --starttls smtp applies to every endpoint: the TLS server waits for a ClientHello, never greets.
+    assert.equal(byPort.get(web.port)?.code, 'timeout');
+    assert.equal(byPort.get(closed)?.code, 'refused');
+    const served = byPort.get(mail.port);
+    assert.deepEqual(
+      served?.chain?.map((c) => c.fingerprintSha256),
+      [leaf.fingerprintSha256, intermediate.fingerprintSha256],
+    );
+    assert.deepEqual(
+      [served?.trusted, served?.findings, served?.deployment, served?.sni],
+      [true, [], 'new', 'a.example'],
+    );
+
+    const direct = await custos.run(
+      'scan',
+      'tls',
+      `127.0.0.1:${web.port}`,
+      '--sni',
+      'a.example',
+      '--trust',
+      rootFile,
+      '--json',
+    );
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.equal(direct.json<ScanJson>().results[0]?.trusted, true);
+
+    const listed = await custos.run('inventory', 'list', '--json');
+    assert.equal(listed.code, 0, listed.stderr);
+    const entries = listed.json<Listed[]>();
+    const leafEntry = entries.find((e) => e.fingerprintSha256 === leaf.fingerprintSha256);
+    const locations = (leafEntry?.locations ?? []).map(({ firstSeen, lastSeen, ...rest }) => {
+      assert.match(firstSeen, /Z$/);
+      assert.match(lastSeen, /Z$/);
+      return rest;
+    });
+    assert.deepEqual(
+      locations.sort((a, b) => (a.port ?? 0) - (b.port ?? 0)),
+      [web.port, mail.port]
+        .sort((a, b) => a - b)
+        .map((port) => ({ kind: 'tls', host: '127.0.0.1', port, sni: 'a.example', address: '127.0.0.1' })),
+    );
+  });
+
+  test('a redeployment on the same endpoint shows in the audit trail; the table names findings', async () => {
+    const { leaf, intermediate } = chain;
+    const renewed = await aCertificate(
+      withSubject('CN=a.example'),
+      withDnsNames('a.example'),
+      issuedBy(intermediate),
+    );
+    const before = await tlsServer({ key: leaf, chain: [leaf, intermediate] });
+    const port = before.port;
+    assert.equal((await custos.run('scan', 'tls', `127.0.0.1:${port}`, '--trust', rootFile)).code, 0);
+    await before.close();
+    const now = await tlsServer({ key: renewed, chain: [renewed] }, { port });
+    running.push(now);
+    const table = await custos.run('scan', 'tls', `127.0.0.1:${port}`, '--trust', rootFile);
+    assert.equal(table.code, 0, table.stderr);
+    // No SNI for an IP address: the leaf names a.example, not 127.0.0.1; the intermediate is no longer sent.
+    assert.match(
+      table.stdout,
+      new RegExp(
+        `127\\.0\\.0\\.1:${port} +TLSv1\\.3 +${renewed.fingerprintSha256.slice(0, 16)} CN=a\\.example +incomplete-chain,hostname-mismatch`,
+      ),
+    );
+    assert.match(
+      table.stdout,
+      /1 endpoints: 1 served a chain \(0 trusted\), 0 failed; 1 certificates, 1 new, 1 endpoints changed/,
+    );
+
+    const audit = await custos.run('audit', 'export');
+    assert.equal(audit.code, 0, audit.stderr);
+    const events = audit.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; subject: string; data: Record<string, unknown> });
+    const changed = events.filter(
+      (e) => e.type === 'deployment.changed' && e.subject === `tls:127.0.0.1:${port}:`,
+    );
+    assert.equal(changed.length, 1);
+    assert.deepEqual(changed[0]?.data['previous'], [leaf.fingerprintSha256, intermediate.fingerprintSha256]);
+    assert.deepEqual(changed[0]?.data['current'], [renewed.fingerprintSha256]);
+  });
+
+  test('bad targets and too-large ranges are usage errors (exit 2) with a stable code', async () => {
+    const range = await custos.run('scan', 'tls', '127.0.0.0/8');
+    assert.equal(range.code, 2);
+    assert.match(
+      range.stderr,
+      /^custos: CUSTOS_SCAN_RANGE_TOO_LARGE: range 127\.0\.0\.0\/8 holds 16,777,216 addresses/,
+    );
+    const bad = await custos.run('scan', 'tls', 'not a host');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /CUSTOS_INVALID_ARGUMENT/);
+    const none = await custos.run('scan', 'tls');
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /CUSTOS_USAGE: scan tls: no target given/);
+    const help = await custos.run('scan', 'tls', '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Examples:\n {2}\$ custos scan tls/);
+  });
+});
