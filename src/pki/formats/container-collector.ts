@@ -64,6 +64,11 @@ export class ContainerCollector {
   }
 }
 
+/** A name read from the file (alias, Secret, key), quoted and escaped for a one-line message, at most 64 characters. */
+export function quote(name: string): string {
+  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+}
+
 function secretId(origin: EntryOrigin): string {
   return origin.k8sSecret ? `${origin.k8sSecret.namespace}/${origin.k8sSecret.name}` : '';
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../problem.js';
 import { children, oidText, readTlv, stringBytes, TAG } from './ber.js';
 import { leadingCertificate } from './certificate-shape.js';
-import type { ContainerCollector } from './container-collector.js';
+import { quote, type ContainerCollector } from './container-collector.js';
 import { publicKeySha256OfDer } from './private-key.js';
 
 /**
@@ -83,7 +83,7 @@ export function readJks(
       if (chainLength > MAX_CHAIN)
         throw new PkiFormatError(
           'CUSTOS_FILE_MALFORMED',
-          `alias "${alias}" claims a chain of ${chainLength}`,
+          `alias ${quote(alias)} claims a chain of ${chainLength}`,
         );
       for (let c = 0; c < chainLength; c++) readCertificate(cursor, version, collector, alias);
       if (!jceks) protectedKeys.push({ alias, key });
@@ -92,11 +92,14 @@ export function readJks(
     } else if (jceks && tag === 3) {
       collector.problem(
         'CUSTOS_FILE_MALFORMED',
-        `JCEKS secret-key entry "${alias}" cannot be read; ${count - i - 1} entries after it were skipped`,
+        `JCEKS secret-key entry ${quote(alias)} cannot be read; ${count - i - 1} entries after it were skipped`,
       );
       return;
     } else {
-      throw new PkiFormatError('CUSTOS_FILE_MALFORMED', `keystore entry "${alias}" has unknown tag ${tag}`);
+      throw new PkiFormatError(
+        'CUSTOS_FILE_MALFORMED',
+        `keystore entry ${quote(alias)} has unknown tag ${tag}`,
+      );
     }
   }
   const body = bytes.subarray(0, cursor.offset);
@@ -120,11 +123,11 @@ export function readJks(
       else {
         collector.problem(
           'CUSTOS_KEY_ENCRYPTED',
-          `JKS key "${alias}": no --password (nor "changeit") opens it`,
+          `JKS key ${quote(alias)}: no --password (nor "changeit") opens it`,
         );
       }
     } catch (error) {
-      collector.failure(error, `JKS key "${alias}"`, true);
+      collector.failure(error, `JKS key ${quote(alias)}`, true);
     }
   }
 }
@@ -141,7 +144,7 @@ function readCertificate(
   try {
     collector.addCertificate(leadingCertificate(der), { alias });
   } catch (error) {
-    collector.failure(error, `keystore certificate "${alias}"`, true);
+    collector.failure(error, `keystore certificate ${quote(alias)}`, true);
   }
 }
 

@@ -114,5 +114,5 @@ test('a broken certificate inside a Secret names the Secret and key', () => {
   assert.equal(result.format, 'k8s-secret');
   assert.equal(result.problems.length, 1);
   assert.equal(result.problems[0]!.code, 'CUSTOS_FILE_TRUNCATED');
-  assert.match(result.problems[0]!.message, /Secret ns\/cut key "tls.crt"/);
+  assert.match(result.problems[0]!.message, /Secret "ns\/cut" key "tls.crt"/);
 });

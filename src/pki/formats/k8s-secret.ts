@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import type { ContainerCollector, K8sSecretRef } from './container-collector.js';
+import { quote, type ContainerCollector, type K8sSecretRef } from './container-collector.js';
 import type { ReadContainerResult } from './read-container.js';
 
 /**
@@ -28,7 +28,7 @@ export function readK8sSecrets(text: Buffer, collector: ContainerCollector, read
       name: typeof metadata['name'] === 'string' ? metadata['name'] : '',
     };
     for (const [key, value] of entriesOf(secret)) {
-      const where = `Secret ${ref.namespace}/${ref.name} key "${key}"`;
+      const where = `Secret ${quote(`${ref.namespace}/${ref.name}`)} key ${quote(key)}`;
       if (value === null) {
         collector.problem('CUSTOS_FILE_MALFORMED', `${where}: data is not base64`);
         found = true;
