@@ -3,6 +3,7 @@ import { certificateView, type CertificateView } from './inventory/certificate-v
 import type { Sighting } from './inventory/sighting.js';
 import type { Clock } from './ports/clock.js';
 import type { InventoryEntry, Store } from './ports/store.js';
+import { governance, readGovernance } from './ownership/governance.js';
 
 export interface ListInventoryDeps {
   store: Store;
@@ -21,6 +22,10 @@ export interface ListInventoryInput {
   includeRetired?: boolean;
   /** The `expiring-soon` window in days (default 30). */
   expiringSoonDays?: number;
+  /** Only certificates of this owner. */
+  owner?: string;
+  /** Only certificates nobody owns. */
+  unowned?: boolean;
 }
 
 /**
@@ -46,13 +51,15 @@ export async function judgeEntries(
   store: Store,
   entries: InventoryEntry[],
   at: Date,
-  input: Pick<ListInventoryInput, 'at' | 'finding' | 'expiringSoonDays'>,
+  input: Pick<ListInventoryInput, 'at' | 'finding' | 'expiringSoonDays' | 'owner' | 'unowned'>,
 ): Promise<CertificateView[]> {
   const locationKeys = [...new Set(entries.flatMap((e) => e.sightings.map((s) => s.locationKey)))];
   const keySightings =
     locationKeys.length > 0 ? await store.inventory.keySightingsAt(locationKeys, input.at) : [];
   const keysByLocation = groupKeys(keySightings);
   const views: CertificateView[] = [];
+  // Ownership, policy findings and waivers (src/core/ownership/governance.ts), judged at the same moment.
+  const governed = governance(await readGovernance(store.objects), at);
   for (const e of entries) {
     const findings = certificateFindings(e.certificate, {
       at,
@@ -61,8 +68,11 @@ export async function judgeEntries(
         .filter((s) => s.endedAt === null || input.at !== undefined)
         .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
     });
-    if (input.finding !== undefined && !findings.some((f) => f.code === input.finding)) continue;
-    views.push(certificateView(e.certificate, e.sightings, e.keySightings, findings));
+    const judged = governed.judge(e.certificate, e.sightings, findings);
+    if (input.finding !== undefined && !judged.findings.some((f) => f.code === input.finding)) continue;
+    if (input.owner !== undefined && judged.owner !== input.owner) continue;
+    if (input.unowned && judged.owner !== null) continue;
+    views.push(certificateView(e.certificate, e.sightings, e.keySightings, judged.findings, judged));
   }
   return views;
 }

@@ -1,9 +1,11 @@
 import { DomainError } from '../core/errors.js';
 import type { NotificationLogReader } from '../core/ports/notification-log.js';
+import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
+import { KyselyObjectsReader } from './objects-store.js';
 import type { StoreEngine } from './store-engine.js';
 import { storeFailed } from './store-errors.js';
 import { KyselyStoreTransaction } from './store-transaction.js';
@@ -14,12 +16,14 @@ export class KyselyStore implements Store {
   readonly inventory: InventoryReader;
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
+  readonly objects: ObjectsReader;
 
   constructor(private readonly engine: StoreEngine) {
     this.dialect = engine.dialect;
     this.inventory = new KyselyInventoryReader(engine.reader, engine.dialect);
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
+    this.objects = new KyselyObjectsReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

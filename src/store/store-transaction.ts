@@ -3,12 +3,14 @@ import type { DomainError } from '../core/errors.js';
 import type { Location } from '../core/inventory/location.js';
 import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
 import type { NotificationLogWriter } from '../core/ports/notification-log.js';
+import type { ObjectsWriter } from '../core/ports/objects-store.js';
 import type { FileState, StoreTransaction } from '../core/ports/store.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { appendAudit } from './audit-writes.js';
 import { insertCertificates, knownCertificates } from './certificate-writes.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
+import { objectsWriter } from './objects-store.js';
 import {
   endSightings,
   openFileSightingsUnder,
@@ -79,6 +81,11 @@ export class KyselyStoreTransaction implements StoreTransaction {
   appendAudit(events: AuditEventInput[]): Promise<void> {
     return this.run('appending audit events', () => appendAudit(this.ctx, events), auditWriteFailed);
   }
+
+  readonly objects: ObjectsWriter = objectsWriter(
+    () => this.ctx,
+    (doing, operation) => this.run(doing, operation),
+  );
 
   readonly notifications: NotificationLogWriter = {
     putDeliveries: (records) => this.run('recording deliveries', () => putDeliveries(this.ctx, records)),

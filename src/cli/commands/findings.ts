@@ -72,14 +72,17 @@ export function registerFindings(program: Command): void {
               r.code,
               shortFingerprint(r.fingerprintSha256),
               displayName(r),
-              r.message,
+              r.waivedBy ? `${r.message} (waived by exception ${r.waivedBy})` : r.message,
             ]),
           );
+          // Waived findings stay listed but are counted apart: an exception accepted them.
+          const waived = rows.filter((r) => r.waivedBy !== undefined).length;
           printLine(
-            `${rows.length} findings on ${new Set(rows.map((r) => r.fingerprintSha256)).size} certificates`,
+            `${rows.length - waived} findings (${waived} waived) on ${new Set(rows.map((r) => r.fingerprintSha256)).size} certificates`,
           );
         }
-        return failOn !== undefined && rows.some((r) => rank(r.severity) >= rank(failOn))
+        return failOn !== undefined &&
+          rows.some((r) => r.waivedBy === undefined && rank(r.severity) >= rank(failOn))
           ? EXIT.found
           : EXIT.ok;
       }),

@@ -12,6 +12,8 @@ interface ListOptions {
   includeRetired?: boolean;
   expiringSoon: string;
   json?: boolean;
+  owner?: string;
+  unowned?: boolean;
 }
 
 const locationText = (l: CertificateView['locations'][number]): string => {
@@ -29,12 +31,13 @@ const locationText = (l: CertificateView['locations'][number]): string => {
 
 function printInventory(views: CertificateView[], now: Date): void {
   printTable(
-    ['FINGERPRINT', 'NOT AFTER', 'EXPIRES', 'SUBJECT', 'LOCATIONS', 'FINDINGS'],
+    ['FINGERPRINT', 'NOT AFTER', 'EXPIRES', 'SUBJECT', 'OWNER', 'LOCATIONS', 'FINDINGS'],
     views.map((v) => [
       shortFingerprint(v.fingerprintSha256),
       v.notAfter.slice(0, 10),
       relativeDays(new Date(v.notAfter), now),
       displayName(v),
+      v.owner ?? '-',
       v.locations.length === 1
         ? locationText(v.locations[0] as CertificateView['locations'][number])
         : `${v.locations.length} locations`,
@@ -62,6 +65,8 @@ export function registerInventory(program: Command): void {
     .option('--at <time>', 'answer for a past moment from the sighting history, e.g. 2026-10-01T00:00:00Z')
     .option('--include-retired', 'also list certificates no longer seen anywhere, with their ended sightings')
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
+    .option('--owner <name>', 'only certificates of this owner (see `custos get owners`)')
+    .option('--unowned', 'only certificates no rule, assignment or identity gives an owner')
     .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)')
     .addHelpText(
       'after',
@@ -69,6 +74,7 @@ export function registerInventory(program: Command): void {
         'custos inventory list --expiring-within 30d',
         'custos inventory list --finding weak-key --json | jq -r ".[].fingerprintSha256"',
         'custos inventory list --at 2026-10-01T00:00:00Z --json',
+        'custos inventory list --unowned',
       ),
     )
     .action(
@@ -85,6 +91,8 @@ export function registerInventory(program: Command): void {
           at: options.at ? parseTime(options.at, '--at') : undefined,
           includeRetired: options.includeRetired === true,
           expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+          owner: options.owner,
+          unowned: options.unowned === true,
         };
         const { views, now } = await withRuntime(globalOptions(command), async (rt) => ({
           views: await listInventory(rt, input),

@@ -28,6 +28,10 @@ export interface CertificateView {
   /** Where the private key of this certificate was seen. */
   keyLocations: LocationView[];
   findings: Finding[];
+  /** The owner (an Owner name) from an assignment, a rule or the identity; null when unowned. */
+  owner: string | null;
+  /** The identity the certificate is linked to, or null. */
+  identity: string | null;
 }
 
 export function locationView(s: Sighting): LocationView {
@@ -50,6 +54,7 @@ export function certificateView(
   sightings: Sighting[],
   keySightings: Sighting[],
   findings: Finding[],
+  governed: { owner: string | null; identity: string | null } = { owner: null, identity: null },
 ): CertificateView {
   return {
     fingerprintSha256: c.fingerprintSha256,
@@ -68,5 +73,7 @@ export function certificateView(
     locations: sightings.map(locationView),
     keyLocations: keySightings.map(locationView),
     findings,
+    owner: governed.owner,
+    identity: governed.identity,
   };
 }

@@ -56,25 +56,44 @@ function celLocation(l: PolicyLocation): Record<string, unknown> {
   return map;
 }
 
-export const celOwner = (owner: OwnerObject | string | null): Record<string, unknown> | null =>
-  owner === null ? null : { name: typeof owner === 'string' ? owner : owner.metadata.name };
+const owners = new Map<string, Readonly<Record<string, unknown>>>();
+
+/** An owner as a CEL map {name}; one frozen map per name, shared by every activation. */
+export function celOwner(owner: OwnerObject | string | null): Readonly<Record<string, unknown>> | null {
+  if (owner === null) return null;
+  const name = typeof owner === 'string' ? owner : owner.metadata.name;
+  let map = owners.get(name);
+  if (map === undefined) {
+    map = Object.freeze({ name });
+    if (owners.size < 10_000) owners.set(name, map);
+  }
+  return map;
+}
+
+const identities = new WeakMap<IdentityObject, Readonly<Record<string, unknown>>>();
 
 /**
  * An identity as a CEL map. `environment` is the spec's, else the label `env` or `environment`, else '' (so that
  * `identity.environment in [...]` never needs a null check); `labels` is always a map.
  */
-export function celIdentity(identity: IdentityObject | null): Record<string, unknown> | null {
+export function celIdentity(identity: IdentityObject | null): Readonly<Record<string, unknown>> | null {
   if (identity === null) return null;
+  const cached = identities.get(identity);
+  if (cached) return cached;
   const labels = identity.spec.labels ?? {};
-  return {
+  const map = Object.freeze({
     name: identity.metadata.name,
     kind: identity.spec.kind,
     environment: identity.spec.environment ?? labels.env ?? labels.environment ?? '',
     spiffeId: identity.spec.spiffeId ?? null,
     labels,
     owner: identity.spec.owner,
-  };
+  });
+  identities.set(identity, map);
+  return map;
 }
+
+const NO_LOCATIONS: readonly unknown[] = Object.freeze([]);
 
 export interface ComplianceSubject {
   certificate: PolicyCertificate;
@@ -87,7 +106,7 @@ export interface ComplianceSubject {
 export function complianceActivation(subject: ComplianceSubject): Activation {
   return {
     certificate: celCertificate(subject.certificate),
-    locations: subject.locations.map(celLocation),
+    locations: subject.locations.length === 0 ? NO_LOCATIONS : subject.locations.map(celLocation),
     owner: celOwner(subject.owner),
     identity: celIdentity(subject.identity),
     now: subject.now,

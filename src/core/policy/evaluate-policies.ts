@@ -93,27 +93,62 @@ export function evaluatePolicies(
  * validations), and one `policy-error` per policy that could not be evaluated — never a crash, never a silent pass.
  */
 export function policyFindings(decisions: readonly PolicyDecision[]): Finding[] {
-  const byPolicy = new Map<string, PolicyDecision[]>();
-  for (const d of decisions) byPolicy.set(d.policy, [...(byPolicy.get(d.policy) ?? []), d]);
   const findings: Finding[] = [];
-  for (const [policy, list] of byPolicy) {
-    const failed = list.filter((d) => d.outcome === 'fail');
-    const errors = list.filter((d) => d.outcome === 'error');
-    const first = list[0] as PolicyDecision;
-    if (failed.length > 0) {
-      findings.push({
-        code: first.code,
-        severity: first.severity,
-        message: `${failed.map((d) => d.reason).join('; ')} (policy ${policy})`,
-      });
-    }
-    if (errors.length > 0) {
-      findings.push({
-        code: 'policy-error',
-        severity: FINDING_CODES['policy-error'].severity,
-        message: `policy ${policy} could not be evaluated: ${errors.map((d) => `validation ${d.validation + 1}: ${d.reason}`).join('; ')}`,
-      });
-    }
+  let start = 0;
+  while (start < decisions.length) {
+    let end = start;
+    while (end < decisions.length && decisions[end]?.policy === decisions[start]?.policy) end += 1;
+    findings.push(...findingsOfPolicy(decisions.slice(start, end)));
+    start = end;
   }
   return findings;
+}
+
+function findingsOfPolicy(list: readonly PolicyDecision[]): Finding[] {
+  const first = list[0] as PolicyDecision;
+  const failed = list.filter((d) => d.outcome === 'fail');
+  const errors = list.filter((d) => d.outcome === 'error');
+  const findings: Finding[] = [];
+  if (failed.length > 0) {
+    findings.push({
+      code: first.code,
+      severity: first.severity,
+      message: `${failed.map((d) => d.reason).join('; ')} (policy ${first.policy})`,
+    });
+  }
+  if (errors.length > 0) {
+    findings.push({
+      code: 'policy-error',
+      severity: FINDING_CODES['policy-error'].severity,
+      message: `policy ${first.policy} could not be evaluated: ${errors.map((d) => `validation ${d.validation + 1}: ${d.reason}`).join('; ')}`,
+    });
+  }
+  return findings;
+}
+
+/**
+ * The findings of the policies for one activation — what `policyFindings(evaluatePolicies(...))` gives, on the hot
+ * path of listings: a compliant certificate allocates nothing but its activation.
+ */
+export function complianceFindings(policies: readonly CompiledPolicy[], activation: Activation): Finding[] {
+  let findings: Finding[] | undefined;
+  for (const policy of policies) {
+    let violated = false;
+    for (const validation of policy.validations) {
+      const { program } = validation;
+      if (typeof program === 'function') {
+        try {
+          if (program(activation) === true) continue;
+        } catch {
+          // fall through: the slow path below reports the error with its reason
+        }
+      }
+      violated = true;
+      break;
+    }
+    if (!violated) continue;
+    const decisions = evaluatePolicies([policy], activation);
+    (findings ??= []).push(...findingsOfPolicy(decisions));
+  }
+  return findings ?? [];
 }

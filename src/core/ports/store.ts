@@ -3,6 +3,7 @@ import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
 import type { Location, LocationKind } from '../inventory/location.js';
 import type { SightedObject, Sighting } from '../inventory/sighting.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
+import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
 
 /** A certificate as the store keeps it: the parsed fields (with its DER) and when Custos first learnt of it. */
 export interface StoredCertificate extends ParsedCertificate {
@@ -74,6 +75,8 @@ export interface StoreTransaction {
   appendAudit(events: AuditEventInput[]): Promise<void>;
   /** The delivery log and acknowledgements of notifications. */
   readonly notifications: NotificationLogWriter;
+  /** Declarative objects, owner assignments and recorded ownership. */
+  readonly objects: ObjectsWriter;
 }
 
 export interface InventoryReader {
@@ -104,6 +107,7 @@ export interface Store {
   readonly inventory: InventoryReader;
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
+  readonly objects: ObjectsReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

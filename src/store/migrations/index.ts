@@ -1,6 +1,7 @@
 import { inventory } from './0001-inventory.js';
 import { audit } from './0002-audit.js';
 import { notifications } from './0003-notifications.js';
+import { ownership } from './0004-ownership.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0001-inventory': inventory,
   '0002-audit': audit,
   '0003-notifications': notifications,
+  '0004-ownership': ownership,
 };

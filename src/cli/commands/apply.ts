@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
+import { action, examples } from '../command-group.js';
+import { currentUser } from '../current-user.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
+
+interface ApplyOptions {
+  file: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+async function readManifestFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE';
+    throw new DomainError(code, `cannot read ${path}`, {
+      cause: error,
+      hint: 'give the path of a YAML file',
+    });
+  }
+}
+
+export function registerApply(program: Command): void {
+  program
+    .command('apply')
+    .description(
+      'Apply owners, identities, ownership rules, policies and exceptions from a multi-document YAML file, all or nothing: if any document is invalid nothing is applied and every problem is listed with its document, field path and line.',
+    )
+    .requiredOption('-f, --file <file>', 'the YAML file (apiVersion: custos/v1, kind, metadata.name, spec)')
+    .option('--dry-run', 'print what would change and write nothing')
+    .option(
+      '--json',
+      'print {"dryRun","objects":[{"kind","name","change","generation"}],"ownerChanges":[...]}',
+    )
+    .addHelpText(
+      'after',
+      examples('custos apply -f governance.yaml', 'custos apply --dry-run -f governance.yaml'),
+    )
+    .action(
+      action(async (options: ApplyOptions, command: Command) => {
+        const text = await readManifestFile(options.file);
+        const [{ withRuntime }, { applyManifests }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/declarative/apply-manifests.js'),
+        ]);
+        const result = await withRuntime(globalOptions(command), (rt) =>
+          applyManifests(rt, {
+            text,
+            fileName: options.file,
+            actor: `cli:${currentUser()}`,
+            dryRun: options.dryRun === true,
+          }),
+        );
+        if (options.json) {
+          printJson(result);
+          return EXIT.ok;
+        }
+        const suffix = result.dryRun ? ' (dry run)' : '';
+        for (const o of result.objects) printLine(`${o.kind}/${o.name} ${o.change}${suffix}`);
+        for (const c of result.ownerChanges) {
+          printLine(
+            `certificate ${shortFingerprint(c.fingerprintSha256)}: owner ${c.oldOwner ?? '(none)'} -> ${c.newOwner ?? '(none)'} by ${c.by}${suffix}`,
+          );
+        }
+        return EXIT.ok;
+      }),
+    );
+}

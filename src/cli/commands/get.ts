@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.js';
+import { DomainError } from '../../core/errors.js';
+import { action, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable } from '../output.js';
+
+const RESOURCES: Record<string, Kind> = {
+  owners: 'Owner',
+  identities: 'Identity',
+  rules: 'OwnershipRule',
+  policies: 'Policy',
+  exceptions: 'Exception',
+};
+
+const REDACTED = '(redacted)';
+
+/** Webhook secrets are never printed back after they are applied. */
+function redacted(object: AnyDeclarativeObject): AnyDeclarativeObject {
+  if (object.kind !== 'Owner') return object;
+  const hide = <T extends { webhooks?: Array<{ url: string; secret: string }> }>(contacts: T): T =>
+    contacts.webhooks
+      ? { ...contacts, webhooks: contacts.webhooks.map((w) => ({ ...w, secret: REDACTED })) }
+      : contacts;
+  return {
+    ...object,
+    spec: {
+      ...object.spec,
+      contacts: hide(object.spec.contacts),
+      ...(object.spec.escalation
+        ? { escalation: object.spec.escalation.map((l) => ({ ...l, contacts: hide(l.contacts) })) }
+        : {}),
+    },
+  };
+}
+
+function summary(o: AnyDeclarativeObject): string {
+  switch (o.kind) {
+    case 'Owner':
+      return `${[...(o.spec.contacts.email ?? [])].join(', ') || '-'}; ${o.spec.escalation?.length ?? 0} escalation level(s)`;
+    case 'Identity':
+      return `${o.spec.kind}, owner ${o.spec.owner}${o.spec.spiffeId ? `, ${o.spec.spiffeId}` : ''}`;
+    case 'OwnershipRule':
+      return `order ${o.spec.order ?? 0} -> ${o.spec.owner}: ${JSON.stringify(o.spec.match)}`;
+    case 'Policy':
+      return `${o.spec.type} ${o.spec.code} (${o.spec.severity}), ${o.spec.validations.length} validation(s)`;
+    case 'Exception':
+      return `waives ${o.spec.waives.join(',')} until ${o.spec.expires}`;
+  }
+}
+
+export function registerGet(program: Command): void {
+  program
+    .command('get')
+    .description('Print the stored owners, identities, ownership rules, policies or exceptions.')
+    .argument('<resource>', Object.keys(RESOURCES).join(' | '))
+    .option('-o, --output <format>', 'json or yaml (yaml can be applied again; webhook secrets are redacted)')
+    .addHelpText('after', examples('custos get owners', 'custos get policies -o yaml > policies.yaml'))
+    .action(
+      action(async (resource: string, options: { output?: string }, command: Command) => {
+        const kind = RESOURCES[resource];
+        if (kind === undefined) {
+          throw new DomainError('CUSTOS_USAGE', `"${resource}" is not a resource`, {
+            hint: `use one of ${Object.keys(RESOURCES).join(', ')}`,
+          });
+        }
+        if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
+          throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
+        }
+        const [{ withRuntime }, { readGovernance }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/ownership/governance.js'),
+        ]);
+        const objects = await withRuntime(globalOptions(command), async (rt) => {
+          // Policies as they are in effect: the default set counts before it has been stored.
+          if (kind === 'Policy') return (await readGovernance(rt.store.objects)).policies;
+          return (await rt.store.objects.list(kind)).map((s) => s.object as AnyDeclarativeObject);
+        });
+        const shown = objects.map(redacted);
+        if (options.output === 'json') printJson(shown);
+        else if (options.output === 'yaml') {
+          const { stringify } = await import('yaml');
+          process.stdout.write(shown.map((o) => stringify(o)).join('---\n'));
+        } else {
+          printTable(
+            ['NAME', 'SUMMARY'],
+            shown.map((o) => [o.metadata.name, summary(o)]),
+          );
+          printLine(`${shown.length} ${resource}`);
+        }
+        return EXIT.ok;
+      }),
+    );
+}

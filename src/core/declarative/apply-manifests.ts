@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectsReader, ObjectsWriter } from '../ports/objects-store.js';
+import type { Store } from '../ports/store.js';
+import { governance, readGovernance, withObjects, type GovernanceObjects } from '../ownership/governance.js';
+import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
+import { describeSource } from '../ownership/resolve-owner.js';
+import { DEFAULT_POLICIES } from '../policy/default-policies.js';
+import { checkPolicyExpressions } from './check-policy-expressions.js';
+import type { AnyDeclarativeObject } from './objects.js';
+import { formatPath } from './schema.js';
+import {
+  manifestError,
+  parseManifests,
+  type ManifestProblem,
+  type ParsedManifest,
+} from './parse-manifests.js';
+
+export interface ApplyManifestsDeps {
+  store: Store;
+  clock: Clock;
+}
+
+export interface ApplyManifestsInput {
+  text: string;
+  fileName: string;
+  /** Who applies: `cli:alice`. */
+  actor: string;
+  /** Report what would change, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ObjectChange {
+  kind: string;
+  name: string;
+  change: 'created' | 'configured' | 'unchanged';
+  /** The generation after the change (the current one when unchanged). */
+  generation: number;
+}
+
+export interface ApplyResult {
+  dryRun: boolean;
+  objects: ObjectChange[];
+  ownerChanges: OwnerChange[];
+}
+
+const key = (o: AnyDeclarativeObject): string => `${o.kind}/${o.metadata.name}`;
+const canonical = (o: AnyDeclarativeObject): string => JSON.stringify([o.metadata, o.spec]);
+
+/**
+ * `custos apply -f FILE`: all or nothing. The file is parsed and checked first (schemas, CEL, and references to
+ * owners and identities that exist in the file or the store); any problem refuses the whole file with every
+ * problem listed and nothing written. Otherwise, in one transaction: the default policies are stored if this is the
+ * first write, every object is created or configured (an identical one is left unchanged), each change is an audit
+ * event, and ownership is reconciled so that a changed rule re-assigns (each owner change audited).
+ */
+export async function applyManifests(
+  deps: ApplyManifestsDeps,
+  input: ApplyManifestsInput,
+): Promise<ApplyResult> {
+  const parsed = parseManifests(input.text, input.fileName, [checkPolicyExpressions]);
+  if (!parsed.ok) throw manifestError(parsed.problems);
+  const manifests = parsed.manifests;
+  const current = await readGovernance(deps.store.objects);
+  const problems = referenceProblems(manifests, current);
+  if (problems.length > 0) throw manifestError(problems);
+
+  const at = deps.clock.now();
+  const entries = await deps.store.inventory.listCertificates({});
+  if (input.dryRun) {
+    const objects = await plannedChanges(deps.store.objects, manifests);
+    const merged = withObjects(
+      current,
+      manifests.map((m) => m.object),
+    );
+    const recorded = new Map(
+      (await deps.store.objects.recordedOwnerships()).map((r) => [r.fingerprintSha256, r]),
+    );
+    const { resolveOwner } = governance(merged, at);
+    const ownerChanges: OwnerChange[] = [];
+    for (const entry of entries) {
+      const ownership = resolveOwner({
+        certificate: entry.certificate,
+        locations: entry.sightings.map((s) => s.location),
+      });
+      const before = recorded.get(entry.certificate.fingerprintSha256)?.owner ?? null;
+      if (before !== ownership.owner) {
+        ownerChanges.push({
+          fingerprintSha256: entry.certificate.fingerprintSha256,
+          oldOwner: before,
+          newOwner: ownership.owner,
+          identity: ownership.identity?.metadata.name ?? null,
+          by: describeSource(ownership.source),
+        });
+      }
+    }
+    return { dryRun: true, objects, ownerChanges };
+  }
+
+  return deps.store.transaction(async (tx) => {
+    await storeDefaultPolicies(tx.objects, at, (events) => tx.appendAudit(events));
+    const objects: ObjectChange[] = [];
+    const events: AuditEventInput[] = [];
+    for (const manifest of manifests) {
+      const { object } = manifest;
+      const result = await tx.objects.put(object, at, input.actor);
+      objects.push({ kind: object.kind, name: object.metadata.name, ...result });
+      if (result.change !== 'unchanged') events.push(objectEvent(object, result, at, input.actor, manifest));
+    }
+    if (events.length > 0) await tx.appendAudit(events);
+    const { resolveOwner } = governance(await readGovernance(tx.objects), at);
+    const ownerChanges = await reconcileOwnership(tx, { resolveOwner, entries, at, actor: input.actor });
+    return { dryRun: false, objects, ownerChanges };
+  });
+}
+
+function objectEvent(
+  object: AnyDeclarativeObject,
+  result: { change: string; generation: number },
+  at: Date,
+  actor: string,
+  manifest?: ParsedManifest,
+): AuditEventInput {
+  return {
+    type: `object.${result.change}`,
+    actor,
+    subject: key(object),
+    at,
+    data: {
+      kind: object.kind,
+      name: object.metadata.name,
+      generation: result.generation,
+      // The spec itself may hold webhook secrets: the audit keeps its hash, never its text.
+      specSha256: createHash('sha256').update(canonical(object)).digest('hex'),
+      ...(manifest ? { file: manifest.source.fileName, document: manifest.source.document } : {}),
+    },
+  };
+}
+
+/** Stores the default policy set once, on the first write; a default already stored by name is left as it is. */
+export async function storeDefaultPolicies(
+  objects: ObjectsWriter,
+  at: Date,
+  appendAudit: (events: AuditEventInput[]) => Promise<void>,
+): Promise<void> {
+  if (await objects.defaultsSeeded()) return;
+  const events: AuditEventInput[] = [];
+  const stored = new Set((await objects.list('Policy')).map((p) => p.object.metadata.name));
+  for (const policy of DEFAULT_POLICIES) {
+    if (stored.has(policy.metadata.name)) continue;
+    const result = await objects.put(policy, at, 'custos:defaults');
+    events.push(objectEvent(policy, result, at, 'custos:defaults'));
+  }
+  await objects.markDefaultsSeeded(at);
+  if (events.length > 0) await appendAudit(events);
+}
+
+async function plannedChanges(
+  reader: ObjectsReader,
+  manifests: readonly ParsedManifest[],
+): Promise<ObjectChange[]> {
+  const changes: ObjectChange[] = [];
+  for (const { object } of manifests) {
+    const existing = (await reader.list(object.kind)).find(
+      (s) => s.object.metadata.name === object.metadata.name,
+    );
+    if (existing === undefined)
+      changes.push({ kind: object.kind, name: object.metadata.name, change: 'created', generation: 1 });
+    else {
+      const same = canonical(existing.object as AnyDeclarativeObject) === canonical(object);
+      changes.push({
+        kind: object.kind,
+        name: object.metadata.name,
+        change: same ? 'unchanged' : 'configured',
+        generation: same ? existing.generation : existing.generation + 1,
+      });
+    }
+  }
+  return changes;
+}
+
+/** Owners named by identities and rules, and identities named by exceptions, must exist in the file or the store. */
+function referenceProblems(
+  manifests: readonly ParsedManifest[],
+  current: GovernanceObjects,
+): ManifestProblem[] {
+  const names = (kind: string, stored: readonly AnyDeclarativeObject[]) =>
+    new Set([
+      ...stored.map((o) => o.metadata.name),
+      ...manifests.filter((m) => m.object.kind === kind).map((m) => m.object.metadata.name),
+    ]);
+  const owners = names('Owner', current.owners);
+  const identities = names('Identity', current.identities);
+  const problems: ManifestProblem[] = [];
+  for (const m of manifests) {
+    const problem = (path: Array<string | number>, message: string) =>
+      problems.push({
+        fileName: m.source.fileName,
+        document: m.source.document,
+        line: m.lineOf(path),
+        kind: m.object.kind,
+        name: m.object.metadata.name,
+        path: formatPath(path),
+        message,
+      });
+    const o = m.object;
+    if ((o.kind === 'Identity' || o.kind === 'OwnershipRule') && !owners.has(o.spec.owner)) {
+      problem(['spec', 'owner'], `no Owner named "${o.spec.owner}" in this file or the store`);
+    }
+    if (o.kind === 'Exception') {
+      (o.spec.scope.identities ?? []).forEach((name, i) => {
+        if (!identities.has(name))
+          problem(
+            ['spec', 'scope', 'identities', i],
+            `no Identity named "${name}" in this file or the store`,
+          );
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,240 @@
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  DeclarativeObject,
+  AnyDeclarativeObject,
+  Kind,
+  ObjectMetadata,
+} from '../core/declarative/objects.js';
+import { API_VERSION } from '../core/declarative/objects.js';
+import type {
+  ObjectsReader,
+  ObjectsWriter,
+  PutResult,
+  RecordedOwnership,
+  StoredObject,
+} from '../core/ports/objects-store.js';
+import type { OwnerAssignment, OwnerSource } from '../core/ownership/resolve-owner.js';
+import { chunked, rowsPerInsert } from './chunks.js';
+import type { StoreDatabase } from './schema.js';
+import type { StoreContext } from './store-context.js';
+import { reading } from './store-errors.js';
+
+/** The tables of migration 0004-ownership (times in epoch milliseconds, JSON as text, as everywhere in the store). */
+export type DeclaredObjectsTable = {
+  kind: string;
+  name: string;
+  metadata: string;
+  spec: string;
+  generation: number;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+};
+
+export type OwnershipTables = {
+  declared_objects: DeclaredObjectsTable;
+  owner_assignments: { fingerprint: string; owner: string; assigned_by: string; assigned_at: number };
+  certificate_ownership: {
+    fingerprint: string;
+    owner: string | null;
+    identity: string | null;
+    source: string | null;
+    updated_at: number;
+  };
+  governance_state: { key: string; value: string };
+};
+
+const DEFAULTS_SEEDED = 'default-policies-seeded';
+const OWNERSHIP_COLUMNS = 5;
+
+const tables = (db: Kysely<StoreDatabase>): Kysely<StoreDatabase & OwnershipTables> =>
+  db.withTables<OwnershipTables>();
+
+function toStoredObject<K extends Kind>(row: Selectable<DeclaredObjectsTable>): StoredObject<K> {
+  return {
+    object: {
+      apiVersion: API_VERSION,
+      kind: row.kind as K,
+      metadata: JSON.parse(row.metadata) as ObjectMetadata,
+      spec: JSON.parse(row.spec) as DeclarativeObject<K>['spec'],
+    },
+    generation: Number(row.generation),
+    updatedAt: new Date(Number(row.updated_at)),
+    updatedBy: row.updated_by,
+  };
+}
+
+/** Reads through any handle: the store's reader, or a transaction's connection (which sees its own writes). */
+export class KyselyObjectsReader implements ObjectsReader {
+  constructor(protected readonly db: Kysely<StoreDatabase>) {}
+
+  list<K extends Kind>(kind: K): Promise<Array<StoredObject<K>>> {
+    return reading(`reading ${kind} objects`, async () => {
+      const rows = await tables(this.db)
+        .selectFrom('declared_objects')
+        .selectAll()
+        .where('kind', '=', kind)
+        .orderBy('name')
+        .execute();
+      return rows.map((row) => toStoredObject<K>(row));
+    });
+  }
+
+  assignments(): Promise<OwnerAssignment[]> {
+    return reading('reading owner assignments', async () => {
+      const rows = await tables(this.db)
+        .selectFrom('owner_assignments')
+        .selectAll()
+        .orderBy('fingerprint')
+        .execute();
+      return rows.map((row) => ({
+        fingerprintSha256: row.fingerprint,
+        owner: row.owner,
+        assignedBy: row.assigned_by,
+        assignedAt: new Date(Number(row.assigned_at)),
+      }));
+    });
+  }
+
+  defaultsSeeded(): Promise<boolean> {
+    return reading('reading governance state', async () => {
+      const row = await tables(this.db)
+        .selectFrom('governance_state')
+        .select('value')
+        .where('key', '=', DEFAULTS_SEEDED)
+        .executeTakeFirst();
+      return row !== undefined;
+    });
+  }
+
+  recordedOwnerships(): Promise<RecordedOwnership[]> {
+    return reading('reading recorded ownership', async () => {
+      const rows = await tables(this.db).selectFrom('certificate_ownership').selectAll().execute();
+      return rows.map((row) => ({
+        fingerprintSha256: row.fingerprint,
+        owner: row.owner,
+        identity: row.identity,
+        source: row.source === null ? null : (JSON.parse(row.source) as OwnerSource),
+      }));
+    });
+  }
+}
+
+/** Creates or replaces an object; an identical one keeps its generation (`unchanged`). */
+export async function putObject(
+  ctx: StoreContext,
+  object: AnyDeclarativeObject,
+  at: Date,
+  by: string,
+): Promise<PutResult> {
+  const db = tables(ctx.db);
+  const metadata = JSON.stringify(object.metadata);
+  const spec = JSON.stringify(object.spec);
+  const existing = await db
+    .selectFrom('declared_objects')
+    .select(['metadata', 'spec', 'generation'])
+    .where('kind', '=', object.kind)
+    .where('name', '=', object.metadata.name)
+    .executeTakeFirst();
+  if (existing === undefined) {
+    await db
+      .insertInto('declared_objects')
+      .values({
+        kind: object.kind,
+        name: object.metadata.name,
+        metadata,
+        spec,
+        generation: 1,
+        created_at: at.getTime(),
+        updated_at: at.getTime(),
+        updated_by: by,
+      })
+      .execute();
+    return { change: 'created', generation: 1 };
+  }
+  const generation = Number(existing.generation);
+  if (existing.metadata === metadata && existing.spec === spec) return { change: 'unchanged', generation };
+  await db
+    .updateTable('declared_objects')
+    .set({ metadata, spec, generation: generation + 1, updated_at: at.getTime(), updated_by: by })
+    .where('kind', '=', object.kind)
+    .where('name', '=', object.metadata.name)
+    .execute();
+  return { change: 'configured', generation: generation + 1 };
+}
+
+export async function putAssignment(ctx: StoreContext, a: OwnerAssignment): Promise<void> {
+  await tables(ctx.db)
+    .insertInto('owner_assignments')
+    .values({
+      fingerprint: a.fingerprintSha256,
+      owner: a.owner,
+      assigned_by: a.assignedBy,
+      assigned_at: a.assignedAt.getTime(),
+    })
+    .onConflict((conflict) =>
+      conflict.column('fingerprint').doUpdateSet((eb) => ({
+        owner: eb.ref('excluded.owner'),
+        assigned_by: eb.ref('excluded.assigned_by'),
+        assigned_at: eb.ref('excluded.assigned_at'),
+      })),
+    )
+    .execute();
+}
+
+export async function markDefaultsSeeded(ctx: StoreContext, at: Date): Promise<void> {
+  await tables(ctx.db)
+    .insertInto('governance_state')
+    .values({ key: DEFAULTS_SEEDED, value: at.toISOString() })
+    .onConflict((conflict) => conflict.column('key').doNothing())
+    .execute();
+}
+
+export async function recordOwnerships(
+  ctx: StoreContext,
+  ownerships: RecordedOwnership[],
+  at: Date,
+): Promise<void> {
+  const db = tables(ctx.db);
+  for (const chunk of chunked(ownerships, rowsPerInsert(ctx.maxParameters, OWNERSHIP_COLUMNS))) {
+    await db
+      .insertInto('certificate_ownership')
+      .values(
+        chunk.map((o) => ({
+          fingerprint: o.fingerprintSha256,
+          owner: o.owner,
+          identity: o.identity,
+          source: o.source === null ? null : JSON.stringify(o.source),
+          updated_at: at.getTime(),
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.column('fingerprint').doUpdateSet((eb) => ({
+          owner: eb.ref('excluded.owner'),
+          identity: eb.ref('excluded.identity'),
+          source: eb.ref('excluded.source'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+type Run = <T>(doing: string, operation: () => Promise<T>) => Promise<T>;
+
+/** The ObjectsWriter of a store transaction: every operation through the transaction's `run` (failure tracking). */
+export function objectsWriter(ctx: () => StoreContext, run: Run): ObjectsWriter {
+  const reader = () => new KyselyObjectsReader(ctx().db);
+  return {
+    list: (kind) => run(`reading ${kind} objects`, () => reader().list(kind)),
+    assignments: () => run('reading owner assignments', () => reader().assignments()),
+    defaultsSeeded: () => run('reading governance state', () => reader().defaultsSeeded()),
+    recordedOwnerships: () => run('reading recorded ownership', () => reader().recordedOwnerships()),
+    put: (object, at, by) =>
+      run(`storing ${object.kind}/${object.metadata.name}`, () => putObject(ctx(), object, at, by)),
+    assign: (assignment) => run('storing an owner assignment', () => putAssignment(ctx(), assignment)),
+    markDefaultsSeeded: (at) => run('storing governance state', () => markDefaultsSeeded(ctx(), at)),
+    recordOwnerships: (ownerships, at) =>
+      run('recording ownership', () => recordOwnerships(ctx(), ownerships, at)),
+  };
+}
