@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { registerAck } from './ack.js';
+import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerExceptions } from './exceptions.js';
 import { registerFindings } from './findings.js';
+import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerNotifyLog } from './notify-log.js';
+import { registerOwners } from './owners.js';
+import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
 import { registerVerify } from './verify.js';
@@ -18,4 +23,9 @@ export function registerCommands(program: Command): void {
   registerVerify(program);
   registerNotifyLog(program);
   registerAck(program);
+  registerApply(program);
+  registerGet(program);
+  registerOwners(program);
+  registerPolicyTest(program);
+  registerExceptions(program);
 }
