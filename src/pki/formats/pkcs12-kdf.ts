@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { iterateDigest } from './iterated-digest.js';
 
 /**
  * The PKCS#12 key derivation function (RFC 7292 appendix B.2), used for the MAC key of every PKCS#12 file
@@ -53,8 +54,11 @@ export function pkcs12Kdf(
   const diversifier = new Uint8Array(v).fill(purpose);
   const out = new Uint8Array(length);
   for (let produced = 0; ;) {
-    let a: Uint8Array = hash(algorithm, Buffer.concat([diversifier, input]), 'buffer');
-    for (let r = 1; r < iterations; r++) a = hash(algorithm, a, 'buffer');
+    const a = iterateDigest(
+      algorithm,
+      hash(algorithm, Buffer.concat([diversifier, input]), 'buffer'),
+      iterations - 1,
+    );
     out.set(a.subarray(0, Math.min(u, length - produced)), produced);
     produced += u;
     if (produced >= length) return out;
