@@ -7,6 +7,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerNotifyLog } from './notify-log.js';
+import { registerNotifyRun } from './notify-run.js';
 import { registerOwners } from './owners.js';
 import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerFindings(program);
   registerAudit(program);
   registerVerify(program);
+  registerNotifyRun(program);
   registerNotifyLog(program);
   registerAck(program);
   registerApply(program);
