@@ -1,3 +1,4 @@
+import { EXCEPTION_EXPIRY_NOTICE_MS } from '../exceptions/waivers.js';
 import type { Finding } from '../findings/finding.js';
 import { contactsOf, type ContactSet, type NotificationOwner } from './contact.js';
 import type { Acknowledgement, DeliveryRecord } from './delivery.js';
@@ -13,9 +14,6 @@ import {
 const DAY_MS = 86_400_000;
 
 export const DEFAULT_THRESHOLDS_DAYS: readonly number[] = [30, 14, 7, 3, 1];
-
-/** An exception is announced to its owners this long before it expires. */
-export const EXCEPTION_NOTICE_WINDOW_MS = 14 * DAY_MS;
 
 /** Finding codes that expiry notices already cover, so they do not also go out as finding notices. */
 const COVERED_BY_EXPIRY_NOTICES = new Set(['expired', 'expiring-soon']);
@@ -93,7 +91,7 @@ export function planNotices(input: PlanNoticesInput): Notice[] {
 
   for (const exception of input.exceptions ?? []) {
     const left = exception.expires.getTime() - input.now.getTime();
-    if (left <= 0 || left > EXCEPTION_NOTICE_WINDOW_MS) continue;
+    if (left <= 0 || left > EXCEPTION_EXPIRY_NOTICE_MS) continue;
     const { owners: names, ...shown } = exception;
     const reason: NoticeReason = { kind: 'exception-expiring', exception: shown };
     for (const name of new Set(names)) {
