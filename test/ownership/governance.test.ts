@@ -16,6 +16,7 @@ import {
   type BuiltCertificate,
 } from '../support/certificates.js';
 import { aCustos, type Custos } from '../support/cli.js';
+import { DIALECTS, type TestDatabase } from '../store/dialects.js';
 
 interface Finding {
   code: string;
@@ -128,206 +129,220 @@ spec:
       message: never applied
 `;
 
-describe('custos apply: owners, rules, policies and exceptions over a scanned inventory', () => {
-  let dir: string;
-  let custos: Custos;
-  const certs: Record<string, BuiltCertificate> = {};
-  const exceptionExpires = new Date(Date.now() + DAY);
-  let inventory: Map<string, Entry>;
+for (const dialect of DIALECTS) {
+  describe(`custos apply on ${dialect.name}: owners, rules, policies and exceptions over a scanned inventory`, () => {
+    let dir: string;
+    let custos: Custos;
+    let database: TestDatabase | undefined;
+    if (dialect.unavailable !== null) {
+      test('runs when its database is available', (t) => t.skip(dialect.unavailable ?? undefined));
+      return;
+    }
+    const certs: Record<string, BuiltCertificate> = {};
+    const exceptionExpires = new Date(Date.now() + DAY);
+    let inventory: Map<string, Entry>;
 
-  const list = async (...flags: string[]): Promise<Entry[]> => {
-    const listed = await custos.run('inventory', 'list', '--json', ...flags);
-    assert.equal(listed.code, 0, listed.stderr);
-    return listed.json<Entry[]>();
-  };
-  const entryOf = (name: string): Entry => {
-    const entry = inventory.get(certs[name]?.fingerprintSha256 ?? '');
-    assert.ok(entry, `${name} is not in the inventory`);
-    return entry;
-  };
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'custos-ownership-'));
-    certs.api = await aCertificate(withDnsNames('api.corp.example'));
-    certs.workload = await aCertificate(
-      withDnsNames('pay.corp.example'),
-      withUris('spiffe://corp.example/ns/payments/sa/web'),
-    );
-    certs.www = await aCertificate(withDnsNames('www.corp.example'));
-    certs.plc = await aCertificate(withDnsNames('plc.corp.example'), withKey('RSA', 1024));
-    certs.stray = await aCertificate(withDnsNames('stray.example'));
-    const files: Record<string, string> = {
-      api: 'payments/api/tls.crt',
-      workload: 'payments/workload.pem',
-      www: 'web/www.pem',
-      plc: 'legacy/plc.pem',
-      stray: 'stray/stray.pem',
+    const list = async (...flags: string[]): Promise<Entry[]> => {
+      const listed = await custos.run('inventory', 'list', '--json', ...flags);
+      assert.equal(listed.code, 0, listed.stderr);
+      return listed.json<Entry[]>();
     };
-    for (const [name, path] of Object.entries(files)) {
-      await mkdir(join(dir, 'tree', path, '..'), { recursive: true });
-      await writeFile(join(dir, 'tree', path), certs[name]?.pem ?? '');
-    }
-    custos = await aCustos();
-    const scanned = await custos.run('scan', 'files', join(dir, 'tree'), '--json');
-    assert.equal(scanned.code, 0, scanned.stderr);
-    await writeFile(
-      join(dir, 'governance.yaml'),
-      governanceYaml(join(dir, 'tree'), exceptionExpires, certs.plc?.fingerprintSha256 ?? ''),
-    );
-    const applied = await custos.run('apply', '-f', join(dir, 'governance.yaml'), '--json');
-    assert.equal(applied.code, 0, applied.stderr);
-    inventory = new Map((await list()).map((e) => [e.fingerprintSha256, e]));
-  });
-  after(async () => {
-    await custos?.cleanup();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+    const entryOf = (name: string): Entry => {
+      const entry = inventory.get(certs[name]?.fingerprintSha256 ?? '');
+      assert.ok(entry, `${name} is not in the inventory`);
+      return entry;
+    };
 
-  test('every certificate a rule or identity covers is assigned; the rest are unowned', async () => {
-    assert.equal(entryOf('api').owner, 'payments');
-    assert.equal(entryOf('workload').owner, 'payments');
-    assert.equal(entryOf('workload').identity, 'payments-api');
-    assert.equal(entryOf('www').owner, 'web');
-    assert.equal(entryOf('plc').owner, null);
-    assert.equal(entryOf('stray').owner, null);
-    for (const name of ['api', 'workload', 'www']) {
-      assert.ok(!entryOf(name).findings.some((f) => f.code === 'unowned'), `${name} is owned`);
-    }
-    for (const name of ['plc', 'stray']) {
-      assert.ok(
-        entryOf(name).findings.some((f) => f.code === 'unowned'),
-        `${name} is unowned`,
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'custos-ownership-'));
+      certs.api = await aCertificate(withDnsNames('api.corp.example'));
+      certs.workload = await aCertificate(
+        withDnsNames('pay.corp.example'),
+        withUris('spiffe://corp.example/ns/payments/sa/web'),
       );
-    }
-    const unowned = (await list('--unowned')).map((e) => e.fingerprintSha256).sort();
-    assert.deepEqual(unowned, [certs.plc?.fingerprintSha256, certs.stray?.fingerprintSha256].sort());
-    const payments = (await list('--owner', 'payments')).map((e) => e.fingerprintSha256).sort();
-    assert.deepEqual(payments, [certs.api?.fingerprintSha256, certs.workload?.fingerprintSha256].sort());
+      certs.www = await aCertificate(withDnsNames('www.corp.example'));
+      certs.plc = await aCertificate(withDnsNames('plc.corp.example'), withKey('RSA', 1024));
+      certs.stray = await aCertificate(withDnsNames('stray.example'));
+      const files: Record<string, string> = {
+        api: 'payments/api/tls.crt',
+        workload: 'payments/workload.pem',
+        www: 'web/www.pem',
+        plc: 'legacy/plc.pem',
+        stray: 'stray/stray.pem',
+      };
+      for (const [name, path] of Object.entries(files)) {
+        await mkdir(join(dir, 'tree', path, '..'), { recursive: true });
+        await writeFile(join(dir, 'tree', path), certs[name]?.pem ?? '');
+      }
+      database = await dialect.create();
+      custos = await aCustos({
+        dataDir: database.options.dataDir,
+        databaseUrl: database.options.databaseUrl,
+      });
+      const scanned = await custos.run('scan', 'files', join(dir, 'tree'), '--json');
+      assert.equal(scanned.code, 0, scanned.stderr);
+      await writeFile(
+        join(dir, 'governance.yaml'),
+        governanceYaml(join(dir, 'tree'), exceptionExpires, certs.plc?.fingerprintSha256 ?? ''),
+      );
+      const applied = await custos.run('apply', '-f', join(dir, 'governance.yaml'), '--json');
+      assert.equal(applied.code, 0, applied.stderr);
+      inventory = new Map((await list()).map((e) => [e.fingerprintSha256, e]));
+    });
+    after(async () => {
+      await custos?.cleanup();
+      await database?.dispose();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    test('every certificate a rule or identity covers is assigned; the rest are unowned', async () => {
+      assert.equal(entryOf('api').owner, 'payments');
+      assert.equal(entryOf('workload').owner, 'payments');
+      assert.equal(entryOf('workload').identity, 'payments-api');
+      assert.equal(entryOf('www').owner, 'web');
+      assert.equal(entryOf('plc').owner, null);
+      assert.equal(entryOf('stray').owner, null);
+      for (const name of ['api', 'workload', 'www']) {
+        assert.ok(!entryOf(name).findings.some((f) => f.code === 'unowned'), `${name} is owned`);
+      }
+      for (const name of ['plc', 'stray']) {
+        assert.ok(
+          entryOf(name).findings.some((f) => f.code === 'unowned'),
+          `${name} is unowned`,
+        );
+      }
+      const unowned = (await list('--unowned')).map((e) => e.fingerprintSha256).sort();
+      assert.deepEqual(unowned, [certs.plc?.fingerprintSha256, certs.stray?.fingerprintSha256].sort());
+      const payments = (await list('--owner', 'payments')).map((e) => e.fingerprintSha256).sort();
+      assert.deepEqual(payments, [certs.api?.fingerprintSha256, certs.workload?.fingerprintSha256].sort());
+    });
+
+    test('policies produce their findings: the applied one and the defaults', () => {
+      const codes = (name: string) => entryOf(name).findings.map((f) => f.code);
+      assert.ok(codes('plc').includes('rsa-too-small'));
+      assert.ok(codes('plc').includes('key-type-not-allowed'), 'default allowed-key-types');
+      assert.ok(codes('workload').includes('spiffe-id-mismatch'), 'default spiffe-id-matches-identity');
+      assert.ok(!codes('api').includes('rsa-too-small'));
+      const rsa = entryOf('plc').findings.find((f) => f.code === 'rsa-too-small');
+      assert.equal(rsa?.severity, 'high');
+      assert.match(rsa?.message ?? '', /RSA keys must be at least 3072 bits/);
+    });
+
+    test('waived findings stay visible with waivedBy, and `findings` counts them apart', async () => {
+      const plc = entryOf('plc').findings;
+      assert.equal(plc.find((f) => f.code === 'weak-key')?.waivedBy, 'legacy-plc');
+      assert.equal(plc.find((f) => f.code === 'rsa-too-small')?.waivedBy, 'legacy-plc');
+      assert.equal(
+        plc.find((f) => f.code === 'key-type-not-allowed')?.waivedBy,
+        undefined,
+        'not a waived code',
+      );
+      assert.equal(entryOf('stray').findings.find((f) => f.code === 'unowned')?.waivedBy, undefined);
+      const findings = await custos.run('findings');
+      assert.equal(findings.code, 0, findings.stderr);
+      assert.match(findings.stdout, /\(2 waived\)/);
+    });
+
+    test('an expired exception stops waiving', async () => {
+      const later = new Date(exceptionExpires.getTime() + DAY).toISOString();
+      const entries = await list('--at', later);
+      const plc = entries.find((e) => e.fingerprintSha256 === certs.plc?.fingerprintSha256);
+      assert.ok(plc);
+      assert.ok(plc.findings.some((f) => f.code === 'weak-key'));
+      assert.ok(
+        plc.findings.every((f) => f.waivedBy === undefined),
+        JSON.stringify(plc.findings),
+      );
+      const listed = await custos.run('exceptions', 'list', '--json');
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual(
+        listed.json<Array<{ name: string; state: string }>>().map((e) => [e.name, e.state]),
+        [['legacy-plc', 'expiring']],
+      );
+    });
+
+    test('a CEL syntax error is refused with its line and nothing from that file is applied', async () => {
+      await writeFile(join(dir, 'broken.yaml'), BROKEN);
+      const refused = await custos.run('apply', '-f', join(dir, 'broken.yaml'));
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /CUSTOS_MANIFEST_INVALID/);
+      assert.match(
+        refused.stderr,
+        /broken\.yaml:17: document 2 \(Policy\/broken\) spec\.validations\[0\]\.expression: CEL: /,
+      );
+      const owners = await custos.run('get', 'owners', '-o', 'json');
+      assert.deepEqual(
+        owners.json<Array<{ metadata: { name: string } }>>().map((o) => o.metadata.name),
+        ['payments', 'security', 'web'],
+      );
+      const policies = await custos.run('get', 'policies', '-o', 'json');
+      assert.ok(
+        !policies.json<Array<{ metadata: { name: string } }>>().some((p) => p.metadata.name === 'broken'),
+      );
+    });
+
+    test('get prints what is stored, with webhook secrets redacted', async () => {
+      const yaml = await custos.run('get', 'owners', '-o', 'yaml');
+      assert.equal(yaml.code, 0, yaml.stderr);
+      assert.match(yaml.stdout, /kind: Owner/);
+      assert.doesNotMatch(yaml.stdout, /very-secret/);
+      const policies = await custos.run('get', 'policies');
+      assert.match(policies.stdout, /owner-required/);
+      assert.match(policies.stdout, /rsa-minimum/);
+    });
+
+    test('an assignment beats every rule; a changed rule re-assigns; every owner change is audited', async () => {
+      const assigned = await custos.run(
+        'owners',
+        'assign',
+        certs.stray?.fingerprintSha256.slice(0, 10) ?? '',
+        'security',
+      );
+      assert.equal(assigned.code, 0, assigned.stderr);
+      const moved = governanceYaml(
+        join(dir, 'tree'),
+        exceptionExpires,
+        certs.plc?.fingerprintSha256 ?? '',
+      ).replace(
+        'metadata: {name: web-names}\nspec:\n  owner: web',
+        'metadata: {name: web-names}\nspec:\n  owner: security',
+      );
+      await writeFile(join(dir, 'moved.yaml'), moved);
+      const dry = await custos.run('apply', '--dry-run', '-f', join(dir, 'moved.yaml'));
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /OwnershipRule\/web-names configured \(dry run\)/);
+      assert.match(dry.stdout, /owner web -> security by rule web-names \(dry run\)/);
+      assert.equal((await list('--owner', 'web')).length, 1, 'a dry run changes nothing');
+
+      const applied = await custos.run('apply', '-f', join(dir, 'moved.yaml'));
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.match(applied.stdout, /Owner\/payments unchanged/);
+      const security = (await list('--owner', 'security')).map((e) => e.fingerprintSha256).sort();
+      assert.deepEqual(security, [certs.stray?.fingerprintSha256, certs.www?.fingerprintSha256].sort());
+
+      const exported = await custos.run('audit', 'export');
+      assert.equal(exported.code, 0, exported.stderr);
+      const events = exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; subject: string; data: Record<string, unknown> });
+      const assignment = events.find((e) => e.type === 'owner.assigned');
+      assert.equal(assignment?.subject, certs.stray?.fingerprintSha256);
+      assert.deepEqual([assignment?.data.oldOwner, assignment?.data.newOwner], [null, 'security']);
+      const change = events.find(
+        (e) =>
+          e.type === 'owner.changed' &&
+          e.subject === certs.www?.fingerprintSha256 &&
+          e.data.newOwner === 'security',
+      );
+      assert.deepEqual([change?.data.oldOwner, change?.data.by], ['web', 'rule web-names']);
+      assert.ok(events.some((e) => e.type === 'object.created' && e.subject === 'Policy/rsa-minimum'));
+      assert.ok(
+        events.some((e) => e.type === 'object.configured' && e.subject === 'OwnershipRule/web-names'),
+      );
+      assert.ok(!exported.stdout.includes('very-secret'), 'secrets never enter the audit trail');
+      const verified = await custos.run('audit', 'verify');
+      assert.equal(verified.code, 0, verified.stderr);
+    });
   });
-
-  test('policies produce their findings: the applied one and the defaults', () => {
-    const codes = (name: string) => entryOf(name).findings.map((f) => f.code);
-    assert.ok(codes('plc').includes('rsa-too-small'));
-    assert.ok(codes('plc').includes('key-type-not-allowed'), 'default allowed-key-types');
-    assert.ok(codes('workload').includes('spiffe-id-mismatch'), 'default spiffe-id-matches-identity');
-    assert.ok(!codes('api').includes('rsa-too-small'));
-    const rsa = entryOf('plc').findings.find((f) => f.code === 'rsa-too-small');
-    assert.equal(rsa?.severity, 'high');
-    assert.match(rsa?.message ?? '', /RSA keys must be at least 3072 bits/);
-  });
-
-  test('waived findings stay visible with waivedBy, and `findings` counts them apart', async () => {
-    const plc = entryOf('plc').findings;
-    assert.equal(plc.find((f) => f.code === 'weak-key')?.waivedBy, 'legacy-plc');
-    assert.equal(plc.find((f) => f.code === 'rsa-too-small')?.waivedBy, 'legacy-plc');
-    assert.equal(
-      plc.find((f) => f.code === 'key-type-not-allowed')?.waivedBy,
-      undefined,
-      'not a waived code',
-    );
-    assert.equal(entryOf('stray').findings.find((f) => f.code === 'unowned')?.waivedBy, undefined);
-    const findings = await custos.run('findings');
-    assert.equal(findings.code, 0, findings.stderr);
-    assert.match(findings.stdout, /\(2 waived\)/);
-  });
-
-  test('an expired exception stops waiving', async () => {
-    const later = new Date(exceptionExpires.getTime() + DAY).toISOString();
-    const entries = await list('--at', later);
-    const plc = entries.find((e) => e.fingerprintSha256 === certs.plc?.fingerprintSha256);
-    assert.ok(plc);
-    assert.ok(plc.findings.some((f) => f.code === 'weak-key'));
-    assert.ok(
-      plc.findings.every((f) => f.waivedBy === undefined),
-      JSON.stringify(plc.findings),
-    );
-    const listed = await custos.run('exceptions', 'list', '--json');
-    assert.equal(listed.code, 0, listed.stderr);
-    assert.deepEqual(
-      listed.json<Array<{ name: string; state: string }>>().map((e) => [e.name, e.state]),
-      [['legacy-plc', 'expiring']],
-    );
-  });
-
-  test('a CEL syntax error is refused with its line and nothing from that file is applied', async () => {
-    await writeFile(join(dir, 'broken.yaml'), BROKEN);
-    const refused = await custos.run('apply', '-f', join(dir, 'broken.yaml'));
-    assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /CUSTOS_MANIFEST_INVALID/);
-    assert.match(
-      refused.stderr,
-      /broken\.yaml:17: document 2 \(Policy\/broken\) spec\.validations\[0\]\.expression: CEL: /,
-    );
-    const owners = await custos.run('get', 'owners', '-o', 'json');
-    assert.deepEqual(
-      owners.json<Array<{ metadata: { name: string } }>>().map((o) => o.metadata.name),
-      ['payments', 'security', 'web'],
-    );
-    const policies = await custos.run('get', 'policies', '-o', 'json');
-    assert.ok(
-      !policies.json<Array<{ metadata: { name: string } }>>().some((p) => p.metadata.name === 'broken'),
-    );
-  });
-
-  test('get prints what is stored, with webhook secrets redacted', async () => {
-    const yaml = await custos.run('get', 'owners', '-o', 'yaml');
-    assert.equal(yaml.code, 0, yaml.stderr);
-    assert.match(yaml.stdout, /kind: Owner/);
-    assert.doesNotMatch(yaml.stdout, /very-secret/);
-    const policies = await custos.run('get', 'policies');
-    assert.match(policies.stdout, /owner-required/);
-    assert.match(policies.stdout, /rsa-minimum/);
-  });
-
-  test('an assignment beats every rule; a changed rule re-assigns; every owner change is audited', async () => {
-    const assigned = await custos.run(
-      'owners',
-      'assign',
-      certs.stray?.fingerprintSha256.slice(0, 10) ?? '',
-      'security',
-    );
-    assert.equal(assigned.code, 0, assigned.stderr);
-    const moved = governanceYaml(
-      join(dir, 'tree'),
-      exceptionExpires,
-      certs.plc?.fingerprintSha256 ?? '',
-    ).replace(
-      'metadata: {name: web-names}\nspec:\n  owner: web',
-      'metadata: {name: web-names}\nspec:\n  owner: security',
-    );
-    await writeFile(join(dir, 'moved.yaml'), moved);
-    const dry = await custos.run('apply', '--dry-run', '-f', join(dir, 'moved.yaml'));
-    assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /OwnershipRule\/web-names configured \(dry run\)/);
-    assert.match(dry.stdout, /owner web -> security by rule web-names \(dry run\)/);
-    assert.equal((await list('--owner', 'web')).length, 1, 'a dry run changes nothing');
-
-    const applied = await custos.run('apply', '-f', join(dir, 'moved.yaml'));
-    assert.equal(applied.code, 0, applied.stderr);
-    assert.match(applied.stdout, /Owner\/payments unchanged/);
-    const security = (await list('--owner', 'security')).map((e) => e.fingerprintSha256).sort();
-    assert.deepEqual(security, [certs.stray?.fingerprintSha256, certs.www?.fingerprintSha256].sort());
-
-    const exported = await custos.run('audit', 'export');
-    assert.equal(exported.code, 0, exported.stderr);
-    const events = exported.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; subject: string; data: Record<string, unknown> });
-    const assignment = events.find((e) => e.type === 'owner.assigned');
-    assert.equal(assignment?.subject, certs.stray?.fingerprintSha256);
-    assert.deepEqual([assignment?.data.oldOwner, assignment?.data.newOwner], [null, 'security']);
-    const change = events.find(
-      (e) =>
-        e.type === 'owner.changed' &&
-        e.subject === certs.www?.fingerprintSha256 &&
-        e.data.newOwner === 'security',
-    );
-    assert.deepEqual([change?.data.oldOwner, change?.data.by], ['web', 'rule web-names']);
-    assert.ok(events.some((e) => e.type === 'object.created' && e.subject === 'Policy/rsa-minimum'));
-    assert.ok(events.some((e) => e.type === 'object.configured' && e.subject === 'OwnershipRule/web-names'));
-    assert.ok(!exported.stdout.includes('very-secret'), 'secrets never enter the audit trail');
-    const verified = await custos.run('audit', 'verify');
-    assert.equal(verified.code, 0, verified.stderr);
-  });
-});
+}
