@@ -1,5 +1,6 @@
 import { PkiFormatError, type PkiProblem, type PkiProblemCode } from '../problem.js';
 import type { ContainerCertificate, ContainerKey } from './read-container.js';
+import type { WorkBudget } from './work-budget.js';
 
 export interface K8sSecretRef {
   namespace: string;
@@ -24,6 +25,9 @@ export class ContainerCollector {
   readonly problems: PkiProblem[] = [];
   private readonly certificatesByLength = new Map<number, ContainerCertificate[]>();
   private readonly keyIds = new Set<string>();
+
+  /** `budget` is shared with the collectors of the entries inside this file (a Kubernetes Secret's values). */
+  constructor(readonly budget: WorkBudget) {}
 
   addCertificate(der: Uint8Array, origin: EntryOrigin = {}): void {
     const sameLength = this.certificatesByLength.get(der.length);

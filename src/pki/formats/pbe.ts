@@ -3,6 +3,7 @@ import { PkiFormatError } from '../problem.js';
 import { children, oidText, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
 import { KDF_PURPOSE, pkcs12Kdf } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
+import type { WorkBudget } from './work-budget.js';
 
 /**
  * Password-based decryption for PKCS#12 contents and shrouded keys:
@@ -82,6 +83,7 @@ export function pbeDecrypt(
   algorithm: Tlv,
   ciphertext: Uint8Array,
   password: PasswordCandidate,
+  budget: WorkBudget,
 ): Uint8Array {
   const [oid, params] = children(bytes, algorithm);
   if (!oid) malformed('empty AlgorithmIdentifier');
@@ -93,6 +95,7 @@ export function pbeDecrypt(
     if (salt?.id !== TAG.octetString) malformed('PKCS#12 PBE parameters lack a salt');
     const saltBytes = stringBytes(bytes, salt);
     const count = iterationCount(bytes, iterations, MAX_PKCS12_KDF_ITERATIONS);
+    budget.spend(2 * count);
     const key = pkcs12Kdf('sha1', password.bmp, saltBytes, count, KDF_PURPOSE.key, pkcs12.keyLength);
     const iv = pkcs12Kdf('sha1', password.bmp, saltBytes, count, KDF_PURPOSE.iv, 8);
     return pkcs12.rc2Bits
@@ -108,6 +111,7 @@ export function pbeDecrypt(
   const [salt, iterations, ...rest] = children(bytes, kdfParams);
   if (salt?.id !== TAG.octetString) unsupported('PBKDF2 with a salt that is not an OCTET STRING');
   const count = iterationCount(bytes, iterations, MAX_PBKDF2_ITERATIONS);
+  budget.spend(count);
   const prfTlv = rest.find((t) => t.id === TAG.sequence);
   const prfOid = prfTlv ? children(bytes, prfTlv)[0] : undefined;
   const prfName = prfOid ? oidText(bytes, prfOid) : '1.2.840.113549.2.7';

@@ -6,6 +6,7 @@ import type { ContainerCollector } from './container-collector.js';
 import { iterationCount, MAX_PKCS12_KDF_ITERATIONS, pbeDecrypt, type PasswordCandidate } from './pbe.js';
 import { bmpPassword, digestSize, KDF_PURPOSE, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf.js';
 import { isPrivateKeyInfo, publicKeySha256OfDer } from './private-key.js';
+import type { WorkBudget } from './work-budget.js';
 
 /**
  * PKCS#12 / PFX (RFC 7292): PFX { version 3, authSafe ContentInfo(data), macData }. The authSafe holds
@@ -72,7 +73,7 @@ export function readPkcs12(
   }
   const content = stringBytes(bytes, readTlv(bytes, explicit.contentStart, explicit.contentEnd));
   const reader = new Pkcs12Reader(collector, candidatesFor(passwords));
-  if (macData) reader.password = passwordByMac(bytes, macData, content, reader.candidates);
+  if (macData) reader.password = passwordByMac(bytes, macData, content, reader.candidates, collector.budget);
   if (reader.password === null) {
     collector.problem(
       'CUSTOS_PKCS12_PASSWORD_UNKNOWN',
@@ -92,6 +93,7 @@ function passwordByMac(
   macData: Tlv,
   content: Uint8Array,
   candidates: PasswordCandidate[],
+  budget: WorkBudget,
 ): PasswordCandidate | null | undefined {
   const [digestInfo, salt, iterations] = children(bytes, macData);
   if (digestInfo?.id !== TAG.sequence || salt?.id !== TAG.octetString) {
@@ -106,6 +108,7 @@ function passwordByMac(
   const saltBytes = stringBytes(bytes, salt);
   return (
     candidates.find((candidate) => {
+      budget.spend(count);
       const key = pkcs12Kdf(hash, candidate.bmp, saltBytes, count, KDF_PURPOSE.mac, digestSize(hash));
       return createHmac(hash, key).update(content).digest().equals(expected);
     }) ?? null
@@ -220,7 +223,7 @@ class Pkcs12Reader {
     const tries = this.password ? [this.password] : this.candidates;
     for (const candidate of tries) {
       try {
-        const plain = pbeDecrypt(bytes, algorithm, ciphertext, candidate);
+        const plain = pbeDecrypt(bytes, algorithm, ciphertext, candidate, this.collector.budget);
         if (!plausible(plain)) continue;
         this.password = candidate;
         return plain;

@@ -4,6 +4,7 @@ import { children, readTlv, smallInteger, stringBytes, TAG, type Tlv } from './b
 import type { ContainerCollector } from './container-collector.js';
 import { pbeDecrypt } from './pbe.js';
 import { bmpPassword } from './pkcs12-kdf.js';
+import type { WorkBudget } from './work-budget.js';
 
 /**
  * Private keys are recorded only by the SHA-256 of the DER SubjectPublicKeyInfo of their public key (the
@@ -36,7 +37,11 @@ export function passwordsToTry(passwords: readonly string[]): string[] {
  * with the first password that yields a PrivateKeyInfo; null when none does. The decryption is pbe.ts's, not
  * Node's, so the iteration-count limit protects a scan from hostile keys too.
  */
-export function openEncryptedPkcs8(der: Uint8Array, passwords: readonly string[]): Uint8Array | null {
+export function openEncryptedPkcs8(
+  der: Uint8Array,
+  passwords: readonly string[],
+  budget: WorkBudget,
+): Uint8Array | null {
   const [algorithm, data] = children(der, readTlv(der, 0));
   if (algorithm?.id !== TAG.sequence || data?.id !== TAG.octetString) {
     throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'EncryptedPrivateKeyInfo is incomplete');
@@ -44,7 +49,7 @@ export function openEncryptedPkcs8(der: Uint8Array, passwords: readonly string[]
   const ciphertext = stringBytes(der, data);
   for (const text of passwordsToTry(passwords)) {
     try {
-      const plain = pbeDecrypt(der, algorithm, ciphertext, { text, bmp: bmpPassword(text) });
+      const plain = pbeDecrypt(der, algorithm, ciphertext, { text, bmp: bmpPassword(text) }, budget);
       if (isPrivateKeyInfo(plain)) return plain;
     } catch (error) {
       if (error instanceof PkiFormatError) throw error; // unsupported or malformed, whatever the password
@@ -76,7 +81,7 @@ export function addEncryptedKey(
   try {
     if ('pem' in key) hash = openLegacyPem(key.pem, passwords);
     else {
-      const plain = openEncryptedPkcs8(key.der, passwords);
+      const plain = openEncryptedPkcs8(key.der, passwords, collector.budget);
       hash = plain && publicKeySha256OfDer(plain, 'pkcs8');
     }
   } catch (error) {

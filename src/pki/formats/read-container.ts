@@ -4,6 +4,7 @@ import { readDer } from './der.js';
 import { JCEKS_MAGIC, JKS_MAGIC, readJks } from './jks.js';
 import { mayHoldK8sSecret, readK8sSecrets } from './k8s-secret.js';
 import { readPem } from './pem.js';
+import { WorkBudget } from './work-budget.js';
 
 /**
  * Recognises certificates and private keys by the content of a file — never its name — in PEM, DER, PKCS#7,
@@ -52,11 +53,16 @@ export interface ReadContainerOptions {
 }
 
 export function readContainer(bytes: Uint8Array, options: ReadContainerOptions): ReadContainerResult {
-  return read(bytes, options.passwords, true);
+  return read(bytes, options.passwords, new WorkBudget(), true);
 }
 
-function read(bytes: Uint8Array, passwords: readonly string[], manifests: boolean): ReadContainerResult {
-  const collector = new ContainerCollector();
+function read(
+  bytes: Uint8Array,
+  passwords: readonly string[],
+  budget: WorkBudget,
+  manifests: boolean,
+): ReadContainerResult {
+  const collector = new ContainerCollector(budget);
   let format: ContainerFormat | null = null;
   try {
     format = detectAndRead(bytes, collector, passwords, manifests);
@@ -90,7 +96,8 @@ function detectAndRead(
   if (bytes[0] === 0x30) return readDer(bytes, collector, passwords);
   // A Secret's entries are read without manifest detection, so a manifest cannot nest manifests.
   if (manifests && mayHoldK8sSecret(text)) {
-    const readEntry = (entry: Uint8Array): ReadContainerResult => read(entry, passwords, false);
+    const readEntry = (entry: Uint8Array): ReadContainerResult =>
+      read(entry, passwords, collector.budget, false);
     if (readK8sSecrets(text, collector, readEntry)) return 'k8s-secret';
   }
   return readPem(bytes, collector, passwords);

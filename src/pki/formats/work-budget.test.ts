@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { test } from 'node:test';
+import { PkiFormatError } from '../problem.js';
+import { children, readTlv } from './ber.js';
+import { MAX_PBKDF2_ITERATIONS } from './pbe.js';
+import { readContainer } from './read-container.js';
+import { MAX_ROUNDS_PER_FILE, WorkBudget } from './work-budget.js';
+
+test('the work budget refuses what would exceed the rounds allowed for one file', () => {
+  const budget = new WorkBudget();
+  budget.spend(MAX_ROUNDS_PER_FILE - 10);
+  budget.spend(10);
+  assert.throws(
+    () => budget.spend(1),
+    (error) => error instanceof PkiFormatError && error.code === 'CUSTOS_PKCS12_UNSUPPORTED',
+  );
+});
+
+test('an encrypted key asking for more PBKDF2 iterations than allowed is reported, not computed', () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' })).export({
+    type: 'pkcs8',
+    format: 'der',
+    cipher: 'aes-256-cbc',
+    passphrase: 'pw',
+  });
+  // EncryptedPrivateKeyInfo { AlgorithmIdentifier { PBES2, { { PBKDF2, { salt, iterationCount, ... } }, ... } } }
+  const [algorithm] = children(der, readTlv(der, 0));
+  const [, pbes2] = children(der, algorithm!);
+  const [kdf] = children(der, pbes2!);
+  const [, pbkdf2] = children(der, kdf!);
+  const [, iterations] = children(der, pbkdf2!);
+  assert.equal(iterations!.contentEnd - iterations!.contentStart, 2); // Node writes 2048: 0x0800
+  der[iterations!.contentStart] = 0x7f; // 0x7f00 = 32512 stays allowed ...
+  const pem = (bytes: Uint8Array): string =>
+    `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${Buffer.from(bytes).toString('base64')}\n-----END ENCRYPTED PRIVATE KEY-----\n`;
+  assert.deepEqual(
+    readContainer(Buffer.from(pem(der)), { passwords: [] }).problems.map((p) => p.code),
+    ['CUSTOS_KEY_ENCRYPTED'],
+  );
+  // ... while a count past the limit, written with more bytes, is refused with its reason.
+  const tooMany = Buffer.concat([
+    der.subarray(0, iterations!.start),
+    Buffer.from([
+      0x02,
+      0x04,
+      ...Buffer.from((MAX_PBKDF2_ITERATIONS + 1).toString(16).padStart(8, '0'), 'hex'),
+    ]),
+    der.subarray(iterations!.end),
+  ]);
+  // The enclosing SEQUENCEs grow by the two extra bytes: add them to each one's last length octet.
+  for (const node of [readTlv(der, 0), algorithm!, pbes2!, kdf!, pbkdf2!]) {
+    assert.ok(tooMany[node.contentStart - 1]! + 2 <= 0xff, 'no carry into a higher length octet');
+    tooMany[node.contentStart - 1] += 2;
+  }
+  const result = readContainer(Buffer.from(pem(tooMany)), { passwords: [] });
+  assert.deepEqual(
+    result.problems.map((p) => p.code),
+    ['CUSTOS_KEY_ENCRYPTED'],
+  );
+  assert.match(result.problems[0]!.message, /iteration count 1000001 is outside/);
+});
