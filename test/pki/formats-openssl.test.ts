@@ -118,6 +118,13 @@ describe('PKCS#7 from openssl crl2pkcs7', () => {
       assert.deepEqual(result.problems, [], outform);
     }
   });
+
+  test('a truncated DER PKCS#7 is CUSTOS_FILE_TRUNCATED', () => {
+    const bytes = f.read('bundle-DER.p7b');
+    const result = readContainer(bytes.subarray(0, bytes.length - 300), { passwords: [] });
+    assert.equal(result.format, 'pkcs7');
+    assert.deepEqual(codes(result), ['CUSTOS_FILE_TRUNCATED']);
+  });
 });
 
 describe('PKCS#12 from openssl pkcs12 -export', () => {
