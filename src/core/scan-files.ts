@@ -5,6 +5,7 @@ import { parseCertificate } from '../pki/x509/lean-reader.js';
 import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type FileLocation } from './inventory/location.js';
+import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
 import type { FileState, Store } from './ports/store.js';
@@ -134,6 +135,8 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     ]);
     return result;
   });
+
+  await reconcileOwnershipAfterScan(deps, input.actor);
 
   return {
     files,
