@@ -98,6 +98,8 @@ export interface ScanTlsSummary {
 
 /** Observations written per transaction: few enough to keep memory flat, enough to amortise the commit. */
 const BATCH = 256;
+/** Chain verdicts kept for reuse within one scan. */
+const ANALYSIS_CACHE = 1024;
 
 interface Probed {
   result: ProbeResult;
@@ -120,22 +122,42 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
         .map((c) => c.der),
     ));
 
+  // Endpoints that serve the same chain for the same name (a farm behind one name, a range of appliances) are
+  // judged once: path validation costs far more than a handshake. Bounded, so a large scan stays flat.
+  const analyses = new Map<string, Promise<ServedChainAnalysis>>();
+  const analyse = (
+    chain: Uint8Array[],
+    fingerprints: string,
+    host: string,
+    at: Date,
+  ): Promise<ServedChainAnalysis> => {
+    const key = `${host}|${fingerprints}`;
+    let analysis = analyses.get(key);
+    if (!analysis) {
+      if (analyses.size >= ANALYSIS_CACHE) analyses.clear();
+      const judge = (intermediates: Uint8Array[]): Promise<ServedChainAnalysis> =>
+        analyseServedChain({
+          served: chain,
+          host,
+          at,
+          trustAnchors: input.trustAnchors,
+          knownIntermediates: intermediates,
+          expiringWithinDays,
+        });
+      analysis = judge([]).then(async (first) =>
+        first.findings.some((f) => f.code === 'untrusted-root') ? judge(await knownIntermediates()) : first,
+      );
+      analyses.set(key, analysis);
+    }
+    return analysis;
+  };
+
   const probeOne = async (endpoint: TlsEndpoint): Promise<Probed> => {
     const result = await deps.prober.probe(endpoint);
     if (!result.ok) return { result, certificates: [], analysis: null };
     const certificates = parseAll(result.chain);
-    const judge = (intermediates: Uint8Array[]): Promise<ServedChainAnalysis> =>
-      analyseServedChain({
-        served: result.chain,
-        host: endpoint.sni ?? endpoint.host,
-        at: result.at,
-        trustAnchors: input.trustAnchors,
-        knownIntermediates: intermediates,
-        expiringWithinDays,
-      });
-    let analysis = await judge([]);
-    if (analysis.findings.some((f) => f.code === 'untrusted-root'))
-      analysis = await judge(await knownIntermediates());
+    const fingerprints = certificates.map((c) => c.fingerprintSha256).join(',');
+    const analysis = await analyse(result.chain, fingerprints, endpoint.sni ?? endpoint.host, result.at);
     return { result, certificates, analysis };
   };
 

@@ -96,8 +96,13 @@ function probe(endpoint: TlsEndpoint, settings: Settings): Promise<ProbeResult> 
       const { code, message } = classifyFailure(error, phase, capture ? capture.received() : null);
       finish({ ok: false, endpoint, address, code, message, at: settings.now() });
     };
+    // Timers run before the I/O that arrived while the event loop was busy (with another endpoint's chain, say):
+    // the deadline yields to that I/O once, so a busy loop does not turn an answer into a timeout.
     const deadline = setTimeout(
-      () => fail(new ProbeError('timeout', `no answer within ${settings.timeoutMs} ms while ${phase}`)),
+      () =>
+        setImmediate(() =>
+          fail(new ProbeError('timeout', `no answer within ${settings.timeoutMs} ms while ${phase}`)),
+        ),
       settings.timeoutMs,
     );
 
