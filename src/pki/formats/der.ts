@@ -1,4 +1,3 @@
-import { PkiFormatError } from '../problem.js';
 import { children, readTlv, TAG, type Tlv } from './ber.js';
 import { checkCertificateShape, isCertificateShape } from './certificate-shape.js';
 import type { ContainerCollector } from './container-collector.js';
@@ -83,7 +82,7 @@ export function readDer(
     return 'der';
   }
   if (!whole) return null;
-  if (guardedKey(bytes, collector, passwords)) return 'der';
+  if (readDerPrivateKey(bytes, outer, collector, passwords)) return 'der';
   if (announced !== null) return reportUnrecognised(bytes, outer, collector);
   return null;
 }
@@ -127,13 +126,4 @@ function guarded(
     collector.failure(error, what);
   }
   return format;
-}
-
-function guardedKey(bytes: Uint8Array, collector: ContainerCollector, passwords: readonly string[]): boolean {
-  try {
-    return readDerPrivateKey(bytes, collector, passwords);
-  } catch (error) {
-    if (!(error instanceof PkiFormatError)) throw error;
-    return false;
-  }
 }

@@ -146,24 +146,22 @@ function versionOf(bytes: Uint8Array, tlv: Tlv): number {
   }
 }
 
-/** Reads a whole input that is one DER private key; returns false when it is not shaped like one. */
+/** Reads a DER node that may be a private key; returns false when it is not shaped like one. */
 export function readDerPrivateKey(
   bytes: Uint8Array,
+  outer: Tlv,
   collector: ContainerCollector,
   passwords: readonly string[],
 ): boolean {
-  const outer = readTlv(bytes, 0);
   const shape = derKeyShape(bytes, outer);
   if (!shape) return false;
   const der = bytes.subarray(outer.start, outer.end);
-  if (shape === 'encrypted-pkcs8') {
-    addEncryptedKey(collector, { der }, passwords, 'DER encrypted private key');
-    return true;
-  }
   try {
-    collector.addKey(publicKeySha256OfDer(der, shape));
+    if (shape === 'encrypted-pkcs8')
+      addEncryptedKey(collector, { der }, passwords, 'DER encrypted private key');
+    else collector.addKey(publicKeySha256OfDer(der, shape));
   } catch (error) {
-    collector.failure(error, `DER ${shape} private key could not be read`);
+    collector.failure(error, `DER ${shape} private key`);
   }
   return true;
 }
