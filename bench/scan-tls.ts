@@ -13,10 +13,13 @@
  *    bare `tls.connect` (secureConnect, then destroy) and the scanner's prober through the bounded runner (the
  *    chain read from the Certificate message, every result checked), alternating for `rounds` rounds; the best
  *    round of each is printed, and the scanner's share of the bare rate (aim: at least 80%).
- * 3. The scan-tls use case with path validation and a SQLite store over the same endpoints (one round): what a
- *    real `custos scan tls` adds on top of the prober.
+ * 3. The scan-tls use case over the same endpoints, each with its name as SNI (one round): path validation
+ *    against the four roots and a SQLite store, what a real `custos scan tls` adds on top of the prober.
  * 4. Memory: the use case over `refused` endpoints in 127.1.0.0/16 and 127.2.0.0/16 on a closed port — loopback
- *    only — with RSS and heap before, at their highest during, and after; stopped after `refused-seconds`.
+ *    only — with RSS before, at its highest and after, and the heap after a GC at every tenth of the scan;
+ *    stopped after `refused-seconds`.
+ *
+ * Figures on a shared machine vary with its load (printed first); the CPU-time column is the steadier one.
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
