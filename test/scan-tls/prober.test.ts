@@ -130,6 +130,13 @@ describe('the TLS prober against real local servers', () => {
     }
   });
 
+  test('an IPv6 endpoint: the address is recorded in canonical form', async () => {
+    const port = await start(tlsServer(served, { host: '::1' }));
+    const result = await prober.probe({ host: '::1', port, sni: 'a.example', starttls: null });
+    assert.deepEqual(fingerprints(result), fps(chain.leaf, chain.intermediate));
+    assert.equal(result.address, '::1');
+  });
+
   test('a closed port is refused', async () => {
     const result = await prober.probe(endpoint(await closedPort()));
     assert.equal(result.ok, false);

@@ -1,5 +1,5 @@
 /**
- * Real local servers for the TLS scanner tests, each on 127.0.0.1 and a port the OS picks: TLS servers serving a
+ * Real local servers for the TLS scanner tests, each on 127.0.0.1 (or ::1) and a port the OS picks: TLS servers serving a
  * given chain (or per-SNI chains), and misbehaving peers (plain HTTP, silent, garbage, reset, endless bytes),
  * a STARTTLS SMTP server and a PostgreSQL SSLRequest responder.
  */
@@ -19,7 +19,7 @@ export interface Running {
 }
 
 /** Starts a server on 127.0.0.1 and tracks its sockets so `close()` ends them all. */
-export async function listen(server: Server, port = 0): Promise<Running> {
+export async function listen(server: Server, port = 0, host = '127.0.0.1'): Promise<Running> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -28,7 +28,7 @@ export async function listen(server: Server, port = 0): Promise<Running> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -56,7 +56,7 @@ export function contextOptions(served: Served, extra: SecureContextOptions = {})
 /** A TLS server that sends `served.chain` as given; `perSni` chooses another chain by SNI name. */
 export function tlsServer(
   served: Served,
-  options: { perSni?: Record<string, Served>; tls?: SecureContextOptions; port?: number } = {},
+  options: { perSni?: Record<string, Served>; tls?: SecureContextOptions; port?: number; host?: string } = {},
 ): Promise<Running> {
   const contexts = new Map(
     Object.entries(options.perSni ?? {}).map(([name, s]) => [
@@ -70,7 +70,7 @@ export function tlsServer(
   });
   server.on('tlsClientError', () => undefined);
   server.on('secureConnection', (s) => s.end());
-  return listen(server as unknown as Server, options.port);
+  return listen(server as unknown as Server, options.port, options.host);
 }
 
 /** A TCP server that runs `onConnection` for each client. */
