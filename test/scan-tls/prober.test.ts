@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createTlsProber } from '../../src/connectors/scanner-tls/tls-prober.js';
 import type { ProbeResult, TlsEndpoint } from '../../src/core/ports/tls-prober.js';
@@ -87,6 +88,16 @@ describe('the TLS prober against real local servers', () => {
         fps(chain.leaf, chain.root, stranger, chain.intermediate),
         maxVersion,
       );
+    }
+  });
+
+  test('the chain read is the one `openssl s_client -showcerts` prints, on TLS 1.3 and 1.2', async () => {
+    const messy: Served = { key: chain.leaf, chain: [chain.leaf, chain.root, chain.intermediate] };
+    for (const version of ['-tls1_3', '-tls1_2']) {
+      const port = await start(tlsServer(messy));
+      const shown = await opensslShowcerts(port, version);
+      assert.equal(shown.length, 3, version);
+      assert.deepEqual(fingerprints(await prober.probe(endpoint(port))), shown, version);
     }
   });
 
@@ -272,3 +283,22 @@ describe('the TLS prober against real local servers', () => {
       );
   });
 });
+
+/** The certificates `openssl s_client -showcerts` prints for an endpoint, as fingerprints, in its order. */
+function opensslShowcerts(port: number, version: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-showcerts', version], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('latin1')));
+    child.on('error', reject);
+    child.on('close', () => {
+      const blocks = out.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+      resolve(
+        blocks.map((pem) => fingerprint(Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'))),
+      );
+    });
+    child.stdin.end();
+  });
+}
