@@ -16,9 +16,10 @@ import { PkiFormatError } from '../problem.js';
 import { buildPaths, type CandidatePath, type CryptoProvider } from './build-paths.js';
 import { finding } from './certificate-checks.js';
 import { parseReferenceIdentity } from './hostname.js';
-import { describe, readPathCertificate, type PathCertificate } from './path-certificate.js';
+import { describe, readPathCertificateCached, type PathCertificate } from './path-certificate.js';
 import { isBlocking, type PathFinding } from './path-finding.js';
 import { validatePath } from './validate-path.js';
+import { signatureVerifies } from './verify-signature.js';
 
 export interface AnalyseChainInput {
   /** DER certificates as sent (or given), the leaf first. */
@@ -46,15 +47,21 @@ export interface ChainAnalysis {
 /** Paths looked at before the best one found so far is taken. */
 const MAX_CANDIDATES = 32;
 
+/** Certificate lists read before, by the identity of the array: a scanner passes the same anchors every time. */
+const readLists = new WeakMap<readonly Uint8Array[], PathCertificate[]>();
+
 function readAll(ders: readonly Uint8Array[]): PathCertificate[] {
+  const known = readLists.get(ders);
+  if (known) return known;
   const certificates: PathCertificate[] = [];
   for (const der of ders) {
     try {
-      certificates.push(readPathCertificate(der));
+      certificates.push(readPathCertificateCached(der));
     } catch (error) {
       if (!(error instanceof PkiFormatError)) throw error;
     }
   }
+  if (ders.length > 16) readLists.set(ders, certificates);
   return certificates;
 }
 
@@ -151,7 +158,7 @@ export async function analyseChain(input: AnalyseChainInput): Promise<ChainAnaly
   let leaf: PathCertificate | undefined;
   input.served.forEach((der, index) => {
     try {
-      const certificate = readPathCertificate(der);
+      const certificate = readPathCertificateCached(der);
       if (index === 0) leaf = certificate;
       served.push(certificate);
     } catch (error) {
@@ -180,9 +187,7 @@ async function analyseFrom(
     );
   }
   const sentFingerprints = new Set(served.map((c) => c.fingerprintSha256));
-  const leafSelfSigned =
-    leaf.selfIssued &&
-    (await leaf.x509.verify({ publicKey: leaf.x509.publicKey, signatureOnly: true }, input.crypto));
+  const leafSelfSigned = leaf.selfIssued && (await signatureVerifies(leaf, leaf, input.crypto));
   let best: Scored | null = null;
   let seen = 0;
   for await (const candidate of buildPaths({

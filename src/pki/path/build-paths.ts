@@ -7,11 +7,10 @@
  * subject and key) is a loop and skipped; depth and signature checks are bounded, so a hostile chain cannot
  * make the search explode. Paths are yielded as found, complete ones and dead ends alike; the caller picks.
  */
-import type * as x509 from '@peculiar/x509';
 import type { PathCertificate } from './path-certificate.js';
+import { signatureVerifies, type CryptoProvider } from './verify-signature.js';
 
-/** A WebCrypto implementation as @peculiar/x509 takes it (Node's `webcrypto` in production), passed in. */
-export type CryptoProvider = NonNullable<Parameters<x509.X509Certificate['verify']>[1]>;
+export type { CryptoProvider } from './verify-signature.js';
 
 export type DeadEnd =
   /** No certificate with the issuer's name (and a matching key identifier) is known. */
@@ -46,26 +45,27 @@ export async function* buildPaths(input: BuildPathsInput): AsyncGenerator<Candid
   const maxLength = input.maxLength ?? 10;
   let budget = input.maxSignatureChecks ?? 100;
   const anchorIds = new Set(input.trustAnchors.map(identity));
-  const pool: PathCertificate[] = [];
+  // Candidates by subject: trust anchors first, then intermediates that are not an anchor under another encoding.
+  const bySubject = new Map<string, PathCertificate[]>();
   const seen = new Set<string>();
-  for (const c of [...input.trustAnchors, ...input.intermediates]) {
-    const isAnchor = input.trustAnchors.includes(c);
-    if (seen.has(c.fingerprintSha256) || (!isAnchor && anchorIds.has(identity(c)))) continue;
+  const add = (c: PathCertificate): void => {
     seen.add(c.fingerprintSha256);
-    pool.push(c);
+    const list = bySubject.get(c.subjectKey);
+    if (list) list.push(c);
+    else bySubject.set(c.subjectKey, [c]);
+  };
+  for (const c of input.trustAnchors) if (!seen.has(c.fingerprintSha256)) add(c);
+  for (const c of input.intermediates) {
+    if (!seen.has(c.fingerprintSha256) && !anchorIds.has(identity(c))) add(c);
   }
-  const verified = new Map<string, Promise<boolean>>();
+  const verified = new Set<string>();
   const signs = (issuer: PathCertificate, subject: PathCertificate): Promise<boolean> => {
     const key = `${issuer.fingerprintSha256}>${subject.fingerprintSha256}`;
-    let result = verified.get(key);
-    if (!result) {
+    if (!verified.has(key)) {
       budget--;
-      result = subject.x509
-        .verify({ publicKey: issuer.x509.publicKey, signatureOnly: true }, input.crypto)
-        .catch(() => false);
-      verified.set(key, result);
+      verified.add(key);
     }
-    return result;
+    return signatureVerifies(subject, issuer, input.crypto);
   };
 
   async function* extend(path: PathCertificate[]): AsyncGenerator<CandidatePath> {
@@ -79,9 +79,8 @@ export async function* buildPaths(input: BuildPathsInput): AsyncGenerator<Candid
       return;
     }
     const onPath = new Set(path.map(identity));
-    const candidates = pool.filter(
+    const candidates = (bySubject.get(top.issuerKey) ?? []).filter(
       (c) =>
-        c.subjectKey === top.issuerKey &&
         !onPath.has(identity(c)) &&
         !(top.authorityKeyId && c.subjectKeyId && top.authorityKeyId !== c.subjectKeyId),
     );

@@ -48,11 +48,11 @@ export function checkValidity(
   return [];
 }
 
-/** RSA and DSA under 2048 bits, EC under 256 bits: weak-key; key types WebPKI clients do not accept: path-invalid. */
+/** RSA under 2048 bits, EC under 256 bits: weak-key; key types WebPKI clients do not accept (DSA, ...): path-invalid. */
 export function checkKey(certificate: PathCertificate, role: Role): PathFinding[] {
   const name = `${role} ${describe(certificate)}`;
   const { keyAlgorithm, keySize } = certificate;
-  if (keyAlgorithm === 'unknown' || keyAlgorithm === 'DSA' || keySize === null) {
+  if (keyAlgorithm === 'unknown' || keySize === null) {
     return [
       finding(
         'path-invalid',

@@ -114,7 +114,7 @@ function describeNames(leaf: PathCertificate): string {
 export function checkHostname(leaf: PathCertificate, host: ReferenceIdentity): PathFinding[] {
   const shown = host.kind === 'dns' ? host.name : formatIpAddress(host.address);
   if (!leaf.subjectAltNames) {
-    const cn = leaf.x509.subjectName.getField('CN').at(-1);
+    const cn = leaf.commonName;
     const note = cn ? `; its CN '${cn}' is not used for names (RFC 6125)` : '';
     return [
       finding('hostname-mismatch', `${shown}: leaf ${describe(leaf)} has no subjectAltName${note}`, leaf),
