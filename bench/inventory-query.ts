@@ -48,12 +48,13 @@ function syntheticDer(i: number): Buffer {
 
 /**
  * Certificate number `i` of a synthetic inventory: DER-sized pseudo-random bytes (about 1.1 kB, as a P-256 leaf with a
- * few names) and fields of realistic length; notAfter spread evenly over the two years after `now`.
+ * few names) and fields of realistic length; notAfter spread evenly over the two years after `now` (1,000,000
+ * steps of 1.0512 minutes), so about 4% expire within 30 days.
  */
 export function syntheticCertificate(i: number, now: Date): ParsedCertificate {
   const der = syntheticDer(i);
   const host = `service-${i}.team-${i % 97}.example.com`;
-  const notAfter = new Date(now.getTime() + Math.floor(((i * 7919) % 1_000_000) * 0.73) * 60_000);
+  const notAfter = new Date(now.getTime() + Math.floor(((i * 7919) % 1_000_000) * 1.0512) * 60_000);
   return {
     der,
     fingerprintSha256: createHash('sha256').update(der).digest('hex'),
