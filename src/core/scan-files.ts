@@ -1,6 +1,5 @@
 import { readContainer } from '../pki/formats/read-container.js';
 import { PkiFormatError } from '../pki/problem.js';
-import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { parseCertificate } from '../pki/x509/lean-reader.js';
 import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
@@ -72,9 +71,10 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
 
   const errors: ScanError[] = [];
   const observed: LocationObservation[] = [];
-  const unchangedKeys: string[] = [];
+  const unchangedPaths = new Set<string>();
   const states: FileState[] = [];
   const walked = new Set<string>();
+  const explicitFiles = new Set(roots);
   let files = 0;
   let certificatesRead = 0;
 
@@ -88,30 +88,42 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     walked.add(stat.path);
     const before = previousByPath.get(stat.path);
     if (before && sameFile(before, stat)) {
-      unchangedKeys.push(locationKey({ kind: 'file', path: stat.path }));
+      unchangedPaths.add(stat.path);
       if (before.problem) errors.push({ path: stat.path, ...before.problem });
       continue;
     }
-    const read = readFile(deps.files, stat.path, input.passwords);
+    const read = readFile(deps.files, stat.path, input.passwords, explicitFiles.has(stat.path));
     states.push({ ...stat, problem: read.problems[0] ?? null });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
-    if (read.observations.length > 0 || before) observed.push(...orEmpty(read.observations, stat.path));
+    observed.push(...read.observations);
     certificatesRead += read.certificates;
     if (input.onProgress && files % 1000 === 0) input.onProgress({ files, certificates: certificatesRead });
   }
   input.onProgress?.({ files, certificates: certificatesRead });
 
   const at = deps.clock.now();
+  const observedKeys = new Set(observed.map((o) => locationKey(o.location)));
   const summary = await deps.store.transaction(async (tx) => {
+    // A path may hold several locations (a manifest with several Secrets): sort the open ones by what became of
+    // their file — unchanged (touch), gone (end), or read again without that location in it (end).
     const open = await tx.openFileSightingsUnder(roots);
     const gonePaths = new Set(previous.map((s) => s.path).filter((p) => !walked.has(p)));
-    for (const s of open)
-      if (s.location.kind === 'file' && !walked.has(s.location.path)) gonePaths.add(s.location.path);
+    const unchangedKeys = new Set<string>();
+    const goneKeys = new Set<string>();
+    for (const s of open) {
+      if (s.location.kind !== 'file') continue;
+      const path = s.location.path;
+      if (unchangedPaths.has(path)) unchangedKeys.add(s.locationKey);
+      else if (!walked.has(path)) {
+        goneKeys.add(s.locationKey);
+        gonePaths.add(path);
+      } else if (!observedKeys.has(s.locationKey)) goneKeys.add(s.locationKey);
+    }
     const result = await applySightingsUpdate(tx, at, {
       actor: input.actor,
       observed,
-      unchangedLocationKeys: unchangedKeys,
-      goneLocationKeys: [...gonePaths].map((path) => locationKey({ kind: 'file', path })),
+      unchangedLocationKeys: [...unchangedKeys],
+      goneLocationKeys: [...goneKeys],
     });
     await tx.putFileStates(states);
     await tx.deleteFileStates([...gonePaths]);
@@ -142,18 +154,11 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     files,
     certificates: summary.certificatesSeen,
     new: summary.newCertificates,
-    unchanged: unchangedKeys.length,
+    unchanged: unchangedPaths.size,
     sightingsStarted: summary.started,
     sightingsEnded: summary.ended,
     errors,
   };
-}
-
-/** A file that held something before and holds nothing now still needs an (empty) observation to end it. */
-function orEmpty(observations: LocationObservation[], path: string): LocationObservation[] {
-  return observations.length > 0
-    ? observations
-    : [{ location: { kind: 'file', path }, certificates: [], keys: [] }];
 }
 
 interface FileRead {
@@ -162,35 +167,56 @@ interface FileRead {
   problems: Array<{ code: string; message: string }>;
 }
 
-function readFile(files: FileTree, path: string, passwords: string[]): FileRead {
+/**
+ * Extensions of certificate containers. Files are recognised by content; the name only decides whether a file
+ * with nothing recognisable in it is worth reporting (a `.pem` of junk is; a README or a binary is not noise
+ * worth a line in a scan of /etc). A file named on the command line is always reported.
+ */
+const CONTAINER_EXTENSIONS =
+  /\.(pem|crt|cer|cert|der|key|p7b|p7c|p7|p12|pfx|jks|keystore|truststore|ks|bks)$/i;
+
+function readFile(files: FileTree, path: string, passwords: string[], explicit: boolean): FileRead {
   let bytes: Uint8Array;
   try {
     bytes = files.read(path);
   } catch (error) {
-    if (error instanceof DomainError)
+    if (error instanceof DomainError) {
       return { observations: [], certificates: 0, problems: [{ code: error.code, message: error.message }] };
+    }
     throw error;
   }
   const container = readContainer(bytes, { passwords });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
-  const certificates: ParsedCertificate[] = [];
+  if (container.format === null && problems.length === 0 && (explicit || CONTAINER_EXTENSIONS.test(path))) {
+    problems.push({
+      code: 'CUSTOS_FILE_UNRECOGNISED',
+      message:
+        'holds no certificate, private key or keystore in any format Custos reads (binary junk or another kind of file)',
+    });
+  }
+  const bySecret = new Map<string, LocationObservation>();
+  const observation = (secret: { namespace: string; name: string } | undefined): LocationObservation => {
+    const location: FileLocation = secret
+      ? { kind: 'file', path, k8sSecret: secret }
+      : { kind: 'file', path };
+    const key = locationKey(location);
+    let o = bySecret.get(key);
+    if (!o) bySecret.set(key, (o = { location, certificates: [], keys: [] }));
+    return o;
+  };
+  let certificates = 0;
   for (const entry of container.certificates) {
     try {
-      certificates.push(parseCertificate(entry.der));
+      const parsed = parseCertificate(entry.der);
+      const o = observation(entry.k8sSecret);
+      if (!o.certificates.some((c) => c.fingerprintSha256 === parsed.fingerprintSha256))
+        o.certificates.push(parsed);
+      certificates += 1;
     } catch (error) {
       if (!(error instanceof PkiFormatError)) throw error;
       problems.push({ code: error.code, message: error.message });
     }
   }
-  if (certificates.length === 0 && container.keys.length === 0)
-    return { observations: [], certificates: 0, problems };
-  const secret =
-    container.certificates.find((c) => c.k8sSecret)?.k8sSecret ??
-    container.keys.find((k) => k.k8sSecret)?.k8sSecret;
-  const location: FileLocation = secret ? { kind: 'file', path, k8sSecret: secret } : { kind: 'file', path };
-  return {
-    observations: [{ location, certificates, keys: container.keys.map((k) => k.publicKeySha256) }],
-    certificates: certificates.length,
-    problems,
-  };
+  for (const key of container.keys) observation(key.k8sSecret).keys.push(key.publicKeySha256);
+  return { observations: [...bySecret.values()], certificates, problems };
 }

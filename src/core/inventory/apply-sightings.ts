@@ -101,7 +101,8 @@ export async function applySightingsUpdate(
   await tx.endSightings(toEnd, at);
   await tx.appendAudit(auditEvents(update.actor, at, fresh, toStart, toEnd, openById));
   const seenCertificates = new Set(certificates.keys());
-  for (const t of toTouch) if (t.object.type === 'certificate') seenCertificates.add(t.object.fingerprintSha256);
+  for (const t of toTouch)
+    if (t.object.type === 'certificate') seenCertificates.add(t.object.fingerprintSha256);
   return {
     newCertificates: fresh.length,
     started: toStart.length,

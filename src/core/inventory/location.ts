@@ -40,8 +40,10 @@ export type LocationKind = Location['kind'];
 export function locationKey(location: Location): string {
   switch (location.kind) {
     case 'file':
-      // One file holds one location even when a manifest names several secrets: the path is the place.
-      return `file:${location.path}`;
+      // A manifest file declaring several Secrets holds one location per Secret.
+      return location.k8sSecret
+        ? `file:${location.path}#${location.k8sSecret.namespace}/${location.k8sSecret.name}`
+        : `file:${location.path}`;
     case 'tls':
       return `tls:${location.host}:${location.port}:${location.sni ?? ''}`;
     case 'k8s-secret':
