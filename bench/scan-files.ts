@@ -355,6 +355,7 @@ async function rawLimits(dir: string, root: string, manifest: Manifest): Promise
     const db = new Database(join(storeDir, 'custos.db'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536'); // as the store opens it
     const certificateRows = certificates.map((c) => toCertificateRow(c, Date.now()));
     const columns = Object.keys(certificateRows[0] ?? {});
     const insert = db.prepare(
