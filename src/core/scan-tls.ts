@@ -107,20 +107,13 @@ interface Probed {
   analysis: ServedChainAnalysis | null;
 }
 
-const isIntermediate = (c: ParsedCertificate): boolean => c.isCA && !c.selfSigned;
-
 export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<ScanTlsSummary> {
   const expiringWithinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
   // Intermediates the inventory knows tell an incomplete chain from an untrusted one; read once, and only when a
   // served chain does not reach a trust anchor on its own.
   let known: Promise<Uint8Array[]> | null = null;
   const knownIntermediates = (): Promise<Uint8Array[]> =>
-    (known ??= deps.store.inventory.listCertificates({ includeRetired: true }).then((entries) =>
-      entries
-        .map((e) => e.certificate)
-        .filter(isIntermediate)
-        .map((c) => c.der),
-    ));
+    (known ??= deps.store.inventory.intermediateCertificates());
 
   // Endpoints that serve the same chain for the same name (a farm behind one name, a range of appliances) are
   // judged once: path validation costs far more than a handshake. Bounded, so a large scan stays flat.

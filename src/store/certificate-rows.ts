@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { StoredCertificate } from '../core/ports/store.js';
+import type { CertificateFacts, StoredCertificate } from '../core/ports/store.js';
 import type { KeyAlgorithm, ParsedCertificate, SubjectAltNames } from '../pki/x509/parsed-certificate.js';
 import type { CertificatesTable } from './schema.js';
 
@@ -36,18 +36,43 @@ export function toCertificateRow(
   };
 }
 
-export function toStoredCertificate(row: CertificateRow): StoredCertificate {
-  const der = row.der;
+/** Every column of `certificates` but the DER, which listings never need. */
+export const FACT_COLUMNS = [
+  'fingerprint',
+  'serial_number',
+  'subject',
+  'issuer',
+  'common_name',
+  'subject_alt_names',
+  'not_before',
+  'not_after',
+  'key_algorithm',
+  'key_size',
+  'curve',
+  'signature_algorithm',
+  'is_ca',
+  'path_length',
+  'self_signed',
+  'spiffe_id',
+  'subject_key_id',
+  'authority_key_id',
+  'public_key_sha256',
+  'version',
+  'first_discovered',
+] as const satisfies ReadonlyArray<keyof CertificateRow>;
+
+export type CertificateFactsRow = Pick<CertificateRow, (typeof FACT_COLUMNS)[number]>;
+
+export function toCertificateFacts(row: CertificateFactsRow): CertificateFacts {
   return {
-    der: new Uint8Array(der.buffer, der.byteOffset, der.byteLength),
     fingerprintSha256: row.fingerprint,
     serialNumber: row.serial_number,
     subject: row.subject,
     issuer: row.issuer,
     commonName: row.common_name,
     subjectAltNames: JSON.parse(row.subject_alt_names) as SubjectAltNames,
-    notBefore: new Date(row.not_before),
-    notAfter: new Date(row.not_after),
+    notBefore: new Date(Number(row.not_before)),
+    notAfter: new Date(Number(row.not_after)),
     keyAlgorithm: row.key_algorithm as KeyAlgorithm,
     keySize: row.key_size,
     curve: row.curve,
@@ -60,6 +85,11 @@ export function toStoredCertificate(row: CertificateRow): StoredCertificate {
     authorityKeyId: row.authority_key_id,
     publicKeySha256: row.public_key_sha256,
     version: row.version,
-    firstDiscovered: new Date(row.first_discovered),
+    firstDiscovered: new Date(Number(row.first_discovered)),
   };
+}
+
+export function toStoredCertificate(row: CertificateRow): StoredCertificate {
+  const der = row.der;
+  return { ...toCertificateFacts(row), der: new Uint8Array(der.buffer, der.byteOffset, der.byteLength) };
 }

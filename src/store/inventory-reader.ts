@@ -7,7 +7,7 @@ import type {
   InventoryReader,
   StoredCertificate,
 } from '../core/ports/store.js';
-import { toStoredCertificate } from './certificate-rows.js';
+import { FACT_COLUMNS, toCertificateFacts, toStoredCertificate } from './certificate-rows.js';
 import { fingerprintRange } from './chunks.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import {
@@ -48,6 +48,18 @@ export class KyselyInventoryReader implements InventoryReader {
         .limit(limit)
         .execute();
       return rows.map(toStoredCertificate);
+    });
+  }
+
+  intermediateCertificates(): Promise<Uint8Array[]> {
+    return reading('reading intermediate certificates', async () => {
+      const rows = await this.db
+        .selectFrom('certificates')
+        .select('der')
+        .where('is_ca', '=', 1)
+        .where('self_signed', '=', 0)
+        .execute();
+      return rows.map((row) => new Uint8Array(row.der.buffer, row.der.byteOffset, row.der.byteLength));
     });
   }
 
@@ -105,7 +117,9 @@ export class KyselyInventoryReader implements InventoryReader {
     // The sightings that make a certificate current: open now, or open at the moment asked about.
     const current: SightingWindow = at === undefined ? { kind: 'open' } : { kind: 'open-at', at };
     const currentCondition = sightingWindow(current);
-    let certificates = this.db.selectFrom('certificates').selectAll('certificates');
+    let certificates = this.db
+      .selectFrom('certificates')
+      .select(FACT_COLUMNS.map((column) => `certificates.${column}` as const));
     if (query.notAfterBefore) {
       certificates = certificates.where('certificates.not_after', '<=', query.notAfterBefore.getTime());
     }
@@ -151,7 +165,7 @@ export class KyselyInventoryReader implements InventoryReader {
       const all = sightings.get(row.fingerprint) ?? [];
       const open = all.filter((sighting) => inWindow(sighting, current));
       return {
-        certificate: toStoredCertificate(row),
+        certificate: toCertificateFacts(row),
         sightings: (open.length > 0 ? open : all).sort(compareSightings),
         keySightings: (keySightings.get(row.public_key_sha256) ?? []).sort(compareSightings),
       };

@@ -235,13 +235,15 @@ for (const dialect of DIALECTS) {
         tx.startSightings([{ location: fileAt('/x/4.pem'), object: certificateObject(c4) }], day(8)),
       );
 
-      const fingerprints = (entries: Array<{ certificate: ParsedCertificate }>) =>
+      const fingerprints = (entries: Array<{ certificate: { fingerprintSha256: string } }>) =>
         entries.map((e) => e.certificate.fingerprintSha256);
       const now = await store.inventory.listCertificates({});
       assert.deepEqual(fingerprints(now), fingerprints([c1, c4, c2].map((certificate) => ({ certificate }))));
       const [first, , last] = now;
       assert.deepEqual(paths(first?.sightings ?? []), ['/x/1.pem']);
-      assert.deepEqual(first?.certificate, { ...c1, firstDiscovered: day(-20) });
+      const { der: _der, ...facts } = c1;
+      // Listings carry every field but the DER (the heaviest column, needed by no listing).
+      assert.deepEqual(first?.certificate, { ...facts, firstDiscovered: day(-20) });
       assert.deepEqual(
         first?.keySightings.map((s) => [s.locationKey, s.object]),
         [['file:/x/1.pem', keyObject(c1)]],

@@ -1,4 +1,7 @@
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
+
+/** What the checks read: every parsed field but the DER. */
+type CertificateFields = Omit<ParsedCertificate, 'der'>;
 import type { Finding } from './finding.js';
 import { FINDING_CODES, type FindingCode } from './finding-codes.js';
 
@@ -19,14 +22,14 @@ export interface CertificateFindingsContext {
   locationsWithKeys: Array<{ locationKey: string; keys: string[] }>;
 }
 
-type Check = (cert: ParsedCertificate, ctx: CertificateFindingsContext) => string | null;
+type Check = (cert: CertificateFields, ctx: CertificateFindingsContext) => string | null;
 
 function finding(code: FindingCode, message: string): Finding {
   return { code, severity: FINDING_CODES[code].severity, message };
 }
 
 const days = (ms: number): number => Math.floor(ms / DAY_MS);
-const isLeaf = (cert: ParsedCertificate): boolean => !cert.isCA;
+const isLeaf = (cert: CertificateFields): boolean => !cert.isCA;
 const WEAK_HASHES = /(^|[^a-z])(md2|md4|md5|sha1)([^0-9]|$)|sha-1/i;
 
 /** The ordered checks of a certificate on its own; each returns the message of its finding, or null. */
@@ -96,7 +99,7 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
 ];
 
 /** The built-in findings of one certificate at a moment, in a fixed order. */
-export function certificateFindings(cert: ParsedCertificate, ctx: CertificateFindingsContext): Finding[] {
+export function certificateFindings(cert: CertificateFields, ctx: CertificateFindingsContext): Finding[] {
   const out: Finding[] = [];
   for (const [code, check] of CHECKS) {
     const message = check(cert, ctx);

@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/finding.js';
-import type { StoredCertificate } from '../ports/store.js';
+import type { CertificateFacts } from '../ports/store.js';
 import type { Location } from './location.js';
 import type { Sighting } from './sighting.js';
 
@@ -44,13 +44,13 @@ export function locationView(s: Sighting): LocationView {
   return view;
 }
 
-export function subjectAltNameList(c: Pick<StoredCertificate, 'subjectAltNames'>): string[] {
+export function subjectAltNameList(c: Pick<CertificateFacts, 'subjectAltNames'>): string[] {
   const san = c.subjectAltNames;
   return [...san.dns, ...san.ip, ...san.uri, ...san.email];
 }
 
 export function certificateView(
-  c: StoredCertificate,
+  c: CertificateFacts,
   sightings: Sighting[],
   keySightings: Sighting[],
   findings: Finding[],

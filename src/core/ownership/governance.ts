@@ -10,7 +10,7 @@ import { waiver } from '../exceptions/waivers.js';
 import type { Finding } from '../findings/finding.js';
 import type { Sighting } from '../inventory/sighting.js';
 import type { ObjectsReader } from '../ports/objects-store.js';
-import type { StoredCertificate } from '../ports/store.js';
+import type { CertificateFacts } from '../ports/store.js';
 import { complianceActivation } from '../policy/activation.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
 import { compilePolicies, complianceFindings } from '../policy/evaluate-policies.js';
@@ -89,7 +89,7 @@ export interface Judgement {
 export interface Governance {
   readonly resolveOwner: OwnerResolver;
   judge(
-    certificate: StoredCertificate,
+    certificate: CertificateFacts,
     sightings: readonly Sighting[],
     builtIn: readonly Finding[],
   ): Judgement;

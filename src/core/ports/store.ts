@@ -38,9 +38,15 @@ export interface CertificateQuery {
   limit?: number;
 }
 
+/**
+ * A certificate's fields without its DER, as listings carry it: reading the DER blobs of tens of thousands of
+ * certificates cost 2-3x the rest of a listing (bench/inventory-query), and no listing needs them.
+ */
+export type CertificateFacts = Omit<StoredCertificate, 'der'>;
+
 /** A certificate with the sightings that answer the query (certificate sightings only, ordered by location key). */
 export interface InventoryEntry {
-  certificate: StoredCertificate;
+  certificate: CertificateFacts;
   sightings: Sighting[];
   /** Sightings, open at the same moment, of private keys whose public key is this certificate's. */
   keySightings: Sighting[];
@@ -81,6 +87,8 @@ export interface StoreTransaction {
 
 export interface InventoryReader {
   listCertificates(query: CertificateQuery): Promise<InventoryEntry[]>;
+  /** The DER of every stored CA certificate that is not self-signed: the intermediates a served chain may lack. */
+  intermediateCertificates(): Promise<Uint8Array[]>;
   /** Stored certificates whose fingerprint starts with the prefix (at most `limit`, default 2). */
   certificatesByPrefix(prefix: string, limit?: number): Promise<StoredCertificate[]>;
   /** The full sighting history (open and ended) of one certificate. */
