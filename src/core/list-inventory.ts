@@ -2,7 +2,8 @@ import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/ce
 import { certificateView, type CertificateView } from './inventory/certificate-view.js';
 import type { Sighting } from './inventory/sighting.js';
 import type { Clock } from './ports/clock.js';
-import type { InventoryEntry, Store } from './ports/store.js';
+import type { InventoryEntry, ServedFinding, Store } from './ports/store.js';
+import type { Finding } from './findings/finding.js';
 import { governance, readGovernance } from './ownership/governance.js';
 
 export interface ListInventoryDeps {
@@ -57,6 +58,14 @@ export async function judgeEntries(
   const keySightings =
     locationKeys.length > 0 ? await store.inventory.keySightingsAt(locationKeys, input.at) : [];
   const keysByLocation = groupKeys(keySightings);
+  // Served findings describe the present: a question about a past moment is answered without them.
+  const tlsKeys = [
+    ...new Set(
+      entries.flatMap((e) => e.sightings.filter((s) => s.location.kind === 'tls').map((s) => s.locationKey)),
+    ),
+  ];
+  const served =
+    input.at === undefined && tlsKeys.length > 0 ? await store.inventory.servedFindingsAt(tlsKeys) : [];
   const views: CertificateView[] = [];
   // Ownership, policy findings and waivers (src/core/ownership/governance.ts), judged at the same moment.
   const governed = governance(await readGovernance(store.objects), at);
@@ -68,6 +77,7 @@ export async function judgeEntries(
         .filter((s) => s.endedAt === null || input.at !== undefined)
         .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
     });
+    findings.push(...servedFindingsOf(e.certificate.fingerprintSha256, e.sightings, served, findings));
     const judged = governed.judge(e.certificate, e.sightings, findings);
     if (input.finding !== undefined && !judged.findings.some((f) => f.code === input.finding)) continue;
     if (input.owner !== undefined && judged.owner !== input.owner) continue;
@@ -75,6 +85,35 @@ export async function judgeEntries(
     views.push(certificateView(e.certificate, e.sightings, e.keySightings, judged.findings, judged));
   }
   return views;
+}
+
+/**
+ * The findings recorded about what the certificate's open TLS locations serve, one per code (naming every location
+ * where it holds), leaving out codes the certificate already has on its own (an expired leaf is one `expired`).
+ */
+function servedFindingsOf(
+  fingerprint: string,
+  sightings: Sighting[],
+  served: ServedFinding[],
+  own: Finding[],
+): Finding[] {
+  const open = new Set(sightings.filter((s) => s.endedAt === null).map((s) => s.locationKey));
+  const byCode = new Map<string, { finding: Finding; locations: string[] }>();
+  for (const f of served) {
+    if (f.fingerprintSha256 !== fingerprint || !open.has(f.locationKey) || own.some((o) => o.code === f.code))
+      continue;
+    const entry = byCode.get(f.code);
+    if (entry) entry.locations.push(f.locationKey);
+    else
+      byCode.set(f.code, {
+        finding: { code: f.code, severity: f.severity, message: f.message },
+        locations: [f.locationKey],
+      });
+  }
+  return [...byCode.values()].map(({ finding, locations }) => ({
+    ...finding,
+    message: `${finding.message} (served at ${locations.join(', ')})`,
+  }));
 }
 
 function groupKeys(sightings: Sighting[]): Map<string, string[]> {

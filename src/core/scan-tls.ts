@@ -1,3 +1,4 @@
+import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
 import { PkiFormatError } from '../pki/problem.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { parseCertificate } from '../pki/x509/lean-reader.js';
@@ -186,6 +187,22 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
         unchangedLocationKeys: [],
         goneLocationKeys: [],
       });
+      // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it.
+      const servedFindings = served.flatMap((p) => {
+        const leaf = p.certificates[0];
+        if (!leaf || !p.analysis) return [];
+        const key = locationKey(tlsLocation(p.result));
+        return p.analysis.findings.map((f) => ({
+          ...f,
+          locationKey: key,
+          fingerprintSha256: leaf.fingerprintSha256,
+        }));
+      });
+      await tx.replaceServedFindings(
+        observations.map((o) => locationKey(o.location)),
+        servedFindings,
+        at,
+      );
       return { before: open, applied };
     });
     summary.new += applied.newCertificates;
@@ -235,6 +252,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       },
     ]),
   );
+  await reconcileOwnershipAfterScan(deps, input.actor);
   return summary;
 }
 

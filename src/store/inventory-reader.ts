@@ -5,6 +5,7 @@ import type {
   CertificateQuery,
   InventoryEntry,
   InventoryReader,
+  ServedFinding,
   StoredCertificate,
 } from '../core/ports/store.js';
 import { FACT_COLUMNS, toCertificateFacts, toStoredCertificate } from './certificate-rows.js';
@@ -18,6 +19,7 @@ import {
   toSighting,
   type SightingWindow,
 } from './sighting-rows.js';
+import { servedFindingsAt } from './served-findings.js';
 import { reading } from './store-errors.js';
 import { inValues } from './value-lists.js';
 
@@ -49,6 +51,10 @@ export class KyselyInventoryReader implements InventoryReader {
         .execute();
       return rows.map(toStoredCertificate);
     });
+  }
+
+  servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]> {
+    return reading('reading served findings', () => servedFindingsAt(this.db, this.dialect, locationKeys));
   }
 
   intermediateCertificates(): Promise<Uint8Array[]> {

@@ -4,13 +4,14 @@ import type { Location } from '../core/inventory/location.js';
 import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
 import type { NotificationLogWriter } from '../core/ports/notification-log.js';
 import type { ObjectsWriter } from '../core/ports/objects-store.js';
-import type { FileState, StoreTransaction } from '../core/ports/store.js';
+import type { FileState, ServedFinding, StoreTransaction } from '../core/ports/store.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { appendAudit } from './audit-writes.js';
 import { insertCertificates, knownCertificates } from './certificate-writes.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
 import { objectsWriter } from './objects-store.js';
+import { replaceServedFindings } from './served-findings.js';
 import {
   endSightings,
   openFileSightingsUnder,
@@ -43,6 +44,12 @@ export class KyselyStoreTransaction implements StoreTransaction {
   insertCertificates(certificates: ParsedCertificate[], discoveredAt: Date): Promise<void> {
     return this.run('storing certificates', () =>
       insertCertificates(this.ctx, certificates, discoveredAt.getTime()),
+    );
+  }
+
+  replaceServedFindings(locationKeys: string[], findings: ServedFinding[], at: Date): Promise<void> {
+    return this.run('storing served findings', () =>
+      replaceServedFindings(this.ctx, locationKeys, findings, at.getTime()),
     );
   }
 

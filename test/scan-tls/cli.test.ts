@@ -38,6 +38,7 @@ interface ScanJson {
 
 interface Listed {
   fingerprintSha256: string;
+  findings: Array<{ code: string; message: string }>;
   locations: Array<{
     kind: string;
     host?: string;
@@ -185,6 +186,19 @@ describe('custos scan tls', () => {
     assert.equal(changed.length, 1);
     assert.deepEqual(changed[0]?.data['previous'], [leaf.fingerprintSha256, intermediate.fingerprintSha256]);
     assert.deepEqual(changed[0]?.data['current'], [renewed.fingerprintSha256]);
+
+    // What the endpoint serves wrong is part of the inventory, and what `custos findings` reports.
+    const listed = await custos.run('inventory', 'list', '--json');
+    const entry = listed.json<Listed[]>().find((e) => e.fingerprintSha256 === renewed.fingerprintSha256);
+    const codes = (entry?.findings ?? []).map((f) => f.code);
+    assert.ok(codes.includes('incomplete-chain') && codes.includes('hostname-mismatch'), codes.join(','));
+    const served = entry?.findings.find((f) => f.code === 'hostname-mismatch');
+    assert.match(served?.message ?? '', new RegExp(`served at tls:127\\.0\\.0\\.1:${port}:`));
+    const findings = await custos.run('findings', '--finding', 'incomplete-chain', '--json');
+    assert.deepEqual(
+      findings.json<Array<{ fingerprintSha256: string }>>().map((f) => f.fingerprintSha256),
+      [renewed.fingerprintSha256],
+    );
   });
 
   test('bad targets and too-large ranges are usage errors (exit 2) with a stable code', async () => {

@@ -1,5 +1,6 @@
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
+import type { Severity } from '../findings/finding.js';
 import type { Location, LocationKind } from '../inventory/location.js';
 import type { SightedObject, Sighting } from '../inventory/sighting.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
@@ -52,6 +53,16 @@ export interface InventoryEntry {
   keySightings: Sighting[];
 }
 
+/** A finding about what a location serves (a TLS endpoint's chain, the name it was reached by), for one certificate. */
+export interface ServedFinding {
+  locationKey: string;
+  /** The certificate the location served as its leaf. */
+  fingerprintSha256: string;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
 /** Changes made inside one transaction. Every method writes nothing visible until the transaction commits. */
 export interface StoreTransaction {
   /** Of these fingerprints, the ones already stored. */
@@ -70,6 +81,8 @@ export interface StoreTransaction {
   endSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
   /** File states of files under the roots (as `openFileSightingsUnder`). */
   fileStatesUnder(roots: string[]): Promise<FileState[]>;
+  /** Replaces the served findings of these locations (all of them, for every certificate) by `findings`. */
+  replaceServedFindings(locationKeys: string[], findings: ServedFinding[], at: Date): Promise<void>;
   /** Creates or replaces the states of these files. */
   putFileStates(states: FileState[]): Promise<void>;
   /** Forgets the states of these files (they are gone). */
@@ -98,6 +111,8 @@ export interface InventoryReader {
    * whose private key beside it is another one (`key-mismatch`).
    */
   keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]>;
+  /** The findings last recorded about what these locations serve. */
+  servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]>;
   countCertificates(): Promise<number>;
   /** Counts of open sightings by location kind. */
   countLocations(): Promise<Record<LocationKind, number>>;

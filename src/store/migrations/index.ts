@@ -2,6 +2,7 @@ import { inventory } from './0001-inventory.js';
 import { audit } from './0002-audit.js';
 import { notifications } from './0003-notifications.js';
 import { ownership } from './0004-ownership.js';
+import { servedFindings } from './0005-served-findings.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0002-audit': audit,
   '0003-notifications': notifications,
   '0004-ownership': ownership,
+  '0005-served-findings': servedFindings,
 };
