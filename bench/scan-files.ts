@@ -348,6 +348,10 @@ async function rawLimits(dir: string, root: string, manifest: Manifest): Promise
       for (const c of readContainer(bytes, { passwords: [] }).certificates)
         parsed.push(parseCertificate(c.der));
   });
+  const pkcs12 = contents.filter((_, i) => paths[i]!.endsWith('.p12'));
+  add(`  of which the ${pkcs12.length} PKCS#12 files alone`, pkcs12.length, 'files', () => {
+    for (const bytes of pkcs12) readContainer(bytes, { passwords: [] });
+  });
   const certificates = [...new Map(parsed.map((c) => [c.fingerprintSha256, c])).values()];
   const storeDir = join(dir, `raw-store-${process.pid}`);
   try {
