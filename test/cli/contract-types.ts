@@ -45,3 +45,25 @@ export interface AuditLine {
   prevHash: string;
   hash: string;
 }
+
+/**
+ * The finding codes of issue 3 (the inventory's own checks). Later features add theirs (`unowned`, policy codes),
+ * so these tests compare only these.
+ */
+export const INVENTORY_FINDINGS: ReadonlySet<string> = new Set([
+  'expired',
+  'expiring-soon',
+  'not-yet-valid',
+  'weak-key',
+  'weak-signature',
+  'long-validity',
+  'self-signed',
+  'key-mismatch',
+]);
+
+/** The inventory finding codes of an entry, sorted. */
+export const inventoryFindings = (entry: { findings: Array<{ code: string }> }): string[] =>
+  entry.findings
+    .map((f) => f.code)
+    .filter((code) => INVENTORY_FINDINGS.has(code))
+    .sort();
