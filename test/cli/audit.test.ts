@@ -30,31 +30,31 @@ interface Scanned {
 async function aScannedStore(db: TestDatabase): Promise<Scanned> {
   const custos = await aCustos(db.options);
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'custos-e2e-audit-')));
-  const ca = await aCertificate(withSubject('CN=Audit Test CA'), asCA());
-  for (const name of ['one', 'two', 'three']) {
-    const leaf = await aCertificate(withSubject(`CN=${name}.example`), withFreshKey(), issuedBy(ca));
-    await writeFile(join(dir, `${name}.pem`), leaf.pem);
-  }
-  const first = await custos.run('scan', 'files', dir, '--json');
-  assert.equal(first.code, 0, first.stderr);
-  const firstScanRecords = (await exportAll(custos)).length;
-  await sleep(20);
-  const between = new Date().toISOString();
-  await sleep(20);
-  await unlink(join(dir, 'two.pem'));
-  const second = await custos.run('scan', 'files', dir, '--json');
-  assert.equal(second.code, 0, second.stderr);
-  return {
-    custos,
-    db,
-    firstScanRecords,
-    between,
-    dispose: async () => {
-      await rm(dir, { recursive: true, force: true });
-      await db.dispose();
-      await custos.cleanup();
-    },
+  const dispose = async () => {
+    await rm(dir, { recursive: true, force: true });
+    await db.dispose();
+    await custos.cleanup();
   };
+  try {
+    const ca = await aCertificate(withSubject('CN=Audit Test CA'), asCA());
+    for (const name of ['one', 'two', 'three']) {
+      const leaf = await aCertificate(withSubject(`CN=${name}.example`), withFreshKey(), issuedBy(ca));
+      await writeFile(join(dir, `${name}.pem`), leaf.pem);
+    }
+    const first = await custos.run('scan', 'files', dir, '--json');
+    assert.equal(first.code, 0, first.stderr);
+    const firstScanRecords = (await exportAll(custos)).length;
+    await sleep(20);
+    const between = new Date().toISOString();
+    await sleep(20);
+    await unlink(join(dir, 'two.pem'));
+    const second = await custos.run('scan', 'files', dir, '--json');
+    assert.equal(second.code, 0, second.stderr);
+    return { custos, db, firstScanRecords, between, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
 }
 
 async function exportAll(custos: Custos, ...flags: string[]): Promise<AuditLine[]> {
