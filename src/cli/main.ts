@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { examples } from './command-group.js';
 import { addGlobalOptions } from './global-options.js';
 import { EXIT } from './output.js';
 
@@ -17,14 +18,25 @@ export function buildProgram(): Command {
       'Custos keeps an inventory of every certificate you run, who owns it and what is wrong with it, with an audit trail.',
     )
     .version(version(), '-V, --version', 'print the version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
-      outputError: (text, write) => write(`custos: CUSTOS_USAGE: ${text.replace(/^error: /, '')}`),
+      // One line, like every other error: the code, what was wrong, where the usage is.
+      outputError: (text, write) =>
+        write(
+          `custos: CUSTOS_USAGE: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`,
+        ),
     });
   addGlobalOptions(program);
   registerCommands(program);
+  program.addHelpText(
+    'after',
+    examples(
+      'custos scan files /etc/ssl',
+      'custos --data-dir /var/lib/custos inventory list --expiring-within 30d',
+      'CUSTOS_DATABASE_URL=postgres://custos@db:5432/custos custos findings --fail-on high',
+    ),
+  );
   return program;
 }
 
