@@ -169,11 +169,17 @@ interface FileRead {
 
 /**
  * Extensions of certificate containers. Files are recognised by content; the name only decides whether a file
- * with nothing recognisable in it is worth reporting (a `.pem` of junk is; a README or a binary is not noise
- * worth a line in a scan of /etc). A file named on the command line is always reported.
+ * with nothing recognisable in it is worth reporting. Such a file is reported when it is binary junk, is named like
+ * a container (a `.pem` of junk), or was named on the command line; a text file without certificates (a config,
+ * a README) is not: a scan of /etc would drown in them.
  */
 const CONTAINER_EXTENSIONS =
   /\.(pem|crt|cer|cert|der|key|p7b|p7c|p7|p12|pfx|jks|keystore|truststore|ks|bks)$/i;
+
+/** Git's test for binary content: a NUL byte in the first 8000 bytes. */
+function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 8000).includes(0);
+}
 
 function readFile(files: FileTree, path: string, passwords: string[], explicit: boolean): FileRead {
   let bytes: Uint8Array;
@@ -187,7 +193,11 @@ function readFile(files: FileTree, path: string, passwords: string[], explicit: 
   }
   const container = readContainer(bytes, { passwords });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
-  if (container.format === null && problems.length === 0 && (explicit || CONTAINER_EXTENSIONS.test(path))) {
+  if (
+    container.format === null &&
+    problems.length === 0 &&
+    (explicit || CONTAINER_EXTENSIONS.test(path) || looksBinary(bytes))
+  ) {
     problems.push({
       code: 'CUSTOS_FILE_UNRECOGNISED',
       message:

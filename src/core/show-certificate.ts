@@ -42,9 +42,15 @@ export async function showCertificate(
       },
     );
   }
-  const sightings = await deps.store.inventory.sightingsOf(certificate.fingerprintSha256);
+  const [sightings, listed] = await Promise.all([
+    deps.store.inventory.sightingsOf(certificate.fingerprintSha256),
+    deps.store.inventory.listCertificates({
+      fingerprintPrefix: certificate.fingerprintSha256,
+      includeRetired: true,
+    }),
+  ]);
   const certificateSightings = sightings.filter((s) => s.object.type === 'certificate');
-  const keySightings = sightings.filter((s) => s.object.type === 'key');
+  const keySightings = listed[0]?.keySightings ?? [];
   const [view] = await judgeEntries(
     deps.store,
     [{ certificate, sightings: certificateSightings, keySightings }],
