@@ -124,6 +124,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       observed,
       unchangedLocationKeys: [...unchangedKeys],
       goneLocationKeys: [...goneKeys],
+      openSightings: open,
     });
     await tx.putFileStates(states);
     await tx.deleteFileStates([...gonePaths]);

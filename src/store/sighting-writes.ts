@@ -107,6 +107,22 @@ async function updateOpen(
     .execute();
 }
 
+/** Sets lastSeen on every open sighting at these locations in one statement, without reading them first. */
+export async function touchOpenSightingsAt(ctx: StoreContext, keys: string[], at: number): Promise<void> {
+  if (keys.length === 0) return;
+  await ctx.db
+    .updateTable('sightings')
+    .set({ last_seen: at })
+    .where('ended_at', 'is', null)
+    .where('location_id', 'in', (eb) =>
+      eb
+        .selectFrom('locations')
+        .select('id')
+        .where(inValues(ctx.dialect, 'key', [...new Set(keys)])),
+    )
+    .execute();
+}
+
 export function touchSightings(ctx: StoreContext, refs: SightingRef[], at: number): Promise<void> {
   return updateOpen(ctx, refs, { last_seen: at });
 }

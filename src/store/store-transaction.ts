@@ -17,6 +17,7 @@ import {
   openFileSightingsUnder,
   openSightingsAt,
   startSightings,
+  touchOpenSightingsAt,
   touchSightings,
   type SightingRef,
 } from './sighting-writes.js';
@@ -59,6 +60,10 @@ export class KyselyStoreTransaction implements StoreTransaction {
 
   openSightingsAt(locationKeys: string[]): Promise<Sighting[]> {
     return this.run('reading sightings', () => openSightingsAt(this.ctx, locationKeys));
+  }
+
+  touchOpenSightingsAt(locationKeys: string[], at: Date): Promise<void> {
+    return this.run('storing sightings', () => touchOpenSightingsAt(this.ctx, locationKeys, at.getTime()));
   }
 
   startSightings(sightings: Array<{ location: Location; object: SightedObject }>, at: Date): Promise<void> {

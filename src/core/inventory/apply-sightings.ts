@@ -22,6 +22,11 @@ export interface SightingsUpdate {
   unchangedLocationKeys: string[];
   /** Locations that are gone (their open sightings end). */
   goneLocationKeys: string[];
+  /**
+   * The open sightings at every location of the update, when the caller has just read them in the same
+   * transaction (a file scan reads those under its roots anyway): saves reading them again.
+   */
+  openSightings?: Sighting[];
 }
 
 export interface SightingsSummary {
@@ -62,11 +67,13 @@ export async function applySightingsUpdate(
   update: SightingsUpdate,
 ): Promise<SightingsSummary> {
   const observedKeys = update.observed.map((o) => locationKey(o.location));
-  const open = await tx.openSightingsAt([
-    ...observedKeys,
-    ...update.unchangedLocationKeys,
-    ...update.goneLocationKeys,
-  ]);
+  const open =
+    update.openSightings ??
+    (await tx.openSightingsAt([
+      ...observedKeys,
+      ...update.unchangedLocationKeys,
+      ...update.goneLocationKeys,
+    ]));
   const openById = new Map<string, Sighting>(open.map((s) => [idOf(s.locationKey, s.object), s]));
 
   const certificates = new Map<string, ParsedCertificate>();
@@ -89,25 +96,31 @@ export async function applySightingsUpdate(
     }
   }
   const unchanged = new Set(update.unchangedLocationKeys);
+  const inScope = new Set([...observedKeys, ...update.goneLocationKeys]);
+  const seenCertificates = new Set(certificates.keys());
   const toEnd: Keyed[] = [];
+  let touchedUnchanged = 0;
   for (const s of open) {
-    const id = idOf(s.locationKey, s.object);
-    if (unchanged.has(s.locationKey)) toTouch.push({ locationKey: s.locationKey, object: s.object });
-    else if (!seen.has(id)) toEnd.push({ locationKey: s.locationKey, object: s.object });
+    if (unchanged.has(s.locationKey)) {
+      touchedUnchanged += 1;
+      if (s.object.type === 'certificate') seenCertificates.add(s.object.fingerprintSha256);
+    } else if (inScope.has(s.locationKey) && !seen.has(idOf(s.locationKey, s.object))) {
+      toEnd.push({ locationKey: s.locationKey, object: s.object });
+    }
   }
 
   await tx.startSightings(toStart, at);
   await tx.touchSightings(toTouch, at);
+  await tx.touchOpenSightingsAt(update.unchangedLocationKeys, at);
   await tx.endSightings(toEnd, at);
   await tx.appendAudit(auditEvents(update.actor, at, fresh, toStart, toEnd, openById));
-  const seenCertificates = new Set(certificates.keys());
   for (const t of toTouch)
     if (t.object.type === 'certificate') seenCertificates.add(t.object.fingerprintSha256);
   return {
     newCertificates: fresh.length,
     started: toStart.length,
     ended: toEnd.length,
-    unchanged: toTouch.length,
+    unchanged: toTouch.length + touchedUnchanged,
     certificatesSeen: seenCertificates.size,
   };
 }

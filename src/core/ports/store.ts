@@ -77,6 +77,8 @@ export interface StoreTransaction {
   startSightings(sightings: Array<{ location: Location; object: SightedObject }>, at: Date): Promise<void>;
   /** Sets lastSeen = at on the open sightings of these objects at these locations. */
   touchSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
+  /** Sets lastSeen = at on every open sighting at these locations (an unchanged file: all it held is still there). */
+  touchOpenSightingsAt(locationKeys: string[], at: Date): Promise<void>;
   /** Ends the open sightings of these objects at these locations (endedAt = at; history kept). */
   endSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
   /** File states of files under the roots (as `openFileSightingsUnder`). */
