@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.js';
+import { redactSecrets } from '../../core/declarative/webhook-secrets.js';
 import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -12,27 +13,6 @@ const RESOURCES: Record<string, Kind> = {
   policies: 'Policy',
   exceptions: 'Exception',
 };
-
-const REDACTED = '(redacted)';
-
-/** Webhook secrets are never printed back after they are applied. */
-function redacted(object: AnyDeclarativeObject): AnyDeclarativeObject {
-  if (object.kind !== 'Owner') return object;
-  const hide = <T extends { webhooks?: Array<{ url: string; secret: string }> }>(contacts: T): T =>
-    contacts.webhooks
-      ? { ...contacts, webhooks: contacts.webhooks.map((w) => ({ ...w, secret: REDACTED })) }
-      : contacts;
-  return {
-    ...object,
-    spec: {
-      ...object.spec,
-      contacts: hide(object.spec.contacts),
-      ...(object.spec.escalation
-        ? { escalation: object.spec.escalation.map((l) => ({ ...l, contacts: hide(l.contacts) })) }
-        : {}),
-    },
-  };
-}
 
 function summary(o: AnyDeclarativeObject): string {
   switch (o.kind) {
@@ -54,7 +34,10 @@ export function registerGet(program: Command): void {
     .command('get')
     .description('Print the stored owners, identities, ownership rules, policies or exceptions.')
     .argument('<resource>', Object.keys(RESOURCES).join(' | '))
-    .option('-o, --output <format>', 'json or yaml (yaml can be applied again; webhook secrets are redacted)')
+    .option(
+      '-o, --output <format>',
+      'json or yaml (yaml can be applied again; webhook secrets are printed as (redacted), which keeps the stored ones)',
+    )
     .addHelpText('after', examples('custos get owners', 'custos get policies -o yaml > policies.yaml'))
     .action(
       action(async (resource: string, options: { output?: string }, command: Command) => {
@@ -76,7 +59,7 @@ export function registerGet(program: Command): void {
           if (kind === 'Policy') return (await readGovernance(rt.store.objects)).policies;
           return (await rt.store.objects.list(kind)).map((s) => s.object as AnyDeclarativeObject);
         });
-        const shown = objects.map(redacted);
+        const shown = objects.map(redactSecrets);
         if (options.output === 'json') printJson(shown);
         else if (options.output === 'yaml') {
           const { stringify } = await import('yaml');

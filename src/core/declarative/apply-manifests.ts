@@ -3,19 +3,13 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectsReader, ObjectsWriter } from '../ports/objects-store.js';
 import type { Store } from '../ports/store.js';
-import { governance, readGovernance, withObjects, type GovernanceObjects } from '../ownership/governance.js';
+import { governance, readGovernance, withObjects } from '../ownership/governance.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
 import { describeSource } from '../ownership/resolve-owner.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
 import { checkPolicyExpressions } from './check-policy-expressions.js';
 import type { AnyDeclarativeObject } from './objects.js';
-import { formatPath } from './schema.js';
-import {
-  manifestError,
-  parseManifests,
-  type ManifestProblem,
-  type ParsedManifest,
-} from './parse-manifests.js';
+import { manifestError, parseManifests, type ParsedManifest } from './parse-manifests.js';
 
 export interface ApplyManifestsDeps {
   store: Store;
@@ -49,9 +43,9 @@ const key = (o: AnyDeclarativeObject): string => `${o.kind}/${o.metadata.name}`;
 const canonical = (o: AnyDeclarativeObject): string => JSON.stringify([o.metadata, o.spec]);
 
 /**
- * `custos apply -f FILE`: all or nothing. The file is parsed and checked first (schemas, CEL, and references to
- * owners and identities that exist in the file or the store); any problem refuses the whole file with every
- * problem listed and nothing written. Otherwise, in one transaction: the default policies are stored if this is the
+ * `custos apply -f FILE`: all or nothing. The file is parsed and checked first (schemas, CEL, references to owners
+ * and identities valid in the file or stored, and redacted webhook secrets that must keep a stored one); any problem
+ * refuses the whole file with every problem listed and nothing written. Otherwise, in one transaction: the default policies are stored if this is the
  * first write, every object is created or configured (an identical one is left unchanged), each change is an audit
  * event, and ownership is reconciled so that a changed rule re-assigns (each owner change audited).
  */
@@ -59,12 +53,10 @@ export async function applyManifests(
   deps: ApplyManifestsDeps,
   input: ApplyManifestsInput,
 ): Promise<ApplyResult> {
-  const parsed = parseManifests(input.text, input.fileName, [checkPolicyExpressions]);
+  const current = await readGovernance(deps.store.objects);
+  const parsed = parseManifests(input.text, input.fileName, [checkPolicyExpressions], current);
   if (!parsed.ok) throw manifestError(parsed.problems);
   const manifests = parsed.manifests;
-  const current = await readGovernance(deps.store.objects);
-  const problems = referenceProblems(manifests, current);
-  if (problems.length > 0) throw manifestError(problems);
 
   const at = deps.clock.now();
   const entries = await deps.store.inventory.listCertificates({});
@@ -178,45 +170,4 @@ async function plannedChanges(
     }
   }
   return changes;
-}
-
-/** Owners named by identities and rules, and identities named by exceptions, must exist in the file or the store. */
-function referenceProblems(
-  manifests: readonly ParsedManifest[],
-  current: GovernanceObjects,
-): ManifestProblem[] {
-  const names = (kind: string, stored: readonly AnyDeclarativeObject[]) =>
-    new Set([
-      ...stored.map((o) => o.metadata.name),
-      ...manifests.filter((m) => m.object.kind === kind).map((m) => m.object.metadata.name),
-    ]);
-  const owners = names('Owner', current.owners);
-  const identities = names('Identity', current.identities);
-  const problems: ManifestProblem[] = [];
-  for (const m of manifests) {
-    const problem = (path: Array<string | number>, message: string) =>
-      problems.push({
-        fileName: m.source.fileName,
-        document: m.source.document,
-        line: m.lineOf(path),
-        kind: m.object.kind,
-        name: m.object.metadata.name,
-        path: formatPath(path),
-        message,
-      });
-    const o = m.object;
-    if ((o.kind === 'Identity' || o.kind === 'OwnershipRule') && !owners.has(o.spec.owner)) {
-      problem(['spec', 'owner'], `no Owner named "${o.spec.owner}" in this file or the store`);
-    }
-    if (o.kind === 'Exception') {
-      (o.spec.scope.identities ?? []).forEach((name, i) => {
-        if (!identities.has(name))
-          problem(
-            ['spec', 'scope', 'identities', i],
-            `no Identity named "${name}" in this file or the store`,
-          );
-      });
-    }
-  }
-  return problems;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkPolicyExpressions } from './check-policy-expressions.js';
+import type { IdentityObject, OwnerObject } from './objects.js';
 import { manifestError, parseManifests, type ManifestProblem } from './parse-manifests.js';
 
 const ISSUE_EXAMPLE = `apiVersion: custos/v1
@@ -207,4 +208,100 @@ test('the refusal is one DomainError listing every problem', () => {
     error.message,
     'f.yaml: 1 problem(s), nothing was applied\nf.yaml:4: document 1 (Owner/a) spec.contacts: required field is missing',
   );
+});
+
+const OWNER_PAYMENTS: OwnerObject = {
+  apiVersion: 'custos/v1',
+  kind: 'Owner',
+  metadata: { name: 'payments' },
+  spec: { contacts: { email: ['payments@corp.example'] } },
+};
+
+test('one run reports schema, CEL and reference problems together, in document order', () => {
+  const text = `apiVersion: custos/v1
+kind: Policy
+metadata: {name: rsa-minimum}
+spec:
+  type: compliance
+  code: rsa-too-small
+  severity: urgent
+  validations:
+    - expression: "certificate.keySize >= 3072"
+      message: fine
+    - expression: "certificate.keySize >="
+      message: broken
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: ghosts}
+spec:
+  owner: nobody
+  match: {dnsNames: ["*.ghost.example"]}
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: web}
+spec:
+  owner: payments
+  match: {ports: [443, 70000]}
+`;
+  const result = parseManifests(text, 'f.yaml', [checkPolicyExpressions], {
+    owners: [OWNER_PAYMENTS],
+    identities: [],
+  });
+  assert.equal(result.ok, false);
+  const seen = result.ok ? [] : result.problems.map((p) => `${p.document}:${p.line} ${p.path}: ${p.message}`);
+  assert.equal(seen.length, 4, seen.join('\n'));
+  assert.equal(
+    seen[0],
+    '1:7 spec.severity: expected one of info, low, medium, high, critical, got string "urgent"',
+  );
+  assert.match(seen[1] ?? '', /^1:11 spec\.validations\[1\]\.expression: CEL: /);
+  assert.equal(seen[2], '2:18 spec.owner: no Owner named "nobody" in this file or the store');
+  assert.equal(seen[3], '3:26 spec.match.ports[1]: expected an integer from 1 to 65535, got number 70000');
+});
+
+test('references name an object valid in the file or stored; an invalid declaration says so', () => {
+  const text = `apiVersion: custos/v1
+kind: Owner
+metadata: {name: broken}
+spec: {contacts: {email: [not-an-address]}}
+---
+apiVersion: custos/v1
+kind: Identity
+metadata: {name: api}
+spec: {kind: service, owner: broken}
+---
+apiVersion: custos/v1
+kind: Exception
+metadata: {name: e}
+spec:
+  waives: [weak-key]
+  scope: {identities: [api, stored-id, missing-id]}
+  reason: r
+  compensatingControl: c
+  approver: a
+  expires: "2027-03-31T00:00:00Z"
+`;
+  const storedIdentity: IdentityObject = {
+    apiVersion: 'custos/v1',
+    kind: 'Identity',
+    metadata: { name: 'stored-id' },
+    spec: { kind: 'device', owner: 'payments' },
+  };
+  const result = parseManifests(text, 'f.yaml', [], {
+    owners: [OWNER_PAYMENTS],
+    identities: [storedIdentity],
+  });
+  assert.equal(result.ok, false);
+  assert.deepEqual(
+    result.ok ? [] : result.problems.map((p) => `${p.document}:${p.line} ${p.path}: ${p.message}`),
+    [
+      '1:4 spec.contacts.email[0]: expected an email address, got "not-an-address"',
+      '2:9 spec.owner: Owner "broken" is declared in document 1, which is invalid',
+      '3:16 spec.scope.identities[2]: no Identity named "missing-id" in this file or the store',
+    ],
+  );
+  // Without the store (policy test), references are not checked.
+  assert.equal(parseManifests(text.replace('not-an-address', 'ops@corp.example'), 'f.yaml').ok, true);
 });

@@ -7,10 +7,14 @@ import {
   KINDS,
   SPEC_SCHEMAS,
   type AnyDeclarativeObject,
+  type IdentityObject,
   type Kind,
   type ObjectMetadata,
+  type OwnerObject,
 } from './objects.js';
+import { referenceProblems, type ReferencedKind, type ReferenceTargets } from './references.js';
 import { formatPath, mapOf, object, optional, string, type FieldPath, type FieldProblem } from './schema.js';
+import { redactedSecretProblems, withStoredSecrets } from './webhook-secrets.js';
 
 /** Where an object came from: the file, the document's number in it (1-based) and the line of its first field. */
 export interface ManifestSource {
@@ -40,14 +44,38 @@ export interface ParsedManifest {
   lineOf(path: FieldPath): number;
 }
 
+/** A document whose kind is known, as written: its spec may have schema problems, so a check reads it defensively. */
+export interface DocumentUnderCheck {
+  kind: Kind;
+  spec: unknown;
+}
+
 /**
- * A further check of a valid object (beyond its schema), such as compiling a policy's CEL. `lineInValue` is the
- * 0-based line inside a multi-line scalar (a `|` block), so an error in the third line of an expression points there.
+ * A further check of a document (beyond its schema), such as compiling a policy's CEL. It runs on every document
+ * whose kind is known, valid or not, so that one run reports every problem. `lineInValue` is the 0-based line
+ * inside a multi-line scalar (a `|` block), so an error in the third line of an expression points there.
  */
-export type ObjectCheck = (object: AnyDeclarativeObject) => Array<FieldProblem & { lineInValue?: number }>;
+export type ObjectCheck = (document: DocumentUnderCheck) => Array<FieldProblem & { lineInValue?: number }>;
+
+/** What is already stored, for the checks that span the file and the store: references and kept secrets. */
+export interface StoredObjects {
+  owners: readonly OwnerObject[];
+  identities: readonly IdentityObject[];
+}
 
 export type ManifestResult =
   { ok: true; manifests: ParsedManifest[] } | { ok: false; problems: ManifestProblem[] };
+
+/** A document of a known kind after its own checks: `object` is set when its envelope and schema are valid. */
+interface CheckedDocument {
+  document: number;
+  kind: Kind;
+  name: string | null;
+  spec: unknown;
+  object: AnyDeclarativeObject | undefined;
+  lineOf(path: FieldPath): number;
+  problem(path: FieldPath, message: string): void;
+}
 
 const metadataSchema = object({
   name: name('The object name, unique per kind.'),
@@ -60,14 +88,21 @@ const ENVELOPE_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
 /**
  * Reads a multi-document YAML file of declarative objects, all or nothing: every document valid gives every
  * object; anything wrong gives every problem (YAML syntax, envelope, schema, the further checks, a name declared
- * twice) with its document, field path and line, and no object at all. Empty documents are skipped.
+ * twice) with its document, field path and line, and no object at all. Empty documents are skipped. With `stored`,
+ * references (an identity's or rule's owner, an exception's identities) must name a valid object of the file or a
+ * stored one, and a webhook secret written as REDACTED_SECRET takes the stored owner's secret for that URL.
  */
-export function parseManifests(text: string, fileName: string, checks: ObjectCheck[] = []): ManifestResult {
+export function parseManifests(
+  text: string,
+  fileName: string,
+  checks: ObjectCheck[] = [],
+  stored?: StoredObjects,
+): ManifestResult {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const documents = Array.isArray(parsed) ? parsed : [];
   const problems: ManifestProblem[] = [];
-  const manifests: ParsedManifest[] = [];
+  const checked: CheckedDocument[] = [];
   const seen = new Map<string, number>();
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
 
@@ -128,20 +163,12 @@ export function parseManifests(text: string, fileName: string, checks: ObjectChe
     }
     const metadata = metadataSchema.validate(input.metadata, ['metadata'], fieldProblems);
     const spec = kind === null ? undefined : validateSpec(kind, input.spec, fieldProblems);
-    if (fieldProblems.length > 0 || kind === null || metadata === undefined || spec === undefined) {
-      for (const p of fieldProblems) problem(p.path, p.message, kind, objectName);
-      return;
-    }
+    for (const p of fieldProblems) problem(p.path, p.message, kind, objectName);
+    if (kind === null) return;
 
-    const objectValue = {
-      apiVersion: API_VERSION,
-      kind,
-      metadata: metadata as ObjectMetadata,
-      spec,
-    } as AnyDeclarativeObject;
-    const before = problems.length;
+    // The further checks run on the document as written, so a schema problem does not hide a CEL error.
     for (const check of checks) {
-      for (const p of check(objectValue)) {
+      for (const p of check({ kind, spec: input.spec })) {
         const node = nearestNode(doc, p.path);
         const line =
           p.lineInValue === undefined
@@ -150,18 +177,35 @@ export function parseManifests(text: string, fileName: string, checks: ObjectChe
         problem(p.path, p.message, kind, objectName, line);
       }
     }
-    const key = `${kind}/${metadata.name}`;
-    const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      problem(['metadata', 'name'], `${key} is already declared in document ${earlier}`, kind, objectName);
+    if (objectName !== null) {
+      const key = `${kind}/${objectName}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        problem(['metadata', 'name'], `${key} is already declared in document ${earlier}`, kind, objectName);
+      }
+      seen.set(key, document);
     }
-    seen.set(key, document);
-    if (problems.length === before) {
-      manifests.push({ object: objectValue, source: { fileName, document, line: lineOf([]) }, lineOf });
-    }
+    const valid = fieldProblems.length === 0 && metadata !== undefined && spec !== undefined;
+    checked.push({
+      document,
+      kind,
+      name: objectName,
+      spec: input.spec,
+      object: valid
+        ? ({
+            apiVersion: API_VERSION,
+            kind,
+            metadata: metadata as ObjectMetadata,
+            spec,
+          } as AnyDeclarativeObject)
+        : undefined,
+      lineOf,
+      problem: (path, message) => problem(path, message, kind, objectName),
+    });
   });
 
-  if (problems.length === 0 && manifests.length === 0) {
+  if (stored !== undefined) checkAgainstStore(checked, stored);
+  if (problems.length === 0 && checked.length === 0) {
     problems.push({
       fileName,
       document: 0,
@@ -172,7 +216,48 @@ export function parseManifests(text: string, fileName: string, checks: ObjectChe
       message: 'holds no objects',
     });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, manifests };
+  if (problems.length > 0) {
+    // Problems found across documents (references) are listed with their document's own.
+    return { ok: false, problems: problems.sort((a, b) => a.document - b.document) };
+  }
+  return {
+    ok: true,
+    manifests: checked.flatMap(({ object, document, lineOf }) =>
+      object === undefined ? [] : [{ object, source: { fileName, document, line: lineOf([]) }, lineOf }],
+    ),
+  };
+}
+
+/**
+ * The checks that need the whole file and the store: references must name a valid object of the file or a stored
+ * one, and a webhook secret written as REDACTED_SECRET is replaced by the stored one (a problem when there is none).
+ */
+function checkAgainstStore(checked: CheckedDocument[], stored: StoredObjects): void {
+  const declared = (kind: ReferencedKind, valid: boolean) =>
+    new Map(
+      checked
+        .filter((d) => d.kind === kind && d.name !== null && (d.object !== undefined) === valid)
+        .map((d) => [d.name, d.document]),
+    );
+  const storedNames = {
+    Owner: new Set(stored.owners.map((o) => o.metadata.name)),
+    Identity: new Set(stored.identities.map((o) => o.metadata.name)),
+  };
+  const valid = { Owner: declared('Owner', true), Identity: declared('Identity', true) };
+  const invalid = { Owner: declared('Owner', false), Identity: declared('Identity', false) };
+  const targets: ReferenceTargets = {
+    has: (kind, name) => storedNames[kind].has(name) || valid[kind].has(name),
+    invalidDocument: (kind, name) => invalid[kind].get(name),
+  };
+  for (const d of checked) {
+    for (const p of referenceProblems(d.kind, d.spec, targets)) d.problem(p.path, p.message);
+    if (d.kind !== 'Owner' || d.name === null) continue;
+    const storedOwner = stored.owners.find((o) => o.metadata.name === d.name)?.spec;
+    for (const p of redactedSecretProblems(d.name, d.spec, storedOwner)) d.problem(p.path, p.message);
+    if (d.object?.kind === 'Owner') {
+      d.object = { ...d.object, spec: withStoredSecrets(d.object.spec, storedOwner) };
+    }
+  }
 }
 
 function validateSpec(

@@ -29,6 +29,18 @@ export function formatPath(path: FieldPath): string {
   return out === '' ? '(document)' : out;
 }
 
+/** The value at a path of input not yet validated (undefined where the path does not lead), for checks that run on
+ * documents whose schema problems are reported apart. */
+export function valueAt(value: unknown, path: FieldPath): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    if (typeof part === 'number' ? !Array.isArray(current) : Array.isArray(current)) return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

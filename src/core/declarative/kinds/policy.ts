@@ -6,8 +6,10 @@ import { listOf, object, oneOf, string, type Infer } from '../schema.js';
  * certificate is requested. A certificate (or request) violates the policy when any validation is false; each
  * violated validation is a finding with the policy's `code`, `severity` and the validation's `message`.
  */
+export const POLICY_TYPES = ['compliance', 'issuance'] as const;
+
 export const policySpec = object({
-  type: oneOf(['compliance', 'issuance'], 'compliance: over the inventory; issuance: at request time.'),
+  type: oneOf(POLICY_TYPES, 'compliance: over the inventory; issuance: at request time.'),
   code: string({
     pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/,
     expected: 'a finding code of lower-case words joined by "-", e.g. rsa-too-small',
