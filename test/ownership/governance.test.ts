@@ -15,6 +15,7 @@ import {
   withUris,
   type BuiltCertificate,
 } from '../support/certificates.js';
+import { openStore } from '../../src/store/open-store.js';
 import { aCustos, type Custos } from '../support/cli.js';
 import { DIALECTS, type TestDatabase } from '../store/dialects.js';
 
@@ -127,6 +128,41 @@ spec:
         certificate.keyAlgorithm == 'RSA' &&
         certificate.keySize >=
       message: never applied
+`;
+
+/** Four problems in three documents, and a valid Owner that must not be stored either. */
+const EVERY_PROBLEM = `apiVersion: custos/v1
+kind: Owner
+metadata: {name: latecomers}
+spec:
+  contacts: {email: [late@corp.example]}
+---
+apiVersion: custos/v1
+kind: Policy
+metadata: {name: half-broken}
+spec:
+  type: compliance
+  code: half-broken
+  severity: urgent
+  validations:
+    - expression: "certificate.keySize >= 2048"
+      message: fine
+    - expression: "certificate.keySize >="
+      message: broken
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: ghosts}
+spec:
+  owner: nobody
+  match: {dnsNames: ["*.ghost.example"]}
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: odd-port}
+spec:
+  owner: latecomers
+  match: {ports: [70000]}
 `;
 
 for (const dialect of DIALECTS) {
@@ -289,6 +325,62 @@ for (const dialect of DIALECTS) {
       const policies = await custos.run('get', 'policies');
       assert.match(policies.stdout, /owner-required/);
       assert.match(policies.stdout, /rsa-minimum/);
+    });
+
+    test('an invalid file reports every problem at once, each with document, field path and line', async () => {
+      await writeFile(join(dir, 'every-problem.yaml'), EVERY_PROBLEM);
+      const refused = await custos.run('apply', '-f', join(dir, 'every-problem.yaml'));
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /CUSTOS_MANIFEST_INVALID/);
+      assert.match(refused.stderr, /4 problem\(s\), nothing was applied/);
+      const file = join(dir, 'every-problem.yaml');
+      for (const line of [
+        `${file}:13: document 2 (Policy/half-broken) spec.severity: expected one of info, low, medium, high, critical, got string "urgent"`,
+        `${file}:17: document 2 (Policy/half-broken) spec.validations[1].expression: CEL: `,
+        `${file}:24: document 3 (OwnershipRule/ghosts) spec.owner: no Owner named "nobody" in this file or the store`,
+        `${file}:32: document 4 (OwnershipRule/odd-port) spec.match.ports[0]: expected an integer from 1 to 65535, got number 70000`,
+      ]) {
+        assert.ok(refused.stderr.includes(line), `missing ${line} in:\n${refused.stderr}`);
+      }
+      const owners = await custos.run('get', 'owners', '-o', 'json');
+      assert.ok(
+        !owners.json<Array<{ metadata: { name: string } }>>().some((o) => o.metadata.name === 'latecomers'),
+        'nothing from the file is applied',
+      );
+    });
+
+    test('applying what `get owners -o yaml` printed keeps the stored webhook secrets', async () => {
+      const printed = await custos.run('get', 'owners', '-o', 'yaml');
+      assert.equal(printed.code, 0, printed.stderr);
+      assert.match(printed.stdout, /secret: \(redacted\)/);
+      await writeFile(join(dir, 'owners.yaml'), printed.stdout);
+      const applied = await custos.run('apply', '-f', join(dir, 'owners.yaml'));
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.match(applied.stdout, /Owner\/payments unchanged/);
+
+      await writeFile(
+        join(dir, 'new-hook.yaml'),
+        printed.stdout.replace('https://hooks.corp.example/custos', 'https://hooks.corp.example/other'),
+      );
+      const refused = await custos.run('apply', '-f', join(dir, 'new-hook.yaml'));
+      assert.equal(refused.code, 2);
+      assert.match(
+        refused.stderr,
+        /\(Owner\/payments\) spec\.contacts\.webhooks\[0\]\.secret: "\(redacted\)" keeps a stored secret, but Owner\/payments has none stored for https:\/\/hooks\.corp\.example\/other: write the secret itself/,
+      );
+
+      assert.ok(database);
+      const store = await openStore(database.options);
+      try {
+        const payments = (await store.objects.list('Owner')).find(
+          (o) => o.object.metadata.name === 'payments',
+        );
+        assert.deepEqual(payments?.object.spec.contacts.webhooks, [
+          { url: 'https://hooks.corp.example/custos', secret: 'very-secret' },
+        ]);
+      } finally {
+        await store.close();
+      }
     });
 
     test('an assignment beats every rule; a changed rule re-assigns; every owner change is audited', async () => {
