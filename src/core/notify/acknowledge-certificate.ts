@@ -2,7 +2,7 @@ import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotificationStore } from '../ports/notification-log.js';
 import type { InventoryReader } from '../ports/store.js';
-import { normaliseFingerprintPrefix } from '../show-certificate.js';
+import { findCertificateByPrefix } from '../inventory/find-by-prefix.js';
 import type { Acknowledgement } from './delivery.js';
 
 export interface AcknowledgeDeps {
@@ -26,29 +26,13 @@ export async function acknowledgeCertificate(
   deps: AcknowledgeDeps,
   input: AcknowledgeInput,
 ): Promise<Acknowledgement & { subject: string }> {
-  const prefix = normaliseFingerprintPrefix(input.fingerprintPrefix);
   const by = input.by.trim();
   if (by === '') {
     throw new DomainError('CUSTOS_INVALID_ARGUMENT', '--by: the name is empty', {
       hint: 'say who takes the certificate in hand, e.g. --by alice@corp.example',
     });
   }
-  const matches = await deps.store.inventory.certificatesByPrefix(prefix, 2);
-  const [certificate] = matches;
-  if (certificate === undefined) {
-    throw new DomainError('CUSTOS_NOT_FOUND', `no certificate has a fingerprint starting with ${prefix}`, {
-      hint: 'the notice names the fingerprint; `custos inventory list` prints them',
-    });
-  }
-  if (matches.length > 1) {
-    throw new DomainError(
-      'CUSTOS_AMBIGUOUS_PREFIX',
-      `more than one certificate has a fingerprint starting with ${prefix}`,
-      {
-        hint: 'give more hex digits of the fingerprint',
-      },
-    );
-  }
+  const certificate = await findCertificateByPrefix(deps.store.inventory, input.fingerprintPrefix);
   const ack: Acknowledgement = { fingerprintSha256: certificate.fingerprintSha256, by, at: deps.clock.now() };
   await deps.store.transaction(async (tx) => {
     await tx.notifications.addAcknowledgement(ack);

@@ -2,7 +2,7 @@ import { storeDefaultPolicies } from '../declarative/apply-manifests.js';
 import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
-import { normaliseFingerprintPrefix } from '../show-certificate.js';
+import { findCertificateByPrefix } from '../inventory/find-by-prefix.js';
 import { governance, readGovernance } from './governance.js';
 import { reconcileOwnership } from './reconcile-ownership.js';
 
@@ -32,23 +32,7 @@ export async function assignOwner(
   deps: AssignOwnerDeps,
   input: AssignOwnerInput,
 ): Promise<AssignOwnerResult> {
-  const prefix = normaliseFingerprintPrefix(input.fingerprintPrefix);
-  const matches = await deps.store.inventory.certificatesByPrefix(prefix, 2);
-  const [certificate] = matches;
-  if (certificate === undefined) {
-    throw new DomainError('CUSTOS_NOT_FOUND', `no certificate has a fingerprint starting with ${prefix}`, {
-      hint: 'list fingerprints with `custos inventory list`',
-    });
-  }
-  if (matches.length > 1) {
-    throw new DomainError(
-      'CUSTOS_AMBIGUOUS_PREFIX',
-      `more than one certificate has a fingerprint starting with ${prefix}`,
-      {
-        hint: 'give more hex digits of the fingerprint',
-      },
-    );
-  }
+  const certificate = await findCertificateByPrefix(deps.store.inventory, input.fingerprintPrefix);
   const owners = await deps.store.objects.list('Owner');
   if (!owners.some((o) => o.object.metadata.name === input.owner)) {
     throw new DomainError('CUSTOS_NOT_FOUND', `no Owner named "${input.owner}"`, {

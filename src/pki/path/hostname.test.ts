@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostMatches, parseReferenceIdentity, type PresentedIdentities } from './hostname.js';
-import { formatIpAddress, parseIpAddress } from './ip-address.js';
+import { formatIpAddress, parseIpAddress } from '../ip-address.js';
 
 const ip = (text: string): Uint8Array => {
   const bytes = parseIpAddress(text);

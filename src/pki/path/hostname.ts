@@ -11,7 +11,7 @@
  * - an IP address (IPv4 or IPv6 in any text form) is only compared, as bytes, with iPAddress entries.
  */
 import { domainToASCII } from 'node:url';
-import { parseIpAddress } from './ip-address.js';
+import { parseIpAddress } from '../ip-address.js';
 
 export type ReferenceIdentity = { kind: 'dns'; name: string } | { kind: 'ip'; address: Uint8Array };
 

@@ -7,7 +7,7 @@
  */
 import { DerError, content, parseDer, sameBytes, type DerNode } from './der.js';
 import type { PresentedIdentities } from './hostname.js';
-import { formatIpAddress } from './ip-address.js';
+import { formatIpAddress } from '../ip-address.js';
 
 export interface IpSubtree {
   address: Uint8Array;

@@ -24,7 +24,7 @@ import {
   finding,
   type Role,
 } from './certificate-checks.js';
-import { formatIpAddress } from './ip-address.js';
+import { formatIpAddress } from '../ip-address.js';
 import { identityMatches, type ReferenceIdentity } from './hostname.js';
 import { nameConstraintViolation } from './name-constraints.js';
 import { describe, type PathCertificate } from './path-certificate.js';

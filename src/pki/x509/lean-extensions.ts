@@ -3,6 +3,7 @@
  * subjectAltName, basicConstraints, subjectKeyIdentifier, authorityKeyIdentifier. Each value must be exactly
  * one well-formed element; anything else in it is CUSTOS_DER_MALFORMED.
  */
+import { formatIpAddress } from '../ip-address.js';
 import type { SubjectAltNames } from './parsed-certificate.js';
 import { DerCursor, malformed, TAG } from './der-reader.js';
 import { latin1 } from './names.js';
@@ -55,31 +56,7 @@ export function readSubjectAltNames(bytes: Buffer, start: number, end: number, n
  */
 function ipText(bytes: Buffer, start: number, end: number): string | null {
   const length = end - start;
-  if (length === 4) return `${bytes[start]}.${bytes[start + 1]}.${bytes[start + 2]}.${bytes[start + 3]}`;
-  if (length !== 16) return null;
-  const groups: number[] = [];
-  for (let p = start; p < end; p += 2) groups.push((bytes[p] << 8) | bytes[p + 1]);
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number) =>
-    groups
-      .slice(from, to)
-      .map((g) => g.toString(16))
-      .join(':');
-  return bestStart < 0 ? hex(0, 8) : `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+  return length === 4 || length === 16 ? formatIpAddress(bytes.subarray(start, end)) : null;
 }
 
 export interface BasicConstraints {
