@@ -14,7 +14,9 @@ import type {
   StoredObject,
 } from '../core/ports/objects-store.js';
 import type { OwnerAssignment, OwnerSource } from '../core/ownership/resolve-owner.js';
+import type { RecordedDecision } from '../core/policy/compliance-decisions.js';
 import { chunked, rowsPerInsert } from './chunks.js';
+import { readDecisions, recordDecisions } from './policy-decisions-store.js';
 import type { StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
 import { reading } from './store-errors.js';
@@ -117,6 +119,10 @@ export class KyselyObjectsReader implements ObjectsReader {
         source: row.source === null ? null : (JSON.parse(row.source) as OwnerSource),
       }));
     });
+  }
+
+  recordedDecisions(fingerprints?: readonly string[]): Promise<RecordedDecision[]> {
+    return reading('reading recorded policy decisions', () => readDecisions(this.db, fingerprints));
   }
 }
 
@@ -230,11 +236,15 @@ export function objectsWriter(ctx: () => StoreContext, run: Run): ObjectsWriter 
     assignments: () => run('reading owner assignments', () => reader().assignments()),
     defaultsSeeded: () => run('reading governance state', () => reader().defaultsSeeded()),
     recordedOwnerships: () => run('reading recorded ownership', () => reader().recordedOwnerships()),
+    recordedDecisions: (fingerprints) =>
+      run('reading recorded policy decisions', () => reader().recordedDecisions(fingerprints)),
     put: (object, at, by) =>
       run(`storing ${object.kind}/${object.metadata.name}`, () => putObject(ctx(), object, at, by)),
     assign: (assignment) => run('storing an owner assignment', () => putAssignment(ctx(), assignment)),
     markDefaultsSeeded: (at) => run('storing governance state', () => markDefaultsSeeded(ctx(), at)),
     recordOwnerships: (ownerships, at) =>
       run('recording ownership', () => recordOwnerships(ctx(), ownerships, at)),
+    recordDecisions: (changes, at) =>
+      run('recording policy decisions', () => recordDecisions(ctx(), changes, at)),
   };
 }

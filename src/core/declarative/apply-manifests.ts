@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ObjectsReader, ObjectsWriter } from '../ports/objects-store.js';
 import type { Store } from '../ports/store.js';
 import { governance, readGovernance, withObjects } from '../ownership/governance.js';
+import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
 import { describeSource } from '../ownership/resolve-owner.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
@@ -47,7 +48,8 @@ const canonical = (o: AnyDeclarativeObject): string => JSON.stringify([o.metadat
  * and identities valid in the file or stored, and redacted webhook secrets that must keep a stored one); any problem
  * refuses the whole file with every problem listed and nothing written. Otherwise, in one transaction: the default policies are stored if this is the
  * first write, every object is created or configured (an identical one is left unchanged), each change is an audit
- * event, and ownership is reconciled so that a changed rule re-assigns (each owner change audited).
+ * event, and ownership and policy decisions are reconciled so that a changed rule re-assigns and a changed policy or
+ * exception re-decides (each owner change and each changed decision audited).
  */
 export async function applyManifests(
   deps: ApplyManifestsDeps,
@@ -101,8 +103,10 @@ export async function applyManifests(
       if (result.change !== 'unchanged') events.push(objectEvent(object, result, at, input.actor, manifest));
     }
     if (events.length > 0) await tx.appendAudit(events);
-    const { resolveOwner } = governance(await readGovernance(tx.objects), at);
+    const judged = governance(await readGovernance(tx.objects), at);
+    const { resolveOwner } = judged;
     const ownerChanges = await reconcileOwnership(tx, { resolveOwner, entries, at, actor: input.actor });
+    await reconcilePolicyDecisions(tx, { governance: judged, entries, at, actor: input.actor });
     return { dryRun: false, objects, ownerChanges };
   });
 }

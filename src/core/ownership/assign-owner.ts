@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { findCertificateByPrefix } from '../inventory/find-by-prefix.js';
 import { governance, readGovernance } from './governance.js';
+import { reconcilePolicyDecisions } from './reconcile-decisions.js';
 import { reconcileOwnership } from './reconcile-ownership.js';
 
 export interface AssignOwnerDeps {
@@ -26,7 +27,7 @@ export interface AssignOwnerResult {
 
 /**
  * `custos owners assign FINGERPRINT-PREFIX OWNER`: an explicit assignment, which beats every rule. Audited as
- * `owner.assigned` (old owner, new owner, the person), in the same transaction as the assignment.
+ * `owner.assigned` (old owner, new owner, the person), in the same transaction as the assignment, with the certificate's changed policy decisions (`policy.decided`).
  */
 export async function assignOwner(
   deps: AssignOwnerDeps,
@@ -65,8 +66,15 @@ export async function assignOwner(
         data: { oldOwner: before.owner, newOwner: input.owner, by: input.actor },
       },
     ]);
-    const { resolveOwner } = governance(await readGovernance(tx.objects), at);
-    await reconcileOwnership(tx, { resolveOwner, entries, at, actor: input.actor });
+    const judged = governance(await readGovernance(tx.objects), at);
+    await reconcileOwnership(tx, { resolveOwner: judged.resolveOwner, entries, at, actor: input.actor });
+    await reconcilePolicyDecisions(tx, {
+      governance: judged,
+      entries,
+      at,
+      actor: input.actor,
+      onlyEntries: true,
+    });
     return { fingerprintSha256: fingerprint, owner: input.owner, previousOwner: before.owner };
   });
 }

@@ -13,6 +13,7 @@ import type { ObjectsReader } from '../ports/objects-store.js';
 import type { CertificateFacts } from '../ports/store.js';
 import { complianceActivation } from '../policy/activation.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
+import { decideCompliance, type ComplianceDecision } from '../policy/compliance-decisions.js';
 import { compilePolicies, complianceFindings } from '../policy/evaluate-policies.js';
 import {
   ownerResolver,
@@ -93,6 +94,8 @@ export interface Governance {
     sightings: readonly Sighting[],
     builtIn: readonly Finding[],
   ): Judgement;
+  /** Each compliance policy's decision for the certificate: pass, violated, error or waived. */
+  decide(certificate: CertificateFacts, sightings: readonly Sighting[]): ComplianceDecision[];
 }
 
 /**
@@ -124,6 +127,19 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
           identity: ownership.identity,
         }),
       };
+    },
+    decide(certificate, sightings) {
+      const resolved = resolveOwner({ certificate, locations: sightings.map((s) => s.location) });
+      const activation = complianceActivation({
+        certificate,
+        locations: sightings,
+        owner: resolved.owner,
+        identity: resolved.identity,
+        now: at,
+      });
+      return decideCompliance(policies, activation, (findings) =>
+        waive(findings, { fingerprintSha256: certificate.fingerprintSha256, identity: resolved.identity }),
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { AnyDeclarativeObject, DeclarativeObject, Kind } from '../declarative/objects.js';
 import type { OwnerAssignment, OwnerSource } from '../ownership/resolve-owner.js';
+import type { DecisionKey, RecordedDecision } from '../policy/compliance-decisions.js';
 
 /** A declarative object as stored: `generation` counts its changes (1 when created). */
 export interface StoredObject<K extends Kind = Kind> {
@@ -29,6 +30,8 @@ export interface ObjectsReader {
   defaultsSeeded(): Promise<boolean>;
   /** Ownership as last reconciled, per certificate. */
   recordedOwnerships(): Promise<RecordedOwnership[]>;
+  /** Compliance decisions other than pass as last recorded, per certificate and policy: of these certificates, or all. */
+  recordedDecisions(fingerprints?: readonly string[]): Promise<RecordedDecision[]>;
 }
 
 /** Writes declarative objects and ownership, inside a store transaction (with the audit events that record them). */
@@ -40,4 +43,6 @@ export interface ObjectsWriter extends ObjectsReader {
   markDefaultsSeeded(at: Date): Promise<void>;
   /** Creates or replaces the recorded ownership of these certificates. */
   recordOwnerships(ownerships: RecordedOwnership[], at: Date): Promise<void>;
+  /** Creates or replaces the decisions in `set`; removes those in `cleared` (the certificate passes again). */
+  recordDecisions(changes: { set: RecordedDecision[]; cleared: DecisionKey[] }, at: Date): Promise<void>;
 }

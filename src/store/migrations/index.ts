@@ -3,6 +3,7 @@ import { audit } from './0002-audit.js';
 import { notifications } from './0003-notifications.js';
 import { ownership } from './0004-ownership.js';
 import { servedFindings } from './0005-served-findings.js';
+import { policyDecisions } from './0006-policy-decisions.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0003-notifications': notifications,
   '0004-ownership': ownership,
   '0005-served-findings': servedFindings,
+  '0006-policy-decisions': policyDecisions,
 };

@@ -1,0 +1,49 @@
+import type { AuditEventInput } from '../audit/audit-event.js';
+import { diffDecisions, type DecisionChange } from '../policy/compliance-decisions.js';
+import type { InventoryEntry, StoreTransaction } from '../ports/store.js';
+import type { Governance } from './governance.js';
+
+/**
+ * Re-decides every compliance policy for every certificate in `entries` and, inside the transaction, records each
+ * decision that changed with an audit event `policy.decided` (policy, code, old and new result, the waiving
+ * exception, the reason). Only what is not a pass is recorded: a first evaluation that passes writes nothing and is
+ * no event; a violation, error or waiver seen for the first time is one (from null); a return to pass is one too.
+ * Decisions that stay the same write nothing.
+ */
+export async function reconcilePolicyDecisions(
+  tx: StoreTransaction,
+  input: {
+    governance: Governance;
+    entries: readonly InventoryEntry[];
+    at: Date;
+    actor: string;
+    /** The recorded decisions of `entries` only (one certificate), instead of reading every one. */
+    onlyEntries?: boolean;
+  },
+): Promise<DecisionChange[]> {
+  const recorded = await tx.objects.recordedDecisions(
+    input.onlyEntries ? input.entries.map((e) => e.certificate.fingerprintSha256) : undefined,
+  );
+  const current = input.entries.map((entry) => ({
+    fingerprintSha256: entry.certificate.fingerprintSha256,
+    decisions: input.governance.decide(entry.certificate, entry.sightings),
+  }));
+  const { set, cleared, changes } = diffDecisions(recorded, current);
+  if (set.length > 0 || cleared.length > 0) await tx.objects.recordDecisions({ set, cleared }, input.at);
+  const events: AuditEventInput[] = changes.map((c) => ({
+    type: 'policy.decided',
+    actor: input.actor,
+    subject: c.fingerprintSha256,
+    at: input.at,
+    data: {
+      policy: c.policy,
+      code: c.code,
+      oldResult: c.oldResult,
+      newResult: c.newResult,
+      ...(c.exception === null ? {} : { exception: c.exception }),
+      reason: c.reason,
+    },
+  }));
+  if (events.length > 0) await tx.appendAudit(events);
+  return changes;
+}
