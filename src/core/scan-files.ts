@@ -149,7 +149,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     return result;
   });
 
-  await reconcileOwnershipAfterScan(deps, input.actor);
+  await reconcileOwnershipAfterScan(deps, input.actor, summary.changedCertificates);
 
   return {
     files,

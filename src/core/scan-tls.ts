@@ -167,6 +167,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     findings: {},
   };
   const certificatesSeen = new Set<string>();
+  const changedCertificates = new Set<string>();
   let pending: Probed[] = [];
 
   const flush = async (): Promise<void> => {
@@ -206,6 +207,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       return { before: open, applied };
     });
     summary.new += applied.newCertificates;
+    for (const fingerprint of applied.changedCertificates) changedCertificates.add(fingerprint);
     const previous = new Map<string, Set<string>>();
     for (const s of before) {
       if (s.object.type !== 'certificate') continue;
@@ -252,7 +254,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       },
     ]),
   );
-  await reconcileOwnershipAfterScan(deps, input.actor);
+  await reconcileOwnershipAfterScan(deps, input.actor, [...changedCertificates]);
   return summary;
 }
 

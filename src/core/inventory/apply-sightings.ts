@@ -37,6 +37,8 @@ export interface SightingsSummary {
   unchanged: number;
   /** Distinct certificates at the observed and unchanged locations. */
   certificatesSeen: number;
+  /** Certificates a sighting of which started or ended: the ones whose owner or decisions may have changed. */
+  changedCertificates: string[];
 }
 
 interface Keyed {
@@ -122,6 +124,13 @@ export async function applySightingsUpdate(
     ended: toEnd.length,
     unchanged: toTouch.length + touchedUnchanged,
     certificatesSeen: seenCertificates.size,
+    changedCertificates: [
+      ...new Set(
+        [...toStart, ...toEnd].flatMap((s) =>
+          s.object.type === 'certificate' ? [s.object.fingerprintSha256] : [],
+        ),
+      ),
+    ],
   };
 }
 
