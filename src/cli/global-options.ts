@@ -10,7 +10,7 @@ export function addGlobalOptions(program: Command): void {
   program
     .option(
       '--data-dir <dir>',
-      'directory of the embedded SQLite database and the encrypted CA keys (env CUSTOS_DATA_DIR)',
+      'directory of the embedded SQLite database custos.db (env CUSTOS_DATA_DIR)',
       process.env.CUSTOS_DATA_DIR ?? './.custos',
     )
     .option(
