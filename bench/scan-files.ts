@@ -15,7 +15,7 @@
  * Figures: certificates/s of a first scan (aim >= 20,000), files/s of a rescan of the unchanged tree (aim >=
  * 50,000), and beside them SHA-256 of the same DERs, a bare readFileSync and a bare statSync of every file, the
  * readers alone on the bytes in memory, and bare better-sqlite3 inserts of the same certificate rows (one
- * transaction, one prepared statement). Each raw figure is the best of three passes.
+ * transaction, one prepared statement). Each raw figure but the inserts (one pass) is the best of three passes.
  */
 import { execFile } from 'node:child_process';
 import {

@@ -89,8 +89,9 @@ export class KyselyRowWriter implements RowWriter {
  * The same INSERTs on SQLite as better-sqlite3 statements prepared once per connection and run once per row.
  * SQLite runs in-process, so a statement per row costs no round trip, and it saves what dominates the Kysely path:
  * compiling a 1,500-row statement, preparing its ~100 kB of SQL each time, and binding 33,000 parameters.
- * Measured by `npx tsx bench/inventory-query.ts` (50,000 certificate rows into the real schema, one transaction,
- * on a 2-core machine shared with other work, load average 11):
+ * Measured by `npx tsx bench/inventory-query.ts --refill --bare 50000` (50,000 certificate rows into the real
+ * schema, one transaction, single cold passes on a 2-core machine shared with other work, load average 11; later
+ * runs spread widely: prepared 11.7k-15.2k, Kysely 9.5k-13.1k, bare 16.5k-26.3k rows/s):
  *   these prepared statements   7,598 rows/s
  *   Kysely multi-row INSERTs    5,655 rows/s (1,489 rows per statement)
  *   bare better-sqlite3         7,887 rows/s (a hand-written INSERT: the raw limit)

@@ -195,7 +195,7 @@ describe('custos inventory list --at: the state at a past moment', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('lists what was installed then, judged at that moment, even if removed or expired since', async () => {
+  test('lists what was installed then, judged at that moment, even if removed or expired since', async (t) => {
     dir = await realpath(await mkdtemp(join(tmpdir(), 'custos-e2e-at-')));
     custos = await aCustos();
     const windowMs = 6_000;
@@ -213,10 +213,13 @@ describe('custos inventory list --at: the state at a past moment', () => {
     const T = entryOf(await list(custos), x)!.locations[0]!.firstSeen;
     const xNotAfter = x.x509.notAfter.getTime();
     const yNotBefore = y.x509.notBefore.getTime();
-    assert.ok(
-      Date.parse(T) < xNotAfter && Date.parse(T) < yNotBefore,
-      `precondition: the first scan (${T}) must end before x expires and y starts (this machine was too slow)`,
-    );
+    if (!(Date.parse(T) < xNotAfter && Date.parse(T) < yNotBefore)) {
+      // A precondition of the machine's speed, not a property of Custos: too slow a machine skips, never fails.
+      t.skip(
+        `the first scan (${T}) ended after x expired or y started: this machine was too slow for the window`,
+      );
+      return;
+    }
 
     await unlink(join(dir, 'x.pem'));
     await sleep(Math.max(xNotAfter, yNotBefore) + 1_000 - Date.now());

@@ -90,8 +90,11 @@ describe('custos scan files: a tree of every format', () => {
 
   test('records where private keys were found beside their certificates', () => {
     for (const c of tree.certificates.values()) {
-      if (c.keyPaths.length === 0) continue;
       const entry = byFingerprint.get(c.certificate.fingerprintSha256);
+      if (c.keyPaths.length === 0) {
+        assert.deepEqual(entry?.keyLocations ?? [], [], `${c.label} has no private key anywhere`);
+        continue;
+      }
       assert.deepEqual(entry?.keyLocations?.map((l) => l.path).sort(), [...c.keyPaths].sort(), c.label);
     }
   });

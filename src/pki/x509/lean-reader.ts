@@ -3,10 +3,10 @@
  * hot path of scans. @peculiar/x509 stays the library for everything else.
  *
  * Why hand-written (`npx tsx bench/parse-certificates.ts`: 20,000 varied certificates of 1.2 kB on average,
- * one core, Node 20.20, on a shared 2-core machine under a load of 10-14, so the ratios are the stable part):
- *   lean parseCertificate            35,000 - 124,000 certificates/s  (~20x Node's, ~70x @peculiar/x509's)
- *   node crypto.X509Certificate       1,500 -   3,900 certificates/s
- *   @peculiar/x509 X509Certificate      520 -   1,150 certificates/s  (170 - 300/s reading the fields too)
+ * one core, Node 20.20, on a shared 2-core machine under loads from quiet to 14):
+ *   lean parseCertificate            35,000 - 125,000 certificates/s  (~15x Node's, ~45x @peculiar/x509's, quiet)
+ *   node crypto.X509Certificate       1,500 -   7,700 certificates/s
+ *   @peculiar/x509 X509Certificate      520 -   2,800 certificates/s  (170 - 750/s reading the fields too)
  *   SHA-256 of the DER (one-shot)   300,000 - 880,000 certificates/s  (the limit; the reader hashes twice)
  * The quietest run gave 123,748/s against SHA-256's 880,972/s; the issue's unloaded figures are 7,000/s for
  * Node and 2,700/s for @peculiar/x509.
