@@ -70,7 +70,8 @@ for (const file of walk(src)) {
     if (/new Date\(\s*\)|Date\.now\(\)/.test(code)) {
       problems.push(`${rel}: reads the clock — take a Clock from src/core/ports instead`);
     }
-    if (/Math\.random\(/.test(code)) problems.push(`${rel}: uses Math.random — take a Random port instead`);
+    if (/Math\.random\(/.test(code))
+      problems.push(`${rel}: uses Math.random — take randomness through a port in src/core/ports`);
   }
 }
 if (problems.length > 0) {

@@ -185,7 +185,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 function readFile(files: FileTree, path: string, passwords: string[], explicit: boolean): FileRead {
   let bytes: Uint8Array;
   try {
-    bytes = files.read(path);
+    bytes = files.read(path, MAX_CONTAINER_BYTES);
   } catch (error) {
     if (error instanceof DomainError) {
       return { observations: [], certificates: 0, problems: [{ code: error.code, message: error.message }] };

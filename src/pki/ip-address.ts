@@ -43,6 +43,8 @@ export function parseIpv6(input: string): Uint8Array | null {
   if (!text.includes(':') || text.includes('%')) return null;
   const halves = text.split('::');
   if (halves.length > 2) return null;
+  // An embedded IPv4 address may only end an IPv6 address (`::ffff:1.2.3.4`, not `1.2.3.4::`).
+  if (halves.length === 2 && halves[0]!.includes('.')) return null;
   let groups: number[];
   if (halves.length === 2) {
     const head = parseGroups(halves[0]!);

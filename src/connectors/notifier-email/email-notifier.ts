@@ -31,6 +31,19 @@ export function emailSettingsFromEnv(env: Record<string, string | undefined>): E
       },
     );
   }
+  try {
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch (cause) {
+    throw new DomainError(
+      'CUSTOS_CONFIG_INVALID',
+      'CUSTOS_SMTP_URL: the user or password has a broken %-escape',
+      {
+        cause,
+        hint: 'percent-encode special characters of the user and password, e.g. %40 for @',
+      },
+    );
+  }
   const from = env.CUSTOS_SMTP_FROM;
   if (from === undefined || !/^[^@\s]+@[^@\s]+$/.test(from.replace(/^.*<(.*)>$/, '$1'))) {
     throw new DomainError('CUSTOS_CONFIG_INVALID', 'CUSTOS_SMTP_FROM must be set to the sender address', {

@@ -76,7 +76,7 @@ export class LocalFileTree implements FileTree {
     }
   }
 
-  read(path: string): Uint8Array {
+  read(path: string, maxBytes: number): Uint8Array {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -85,6 +85,12 @@ export class LocalFileTree implements FileTree {
     }
     try {
       const size = fstatSync(fd).size;
+      if (size > maxBytes) {
+        throw new DomainError(
+          'CUSTOS_FILE_TOO_LARGE',
+          `${size} bytes, above the ${maxBytes} bytes a certificate container can hold (it grew during the scan); not read`,
+        );
+      }
       const buffer = Buffer.allocUnsafe(size);
       let offset = 0;
       while (offset < size) {
@@ -94,6 +100,7 @@ export class LocalFileTree implements FileTree {
       }
       return offset === size ? buffer : buffer.subarray(0, offset);
     } catch (error) {
+      if (error instanceof DomainError) throw error;
       throw new DomainError(codeOf(error), `cannot read ${path}: ${messageOf(error)}`, { cause: error });
     } finally {
       closeSync(fd);

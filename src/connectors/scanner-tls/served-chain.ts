@@ -34,9 +34,19 @@ export interface ServerFlight {
 /** Splits a handshake byte stream into messages as they complete. */
 class HandshakeStream {
   private buffered: Buffer = Buffer.alloc(0);
+  /** Record payloads not yet joined: a message split into many tiny records is joined once, not once per record. */
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
 
   push(bytes: Buffer): Array<{ type: number; body: Buffer }> {
-    this.buffered = this.buffered.length === 0 ? bytes : Buffer.concat([this.buffered, bytes]);
+    this.pending.push(bytes);
+    this.pendingLength += bytes.length;
+    const available = this.buffered.length + this.pendingLength;
+    const needed = this.buffered.length >= 4 ? 4 + this.buffered.readUIntBE(1, 3) : 4;
+    if (available < needed) return [];
+    this.buffered = Buffer.concat([this.buffered, ...this.pending], available);
+    this.pending = [];
+    this.pendingLength = 0;
     const messages: Array<{ type: number; body: Buffer }> = [];
     while (this.buffered.length >= 4) {
       const length = this.buffered.readUIntBE(1, 3);

@@ -1,6 +1,7 @@
 import { lookup, Resolver } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { DomainError } from '../../core/errors.js';
 import type { ProbeResult, TlsEndpoint, TlsProber } from '../../core/ports/tls-prober.js';
 import { CaptureSocket } from './capture-socket.js';
 import { classifyFailure, ProbeError, type ProbePhase } from './probe-error.js';
@@ -60,7 +61,18 @@ const systemResolve = async (host: string): Promise<string> => (await lookup(hos
 /** Resolves with the given DNS servers: the first A record, else the first AAAA record. */
 function resolverOf(servers: string[]): (host: string) => Promise<string> {
   const resolver = new Resolver({ tries: 1 });
-  resolver.setServers(servers);
+  try {
+    resolver.setServers(servers);
+  } catch (cause) {
+    throw new DomainError(
+      'CUSTOS_INVALID_ARGUMENT',
+      `--dns-server: ${servers.join(', ')} is not an IP address[:port]`,
+      {
+        cause,
+        hint: 'give the DNS server as 10.0.0.53, 10.0.0.53:5353 or [fd00::53]:53',
+      },
+    );
+  }
   return async (host) => {
     try {
       const [v4] = await resolver.resolve4(host);

@@ -26,6 +26,9 @@ export interface FileTree {
    * unreadable directories and files larger than `maxFileBytes` as errors, without stopping.
    */
   walk(roots: string[], options: { maxFileBytes: number }): Iterable<WalkItem>;
-  /** The file's bytes; throws DomainError CUSTOS_FILE_UNREADABLE when it cannot be read. */
-  read(path: string): Uint8Array;
+  /**
+   * The file's bytes; throws DomainError CUSTOS_FILE_UNREADABLE when it cannot be read, CUSTOS_FILE_TOO_LARGE when
+   * it has grown past `maxBytes` since it was walked.
+   */
+  read(path: string, maxBytes: number): Uint8Array;
 }

@@ -76,6 +76,8 @@ export function readBasicConstraints(bytes: Buffer, start: number, end: number):
   if (fields.peek() === TAG.INTEGER) {
     fields.next('basicConstraints pathLenConstraint');
     pathLength = smallInteger(bytes, fields.start, fields.end, 'basicConstraints pathLenConstraint');
+    if (pathLength < 0)
+      malformed(`basicConstraints pathLenConstraint is negative (${pathLength}); RFC 5280 allows 0..MAX`);
   }
   fields.finish('basicConstraints');
   return { isCA, pathLength };
