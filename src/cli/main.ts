@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { examples } from './command-group.js';
 import { addGlobalOptions } from './global-options.js';
-import { EXIT } from './output.js';
+import { EXIT, reportError } from './output.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A reader that stops early (`custos inventory list | head`) is not an error.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    process.exitCode = reportError(error);
   });
   const program = buildProgram();
   try {

@@ -1,4 +1,4 @@
-import { PKI_PROBLEM_CODES, type PkiProblemCode } from '../pki/problem.js';
+import type { PkiProblemCode } from '../pki/problem.js';
 
 /**
  * The catalogue of every error code Custos emits. `docs/errors.md` documents the same codes; a test keeps the
@@ -114,7 +114,3 @@ export const ERROR_CODES = {
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-
-export function isPkiProblemCode(code: string): code is PkiProblemCode {
-  return (PKI_PROBLEM_CODES as readonly string[]).includes(code);
-}

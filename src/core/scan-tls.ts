@@ -180,34 +180,38 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       certificates: p.certificates,
       keys: [],
     }));
-    const { before, applied } = await deps.store.transaction(async (tx) => {
-      const open = await tx.openSightingsAt(observations.map((o) => locationKey(o.location)));
-      const applied = await applySightingsUpdate(tx, at, {
-        actor: input.actor,
-        observed: observations,
-        unchangedLocationKeys: [],
-        goneLocationKeys: [],
-      });
-      // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it.
-      const servedFindings = served.flatMap((p) => {
-        const leaf = p.certificates[0];
-        if (!leaf || !p.analysis) return [];
-        const key = locationKey(tlsLocation(p.result));
-        return p.analysis.findings.map((f) => ({
-          ...f,
-          locationKey: key,
-          fingerprintSha256: leaf.fingerprintSha256,
+    // A batch in which no endpoint served a chain (a sweep of closed ports) changes nothing: no transaction.
+    const { before, applied } = await (observations.length === 0
+      ? { before: [], applied: null }
+      : deps.store.transaction(async (tx) => {
+          const open = await tx.openSightingsAt(observations.map((o) => locationKey(o.location)));
+          const applied = await applySightingsUpdate(tx, at, {
+            actor: input.actor,
+            observed: observations,
+            unchangedLocationKeys: [],
+            goneLocationKeys: [],
+            openSightings: open,
+          });
+          // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it.
+          const servedFindings = served.flatMap((p) => {
+            const leaf = p.certificates[0];
+            if (!leaf || !p.analysis) return [];
+            const key = locationKey(tlsLocation(p.result));
+            return p.analysis.findings.map((f) => ({
+              ...f,
+              locationKey: key,
+              fingerprintSha256: leaf.fingerprintSha256,
+            }));
+          });
+          await tx.replaceServedFindings(
+            observations.map((o) => locationKey(o.location)),
+            servedFindings,
+            at,
+          );
+          return { before: open, applied };
         }));
-      });
-      await tx.replaceServedFindings(
-        observations.map((o) => locationKey(o.location)),
-        servedFindings,
-        at,
-      );
-      return { before: open, applied };
-    });
-    summary.new += applied.newCertificates;
-    for (const fingerprint of applied.changedCertificates) changedCertificates.add(fingerprint);
+    summary.new += applied?.newCertificates ?? 0;
+    for (const fingerprint of applied?.changedCertificates ?? []) changedCertificates.add(fingerprint);
     const previous = new Map<string, Set<string>>();
     for (const s of before) {
       if (s.object.type !== 'certificate') continue;

@@ -1,16 +1,8 @@
-import { userInfo } from 'node:os';
+import { currentUser } from '../current-user.js';
 import type { Command } from 'commander';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
-
-function whoAmI(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
 
 export function registerAck(program: Command): void {
   program
@@ -31,7 +23,7 @@ export function registerAck(program: Command): void {
           import('../runtime.js'),
           import('../../core/notify/acknowledge-certificate.js'),
         ]);
-        const user = whoAmI();
+        const user = currentUser();
         const ack = await withRuntime(globalOptions(command), (rt) =>
           acknowledgeCertificate(rt, {
             fingerprintPrefix: prefix,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { currentUser } from '../current-user.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -60,7 +61,7 @@ export function registerNotifyRun(program: Command): void {
               notifiers,
               sources: inventoryNoticeSources(rt.store),
             },
-            { actor: `cli:${process.env.USER ?? 'unknown'}`, thresholdsDays },
+            { actor: `cli:${currentUser()}`, thresholdsDays },
           ),
         );
         const deliveries = summary.deliveries.map(view.deliveryView);

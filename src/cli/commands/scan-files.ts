@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { currentUser } from '../current-user.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable, Progress } from '../output.js';
@@ -43,7 +44,7 @@ export function registerScanFiles(program: Command): void {
             {
               paths,
               passwords: options.password,
-              actor: `cli:${process.env.USER ?? 'unknown'}`,
+              actor: `cli:${currentUser()}`,
               onProgress: (p) =>
                 progress.update(`scanning: ${p.files} files, ${p.certificates} certificates read`),
             },

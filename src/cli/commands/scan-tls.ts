@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { currentUser } from '../current-user.js';
 import { DomainError } from '../../core/errors.js';
 import type { StartTlsMode } from '../../core/ports/tls-prober.js';
 import type { TlsEndpointResult } from '../../core/scan-tls.js';
@@ -135,7 +136,7 @@ export function registerScanTls(program: Command): void {
               concurrency,
               trustAnchors,
               expiringWithinDays,
-              actor: `cli:${process.env.USER ?? 'unknown'}`,
+              actor: `cli:${currentUser()}`,
               onResult: (result) => {
                 done++;
                 if (options.json) process.stdout.write(`${done > 1 ? ',\n' : ''}${JSON.stringify(result)}`);

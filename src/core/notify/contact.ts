@@ -3,8 +3,6 @@ import { createHash } from 'node:crypto';
 /** The channels a notice can go out on (Lemur's "notification" plug-in kind): one Notifier per channel. */
 export type ContactChannel = 'email' | 'slack' | 'webhook';
 
-export const CONTACT_CHANNELS: readonly ContactChannel[] = ['email', 'slack', 'webhook'];
-
 /** One place a notice is delivered to. */
 export type Contact =
   | { channel: 'email'; address: string }

@@ -1,3 +1,5 @@
+import { PkiFormatError } from '../../pki/problem.js';
+import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import { checkPolicyExpressions } from '../declarative/check-policy-expressions.js';
 import type { IdentityObject, PolicyObject } from '../declarative/objects.js';
 import { manifestError, parseManifests } from '../declarative/parse-manifests.js';
@@ -55,12 +57,22 @@ export async function testPolicies(
   }
   const contents = readContainer(input.certificate, { passwords: [] });
   const first = contents.certificates[0];
+  const problem = contents.problems[0];
+  if (first === undefined && problem !== undefined) {
+    throw new DomainError(problem.code, `${input.certificateName}: ${problem.message}`);
+  }
   if (first === undefined) {
     throw new DomainError('CUSTOS_FILE_UNRECOGNISED', `${input.certificateName} holds no certificate`, {
       hint: 'give a PEM or DER certificate file',
     });
   }
-  const certificate = parseCertificate(first.der);
+  let certificate: ParsedCertificate;
+  try {
+    certificate = parseCertificate(first.der);
+  } catch (error) {
+    if (!(error instanceof PkiFormatError)) throw error;
+    throw new DomainError(error.code, `${input.certificateName}: ${error.message}`, { cause: error });
+  }
   const objects = withObjects(await readGovernance(deps.store.objects), declared);
   let forced: IdentityObject | undefined;
   if (input.identity !== undefined) {

@@ -15,15 +15,6 @@ export interface TlsEndpoint {
 /** Why an endpoint could not be read; every failure is one of these, and the scan goes on. */
 export type ProbeFailureCode = 'refused' | 'timeout' | 'dns' | 'not-tls' | 'handshake-failed' | 'reset';
 
-export const PROBE_FAILURE_CODES: readonly ProbeFailureCode[] = [
-  'refused',
-  'timeout',
-  'dns',
-  'not-tls',
-  'handshake-failed',
-  'reset',
-];
-
 export interface ProbeSuccess {
   ok: true;
   endpoint: TlsEndpoint;
