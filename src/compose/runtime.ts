@@ -23,7 +23,7 @@ export interface ComposeOptions {
 }
 
 /** Reads the configuration of the process (file, environment, flags; every problem at once). */
-export const configOf = (options: ComposeOptions): Promise<LoadedConfig> =>
+const configOf = (options: ComposeOptions): Promise<LoadedConfig> =>
   loadConfig({ configFile: options.configFile, flags: options.flags, env: options.env, cwd: options.cwd });
 
 /** Reads the configuration and builds the dependencies, without opening the store. */

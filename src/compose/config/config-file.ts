@@ -17,7 +17,7 @@ export interface ConfigFile {
 }
 
 /** The name looked for in the working directory when neither --config nor CUSTOS_CONFIG names a file. */
-export const DEFAULT_CONFIG_FILE = 'custos.yaml';
+const DEFAULT_CONFIG_FILE = 'custos.yaml';
 
 /**
  * Which file configures this run: `--config FILE`, else `CUSTOS_CONFIG`, else `./custos.yaml` when it exists,

@@ -1,7 +1,7 @@
 import { CONFIG_KEYS, type Config } from './schema.js';
 
 /** What is shown in place of a password. */
-export const REDACTED = '(redacted)';
+const REDACTED = '(redacted)';
 
 /** A URL with its password (in the user part or a `password=` query parameter) replaced. */
 export function redactUrl(text: string): string {

@@ -6,7 +6,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  * `CUSTOS_SCAN_TIMEOUT`); `x-secret` marks a URL whose password is redacted wherever the configuration is shown;
  * `default` is the value when nothing sets the key. The formats are checked by `config-validator.ts`.
  */
-export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 const smtp = Type.Object(
   {
