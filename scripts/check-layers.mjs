@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Checks the dependency direction of DESIGN.md: pki <- core <- {store, connectors, acme, est} <- server <- {cli, web}.
+// Checks the dependency direction of DESIGN.md:
+// pki <- core <- {store, connectors, acme, est} <- compose <- server <- {cli, web}.
 // A file imports only from its own folder or from folders of a lower layer; src/core and src/pki do no I/O and
 // never read the clock or randomness themselves (they are injected through ports).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -7,7 +8,21 @@ import { join, relative, resolve, dirname, sep } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const src = join(root, 'src');
-const LAYER = { pki: 0, core: 1, store: 2, connectors: 2, acme: 2, est: 2, server: 3, cli: 4, web: 4 };
+const LAYER = {
+  pki: 0,
+  core: 1,
+  store: 2,
+  connectors: 2,
+  acme: 2,
+  est: 2,
+  compose: 3,
+  server: 4,
+  cli: 5,
+  web: 5,
+};
+// The surfaces take their dependencies from the composition root: they never reach past it into the adapters.
+const ADAPTERS = new Set(['store', 'connectors', 'acme', 'est']);
+const SURFACES = new Set(['server', 'cli', 'web']);
 const IO_MODULES = [
   'kysely',
   'fastify',
@@ -58,6 +73,8 @@ for (const file of walk(src)) {
       if (target.startsWith('..') || targetArea === area) continue;
       if (!(targetArea in LAYER) || LAYER[targetArea] >= LAYER[area]) {
         problems.push(`${rel}: imports ${spec} — src/${area} may not depend on src/${targetArea}`);
+      } else if (SURFACES.has(area) && ADAPTERS.has(targetArea) && !isTest) {
+        problems.push(`${rel}: imports ${spec} — src/${area} takes src/${targetArea} from src/compose`);
       }
     } else if (PURE.has(area) && !isTest && isIoModule(spec)) {
       problems.push(

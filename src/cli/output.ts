@@ -1,3 +1,4 @@
+import { debugRequested, readEnvironment } from '../compose/config/environment.js';
 import { DomainError } from '../core/errors.js';
 import { ERROR_CODES } from '../core/error-codes.js';
 
@@ -27,10 +28,11 @@ export const EXIT = { ok: 0, found: 1, usage: 2, environment: 3 } as const;
 
 /** Prints an error as one line on stderr (`custos: CODE: message (what to do)`) and returns its exit code. */
 export function reportError(error: unknown): number {
+  const debug = debugRequested(readEnvironment());
   if (error instanceof DomainError) {
     const hint = error.hint ? ` (${error.hint})` : '';
     process.stderr.write(`custos: ${error.code}: ${error.message}${hint}\n`);
-    if (process.env.CUSTOS_DEBUG && error.cause)
+    if (debug && error.cause)
       process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
     return ERROR_CODES[error.code].exit;
   }
@@ -38,7 +40,7 @@ export function reportError(error: unknown): number {
   process.stderr.write(
     `custos: CUSTOS_INTERNAL: ${message} (set CUSTOS_DEBUG=1 for the stack and report it)\n`,
   );
-  if (process.env.CUSTOS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return EXIT.environment;
 }
 

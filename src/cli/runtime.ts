@@ -1,24 +1,21 @@
-import type { Clock } from '../core/ports/clock.js';
-import type { Store } from '../core/ports/store.js';
-import { systemClock } from '../connectors/system/system-clock.js';
-import { openStore } from '../store/open-store.js';
+import * as compose from '../compose/runtime.js';
+import type { Dependencies } from '../compose/dependencies.js';
 import type { GlobalOptions } from './global-options.js';
 
-/** What a command runs with: the store named by the global options and the system clock. */
-export interface Runtime {
-  store: Store;
-  clock: Clock;
-}
+export type { Runtime } from '../compose/runtime.js';
+export type { Dependencies } from '../compose/dependencies.js';
 
-/** Opens the store, runs the command's work, and always closes the store. */
-export async function withRuntime<T>(
+/**
+ * Runs a command's work with what the composition root builds from the configuration (store, clock, prober,
+ * notifiers, logger, audit actor, `config`), and always closes the store.
+ */
+export const withRuntime = <T>(
   options: GlobalOptions,
-  work: (runtime: Runtime) => Promise<T>,
-): Promise<T> {
-  const store = await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-  try {
-    return await work({ store, clock: systemClock });
-  } finally {
-    await store.close();
-  }
-}
+  work: (runtime: compose.Runtime) => Promise<T>,
+): Promise<T> => compose.withRuntime(options, work);
+
+/** Runs work that needs the dependencies but no store (`verify`, `config show`). */
+export const withDependencies = <T>(
+  options: GlobalOptions,
+  work: (deps: Dependencies) => Promise<T>,
+): Promise<T> => compose.withDependencies(options, work);

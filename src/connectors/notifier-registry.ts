@@ -1,18 +1,19 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
 import type { Sleep } from '../core/notify/deliver-notices.js';
-import { createEmailNotifier, emailSettingsFromEnv } from './notifier-email/email-notifier.js';
+import { createEmailNotifier, type EmailSettings } from './notifier-email/email-notifier.js';
 import { createSlackNotifier } from './notifier-slack/slack-notifier.js';
 import { createWebhookNotifier } from './notifier-webhook/webhook-notifier.js';
 
 /**
  * The notification channels, as one explicit map: Slack and webhooks always (their contacts carry the URL),
- * email when CUSTOS_SMTP_URL is set. A contact on a channel that is off is recorded as a failed delivery.
+ * email when SMTP is configured (`smtp:` in custos.yaml, CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM). A contact on a
+ * channel that is off is recorded as a failed delivery.
  */
-export function buildNotifierRegistry(env: Record<string, string | undefined>): NotifierRegistry {
-  const email = emailSettingsFromEnv(env);
+export function buildNotifierRegistry(settings: { email: EmailSettings | undefined }): NotifierRegistry {
+  const { email } = settings;
   return {
-    ...(email === null ? {} : { email: createEmailNotifier(email) }),
+    ...(email === undefined ? {} : { email: createEmailNotifier(email) }),
     slack: createSlackNotifier(),
     webhook: createWebhookNotifier(),
   };

@@ -51,10 +51,7 @@ function receiverVerifies(request: ReceivedRequest, secret: string): boolean {
 test('email goes to a real SMTP server with the certificate named in subject and body', async (t) => {
   const smtp = await startSmtpCapture();
   t.after(() => smtp.close());
-  const notifiers = buildNotifierRegistry({
-    CUSTOS_SMTP_URL: smtp.url,
-    CUSTOS_SMTP_FROM: 'Custos <custos@corp.example>',
-  });
+  const notifiers = buildNotifierRegistry({ email: { url: smtp.url, from: 'Custos <custos@corp.example>' } });
   const notices = noticesFor({
     name: 'payments',
     contacts: { email: ['oncall@corp.example'] },
@@ -82,7 +79,7 @@ test('email goes to a real SMTP server with the certificate named in subject and
 test('the webhook body names the certificate and is signed so the receiver verifies it', async (t) => {
   const receiver = await startHttpReceiver((request) => (receiverVerifies(request, SECRET) ? 204 : 401));
   t.after(() => receiver.close());
-  const notifiers = buildNotifierRegistry({});
+  const notifiers = buildNotifierRegistry({ email: undefined });
   const notices = noticesFor({
     name: 'payments',
     contacts: { webhooks: [{ url: `${receiver.url}/custos`, secret: SECRET }] },
@@ -149,7 +146,11 @@ test('Slack gets an incoming-webhook message with text and blocks', async (t) =>
     contacts: { slack: [`${receiver.url}/services/T0/B0/xyz`] },
     escalation: [],
   });
-  const results = await deliverNotices({ notifiers: buildNotifierRegistry({}), clock, sleep }, notices, fast);
+  const results = await deliverNotices(
+    { notifiers: buildNotifierRegistry({ email: undefined }), clock, sleep },
+    notices,
+    fast,
+  );
   assert.deepEqual(
     results.map((r) => r.ok),
     [true],
@@ -169,10 +170,7 @@ test('a dead channel is retried with backoff, fails, and blocks none of the othe
     await Promise.all([smtp.close(), broken.close(), healthy.close()]);
   });
   const closed = await closedPortUrl();
-  const notifiers = buildNotifierRegistry({
-    CUSTOS_SMTP_URL: smtp.url,
-    CUSTOS_SMTP_FROM: 'custos@corp.example',
-  });
+  const notifiers = buildNotifierRegistry({ email: { url: smtp.url, from: 'custos@corp.example' } });
   const notices = noticesFor({
     name: 'payments',
     contacts: {
@@ -217,11 +215,20 @@ test('email is off without CUSTOS_SMTP_URL: the delivery fails with what to set,
     contacts: { email: ['oncall@corp.example'], slack: [`${receiver.url}/s`] },
     escalation: [],
   });
-  const results = await deliverNotices({ notifiers: buildNotifierRegistry({}), clock, sleep }, notices, fast);
+  const results = await deliverNotices(
+    { notifiers: buildNotifierRegistry({ email: undefined }), clock, sleep },
+    notices,
+    fast,
+  );
   assert.deepEqual(
     results.map((r) => [r.notice.contact.channel, r.ok, r.attempts, r.error]),
     [
-      ['email', false, 0, 'the email channel is not configured (set CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)'],
+      [
+        'email',
+        false,
+        0,
+        'the email channel is not configured (set smtp.url and smtp.from in custos.yaml, or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)',
+      ],
       ['slack', true, 1, null],
     ],
   );
@@ -242,7 +249,7 @@ test('a webhook that accepts the connection but never answers is cut off at the 
   });
   const policy = { attempts: 2, backoffMs: 10, timeoutMs: 300, concurrency: 1 };
   const [result] = await deliverNotices(
-    { notifiers: buildNotifierRegistry({}), clock, sleep },
+    { notifiers: buildNotifierRegistry({ email: undefined }), clock, sleep },
     notices,
     policy,
   );

@@ -102,10 +102,7 @@ for (const dialect of DIALECTS) {
         owners: async () => [owner],
         exceptions: async () => [],
       };
-      const notifiers = buildNotifierRegistry({
-        CUSTOS_SMTP_URL: smtp.url,
-        CUSTOS_SMTP_FROM: 'custos@corp.example',
-      });
+      const notifiers = buildNotifierRegistry({ email: { url: smtp.url, from: 'custos@corp.example' } });
       return { store, clock, sleep, notifiers, sources };
     }
 

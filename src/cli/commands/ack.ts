@@ -1,4 +1,3 @@
-import { currentUser } from '../current-user.js';
 import type { Command } from 'commander';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -23,12 +22,11 @@ export function registerAck(program: Command): void {
           import('../runtime.js'),
           import('../../core/notify/acknowledge-certificate.js'),
         ]);
-        const user = currentUser();
         const ack = await withRuntime(globalOptions(command), (rt) =>
           acknowledgeCertificate(rt, {
             fingerprintPrefix: prefix,
-            by: options.by ?? user,
-            actor: `cli:${user}`,
+            by: options.by ?? rt.user,
+            actor: rt.actor,
           }),
         );
         if (options.json) {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
-import { currentUser } from '../current-user.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
 
@@ -52,7 +51,7 @@ export function registerApply(program: Command): void {
           applyManifests(rt, {
             text,
             fileName: options.file,
-            actor: `cli:${currentUser()}`,
+            actor: rt.actor,
             dryRun: options.dryRun === true,
           }),
         );

@@ -17,18 +17,11 @@ export function registerExceptions(program: Command): void {
     .addHelpText('after', examples('custos exceptions list', 'custos exceptions list --json'))
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { exceptionState }] = await Promise.all([
+        const [{ withRuntime }, { listExceptions }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/exceptions/waivers.js'),
+          import('../../core/exceptions/list-exceptions.js'),
         ]);
-        const rows = await withRuntime(globalOptions(command), async (rt) => {
-          const now = rt.clock.now();
-          return (await rt.store.objects.list('Exception')).map(({ object }) => ({
-            name: object.metadata.name,
-            state: exceptionState(object, now),
-            ...object.spec,
-          }));
-        });
+        const rows = await withRuntime(globalOptions(command), (rt) => listExceptions(rt));
         if (options.json) printJson(rows);
         else {
           printTable(

@@ -40,29 +40,17 @@ export function registerFindings(program: Command): void {
     .action(
       action(async (options: FindingsOptions, command: Command) => {
         const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
-        const [{ withRuntime }, { listInventory }] = await Promise.all([
+        const [{ withRuntime }, { listFindings }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/list-inventory.js'),
+          import('../../core/findings/list-findings.js'),
         ]);
-        const views = await withRuntime(globalOptions(command), (rt) =>
-          listInventory(rt, {
+        const { rows, failed } = await withRuntime(globalOptions(command), (rt) =>
+          listFindings(rt, {
             finding: options.finding,
             expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+            failOn,
           }),
         );
-        const rank = (s: Severity) => SEVERITIES.indexOf(s);
-        const rows = views
-          .flatMap((v) =>
-            v.findings
-              .filter((f) => options.finding === undefined || f.code === options.finding)
-              .map((f) => ({
-                fingerprintSha256: v.fingerprintSha256,
-                subject: v.subject,
-                ...f,
-                locations: v.locations,
-              })),
-          )
-          .sort((a, b) => rank(b.severity) - rank(a.severity) || a.code.localeCompare(b.code));
         if (options.json) printJson(rows);
         else {
           printTable(
@@ -81,10 +69,7 @@ export function registerFindings(program: Command): void {
             `${rows.length - waived} findings (${waived} waived) on ${new Set(rows.map((r) => r.fingerprintSha256)).size} certificates`,
           );
         }
-        return failOn !== undefined &&
-          rows.some((r) => r.waivedBy === undefined && rank(r.severity) >= rank(failOn))
-          ? EXIT.found
-          : EXIT.ok;
+        return failed ? EXIT.found : EXIT.ok;
       }),
     );
 }

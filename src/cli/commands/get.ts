@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.js';
-import { redactSecrets } from '../../core/declarative/webhook-secrets.js';
 import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -50,16 +49,11 @@ export function registerGet(program: Command): void {
         if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
           throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
         }
-        const [{ withRuntime }, { readGovernance }] = await Promise.all([
+        const [{ withRuntime }, { getObjects }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/ownership/governance.js'),
+          import('../../core/declarative/get-objects.js'),
         ]);
-        const objects = await withRuntime(globalOptions(command), async (rt) => {
-          // Policies as they are in effect: the default set counts before it has been stored.
-          if (kind === 'Policy') return (await readGovernance(rt.store.objects)).policies;
-          return (await rt.store.objects.list(kind)).map((s) => s.object as AnyDeclarativeObject);
-        });
-        const shown = objects.map(redactSecrets);
+        const shown = await withRuntime(globalOptions(command), (rt) => getObjects(rt, { kind }));
         if (options.output === 'json') printJson(shown);
         else if (options.output === 'yaml') {
           const { stringify } = await import('yaml');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAck } from './ack.js';
 import { registerApply } from './apply.js';
+import { registerConfigShow } from './config-show.js';
 import { registerAudit } from './audit.js';
 import { registerExceptions } from './exceptions.js';
 import { registerFindings } from './findings.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerOwners(program);
   registerPolicyTest(program);
   registerExceptions(program);
+  registerConfigShow(program);
 }

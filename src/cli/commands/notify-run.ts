@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { currentUser } from '../current-user.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -26,7 +25,7 @@ export function registerNotifyRun(program: Command): void {
     .description(
       'Send the notices due now: expiry at the tightest threshold crossed, expired certificates, new findings, exceptions expiring within 14 days, and escalations of unacknowledged notices. ' +
         'Each notice goes once per contact; failed deliveries are retried (3 tries with backoff, then again on the next run). ' +
-        'Email needs CUSTOS_SMTP_URL (smtp://host:port) and CUSTOS_SMTP_FROM. Exits 1 when a delivery failed.',
+        'Email needs smtp.url and smtp.from in custos.yaml (or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM). Exits 1 when a delivery failed.',
     )
     .option('--thresholds <days>', 'days before notAfter at which expiry notices go', '30,14,7,3,1')
     .option(
@@ -43,25 +42,16 @@ export function registerNotifyRun(program: Command): void {
     .action(
       action(async (options: NotifyRunOptions, command: Command) => {
         const thresholdsDays = parseThresholds(options.thresholds);
-        const [{ withRuntime }, { runNotifications }, { inventoryNoticeSources }, registry, view] =
-          await Promise.all([
-            import('../runtime.js'),
-            import('../../core/notify/run-notifications.js'),
-            import('../../core/notify/inventory-notice-sources.js'),
-            import('../../connectors/notifier-registry.js'),
-            import('../../core/notify/delivery-view.js'),
-          ]);
-        const notifiers = registry.buildNotifierRegistry(process.env);
+        const [{ withRuntime }, { runNotifications }, { inventoryNoticeSources }, view] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/notify/run-notifications.js'),
+          import('../../core/notify/inventory-notice-sources.js'),
+          import('../../core/notify/delivery-view.js'),
+        ]);
         const summary = await withRuntime(globalOptions(command), (rt) =>
           runNotifications(
-            {
-              store: rt.store,
-              clock: rt.clock,
-              sleep: registry.sleep,
-              notifiers,
-              sources: inventoryNoticeSources(rt.store),
-            },
-            { actor: `cli:${currentUser()}`, thresholdsDays },
+            { ...rt, sources: inventoryNoticeSources(rt.store) },
+            { actor: rt.actor, thresholdsDays },
           ),
         );
         const deliveries = summary.deliveries.map(view.deliveryView);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { action, commandGroup, examples } from '../command-group.js';
-import { currentUser } from '../current-user.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
 
@@ -23,7 +22,7 @@ export function registerOwners(program: Command): void {
           import('../../core/ownership/assign-owner.js'),
         ]);
         const result = await withRuntime(globalOptions(command), (rt) =>
-          assignOwner(rt, { fingerprintPrefix: prefix, owner, actor: `cli:${currentUser()}` }),
+          assignOwner(rt, { fingerprintPrefix: prefix, owner, actor: rt.actor }),
         );
         if (options.json) printJson(result);
         else

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { currentUser } from '../current-user.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable, Progress } from '../output.js';
@@ -32,23 +31,19 @@ export function registerScanFiles(program: Command): void {
     )
     .action(
       action(async (paths: string[], options: ScanFilesOptions, command: Command) => {
-        const [{ withRuntime }, { scanFiles }, { LocalFileTree }] = await Promise.all([
+        const [{ withRuntime }, { scanFiles }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/scan-files.js'),
-          import('../../connectors/scanner-files/local-file-tree.js'),
         ]);
         const progress = new Progress();
         const result = await withRuntime(globalOptions(command), (rt) =>
-          scanFiles(
-            { store: rt.store, clock: rt.clock, files: new LocalFileTree() },
-            {
-              paths,
-              passwords: options.password,
-              actor: `cli:${currentUser()}`,
-              onProgress: (p) =>
-                progress.update(`scanning: ${p.files} files, ${p.certificates} certificates read`),
-            },
-          ),
+          scanFiles(rt, {
+            paths,
+            passwords: options.password,
+            actor: rt.actor,
+            onProgress: (p) =>
+              progress.update(`scanning: ${p.files} files, ${p.certificates} certificates read`),
+          }),
         );
         progress.done();
         if (options.json) {

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { currentUser } from '../current-user.js';
 import { DomainError } from '../../core/errors.js';
 import type { StartTlsMode } from '../../core/ports/tls-prober.js';
 import type { TlsEndpointResult } from '../../core/scan-tls.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
-import { globalOptions } from '../global-options.js';
+import { configOption, globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
 import { parseDurationFlag } from '../parse-flags.js';
 
@@ -12,12 +11,9 @@ interface ScanTlsOptions {
   ports: string;
   targetsFile?: string;
   sni: string[];
-  concurrency: string;
-  timeout: string;
   trust: string[];
   starttls?: string;
   maxRangeAddresses: string;
-  dnsServer: string[];
   expiringSoon: string;
   json?: boolean;
 }
@@ -46,8 +42,24 @@ const endpointName = (r: TlsEndpointResult): string =>
   `${r.host.includes(':') ? `[${r.host}]` : r.host}:${r.port}${r.sni !== null && r.sni !== r.host ? ` (${r.sni})` : ''}`;
 
 export function registerScanTls(program: Command): void {
-  commandGroup(program, 'scan', 'discover certificates in files and on the network')
-    .command('tls')
+  const tls = commandGroup(program, 'scan', 'discover certificates in files and on the network').command(
+    'tls',
+  );
+  configOption(tls, 'scan.concurrency', '--concurrency <n>', 'connections in flight at once');
+  configOption(
+    tls,
+    'scan.timeout',
+    '--timeout <duration>',
+    'deadline of each connection: DNS, TCP, STARTTLS and handshake',
+  );
+  configOption(
+    tls,
+    'scan.dnsServers',
+    '--dns-server <ip[:port]>',
+    'resolve host names with this DNS server (repeatable)',
+    collect,
+  );
+  tls
     .description(
       'Connect to TLS endpoints (host names, IP addresses, host:port, [IPv6]:port, CIDR ranges) and record the ' +
         'chain each one serves, in the order served, at its tls location (host, port, SNI name). Each chain is ' +
@@ -63,12 +75,9 @@ export function registerScanTls(program: Command): void {
     .option('--ports <list>', 'ports for targets that name none, e.g. 443,8443 or 8000-8010', '443')
     .option('--targets-file <file>', 'read targets from a file, one a line (# starts a comment)')
     .option('--sni <name>', 'SNI name to send; each is scanned as its own location (repeatable)', collect, [])
-    .option('--concurrency <n>', 'connections in flight at once', '64')
-    .option('--timeout <duration>', 'deadline of each connection: DNS, TCP, STARTTLS and handshake', '5s')
     .option('--trust <file>', 'private roots to trust besides the system roots (repeatable)', collect, [])
     .option('--starttls <protocol>', 'upgrade every endpoint with smtp or postgres, whatever its port')
     .option('--max-range-addresses <n>', 'refuse a CIDR range holding more addresses than this', '65536')
-    .option('--dns-server <ip[:port]>', 'resolve host names with this DNS server (repeatable)', collect, [])
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--json', 'print {"results":[one per endpoint],"summary":{...}}, streamed as endpoints finish')
     .addHelpText(
@@ -109,44 +118,37 @@ export function registerScanTls(program: Command): void {
           starttls: starttlsMode(options.starttls),
           maxRangeAddresses: positiveInteger(options.maxRangeAddresses, '--max-range-addresses', 2 ** 32),
         });
-        const concurrency = positiveInteger(options.concurrency, '--concurrency', 10_000);
-        const [{ withRuntime }, { scanTls }, { createTlsProber }, { loadTrustAnchors }] = await Promise.all([
+        const [{ withRuntime }, { scanTls }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/scan-tls.js'),
-          import('../../connectors/scanner-tls/tls-prober.js'),
-          import('../../connectors/trust-store/load-trust-anchors.js'),
         ]);
-        const prober = createTlsProber({
-          timeoutMs: parseDurationFlag(options.timeout, '--timeout'),
-          ...(options.dnsServer.length > 0 ? { nameServers: options.dnsServer } : {}),
-        });
-        const trustAnchors = await loadTrustAnchors({ files: options.trust, includeSystem: true });
         const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
 
         const progress = new Progress();
         const served: TlsEndpointResult[] = [];
         const failed: TlsEndpointResult[] = [];
         let done = 0;
-        if (options.json) process.stdout.write('{"results":[\n');
-        const summary = await withRuntime(globalOptions(command), (rt) =>
-          scanTls(
-            { store: rt.store, clock: rt.clock, prober },
-            {
-              endpoints: plan.endpoints(),
-              concurrency,
-              trustAnchors,
-              expiringWithinDays,
-              actor: `cli:${currentUser()}`,
-              onResult: (result) => {
-                done++;
-                if (options.json) process.stdout.write(`${done > 1 ? ',\n' : ''}${JSON.stringify(result)}`);
-                else if (result.ok) served.push(result);
-                else if (failed.length <= MAX_FAILURE_ROWS) failed.push(result);
-                progress.update(`scanning: ${done}/${plan.total} endpoints`);
-              },
+        const summary = await withRuntime(globalOptions(command), async (rt) => {
+          const trustAnchors = await rt.certificateFiles.trustAnchors({
+            files: options.trust,
+            includeSystem: true,
+          });
+          if (options.json) process.stdout.write('{"results":[\n');
+          return scanTls(rt, {
+            endpoints: plan.endpoints(),
+            concurrency: rt.config.scan.concurrency,
+            trustAnchors,
+            expiringWithinDays,
+            actor: rt.actor,
+            onResult: (result) => {
+              done++;
+              if (options.json) process.stdout.write(`${done > 1 ? ',\n' : ''}${JSON.stringify(result)}`);
+              else if (result.ok) served.push(result);
+              else if (failed.length <= MAX_FAILURE_ROWS) failed.push(result);
+              progress.update(`scanning: ${done}/${plan.total} endpoints`);
             },
-          ),
-        );
+          });
+        });
         progress.done();
         if (options.json) {
           process.stdout.write(`\n],"summary":${JSON.stringify(summary)}}\n`);

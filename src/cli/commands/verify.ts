@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, collect, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
 import { parseDurationFlag, parseTime } from '../parse-flags.js';
 
@@ -44,27 +45,31 @@ export function registerVerify(program: Command): void {
       ),
     )
     .action(
-      action(async (cert: string, options: VerifyOptions) => {
+      action(async (cert: string, options: VerifyOptions, command: Command) => {
         const at = options.at === undefined ? null : parseTime(options.at, '--at');
         const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
-        const [{ readCertificateFile }, { loadTrustAnchors }, { verifyChain }, { systemClock }] =
-          await Promise.all([
-            import('../../connectors/trust-store/read-certificate-file.js'),
-            import('../../connectors/trust-store/load-trust-anchors.js'),
-            import('../../core/verify-chain.js'),
-            import('../../connectors/system/system-clock.js'),
-          ]);
-        const [leaf, ...rest] = await readCertificateFile(cert, options.password);
-        const chain = [...rest];
-        for (const file of options.chain) chain.push(...(await readCertificateFile(file, options.password)));
-        const trustAnchors = await loadTrustAnchors({
-          files: options.trust,
-          includeSystem: options.trust.length === 0 || options.systemRoots === true,
+        const [{ withDependencies }, { verifyChain }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/verify-chain.js'),
+        ]);
+        const result = await withDependencies(globalOptions(command), async (deps) => {
+          const files = deps.certificateFiles;
+          const [leaf, ...rest] = await files.read(cert, options.password);
+          const chain = [...rest];
+          for (const file of options.chain) chain.push(...(await files.read(file, options.password)));
+          const trustAnchors = await files.trustAnchors({
+            files: options.trust,
+            includeSystem: options.trust.length === 0 || options.systemRoots === true,
+          });
+          return verifyChain(deps, {
+            leaf: leaf!,
+            chain,
+            trustAnchors,
+            host: options.host ?? null,
+            at,
+            expiringWithinDays,
+          });
         });
-        const result = await verifyChain(
-          { clock: systemClock },
-          { leaf: leaf!, chain, trustAnchors, host: options.host ?? null, at, expiringWithinDays },
-        );
         if (options.json) {
           printJson({
             valid: result.valid,

@@ -93,7 +93,7 @@ async function deliverOne(
   const firstAttemptAt = deps.clock.now();
   const notifier = deps.notifiers[notice.contact.channel];
   if (notifier === undefined) {
-    const error = `the ${notice.contact.channel} channel is not configured${notice.contact.channel === 'email' ? ' (set CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)' : ''}`;
+    const error = `the ${notice.contact.channel} channel is not configured${notice.contact.channel === 'email' ? ' (set smtp.url and smtp.from in custos.yaml, or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)' : ''}`;
     return { notice, ok: false, attempts: 0, error, firstAttemptAt, lastAttemptAt: firstAttemptAt };
   }
   let error = '';

@@ -1,0 +1,17 @@
+/** The process environment as Custos reads it: the `CUSTOS_*` variables, and `USER` for the audit actor. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The one place Custos reads `process.env`. Everything else takes the snapshot (or the configuration built from
+ * it), so a test or the server can pass an environment of its own.
+ */
+export function readEnvironment(): Environment {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && (name.startsWith('CUSTOS_') || name === 'USER')) out[name] = value;
+  }
+  return Object.freeze(out);
+}
+
+/** `CUSTOS_DEBUG` set: an error also prints its cause's stack (read before the configuration, which may be broken). */
+export const debugRequested = (env: Environment): boolean => (env.CUSTOS_DEBUG ?? '') !== '';

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { redactedConfig, redactUrl } from './redact.js';
+
+test('a URL password is redacted, in the user part or a password query parameter; the rest stays as written', () => {
+  assert.equal(
+    redactUrl('smtps://custos:s3cr%40t@mail.example:465'),
+    'smtps://custos:(redacted)@mail.example:465',
+  );
+  assert.equal(
+    redactUrl('postgres://db.example/custos?user=custos&password=hunter2&sslmode=require'),
+    'postgres://db.example/custos?user=custos&password=%28redacted%29&sslmode=require',
+  );
+  assert.equal(redactUrl('smtp://mail.example:25'), 'smtp://mail.example:25');
+  assert.equal(
+    redactUrl('postgres://custos@db.example:5432/custos'),
+    'postgres://custos@db.example:5432/custos',
+  );
+});
+
+test('only the keys the schema marks secret are redacted, and the configuration given is left unchanged', () => {
+  const config = {
+    dataDir: './with:colon@sign',
+    databaseUrl: 'postgres://custos:hunter2@db.example/custos',
+    logLevel: 'silent' as const,
+    smtp: { url: 'smtp://u:p@mail.example:25', from: 'x:y@corp.example' },
+    scan: { timeout: '5s', concurrency: 64 },
+  };
+  const shown = redactedConfig(config);
+  assert.equal(shown.databaseUrl, 'postgres://custos:(redacted)@db.example/custos');
+  assert.equal(shown.smtp?.url, 'smtp://u:(redacted)@mail.example:25');
+  assert.equal(shown.smtp?.from, 'x:y@corp.example');
+  assert.equal(shown.dataDir, './with:colon@sign');
+  assert.equal(config.databaseUrl, 'postgres://custos:hunter2@db.example/custos');
+});

@@ -1,0 +1,121 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * The one schema of Custos' configuration: the file `custos.yaml`, the `CUSTOS_*` environment variables and the
+ * flags all set these keys. The environment variable of a key is derived from its path (`scan.timeout` is
+ * `CUSTOS_SCAN_TIMEOUT`); `x-secret` marks a URL whose password is redacted wherever the configuration is shown;
+ * `default` is the value when nothing sets the key. The formats are checked by `config-validator.ts`.
+ */
+const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+const smtp = Type.Object(
+  {
+    url: Type.String({
+      format: 'smtp-url',
+      'x-secret': true,
+      description: 'The SMTP server for email notices: smtp://host:port, or smtps://user:password@host:port.',
+    }),
+    from: Type.String({
+      format: 'mail-sender',
+      description: 'The sender of email notices, e.g. "Custos <custos@corp.example>".',
+    }),
+  },
+  { additionalProperties: false, description: 'Email delivery; without it the email channel is off.' },
+);
+
+const scan = Type.Object(
+  {
+    timeout: Type.String({
+      format: 'duration',
+      default: '5s',
+      description: 'Deadline of each TLS connection of `scan tls`: DNS, TCP, STARTTLS and handshake.',
+    }),
+    concurrency: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 64,
+      description: 'TLS connections `scan tls` keeps in flight at once.',
+    }),
+    dnsServers: Type.Optional(
+      Type.Array(Type.String({ format: 'dns-server' }), {
+        description:
+          'Resolve host names with these DNS servers (ip or ip:port) instead of the system resolver; in the environment, separated by commas.',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Discovery settings.' },
+);
+
+export const CONFIG_SCHEMA = Type.Object(
+  {
+    dataDir: Type.String({
+      minLength: 1,
+      default: './.custos',
+      description: 'Directory of the embedded SQLite database custos.db (used when databaseUrl is not set).',
+    }),
+    databaseUrl: Type.Optional(
+      Type.String({
+        format: 'postgres-url',
+        'x-secret': true,
+        description: 'Keep the state in PostgreSQL instead: postgres://user[:password]@host:5432/database.',
+      }),
+    ),
+    // One `enum` (not a union of literals), so a bad value is one problem naming the allowed levels.
+    logLevel: Type.Unsafe<(typeof LOG_LEVELS)[number]>(
+      Type.String({
+        enum: [...LOG_LEVELS],
+        default: 'silent',
+        description:
+          'What is logged (JSON lines on stderr): silent, fatal, error, warn, info, debug or trace.',
+      }),
+    ),
+    smtp: Type.Optional(smtp),
+    scan,
+  },
+  { additionalProperties: false },
+);
+
+/** The effective configuration: every key with a default has a value. */
+export type Config = Static<typeof CONFIG_SCHEMA>;
+
+export type LogLevel = Config['logLevel'];
+
+/** A key of the configuration, as the schema defines it. */
+export interface ConfigKey {
+  /** The key's path, e.g. ['scan', 'timeout']. */
+  path: readonly string[];
+  /** The dotted path, as written in docs and messages: `scan.timeout`. */
+  name: string;
+  /** The environment variable that sets it. */
+  env: string;
+  schema: TSchema;
+  secret: boolean;
+}
+
+const envName = (path: readonly string[]): string =>
+  `CUSTOS_${path.map((p) => p.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()).join('_')}`;
+
+function collectKeys(schema: TSchema, path: readonly string[], out: ConfigKey[]): ConfigKey[] {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties;
+  if (schema.type === 'object' && properties !== undefined) {
+    for (const [key, child] of Object.entries(properties)) collectKeys(child, [...path, key], out);
+  } else {
+    out.push({
+      path,
+      name: path.join('.'),
+      env: envName(path),
+      schema,
+      secret: (schema as { 'x-secret'?: boolean })['x-secret'] === true,
+    });
+  }
+  return out;
+}
+
+/** Every key that takes a value (the leaves of the schema), in the schema's order. */
+export const CONFIG_KEYS: readonly ConfigKey[] = collectKeys(CONFIG_SCHEMA, [], []);
+
+export function configKey(name: string): ConfigKey {
+  const key = CONFIG_KEYS.find((k) => k.name === name);
+  if (key === undefined) throw new Error(`no configuration key ${name}`);
+  return key;
+}

@@ -1,0 +1,82 @@
+import type { Sleep } from '../core/notify/deliver-notices.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { FileTree } from '../core/ports/file-tree.js';
+import type { NotifierRegistry } from '../core/ports/notifier.js';
+import type { TlsProber } from '../core/ports/tls-prober.js';
+import { buildNotifierRegistry, sleep } from '../connectors/notifier-registry.js';
+import { LocalFileTree } from '../connectors/scanner-files/local-file-tree.js';
+import { createTlsProber } from '../connectors/scanner-tls/tls-prober.js';
+import { systemClock } from '../connectors/system/system-clock.js';
+import {
+  loadTrustAnchors,
+  type LoadTrustAnchorsInput,
+} from '../connectors/trust-store/load-trust-anchors.js';
+import { readCertificateFile } from '../connectors/trust-store/read-certificate-file.js';
+import { parseDuration } from '../core/duration.js';
+import { auditActor, currentUser, type Surface } from './audit-actor.js';
+import type { Environment } from './config/environment.js';
+import type { LoadedConfig } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import type { ValueSource } from './config/value-source.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** Certificates in files the user names (CERT, --chain, --trust), read whatever their format. */
+export interface CertificateFiles {
+  /** The certificates (DER) of one file, in file order; DomainError (exit 2) when it holds none or cannot be read. */
+  read(path: string, passwords?: readonly string[]): Promise<Uint8Array[]>;
+  /** The trust anchors (DER) of the given files, plus the system roots when asked, each once. */
+  trustAnchors(input: LoadTrustAnchorsInput): Promise<Uint8Array[]>;
+}
+
+/** Everything a command or the server runs with, except the store (see Runtime). */
+export interface Dependencies {
+  /** The effective configuration (flags > CUSTOS_* > custos.yaml > defaults). */
+  config: Config;
+  /** Where each configuration value came from, and which file was read. */
+  configSources: ReadonlyMap<string, ValueSource>;
+  configFile: string | null;
+  clock: Clock;
+  logger: Logger;
+  /** The OS user running the process. */
+  user: string;
+  /** The audit actor of what this process changes on its own behalf: `cli:alice`. */
+  actor: string;
+  /** The local file system, for `scan files`. */
+  files: FileTree;
+  /** The TLS prober, with the configured timeout and DNS servers. */
+  prober: TlsProber;
+  /** The notification channels: email when smtp is configured, Slack and webhooks always. */
+  notifiers: NotifierRegistry;
+  sleep: Sleep;
+  certificateFiles: CertificateFiles;
+}
+
+export interface ComposeContext {
+  surface: Surface;
+  env: Environment;
+}
+
+/** Builds every dependency from the configuration: the one place that picks the implementation of each port. */
+export function buildDependencies(loaded: LoadedConfig, context: ComposeContext): Dependencies {
+  const { config } = loaded;
+  const user = currentUser(context.env);
+  return {
+    config,
+    configSources: loaded.sources,
+    configFile: loaded.file,
+    clock: systemClock,
+    logger: createLogger(config.logLevel),
+    user,
+    actor: auditActor(context.surface, user),
+    files: new LocalFileTree(),
+    prober: createTlsProber({
+      timeoutMs: parseDuration(config.scan.timeout, 'scan.timeout'),
+      ...(config.scan.dnsServers !== undefined && config.scan.dnsServers.length > 0
+        ? { nameServers: config.scan.dnsServers }
+        : {}),
+    }),
+    notifiers: buildNotifierRegistry({ email: config.smtp }),
+    sleep,
+    certificateFiles: { read: readCertificateFile, trustAnchors: loadTrustAnchors },
+  };
+}
