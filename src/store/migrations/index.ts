@@ -7,7 +7,7 @@ import { policyDecisions } from './0006-policy-decisions.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
- * Every migration, in order. Kysely runs them by name (sorted), so a new one gets the next number and is appended
+ * Every migration, in order. They run by name (sorted), so a new one gets the next number and is appended
  * here: `'0003-owners': owners,`.
  */
 export const MIGRATIONS: Record<string, StoreMigration> = {
