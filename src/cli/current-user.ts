@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 
 /** The user running the CLI, for audit actors (`cli:alice`) and assignments. */
 export function currentUser(): string {
@@ -7,4 +7,9 @@ export function currentUser(): string {
   } catch {
     return process.env.USER ?? 'unknown';
   }
+}
+
+/** This process as a job worker (`custos jobs list` shows who holds a job): host and process id. */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { currentUser } from '../current-user.js';
+import { currentUser, workerName } from '../current-user.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -25,13 +25,14 @@ export function registerNotifyRun(program: Command): void {
     .command('run')
     .description(
       'Send the notices due now: expiry at the tightest threshold crossed, expired certificates, new findings, exceptions expiring within 14 days, and escalations of unacknowledged notices. ' +
-        'Each notice goes once per contact; failed deliveries are retried (3 tries with backoff, then again on the next run). ' +
+        'Each notice goes once per contact, also when several runs overlap (a run claims its notices before sending). ' +
+        'Failed deliveries are retried: 3 tries with backoff within the run, then by a later run after a wait that doubles from 1 minute (see custos jobs list). ' +
         'Email needs CUSTOS_SMTP_URL (smtp://host:port) and CUSTOS_SMTP_FROM. Exits 1 when a delivery failed.',
     )
     .option('--thresholds <days>', 'days before notAfter at which expiry notices go', '30,14,7,3,1')
     .option(
       '--json',
-      'print {"due","sent","failed","escalations","deliveries":[...]} (deliveries as in notify log --json)',
+      'print {"due","deferred","sent","failed","escalations","deliveries":[...]} (deliveries as in notify log --json)',
     )
     .addHelpText(
       'after',
@@ -43,25 +44,33 @@ export function registerNotifyRun(program: Command): void {
     .action(
       action(async (options: NotifyRunOptions, command: Command) => {
         const thresholdsDays = parseThresholds(options.thresholds);
-        const [{ withRuntime }, { runNotifications }, { inventoryNoticeSources }, registry, view] =
-          await Promise.all([
-            import('../runtime.js'),
-            import('../../core/notify/run-notifications.js'),
-            import('../../core/notify/inventory-notice-sources.js'),
-            import('../../connectors/notifier-registry.js'),
-            import('../../core/notify/delivery-view.js'),
-          ]);
+        const [
+          { withRuntime },
+          { runNotifications },
+          { inventoryNoticeSources },
+          registry,
+          view,
+          { systemRandom },
+        ] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/notify/run-notifications.js'),
+          import('../../core/notify/inventory-notice-sources.js'),
+          import('../../connectors/notifier-registry.js'),
+          import('../../core/notify/delivery-view.js'),
+          import('../../connectors/system/system-random.js'),
+        ]);
         const notifiers = registry.buildNotifierRegistry(process.env);
         const summary = await withRuntime(globalOptions(command), (rt) =>
           runNotifications(
             {
               store: rt.store,
               clock: rt.clock,
+              random: systemRandom,
               sleep: registry.sleep,
               notifiers,
               sources: inventoryNoticeSources(rt.store),
             },
-            { actor: `cli:${currentUser()}`, thresholdsDays },
+            { actor: `cli:${currentUser()}`, worker: workerName(), thresholdsDays },
           ),
         );
         const deliveries = summary.deliveries.map(view.deliveryView);
@@ -70,7 +79,10 @@ export function registerNotifyRun(program: Command): void {
         } else {
           if (deliveries.length > 0) printTable(view.DELIVERY_TABLE_HEADER, deliveries.map(view.deliveryRow));
           printLine(
-            `${summary.due} notices due: ${summary.sent} sent, ${summary.failed} failed (${summary.escalations} escalations)`,
+            `${summary.due} notices due: ${summary.sent} sent, ${summary.failed} failed (${summary.escalations} escalations)` +
+              (summary.deferred > 0
+                ? `; ${summary.deferred} left to another run or waiting for their retry (custos jobs list)`
+                : ''),
           );
         }
         return summary.failed > 0 ? EXIT.found : EXIT.ok;
