@@ -183,6 +183,42 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('drains: a handler that outlives its lease changes nothing; one that completes in its transaction is done', async () => {
+      await store.jobs.enqueue({ kind: 'slow', payload: 'a' }, at(0));
+      await store.jobs.enqueue({ kind: 'tx', payload: 'b' }, at(0));
+      let now = 0;
+      const summary = await drainJobs(
+        { jobs: store.jobs, clock: { now: () => at(now) }, random: { float: () => 0 } },
+        {
+          worker: 'w1',
+          leaseMs: 1_000,
+          handlers: {
+            slow: async () => {
+              // Its lease runs out and another worker takes the job before this one gives up.
+              now = 5_000;
+              const [taken] = await store.jobs.claim({
+                worker: 'w2',
+                kinds: ['slow'],
+                now: at(now),
+                leaseMs: 1_000,
+              });
+              assert.equal(taken?.attempts, 2);
+              throw new Error('too slow');
+            },
+            tx: async (_job, context) => {
+              await store.transaction((tx) => tx.jobs.complete(context.lease));
+            },
+          },
+        },
+      );
+      assert.deepEqual(summary, { completed: 1, retried: 0, failed: 0, lost: 1 });
+      const [left] = await store.jobs.list();
+      assert.deepEqual(
+        [left?.kind, left?.status, left?.worker, left?.lastError],
+        ['slow', 'running', 'w2', null],
+      );
+    });
+
     it('enqueues and completes inside a store transaction, with its writes or not at all', async () => {
       await assert.rejects(
         store.transaction(async (tx) => {
