@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Environment } from './config/environment.js';
 
 /** Who runs this process: the OS user (`USER` when the user database cannot be read, e.g. an unknown uid). */
@@ -14,3 +14,8 @@ export function currentUser(env: Environment): string {
 export type Surface = 'cli' | 'server';
 
 export const auditActor = (surface: Surface, user: string): string => `${surface}:${user}`;
+
+/** This process as a job worker (`custos jobs list` shows who holds a job): host and process id. */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}

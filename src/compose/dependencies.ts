@@ -1,19 +1,21 @@
 import type { Sleep } from '../core/notify/deliver-notices.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { FileTree } from '../core/ports/file-tree.js';
+import type { Random } from '../core/ports/random.js';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
 import type { TlsProber } from '../core/ports/tls-prober.js';
 import { buildNotifierRegistry, sleep } from '../connectors/notifier-registry.js';
 import { LocalFileTree } from '../connectors/scanner-files/local-file-tree.js';
 import { createTlsProber } from '../connectors/scanner-tls/tls-prober.js';
 import { systemClock } from '../connectors/system/system-clock.js';
+import { systemRandom } from '../connectors/system/system-random.js';
 import {
   loadTrustAnchors,
   type LoadTrustAnchorsInput,
 } from '../connectors/trust-store/load-trust-anchors.js';
 import { readCertificateFile } from '../connectors/trust-store/read-certificate-file.js';
 import { parseDuration } from '../core/duration.js';
-import { auditActor, currentUser, type Surface } from './audit-actor.js';
+import { auditActor, currentUser, workerName, type Surface } from './audit-actor.js';
 import type { Environment } from './config/environment.js';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -36,11 +38,14 @@ export interface Dependencies {
   configSources: ReadonlyMap<string, ValueSource>;
   configFile: string | null;
   clock: Clock;
+  random: Random;
   logger: Logger;
   /** The OS user running the process. */
   user: string;
   /** The audit actor of what this process changes on its own behalf: `cli:alice`. */
   actor: string;
+  /** This process as a job worker (host:pid), as `custos jobs list` shows who holds a job. */
+  worker: string;
   /** The local file system, for `scan files`. */
   files: FileTree;
   /** The TLS prober, with the configured timeout and DNS servers. */
@@ -65,9 +70,11 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     configSources: loaded.sources,
     configFile: loaded.file,
     clock: systemClock,
+    random: systemRandom,
     logger: createLogger(config.logLevel),
     user,
     actor: auditActor(context.surface, user),
+    worker: workerName(),
     files: new LocalFileTree(),
     prober: createTlsProber({
       timeoutMs: parseDuration(config.scan.timeout, 'scan.timeout'),

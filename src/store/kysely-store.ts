@@ -1,9 +1,11 @@
 import { DomainError } from '../core/errors.js';
+import type { JobQueue } from '../core/ports/job-queue.js';
 import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
+import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
 import { KyselyObjectsReader } from './objects-store.js';
 import type { StoreEngine } from './store-engine.js';
@@ -17,6 +19,7 @@ export class KyselyStore implements Store {
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;
+  readonly jobs: JobQueue;
 
   constructor(private readonly engine: StoreEngine) {
     this.dialect = engine.dialect;
@@ -24,6 +27,7 @@ export class KyselyStore implements Store {
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
     this.objects = new KyselyObjectsReader(engine.reader);
+    this.jobs = new KyselyJobQueue(engine);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -66,9 +66,7 @@ export async function openPostgresEngine(url: string): Promise<StoreEngine> {
     dialect: 'postgres',
     description,
     maxParameters: PG_MAX_PARAMETERS,
-    migrationDb: db,
-    // Kysely looks for its migration table in every schema unless told which: name the one the tables go to.
-    migrationTableSchema: schema,
+    schema,
     reader: db,
     writeTransaction: (work) => db.transaction().execute(work),
     rowWriter: (transaction) => new KyselyRowWriter(transaction, PG_MAX_PARAMETERS),

@@ -13,7 +13,7 @@ import type {
 /**
  * The bulk INSERTs of a scan: a first scan writes ~100,000 certificates with their locations, sightings, file
  * states and audit events in one transaction. Certificates and locations already stored are left as they are;
- * file states are replaced.
+ * file states are replaced; a sighting already open is left open.
  */
 export interface RowWriter {
   insertCertificates(rows: Rows<CertificatesTable>): Promise<void>;
@@ -37,8 +37,17 @@ const statements = {
       .insertInto('locations')
       .values(rows)
       .onConflict((conflict) => conflict.column('key').doNothing()),
+  // A sighting another transaction started at the same moment (two scans of one tree) is that one: kept.
   sightings: (db: Kysely<StoreDatabase>, rows: Rows<SightingsTable>) =>
-    db.insertInto('sightings').values(rows),
+    db
+      .insertInto('sightings')
+      .values(rows)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['location_id', 'object_type', 'object_hash'])
+          .where('ended_at', 'is', null)
+          .doNothing(),
+      ),
   audit_events: (db: Kysely<StoreDatabase>, rows: Rows<AuditEventsTable>) =>
     db.insertInto('audit_events').values(rows),
   file_states: (db: Kysely<StoreDatabase>, rows: Rows<FileStatesTable>) =>

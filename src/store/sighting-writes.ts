@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { locationKey, type Location } from '../core/inventory/location.js';
 import { sightedObjectHash, type SightedObject, type Sighting } from '../core/inventory/sighting.js';
 import { pathRange } from './chunks.js';
@@ -50,6 +51,19 @@ async function locationIds(ctx: StoreContext, keys: string[]): Promise<Map<strin
   return new Map(rows.map((row) => [row.key, row.id]));
 }
 
+/**
+ * A transaction reads open sightings to decide what to start, touch and end. On PostgreSQL it first takes a lock
+ * held until it commits, so two scans at once decide one after the other, each from what the other committed (as
+ * SQLite's write lock, taken at BEGIN IMMEDIATE, already makes them). Without it both would start the same
+ * sightings and write their discovery twice.
+ */
+async function lockSightings(ctx: StoreContext): Promise<void> {
+  if (ctx.dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext('custos.sightings.' || current_schema()))`.execute(
+      ctx.db,
+    );
+}
+
 /** Open sighting rows at the locations with these keys. */
 async function openRowsAt(ctx: StoreContext, keys: string[]): Promise<SightingRow[]> {
   if (keys.length === 0) return [];
@@ -60,10 +74,12 @@ async function openRowsAt(ctx: StoreContext, keys: string[]): Promise<SightingRo
 }
 
 export async function openSightingsAt(ctx: StoreContext, keys: string[]): Promise<Sighting[]> {
+  await lockSightings(ctx);
   return (await openRowsAt(ctx, keys)).map(toSighting);
 }
 
 export async function openFileSightingsUnder(ctx: StoreContext, roots: string[]): Promise<Sighting[]> {
+  await lockSightings(ctx);
   const byId = new Map<number, SightingRow>();
   for (const root of new Set(roots)) {
     const { exact, under, below } = pathRange(root);

@@ -23,8 +23,9 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
   let reader: Database.Database | undefined;
   try {
     writer = new Database(file);
-    writer.pragma('journal_mode = WAL');
+    // Waits for another process opening the same file at this moment (switching to WAL takes a lock).
     writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    writer.pragma('journal_mode = WAL');
     writer.pragma('foreign_keys = ON');
     writer.pragma('synchronous = NORMAL');
     writer.pragma('cache_size = -65536');
@@ -46,8 +47,7 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     dialect: 'sqlite',
     description: `SQLite database ${file}`,
     maxParameters: SQLITE_MAX_PARAMETERS,
-    migrationDb: writerDb,
-    migrationTableSchema: undefined,
+    schema: undefined,
     reader: readerDb,
     // The Kysely connection serialises this process's transactions on the one writer connection; BEGIN IMMEDIATE
     // takes the database's write lock before any read, so writers in other processes wait for it instead of

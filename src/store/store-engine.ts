@@ -9,9 +9,8 @@ export interface StoreEngine {
   readonly description: string;
   /** Bound parameters one statement may carry (SQLite 32766, PostgreSQL 65535). */
   readonly maxParameters: number;
-  /** Runs migrations (Kysely's Migrator needs a database handle and, on PostgreSQL, the schema to keep its table in). */
-  readonly migrationDb: Kysely<StoreDatabase>;
-  readonly migrationTableSchema: string | undefined;
+  /** On PostgreSQL, the schema the tables live in (the first of the search_path); undefined on SQLite. */
+  readonly schema: string | undefined;
   /** Reads committed data outside any transaction (on SQLite a second, read-only connection). */
   readonly reader: Kysely<StoreDatabase>;
   /**

@@ -2,6 +2,7 @@ import type { AuditEventInput } from '../core/audit/audit-event.js';
 import type { DomainError } from '../core/errors.js';
 import type { Location } from '../core/inventory/location.js';
 import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
+import type { JobTransaction } from '../core/ports/job-queue.js';
 import type { NotificationLogWriter } from '../core/ports/notification-log.js';
 import type { ObjectsWriter } from '../core/ports/objects-store.js';
 import type { FileState, ServedFinding, StoreTransaction } from '../core/ports/store.js';
@@ -9,6 +10,7 @@ import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { appendAudit } from './audit-writes.js';
 import { insertCertificates, knownCertificates } from './certificate-writes.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
+import { jobTransaction } from './job-queue.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
 import { objectsWriter } from './objects-store.js';
 import { replaceServedFindings } from './served-findings.js';
@@ -96,6 +98,11 @@ export class KyselyStoreTransaction implements StoreTransaction {
 
   readonly objects: ObjectsWriter = objectsWriter(
     () => this.ctx,
+    (doing, operation) => this.run(doing, operation),
+  );
+
+  readonly jobs: JobTransaction = jobTransaction(
+    () => this.ctx.db,
     (doing, operation) => this.run(doing, operation),
   );
 

@@ -103,7 +103,7 @@ for (const dialect of DIALECTS) {
         exceptions: async () => [],
       };
       const notifiers = buildNotifierRegistry({ email: { url: smtp.url, from: 'custos@corp.example' } });
-      return { store, clock, sleep, notifiers, sources };
+      return { store, clock, random: { float: () => 0.5 }, sleep, notifiers, sources };
     }
 
     it('sends each notice exactly once: a second run sends nothing', async () => {
@@ -117,12 +117,20 @@ for (const dialect of DIALECTS) {
         escalation: [],
       };
       const cert = await storeCertificate(store, clock.now(), 5, 'api.corp.example');
-      const first = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      const first = await runNotifications(deps(clock, owner, [cert]), {
+        actor: 'test',
+        worker: 'test-worker',
+        policy,
+      });
       assert.deepEqual([first.due, first.sent, first.failed], [2, 2, 0]);
       assert.equal(smtp.messages.length, 1);
       assert.equal(hook.requests.length, 1);
       clock.advance(60_000);
-      const second = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      const second = await runNotifications(deps(clock, owner, [cert]), {
+        actor: 'test',
+        worker: 'test-worker',
+        policy,
+      });
       assert.deepEqual([second.due, second.sent], [0, 0]);
       assert.equal(smtp.messages.length, 1);
       assert.equal(hook.requests.length, 1);
@@ -162,7 +170,11 @@ for (const dialect of DIALECTS) {
           escalation: [],
         };
         const cert = await storeCertificate(store, clock.now(), -2, 'old.corp.example');
-        const first = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+        const first = await runNotifications(deps(clock, owner, [cert]), {
+          actor: 'test',
+          worker: 'test-worker',
+          policy,
+        });
         assert.deepEqual([first.due, first.sent, first.failed], [4, 2, 2]);
         assert.equal(smtp.messages.length, 1);
         assert.equal(hook.requests.length, 1);
@@ -179,7 +191,27 @@ for (const dialect of DIALECTS) {
           'http://127.0.0.1:PORT: fetch failed (ECONNREFUSED)',
         ]);
 
-        const second = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+        // A later run at once leaves the failed notices to their backoff: half to all of a minute, jittered.
+        const soon = await runNotifications(deps(clock, owner, [cert]), {
+          actor: 'test',
+          worker: 'test-worker',
+          policy,
+        });
+        assert.deepEqual([soon.due, soon.deferred, soon.sent], [0, 2, 0]);
+        const waiting = (await store.jobs.list()).filter((job) => job.status === 'queued');
+        assert.deepEqual(
+          waiting.map((job) => [job.kind, job.attempts, job.runAt.getTime() - clock.now().getTime()]),
+          [
+            ['notice.deliver', 1, 45_000],
+            ['notice.deliver', 1, 45_000],
+          ],
+        );
+        clock.advance(45_000);
+        const second = await runNotifications(deps(clock, owner, [cert]), {
+          actor: 'test',
+          worker: 'test-worker',
+          policy,
+        });
         assert.deepEqual([second.due, second.sent, second.failed], [2, 0, 2]);
         assert.equal(smtp.messages.length, 1, 'what was sent is not sent again');
         const retried = (await store.notifications.deliveries()).filter((d) => d.status === 'failed');
@@ -209,12 +241,20 @@ for (const dialect of DIALECTS) {
         ],
       };
       const cert = await storeCertificate(store, clock.now(), 2, 'pay.corp.example');
-      await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      await runNotifications(deps(clock, owner, [cert]), { actor: 'test', worker: 'test-worker', policy });
       clock.advance(1_000);
-      const early = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      const early = await runNotifications(deps(clock, owner, [cert]), {
+        actor: 'test',
+        worker: 'test-worker',
+        policy,
+      });
       assert.equal(early.due, 0);
       clock.advance(1_000);
-      const escalated = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      const escalated = await runNotifications(deps(clock, owner, [cert]), {
+        actor: 'test',
+        worker: 'test-worker',
+        policy,
+      });
       assert.deepEqual([escalated.due, escalated.sent, escalated.escalations], [2, 2, 2]);
       assert.deepEqual(
         smtp.messages.map((m) => m.to[0]),
@@ -228,7 +268,11 @@ for (const dialect of DIALECTS) {
       assert.equal(body.level, 1);
       assert.equal(body.certificate.fingerprintSha256, cert.fingerprintSha256);
       clock.advance(10_000);
-      const again = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      const again = await runNotifications(deps(clock, owner, [cert]), {
+        actor: 'test',
+        worker: 'test-worker',
+        policy,
+      });
       assert.equal(again.due, 0);
     });
 
@@ -240,7 +284,7 @@ for (const dialect of DIALECTS) {
         escalation: [{ afterMs: 2_000, contacts: { email: ['lead@corp.example'] } }],
       };
       const cert = await storeCertificate(store, clock.now(), 2, 'pay.corp.example');
-      await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      await runNotifications(deps(clock, owner, [cert]), { actor: 'test', worker: 'test-worker', policy });
       clock.advance(500);
       const ack = await acknowledgeCertificate(
         { store, clock },
@@ -252,7 +296,11 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(ack.fingerprintSha256, cert.fingerprintSha256);
       clock.advance(5_000);
-      const later = await runNotifications(deps(clock, owner, [cert]), { actor: 'test', policy });
+      const later = await runNotifications(deps(clock, owner, [cert]), {
+        actor: 'test',
+        worker: 'test-worker',
+        policy,
+      });
       assert.equal(later.due, 0);
       assert.deepEqual(
         smtp.messages.map((m) => m.to[0]),

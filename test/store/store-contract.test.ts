@@ -335,14 +335,15 @@ for (const dialect of DIALECTS) {
     });
 
     it('fails a transaction whose statement fails as CUSTOS_STORE_FAILED, even when the work carries on', async () => {
-      const a = await certificate();
+      const [a, b] = await Promise.all([certificate(), certificate()]);
       const sighting = { location: fileAt('/x.pem'), object: certificateObject(a) };
       let caught: unknown;
       const outcome = store.transaction(async (tx) => {
         await tx.insertCertificates([a], day(0));
         await tx.startSightings([sighting], day(0));
-        // The same object cannot be open twice at one location: the database refuses the second.
-        await tx.startSightings([sighting], day(1)).catch((error: unknown) => (caught = error));
+        // A certificate without a serial number breaks a NOT NULL constraint: the database refuses it.
+        const broken = { ...b, serialNumber: null as unknown as string };
+        await tx.insertCertificates([broken], day(1)).catch((error: unknown) => (caught = error));
         await tx.appendAudit(events(1));
         return 'done';
       });
@@ -354,6 +355,21 @@ for (const dialect of DIALECTS) {
         return true;
       });
       await assertEmpty(store);
+    });
+
+    it('keeps the open sighting when the same one is started again (two scans that met)', async () => {
+      const a = await certificate();
+      const sighting = { location: fileAt('/x.pem'), object: certificateObject(a) };
+      await store.transaction(async (tx) => {
+        await tx.insertCertificates([a], day(0));
+        await tx.startSightings([sighting], day(0));
+      });
+      await store.transaction((tx) => tx.startSightings([sighting], day(1)));
+      const sightings = await store.inventory.sightingsOf(a.fingerprintSha256);
+      assert.deepEqual(
+        sightings.map((s) => [s.locationKey, s.firstSeen, s.endedAt]),
+        [['file:/x.pem', day(0), null]],
+      );
     });
 
     it('fails the whole transaction as CUSTOS_AUDIT_WRITE_FAILED when its audit events cannot be written', async () => {

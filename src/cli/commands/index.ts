@@ -7,6 +7,7 @@ import { registerExceptions } from './exceptions.js';
 import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
+import { registerJobs } from './jobs.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
 import { registerOwners } from './owners.js';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerPolicyTest(program);
   registerExceptions(program);
   registerConfigShow(program);
+  registerJobs(program);
 }

@@ -24,13 +24,14 @@ export function registerNotifyRun(program: Command): void {
     .command('run')
     .description(
       'Send the notices due now: expiry at the tightest threshold crossed, expired certificates, new findings, exceptions expiring within 14 days, and escalations of unacknowledged notices. ' +
-        'Each notice goes once per contact; failed deliveries are retried (3 tries with backoff, then again on the next run). ' +
+        'Each notice goes once per contact, also when several runs overlap (a run claims its notices before sending). ' +
+        'Failed deliveries are retried: 3 tries with backoff within the run, then by a later run after a wait that doubles from 1 minute (see custos jobs list). ' +
         'Email needs smtp.url and smtp.from in custos.yaml (or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM). Exits 1 when a delivery failed.',
     )
     .option('--thresholds <days>', 'days before notAfter at which expiry notices go', '30,14,7,3,1')
     .option(
       '--json',
-      'print {"due","sent","failed","escalations","deliveries":[...]} (deliveries as in notify log --json)',
+      'print {"due","deferred","sent","failed","escalations","deliveries":[...]} (deliveries as in notify log --json)',
     )
     .addHelpText(
       'after',
@@ -51,7 +52,7 @@ export function registerNotifyRun(program: Command): void {
         const summary = await withRuntime(globalOptions(command), (rt) =>
           runNotifications(
             { ...rt, sources: inventoryNoticeSources(rt.store) },
-            { actor: rt.actor, thresholdsDays },
+            { actor: rt.actor, worker: rt.worker, thresholdsDays },
           ),
         );
         const deliveries = summary.deliveries.map(view.deliveryView);
@@ -60,7 +61,10 @@ export function registerNotifyRun(program: Command): void {
         } else {
           if (deliveries.length > 0) printTable(view.DELIVERY_TABLE_HEADER, deliveries.map(view.deliveryRow));
           printLine(
-            `${summary.due} notices due: ${summary.sent} sent, ${summary.failed} failed (${summary.escalations} escalations)`,
+            `${summary.due} notices due: ${summary.sent} sent, ${summary.failed} failed (${summary.escalations} escalations)` +
+              (summary.deferred > 0
+                ? `; ${summary.deferred} left to another run or waiting for their retry (custos jobs list)`
+                : ''),
           );
         }
         return summary.failed > 0 ? EXIT.found : EXIT.ok;

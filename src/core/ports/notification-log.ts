@@ -1,5 +1,6 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Acknowledgement, DeliveryRecord } from '../notify/delivery.js';
+import type { JobQueue, JobTransaction } from './job-queue.js';
 
 /** Reads the delivery log and the acknowledgements (committed data). */
 export interface NotificationLogReader {
@@ -19,11 +20,14 @@ export interface NotificationLogWriter {
 /** The part of a store transaction that notifications write through. */
 export interface NotificationTransaction {
   readonly notifications: NotificationLogWriter;
+  /** Notices are claimed as jobs: enqueued before they are sent, completed with their delivery record. */
+  readonly jobs: JobTransaction;
   appendAudit(events: AuditEventInput[]): Promise<void>;
 }
 
 /** The part of the Store that notifications use (the Store port satisfies it). */
 export interface NotificationStore {
   readonly notifications: NotificationLogReader;
+  readonly jobs: JobQueue;
   transaction<T>(work: (tx: NotificationTransaction) => Promise<T>): Promise<T>;
 }

@@ -3,6 +3,7 @@ import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
 import type { Severity } from '../findings/finding.js';
 import type { Location, LocationKind } from '../inventory/location.js';
 import type { SightedObject, Sighting } from '../inventory/sighting.js';
+import type { JobQueue, JobTransaction } from './job-queue.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
 
@@ -98,6 +99,8 @@ export interface StoreTransaction {
   readonly notifications: NotificationLogWriter;
   /** Declarative objects, owner assignments and recorded ownership. */
   readonly objects: ObjectsWriter;
+  /** Follow-up work enqueued with this transaction's writes; a claimed job completed with them. */
+  readonly jobs: JobTransaction;
 }
 
 export interface InventoryReader {
@@ -133,6 +136,8 @@ export interface Store {
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;
+  /** The durable job queue: claims with leases, retries with backoff. */
+  readonly jobs: JobQueue;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

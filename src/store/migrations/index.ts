@@ -4,10 +4,11 @@ import { notifications } from './0003-notifications.js';
 import { ownership } from './0004-ownership.js';
 import { servedFindings } from './0005-served-findings.js';
 import { policyDecisions } from './0006-policy-decisions.js';
+import { jobs } from './0007-jobs.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
- * Every migration, in order. Kysely runs them by name (sorted), so a new one gets the next number and is appended
+ * Every migration, in order. They run by name (sorted), so a new one gets the next number and is appended
  * here: `'0003-owners': owners,`.
  */
 export const MIGRATIONS: Record<string, StoreMigration> = {
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0004-ownership': ownership,
   '0005-served-findings': servedFindings,
   '0006-policy-decisions': policyDecisions,
+  '0007-jobs': jobs,
 };

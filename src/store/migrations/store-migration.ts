@@ -1,10 +1,4 @@
-import {
-  sql,
-  type ColumnDefinitionBuilder,
-  type Kysely,
-  type Migration,
-  type MigrationProvider,
-} from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import type { SqlDialectName } from '../schema.js';
 
 /**
@@ -32,22 +26,4 @@ export function columnTypes(dialect: SqlDialectName) {
     bytewiseText: (column: ColumnDefinitionBuilder) =>
       dialect === 'sqlite' ? column : column.modifyFront(sql`collate "C"`),
   } as const;
-}
-
-/** Feeds the migrations, compiled into the program (no file globbing), to Kysely's Migrator. */
-export function migrationProvider(
-  migrations: Record<string, StoreMigration>,
-  dialect: SqlDialectName,
-): MigrationProvider {
-  return {
-    getMigrations: () =>
-      Promise.resolve(
-        Object.fromEntries(
-          Object.entries(migrations).map(([name, migration]): [string, Migration] => [
-            name,
-            { up: (db) => migration.up(db, dialect) },
-          ]),
-        ),
-      ),
-  };
 }

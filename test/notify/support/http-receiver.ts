@@ -15,11 +15,11 @@ export interface HttpReceiver {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 that records every request and answers with what `respond` says
+ * A real HTTP server on 127.0.0.1 that records every request and answers with what `respond` says, when it says
  * (default 204).
  */
 export async function startHttpReceiver(
-  respond: (request: ReceivedRequest) => number = () => 204,
+  respond: (request: ReceivedRequest) => number | Promise<number> = () => 204,
 ): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
@@ -32,8 +32,10 @@ export async function startHttpReceiver(
         rawBody: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
-      res.statusCode = respond(request);
-      res.end();
+      void Promise.resolve(respond(request)).then((status) => {
+        res.statusCode = status;
+        res.end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

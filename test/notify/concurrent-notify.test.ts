@@ -1,0 +1,221 @@
+/**
+ * `custos notify run` twice at once, as real processes, against a real SMTP server and a real webhook receiver, on
+ * SQLite and PostgreSQL: each notice is delivered exactly once (a run claims its notices before sending them).
+ * And a run killed while it sends leaves its notices claimed: a run right after does not send them again, and once
+ * the claim's lease has run out a later run does.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as wait } from 'node:timers/promises';
+import {
+  aCertificate,
+  asCA,
+  expiringIn,
+  issuedBy,
+  withDnsNames,
+  withFreshKey,
+  withSubject,
+} from '../support/certificates.js';
+import { aCustos, CUSTOS_BIN, runCustos, type Custos } from '../support/cli.js';
+import { DIALECTS, type TestDatabase } from '../store/dialects.js';
+import { startHttpReceiver, type HttpReceiver } from './support/http-receiver.js';
+import { startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
+
+const CERTIFICATES = 8;
+
+interface RunSummary {
+  due: number;
+  deferred: number;
+  sent: number;
+  failed: number;
+}
+
+interface JobLine {
+  kind: string;
+  status: string;
+  worker: string | null;
+}
+
+function manifest(contacts: string): string {
+  return `apiVersion: custos/v1
+kind: Owner
+metadata: {name: payments}
+spec:
+  contacts: ${contacts}
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: payments-services}
+spec:
+  owner: payments
+  order: 10
+  match:
+    dnsNames: ["*.corp.example"]
+`;
+}
+
+/** A state with CERTIFICATES certificates expiring in 5 days, owned by `payments` whose contacts are given. */
+async function aNotifiableState(
+  db: TestDatabase,
+  dir: string,
+  contacts: string,
+  env: Record<string, string>,
+) {
+  const custos = await aCustos(db.options);
+  const cli = (...args: string[]) => runCustos([...custos.stateFlags, ...args], { env });
+  const ca = await aCertificate(withSubject('CN=Corp Issuing CA'), asCA());
+  for (let i = 0; i < CERTIFICATES; i++) {
+    const leaf = await aCertificate(
+      withFreshKey(),
+      withSubject(`CN=svc-${i}.corp.example`),
+      withDnsNames(`svc-${i}.corp.example`),
+      expiringIn(5),
+      issuedBy(ca),
+    );
+    await writeFile(join(dir, `svc-${i}.pem`), leaf.pem);
+  }
+  const scan = await cli('scan', 'files', dir, '--json');
+  assert.equal(scan.code, 0, scan.stderr);
+  await writeFile(join(dir, 'owners.yaml'), manifest(contacts));
+  const applied = await cli('apply', '-f', join(dir, 'owners.yaml'));
+  assert.equal(applied.code, 0, applied.stderr);
+  return { custos, cli };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`notify run at once on ${dialect.name}`, () => {
+    if (dialect.unavailable !== null) {
+      it('runs when its database is available', (t) => t.skip(dialect.unavailable ?? undefined));
+      return;
+    }
+    let smtp: SmtpCapture;
+    let hook: HttpReceiver;
+    let hang = false;
+    before(async () => {
+      smtp = await startSmtpCapture();
+      // Each answer takes a moment, so that the two runs overlap; `hang` holds them until the run is killed.
+      hook = await startHttpReceiver(async () => {
+        if (hang) await new Promise(() => undefined);
+        await wait(40);
+        return 204;
+      });
+    });
+    after(async () => {
+      await smtp.close();
+      await hook.close();
+    });
+    const env = (): Record<string, string> => ({
+      CUSTOS_SMTP_URL: smtp.url,
+      CUSTOS_SMTP_FROM: 'custos@corp.example',
+    });
+
+    it('two runs at once deliver each notice exactly once (3 rounds)', async () => {
+      for (let round = 0; round < 3; round++) {
+        smtp.messages.length = 0;
+        hook.requests.length = 0;
+        const db = await dialect.create();
+        const dir = await mkdtemp(join(tmpdir(), 'custos-notify-race-'));
+        let custos: Custos | undefined;
+        try {
+          const state = await aNotifiableState(
+            db,
+            dir,
+            `{email: [oncall@corp.example], webhooks: [{url: "${hook.url}/custos", secret: "s3cret"}]}`,
+            env(),
+          );
+          custos = state.custos;
+          const runs = await Promise.all([
+            state.cli('notify', 'run', '--json'),
+            state.cli('notify', 'run', '--json'),
+          ]);
+          for (const run of runs) assert.equal(run.code, 0, run.stderr);
+          const summaries = runs.map((run) => run.json<RunSummary>());
+          assert.equal(
+            summaries.reduce((sum, s) => sum + s.sent, 0),
+            2 * CERTIFICATES,
+            `round ${round}: ${JSON.stringify(summaries.map((s) => [s.due, s.sent, s.deferred]))}`,
+          );
+          assert.equal(smtp.messages.length, CERTIFICATES, `round ${round}: each email once`);
+          assert.equal(hook.requests.length, CERTIFICATES, `round ${round}: each webhook call once`);
+          const notices = hook.requests.map((r) => (JSON.parse(r.rawBody) as { notice: string }).notice);
+          assert.equal(new Set(notices).size, CERTIFICATES);
+          const log = await state.cli('notify', 'log', '--json');
+          const deliveries = log.json<Array<{ status: string; attempts: number }>>();
+          assert.deepEqual(
+            deliveries.map((d) => [d.status, d.attempts]),
+            Array.from({ length: 2 * CERTIFICATES }, () => ['sent', 1]),
+          );
+          const jobs = await state.cli('jobs', 'list', '--json');
+          assert.deepEqual(jobs.json<unknown[]>(), [], 'every claim was completed');
+        } finally {
+          await custos?.cleanup();
+          await db.dispose();
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+    });
+
+    it('a killed run leaves its notices claimed until the lease runs out; then a later run sends them', async () => {
+      hook.requests.length = 0;
+      const db = await dialect.create();
+      const dir = await mkdtemp(join(tmpdir(), 'custos-notify-crash-'));
+      let custos: Custos | undefined;
+      try {
+        const state = await aNotifiableState(
+          db,
+          dir,
+          `{webhooks: [{url: "${hook.url}/custos", secret: "s3cret"}]}`,
+          env(),
+        );
+        custos = state.custos;
+        hang = true;
+        const child = spawn(process.execPath, [CUSTOS_BIN, ...custos.stateFlags, 'notify', 'run'], {
+          env: { ...process.env, ...env() },
+          stdio: 'ignore',
+        });
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        while (hook.requests.length === 0) await wait(20);
+        child.kill('SIGKILL');
+        await exited;
+        hang = false;
+
+        const jobs = await state.cli('jobs', 'list', '--json');
+        assert.equal(jobs.code, 0, jobs.stderr);
+        const claimed = jobs.json<JobLine[]>();
+        assert.equal(claimed.length, CERTIFICATES);
+        for (const job of claimed) {
+          assert.deepEqual([job.kind, job.status], ['notice.deliver', 'running']);
+          assert.match(job.worker ?? '', new RegExp(`:${child.pid}$`));
+        }
+        const table = await state.cli('jobs', 'list');
+        assert.match(table.stdout, /notice\.deliver +running \(lease to /);
+
+        const during = await state.cli('notify', 'run', '--json');
+        assert.equal(during.code, 0, during.stderr);
+        assert.deepEqual(
+          [during.json<RunSummary>().sent, during.json<RunSummary>().deferred],
+          [0, CERTIFICATES],
+          'the killed run still holds them',
+        );
+        assert.equal(hook.requests.length, 1, 'nothing sent again while the lease holds');
+
+        // Time passes: the claim's lease (15 minutes) runs out.
+        await db.exec('update jobs set lease_until = 0');
+        const later = await state.cli('notify', 'run', '--json');
+        assert.equal(later.code, 0, later.stderr);
+        assert.equal(later.json<RunSummary>().sent, CERTIFICATES);
+        assert.equal(hook.requests.length, 1 + CERTIFICATES);
+        assert.deepEqual((await state.cli('jobs', 'list', '--json')).json<unknown[]>(), []);
+      } finally {
+        hang = false;
+        await custos?.cleanup();
+        await db.dispose();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
