@@ -6,6 +6,7 @@ import { registerExceptions } from './exceptions.js';
 import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
+import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
 import { registerOwners } from './owners.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerOwners(program);
   registerPolicyTest(program);
   registerExceptions(program);
+  registerMetrics(program);
 }
