@@ -32,7 +32,7 @@ export const exceptionSpec = object({
       endpoints: optional(
         listOf(
           string({
-            pattern: /^(\[[0-9a-fA-F:.*]+\]|[^\s:\[\]]+):(\*|[0-9]{1,5})$/,
+            pattern: /^(\[[0-9a-fA-F:.*]+\]|[^\s:[\]]+):(\*|[0-9]{1,5})$/,
             expected: 'a host:port pattern such as *.corp.example:443, 10.0.0.5:* or [::1]:8443',
           }),
           { minItems: 1, description: 'host:port patterns over TLS endpoints; every location must match.' },
