@@ -3,6 +3,7 @@ import { currentUser } from '../current-user.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable, Progress } from '../output.js';
+import { counted } from '../../core/plural.js';
 
 interface ScanFilesOptions {
   password: string[];
@@ -46,7 +47,9 @@ export function registerScanFiles(program: Command): void {
               passwords: options.password,
               actor: `cli:${currentUser()}`,
               onProgress: (p) =>
-                progress.update(`scanning: ${p.files} files, ${p.certificates} certificates read`),
+                progress.update(
+                  `scanning: ${counted(p.files, 'file')}, ${counted(p.certificates, 'certificate')} read`,
+                ),
             },
           ),
         );
@@ -56,8 +59,8 @@ export function registerScanFiles(program: Command): void {
           return EXIT.ok;
         }
         printLine(
-          `${result.files} files (${result.unchanged} unchanged), ${result.certificates} certificates, ${result.new} new, ` +
-            `${result.sightingsStarted} sightings started, ${result.sightingsEnded} ended, ${result.errors.length} errors`,
+          `${counted(result.files, 'file')} (${result.unchanged} unchanged), ${counted(result.certificates, 'certificate')}, ${result.new} new, ` +
+            `${counted(result.sightingsStarted, 'sighting')} started, ${result.sightingsEnded} ended, ${counted(result.errors.length, 'error')}`,
         );
         if (result.errors.length > 0) {
           printLine();
