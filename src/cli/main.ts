@@ -12,6 +12,9 @@ function version(): string {
   return pkg.version;
 }
 
+/** Commander's message on one line: its "(Did you mean ...?)" hint comes on a line of its own. */
+const oneLine = (text: string): string => text.trim().replace(/\s*\n\s*/g, ' ');
+
 export function buildProgram(): Command {
   const program = new Command('custos')
     .description(
@@ -23,9 +26,7 @@ export function buildProgram(): Command {
       writeErr: (text) => process.stderr.write(text),
       // One line, like every other error: the code, what was wrong, where the usage is.
       outputError: (text, write) =>
-        write(
-          `custos: CUSTOS_USAGE: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`,
-        ),
+        write(`custos: CUSTOS_USAGE: ${oneLine(text.replace(/^error: /, ''))} (run with --help for usage)\n`),
     });
   addGlobalOptions(program);
   registerCommands(program);

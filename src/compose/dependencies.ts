@@ -1,9 +1,12 @@
 import type { Sleep } from '../core/notify/deliver-notices.js';
+import type { MetricFamily } from '../core/metrics/metric-family.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { FileTree } from '../core/ports/file-tree.js';
 import type { Random } from '../core/ports/random.js';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
 import type { TlsProber } from '../core/ports/tls-prober.js';
+import { writeFileAtomic } from '../connectors/files/write-file-atomic.js';
+import { renderPrometheusText } from '../connectors/metrics-prometheus/prometheus-text.js';
 import { buildNotifierRegistry, sleep } from '../connectors/notifier-registry.js';
 import { LocalFileTree } from '../connectors/scanner-files/local-file-tree.js';
 import { createTlsProber } from '../connectors/scanner-tls/tls-prober.js';
@@ -54,6 +57,10 @@ export interface Dependencies {
   notifiers: NotifierRegistry;
   sleep: Sleep;
   certificateFiles: CertificateFiles;
+  /** Metric families in the Prometheus text format (the textfile of `custos metrics`, the server's /metrics). */
+  renderMetrics(families: MetricFamily[]): Promise<string>;
+  /** Replaces a file atomically (temp file, fsync, rename): `CUSTOS_OUTPUT_WRITE_FAILED` leaves the old one. */
+  writeOutputFile(path: string, data: string | Uint8Array): Promise<void>;
 }
 
 export interface ComposeContext {
@@ -85,5 +92,7 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     notifiers: buildNotifierRegistry({ email: config.smtp }),
     sleep,
     certificateFiles: { read: readCertificateFile, trustAnchors: loadTrustAnchors },
+    renderMetrics: renderPrometheusText,
+    writeOutputFile: (path, data) => writeFileAtomic(path, data),
   };
 }

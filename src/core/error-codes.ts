@@ -105,6 +105,12 @@ export const ERROR_CODES = {
     summary:
       'A declarative YAML file has invalid documents; nothing of it was applied (each problem has its line).',
   },
+  CUSTOS_OUTPUT_WRITE_FAILED: {
+    exit: 3,
+    http: 500,
+    summary:
+      'An output file could not be written (full disk, no permission); the previous file is left as it was.',
+  },
   CUSTOS_NOT_BUILT: {
     exit: 3,
     http: 500,

@@ -103,6 +103,21 @@ export class KyselyInventoryReader implements InventoryReader {
     });
   }
 
+  fileProblems(): Promise<Array<{ path: string; code: string }>> {
+    return reading('reading file problems', async () => {
+      const rows = await this.db
+        .selectFrom('file_states')
+        .select(['path', 'problem'])
+        .where('problem', 'is not', null)
+        .orderBy('path')
+        .execute();
+      return rows.map((row) => ({
+        path: row.path,
+        code: (JSON.parse(row.problem ?? '{}') as { code?: string }).code ?? 'CUSTOS_FILE_MALFORMED',
+      }));
+    });
+  }
+
   countLocations(): Promise<Record<LocationKind, number>> {
     return reading('counting locations', async () => {
       const rows = await this.db

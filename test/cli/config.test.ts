@@ -157,7 +157,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
     const lines = result.stderr.trimEnd().split('\n');
     assert.match(
       lines[0] ?? '',
-      /^custos: CUSTOS_CONFIG_INVALID: the configuration has 9 problem\(s\), nothing was done$/,
+      /^custos: CUSTOS_CONFIG_INVALID: the configuration has 9 problems, nothing was done$/,
     );
     // The hint (what to do) ends the last line.
     const problems = lines.slice(1).map((l) => l.trim());
@@ -201,7 +201,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
     assert.equal(result.code, 2);
     assert.match(
       result.stderr,
-      /CUSTOS_CONFIG_INVALID: the configuration has 1 problem\(s\)[^\n]*\n {2}CUSTOS_SMTP_URL: smtp\.from: is required here when smtp\.url is set/,
+      /CUSTOS_CONFIG_INVALID: the configuration has 1 problem[^\n]*\n {2}CUSTOS_SMTP_URL: smtp\.from: is required here when smtp\.url is set/,
     );
   });
 

@@ -94,6 +94,10 @@ describe('the custos CLI contract', () => {
     assertOneLineError(await custos.run('inventory', 'list', '--bogus'), 'CUSTOS_USAGE');
     assertOneLineError(await runCustos(['no-such-command']), 'CUSTOS_USAGE');
     assertOneLineError(await custos.run('scan', 'files'), 'CUSTOS_USAGE');
+    // Commander's suggestion stays on the same line as the error.
+    const typo = await runCustos(['inventori']);
+    assertOneLineError(typo, 'CUSTOS_USAGE');
+    assert.match(typo.stderr, /Did you mean inventory\?/);
   });
 
   test('a missing path exits 2 with one line naming it, and scans nothing', async () => {
@@ -144,7 +148,7 @@ describe('the custos CLI contract', () => {
     }
     const table = await custos.run('scan', 'files', join(dir, 'tree'));
     assert.equal(table.code, 0);
-    assert.match(table.stdout, /1 files .*1 certificates, 0 new/);
+    assert.match(table.stdout, /1 file .*1 certificate, 0 new/);
     assert.equal(table.stderr, '');
   });
 
@@ -163,7 +167,7 @@ describe('the custos CLI contract', () => {
       .join(' ');
     // script(1) gives the command a pseudo-terminal; stdout is redirected to a file, stderr stays on the terminal.
     const { stdout: terminal } = await run('script', ['-qec', `${command} > '${out}'`, '/dev/null']);
-    assert.match(terminal, /scanning: 1 files/, 'progress is shown on the terminal');
+    assert.match(terminal, /scanning: 1 file,/, 'progress is shown on the terminal');
     const json = JSON.parse(await readFile(out, 'utf8')) as { files: number };
     assert.equal(json.files, 1);
   });

@@ -171,7 +171,7 @@ describe('custos scan tls', () => {
     );
     assert.match(
       table.stdout,
-      /1 endpoints: 1 served a chain \(0 trusted\), 0 failed; 1 certificates, 1 new, 1 endpoints changed/,
+      /1 endpoint: 1 served a chain \(0 trusted\), 0 failed; 1 certificate, 1 new, 1 endpoint changed/,
     );
 
     const audit = await custos.run('audit', 'export');

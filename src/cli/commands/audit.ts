@@ -3,6 +3,7 @@ import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
 import { parseTime } from '../parse-flags.js';
+import { counted } from '../../core/plural.js';
 
 export function registerAudit(program: Command): void {
   const audit = commandGroup(program, 'audit', 'the tamper-evident audit trail');
@@ -21,7 +22,7 @@ export function registerAudit(program: Command): void {
         ]);
         const result = await withRuntime(globalOptions(command), (rt) => verifyAudit(rt));
         if (options.json) printJson(result);
-        else if (result.ok) printLine(`audit chain intact: ${result.records} records`);
+        else if (result.ok) printLine(`audit chain intact: ${counted(result.records, 'record')}`);
         else process.stderr.write(`custos: CUSTOS_AUDIT_CHAIN_BROKEN: ${result.break?.message}\n`);
         return result.ok ? EXIT.ok : EXIT.found;
       }),

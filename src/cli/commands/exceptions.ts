@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable } from '../output.js';
+import { counted } from '../../core/plural.js';
 
 export function registerExceptions(program: Command): void {
   const exceptions = commandGroup(program, 'exceptions', 'approved, expiring waivers of finding codes');
@@ -28,7 +29,7 @@ export function registerExceptions(program: Command): void {
             ['NAME', 'STATE', 'EXPIRES', 'WAIVES', 'APPROVER', 'REASON'],
             rows.map((r) => [r.name, r.state, r.expires, r.waives.join(','), r.approver, r.reason]),
           );
-          printLine(`${rows.length} exceptions`);
+          printLine(counted(rows.length, 'exception'));
         }
         return EXIT.ok;
       }),

@@ -5,6 +5,7 @@ import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
 import { parseDurationFlag } from '../parse-flags.js';
+import { counted } from '../../core/plural.js';
 
 interface FindingsOptions {
   finding?: string;
@@ -66,7 +67,7 @@ export function registerFindings(program: Command): void {
           // Waived findings stay listed but are counted apart: an exception accepted them.
           const waived = rows.filter((r) => r.waivedBy !== undefined).length;
           printLine(
-            `${rows.length - waived} findings (${waived} waived) on ${new Set(rows.map((r) => r.fingerprintSha256)).size} certificates`,
+            `${counted(rows.length - waived, 'finding')} (${waived} waived) on ${counted(new Set(rows.map((r) => r.fingerprintSha256)).size, 'certificate')}`,
           );
         }
         return failed ? EXIT.found : EXIT.ok;

@@ -8,6 +8,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
+import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
 import { registerOwners } from './owners.js';
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerExceptions(program);
   registerConfigShow(program);
   registerJobs(program);
+  registerMetrics(program);
 }

@@ -4,6 +4,7 @@ import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
 import { parseDurationFlag, parseTime, relativeDays } from '../parse-flags.js';
+import { counted } from '../../core/plural.js';
 
 interface ListOptions {
   expiringWithin?: string;
@@ -40,11 +41,11 @@ function printInventory(views: CertificateView[], now: Date): void {
       v.owner ?? '-',
       v.locations.length === 1
         ? locationText(v.locations[0] as CertificateView['locations'][number])
-        : `${v.locations.length} locations`,
+        : counted(v.locations.length, 'location'),
       v.findings.map((f) => f.code).join(',') || '-',
     ]),
   );
-  printLine(`${views.length} certificates`);
+  printLine(counted(views.length, 'certificate'));
 }
 
 export function registerInventory(program: Command): void {

@@ -3,6 +3,7 @@ import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable } from '../output.js';
+import { counted } from '../../core/plural.js';
 
 interface NotifyRunOptions {
   thresholds: string;
@@ -61,7 +62,7 @@ export function registerNotifyRun(program: Command): void {
         } else {
           if (deliveries.length > 0) printTable(view.DELIVERY_TABLE_HEADER, deliveries.map(view.deliveryRow));
           printLine(
-            `${summary.due} notices due: ${summary.sent} sent, ${summary.failed} failed (${summary.escalations} escalations)` +
+            `${counted(summary.due, 'notice')} due: ${summary.sent} sent, ${summary.failed} failed (${counted(summary.escalations, 'escalation')})` +
               (summary.deferred > 0
                 ? `; ${summary.deferred} left to another run or waiting for their retry (custos jobs list)`
                 : ''),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable, Progress } from '../output.js';
+import { counted } from '../../core/plural.js';
 
 interface ScanFilesOptions {
   password: string[];
@@ -42,7 +43,9 @@ export function registerScanFiles(program: Command): void {
             passwords: options.password,
             actor: rt.actor,
             onProgress: (p) =>
-              progress.update(`scanning: ${p.files} files, ${p.certificates} certificates read`),
+              progress.update(
+                `scanning: ${counted(p.files, 'file')}, ${counted(p.certificates, 'certificate')} read`,
+              ),
           }),
         );
         progress.done();
@@ -51,8 +54,8 @@ export function registerScanFiles(program: Command): void {
           return EXIT.ok;
         }
         printLine(
-          `${result.files} files (${result.unchanged} unchanged), ${result.certificates} certificates, ${result.new} new, ` +
-            `${result.sightingsStarted} sightings started, ${result.sightingsEnded} ended, ${result.errors.length} errors`,
+          `${counted(result.files, 'file')} (${result.unchanged} unchanged), ${counted(result.certificates, 'certificate')}, ${result.new} new, ` +
+            `${counted(result.sightingsStarted, 'sighting')} started, ${result.sightingsEnded} ended, ${counted(result.errors.length, 'error')}`,
         );
         if (result.errors.length > 0) {
           printLine();

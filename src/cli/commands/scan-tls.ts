@@ -6,6 +6,7 @@ import { action, collect, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
 import { parseDurationFlag } from '../parse-flags.js';
+import { counted } from '../../core/plural.js';
 
 interface ScanTlsOptions {
   ports: string;
@@ -157,9 +158,9 @@ export function registerScanTls(program: Command): void {
         printEndpoints(served, failed);
         const failures = Object.entries(summary.failures).map(([code, n]) => `${n} ${code}`);
         printLine(
-          `${summary.endpoints} endpoints: ${summary.served} served a chain (${summary.trusted} trusted), ` +
+          `${counted(summary.endpoints, 'endpoint')}: ${summary.served} served a chain (${summary.trusted} trusted), ` +
             `${summary.failed} failed${failures.length > 0 ? ` (${failures.join(', ')})` : ''}; ` +
-            `${summary.certificates} certificates, ${summary.new} new, ${summary.changed} endpoints changed`,
+            `${counted(summary.certificates, 'certificate')}, ${summary.new} new, ${counted(summary.changed, 'endpoint')} changed`,
         );
         return EXIT.ok;
       }),

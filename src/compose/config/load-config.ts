@@ -4,6 +4,7 @@ import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.j
 import type { Environment } from './environment.js';
 import { CONFIG_KEYS, type Config, type ConfigKey } from './schema.js';
 import { sourceWhere, type ValueSource } from './value-source.js';
+import { counted } from '../../core/plural.js';
 
 /** A configuration key set on the command line: `--timeout 3s` sets `scan.timeout`. */
 export interface ConfigFlag {
@@ -151,7 +152,7 @@ function configError(problems: Problem[]): DomainError {
   const lines = problems.map((p) => `  ${p.where}: ${p.key}: ${p.message}`);
   return new DomainError(
     'CUSTOS_CONFIG_INVALID',
-    `the configuration has ${problems.length} problem(s), nothing was done\n${lines.join('\n')}`,
+    `the configuration has ${counted(problems.length, 'problem')}, nothing was done\n${lines.join('\n')}`,
     { hint: 'fix every problem listed; docs/configuration.md lists the keys' },
   );
 }

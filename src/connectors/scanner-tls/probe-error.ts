@@ -45,6 +45,10 @@ export function classifyFailure(
   const detail = error instanceof Error ? error.message : String(error);
   if (phase === 'resolving the name') return { code: 'dns', message: `the name did not resolve: ${detail}` };
   if (errno === 'ECONNREFUSED') return { code: 'refused', message: 'the connection was refused' };
+  // No route to the network or host: nothing answered at all, which is not a refusal by a listening host.
+  if (errno === 'ENETUNREACH' || errno === 'EHOSTUNREACH' || errno === 'EADDRNOTAVAIL') {
+    return { code: 'unreachable', message: `the address is unreachable from here (${errno})` };
+  }
   if (errno === 'ETIMEDOUT') return { code: 'timeout', message: `timed out while ${phase} (${detail})` };
   if (errno === 'ECONNRESET' || errno === 'EPIPE') {
     return { code: 'reset', message: `the connection was reset during ${phase}` };

@@ -206,7 +206,7 @@ test('the refusal is one DomainError listing every problem', () => {
   assert.equal(error.code, 'CUSTOS_MANIFEST_INVALID');
   assert.equal(
     error.message,
-    'f.yaml: 1 problem(s), nothing was applied\nf.yaml:4: document 1 (Owner/a) spec.contacts: required field is missing',
+    'f.yaml: 1 problem, nothing was applied\nf.yaml:4: document 1 (Owner/a) spec.contacts: required field is missing',
   );
 });
 

@@ -15,6 +15,7 @@ import {
 import { referenceProblems, type ReferencedKind, type ReferenceTargets } from './references.js';
 import { formatPath, mapOf, object, optional, string, type FieldPath, type FieldProblem } from './schema.js';
 import { redactedSecretProblems, withStoredSecrets } from './webhook-secrets.js';
+import { counted } from '../plural.js';
 
 /** Where an object came from: the file, the document's number in it (1-based) and the line of its first field. */
 export interface ManifestSource {
@@ -290,7 +291,7 @@ export function manifestError(problems: ManifestProblem[]): DomainError {
   const lines = problems.map(formatProblem);
   return new DomainError(
     'CUSTOS_MANIFEST_INVALID',
-    `${files}: ${problems.length} problem(s), nothing was applied\n${lines.join('\n')}`,
+    `${files}: ${counted(problems.length, 'problem')}, nothing was applied\n${lines.join('\n')}`,
     { hint: 'fix every problem listed and apply the file again' },
   );
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExceptionObject, IdentityObject } from '../declarative/objects.js';
 import type { Finding } from '../findings/finding.js';
-import { exceptionState, exceptionsExpiringWithin, waiver } from './waivers.js';
+import { exceptionState, exceptionsExpiringWithin, waiver, type WaiverSubject } from './waivers.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -93,4 +93,49 @@ test('states and the 14-day expiring query', () => {
     exceptionsExpiringWithin(all, NOW).map((e) => e.metadata.name),
     ['e2', 'e3'],
   );
+});
+
+test('location scopes waive only a certificate found nowhere else', () => {
+  const trustStore = (path: string) => ({ kind: 'file', path }) as const;
+  const endpoint = (host: string, port: number, address: string | null = null) =>
+    ({ kind: 'tls', host, port, sni: host, address }) as const;
+  const table: Array<[string, ExceptionObject['spec']['scope'], WaiverSubject['locations'], boolean]> = [
+    [
+      'every file under the glob',
+      { paths: ['/etc/ssl/certs/**'] },
+      [trustStore('/etc/ssl/certs/a/b.pem')],
+      true,
+    ],
+    [
+      'also served elsewhere',
+      { paths: ['/etc/ssl/certs/**'] },
+      [trustStore('/etc/ssl/certs/b.pem'), endpoint('web.corp.example', 443)],
+      false,
+    ],
+    ['no location at all', { paths: ['/etc/ssl/certs/**'] }, [], false],
+    ['one * does not cross /', { paths: ['/etc/ssl/*.pem'] }, [trustStore('/etc/ssl/x/b.pem')], false],
+    ['endpoint name glob and port', { endpoints: ['*.plc.corp:502'] }, [endpoint('a.plc.corp', 502)], true],
+    ['endpoint other port', { endpoints: ['*.plc.corp:502'] }, [endpoint('a.plc.corp', 443)], false],
+    [
+      'endpoint any port by address',
+      { endpoints: ['10.0.0.5:*'] },
+      [endpoint('plc', 8443, '10.0.0.5')],
+      true,
+    ],
+    ['IPv6 in brackets', { endpoints: ['[::1]:8443'] }, [endpoint('::1', 8443)], true],
+    [
+      'paths and endpoints together cover both',
+      { paths: ['/opt/plc/**'], endpoints: ['plc:443'] },
+      [trustStore('/opt/plc/cert.pem'), endpoint('plc', 443)],
+      true,
+    ],
+  ];
+  for (const [label, scope, locations, waived] of table) {
+    const marked = waiver([anException('site', new Date(NOW.getTime() + 30 * DAY), scope)], NOW)(findings, {
+      fingerprintSha256: fp,
+      identity: null,
+      locations,
+    });
+    assert.equal(marked[0]?.waivedBy, waived ? 'site' : undefined, label);
+  }
 });

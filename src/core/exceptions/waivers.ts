@@ -1,5 +1,7 @@
 import type { ExceptionObject, IdentityObject } from '../declarative/objects.js';
 import type { Finding } from '../findings/finding.js';
+import type { Location } from '../inventory/location.js';
+import { compileGlob } from '../ownership/glob.js';
 
 const DAY_MS = 86_400_000;
 
@@ -35,11 +37,46 @@ const normaliseFingerprint = (text: string): string => text.replaceAll(':', '').
 export interface WaiverSubject {
   fingerprintSha256: string;
   identity: IdentityObject | null;
+  /** Where the certificate is now (its open sightings' locations). */
+  locations?: readonly Location[];
+}
+
+/**
+ * `paths` (path globs over file locations) and `endpoints` (`host:port` with a name glob and a port or `*`) waive a
+ * certificate only when every place it is found matches one of them: a waiver for a distribution's trust store
+ * does not hide the same certificate served by a web server elsewhere.
+ */
+function locationsInScope(
+  paths: readonly string[] | undefined,
+  endpoints: readonly string[] | undefined,
+  locations: readonly Location[],
+): boolean {
+  const pathGlobs = (paths ?? []).map((g) => compileGlob(g, 'path'));
+  const endpointMatchers = (endpoints ?? []).map(endpointMatcher);
+  return (
+    locations.length > 0 &&
+    locations.every((l) =>
+      l.kind === 'file'
+        ? pathGlobs.some((glob) => glob(l.path))
+        : l.kind === 'tls' && endpointMatchers.some((m) => m(l.host, l.port, l.address)),
+    )
+  );
+}
+
+/** `host:port`, `[v6]:port`, `*.corp.example:*`: the host part is a name glob, the port a number or `*`. */
+function endpointMatcher(pattern: string): (host: string, port: number, address: string | null) => boolean {
+  const cut = pattern.lastIndexOf(':');
+  const hostPattern = pattern.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
+  const portPattern = pattern.slice(cut + 1);
+  const host = compileGlob(hostPattern, 'name');
+  return (h, p, address) =>
+    (portPattern === '*' || Number(portPattern) === p) && (host(h) || (address !== null && host(address)));
 }
 
 /** Every given scope key must match (AND); lists match when any item does; labels must all be on the identity. */
 export function inScope(exception: ExceptionObject, subject: WaiverSubject): boolean {
-  const { fingerprints, identities, selector } = exception.spec.scope;
+  const { fingerprints, identities, selector, paths, endpoints } = exception.spec.scope;
+  if ((paths || endpoints) && !locationsInScope(paths, endpoints, subject.locations ?? [])) return false;
   if (
     fingerprints &&
     !fingerprints.some((f) => subject.fingerprintSha256.startsWith(normaliseFingerprint(f)))

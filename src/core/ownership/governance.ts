@@ -125,6 +125,7 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
         findings: waive(findings, {
           fingerprintSha256: certificate.fingerprintSha256,
           identity: ownership.identity,
+          locations: openLocations(sightings),
         }),
       };
     },
@@ -138,8 +139,15 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
         now: at,
       });
       return decideCompliance(policies, activation, (findings) =>
-        waive(findings, { fingerprintSha256: certificate.fingerprintSha256, identity: resolved.identity }),
+        waive(findings, {
+          fingerprintSha256: certificate.fingerprintSha256,
+          identity: resolved.identity,
+          locations: openLocations(sightings),
+        }),
       );
     },
   };
 }
+
+/** Where the certificate is at the moment judged (the sightings given are those of that moment). */
+const openLocations = (sightings: readonly Sighting[]) => sightings.map((s) => s.location);

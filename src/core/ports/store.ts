@@ -121,6 +121,8 @@ export interface InventoryReader {
   countCertificates(): Promise<number>;
   /** Counts of open sightings by location kind. */
   countLocations(): Promise<Record<LocationKind, number>>;
+  /** Files whose last read failed (unreadable, broken, password unknown), as the scanner recorded them. */
+  fileProblems(): Promise<Array<{ path: string; code: string }>>;
 }
 
 export interface AuditReader {

@@ -13,7 +13,8 @@ export interface TlsEndpoint {
 }
 
 /** Why an endpoint could not be read; every failure is one of these, and the scan goes on. */
-export type ProbeFailureCode = 'refused' | 'timeout' | 'dns' | 'not-tls' | 'handshake-failed' | 'reset';
+export type ProbeFailureCode =
+  'refused' | 'unreachable' | 'timeout' | 'dns' | 'not-tls' | 'handshake-failed' | 'reset';
 
 export interface ProbeSuccess {
   ok: true;

@@ -1,4 +1,4 @@
-import { labels, name, timestamp } from '../fields.js';
+import { globs, labels, name, timestamp } from '../fields.js';
 import { listOf, object, optional, string, type Infer } from '../schema.js';
 
 /**
@@ -24,8 +24,25 @@ export const exceptionSpec = object({
       ),
       identities: optional(listOf(name(), { minItems: 1, description: 'Identity names.' })),
       selector: optional(object({ labels: labels('Identity labels that must all match.') })),
+      paths: optional(
+        globs(
+          'Globs over file locations (** crosses directories); every location of the certificate must match.',
+        ),
+      ),
+      endpoints: optional(
+        listOf(
+          string({
+            pattern: /^(\[[0-9a-fA-F:.*]+\]|[^\s:[\]]+):(\*|[0-9]{1,5})$/,
+            expected: 'a host:port pattern such as *.corp.example:443, 10.0.0.5:* or [::1]:8443',
+          }),
+          { minItems: 1, description: 'host:port patterns over TLS endpoints; every location must match.' },
+        ),
+      ),
     },
-    { minFields: 1, description: 'Which certificates: fingerprints, identities and/or a label selector.' },
+    {
+      minFields: 1,
+      description: 'Which certificates: fingerprints, identities, a label selector and/or locations.',
+    },
   ),
   reason: string({ description: 'Why the rule cannot be followed.' }),
   compensatingControl: string({ description: 'What reduces the risk meanwhile.' }),

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { action, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT } from '../output.js';
+
+interface MetricsOptions {
+  output?: string;
+}
+
+export function registerMetrics(program: Command): void {
+  program
+    .command('metrics')
+    .description(
+      "Print the inventory as Prometheus metrics with x509-certificate-exporter's names (x509_cert_not_after, " +
+        'x509_cert_not_before, x509_cert_expired, x509_read_errors; labels filepath, secret_namespace, secret_name, ' +
+        'subject_CN, issuer_CN, serial_number, plus owner and fingerprint_sha256), so existing alert rules work. ' +
+        "With --output, the file is replaced atomically, as node_exporter's textfile collector needs.",
+    )
+    .option('--output <file>', 'write to this file (atomically) instead of stdout, e.g. for node_exporter')
+    .addHelpText(
+      'after',
+      examples(
+        'custos metrics',
+        'custos metrics --output /var/lib/node_exporter/textfile_collector/custos.prom   # from cron, after a scan',
+      ),
+    )
+    .action(
+      action(async (options: MetricsOptions, command: Command) => {
+        const [{ withRuntime }, { inventoryMetrics }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/metrics/inventory-metrics.js'),
+        ]);
+        await withRuntime(globalOptions(command), async (rt) => {
+          const text = await rt.renderMetrics(await inventoryMetrics(rt));
+          if (options.output === undefined) process.stdout.write(text);
+          else await rt.writeOutputFile(options.output, text);
+        });
+        return EXIT.ok;
+      }),
+    );
+}

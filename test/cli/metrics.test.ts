@@ -1,0 +1,146 @@
+/**
+ * `custos metrics` as a node_exporter user checks it: a scanned tree (a file, a Kubernetes Secret manifest, an
+ * expired certificate, a broken file) comes out in x509-certificate-exporter's names and labels, Prometheus's own
+ * `promtool check metrics` accepts the text, and `--output` replaces the textfile atomically.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { aCertificate, expiringIn, withDnsNames, withSubject } from '../support/certificates.js';
+import { aCustos, type Custos } from '../support/cli.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The samples of an exposition (label values unescaped), enough to assert what a PromQL query would see. */
+function samples(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    assert.ok(match, `not a sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, key, raw] of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[key as string] = (raw as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    out.push({ name: match[1] as string, labels, value: Number(match[3]) });
+  }
+  return out;
+}
+
+function promtool(text: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('promtool', ['check', 'metrics'], (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    );
+    child.stdin?.end(text);
+  });
+}
+
+const hasPromtool = await new Promise<boolean>((resolve) =>
+  execFile('promtool', ['--version'], (error) => resolve(error === null)),
+);
+
+describe('custos metrics', () => {
+  let dir: string;
+  let custos: Custos;
+  let web: Awaited<ReturnType<typeof aCertificate>>;
+  let old: Awaited<ReturnType<typeof aCertificate>>;
+  let text: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'custos-metrics-'));
+    web = await aCertificate(withSubject('CN=web.corp.example, O=Corp'), withDnsNames('web.corp.example'));
+    old = await aCertificate(withSubject('CN=old\\, legacy'), expiringIn(-2));
+    await mkdir(join(dir, 'k8s'));
+    await writeFile(join(dir, 'web.pem'), web.pem);
+    await writeFile(join(dir, 'old.pem'), old.pem);
+    await writeFile(
+      join(dir, 'k8s', 'secret.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata: {name: web-tls, namespace: shop}',
+        'type: kubernetes.io/tls',
+        'data:',
+        `  tls.crt: ${Buffer.from(web.pem).toString('base64')}`,
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(dir, 'broken.crt'), '-----BEGIN CERTIFICATE-----\nnot base64 at all\n');
+    custos = await aCustos();
+    const scan = await custos.run('scan', 'files', dir, '--json');
+    assert.equal(scan.code, 0, scan.stderr);
+    const metrics = await custos.run('metrics');
+    assert.equal(metrics.code, 0, metrics.stderr);
+    text = metrics.stdout;
+  });
+  after(async () => {
+    await custos?.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('x509_cert_not_after per certificate and file, as a Unix timestamp, with the exporter labels', () => {
+    const webFile = samples(text).find(
+      (s) => s.name === 'x509_cert_not_after' && s.labels.filepath === join(dir, 'web.pem'),
+    );
+    assert.ok(webFile, text);
+    assert.equal(webFile.value, Math.floor(web.x509.notAfter.getTime() / 1000));
+    assert.equal(webFile.labels.subject_CN, 'web.corp.example');
+    assert.equal(webFile.labels.issuer_CN, 'web.corp.example');
+    assert.equal(webFile.labels.fingerprint_sha256, web.fingerprintSha256);
+    assert.equal(webFile.labels.serial_number, web.x509.serialNumber.toLowerCase());
+    assert.ok('owner' in webFile.labels);
+  });
+
+  test('a Kubernetes Secret manifest carries secret_namespace and secret_name', () => {
+    const secret = samples(text).find(
+      (s) => s.name === 'x509_cert_not_after' && s.labels.secret_name === 'web-tls',
+    );
+    assert.ok(secret, text);
+    assert.equal(secret.labels.secret_namespace, 'shop');
+    assert.equal(secret.labels.filepath, join(dir, 'k8s', 'secret.yaml'));
+  });
+
+  test('x509_cert_expired is 1 for the expired certificate only; escaped commas survive in subject_CN', () => {
+    const expired = samples(text).filter((s) => s.name === 'x509_cert_expired');
+    const byFile = new Map(expired.map((s) => [s.labels.filepath, s]));
+    assert.equal(byFile.get(join(dir, 'old.pem'))?.value, 1);
+    assert.equal(byFile.get(join(dir, 'old.pem'))?.labels.subject_CN, 'old, legacy');
+    assert.equal(byFile.get(join(dir, 'web.pem'))?.value, 0);
+    assert.ok(samples(text).some((s) => s.name === 'x509_cert_not_before'));
+  });
+
+  test('x509_read_errors counts the file the scan could not read', () => {
+    const errors = samples(text).find((s) => s.name === 'x509_read_errors');
+    assert.equal(errors?.value, 1, text);
+  });
+
+  test(
+    'promtool check metrics accepts the exposition',
+    { skip: !hasPromtool && 'promtool not installed' },
+    async () => {
+      const checked = await promtool(text);
+      assert.equal(checked.code, 0, checked.output);
+    },
+  );
+
+  test('--output replaces the file atomically and leaves no temp file behind', async () => {
+    const out = join(dir, 'textfile');
+    await mkdir(out);
+    await writeFile(join(out, 'custos.prom'), 'stale\n');
+    const first = await custos.run('metrics', '--output', join(out, 'custos.prom'));
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, '');
+    assert.equal(await readFile(join(out, 'custos.prom'), 'utf8'), text);
+    assert.deepEqual(await readdir(out), ['custos.prom']);
+    const missing = await custos.run('metrics', '--output', join(dir, 'no-such-dir', 'custos.prom'));
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /^custos: CUSTOS_OUTPUT_WRITE_FAILED: /);
+  });
+});
