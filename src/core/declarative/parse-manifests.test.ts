@@ -123,7 +123,7 @@ spec:
     '2:10 apiVersion: expected custos/v1, got "custos/v2"',
     '2:11 kind: expected one of Owner, Identity, OwnershipRule, Policy, Exception, got "Gizmo"',
     '3:19 spec.waives: expected at least 1 item(s), got 0',
-    '3:20 spec.scope: give at least 1 of fingerprints, identities, selector',
+    '3:20 spec.scope: give at least 1 of fingerprints, identities, selector, paths, endpoints',
     '3:19 spec.compensatingControl: required field is missing',
     '3:23 spec.expires: expected an RFC 3339 time with a zone, e.g. 2027-03-31T00:00:00Z, got "next tuesday"',
   ]);
