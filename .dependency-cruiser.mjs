@@ -108,6 +108,5 @@ export default {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     moduleSystems: ['es6', 'cjs'],
-    builtInModules: { add: [] },
   },
 };
