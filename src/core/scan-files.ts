@@ -5,12 +5,16 @@ import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type FileLocation } from './inventory/location.js';
 import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
+import { orderedMap } from './scan/ordered-map.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
 import type { FileState, Store } from './ports/store.js';
 
 /** Certificate containers are small; a file above this size is skipped as `CUSTOS_FILE_TOO_LARGE`. */
 export const MAX_CONTAINER_BYTES = 16 * 1024 * 1024;
+
+/** Files read ahead of the parser, so that reads wait on the disk together while the parser takes them in order. */
+const READ_AHEAD = 16;
 
 export interface ScanFilesDeps {
   store: Store;
@@ -78,7 +82,16 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   let files = 0;
   let certificatesRead = 0;
 
-  for (const item of deps.files.walk(roots, { maxFileBytes: MAX_CONTAINER_BYTES })) {
+  const unchanged = (stat: FileStat): boolean => {
+    const before = previousByPath.get(stat.path);
+    return before !== undefined && sameFile(before, stat);
+  };
+  const walk = deps.files.walk(roots, { maxFileBytes: MAX_CONTAINER_BYTES });
+  for await (const { item, content } of orderedMap(walk, READ_AHEAD, async (item) => ({
+    item,
+    content:
+      item.kind === 'file' && !unchanged(item.stat) ? await loadFile(deps.files, item.stat.path) : null,
+  }))) {
     if (item.kind === 'error') {
       errors.push({ path: item.path, code: item.code, message: item.message });
       continue;
@@ -86,13 +99,13 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     const { stat } = item;
     files += 1;
     walked.add(stat.path);
-    const before = previousByPath.get(stat.path);
-    if (before && sameFile(before, stat)) {
+    if (content === null) {
       unchangedPaths.add(stat.path);
-      if (before.problem) errors.push({ path: stat.path, ...before.problem });
+      const problem = previousByPath.get(stat.path)?.problem;
+      if (problem) errors.push({ path: stat.path, ...problem });
       continue;
     }
-    const read = readFile(deps.files, stat.path, input.passwords, explicitFiles.has(stat.path));
+    const read = readFile(content, stat.path, input.passwords, explicitFiles.has(stat.path));
     states.push({ ...stat, problem: read.problems[0] ?? null });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
     observed.push(...read.observations);
@@ -182,16 +195,26 @@ function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
-function readFile(files: FileTree, path: string, passwords: string[], explicit: boolean): FileRead {
-  let bytes: Uint8Array;
+type FileProblem = { code: string; message: string };
+
+/** The file's bytes, or the problem that kept it from being read. */
+async function loadFile(files: FileTree, path: string): Promise<Uint8Array | FileProblem> {
   try {
-    bytes = files.read(path, MAX_CONTAINER_BYTES);
+    return await files.read(path, MAX_CONTAINER_BYTES);
   } catch (error) {
-    if (error instanceof DomainError) {
-      return { observations: [], certificates: 0, problems: [{ code: error.code, message: error.message }] };
-    }
+    if (error instanceof DomainError) return { code: error.code, message: error.message };
     throw error;
   }
+}
+
+function readFile(
+  content: Uint8Array | FileProblem,
+  path: string,
+  passwords: string[],
+  explicit: boolean,
+): FileRead {
+  if (!(content instanceof Uint8Array)) return { observations: [], certificates: 0, problems: [content] };
+  const bytes = content;
   const container = readContainer(bytes, { passwords });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
   if (

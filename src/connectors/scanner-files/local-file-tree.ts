@@ -1,23 +1,41 @@
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, type Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/error-codes.js';
 import type { FileStat, FileTree, WalkItem } from '../../core/ports/file-tree.js';
+import { fileNameText } from './file-name.js';
+
+/** A path to visit: its text (as reported and stored) and, when a name on it is not UTF-8, the bytes to open. */
+interface Entry {
+  path: string;
+  bytes?: Buffer;
+  /** Filled when it is stat'ed, ahead of its turn, with its siblings. */
+  stats?: Stats | { error: unknown };
+}
 
 /**
- * The local file system as a FileTree. Synchronous on purpose: a scan is one sequential walk, and the
- * synchronous calls cost a third of the promise-based ones per small file (no thread-pool round trip).
+ * Siblings stat'ed at once. Each stat is a round trip to libuv's thread pool (4 threads by default); keeping more
+ * in flight than the pool has threads hides the round trips.
+ */
+const STAT_AHEAD = 32;
+
+/** The first read of a file: certificates, keys and bundles are a few kilobytes. */
+const FIRST_READ_BYTES = 64 * 1024;
+
+/**
+ * The local file system as a FileTree: an asynchronous walk with promise reads, so the event loop stays free for
+ * other work (`custos serve` answers requests while it scans). Names are read as bytes: a name that is not valid
+ * UTF-8 is walked and read all the same, and reported with its invalid bytes escaped (`caf\xe9.pem`).
+ * The price, measured on bench/scan-files' 10,000-file tree with 16 reads ahead (2 cores, load average 13-17):
+ * walk + read run at 7,000-12,000 files/s against 17,000-37,000 for the synchronous calls this replaced; the
+ * parsing and the store's writes after them are slower still, so a scan loses little.
  */
 export class LocalFileTree implements FileTree {
+  /** The bytes of the walked paths whose text is escaped, so that read() opens the file the walk found. */
+  readonly #bytesOf = new Map<string, Buffer>();
+
   resolve(path: string): string {
     return resolve(path);
   }
@@ -26,17 +44,17 @@ export class LocalFileTree implements FileTree {
     return existsSync(path);
   }
 
-  *walk(roots: string[], options: { maxFileBytes: number }): Iterable<WalkItem> {
+  async *walk(roots: string[], options: { maxFileBytes: number }): AsyncIterable<WalkItem> {
     // Directories already entered, by device and inode, so a link back up the tree is walked once.
     const entered = new Set<string>();
-    const stack = [...roots].reverse();
+    const stack: Entry[] = roots.map((path) => ({ path })).reverse();
     while (stack.length > 0) {
-      const path = stack.pop() as string;
-      let stats: Stats;
-      try {
-        stats = statSync(path, { bigint: false });
-      } catch (error) {
-        yield errorItem(path, error);
+      if ((stack[stack.length - 1] as Entry).stats === undefined) await statAhead(stack);
+      const entry = stack.pop() as Entry;
+      const { path } = entry;
+      const stats = entry.stats as Stats | { error: unknown };
+      if ('error' in stats) {
+        yield errorItem(path, stats.error);
         continue;
       }
       if (stats.isDirectory()) {
@@ -51,15 +69,15 @@ export class LocalFileTree implements FileTree {
           continue;
         }
         entered.add(id);
-        let names: string[];
+        let names: Buffer[];
         try {
-          names = readdirSync(path);
+          names = await readdir(entry.bytes ?? path, { encoding: 'buffer' });
         } catch (error) {
           yield errorItem(path, error);
           continue;
         }
-        names.sort();
-        for (let i = names.length - 1; i >= 0; i -= 1) stack.push(join(path, names[i] as string));
+        const children = names.map((name) => child(entry, name)).sort((a, b) => compare(a.path, b.path));
+        for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i] as Entry);
       } else if (stats.isFile()) {
         if (stats.size > options.maxFileBytes) {
           yield {
@@ -70,43 +88,77 @@ export class LocalFileTree implements FileTree {
           };
           continue;
         }
+        if (entry.bytes) this.#bytesOf.set(path, entry.bytes);
         yield { kind: 'file', stat: toFileStat(path, stats) };
       }
       // Sockets, FIFOs and devices hold no certificates: skipped, and a FIFO is never opened (it would block).
     }
   }
 
-  read(path: string, maxBytes: number): Uint8Array {
-    let fd: number;
+  async read(path: string, maxBytes: number): Promise<Uint8Array> {
+    let handle;
     try {
-      fd = openSync(path, 'r');
+      handle = await open(this.#bytesOf.get(path) ?? path, 'r');
     } catch (error) {
       throw new DomainError(codeOf(error), `cannot read ${path}: ${messageOf(error)}`, { cause: error });
     }
     try {
-      const size = fstatSync(fd).size;
-      if (size > maxBytes) {
-        throw new DomainError(
-          'CUSTOS_FILE_TOO_LARGE',
-          `${size} bytes, above the ${maxBytes} bytes a certificate container can hold (it grew during the scan); not read`,
-        );
+      // No fstat: the first read is sized for a certificate file and grows only for a bigger one, so a small file
+      // costs three round trips to the thread pool (open, read, close). A short read of a regular file is its end.
+      let buffer = Buffer.allocUnsafe(Math.min(FIRST_READ_BYTES, maxBytes + 1));
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        length += bytesRead;
+        if (length > maxBytes) {
+          throw new DomainError(
+            'CUSTOS_FILE_TOO_LARGE',
+            `more than the ${maxBytes} bytes a certificate container can hold (it grew during the scan); not read`,
+          );
+        }
+        // A copy of the exact size: parsed certificates keep views of these bytes, which would pin the whole buffer.
+        if (length < buffer.length) return Buffer.from(buffer.subarray(0, length));
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 4, maxBytes + 1));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
       }
-      const buffer = Buffer.allocUnsafe(size);
-      let offset = 0;
-      while (offset < size) {
-        const n = readSync(fd, buffer, offset, size - offset, offset);
-        if (n === 0) break;
-        offset += n;
-      }
-      return offset === size ? buffer : buffer.subarray(0, offset);
     } catch (error) {
       if (error instanceof DomainError) throw error;
       throw new DomainError(codeOf(error), `cannot read ${path}: ${messageOf(error)}`, { cause: error });
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
   }
 }
+
+/** Stats the entries on top of the stack that have not been, up to STAT_AHEAD of them at once (following links). */
+async function statAhead(stack: Entry[]): Promise<void> {
+  const batch: Entry[] = [];
+  for (let i = stack.length - 1; i >= 0 && batch.length < STAT_AHEAD; i -= 1) {
+    const entry = stack[i] as Entry;
+    if (entry.stats !== undefined) break;
+    batch.push(entry);
+  }
+  await Promise.all(
+    batch.map(async (entry) => {
+      try {
+        entry.stats = await stat(entry.bytes ?? entry.path);
+      } catch (error) {
+        entry.stats = { error };
+      }
+    }),
+  );
+}
+
+function child(parent: Entry, name: Buffer): Entry {
+  if (parent.bytes === undefined && isUtf8(name)) return { path: join(parent.path, name.toString('utf8')) };
+  const base = parent.bytes ?? Buffer.from(parent.path);
+  const separator = base.at(-1) === sep.charCodeAt(0) ? [] : [Buffer.from(sep)];
+  return { path: join(parent.path, fileNameText(name)), bytes: Buffer.concat([base, ...separator, name]) };
+}
+
+/** The order of the synchronous walk (JavaScript's default sort of the names as text). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function toFileStat(path: string, stats: Stats): FileStat {
   return { path, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, inode: stats.ino };

@@ -1,0 +1,2 @@
+import { connector } from '../connectors/connector.js';
+export const config = { connectors: connector };

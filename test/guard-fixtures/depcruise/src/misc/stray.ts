@@ -1,0 +1,3 @@
+// not-a-layer: src/misc is no layer of DESIGN.md
+import { rule } from '../core/rules.js';
+export const stray = rule;

@@ -1,0 +1,3 @@
+// Allowed: the server takes its dependencies from compose.
+import { config } from '../compose/config.js';
+export const app = { config };

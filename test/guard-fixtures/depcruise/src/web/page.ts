@@ -1,0 +1,2 @@
+import { app } from '../server/app.js';
+export const page = app;
