@@ -5,6 +5,7 @@ import {
   type Migration,
   type MigrationProvider,
 } from 'kysely';
+import type { AuditKeyring } from '../../core/ports/audit-keyring.js';
 import type { SqlDialectName } from '../schema.js';
 
 /**
@@ -13,7 +14,12 @@ import type { SqlDialectName } from '../schema.js';
  * is a new migration appended to `MIGRATIONS`.
  */
 export interface StoreMigration {
-  up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
+  up(db: Kysely<unknown>, dialect: SqlDialectName, context: MigrationContext): Promise<void>;
+}
+
+/** What a migration may need beyond the database: the audit key, to seal the records written before it. */
+export interface MigrationContext {
+  auditKeys: AuditKeyring;
 }
 
 /** The column types that differ between SQLite and PostgreSQL. */
@@ -38,6 +44,7 @@ export function columnTypes(dialect: SqlDialectName) {
 export function migrationProvider(
   migrations: Record<string, StoreMigration>,
   dialect: SqlDialectName,
+  context: MigrationContext,
 ): MigrationProvider {
   return {
     getMigrations: () =>
@@ -45,7 +52,7 @@ export function migrationProvider(
         Object.fromEntries(
           Object.entries(migrations).map(([name, migration]): [string, Migration] => [
             name,
-            { up: (db) => migration.up(db, dialect) },
+            { up: (db) => migration.up(db, dialect, context) },
           ]),
         ),
       ),
