@@ -110,6 +110,11 @@ export const ERROR_CODES = {
     http: 422,
     summary: 'An audit checkpoint or export file is not what `custos audit checkpoint` or `export` wrote.',
   },
+  CUSTOS_CHECKPOINT_NOT_SENT: {
+    exit: 3,
+    http: 502,
+    summary: 'An audit checkpoint could not be delivered to its webhook (it was printed all the same).',
+  },
   CUSTOS_SCAN_RANGE_TOO_LARGE: {
     exit: 2,
     http: 400,

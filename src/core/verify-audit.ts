@@ -1,4 +1,4 @@
-import { AuditChainVerifier, type AuditBreak } from './audit/audit-chain.js';
+import { AuditChainVerifier, span, type AuditBreak } from './audit/audit-chain.js';
 import type { AuditHead } from './audit/audit-event.js';
 import {
   checkpointSignatureProblem,
@@ -59,7 +59,7 @@ export async function verifyAudit(
     return fail(verifier.count, {
       kind: 'checkpoint',
       seq,
-      message: `records ${seq}..${beyond.checkpoint.checkpoint.seq} were removed: checkpoint ${beyond.source} vouches for record ${beyond.checkpoint.checkpoint.seq} but the chain ends at ${last?.seq ?? 0}`,
+      message: `${span(seq, beyond.checkpoint.checkpoint.seq)} removed: checkpoint ${beyond.source} vouches for record ${beyond.checkpoint.checkpoint.seq} but the chain ends at ${last?.seq ?? 0}`,
     });
   }
   // Read again: records appended while the chain was walked moved the head on.
@@ -119,7 +119,7 @@ function checkHead(
     seq,
     message:
       head.seq > lastSeq
-        ? `records ${seq}..${head.seq} were removed: the chain ends at ${lastSeq} but its head is ${head.seq}`
+        ? `${span(seq, head.seq)} removed: the chain ends at ${lastSeq} but its head is ${head.seq}`
         : `record ${head.seq} is not the chain's head: the newest records were replaced`,
   };
 }

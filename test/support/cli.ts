@@ -91,7 +91,8 @@ export interface Custos {
  * key file (the database never sees the key).
  */
 export async function aCustos(options: { dataDir?: string; databaseUrl?: string } = {}): Promise<Custos> {
-  const owned = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
+  const owned =
+    options.dataDir && !options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
   const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? owned);
   const stateFlags = options.databaseUrl
     ? ['--database-url', options.databaseUrl, '--data-dir', owned as string]

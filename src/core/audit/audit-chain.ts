@@ -43,6 +43,10 @@ export function chainAuditEvents(
   });
 }
 
+/** `record 4 was` or `records 4..7 were`: the records a message names as removed. */
+export const span = (from: number, to: number): string =>
+  from === to ? `record ${from} was` : `records ${from}..${to} were`;
+
 export type AuditBreak =
   | { kind: 'altered'; seq: number; message: string }
   | { kind: 'removed'; seq: number; message: string }
