@@ -6,6 +6,7 @@ import { EXIT, printJson, printLine, printTable, Progress } from '../output.js';
 
 interface ScanFilesOptions {
   password: string[];
+  passwordFile: string[];
   json?: boolean;
 }
 
@@ -22,28 +23,37 @@ export function registerScanFiles(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--password-file <file>',
+      'passwords to try, one per line (repeatable; also env CUSTOS_PASSWORDS, one per line): unlike --password, not visible in ps',
+      collect,
+      [],
+    )
     .option('--json', 'print the summary as JSON: {"files","certificates","new","unchanged","errors":[...]}')
     .addHelpText(
       'after',
       examples(
         'custos scan files /etc/ssl /etc/nginx',
         'custos scan files ./keystores --password changeit --password s3cret --json',
+        'custos scan files ./keystores --password-file /run/secrets/keystore-passwords',
       ),
     )
     .action(
       action(async (paths: string[], options: ScanFilesOptions, command: Command) => {
-        const [{ withRuntime }, { scanFiles }, { LocalFileTree }] = await Promise.all([
+        const [{ withRuntime }, { scanFiles }, { LocalFileTree }, { scanPasswords }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/scan-files.js'),
           import('../../connectors/scanner-files/local-file-tree.js'),
+          import('../passwords.js'),
         ]);
+        const passwords = await scanPasswords({ ...options, environment: process.env.CUSTOS_PASSWORDS });
         const progress = new Progress();
         const result = await withRuntime(globalOptions(command), (rt) =>
           scanFiles(
             { store: rt.store, clock: rt.clock, files: new LocalFileTree() },
             {
               paths,
-              passwords: options.password,
+              passwords,
               actor: `cli:${currentUser()}`,
               onProgress: (p) =>
                 progress.update(`scanning: ${p.files} files, ${p.certificates} certificates read`),
