@@ -8,7 +8,9 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { canonicalJson, hashAuditRecord } from '../../src/core/audit/audit-chain.js';
-import { runCustos } from '../support/cli.js';
+import { verifySignature } from '../../src/connectors/notifier-webhook/signature.js';
+import { aCustos, runCustos } from '../support/cli.js';
+import { closedPortUrl, startHttpReceiver } from '../notify/support/http-receiver.js';
 import { DIALECTS } from '../store/dialects.js';
 import { aScannedStore, exportAll, sqlString, type Scanned } from './audit-support.js';
 
@@ -196,3 +198,49 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('custos audit checkpoint --webhook', () => {
+  test('POSTs the checkpoint signed as notifications are; an unreachable hook is exit 3 after printing', async () => {
+    const custos = await aCustos();
+    const dir = custos.stateFlags.at(-1) ?? '';
+    const hook = await startHttpReceiver();
+    try {
+      const scanned = await custos.run('scan', 'files', dir);
+      assert.equal(scanned.code, 0, scanned.stderr);
+      const secretFile = join(dir, 'hook-secret');
+      await writeFile(secretFile, 'hook-s3cret\n', { mode: 0o600 });
+      const sent = await custos.run(
+        'audit',
+        'checkpoint',
+        '--webhook',
+        `${hook.url}/evidence`,
+        '--webhook-secret-file',
+        secretFile,
+      );
+      assert.equal(sent.code, 0, sent.stderr);
+      const [request] = hook.requests;
+      assert.ok(request);
+      assert.equal(request.path, '/evidence');
+      assert.equal(request.rawBody, sent.stdout.trimEnd(), 'the webhook gets what was printed');
+      const check = verifySignature(
+        request.headers['custos-signature'] as string | undefined,
+        request.rawBody,
+        'hook-s3cret',
+        { nowSeconds: Math.floor(Date.now() / 1000) },
+      );
+      assert.deepEqual(check.valid, true);
+      const file = join(dir, 'received.json');
+      await writeFile(file, request.rawBody);
+      const held = await custos.run('audit', 'verify', '--checkpoint', file);
+      assert.equal(held.code, 0, held.stderr);
+
+      const unreachable = await custos.run('audit', 'checkpoint', '--webhook', await closedPortUrl());
+      assert.equal(unreachable.code, 3);
+      assert.match(unreachable.stdout, /^\{"checkpoint":/);
+      assert.match(unreachable.stderr, /CUSTOS_CHECKPOINT_NOT_SENT/);
+    } finally {
+      await hook.close();
+      await custos.cleanup();
+    }
+  });
+});
