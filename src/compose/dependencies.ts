@@ -1,10 +1,13 @@
 import type { Sleep } from '../core/notify/deliver-notices.js';
 import type { MetricFamily } from '../core/metrics/metric-family.js';
+import type { AuditCheckpoint } from '../core/audit/audit-seal.js';
+import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { FileTree } from '../core/ports/file-tree.js';
 import type { Random } from '../core/ports/random.js';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
 import type { TlsProber } from '../core/ports/tls-prober.js';
+import { sendCheckpoint } from '../connectors/audit-checkpoint/send-checkpoint.js';
 import { writeFileAtomic } from '../connectors/files/write-file-atomic.js';
 import { renderPrometheusText } from '../connectors/metrics-prometheus/prometheus-text.js';
 import { buildNotifierRegistry, sleep } from '../connectors/notifier-registry.js';
@@ -17,6 +20,7 @@ import {
   type LoadTrustAnchorsInput,
 } from '../connectors/trust-store/load-trust-anchors.js';
 import { readCertificateFile } from '../connectors/trust-store/read-certificate-file.js';
+import { loadAuditKeyring } from '../store/keys/audit-keyring.js';
 import { parseDuration } from '../core/duration.js';
 import { auditActor, currentUser, workerName, type Surface } from './audit-actor.js';
 import type { Environment } from './config/environment.js';
@@ -61,6 +65,14 @@ export interface Dependencies {
   renderMetrics(families: MetricFamily[]): Promise<string>;
   /** Replaces a file atomically (temp file, fsync, rename): `CUSTOS_OUTPUT_WRITE_FAILED` leaves the old one. */
   writeOutputFile(path: string, data: string | Uint8Array): Promise<void>;
+  /** The audit key (audit.key, else audit.keyFile, else audit.key in dataDir, created on first start). */
+  loadAuditKeys(): Promise<AuditKeyring>;
+  /** POSTs an audit checkpoint to a webhook, signed as notifications are when a secret is given. */
+  sendCheckpoint(
+    url: string,
+    checkpoint: AuditCheckpoint,
+    options: { secret?: string; at: Date },
+  ): Promise<void>;
 }
 
 export interface ComposeContext {
@@ -94,5 +106,8 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     certificateFiles: { read: readCertificateFile, trustAnchors: loadTrustAnchors },
     renderMetrics: renderPrometheusText,
     writeOutputFile: (path, data) => writeFileAtomic(path, data),
+    sendCheckpoint,
+    loadAuditKeys: () =>
+      loadAuditKeyring({ dataDir: config.dataDir, key: config.audit.key, keyFile: config.audit.keyFile }),
   };
 }

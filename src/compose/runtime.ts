@@ -1,3 +1,4 @@
+import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Store } from '../core/ports/store.js';
 import { openStore } from '../store/open-store.js';
 import type { Surface } from './audit-actor.js';
@@ -9,6 +10,8 @@ import { buildDependencies, type Dependencies } from './dependencies.js';
 /** What a command runs with: every dependency and the open store. */
 export interface Runtime extends Dependencies {
   store: Store;
+  /** The key that seals the audit trail (audit.key, audit.keyFile, or audit.key in dataDir). */
+  auditKeys: AuditKeyring;
 }
 
 /** What the composition root needs to know about the process: its flags, environment and directory. */
@@ -37,7 +40,12 @@ export async function composeDependencies(options: ComposeOptions): Promise<Depe
 /** Opens the store named by the configuration (PostgreSQL when databaseUrl is set, else SQLite in dataDir). */
 export async function openRuntime(deps: Dependencies): Promise<Runtime> {
   const started = performance.now();
-  const store = await openStore({ dataDir: deps.config.dataDir, databaseUrl: deps.config.databaseUrl });
+  const auditKeys = await deps.loadAuditKeys();
+  const store = await openStore({
+    dataDir: deps.config.dataDir,
+    databaseUrl: deps.config.databaseUrl,
+    auditKeys,
+  });
   deps.logger.debug(
     {
       store: deps.config.databaseUrl === undefined ? 'sqlite' : 'postgres',
@@ -45,7 +53,7 @@ export async function openRuntime(deps: Dependencies): Promise<Runtime> {
     },
     'store opened',
   );
-  return { ...deps, store };
+  return { ...deps, store, auditKeys };
 }
 
 /** Builds the dependencies, opens the store, runs the work, and always closes the store. */

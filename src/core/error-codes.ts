@@ -94,6 +94,27 @@ export const ERROR_CODES = {
     http: 500,
     summary: 'The audit hash chain does not verify: a record was altered, removed or reordered.',
   },
+  CUSTOS_KEY_FILE_INSECURE: {
+    exit: 3,
+    http: 500,
+    summary:
+      'A key file (audit key) is readable or writable by others, a symbolic link or not a regular file.',
+  },
+  CUSTOS_KEY_INVALID: {
+    exit: 3,
+    http: 500,
+    summary: 'A key (CUSTOS_AUDIT_KEY, a key file) is missing, unreadable or not 32 bytes as base64 or hex.',
+  },
+  CUSTOS_CHECKPOINT_INVALID: {
+    exit: 2,
+    http: 422,
+    summary: 'An audit checkpoint or export file is not what `custos audit checkpoint` or `export` wrote.',
+  },
+  CUSTOS_CHECKPOINT_NOT_SENT: {
+    exit: 3,
+    http: 502,
+    summary: 'An audit checkpoint could not be delivered to its webhook (it was printed all the same).',
+  },
   CUSTOS_SCAN_RANGE_TOO_LARGE: {
     exit: 2,
     http: 400,

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditRecord } from '../core/audit/audit-event.js';
+import type { AuditHead, AuditRecord } from '../core/audit/audit-event.js';
 import type { AuditReader } from '../core/ports/store.js';
 import type { AuditEventsTable, StoreDatabase } from './schema.js';
 import { reading } from './store-errors.js';
@@ -26,14 +26,14 @@ export class KyselyAuditReader implements AuditReader {
     }
   }
 
-  head(): Promise<{ seq: number; hash: string } | null> {
+  head(): Promise<AuditHead | null> {
     return reading('reading the audit head', async () => {
       const row = await this.db
         .selectFrom('audit_head')
-        .select(['seq', 'hash'])
+        .select(['seq', 'hash', 'mac', 'key_id'])
         .where('id', '=', 1)
         .executeTakeFirst();
-      return row === undefined || row.seq === 0 ? null : { seq: row.seq, hash: row.hash };
+      return row === undefined ? null : { seq: row.seq, hash: row.hash, mac: row.mac, keyId: row.key_id };
     });
   }
 }
@@ -48,6 +48,7 @@ function toAuditRecord(row: Selectable<AuditEventsTable>): AuditRecord {
     data: parseData(row.data),
     prevHash: row.prev_hash,
     hash: row.hash,
+    mac: row.mac,
   };
 }
 

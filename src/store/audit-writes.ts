@@ -1,21 +1,28 @@
-import { chainAuditEvents, canonicalJson } from '../core/audit/audit-chain.js';
+import { chainAuditEvents } from '../core/audit/audit-chain.js';
+import { canonicalJson } from '../core/audit/canonical-json.js';
 import type { AuditEventInput } from '../core/audit/audit-event.js';
+import { headMacMessage, macMatches } from '../core/audit/audit-seal.js';
+import { DomainError } from '../core/errors.js';
+import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { StoreContext } from './store-context.js';
+import type { AuditHeadTable } from './schema.js';
 
 /**
  * Links the events onto the chain and writes them with the new head, inside the caller's transaction. PostgreSQL
  * writers lock the head row first (concurrent transactions queue there and each reads the head the one before
- * committed); SQLite write transactions already hold the database's write lock (BEGIN IMMEDIATE).
+ * committed); SQLite write transactions already hold the database's write lock (BEGIN IMMEDIATE). Every record and
+ * the new head are sealed with the audit key's MAC.
  */
 export async function appendAudit(ctx: StoreContext, events: AuditEventInput[]): Promise<void> {
   if (events.length === 0) return;
   const head = await ctx.db
     .selectFrom('audit_head')
-    .select(['seq', 'hash'])
+    .select(['seq', 'hash', 'mac', 'key_id'])
     .where('id', '=', 1)
     .$if(ctx.dialect === 'postgres', (query) => query.forUpdate())
-    .executeTakeFirstOrThrow();
-  const records = chainAuditEvents(head, events);
+    .executeTakeFirst();
+  checkHeadBeforeAppend(ctx.auditKeys, head);
+  const records = chainAuditEvents(head, events, ctx.auditKeys);
   const rows = records.map((record) => ({
     seq: record.seq,
     type: record.type,
@@ -26,12 +33,50 @@ export async function appendAudit(ctx: StoreContext, events: AuditEventInput[]):
     data: canonicalJson(record.data),
     prev_hash: record.prevHash,
     hash: record.hash,
+    mac: record.mac,
   }));
   await ctx.rows.insertAuditEvents(rows);
   const last = records[records.length - 1] as (typeof records)[number];
   await ctx.db
     .updateTable('audit_head')
-    .set({ seq: last.seq, hash: last.hash })
+    .set({
+      seq: last.seq,
+      hash: last.hash,
+      mac: ctx.auditKeys.mac(headMacMessage(last.seq, last.hash)),
+      key_id: ctx.auditKeys.keyId,
+    })
     .where('id', '=', 1)
     .execute();
+}
+
+/**
+ * Appending fails closed on a head this key did not seal: records appended after a head someone moved back would
+ * seal the truncation (the new head's MAC would be valid again), and records sealed by another key (a second
+ * instance that made its own key file) would break the chain for whoever holds the first.
+ */
+function checkHeadBeforeAppend(
+  keyring: AuditKeyring,
+  head: Pick<AuditHeadTable, 'seq' | 'hash' | 'mac' | 'key_id'> | undefined,
+): asserts head is Pick<AuditHeadTable, 'seq' | 'hash' | 'mac' | 'key_id'> {
+  const hint =
+    'Run `custos audit verify` to see what was changed; nothing is recorded until the head is restored.';
+  if (head === undefined) {
+    throw new DomainError('CUSTOS_AUDIT_CHAIN_BROKEN', 'The audit head row was deleted.', { hint });
+  }
+  if (head.key_id !== keyring.keyId) {
+    throw new DomainError(
+      'CUSTOS_KEY_INVALID',
+      `The audit trail is sealed with audit key ${head.key_id ?? '(none)'}, but the key in use is ${keyring.keyId}.`,
+      {
+        hint: 'Give every Custos instance the same key: CUSTOS_AUDIT_KEY, CUSTOS_AUDIT_KEY_FILE, or the audit.key file of the data directory that first wrote the trail.',
+      },
+    );
+  }
+  if (!macMatches(keyring, headMacMessage(head.seq, head.hash), head.mac)) {
+    throw new DomainError(
+      'CUSTOS_AUDIT_CHAIN_BROKEN',
+      `The audit head (record ${head.seq}) was not written by Custos: its MAC does not verify.`,
+      { hint },
+    );
+  }
 }

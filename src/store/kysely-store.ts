@@ -1,5 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
+import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
@@ -21,7 +22,10 @@ export class KyselyStore implements Store {
   readonly objects: ObjectsReader;
   readonly jobs: JobQueue;
 
-  constructor(private readonly engine: StoreEngine) {
+  constructor(
+    private readonly engine: StoreEngine,
+    private readonly auditKeys: AuditKeyring,
+  ) {
     this.dialect = engine.dialect;
     this.inventory = new KyselyInventoryReader(engine.reader, engine.dialect);
     this.audit = new KyselyAuditReader(engine.reader);
@@ -41,6 +45,7 @@ export class KyselyStore implements Store {
           dialect: this.engine.dialect,
           maxParameters: this.engine.maxParameters,
           rows: this.engine.rowWriter(db),
+          auditKeys: this.auditKeys,
         });
         let result: T;
         try {

@@ -79,6 +79,8 @@ export interface AuditEventsTable {
   data: string;
   prev_hash: string;
   hash: string;
+  /** HMAC-SHA-256 seal of seq and hash under the audit key (0009-audit-keys). */
+  mac: string | null;
 }
 
 /** One row (id 1): the last seq and hash, written in the same transaction as every append. seq 0 = empty chain. */
@@ -86,6 +88,9 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** HMAC-SHA-256 seal of seq and hash under the audit key, and which key (0009-audit-keys). */
+  mac: string | null;
+  key_id: string | null;
 }
 
 export interface StoreDatabase {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { RowWriter } from './row-writers.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 
@@ -9,4 +10,6 @@ export interface StoreContext {
   /** Bound parameters one statement may carry (SQLite 32766, PostgreSQL 65535). */
   readonly maxParameters: number;
   readonly rows: RowWriter;
+  /** Seals the audit records this transaction appends. */
+  readonly auditKeys: AuditKeyring;
 }

@@ -1,5 +1,5 @@
 import type { AuditEventInput } from '../core/audit/audit-event.js';
-import type { DomainError } from '../core/errors.js';
+import { DomainError } from '../core/errors.js';
 import type { Location } from '../core/inventory/location.js';
 import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
 import type { JobTransaction } from '../core/ports/job-queue.js';
@@ -93,7 +93,12 @@ export class KyselyStoreTransaction implements StoreTransaction {
   }
 
   appendAudit(events: AuditEventInput[]): Promise<void> {
-    return this.run('appending audit events', () => appendAudit(this.ctx, events), auditWriteFailed);
+    return this.run(
+      'appending audit events',
+      () => appendAudit(this.ctx, events),
+      // A refusal of its own (a head this key did not seal) keeps its code; a database failure is a write failure.
+      (cause) => (cause instanceof DomainError ? cause : auditWriteFailed(cause)),
+    );
   }
 
   readonly objects: ObjectsWriter = objectsWriter(

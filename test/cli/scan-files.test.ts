@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { aCertificate, withFreshKey, withSubject } from '../support/certificates.js';
-import { aCustos, type Custos } from '../support/cli.js';
+import { aCustos, runCustos, type Custos } from '../support/cli.js';
 import { buildEveryFormatTree, PASSWORDS, type EveryFormatTree } from './every-format-tree.js';
 import {
   INVENTORY_FINDINGS,
@@ -45,6 +45,27 @@ describe('custos scan files: a tree of every format', () => {
   after(async () => {
     await custos?.cleanup();
     await tree?.cleanup();
+  });
+
+  test('passwords from --password-file and CUSTOS_PASSWORDS open what --password opens', async () => {
+    const [first, ...rest] = PASSWORDS;
+    const other = await aCustos();
+    try {
+      const file = join(other.stateFlags.at(-1) ?? '', 'passwords.txt');
+      await writeFile(file, `${rest.join('\n')}\n`, { mode: 0o600 });
+      const scanned = await runCustos(
+        [...other.stateFlags, 'scan', 'files', tree.root, '--password-file', file, '--json'],
+        { env: { CUSTOS_PASSWORDS: `${first}\n` } },
+      );
+      assert.equal(scanned.code, 0, scanned.stderr);
+      const listed = (await other.run('inventory', 'list', '--json')).json<InventoryEntry[]>();
+      assert.deepEqual(listed.map((e) => e.fingerprintSha256).sort(), [...byFingerprint.keys()].sort());
+      const missing = await other.run('scan', 'files', tree.root, '--password-file', `${file}.missing`);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /CUSTOS_FILE_NOT_FOUND/);
+    } finally {
+      await other.cleanup();
+    }
   });
 
   test('lists exactly the certificates the tree holds, each once', () => {

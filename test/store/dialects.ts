@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import type { AuditKeyring } from '../../src/core/ports/audit-keyring.js';
+import { auditKeyring } from '../../src/store/keys/audit-keyring.js';
 import type { StoreOptions } from '../../src/store/open-store.js';
 
 export interface TestDatabase {
-  options: StoreOptions;
+  /** Where the state lives, with a fresh audit key of its own (so no key file is written). */
+  options: StoreOptions & { auditKeys: AuditKeyring };
   /** Runs SQL straight on the database, behind the store's back (to tamper with it). */
   exec(statement: string): Promise<void>;
   query<R>(statement: string): Promise<R[]>;
@@ -42,7 +45,7 @@ const sqlite: TestDialect = {
       }
     };
     return {
-      options: { dataDir },
+      options: { dataDir, auditKeys: auditKeyring(randomBytes(32)) },
       exec: async (statement) => withDb((db) => void db.exec(statement)),
       query: async <R>(statement: string) => withDb((db) => db.prepare(statement).all() as R[]),
       dispose: () => rm(dataDir, { recursive: true, force: true }),
@@ -67,6 +70,7 @@ const postgres: TestDialect = {
       options: {
         dataDir: '/nonexistent/the-url-wins',
         databaseUrl: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+        auditKeys: auditKeyring(randomBytes(32)),
       },
       exec: async (statement) => void (await admin.query(statement)),
       query: async <R>(statement: string) => (await admin.query(statement)).rows as R[],

@@ -8,7 +8,12 @@ import { DomainError } from '../../src/core/errors.js';
 import { locationKey, type Location } from '../../src/core/inventory/location.js';
 import type { SightedObject } from '../../src/core/inventory/sighting.js';
 import type { Store } from '../../src/core/ports/store.js';
-import { verifyAudit } from '../../src/core/verify-audit.js';
+import { randomBytes } from 'node:crypto';
+import { verifyAudit, type CheckpointToCheck } from '../../src/core/verify-audit.js';
+import { hashAuditRecord } from '../../src/core/audit/audit-chain.js';
+import { canonicalJson } from '../../src/core/audit/canonical-json.js';
+import { signCheckpoint } from '../../src/core/audit/audit-seal.js';
+import { auditKeyring } from '../../src/store/keys/audit-keyring.js';
 import type { ParsedCertificate } from '../../src/pki/x509/parsed-certificate.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -60,6 +65,24 @@ for (const dialect of DIALECTS) {
     afterEach(async () => {
       await store.close();
       await db.dispose();
+    });
+
+    it('seals a chain written before the keyed chain (0009-audit-keys) once, and verifies it', async () => {
+      await store.transaction((tx) => tx.appendAudit(events(3)));
+      await store.close();
+      // The database as an earlier Custos left it: no MAC columns, 0009 not applied.
+      await db.exec('alter table audit_events drop column mac');
+      await db.exec('alter table audit_head drop column mac');
+      await db.exec('alter table audit_head drop column key_id');
+      await db.exec(`delete from kysely_migration where name = '0009-audit-keys'`);
+      store = await openStore(db.options);
+      assert.deepEqual(await verifyAudit({ store, auditKeys: db.options.auditKeys }), {
+        ok: true,
+        records: 3,
+        break: null,
+      });
+      await store.transaction((tx) => tx.appendAudit(events(1, 3)));
+      assert.equal((await verifyAudit({ store, auditKeys: db.options.auditKeys })).records, 4);
     });
 
     it('applies its migrations once: reopening keeps the data and runs none again', async () => {
@@ -403,13 +426,22 @@ for (const dialect of DIALECTS) {
         records.map((r) => r.seq),
         Array.from({ length: 2503 }, (_, i) => i + 1),
       );
-      const { seq, prevHash, hash, ...content } = records[4] as (typeof records)[number];
+      const { seq, prevHash, hash, mac, ...content } = records[4] as (typeof records)[number];
       assert.deepEqual(content, events(1, 4)[0]);
       assert.equal(seq, 5);
       assert.equal(prevHash, records[3]?.hash);
       assert.match(hash, /^[0-9a-f]{64}$/);
-      assert.deepEqual(await store.audit.head(), { seq: 2503, hash: records[2502]?.hash });
-      assert.deepEqual(await verifyAudit({ store }), { ok: true, records: 2503, break: null });
+      assert.match(mac ?? '', /^[0-9a-f]{64}$/);
+      const head = await store.audit.head();
+      assert.deepEqual(
+        { seq: head?.seq, hash: head?.hash, keyId: head?.keyId },
+        { seq: 2503, hash: records[2502]?.hash, keyId: db.options.auditKeys.keyId },
+      );
+      assert.deepEqual(await verifyAudit({ store, auditKeys: db.options.auditKeys }), {
+        ok: true,
+        records: 2503,
+        break: null,
+      });
 
       const after = await collect(store.audit.records({ afterSeq: 2490 }));
       assert.deepEqual(
@@ -433,7 +465,7 @@ for (const dialect of DIALECTS) {
             await tx.appendAudit(events(3, n * 3));
           });
         await Promise.all(Array.from({ length: 12 }, (_, n) => append(n % 2 === 0 ? store : other, n)));
-        const verification = await verifyAudit({ store: other });
+        const verification = await verifyAudit({ store: other, auditKeys: db.options.auditKeys });
         assert.deepEqual(verification, { ok: true, records: 36, break: null });
         const subjects = (await collect(store.audit.records())).map((r) => r.subject).sort();
         assert.deepEqual(
@@ -451,41 +483,153 @@ for (const dialect of DIALECTS) {
       beforeEach(async () => {
         await store.transaction((tx) => tx.appendAudit(events(3)));
         await store.transaction((tx) => tx.appendAudit(events(2, 3)));
-        assert.equal((await verifyAudit({ store })).ok, true);
+        assert.equal((await verifyAudit({ store, auditKeys: db.options.auditKeys })).ok, true);
       });
 
       it('an edited record', async () => {
         await db.exec(`update audit_events set data = '{"n":99}' where seq = 3`);
-        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'altered', seq: 3 });
+        assert.deepEqual(brokenAt(await verifyAudit({ store, auditKeys: db.options.auditKeys })), {
+          kind: 'altered',
+          seq: 3,
+        });
       });
 
       it('a record that is not JSON any more', async () => {
         await db.exec(`update audit_events set data = 'not json' where seq = 2`);
-        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'altered', seq: 2 });
+        assert.deepEqual(brokenAt(await verifyAudit({ store, auditKeys: db.options.auditKeys })), {
+          kind: 'altered',
+          seq: 2,
+        });
       });
 
       it('a deleted record in the middle', async () => {
         await db.exec('delete from audit_events where seq = 3');
-        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'removed', seq: 3 });
+        assert.deepEqual(brokenAt(await verifyAudit({ store, auditKeys: db.options.auditKeys })), {
+          kind: 'removed',
+          seq: 3,
+        });
       });
 
       it('two records swapped', async () => {
         await db.exec('update audit_events set seq = -2 where seq = 2');
         await db.exec('update audit_events set seq = 2 where seq = 3');
         await db.exec('update audit_events set seq = 3 where seq = -2');
-        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'relinked', seq: 2 });
+        assert.deepEqual(brokenAt(await verifyAudit({ store, auditKeys: db.options.auditKeys })), {
+          kind: 'relinked',
+          seq: 2,
+        });
       });
 
       it('a deleted middle record with the rest renumbered', async () => {
         await db.exec('delete from audit_events where seq = 2');
         await db.exec('update audit_events set seq = seq - 1 where seq > 2');
         await db.exec('update audit_head set seq = seq - 1');
-        assert.deepEqual(brokenAt(await verifyAudit({ store })), { kind: 'relinked', seq: 2 });
+        assert.deepEqual(brokenAt(await verifyAudit({ store, auditKeys: db.options.auditKeys })), {
+          kind: 'relinked',
+          seq: 2,
+        });
+      });
+
+      const verify = (checkpoints: CheckpointToCheck[] = []) =>
+        verifyAudit({ store, auditKeys: db.options.auditKeys }, checkpoints);
+
+      it('a record edited and the chain after it recomputed with the public hash function', async () => {
+        const rows = await db.query<{
+          seq: number;
+          type: string;
+          actor: string;
+          subject: string;
+          at: number;
+        }>('select seq, type, actor, subject, at from audit_events where seq >= 3 order by seq');
+        let prevHash = (await collect(store.audit.records())).find((r) => r.seq === 2)?.hash ?? '';
+        for (const row of rows) {
+          const data = row.seq === 3 ? { n: 99 } : { n: Number(row.seq) };
+          const record = { ...row, at: new Date(Number(row.at)), data, prevHash };
+          const hash = hashAuditRecord(record);
+          await db.exec(
+            `update audit_events set data = '${canonicalJson(data)}', prev_hash = '${prevHash}', hash = '${hash}' where seq = ${row.seq}`,
+          );
+          await db.exec(`update audit_head set hash = '${hash}' where seq = ${row.seq}`);
+          prevHash = hash;
+        }
+        assert.deepEqual(brokenAt(await verify()), { kind: 'forged', seq: 3 });
+      });
+
+      it('the newest records deleted and the head moved back', async () => {
+        const third = (await collect(store.audit.records())).find((r) => r.seq === 3);
+        await db.exec('delete from audit_events where seq > 3');
+        await db.exec(`update audit_head set seq = 3, hash = '${third?.hash}'`);
+        const verification = await verify();
+        assert.deepEqual(brokenAt(verification), { kind: 'head', seq: 3 });
+        assert.match(verification.break?.message ?? '', /head \(record 3\).*MAC does not verify/);
+        await assert.rejects(
+          store.transaction((tx) => tx.appendAudit(events(1, 9))),
+          (error: unknown) => error instanceof DomainError && error.code === 'CUSTOS_AUDIT_CHAIN_BROKEN',
+          'nothing is appended onto a head this key did not seal',
+        );
+      });
+
+      it('the head row deleted', async () => {
+        await db.exec('delete from audit_head');
+        const verification = await verify();
+        assert.deepEqual(brokenAt(verification), { kind: 'head', seq: 5 });
+        assert.match(verification.break?.message ?? '', /head row was deleted/);
+      });
+
+      it('every record wiped and the head reset to an empty chain', async () => {
+        await db.exec('delete from audit_events');
+        await db.exec(`update audit_head set seq = 0, hash = '${'0'.repeat(64)}'`);
+        assert.deepEqual(brokenAt(await verify()), { kind: 'head', seq: 0 });
+      });
+
+      it('a chain sealed by another audit key', async () => {
+        const verification = await verifyAudit({ store, auditKeys: auditKeyring(randomBytes(32)) });
+        assert.deepEqual(brokenAt(verification), { kind: 'head', seq: 5 });
+        assert.match(
+          verification.break?.message ?? '',
+          /sealed with audit key [0-9a-f]{16}, but the key in use is/,
+        );
+      });
+
+      it('a truncation back to an older head (replayed with its MAC) is caught by a checkpoint', async () => {
+        const keys = db.options.auditKeys;
+        const newest = await store.audit.head();
+        assert.ok(newest);
+        const checkpoint = signCheckpoint(keys, newest, day(9));
+        const [old] = await db.query<{ seq: number; hash: string; mac: string }>('select * from audit_head');
+        await store.transaction((tx) => tx.appendAudit(events(2, 5)));
+        await db.exec('delete from audit_events where seq > 5');
+        await db.exec(`update audit_head set seq = ${old?.seq}, hash = '${old?.hash}', mac = '${old?.mac}'`);
+        assert.equal((await verify()).ok, true, 'a replayed head alone is the documented limit');
+        assert.equal((await verify([{ source: 'cp.json', checkpoint }])).ok, true);
+        await db.exec('delete from audit_events where seq > 3');
+        await db.exec(`update audit_head set seq = 3, hash = (select hash from audit_events where seq = 3)`);
+        const truncated = await verify([{ source: 'cp.json', checkpoint }]);
+        assert.deepEqual(brokenAt(truncated), { kind: 'checkpoint', seq: 4 });
+        assert.match(
+          truncated.break?.message ?? '',
+          /records 4\.\.5 were removed: checkpoint cp\.json vouches for record 5/,
+        );
+      });
+
+      it('a checkpoint whose record was rewritten, or that another key signed', async () => {
+        const checkpoint = signCheckpoint(db.options.auditKeys, { seq: 4, hash: 'f'.repeat(64) }, day(9));
+        assert.deepEqual(brokenAt(await verify([{ source: 'cp.json', checkpoint }])), {
+          kind: 'checkpoint',
+          seq: 4,
+        });
+        const foreign = signCheckpoint(
+          auditKeyring(randomBytes(32)),
+          { seq: 4, hash: 'f'.repeat(64) },
+          day(9),
+        );
+        const verification = await verify([{ source: 'other.json', checkpoint: foreign }]);
+        assert.match(verification.break?.message ?? '', /checkpoint other\.json was signed by audit key/);
       });
 
       it('the newest record deleted (the head no longer matches)', async () => {
         await db.exec('delete from audit_events where seq = 5');
-        const verification = await verifyAudit({ store });
+        const verification = await verifyAudit({ store, auditKeys: db.options.auditKeys });
         assert.deepEqual(brokenAt(verification), { kind: 'removed', seq: 5 });
         assert.match(verification.break?.message ?? '', /head is 5/);
       });
@@ -504,7 +648,7 @@ async function assertEmpty(store: Store): Promise<void> {
   assert.deepEqual(await store.transaction((tx) => tx.fileStatesUnder(['/'])), []);
   assert.deepEqual(await store.transaction((tx) => tx.openFileSightingsUnder(['/'])), []);
   assert.deepEqual(await collect(store.audit.records()), []);
-  assert.equal(await store.audit.head(), null);
+  assert.equal((await store.audit.head())?.seq, 0);
 }
 
 /** Makes the database refuse audit inserts, as a full disk or a revoked grant would. */

@@ -87,14 +87,15 @@ export interface Custos {
 
 /**
  * A CLI with its own state: the given PostgreSQL URL or SQLite data dir (the caller owns and removes those), or
- * else a fresh temp data dir that `cleanup()` removes.
+ * else a fresh temp data dir that `cleanup()` removes. On PostgreSQL a temp data dir of its own holds the audit
+ * key file (the database never sees the key).
  */
 export async function aCustos(options: { dataDir?: string; databaseUrl?: string } = {}): Promise<Custos> {
   const owned =
-    options.databaseUrl || options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
+    options.dataDir && !options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'custos-cli-'));
   const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? owned);
   const stateFlags = options.databaseUrl
-    ? ['--database-url', options.databaseUrl]
+    ? ['--database-url', options.databaseUrl, '--data-dir', owned as string]
     : ['--data-dir', dataDir as string];
   return {
     stateFlags,

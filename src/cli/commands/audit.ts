@@ -1,36 +1,150 @@
 import type { Command } from 'commander';
-import { action, commandGroup, examples } from '../command-group.js';
+import type { AuditBreak } from '../../core/audit/audit-chain.js';
+import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
 import { parseTime } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
+
+interface VerifyOptions {
+  json?: boolean;
+  checkpoint?: string[];
+  file?: string;
+  publicKey?: string;
+}
+
+/** Prints a verification: the summary on stdout, or the break as one line on stderr; returns the exit code. */
+function report(
+  result: { ok: boolean; break: AuditBreak | null },
+  json: boolean | undefined,
+  summary: string,
+) {
+  if (json) printJson(result);
+  else if (result.ok) printLine(summary);
+  else process.stderr.write(`custos: CUSTOS_AUDIT_CHAIN_BROKEN: ${result.break?.message}\n`);
+  return result.ok ? EXIT.ok : EXIT.found;
+}
 
 export function registerAudit(program: Command): void {
   const audit = commandGroup(program, 'audit', 'the tamper-evident audit trail');
   audit
     .command('verify')
     .description(
-      'Walk the audit hash chain and check every record. Exits 1 naming the first record that was altered, removed or reordered.',
+      'Walk the audit chain and check every record: its hash, its link to the one before, and its MAC under the audit key; then the head, and each checkpoint given. Exits 1 naming the first record that was altered, forged, removed or reordered. With --file, checks an export offline, without the database or the key.',
     )
     .option('--json', 'print {"ok","records","break":{"kind","seq","message"}|null}')
-    .addHelpText('after', examples('custos audit verify', 'custos audit verify --json'))
+    .option(
+      '--checkpoint <file>',
+      'a checkpoint `custos audit checkpoint` printed: the history up to it must be intact (repeatable)',
+      collect,
+    )
+    .option(
+      '--file <export>',
+      'verify this `custos audit export` file offline (hash chain and signed checkpoint)',
+    )
+    .option(
+      '--public-key <pem>',
+      'with --file: the checkpoint must be signed by this key (`custos audit public-key`)',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'custos audit verify',
+        'custos audit verify --checkpoint checkpoints/2026-12-01.json --checkpoint checkpoints/2026-12-02.json',
+        'custos audit verify --file audit.jsonl --public-key audit-public.pem',
+      ),
+    )
     .action(
-      action(async (options: { json?: boolean }, command: Command) => {
+      action(async (options: VerifyOptions, command: Command) => {
+        const files = await import('../audit-files.js');
+        if (options.file !== undefined) {
+          const { verifyExport } = await import('../../core/audit/verify-export.js');
+          const publicKeyPem = options.publicKey ? await files.readPublicKey(options.publicKey) : undefined;
+          const result = await verifyExport(files.exportLines(options.file), {
+            source: options.file,
+            publicKeyPem,
+          });
+          return report(
+            result,
+            options.json,
+            `export intact: ${result.records} records (${result.firstSeq ?? 0}..${result.lastSeq ?? 0}), checkpoint signed by audit key ${result.keyId}`,
+          );
+        }
         const [{ withRuntime }, { verifyAudit }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/verify-audit.js'),
         ]);
-        const result = await withRuntime(globalOptions(command), (rt) => verifyAudit(rt));
-        if (options.json) printJson(result);
-        else if (result.ok) printLine(`audit chain intact: ${counted(result.records, 'record')}`);
-        else process.stderr.write(`custos: CUSTOS_AUDIT_CHAIN_BROKEN: ${result.break?.message}\n`);
-        return result.ok ? EXIT.ok : EXIT.found;
+        const checkpoints = await files.readCheckpoints(options.checkpoint ?? []);
+        const result = await withRuntime(globalOptions(command), (rt) => verifyAudit(rt, checkpoints));
+        const held = checkpoints.length > 0 ? `, ${counted(checkpoints.length, 'checkpoint')} hold` : '';
+        return report(
+          result,
+          options.json,
+          `audit chain intact: ${counted(result.records, 'record')}${held}`,
+        );
+      }),
+    );
+  audit
+    .command('checkpoint')
+    .description(
+      'Verify the chain, then print a statement {seq, hash, at} of its head signed with the audit key (Ed25519), to be kept outside the database: `audit verify --checkpoint` later proves the history up to it intact.',
+    )
+    .option('--webhook <url>', 'also POST the checkpoint (JSON) to this URL')
+    .option(
+      '--webhook-secret-file <file>',
+      'sign the POST as notifications are (Custos-Signature) with this secret',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'custos audit checkpoint > checkpoints/$(date +%F).json',
+        'custos audit checkpoint --webhook https://evidence.corp.example/custos --webhook-secret-file /run/secrets/hook',
+      ),
+    )
+    .action(
+      action(async (options: { webhook?: string; webhookSecretFile?: string }, command: Command) => {
+        const [{ withRuntime }, { verifyAudit }, { signCheckpoint }, files] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/verify-audit.js'),
+          import('../../core/audit/audit-seal.js'),
+          import('../audit-files.js'),
+        ]);
+        return withRuntime(globalOptions(command), async (rt) => {
+          const verification = await verifyAudit(rt);
+          if (!verification.ok) return report(verification, false, '');
+          const head = await rt.store.audit.head();
+          if (head === null) return EXIT.found; // verified just now: only a concurrent deletion gets here
+          const at = rt.clock.now();
+          const checkpoint = signCheckpoint(rt.auditKeys, head, at);
+          printLine(JSON.stringify(checkpoint));
+          if (options.webhook !== undefined) {
+            const secret = options.webhookSecretFile
+              ? (await files.readText(options.webhookSecretFile, 'a file holding the webhook secret')).trim()
+              : undefined;
+            await rt.sendCheckpoint(options.webhook, checkpoint, { secret, at });
+          }
+          return EXIT.ok;
+        });
+      }),
+    );
+  audit
+    .command('public-key')
+    .description(
+      'Print the public key (PEM) that checkpoints and exports are signed with, for auditors to pin (`audit verify --file ... --public-key`).',
+    )
+    .addHelpText('after', examples('custos audit public-key > audit-public.pem'))
+    .action(
+      action(async (_options: object, command: Command) => {
+        const { withDependencies } = await import('../runtime.js');
+        const keys = await withDependencies(globalOptions(command), (deps) => deps.loadAuditKeys());
+        process.stdout.write(keys.publicKeyPem);
+        return EXIT.ok;
       }),
     );
   audit
     .command('export')
     .description(
-      'Print the audit trail as JSON lines, oldest first, each record with its seq, prevHash and hash.',
+      'Print the audit trail as JSON lines, oldest first, each record with its seq, prevHash, hash and mac, then a checkpoint line signed over the last record with the public key, so `audit verify --file` can check it offline. A broken chain is exported without a checkpoint, and exits 1.',
     )
     .option('--since <time>', 'only records at or after this time, e.g. 2026-10-01T00:00:00Z')
     .addHelpText(
@@ -40,19 +154,16 @@ export function registerAudit(program: Command): void {
     .action(
       action(async (options: { since?: string }, command: Command) => {
         const since = options.since ? parseTime(options.since, '--since') : undefined;
-        const { withRuntime } = await import('../runtime.js');
-        await withRuntime(globalOptions(command), async (rt) => {
-          let buffer = '';
-          for await (const record of rt.store.audit.records({ since })) {
-            buffer += `${JSON.stringify({ ...record, at: record.at.toISOString() })}\n`;
-            if (buffer.length > 65_536) {
-              if (!process.stdout.write(buffer)) await new Promise((r) => process.stdout.once('drain', r));
-              buffer = '';
-            }
-          }
-          process.stdout.write(buffer);
-        });
-        return EXIT.ok;
+        const [{ withRuntime }, { exportAudit }] = await Promise.all([
+          import('../runtime.js'),
+          import('../audit-export.js'),
+        ]);
+        const broken = await withRuntime(globalOptions(command), (rt) => exportAudit(rt, since));
+        if (broken === null) return EXIT.ok;
+        process.stderr.write(
+          `custos: CUSTOS_AUDIT_CHAIN_BROKEN: ${broken.message} (exported without a checkpoint)\n`,
+        );
+        return EXIT.found;
       }),
     );
 }

@@ -35,37 +35,45 @@ export function registerGet(program: Command): void {
     .argument('<resource>', Object.keys(RESOURCES).join(' | '))
     .option(
       '-o, --output <format>',
-      'json or yaml (yaml can be applied again; webhook secrets are printed as (redacted), which keeps the stored ones)',
+      'json or yaml (yaml can be applied again; webhook secrets and the token parts of webhook and Slack URLs are printed as (redacted), which keeps the stored ones)',
+    )
+    .option(
+      '--show-secrets',
+      'print webhook and Slack URLs whole (webhook signing secrets are never printed back)',
     )
     .addHelpText('after', examples('custos get owners', 'custos get policies -o yaml > policies.yaml'))
     .action(
-      action(async (resource: string, options: { output?: string }, command: Command) => {
-        const kind = RESOURCES[resource];
-        if (kind === undefined) {
-          throw new DomainError('CUSTOS_USAGE', `"${resource}" is not a resource`, {
-            hint: `use one of ${Object.keys(RESOURCES).join(', ')}`,
-          });
-        }
-        if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
-          throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
-        }
-        const [{ withRuntime }, { getObjects }] = await Promise.all([
-          import('../runtime.js'),
-          import('../../core/declarative/get-objects.js'),
-        ]);
-        const shown = await withRuntime(globalOptions(command), (rt) => getObjects(rt, { kind }));
-        if (options.output === 'json') printJson(shown);
-        else if (options.output === 'yaml') {
-          const { stringify } = await import('yaml');
-          process.stdout.write(shown.map((o) => stringify(o)).join('---\n'));
-        } else {
-          printTable(
-            ['NAME', 'SUMMARY'],
-            shown.map((o) => [o.metadata.name, summary(o)]),
+      action(
+        async (resource: string, options: { output?: string; showSecrets?: boolean }, command: Command) => {
+          const kind = RESOURCES[resource];
+          if (kind === undefined) {
+            throw new DomainError('CUSTOS_USAGE', `"${resource}" is not a resource`, {
+              hint: `use one of ${Object.keys(RESOURCES).join(', ')}`,
+            });
+          }
+          if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
+            throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
+          }
+          const [{ withRuntime }, { getObjects }] = await Promise.all([
+            import('../runtime.js'),
+            import('../../core/declarative/get-objects.js'),
+          ]);
+          const shown = await withRuntime(globalOptions(command), (rt) =>
+            getObjects(rt, { kind, showSecrets: options.showSecrets === true }),
           );
-          printLine(`${shown.length} ${resource}`);
-        }
-        return EXIT.ok;
-      }),
+          if (options.output === 'json') printJson(shown);
+          else if (options.output === 'yaml') {
+            const { stringify } = await import('yaml');
+            process.stdout.write(shown.map((o) => stringify(o)).join('---\n'));
+          } else {
+            printTable(
+              ['NAME', 'SUMMARY'],
+              shown.map((o) => [o.metadata.name, summary(o)]),
+            );
+            printLine(`${shown.length} ${resource}`);
+          }
+          return EXIT.ok;
+        },
+      ),
     );
 }

@@ -6,6 +6,7 @@ import { counted } from '../../core/plural.js';
 
 interface ScanFilesOptions {
   password: string[];
+  passwordFile: string[];
   json?: boolean;
 }
 
@@ -22,25 +23,35 @@ export function registerScanFiles(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--password-file <file>',
+      'passwords to try, one per line (repeatable; also env CUSTOS_PASSWORDS, one per line): unlike --password, not visible in ps',
+      collect,
+      [],
+    )
     .option('--json', 'print the summary as JSON: {"files","certificates","new","unchanged","errors":[...]}')
     .addHelpText(
       'after',
       examples(
         'custos scan files /etc/ssl /etc/nginx',
         'custos scan files ./keystores --password changeit --password s3cret --json',
+        'custos scan files ./keystores --password-file /run/secrets/keystore-passwords',
       ),
     )
     .action(
       action(async (paths: string[], options: ScanFilesOptions, command: Command) => {
-        const [{ withRuntime }, { scanFiles }] = await Promise.all([
+        const [{ withRuntime }, { scanFiles }, { scanPasswords }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/scan-files.js'),
+          import('../passwords.js'),
         ]);
+        const global = globalOptions(command);
+        const passwords = await scanPasswords({ ...options, environment: global.env.CUSTOS_PASSWORDS });
         const progress = new Progress();
-        const result = await withRuntime(globalOptions(command), (rt) =>
+        const result = await withRuntime(global, (rt) =>
           scanFiles(rt, {
             paths,
-            passwords: options.password,
+            passwords,
             actor: rt.actor,
             onProgress: (p) =>
               progress.update(

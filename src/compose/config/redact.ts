@@ -22,7 +22,10 @@ export function redactUrl(text: string): string {
   return changed ? url.toString() : text;
 }
 
-/** The configuration as it may be shown or logged: the secret keys of the schema (`x-secret`) without passwords. */
+/**
+ * The configuration as it may be shown or logged: the secret keys of the schema (`x-secret`) without their secret —
+ * a URL's password, or the whole value of a secret that is not a URL (a key).
+ */
 export function redactedConfig(config: Config): Config {
   const copy = structuredClone(config) as Record<string, unknown>;
   for (const key of CONFIG_KEYS.filter((k) => k.secret)) {
@@ -34,7 +37,8 @@ export function redactedConfig(config: Config): Config {
       );
     const leaf = key.path.at(-1) as string;
     const value = parent?.[leaf];
-    if (parent !== undefined && typeof value === 'string') parent[leaf] = redactUrl(value);
+    if (parent !== undefined && typeof value === 'string')
+      parent[leaf] = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? redactUrl(value) : REDACTED;
   }
   return copy as Config;
 }

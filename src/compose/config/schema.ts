@@ -46,6 +46,26 @@ const scan = Type.Object(
   { additionalProperties: false, default: {}, description: 'Discovery settings.' },
 );
 
+const audit = Type.Object(
+  {
+    key: Type.Optional(
+      Type.String({
+        minLength: 1,
+        'x-secret': true,
+        description:
+          'The 32-byte secret (base64 or hex) that seals the audit trail; keep it where the database is not, e.g. from a secret store. Default: the 0600 file audit.key in dataDir, created on first start.',
+      }),
+    ),
+    keyFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'A 0600 file holding the audit key, kept apart from the database (it must exist).',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'The key of the audit trail (docs/audit.md).' },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     dataDir: Type.String({
@@ -71,6 +91,7 @@ export const CONFIG_SCHEMA = Type.Object(
     ),
     smtp: Type.Optional(smtp),
     scan,
+    audit,
   },
   { additionalProperties: false },
 );

@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import type { AuditKeyring } from '../ports/audit-keyring.js';
 import { GENESIS_HASH, type AuditEventInput, type AuditRecord } from './audit-event.js';
+import { macMatches, recordMacMessage } from './audit-seal.js';
 
-/** JSON with object keys sorted at every depth, so that a record hashes the same after a database round trip. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-export function hashAuditRecord(record: Omit<AuditRecord, 'hash' | 'seq'>): string {
+export function hashAuditRecord(record: Omit<AuditRecord, 'hash' | 'seq' | 'mac'>): string {
   const body = canonicalJson({
     prevHash: record.prevHash,
     type: record.type,
@@ -24,10 +16,11 @@ export function hashAuditRecord(record: Omit<AuditRecord, 'hash' | 'seq'>): stri
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Links new events onto the chain whose last record is `head` (null for an empty chain). */
+/** Links new events onto the chain whose last record is `head` (null for an empty chain) and seals each. */
 export function chainAuditEvents(
   head: { seq: number; hash: string } | null,
   events: AuditEventInput[],
+  keyring: AuditKeyring,
 ): AuditRecord[] {
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
@@ -36,25 +29,41 @@ export function chainAuditEvents(
     const unhashed = { ...event, seq, prevHash };
     const hash = hashAuditRecord(unhashed);
     prevHash = hash;
-    return { ...unhashed, hash };
+    return { ...unhashed, hash, mac: keyring.mac(recordMacMessage(seq, hash)) };
   });
 }
+
+/** `record 4 was` or `records 4..7 were`: the records a message names as removed. */
+export const span = (from: number, to: number): string =>
+  from === to ? `record ${from} was` : `records ${from}..${to} were`;
 
 export type AuditBreak =
   | { kind: 'altered'; seq: number; message: string }
   | { kind: 'removed'; seq: number; message: string }
-  | { kind: 'relinked'; seq: number; message: string };
+  | { kind: 'relinked'; seq: number; message: string }
+  | { kind: 'forged'; seq: number; message: string }
+  | { kind: 'head'; seq: number; message: string }
+  | { kind: 'checkpoint'; seq: number; message: string };
 
 /**
  * Verifies records read in `seq` order, one at a time, so a chain of millions needs no memory. Returns the first
  * break: a record whose hash does not match its contents (altered), a gap in `seq` (removed), or a record whose
  * `prevHash` is not the hash of the record before it (a record removed and the rest renumbered, records
  * reordered or swapped). `seq` is deliberately outside the hash: renumbering cannot hide a removal, because the
- * links still break.
+ * links still break. With a keyring, a record whose MAC does not verify is `forged`: rewritten (and its chain
+ * recomputed) by someone without the audit key. Without one (an offline export), only the public chain is checked.
+ * `start` lets a verification begin after a known record (an export made with --since).
  */
 export class AuditChainVerifier {
-  private previous: { seq: number; hash: string } | null = null;
+  private previous: { seq: number; hash: string } | null;
   count = 0;
+
+  constructor(
+    private readonly keyring: AuditKeyring | null,
+    start: { seq: number; hash: string } | null = null,
+  ) {
+    this.previous = start;
+  }
 
   check(record: AuditRecord): AuditBreak | null {
     this.count += 1;
@@ -80,6 +89,13 @@ export class AuditChainVerifier {
         kind: 'relinked',
         seq: record.seq,
         message: `record ${record.seq} (${record.type}) was not written after record ${expectedSeq - 1}: records before it were removed, reordered or swapped`,
+      };
+    }
+    if (this.keyring && !macMatches(this.keyring, recordMacMessage(record.seq, record.hash), record.mac)) {
+      return {
+        kind: 'forged',
+        seq: record.seq,
+        message: `record ${record.seq} (${record.type}) was not written by Custos: its MAC does not verify under audit key ${this.keyring.keyId} (rewritten with a recomputed chain, or sealed by another key)`,
       };
     }
     this.previous = { seq: record.seq, hash: record.hash };

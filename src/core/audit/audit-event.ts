@@ -1,6 +1,7 @@
 /**
  * An append-only, hash-chained record of a change or lifecycle step. `seq` numbers records 1, 2, 3, ... with no
- * gaps; `prevHash` is the `hash` of record seq-1 (GENESIS_HASH for the first); `hash` covers every other field.
+ * gaps; `prevHash` is the `hash` of record seq-1 (GENESIS_HASH for the first); `hash` covers every other field
+ * except `mac`, which seals `seq` and `hash` under a key kept outside the database.
  */
 export interface AuditEventInput {
   /** What happened, dotted: `certificate.discovered`, `sighting.started`, `sighting.ended`, `scan.completed`, ... */
@@ -18,6 +19,16 @@ export interface AuditRecord extends AuditEventInput {
   seq: number;
   prevHash: string;
   hash: string;
+  /** HMAC-SHA-256 of recordMacMessage(seq, hash) under the audit key (audit-seal.ts); null when the row has none. */
+  mac: string | null;
+}
+
+/** The head row: the last record's seq and hash, with its own MAC (headMacMessage) and the id of the sealing key. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  mac: string | null;
+  keyId: string | null;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);

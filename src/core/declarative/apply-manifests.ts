@@ -10,6 +10,7 @@ import { describeSource } from '../ownership/resolve-owner.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
 import { checkPolicyExpressions } from './check-policy-expressions.js';
 import type { AnyDeclarativeObject } from './objects.js';
+import { redactSecrets } from './webhook-secrets.js';
 import { manifestError, parseManifests, type ParsedManifest } from './parse-manifests.js';
 
 export interface ApplyManifestsDeps {
@@ -127,8 +128,11 @@ function objectEvent(
       kind: object.kind,
       name: object.metadata.name,
       generation: result.generation,
-      // The spec itself may hold webhook secrets: the audit keeps its hash, never its text.
-      specSha256: createHash('sha256').update(canonical(object)).digest('hex'),
+      // The spec itself may hold webhook secrets: the audit keeps the hash of the spec as `get` shows it, secrets
+      // redacted, so that a printed object and the audit export together allow no offline guess of a secret.
+      specSha256: createHash('sha256')
+        .update(canonical(redactSecrets(object)))
+        .digest('hex'),
       ...(manifest ? { file: manifest.source.fileName, document: manifest.source.document } : {}),
     },
   };

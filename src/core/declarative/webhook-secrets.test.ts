@@ -95,3 +95,51 @@ spec:
     ],
   );
 });
+
+const WITH_TOKENS: OwnerObject = {
+  apiVersion: 'custos/v1',
+  kind: 'Owner',
+  metadata: { name: 'payments' },
+  spec: {
+    contacts: {
+      webhooks: [{ url: 'https://bot:pw@hooks.corp.example/in?token=t0ken-1&team=x', secret: 'secret-a' }],
+      slack: ['https://hooks.slack.com/services/T000/B000/sl4ck-t0ken'],
+    },
+  },
+};
+
+test('get redacts the token parts of webhook and Slack URLs unless asked to show them', () => {
+  const shown = redactSecrets(WITH_TOKENS);
+  const text = JSON.stringify(shown);
+  for (const token of ['t0ken-1', 'sl4ck-t0ken', 'bot', 'pw', 'T000', 'secret-a']) {
+    assert.ok(!text.includes(token), `${token} is printed`);
+  }
+  assert.ok(shown.kind === 'Owner');
+  assert.deepEqual(
+    shown.spec.contacts.webhooks?.[0]?.url,
+    `https://${REDACTED_SECRET}@hooks.corp.example/in?token=${REDACTED_SECRET}&team=${REDACTED_SECRET}`,
+  );
+  assert.deepEqual(shown.spec.contacts.slack, [`https://hooks.slack.com/${REDACTED_SECRET}`]);
+  const whole = redactSecrets(WITH_TOKENS, true);
+  assert.ok(whole.kind === 'Owner');
+  assert.deepEqual(whole.spec.contacts.slack, WITH_TOKENS.spec.contacts.slack);
+  assert.equal(whole.spec.contacts.webhooks?.[0]?.secret, REDACTED_SECRET, 'signing secrets are never shown');
+});
+
+test('applying redacted URLs back keeps the stored ones; one with nothing stored is a problem', () => {
+  const store: StoredObjects = { owners: [WITH_TOKENS], identities: [] };
+  const result = parseManifests(stringify(redactSecrets(WITH_TOKENS)), 'owners.yaml', [], store);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+  assert.deepEqual(result.manifests[0]?.object, WITH_TOKENS);
+  const other = parseManifests(
+    stringify(redactSecrets(WITH_TOKENS)).replace('hooks.slack.com', 'hooks.other.example'),
+    'owners.yaml',
+    [],
+    store,
+  );
+  assert.equal(other.ok, false);
+  assert.match(
+    other.ok ? '' : (other.problems[0]?.message ?? ''),
+    /keeps a stored Slack URL, but Owner\/payments has none stored that reads https:\/\/hooks\.other\.example\/\(redacted\)/,
+  );
+});

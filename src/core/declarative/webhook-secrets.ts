@@ -23,19 +23,82 @@ function mapWebhooks(spec: OwnerSpec, change: (webhook: Webhook, level: number) 
   };
 }
 
-/** The object as `get` shows it: webhook secrets are never printed back after they are applied. */
-export function redactSecrets(object: AnyDeclarativeObject): AnyDeclarativeObject {
-  if (object.kind !== 'Owner') return object;
-  return { ...object, spec: mapWebhooks(object.spec, (w) => ({ ...w, secret: REDACTED_SECRET })) };
+/**
+ * A URL with its token parts replaced by the marker: a Slack-compatible incoming-webhook URL is a secret from its
+ * path on (`https://hooks.slack.com/(redacted)`); a generic webhook URL keeps its path but loses its user info and
+ * query values (`?token=(redacted)`). The same URL always redacts the same way, so a redacted URL applied back
+ * finds the stored one it stands for.
+ */
+export function redactUrl(url: string, kind: 'slack' | 'webhook'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return REDACTED_SECRET;
+  }
+  if (kind === 'slack') return `${parsed.protocol}//${parsed.host}/${REDACTED_SECRET}`;
+  const user = parsed.username || parsed.password ? `${REDACTED_SECRET}@` : '';
+  const query = [...parsed.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=${REDACTED_SECRET}`);
+  return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${query.length ? `?${query.join('&')}` : ''}`;
 }
 
-/** The stored secret for a URL: the one at the same level first, else the first at any level. */
-function storedSecret(stored: OwnerSpec | undefined, level: number, url: string): string | undefined {
-  if (stored === undefined) return undefined;
-  const levels = [stored.contacts, ...(stored.escalation ?? []).map((l) => l.contacts)];
-  const secretIn = (contacts: Contacts | undefined) => contacts?.webhooks?.find((w) => w.url === url)?.secret;
-  return secretIn(levels[level]) ?? levels.map(secretIn).find((s) => s !== undefined);
+/** Whether `shown` is `stored` as get printed it (the URL itself, or its redaction). */
+const shownAs = (stored: string, shown: string, kind: 'slack' | 'webhook') =>
+  stored === shown || (shown.includes(REDACTED_SECRET) && redactUrl(stored, kind) === shown);
+
+/** The spec with every Slack URL replaced; `level` as in mapWebhooks. */
+function mapSlack(spec: OwnerSpec, change: (url: string, level: number) => string): OwnerSpec {
+  const inLevel = (contacts: Contacts, level: number): Contacts =>
+    contacts.slack ? { ...contacts, slack: contacts.slack.map((u) => change(u, level)) } : contacts;
+  return {
+    ...spec,
+    contacts: inLevel(spec.contacts, 0),
+    ...(spec.escalation
+      ? { escalation: spec.escalation.map((l, i) => ({ ...l, contacts: inLevel(l.contacts, i + 1) })) }
+      : {}),
+  };
 }
+
+/**
+ * The object as `get` shows it: webhook secrets are never printed back after they are applied, and the token parts
+ * of webhook and Slack URLs are redacted unless `showSecrets` (`get --show-secrets`).
+ */
+export function redactSecrets(object: AnyDeclarativeObject, showSecrets = false): AnyDeclarativeObject {
+  if (object.kind !== 'Owner') return object;
+  const withoutSecrets = mapWebhooks(object.spec, (w) => ({
+    url: showSecrets ? w.url : redactUrl(w.url, 'webhook'),
+    secret: REDACTED_SECRET,
+  }));
+  return {
+    ...object,
+    spec: showSecrets ? withoutSecrets : mapSlack(withoutSecrets, (url) => redactUrl(url, 'slack')),
+  };
+}
+
+const levelsOf = (stored: OwnerSpec): Contacts[] => [
+  stored.contacts,
+  ...(stored.escalation ?? []).map((l) => l.contacts),
+];
+
+/** The stored webhook a URL (possibly redacted) stands for: the one at the same level first, else at any level. */
+function storedWebhook(stored: OwnerSpec | undefined, level: number, url: string): Webhook | undefined {
+  if (stored === undefined) return undefined;
+  const levels = levelsOf(stored);
+  const find = (contacts: Contacts | undefined) =>
+    contacts?.webhooks?.find((w) => shownAs(w.url, url, 'webhook'));
+  return find(levels[level]) ?? levels.map(find).find((w) => w !== undefined);
+}
+
+/** The stored Slack URL a redacted one stands for, as storedWebhook. */
+function storedSlack(stored: OwnerSpec | undefined, level: number, url: string): string | undefined {
+  if (stored === undefined) return undefined;
+  const levels = levelsOf(stored);
+  const find = (contacts: Contacts | undefined) => contacts?.slack?.find((u) => shownAs(u, url, 'slack'));
+  return find(levels[level]) ?? levels.map(find).find((u) => u !== undefined);
+}
+
+const storedSecret = (stored: OwnerSpec | undefined, level: number, url: string): string | undefined =>
+  storedWebhook(stored, level, url)?.secret;
 
 /**
  * A webhook secret written as REDACTED_SECRET must have a stored secret to keep: one of the stored owner of the
@@ -57,7 +120,15 @@ export function redactedSecretProblems(
     if (!Array.isArray(webhooks)) return;
     webhooks.forEach((webhook: unknown, index) => {
       const url = valueAt(webhook, ['url']);
-      if (valueAt(webhook, ['secret']) !== REDACTED_SECRET || typeof url !== 'string') return;
+      if (typeof url !== 'string') return;
+      if (url.includes(REDACTED_SECRET) && storedWebhook(stored, level, url) === undefined) {
+        problems.push({
+          path: ['spec', ...contactsPath, 'webhooks', index, 'url'],
+          message: `"${REDACTED_SECRET}" keeps a stored URL, but Owner/${ownerName} has none stored that reads ${url}: write the URL itself`,
+        });
+        return;
+      }
+      if (valueAt(webhook, ['secret']) !== REDACTED_SECRET) return;
       if (storedSecret(stored, level, url) !== undefined) return;
       problems.push({
         path: ['spec', ...contactsPath, 'webhooks', index, 'secret'],
@@ -65,12 +136,34 @@ export function redactedSecretProblems(
       });
     });
   });
+  levels.forEach((contactsPath, level) => {
+    const slack = valueAt(spec, [...contactsPath, 'slack']);
+    if (!Array.isArray(slack)) return;
+    slack.forEach((url: unknown, index) => {
+      if (typeof url !== 'string' || !url.includes(REDACTED_SECRET)) return;
+      if (storedSlack(stored, level, url) !== undefined) return;
+      problems.push({
+        path: ['spec', ...contactsPath, 'slack', index],
+        message: `"${REDACTED_SECRET}" keeps a stored Slack URL, but Owner/${ownerName} has none stored that reads ${url}: write the URL itself`,
+      });
+    });
+  });
   return problems;
 }
 
-/** The spec with every REDACTED_SECRET replaced by the stored secret it stands for (see redactedSecretProblems). */
+/**
+ * The spec with every REDACTED_SECRET replaced by the stored secret or URL it stands for (see
+ * redactedSecretProblems).
+ */
 export function withStoredSecrets(spec: OwnerSpec, stored: OwnerSpec | undefined): OwnerSpec {
-  return mapWebhooks(spec, (w, level) =>
-    w.secret === REDACTED_SECRET ? { ...w, secret: storedSecret(stored, level, w.url) ?? w.secret } : w,
+  const webhooks = mapWebhooks(spec, (w, level) => {
+    const url = w.url.includes(REDACTED_SECRET) ? (storedWebhook(stored, level, w.url)?.url ?? w.url) : w.url;
+    return {
+      url,
+      secret: w.secret === REDACTED_SECRET ? (storedSecret(stored, level, w.url) ?? w.secret) : w.secret,
+    };
+  });
+  return mapSlack(webhooks, (url, level) =>
+    url.includes(REDACTED_SECRET) ? (storedSlack(stored, level, url) ?? url) : url,
   );
 }

@@ -1,5 +1,5 @@
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
-import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
+import type { AuditEventInput, AuditHead, AuditRecord } from '../audit/audit-event.js';
 import type { Severity } from '../findings/finding.js';
 import type { Location, LocationKind } from '../inventory/location.js';
 import type { SightedObject, Sighting } from '../inventory/sighting.js';
@@ -128,8 +128,11 @@ export interface InventoryReader {
 export interface AuditReader {
   /** Records in `seq` order, streamed in pages, optionally only those at or after `since`. */
   records(options?: { since?: Date; afterSeq?: number }): AsyncIterable<AuditRecord>;
-  /** The head written alongside the chain (the last seq and hash), to catch removal of the newest records. */
-  head(): Promise<{ seq: number; hash: string } | null>;
+  /**
+   * The head written alongside the chain (the last seq and hash, seq 0 for an empty chain, with its MAC), to catch
+   * removal of the newest records; null when the head row itself is gone.
+   */
+  head(): Promise<AuditHead | null>;
 }
 
 export interface Store {

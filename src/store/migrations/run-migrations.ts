@@ -3,7 +3,7 @@ import { DomainError } from '../../core/errors.js';
 import type { StoreDatabase } from '../schema.js';
 import type { StoreEngine } from '../store-engine.js';
 import { errorText } from '../store-errors.js';
-import type { StoreMigration } from './store-migration.js';
+import type { MigrationContext, StoreMigration } from './store-migration.js';
 
 /** The table that lists applied migrations: Kysely's name and columns, so databases migrated before still open. */
 const MIGRATION_TABLE = 'kysely_migration';
@@ -20,6 +20,7 @@ const MIGRATION_TABLE = 'kysely_migration';
 export async function runMigrations(
   engine: StoreEngine,
   migrations: Record<string, StoreMigration>,
+  context: MigrationContext,
 ): Promise<void> {
   // The common open, an up-to-date database, takes no lock.
   if (pendingOf(await appliedOutsideTransaction(engine), migrations).length === 0) return;
@@ -36,7 +37,11 @@ export async function runMigrations(
       );
       for (const name of pendingOf(await applied(engine, db), migrations)) {
         running = name;
-        await (migrations[name] as StoreMigration).up(db as unknown as Kysely<unknown>, engine.dialect);
+        await (migrations[name] as StoreMigration).up(
+          db as unknown as Kysely<unknown>,
+          engine.dialect,
+          context,
+        );
         await sql`insert into ${table(engine)} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(
           db,
         );

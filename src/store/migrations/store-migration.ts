@@ -1,4 +1,5 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import type { AuditKeyring } from '../../core/ports/audit-keyring.js';
 import type { SqlDialectName } from '../schema.js';
 
 /**
@@ -7,7 +8,12 @@ import type { SqlDialectName } from '../schema.js';
  * is a new migration appended to `MIGRATIONS`.
  */
 export interface StoreMigration {
-  up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
+  up(db: Kysely<unknown>, dialect: SqlDialectName, context: MigrationContext): Promise<void>;
+}
+
+/** What a migration may need beyond the database: the audit key, to seal the records written before it. */
+export interface MigrationContext {
+  auditKeys: AuditKeyring;
 }
 
 /** The column types that differ between SQLite and PostgreSQL. */
