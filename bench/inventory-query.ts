@@ -126,12 +126,12 @@ export async function fillInventory(options: { dataDir: string; count: number; n
       ]);
       const started = performance.now();
       await store.transaction(async (tx) => {
-        const known = await tx.knownCertificates(certificates.map((c) => c.fingerprintSha256));
-        await tx.insertCertificates(
+        const known = await tx.inventory.knownCertificates(certificates.map((c) => c.fingerprintSha256));
+        await tx.inventory.insertCertificates(
           certificates.filter((c) => !known.has(c.fingerprintSha256)),
           options.now,
         );
-        await tx.startSightings(sightings, options.now);
+        await tx.inventory.startSightings(sightings, options.now);
         await tx.appendAudit(events);
       });
       seconds += (performance.now() - started) / 1000;

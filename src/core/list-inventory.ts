@@ -2,7 +2,8 @@ import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/ce
 import { certificateView, type CertificateView } from './inventory/certificate-view.js';
 import type { Sighting } from './inventory/sighting.js';
 import type { Clock } from './ports/clock.js';
-import type { InventoryEntry, ServedFinding, Store } from './ports/store.js';
+import type { Store } from './ports/store.js';
+import type { InventoryEntry, ServedFinding } from './ports/inventory-store.js';
 import type { Finding } from './findings/finding.js';
 import { governance, readGovernance } from './ownership/governance.js';
 

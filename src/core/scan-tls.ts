@@ -184,7 +184,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     const { before, applied } = await (observations.length === 0
       ? { before: [], applied: null }
       : deps.store.transaction(async (tx) => {
-          const open = await tx.openSightingsAt(observations.map((o) => locationKey(o.location)));
+          const open = await tx.inventory.openSightingsAt(observations.map((o) => locationKey(o.location)));
           const applied = await applySightingsUpdate(tx, at, {
             actor: input.actor,
             observed: observations,
@@ -203,7 +203,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
               fingerprintSha256: leaf.fingerprintSha256,
             }));
           });
-          await tx.replaceServedFindings(
+          await tx.inventory.replaceServedFindings(
             observations.map((o) => locationKey(o.location)),
             servedFindings,
             at,

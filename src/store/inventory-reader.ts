@@ -7,7 +7,7 @@ import type {
   InventoryReader,
   ServedFinding,
   StoredCertificate,
-} from '../core/ports/store.js';
+} from '../core/ports/inventory-store.js';
 import { FACT_COLUMNS, toCertificateFacts, toStoredCertificate } from './certificate-rows.js';
 import { fingerprintRange } from './chunks.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';

@@ -1,7 +1,8 @@
 import { DomainError } from '../core/errors.js';
 import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
-import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
+import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
+import type { InventoryReader } from '../core/ports/inventory-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyNotificationLogReader } from './notification-log.js';

@@ -10,7 +10,7 @@ import { waiver } from '../exceptions/waivers.js';
 import type { Finding } from '../findings/finding.js';
 import type { Sighting } from '../inventory/sighting.js';
 import type { ObjectsReader } from '../ports/objects-store.js';
-import type { CertificateFacts } from '../ports/store.js';
+import type { CertificateFacts } from '../ports/inventory-store.js';
 import { complianceActivation } from '../policy/activation.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
 import { decideCompliance, type ComplianceDecision } from '../policy/compliance-decisions.js';

@@ -1,6 +1,7 @@
 import type { DecisionChange } from '../policy/compliance-decisions.js';
 import type { Clock } from '../ports/clock.js';
-import type { InventoryEntry, Store } from '../ports/store.js';
+import type { Store } from '../ports/store.js';
+import type { InventoryEntry } from '../ports/inventory-store.js';
 import { governance, readGovernance } from './governance.js';
 import { reconcilePolicyDecisions } from './reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from './reconcile-ownership.js';

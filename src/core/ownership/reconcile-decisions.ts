@@ -1,6 +1,7 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { diffDecisions, type DecisionChange } from '../policy/compliance-decisions.js';
-import type { InventoryEntry, StoreTransaction } from '../ports/store.js';
+import type { StoreTransaction } from '../ports/store.js';
+import type { InventoryEntry } from '../ports/inventory-store.js';
 import type { Governance } from './governance.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
-import type { InventoryEntry, StoreTransaction } from '../ports/store.js';
+import type { StoreTransaction } from '../ports/store.js';
+import type { InventoryEntry } from '../ports/inventory-store.js';
 import type { RecordedOwnership } from '../ports/objects-store.js';
 import { describeSource, type OwnerResolver, type OwnerSource } from './resolve-owner.js';
 
