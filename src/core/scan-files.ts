@@ -4,7 +4,7 @@ import { parseCertificate } from '../pki/x509/lean-reader.js';
 import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type FileLocation } from './inventory/location.js';
-import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
+import { evaluate } from './evaluation/evaluate.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
 import type { Store } from './ports/store.js';
@@ -127,6 +127,8 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       goneLocationKeys: [...goneKeys],
       openSightings: open,
     });
+    // The certificates whose sightings changed are evaluated with the change, in the same transaction.
+    await evaluate({ tx, at, actor: input.actor }, result.changedCertificates);
     await tx.inventory.putFileStates(states);
     await tx.inventory.deleteFileStates([...gonePaths]);
     await tx.appendAudit([
@@ -149,8 +151,6 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     ]);
     return result;
   });
-
-  await reconcileOwnershipAfterScan(deps, input.actor, summary.changedCertificates);
 
   return {
     files,

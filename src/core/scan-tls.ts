@@ -1,4 +1,4 @@
-import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
+import { evaluate } from './evaluation/evaluate.js';
 import { PkiFormatError } from '../pki/problem.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { parseCertificate } from '../pki/x509/lean-reader.js';
@@ -167,7 +167,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     findings: {},
   };
   const certificatesSeen = new Set<string>();
-  const changedCertificates = new Set<string>();
   let pending: Probed[] = [];
 
   const flush = async (): Promise<void> => {
@@ -203,6 +202,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
               fingerprintSha256: leaf.fingerprintSha256,
             }));
           });
+          await evaluate({ tx, at, actor: input.actor }, applied.changedCertificates);
           await tx.inventory.replaceServedFindings(
             observations.map((o) => locationKey(o.location)),
             servedFindings,
@@ -211,7 +211,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
           return { before: open, applied };
         }));
     summary.new += applied?.newCertificates ?? 0;
-    for (const fingerprint of applied?.changedCertificates ?? []) changedCertificates.add(fingerprint);
     const previous = new Map<string, Set<string>>();
     for (const s of before) {
       if (s.object.type !== 'certificate') continue;
@@ -258,7 +257,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       },
     ]),
   );
-  await reconcileOwnershipAfterScan(deps, input.actor, [...changedCertificates]);
   return summary;
 }
 

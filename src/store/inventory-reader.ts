@@ -129,6 +129,12 @@ export class KyselyInventoryReader implements InventoryReader {
     if (query.notAfterBefore) {
       certificates = certificates.where('certificates.not_after', '<=', query.notAfterBefore.getTime());
     }
+    if (query.fingerprints !== undefined) {
+      if (query.fingerprints.length === 0) return [];
+      certificates = certificates.where(
+        inValues(this.dialect, 'certificates.fingerprint', query.fingerprints),
+      );
+    }
     if (query.fingerprintPrefix !== undefined) {
       const range = fingerprintRange(query.fingerprintPrefix);
       if (range === null) return [];

@@ -1,5 +1,6 @@
 import type { InventoryWriter } from '../core/ports/inventory-store.js';
 import { insertCertificates, knownCertificates } from './certificate-writes.js';
+import { KyselyInventoryReader } from './inventory-reader.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
 import { replaceServedFindings } from './served-findings.js';
 import {
@@ -17,6 +18,10 @@ type Run = <T>(doing: string, operation: () => Promise<T>) => Promise<T>;
 /** `tx.inventory`: the inventory writes of one transaction, each run through the transaction's failure latch. */
 export function inventoryWriter(ctx: StoreContext, run: Run): InventoryWriter {
   return {
+    listCertificates: (query) =>
+      run('listing certificates', () =>
+        new KyselyInventoryReader(ctx.db, ctx.dialect).listCertificates(query),
+      ),
     knownCertificates: (fingerprints) =>
       run('looking up certificates', () => knownCertificates(ctx, fingerprints)),
     insertCertificates: (certificates, discoveredAt) =>

@@ -1,9 +1,11 @@
 import { DomainError } from '../core/errors.js';
+import type { EvaluationReader } from '../core/ports/evaluation-store.js';
 import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
 import type { InventoryReader } from '../core/ports/inventory-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
+import { evaluationReader } from './evaluations-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
 import { KyselyObjectsReader } from './objects-store.js';
@@ -18,6 +20,7 @@ export class KyselyStore implements Store {
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;
+  readonly evaluations: EvaluationReader;
 
   constructor(private readonly engine: StoreEngine) {
     this.dialect = engine.dialect;
@@ -25,6 +28,7 @@ export class KyselyStore implements Store {
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
     this.objects = new KyselyObjectsReader(engine.reader);
+    this.evaluations = evaluationReader(engine.reader, engine.dialect);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

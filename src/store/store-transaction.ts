@@ -1,10 +1,12 @@
 import type { AuditEventInput } from '../core/audit/audit-event.js';
 import type { DomainError } from '../core/errors.js';
+import type { EvaluationWriter } from '../core/ports/evaluation-store.js';
 import type { InventoryWriter } from '../core/ports/inventory-store.js';
 import type { NotificationLogWriter } from '../core/ports/notification-log.js';
 import type { ObjectsWriter } from '../core/ports/objects-store.js';
 import type { StoreTransaction } from '../core/ports/store.js';
 import { appendAudit } from './audit-writes.js';
+import { evaluationWriter } from './evaluations-store.js';
 import { inventoryWriter } from './inventory-writer.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
 import { objectsWriter } from './objects-store.js';
@@ -20,9 +22,12 @@ export class KyselyStoreTransaction implements StoreTransaction {
   private firstFailure: DomainError | null = null;
 
   readonly inventory: InventoryWriter;
+  readonly evaluations: EvaluationWriter;
 
   constructor(private readonly ctx: StoreContext) {
-    this.inventory = inventoryWriter(ctx, (doing, operation) => this.run(doing, operation));
+    const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
+    this.inventory = inventoryWriter(ctx, run);
+    this.evaluations = evaluationWriter(ctx, run);
   }
 
   get failure(): DomainError | null {

@@ -23,6 +23,8 @@ export interface FileState {
 export interface CertificateQuery {
   /** Only certificates whose notAfter is at or before this time. */
   notAfterBefore?: Date;
+  /** Only these certificates (lower-case hex fingerprints). */
+  fingerprints?: readonly string[];
   /** Only certificates whose fingerprint starts with this lower-case hex prefix. */
   fingerprintPrefix?: string;
   /**
@@ -62,6 +64,8 @@ export interface ServedFinding {
 
 /** Inventory changes inside a store transaction (`tx.inventory`): nothing is visible until it commits. */
 export interface InventoryWriter {
+  /** `store.inventory.listCertificates`, seeing what the transaction wrote. */
+  listCertificates(query: CertificateQuery): Promise<InventoryEntry[]>;
   /** Of these fingerprints, the ones already stored. */
   knownCertificates(fingerprints: string[]): Promise<Set<string>>;
   /** Stores new certificates (fingerprints not yet stored; a stored one is left as it is). */

@@ -1,4 +1,5 @@
 import type { AuditEventInput, AuditRecord } from '../audit/audit-event.js';
+import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
@@ -16,6 +17,8 @@ export interface StoreTransaction {
   readonly notifications: NotificationLogWriter;
   /** Declarative objects, owner assignments and recorded ownership. */
   readonly objects: ObjectsWriter;
+  /** Each certificate's stored evaluation (owner, identity, policy findings). */
+  readonly evaluations: EvaluationWriter;
 }
 
 export interface AuditReader {
@@ -31,6 +34,7 @@ export interface Store {
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;
+  readonly evaluations: EvaluationReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

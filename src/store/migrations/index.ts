@@ -4,6 +4,7 @@ import { notifications } from './0003-notifications.js';
 import { ownership } from './0004-ownership.js';
 import { servedFindings } from './0005-served-findings.js';
 import { policyDecisions } from './0006-policy-decisions.js';
+import { evaluations } from './0008-evaluations.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0004-ownership': ownership,
   '0005-served-findings': servedFindings,
   '0006-policy-decisions': policyDecisions,
+  '0008-evaluations': evaluations,
 };
