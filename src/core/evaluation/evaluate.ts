@@ -5,6 +5,9 @@ import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
 import { sameEvaluation } from './evaluation.js';
 
+/** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
+const READ_DECISIONS_BY_FINGERPRINT = 256;
+
 export interface EvaluateDeps {
   /** The transaction of the change that calls for the evaluation (a scan batch, an apply, an assignment). */
   tx: StoreTransaction;
@@ -45,7 +48,7 @@ export async function evaluate(
     evaluated,
     at,
     actor,
-    onlyEntries: fingerprints !== 'all',
+    onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
   });
   const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
   const changed = evaluations.filter((e) => {
