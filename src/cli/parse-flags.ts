@@ -22,3 +22,15 @@ export function relativeDays(time: Date, now: Date): string {
   const text = abs >= 86_400_000 ? `${Math.floor(abs / 86_400_000)}d` : `${Math.floor(abs / 3_600_000)}h`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
+
+/** A whole number from 1 to `max`, or `CUSTOS_INVALID_ARGUMENT` naming the flag. */
+export function positiveInteger(text: string, flag: string, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= max)) {
+    throw new DomainError(
+      'CUSTOS_INVALID_ARGUMENT',
+      `${flag}: "${text}" is not a whole number from 1 to ${max}`,
+    );
+  }
+  return n;
+}

@@ -2,7 +2,9 @@ import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/ce
 import { certificateView, type CertificateView } from './inventory/certificate-view.js';
 import type { Sighting } from './inventory/sighting.js';
 import type { Clock } from './ports/clock.js';
-import type { InventoryEntry, ServedFinding, Store } from './ports/store.js';
+import type { Store } from './ports/store.js';
+import type { InventoryEntry, ServedFinding } from './ports/inventory-store.js';
+import type { Evaluation } from './evaluation/evaluation.js';
 import type { Finding } from './findings/finding.js';
 import { governance, readGovernance } from './ownership/governance.js';
 
@@ -27,6 +29,8 @@ export interface ListInventoryInput {
   owner?: string;
   /** Only certificates nobody owns. */
   unowned?: boolean;
+  /** At most this many, ordered by notAfter then fingerprint (a first page). */
+  limit?: number;
 }
 
 /**
@@ -38,14 +42,18 @@ export async function listInventory(
   input: ListInventoryInput,
 ): Promise<CertificateView[]> {
   const at = input.at ?? deps.clock.now();
+  // Filters on judged results (finding, owner) apply after the query, so the limit does too when there are some.
+  const judgedFilter = input.finding !== undefined || input.owner !== undefined || input.unowned === true;
   const entries = await deps.store.inventory.listCertificates({
     at: input.at,
+    limit: judgedFilter ? undefined : input.limit,
     includeRetired: input.includeRetired,
     fingerprintPrefix: input.fingerprintPrefix,
     notAfterBefore:
       input.expiringWithinMs === undefined ? undefined : new Date(at.getTime() + input.expiringWithinMs),
   });
-  return judgeEntries(deps.store, entries, at, input);
+  const views = await judgeEntries(deps.store, entries, at, input);
+  return judgedFilter && input.limit !== undefined ? views.slice(0, input.limit) : views;
 }
 
 export async function judgeEntries(
@@ -69,6 +77,12 @@ export async function judgeEntries(
   const views: CertificateView[] = [];
   // Ownership, policy findings and waivers (src/core/ownership/governance.ts), judged at the same moment.
   const governed = governance(await readGovernance(store.objects), at);
+  // The evaluations stored by the last scan, apply or assignment answer for now; a past moment (`--at`), a
+  // certificate never evaluated or one no longer sighted is evaluated here.
+  const stored =
+    input.at === undefined
+      ? await store.evaluations.evaluationsOf(entries.map((e) => e.certificate.fingerprintSha256))
+      : new Map<string, Evaluation>();
   for (const e of entries) {
     const findings = certificateFindings(e.certificate, {
       at,
@@ -78,7 +92,11 @@ export async function judgeEntries(
         .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
     });
     findings.push(...servedFindingsOf(e.certificate.fingerprintSha256, e.sightings, served, findings));
-    const judged = governed.judge(e.certificate, e.sightings, findings);
+    const current = e.sightings.some((s) => s.endedAt === null);
+    const evaluation =
+      (current ? stored.get(e.certificate.fingerprintSha256) : undefined) ??
+      governed.evaluate(e.certificate, e.sightings).evaluation;
+    const judged = governed.judge(evaluation, findings, e.sightings);
     if (input.finding !== undefined && !judged.findings.some((f) => f.code === input.finding)) continue;
     if (input.owner !== undefined && judged.owner !== input.owner) continue;
     if (input.unowned && judged.owner !== null) continue;

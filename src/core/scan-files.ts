@@ -4,11 +4,12 @@ import { parseCertificate } from '../pki/x509/lean-reader.js';
 import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type FileLocation } from './inventory/location.js';
-import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
+import { evaluate } from './evaluation/evaluate.js';
 import { orderedMap } from './scan/ordered-map.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
-import type { FileState, Store } from './ports/store.js';
+import type { Store } from './ports/store.js';
+import type { FileState } from './ports/inventory-store.js';
 
 /** Certificate containers are small; a file above this size is skipped as `CUSTOS_FILE_TOO_LARGE`. */
 export const MAX_CONTAINER_BYTES = 16 * 1024 * 1024;
@@ -70,7 +71,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       hint: 'check the path; nothing was scanned',
     });
   }
-  const previous = await deps.store.transaction((tx) => tx.fileStatesUnder(roots));
+  const previous = await deps.store.transaction((tx) => tx.inventory.fileStatesUnder(roots));
   const previousByPath = new Map(previous.map((s) => [s.path, s]));
 
   const errors: ScanError[] = [];
@@ -119,7 +120,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   const summary = await deps.store.transaction(async (tx) => {
     // A path may hold several locations (a manifest with several Secrets): sort the open ones by what became of
     // their file — unchanged (touch), gone (end), or read again without that location in it (end).
-    const open = await tx.openFileSightingsUnder(roots);
+    const open = await tx.inventory.openFileSightingsUnder(roots);
     const gonePaths = new Set(previous.map((s) => s.path).filter((p) => !walked.has(p)));
     const unchangedKeys = new Set<string>();
     const goneKeys = new Set<string>();
@@ -139,8 +140,10 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       goneLocationKeys: [...goneKeys],
       openSightings: open,
     });
-    await tx.putFileStates(states);
-    await tx.deleteFileStates([...gonePaths]);
+    // The certificates whose sightings changed are evaluated with the change, in the same transaction.
+    await evaluate({ tx, at, actor: input.actor }, result.changedCertificates);
+    await tx.inventory.putFileStates(states);
+    await tx.inventory.deleteFileStates([...gonePaths]);
     await tx.appendAudit([
       {
         type: 'scan.completed',
@@ -161,8 +164,6 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     ]);
     return result;
   });
-
-  await reconcileOwnershipAfterScan(deps, input.actor, summary.changedCertificates);
 
   return {
     files,

@@ -1,4 +1,4 @@
-import { reconcileOwnershipAfterScan } from './ownership/reconcile-after-scan.js';
+import { evaluate } from './evaluation/evaluate.js';
 import { PkiFormatError } from '../pki/problem.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { parseCertificate } from '../pki/x509/lean-reader.js';
@@ -167,7 +167,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     findings: {},
   };
   const certificatesSeen = new Set<string>();
-  const changedCertificates = new Set<string>();
   let pending: Probed[] = [];
 
   const flush = async (): Promise<void> => {
@@ -184,7 +183,7 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     const { before, applied } = await (observations.length === 0
       ? { before: [], applied: null }
       : deps.store.transaction(async (tx) => {
-          const open = await tx.openSightingsAt(observations.map((o) => locationKey(o.location)));
+          const open = await tx.inventory.openSightingsAt(observations.map((o) => locationKey(o.location)));
           const applied = await applySightingsUpdate(tx, at, {
             actor: input.actor,
             observed: observations,
@@ -203,7 +202,8 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
               fingerprintSha256: leaf.fingerprintSha256,
             }));
           });
-          await tx.replaceServedFindings(
+          await evaluate({ tx, at, actor: input.actor }, applied.changedCertificates);
+          await tx.inventory.replaceServedFindings(
             observations.map((o) => locationKey(o.location)),
             servedFindings,
             at,
@@ -211,7 +211,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
           return { before: open, applied };
         }));
     summary.new += applied?.newCertificates ?? 0;
-    for (const fingerprint of applied?.changedCertificates ?? []) changedCertificates.add(fingerprint);
     const previous = new Map<string, Set<string>>();
     for (const s of before) {
       if (s.object.type !== 'certificate') continue;
@@ -258,7 +257,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       },
     ]),
   );
-  await reconcileOwnershipAfterScan(deps, input.actor, [...changedCertificates]);
   return summary;
 }
 

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { CertificateFacts, StoredCertificate } from '../core/ports/store.js';
+import type { CertificateFacts, StoredCertificate } from '../core/ports/inventory-store.js';
 import type { KeyAlgorithm, ParsedCertificate, SubjectAltNames } from '../pki/x509/parsed-certificate.js';
 import type { CertificatesTable } from './schema.js';
 

@@ -1,4 +1,4 @@
-import type { FileState } from '../core/ports/store.js';
+import type { FileState } from '../core/ports/inventory-store.js';
 import { pathRange } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';

@@ -7,7 +7,7 @@ import type {
   InventoryReader,
   ServedFinding,
   StoredCertificate,
-} from '../core/ports/store.js';
+} from '../core/ports/inventory-store.js';
 import { FACT_COLUMNS, toCertificateFacts, toStoredCertificate } from './certificate-rows.js';
 import { fingerprintRange } from './chunks.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
@@ -143,6 +143,12 @@ export class KyselyInventoryReader implements InventoryReader {
       .select(FACT_COLUMNS.map((column) => `certificates.${column}` as const));
     if (query.notAfterBefore) {
       certificates = certificates.where('certificates.not_after', '<=', query.notAfterBefore.getTime());
+    }
+    if (query.fingerprints !== undefined) {
+      if (query.fingerprints.length === 0) return [];
+      certificates = certificates.where(
+        inValues(this.dialect, 'certificates.fingerprint', query.fingerprints),
+      );
     }
     if (query.fingerprintPrefix !== undefined) {
       const range = fingerprintRange(query.fingerprintPrefix);

@@ -1,10 +1,13 @@
 import { DomainError } from '../core/errors.js';
 import type { JobQueue } from '../core/ports/job-queue.js';
 import type { AuditKeyring } from '../core/ports/audit-keyring.js';
+import type { EvaluationReader } from '../core/ports/evaluation-store.js';
 import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
-import type { AuditReader, InventoryReader, Store, StoreTransaction } from '../core/ports/store.js';
+import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
+import type { InventoryReader } from '../core/ports/inventory-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
+import { evaluationReader } from './evaluations-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
@@ -21,6 +24,7 @@ export class KyselyStore implements Store {
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;
   readonly jobs: JobQueue;
+  readonly evaluations: EvaluationReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -32,6 +36,7 @@ export class KyselyStore implements Store {
     this.notifications = new KyselyNotificationLogReader(engine.reader);
     this.objects = new KyselyObjectsReader(engine.reader);
     this.jobs = new KyselyJobQueue(engine);
+    this.evaluations = evaluationReader(engine.reader, engine.dialect);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

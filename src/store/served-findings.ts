@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Severity } from '../core/findings/finding.js';
-import type { ServedFinding } from '../core/ports/store.js';
+import type { ServedFinding } from '../core/ports/inventory-store.js';
 import type { StoreContext } from './store-context.js';
 import type { StoreDatabase, SqlDialectName } from './schema.js';
 import { inValues } from './value-lists.js';

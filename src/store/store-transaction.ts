@@ -1,28 +1,17 @@
 import type { AuditEventInput } from '../core/audit/audit-event.js';
 import { DomainError } from '../core/errors.js';
-import type { Location } from '../core/inventory/location.js';
-import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
+import type { EvaluationWriter } from '../core/ports/evaluation-store.js';
+import type { InventoryWriter } from '../core/ports/inventory-store.js';
 import type { JobTransaction } from '../core/ports/job-queue.js';
 import type { NotificationLogWriter } from '../core/ports/notification-log.js';
 import type { ObjectsWriter } from '../core/ports/objects-store.js';
-import type { FileState, ServedFinding, StoreTransaction } from '../core/ports/store.js';
-import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
+import type { StoreTransaction } from '../core/ports/store.js';
 import { appendAudit } from './audit-writes.js';
-import { insertCertificates, knownCertificates } from './certificate-writes.js';
-import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
+import { evaluationWriter } from './evaluations-store.js';
+import { inventoryWriter } from './inventory-writer.js';
 import { jobTransaction } from './job-queue.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
 import { objectsWriter } from './objects-store.js';
-import { replaceServedFindings } from './served-findings.js';
-import {
-  endSightings,
-  openFileSightingsUnder,
-  openSightingsAt,
-  startSightings,
-  touchOpenSightingsAt,
-  touchSightings,
-  type SightingRef,
-} from './sighting-writes.js';
 import type { StoreContext } from './store-context.js';
 import { auditWriteFailed, storeFailed } from './store-errors.js';
 
@@ -34,62 +23,17 @@ import { auditWriteFailed, storeFailed } from './store-errors.js';
 export class KyselyStoreTransaction implements StoreTransaction {
   private firstFailure: DomainError | null = null;
 
-  constructor(private readonly ctx: StoreContext) {}
+  readonly inventory: InventoryWriter;
+  readonly evaluations: EvaluationWriter;
+
+  constructor(private readonly ctx: StoreContext) {
+    const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
+    this.inventory = inventoryWriter(ctx, run);
+    this.evaluations = evaluationWriter(ctx, run);
+  }
 
   get failure(): DomainError | null {
     return this.firstFailure;
-  }
-
-  knownCertificates(fingerprints: string[]): Promise<Set<string>> {
-    return this.run('looking up certificates', () => knownCertificates(this.ctx, fingerprints));
-  }
-
-  insertCertificates(certificates: ParsedCertificate[], discoveredAt: Date): Promise<void> {
-    return this.run('storing certificates', () =>
-      insertCertificates(this.ctx, certificates, discoveredAt.getTime()),
-    );
-  }
-
-  replaceServedFindings(locationKeys: string[], findings: ServedFinding[], at: Date): Promise<void> {
-    return this.run('storing served findings', () =>
-      replaceServedFindings(this.ctx, locationKeys, findings, at.getTime()),
-    );
-  }
-
-  openFileSightingsUnder(roots: string[]): Promise<Sighting[]> {
-    return this.run('reading sightings', () => openFileSightingsUnder(this.ctx, roots));
-  }
-
-  openSightingsAt(locationKeys: string[]): Promise<Sighting[]> {
-    return this.run('reading sightings', () => openSightingsAt(this.ctx, locationKeys));
-  }
-
-  touchOpenSightingsAt(locationKeys: string[], at: Date): Promise<void> {
-    return this.run('storing sightings', () => touchOpenSightingsAt(this.ctx, locationKeys, at.getTime()));
-  }
-
-  startSightings(sightings: Array<{ location: Location; object: SightedObject }>, at: Date): Promise<void> {
-    return this.run('storing sightings', () => startSightings(this.ctx, sightings, at.getTime()));
-  }
-
-  touchSightings(sightings: SightingRef[], at: Date): Promise<void> {
-    return this.run('updating sightings', () => touchSightings(this.ctx, sightings, at.getTime()));
-  }
-
-  endSightings(sightings: SightingRef[], at: Date): Promise<void> {
-    return this.run('ending sightings', () => endSightings(this.ctx, sightings, at.getTime()));
-  }
-
-  fileStatesUnder(roots: string[]): Promise<FileState[]> {
-    return this.run('reading file states', () => fileStatesUnder(this.ctx, roots));
-  }
-
-  putFileStates(states: FileState[]): Promise<void> {
-    return this.run('storing file states', () => putFileStates(this.ctx, states));
-  }
-
-  deleteFileStates(paths: string[]): Promise<void> {
-    return this.run('deleting file states', () => deleteFileStates(this.ctx, paths));
   }
 
   appendAudit(events: AuditEventInput[]): Promise<void> {

@@ -51,8 +51,8 @@ async function storeCertificate(
   const built = await aCertificate(withFreshKey(), withDnsNames(name), expiringIn(daysLeft));
   const parsed = parseCertificate(built.der);
   await store.transaction(async (tx) => {
-    await tx.insertCertificates([parsed], at);
-    await tx.startSightings(
+    await tx.inventory.insertCertificates([parsed], at);
+    await tx.inventory.startSightings(
       [
         {
           location: { kind: 'file', path: `/etc/ssl/${name}.pem` },

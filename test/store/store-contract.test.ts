@@ -87,7 +87,7 @@ for (const dialect of DIALECTS) {
 
     it('applies its migrations once: reopening keeps the data and runs none again', async () => {
       const a = await certificate();
-      await store.transaction((tx) => tx.insertCertificates([a], day(0)));
+      await store.transaction((tx) => tx.inventory.insertCertificates([a], day(0)));
       await store.close();
       store = await openStore(db.options);
       assert.equal(store.dialect, dialect.name);
@@ -101,10 +101,10 @@ for (const dialect of DIALECTS) {
 
     it('stores a certificate once and finds it by fingerprint prefix', async () => {
       const [a, b, c] = await Promise.all([certificate(), certificate(), certificate()]);
-      await store.transaction((tx) => tx.insertCertificates([a, b, a], day(0)));
-      await store.transaction((tx) => tx.insertCertificates([a], day(5)));
+      await store.transaction((tx) => tx.inventory.insertCertificates([a, b, a], day(0)));
+      await store.transaction((tx) => tx.inventory.insertCertificates([a], day(5)));
       const known = await store.transaction((tx) =>
-        tx.knownCertificates([a.fingerprintSha256, b.fingerprintSha256, c.fingerprintSha256]),
+        tx.inventory.knownCertificates([a.fingerprintSha256, b.fingerprintSha256, c.fingerprintSha256]),
       );
       assert.deepEqual(known, new Set([a.fingerprintSha256, b.fingerprintSha256]));
       assert.equal(await store.inventory.countCertificates(), 2);
@@ -137,8 +137,8 @@ for (const dialect of DIALECTS) {
         address: null,
       };
       await store.transaction(async (tx) => {
-        await tx.insertCertificates([a], day(0));
-        await tx.startSightings(
+        await tx.inventory.insertCertificates([a], day(0));
+        await tx.inventory.startSightings(
           [
             { location: file, object: certificateObject(a) },
             { location: file, object: keyObject(a) },
@@ -147,9 +147,9 @@ for (const dialect of DIALECTS) {
           day(0),
         );
       });
-      await store.transaction((tx) => tx.touchSightings([at(file, certificateObject(a))], day(1)));
+      await store.transaction((tx) => tx.inventory.touchSightings([at(file, certificateObject(a))], day(1)));
       await store.transaction((tx) =>
-        tx.endSightings([at(file, keyObject(a)), at(tls, certificateObject(a))], day(2)),
+        tx.inventory.endSightings([at(file, keyObject(a)), at(tls, certificateObject(a))], day(2)),
       );
       assert.deepEqual(await store.inventory.countLocations(), {
         file: 1,
@@ -158,7 +158,9 @@ for (const dialect of DIALECTS) {
         agent: 0,
       });
 
-      const open = await store.transaction((tx) => tx.openSightingsAt([locationKey(file), locationKey(tls)]));
+      const open = await store.transaction((tx) =>
+        tx.inventory.openSightingsAt([locationKey(file), locationKey(tls)]),
+      );
       assert.deepEqual(open, [
         {
           location: file,
@@ -171,7 +173,7 @@ for (const dialect of DIALECTS) {
       ]);
       // Seen again at the TLS endpoint: a new sighting, the ended one stays in the history.
       await store.transaction((tx) =>
-        tx.startSightings([{ location: tls, object: certificateObject(a) }], day(3)),
+        tx.inventory.startSightings([{ location: tls, object: certificateObject(a) }], day(3)),
       );
       const history = await store.inventory.sightingsOf(a.fingerprintSha256);
       assert.deepEqual(
@@ -191,20 +193,22 @@ for (const dialect of DIALECTS) {
       const outside = ['/srv/ab/z.pem', '/srv/a%/w.pem', '/srv/a_/v.pem', '/srv/a.pem', '/srv/A/u.pem'];
       const k8s: Location = { kind: 'k8s-secret', cluster: 'c', namespace: 'n', name: 'srv' };
       await store.transaction(async (tx) => {
-        await tx.insertCertificates([a], day(0));
-        await tx.startSightings(
+        await tx.inventory.insertCertificates([a], day(0));
+        await tx.inventory.startSightings(
           [...inside, ...outside, '/srv/a/ended.pem']
             .map((path) => ({ location: fileAt(path) as Location, object: certificateObject(a) }))
             .concat([{ location: k8s, object: certificateObject(a) }]),
           day(0),
         );
-        await tx.endSightings([at(fileAt('/srv/a/ended.pem'), certificateObject(a))], day(1));
+        await tx.inventory.endSightings([at(fileAt('/srv/a/ended.pem'), certificateObject(a))], day(1));
       });
-      const under = await store.transaction((tx) => tx.openFileSightingsUnder(['/srv/a']));
+      const under = await store.transaction((tx) => tx.inventory.openFileSightingsUnder(['/srv/a']));
       assert.deepEqual(paths(under), [...inside].sort());
-      const trailing = await store.transaction((tx) => tx.openFileSightingsUnder(['/srv/a/', '/srv/a/sub']));
+      const trailing = await store.transaction((tx) =>
+        tx.inventory.openFileSightingsUnder(['/srv/a/', '/srv/a/sub']),
+      );
       assert.deepEqual(paths(trailing), [...inside].sort());
-      const everything = await store.transaction((tx) => tx.openFileSightingsUnder(['/']));
+      const everything = await store.transaction((tx) => tx.inventory.openFileSightingsUnder(['/']));
       assert.deepEqual(paths(everything), [...inside, ...outside].sort());
 
       const state = (path: string, size = 1) => ({
@@ -215,8 +219,10 @@ for (const dialect of DIALECTS) {
         inode: 2 ** 40,
         problem: null,
       });
-      await store.transaction((tx) => tx.putFileStates([...inside, ...outside].map((path) => state(path))));
-      const states = await store.transaction((tx) => tx.fileStatesUnder(['/srv/a']));
+      await store.transaction((tx) =>
+        tx.inventory.putFileStates([...inside, ...outside].map((path) => state(path))),
+      );
+      const states = await store.transaction((tx) => tx.inventory.fileStatesUnder(['/srv/a']));
       assert.deepEqual(
         states.sort((x, y) => (x.path < y.path ? -1 : 1)),
         [...inside].sort().map((path) => state(path)),
@@ -226,10 +232,10 @@ for (const dialect of DIALECTS) {
         problem: { code: 'CUSTOS_FILE_TRUNCATED', message: 'cut short' },
       };
       await store.transaction(async (tx) => {
-        await tx.putFileStates([broken]);
-        await tx.deleteFileStates(['/srv/a/sub/y.pem', '/srv/a']);
+        await tx.inventory.putFileStates([broken]);
+        await tx.inventory.deleteFileStates(['/srv/a/sub/y.pem', '/srv/a']);
       });
-      assert.deepEqual(await store.transaction((tx) => tx.fileStatesUnder(['/srv/a'])), [broken]);
+      assert.deepEqual(await store.transaction((tx) => tx.inventory.fileStatesUnder(['/srv/a'])), [broken]);
     });
 
     it('lists certificates current now, expiring, by prefix, at a moment, and retired', async () => {
@@ -237,9 +243,9 @@ for (const dialect of DIALECTS) {
         [10, 40, 20, 30, 50].map((days) => certificate(expiringOn(day(days)))),
       )) as [ParsedCertificate, ParsedCertificate, ParsedCertificate, ParsedCertificate, ParsedCertificate];
       const write = (work: Parameters<Store['transaction']>[0]) => store.transaction(work);
-      await write((tx) => tx.insertCertificates([c1, c2, c3, c4, c5], day(-20)));
+      await write((tx) => tx.inventory.insertCertificates([c1, c2, c3, c4, c5], day(-20)));
       await write((tx) =>
-        tx.startSightings(
+        tx.inventory.startSightings(
           [
             { location: fileAt('/x/1.pem'), object: certificateObject(c1) },
             { location: fileAt('/x/1.pem'), object: keyObject(c1) },
@@ -249,13 +255,21 @@ for (const dialect of DIALECTS) {
           day(-10),
         ),
       );
-      await write((tx) => tx.endSightings([at(fileAt('/x/old.pem'), certificateObject(c2))], day(-5)));
       await write((tx) =>
-        tx.startSightings([{ location: fileAt('/x/3.pem'), object: certificateObject(c3) }], day(1)),
+        tx.inventory.endSightings([at(fileAt('/x/old.pem'), certificateObject(c2))], day(-5)),
       );
-      await write((tx) => tx.endSightings([at(fileAt('/x/3.pem'), certificateObject(c3))], day(5)));
       await write((tx) =>
-        tx.startSightings([{ location: fileAt('/x/4.pem'), object: certificateObject(c4) }], day(8)),
+        tx.inventory.startSightings(
+          [{ location: fileAt('/x/3.pem'), object: certificateObject(c3) }],
+          day(1),
+        ),
+      );
+      await write((tx) => tx.inventory.endSightings([at(fileAt('/x/3.pem'), certificateObject(c3))], day(5)));
+      await write((tx) =>
+        tx.inventory.startSightings(
+          [{ location: fileAt('/x/4.pem'), object: certificateObject(c4) }],
+          day(8),
+        ),
       );
 
       const fingerprints = (entries: Array<{ certificate: { fingerprintSha256: string } }>) =>
@@ -320,8 +334,8 @@ for (const dialect of DIALECTS) {
       const [a, b] = await Promise.all([certificate(), certificate()]);
       const file = fileAt('/etc/tls/server.pem');
       await store.transaction(async (tx) => {
-        await tx.insertCertificates([a], day(0));
-        await tx.startSightings(
+        await tx.inventory.insertCertificates([a], day(0));
+        await tx.inventory.startSightings(
           [
             { location: file, object: certificateObject(a) },
             { location: file, object: keyObject(b) },
@@ -330,7 +344,7 @@ for (const dialect of DIALECTS) {
           day(0),
         );
       });
-      await store.transaction((tx) => tx.endSightings([at(file, keyObject(b))], day(4)));
+      await store.transaction((tx) => tx.inventory.endSightings([at(file, keyObject(b))], day(4)));
       const now = await store.inventory.keySightingsAt([locationKey(file)]);
       assert.deepEqual(now, []);
       const then = await store.inventory.keySightingsAt([locationKey(file)], day(2));
@@ -344,9 +358,12 @@ for (const dialect of DIALECTS) {
       const boom = new Error('the caller gave up');
       await assert.rejects(
         store.transaction(async (tx) => {
-          await tx.insertCertificates([a], day(0));
-          await tx.startSightings([{ location: fileAt('/x.pem'), object: certificateObject(a) }], day(0));
-          await tx.putFileStates([
+          await tx.inventory.insertCertificates([a], day(0));
+          await tx.inventory.startSightings(
+            [{ location: fileAt('/x.pem'), object: certificateObject(a) }],
+            day(0),
+          );
+          await tx.inventory.putFileStates([
             { path: '/x.pem', size: 1, mtimeMs: 1, ctimeMs: 1, inode: 1, problem: null },
           ]);
           await tx.appendAudit(events(3));
@@ -362,11 +379,11 @@ for (const dialect of DIALECTS) {
       const sighting = { location: fileAt('/x.pem'), object: certificateObject(a) };
       let caught: unknown;
       const outcome = store.transaction(async (tx) => {
-        await tx.insertCertificates([a], day(0));
-        await tx.startSightings([sighting], day(0));
+        await tx.inventory.insertCertificates([a], day(0));
+        await tx.inventory.startSightings([sighting], day(0));
         // A certificate without a serial number breaks a NOT NULL constraint: the database refuses it.
         const broken = { ...b, serialNumber: null as unknown as string };
-        await tx.insertCertificates([broken], day(1)).catch((error: unknown) => (caught = error));
+        await tx.inventory.insertCertificates([broken], day(1)).catch((error: unknown) => (caught = error));
         await tx.appendAudit(events(1));
         return 'done';
       });
@@ -384,10 +401,10 @@ for (const dialect of DIALECTS) {
       const a = await certificate();
       const sighting = { location: fileAt('/x.pem'), object: certificateObject(a) };
       await store.transaction(async (tx) => {
-        await tx.insertCertificates([a], day(0));
-        await tx.startSightings([sighting], day(0));
+        await tx.inventory.insertCertificates([a], day(0));
+        await tx.inventory.startSightings([sighting], day(0));
       });
-      await store.transaction((tx) => tx.startSightings([sighting], day(1)));
+      await store.transaction((tx) => tx.inventory.startSightings([sighting], day(1)));
       const sightings = await store.inventory.sightingsOf(a.fingerprintSha256);
       assert.deepEqual(
         sightings.map((s) => [s.locationKey, s.firstSeen, s.endedAt]),
@@ -400,7 +417,7 @@ for (const dialect of DIALECTS) {
       const a = await certificate();
       await assert.rejects(
         store.transaction(async (tx) => {
-          await tx.insertCertificates([a], day(0));
+          await tx.inventory.insertCertificates([a], day(0));
           await tx.appendAudit(events(2));
         }),
         (error) => {
@@ -460,7 +477,7 @@ for (const dialect of DIALECTS) {
       try {
         const append = (target: Store, n: number) =>
           target.transaction(async (tx) => {
-            await tx.knownCertificates([]);
+            await tx.inventory.knownCertificates([]);
             await new Promise((resolve) => setImmediate(resolve));
             await tx.appendAudit(events(3, n * 3));
           });
@@ -645,8 +662,8 @@ function brokenAt(verification: Awaited<ReturnType<typeof verifyAudit>>) {
 async function assertEmpty(store: Store): Promise<void> {
   assert.equal(await store.inventory.countCertificates(), 0);
   assert.deepEqual(await store.inventory.listCertificates({ includeRetired: true }), []);
-  assert.deepEqual(await store.transaction((tx) => tx.fileStatesUnder(['/'])), []);
-  assert.deepEqual(await store.transaction((tx) => tx.openFileSightingsUnder(['/'])), []);
+  assert.deepEqual(await store.transaction((tx) => tx.inventory.fileStatesUnder(['/'])), []);
+  assert.deepEqual(await store.transaction((tx) => tx.inventory.openFileSightingsUnder(['/'])), []);
   assert.deepEqual(await collect(store.audit.records()), []);
   assert.equal((await store.audit.head())?.seq, 0);
 }

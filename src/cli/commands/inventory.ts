@@ -3,7 +3,7 @@ import type { CertificateView } from '../../core/inventory/certificate-view.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
-import { parseDurationFlag, parseTime, relativeDays } from '../parse-flags.js';
+import { parseDurationFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
 interface ListOptions {
@@ -15,6 +15,7 @@ interface ListOptions {
   json?: boolean;
   owner?: string;
   unowned?: boolean;
+  limit?: string;
 }
 
 const locationText = (l: CertificateView['locations'][number]): string => {
@@ -68,11 +69,13 @@ export function registerInventory(program: Command): void {
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--owner <name>', 'only certificates of this owner (see `custos get owners`)')
     .option('--unowned', 'only certificates no rule, assignment or identity gives an owner')
+    .option('--limit <n>', 'at most n certificates, those expiring first (a first page)')
     .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)')
     .addHelpText(
       'after',
       examples(
         'custos inventory list --expiring-within 30d',
+        'custos inventory list --limit 100',
         'custos inventory list --finding weak-key --json | jq -r ".[].fingerprintSha256"',
         'custos inventory list --at 2026-10-01T00:00:00Z --json',
         'custos inventory list --unowned',
@@ -94,6 +97,10 @@ export function registerInventory(program: Command): void {
           expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
           owner: options.owner,
           unowned: options.unowned === true,
+          limit:
+            options.limit === undefined
+              ? undefined
+              : positiveInteger(options.limit, '--limit', 1_000_000_000),
         };
         const { views, now } = await withRuntime(globalOptions(command), async (rt) => ({
           views: await listInventory(rt, input),

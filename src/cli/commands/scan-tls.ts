@@ -5,7 +5,7 @@ import type { TlsEndpointResult } from '../../core/scan-tls.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
-import { parseDurationFlag } from '../parse-flags.js';
+import { parseDurationFlag, positiveInteger } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
 interface ScanTlsOptions {
@@ -21,17 +21,6 @@ interface ScanTlsOptions {
 
 /** Failed endpoints listed one by one in the table; past this, only their counts (a range is mostly refused). */
 const MAX_FAILURE_ROWS = 50;
-
-function positiveInteger(text: string, flag: string, max: number): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= max)) {
-    throw new DomainError(
-      'CUSTOS_INVALID_ARGUMENT',
-      `${flag}: "${text}" is not a whole number from 1 to ${max}`,
-    );
-  }
-  return n;
-}
 
 function starttlsMode(text: string | undefined): StartTlsMode | null {
   if (text === undefined) return null;

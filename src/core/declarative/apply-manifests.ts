@@ -4,8 +4,8 @@ import type { Clock } from '../ports/clock.js';
 import type { ObjectsReader, ObjectsWriter } from '../ports/objects-store.js';
 import type { Store } from '../ports/store.js';
 import { governance, readGovernance, withObjects } from '../ownership/governance.js';
-import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
-import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
+import { evaluate } from '../evaluation/evaluate.js';
+import type { OwnerChange } from '../ownership/reconcile-ownership.js';
 import { describeSource } from '../ownership/resolve-owner.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
 import { checkPolicyExpressions } from './check-policy-expressions.js';
@@ -62,8 +62,8 @@ export async function applyManifests(
   const manifests = parsed.manifests;
 
   const at = deps.clock.now();
-  const entries = await deps.store.inventory.listCertificates({});
   if (input.dryRun) {
+    const entries = await deps.store.inventory.listCertificates({});
     const objects = await plannedChanges(deps.store.objects, manifests);
     const merged = withObjects(
       current,
@@ -104,10 +104,7 @@ export async function applyManifests(
       if (result.change !== 'unchanged') events.push(objectEvent(object, result, at, input.actor, manifest));
     }
     if (events.length > 0) await tx.appendAudit(events);
-    const judged = governance(await readGovernance(tx.objects), at);
-    const { resolveOwner } = judged;
-    const ownerChanges = await reconcileOwnership(tx, { resolveOwner, entries, at, actor: input.actor });
-    await reconcilePolicyDecisions(tx, { governance: judged, entries, at, actor: input.actor });
+    const { ownerChanges } = await evaluate({ tx, at, actor: input.actor }, 'all');
     return { dryRun: false, objects, ownerChanges };
   });
 }

@@ -71,7 +71,7 @@ export async function applySightingsUpdate(
   const observedKeys = update.observed.map((o) => locationKey(o.location));
   const open =
     update.openSightings ??
-    (await tx.openSightingsAt([
+    (await tx.inventory.openSightingsAt([
       ...observedKeys,
       ...update.unchangedLocationKeys,
       ...update.goneLocationKeys,
@@ -80,9 +80,9 @@ export async function applySightingsUpdate(
 
   const certificates = new Map<string, ParsedCertificate>();
   for (const o of update.observed) for (const c of o.certificates) certificates.set(c.fingerprintSha256, c);
-  const known = await tx.knownCertificates([...certificates.keys()]);
+  const known = await tx.inventory.knownCertificates([...certificates.keys()]);
   const fresh = [...certificates.values()].filter((c) => !known.has(c.fingerprintSha256));
-  await tx.insertCertificates(fresh, at);
+  await tx.inventory.insertCertificates(fresh, at);
 
   const toStart: Array<{ location: Location; object: SightedObject }> = [];
   const toTouch: Keyed[] = [];
@@ -111,10 +111,10 @@ export async function applySightingsUpdate(
     }
   }
 
-  await tx.startSightings(toStart, at);
-  await tx.touchSightings(toTouch, at);
-  await tx.touchOpenSightingsAt(update.unchangedLocationKeys, at);
-  await tx.endSightings(toEnd, at);
+  await tx.inventory.startSightings(toStart, at);
+  await tx.inventory.touchSightings(toTouch, at);
+  await tx.inventory.touchOpenSightingsAt(update.unchangedLocationKeys, at);
+  await tx.inventory.endSightings(toEnd, at);
   await tx.appendAudit(auditEvents(update.actor, at, fresh, toStart, toEnd, openById));
   for (const t of toTouch)
     if (t.object.type === 'certificate') seenCertificates.add(t.object.fingerprintSha256);

@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/finding.js';
-import type { CertificateFacts } from '../ports/store.js';
+import type { CertificateFacts } from '../ports/inventory-store.js';
 import type { Location } from './location.js';
 import type { Sighting } from './sighting.js';
 

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import type { InventoryReader, StoredCertificate } from '../ports/store.js';
+import type { InventoryReader, StoredCertificate } from '../ports/inventory-store.js';
 
 /** Normalises a fingerprint prefix as users paste it (upper case, with colons as openssl prints it). */
 export function normaliseFingerprintPrefix(input: string): string {

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotificationStore } from '../ports/notification-log.js';
-import type { InventoryReader } from '../ports/store.js';
+import type { InventoryReader } from '../ports/inventory-store.js';
 import { findCertificateByPrefix } from '../inventory/find-by-prefix.js';
 import type { Acknowledgement } from './delivery.js';
 

@@ -2,10 +2,9 @@ import { storeDefaultPolicies } from '../declarative/apply-manifests.js';
 import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import { evaluate } from '../evaluation/evaluate.js';
 import { findCertificateByPrefix } from '../inventory/find-by-prefix.js';
 import { governance, readGovernance } from './governance.js';
-import { reconcilePolicyDecisions } from './reconcile-decisions.js';
-import { reconcileOwnership } from './reconcile-ownership.js';
 
 export interface AssignOwnerDeps {
   store: Store;
@@ -66,15 +65,7 @@ export async function assignOwner(
         data: { oldOwner: before.owner, newOwner: input.owner, by: input.actor },
       },
     ]);
-    const judged = governance(await readGovernance(tx.objects), at);
-    await reconcileOwnership(tx, { resolveOwner: judged.resolveOwner, entries, at, actor: input.actor });
-    await reconcilePolicyDecisions(tx, {
-      governance: judged,
-      entries,
-      at,
-      actor: input.actor,
-      onlyEntries: true,
-    });
+    await evaluate({ tx, at, actor: input.actor }, [fingerprint]);
     return { fingerprintSha256: fingerprint, owner: input.owner, previousOwner: before.owner };
   });
 }

@@ -6,14 +6,15 @@ import type {
   OwnershipRuleObject,
   PolicyObject,
 } from '../declarative/objects.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
 import { waiver } from '../exceptions/waivers.js';
 import type { Finding } from '../findings/finding.js';
 import type { Sighting } from '../inventory/sighting.js';
 import type { ObjectsReader } from '../ports/objects-store.js';
-import type { CertificateFacts } from '../ports/store.js';
+import type { CertificateFacts } from '../ports/inventory-store.js';
 import { complianceActivation } from '../policy/activation.js';
 import { DEFAULT_POLICIES } from '../policy/default-policies.js';
-import { decideCompliance, type ComplianceDecision } from '../policy/compliance-decisions.js';
+import { decisionOf, type ComplianceDecision } from '../policy/compliance-decisions.js';
 import { compilePolicies, complianceFindings } from '../policy/evaluate-policies.js';
 import {
   ownerResolver,
@@ -87,28 +88,39 @@ export interface Judgement {
   findings: Finding[];
 }
 
+/** One certificate evaluated: what is stored, and each compliance policy's decision at the moment evaluated. */
+export interface EvaluatedCertificate {
+  evaluation: Evaluation;
+  /** Each compliance policy's decision (pass, violated, error or waived), in the policies' order. */
+  decisions: ComplianceDecision[];
+}
+
 export interface Governance {
   readonly resolveOwner: OwnerResolver;
-  judge(
-    certificate: CertificateFacts,
-    sightings: readonly Sighting[],
-    builtIn: readonly Finding[],
-  ): Judgement;
-  /** Each compliance policy's decision for the certificate: pass, violated, error or waived. */
-  decide(certificate: CertificateFacts, sightings: readonly Sighting[]): ComplianceDecision[];
+  /**
+   * The one evaluation of a certificate — owner, identity, every compliance policy's findings and decision — used
+   * by scan, apply, assign and listings alike: the owner is resolved and the CEL activation built once.
+   */
+  evaluate(certificate: CertificateFacts, sightings: readonly Sighting[]): EvaluatedCertificate;
+  /**
+   * What a listing shows: an evaluation (stored or fresh) with the built-in findings, waived at the moment judged
+   * for the certificate at these sightings (location-scoped exceptions).
+   */
+  judge(evaluation: Evaluation, builtIn: readonly Finding[], sightings: readonly Sighting[]): Judgement;
 }
 
 /**
- * The step the inventory listing runs after the built-in findings: owner and identity, the compliance policies'
- * findings, and waivers — all judged at `at` (now, or an auditor's `--at`). Compiles once per listing.
+ * Owner and identity, the compliance policies' findings and decisions, and waivers — all judged at `at` (now, or an
+ * auditor's `--at`). Compiles the policies once.
  */
 export function governance(objects: GovernanceObjects, at: Date): Governance {
   const resolveOwner = ownerResolver(objects);
   const policies = compilePolicies(objects.policies.filter((p) => p.spec.type === 'compliance'));
   const waive = waiver(objects.exceptions, at);
+  const identities = new Map(objects.identities.map((i) => [i.metadata.name, i]));
   return {
     resolveOwner,
-    judge(certificate, sightings, builtIn) {
+    evaluate(certificate, sightings) {
       const ownership = resolveOwner({ certificate, locations: sightings.map((s) => s.location) });
       const activation = complianceActivation({
         certificate,
@@ -117,34 +129,40 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
         identity: ownership.identity,
         now: at,
       });
-      const findings = [...builtIn, ...complianceFindings(policies, activation)];
+      const subject = {
+        fingerprintSha256: certificate.fingerprintSha256,
+        identity: ownership.identity,
+        locations: openLocations(sightings),
+      };
+      const findings: Finding[] = [];
+      const decisions = policies.map((policy) => {
+        const own = complianceFindings([policy], activation);
+        findings.push(...own);
+        return decisionOf(policy, own, (f) => waive(f, subject));
+      });
       return {
-        owner: ownership.owner,
-        ownerSource: ownership.source,
-        identity: ownership.identity?.metadata.name ?? null,
-        findings: waive(findings, {
+        evaluation: {
           fingerprintSha256: certificate.fingerprintSha256,
-          identity: ownership.identity,
+          owner: ownership.owner,
+          ownerSource: ownership.source,
+          identity: ownership.identity?.metadata.name ?? null,
+          findings,
+        },
+        decisions,
+      };
+    },
+    judge(evaluation, builtIn, sightings) {
+      const identity = evaluation.identity === null ? null : (identities.get(evaluation.identity) ?? null);
+      return {
+        owner: evaluation.owner,
+        ownerSource: evaluation.ownerSource,
+        identity: evaluation.identity,
+        findings: waive([...builtIn, ...evaluation.findings], {
+          fingerprintSha256: evaluation.fingerprintSha256,
+          identity,
           locations: openLocations(sightings),
         }),
       };
-    },
-    decide(certificate, sightings) {
-      const resolved = resolveOwner({ certificate, locations: sightings.map((s) => s.location) });
-      const activation = complianceActivation({
-        certificate,
-        locations: sightings,
-        owner: resolved.owner,
-        identity: resolved.identity,
-        now: at,
-      });
-      return decideCompliance(policies, activation, (findings) =>
-        waive(findings, {
-          fingerprintSha256: certificate.fingerprintSha256,
-          identity: resolved.identity,
-          locations: openLocations(sightings),
-        }),
-      );
     },
   };
 }

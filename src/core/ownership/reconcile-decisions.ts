@@ -1,10 +1,10 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { diffDecisions, type DecisionChange } from '../policy/compliance-decisions.js';
-import type { InventoryEntry, StoreTransaction } from '../ports/store.js';
-import type { Governance } from './governance.js';
+import type { StoreTransaction } from '../ports/store.js';
+import type { EvaluatedCertificate } from './governance.js';
 
 /**
- * Re-decides every compliance policy for every certificate in `entries` and, inside the transaction, records each
+ * Compares each compliance policy's decision for every certificate in `evaluated` with the recorded one and, inside the transaction, records each
  * decision that changed with an audit event `policy.decided` (policy, code, old and new result, the waiving
  * exception, the reason). Only what is not a pass is recorded: a first evaluation that passes writes nothing and is
  * no event; a violation, error or waiver seen for the first time is one (from null); a return to pass is one too.
@@ -13,20 +13,20 @@ import type { Governance } from './governance.js';
 export async function reconcilePolicyDecisions(
   tx: StoreTransaction,
   input: {
-    governance: Governance;
-    entries: readonly InventoryEntry[];
+    /** The certificates as just evaluated, with their decisions. */
+    evaluated: readonly EvaluatedCertificate[];
     at: Date;
     actor: string;
-    /** The recorded decisions of `entries` only (one certificate), instead of reading every one. */
+    /** The recorded decisions of `evaluated` only (one certificate), instead of reading every one. */
     onlyEntries?: boolean;
   },
 ): Promise<DecisionChange[]> {
   const recorded = await tx.objects.recordedDecisions(
-    input.onlyEntries ? input.entries.map((e) => e.certificate.fingerprintSha256) : undefined,
+    input.onlyEntries ? input.evaluated.map((e) => e.evaluation.fingerprintSha256) : undefined,
   );
-  const current = input.entries.map((entry) => ({
-    fingerprintSha256: entry.certificate.fingerprintSha256,
-    decisions: input.governance.decide(entry.certificate, entry.sightings),
+  const current = input.evaluated.map((e) => ({
+    fingerprintSha256: e.evaluation.fingerprintSha256,
+    decisions: e.decisions,
   }));
   const { set, cleared, changes } = diffDecisions(recorded, current);
   if (set.length > 0 || cleared.length > 0) await tx.objects.recordDecisions({ set, cleared }, input.at);

@@ -1,7 +1,8 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
-import type { InventoryEntry, StoreTransaction } from '../ports/store.js';
+import type { StoreTransaction } from '../ports/store.js';
+import type { Evaluation } from '../evaluation/evaluation.js';
 import type { RecordedOwnership } from '../ports/objects-store.js';
-import { describeSource, type OwnerResolver, type OwnerSource } from './resolve-owner.js';
+import { describeSource, type OwnerSource } from './resolve-owner.js';
 
 /** One certificate whose owner (or identity) changed. */
 export interface OwnerChange {
@@ -17,24 +18,21 @@ const sameSource = (a: OwnerSource | null, b: OwnerSource | null): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Re-decides the owner of every certificate in `entries` and, inside the transaction, records each change with an
+ * Compares the owner of every certificate in `evaluations` with the recorded one and, inside the transaction, records each change with an
  * audit event `owner.changed` (old owner, new owner, and the rule or person that decided). A certificate seen for
  * the first time is a change from nobody. Changing a rule therefore re-assigns, visibly.
  */
 export async function reconcileOwnership(
   tx: StoreTransaction,
-  input: { resolveOwner: OwnerResolver; entries: readonly InventoryEntry[]; at: Date; actor: string },
+  input: { evaluations: readonly Evaluation[]; at: Date; actor: string },
 ): Promise<OwnerChange[]> {
   const recorded = new Map((await tx.objects.recordedOwnerships()).map((r) => [r.fingerprintSha256, r]));
   const changes: OwnerChange[] = [];
   const updates: RecordedOwnership[] = [];
-  for (const entry of input.entries) {
-    const fingerprint = entry.certificate.fingerprintSha256;
-    const ownership = input.resolveOwner({
-      certificate: entry.certificate,
-      locations: entry.sightings.map((s) => s.location),
-    });
-    const identity = ownership.identity?.metadata.name ?? null;
+  for (const evaluation of input.evaluations) {
+    const fingerprint = evaluation.fingerprintSha256;
+    const ownership = { owner: evaluation.owner, source: evaluation.ownerSource };
+    const identity = evaluation.identity;
     const before = recorded.get(fingerprint);
     if (
       before &&

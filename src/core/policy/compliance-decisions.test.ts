@@ -5,13 +5,13 @@ import type { KeyAlgorithm } from '../../pki/x509/parsed-certificate.js';
 import { waiver } from '../exceptions/waivers.js';
 import { complianceActivation, type PolicyCertificate } from './activation.js';
 import {
-  decideCompliance,
+  decisionOf,
   diffDecisions,
   type ComplianceDecision,
   type RecordedDecision,
 } from './compliance-decisions.js';
 import { DEFAULT_POLICIES } from './default-policies.js';
-import { compilePolicies } from './evaluate-policies.js';
+import { compilePolicies, complianceFindings } from './evaluate-policies.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 const FP = 'ab'.repeat(32);
@@ -67,8 +67,10 @@ function decide(keyAlgorithm: KeyAlgorithm, keySize: number, waives: string[] = 
     identity: null,
     now: NOW,
   });
-  return decideCompliance(compilePolicies([...DEFAULT_POLICIES, broken]), activation, (findings) =>
-    waive(findings, { fingerprintSha256: FP, identity: null }),
+  return compilePolicies([...DEFAULT_POLICIES, broken]).map((policy) =>
+    decisionOf(policy, complianceFindings([policy], activation), (findings) =>
+      waive(findings, { fingerprintSha256: FP, identity: null }),
+    ),
   );
 }
 

@@ -1,6 +1,5 @@
 import type { Finding } from '../findings/finding.js';
-import type { Activation } from './activation.js';
-import { complianceFindings, type CompiledPolicy } from './evaluate-policies.js';
+import type { CompiledPolicy } from './evaluate-policies.js';
 
 /** What one compliance policy decided for one certificate. */
 export type PolicyResult = 'pass' | 'violated' | 'error' | 'waived';
@@ -19,35 +18,32 @@ export interface ComplianceDecision {
 export const EVERY_VALIDATION_HOLDS = 'every validation holds';
 
 /**
- * One decision per compliance policy, in the policies' order. A policy with false validations is `violated` (its
- * code), one that could not be evaluated is `error` (`policy-error`), and either is `waived` when `waive` marks its
- * finding with an exception. A compliant certificate costs what the listing's findings cost.
+ * One policy's decision from the findings it produced (none: a pass). A policy with false validations is
+ * `violated` (its code), one that could not be evaluated is `error` (`policy-error`), and either is `waived` when
+ * `waive` marks its finding with an exception.
  */
-export function decideCompliance(
-  policies: readonly CompiledPolicy[],
-  activation: Activation,
+export function decisionOf(
+  policy: CompiledPolicy,
+  findings: Finding[],
   waive: (findings: Finding[]) => Finding[],
-): ComplianceDecision[] {
-  return policies.map((policy): ComplianceDecision => {
-    const findings = complianceFindings([policy], activation);
-    const first = findings.length === 0 ? undefined : waive(findings)[0];
-    if (first === undefined)
-      return {
-        policy: policy.name,
-        code: policy.code,
-        result: 'pass',
-        exception: null,
-        reason: EVERY_VALIDATION_HOLDS,
-      };
-    const failed = first.code !== 'policy-error' || policy.code === 'policy-error';
+): ComplianceDecision {
+  const first = findings.length === 0 ? undefined : waive(findings)[0];
+  if (first === undefined)
     return {
       policy: policy.name,
-      code: first.code,
-      result: first.waivedBy !== undefined ? 'waived' : failed ? 'violated' : 'error',
-      exception: first.waivedBy ?? null,
-      reason: first.message,
+      code: policy.code,
+      result: 'pass',
+      exception: null,
+      reason: EVERY_VALIDATION_HOLDS,
     };
-  });
+  const failed = first.code !== 'policy-error' || policy.code === 'policy-error';
+  return {
+    policy: policy.name,
+    code: first.code,
+    result: first.waivedBy !== undefined ? 'waived' : failed ? 'violated' : 'error',
+    exception: first.waivedBy ?? null,
+    reason: first.message,
+  };
 }
 
 /**

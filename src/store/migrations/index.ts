@@ -5,6 +5,7 @@ import { ownership } from './0004-ownership.js';
 import { servedFindings } from './0005-served-findings.js';
 import { policyDecisions } from './0006-policy-decisions.js';
 import { jobs } from './0007-jobs.js';
+import { evaluations } from './0008-evaluations.js';
 import { auditKeys } from './0009-audit-keys.js';
 import type { StoreMigration } from './store-migration.js';
 
@@ -20,5 +21,6 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0005-served-findings': servedFindings,
   '0006-policy-decisions': policyDecisions,
   '0007-jobs': jobs,
+  '0008-evaluations': evaluations,
   '0009-audit-keys': auditKeys,
 };

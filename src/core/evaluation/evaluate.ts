@@ -1,0 +1,60 @@
+import type { DecisionChange } from '../policy/compliance-decisions.js';
+import type { StoreTransaction } from '../ports/store.js';
+import { governance, readGovernance } from '../ownership/governance.js';
+import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
+import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
+import { sameEvaluation } from './evaluation.js';
+
+/** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
+const READ_DECISIONS_BY_FINGERPRINT = 256;
+
+export interface EvaluateDeps {
+  /** The transaction of the change that calls for the evaluation (a scan batch, an apply, an assignment). */
+  tx: StoreTransaction;
+  at: Date;
+  actor: string;
+}
+
+export interface EvaluateResult {
+  ownerChanges: OwnerChange[];
+  decisionChanges: DecisionChange[];
+  /** How many evaluations were written (new or changed). */
+  written: number;
+}
+
+/**
+ * Evaluates these certificates (or every current one) once, inside the caller's transaction: resolves each owner and
+ * runs the compliance policies (governance.evaluate), records the owner changes (`owner.changed`) and decision
+ * changes (`policy.decided`) with their audit events, and stores each evaluation that is new or changed. A
+ * certificate no longer sighted anywhere is left as last evaluated. Nothing here survives a rollback, so a failure
+ * loses no evaluation: it is redone with the change that called for it.
+ */
+export async function evaluate(
+  deps: EvaluateDeps,
+  fingerprints: readonly string[] | 'all',
+): Promise<EvaluateResult> {
+  if (fingerprints !== 'all' && fingerprints.length === 0)
+    return { ownerChanges: [], decisionChanges: [], written: 0 };
+  const { tx, at, actor } = deps;
+  const objects = await readGovernance(tx.objects);
+  const entries = await tx.inventory.listCertificates(fingerprints === 'all' ? {} : { fingerprints });
+  const judged = governance(objects, at);
+  const evaluated = entries.map((e) => judged.evaluate(e.certificate, e.sightings));
+  const evaluations = evaluated.map((e) => e.evaluation);
+  // Ownership is skipped while nothing can give a certificate an owner (no recorded owner can exist then either).
+  const owned = objects.rules.length > 0 || objects.identities.length > 0 || objects.assignments.length > 0;
+  const ownerChanges = owned ? await reconcileOwnership(tx, { evaluations, at, actor }) : [];
+  const decisionChanges = await reconcilePolicyDecisions(tx, {
+    evaluated,
+    at,
+    actor,
+    onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
+  });
+  const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
+  const changed = evaluations.filter((e) => {
+    const before = stored.get(e.fingerprintSha256);
+    return before === undefined || !sameEvaluation(before, e);
+  });
+  if (changed.length > 0) await tx.evaluations.putEvaluations(changed, at);
+  return { ownerChanges, decisionChanges, written: changed.length };
+}

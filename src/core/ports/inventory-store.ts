@@ -1,0 +1,116 @@
+import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
+import type { Severity } from '../findings/finding.js';
+import type { Location, LocationKind } from '../inventory/location.js';
+import type { SightedObject, Sighting } from '../inventory/sighting.js';
+
+/** A certificate as the store keeps it: the parsed fields (with its DER) and when Custos first learnt of it. */
+export interface StoredCertificate extends ParsedCertificate {
+  firstDiscovered: Date;
+}
+
+/** What the file scanner remembers of a file so that an unchanged file is not read again. */
+export interface FileState {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  inode: number;
+  /** The problem the file had when it was last read, reported again while it stays unchanged. */
+  problem: { code: string; message: string } | null;
+}
+
+/** Which certificates to list. All filters combine with AND. */
+export interface CertificateQuery {
+  /** Only certificates whose notAfter is at or before this time. */
+  notAfterBefore?: Date;
+  /** Only these certificates (lower-case hex fingerprints). */
+  fingerprints?: readonly string[];
+  /** Only certificates whose fingerprint starts with this lower-case hex prefix. */
+  fingerprintPrefix?: string;
+  /**
+   * The moment the inventory is seen at: only certificates with a sighting open at that moment (firstSeen <= at and
+   * not ended by then), and only those sightings. Absent: the sightings open now.
+   */
+  at?: Date;
+  /** Also list certificates that are no longer sighted anywhere (with their ended sightings). */
+  includeRetired?: boolean;
+  /** At most this many, ordered by notAfter then fingerprint. */
+  limit?: number;
+}
+
+/**
+ * A certificate's fields without its DER, as listings carry it: reading the DER blobs of tens of thousands of
+ * certificates cost 2-3x the rest of a listing (bench/inventory-query), and no listing needs them.
+ */
+export type CertificateFacts = Omit<StoredCertificate, 'der'>;
+
+/** A certificate with the sightings that answer the query (certificate sightings only, ordered by location key). */
+export interface InventoryEntry {
+  certificate: CertificateFacts;
+  sightings: Sighting[];
+  /** Sightings, open at the same moment, of private keys whose public key is this certificate's. */
+  keySightings: Sighting[];
+}
+
+/** A finding about what a location serves (a TLS endpoint's chain, the name it was reached by), for one certificate. */
+export interface ServedFinding {
+  locationKey: string;
+  /** The certificate the location served as its leaf. */
+  fingerprintSha256: string;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+/** Inventory changes inside a store transaction (`tx.inventory`): nothing is visible until it commits. */
+export interface InventoryWriter {
+  /** `store.inventory.listCertificates`, seeing what the transaction wrote. */
+  listCertificates(query: CertificateQuery): Promise<InventoryEntry[]>;
+  /** Of these fingerprints, the ones already stored. */
+  knownCertificates(fingerprints: string[]): Promise<Set<string>>;
+  /** Stores new certificates (fingerprints not yet stored; a stored one is left as it is). */
+  insertCertificates(certificates: ParsedCertificate[], discoveredAt: Date): Promise<void>;
+  /** Open sightings (certificates and keys) at locations of this kind whose path is one of the roots or below one. */
+  openFileSightingsUnder(roots: string[]): Promise<Sighting[]>;
+  /** Open sightings at these exact locations (by key). */
+  openSightingsAt(locationKeys: string[]): Promise<Sighting[]>;
+  /** Starts sightings: creates the location if it is new, then a sighting with firstSeen = lastSeen = at. */
+  startSightings(sightings: Array<{ location: Location; object: SightedObject }>, at: Date): Promise<void>;
+  /** Sets lastSeen = at on the open sightings of these objects at these locations. */
+  touchSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
+  /** Sets lastSeen = at on every open sighting at these locations (an unchanged file: all it held is still there). */
+  touchOpenSightingsAt(locationKeys: string[], at: Date): Promise<void>;
+  /** Ends the open sightings of these objects at these locations (endedAt = at; history kept). */
+  endSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
+  /** File states of files under the roots (as `openFileSightingsUnder`). */
+  fileStatesUnder(roots: string[]): Promise<FileState[]>;
+  /** Replaces the served findings of these locations (all of them, for every certificate) by `findings`. */
+  replaceServedFindings(locationKeys: string[], findings: ServedFinding[], at: Date): Promise<void>;
+  /** Creates or replaces the states of these files. */
+  putFileStates(states: FileState[]): Promise<void>;
+  /** Forgets the states of these files (they are gone). */
+  deleteFileStates(paths: string[]): Promise<void>;
+}
+
+/** Inventory queries on committed data (`store.inventory`). */
+export interface InventoryReader {
+  listCertificates(query: CertificateQuery): Promise<InventoryEntry[]>;
+  /** The DER of every stored CA certificate that is not self-signed: the intermediates a served chain may lack. */
+  intermediateCertificates(): Promise<Uint8Array[]>;
+  /** Stored certificates whose fingerprint starts with the prefix (at most `limit`, default 2). */
+  certificatesByPrefix(prefix: string, limit?: number): Promise<StoredCertificate[]>;
+  /** The full sighting history (open and ended) of one certificate. */
+  sightingsOf(fingerprint: string): Promise<Sighting[]>;
+  /**
+   * Key sightings at these locations: open now, or (with `at`) open at that moment. Used to tell a certificate
+   * whose private key beside it is another one (`key-mismatch`).
+   */
+  keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]>;
+  /** The findings last recorded about what these locations serve. */
+  servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]>;
+  countCertificates(): Promise<number>;
+  /** Counts of open sightings by location kind. */
+  countLocations(): Promise<Record<LocationKind, number>>;
+  /** Files whose last read failed (unreadable, broken, password unknown), as the scanner recorded them. */
+  fileProblems(): Promise<Array<{ path: string; code: string }>>;
+}
