@@ -108,6 +108,6 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     writeOutputFile: (path, data) => writeFileAtomic(path, data),
     sendCheckpoint,
     loadAuditKeys: () =>
-      loadAuditKeyring({ dataDir: config.dataDir, key: config.audit.key, keyFile: config.audit.keyFile }),
+      loadAuditKeyring({ dataDir: config.dataDir, key: config.audit?.key, keyFile: config.audit?.keyFile }),
   };
 }

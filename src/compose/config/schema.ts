@@ -63,7 +63,7 @@ const audit = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, default: {}, description: 'The key of the audit trail (docs/audit.md).' },
+  { additionalProperties: false, description: 'The key of the audit trail (docs/audit.md).' },
 );
 
 export const CONFIG_SCHEMA = Type.Object(
@@ -91,7 +91,7 @@ export const CONFIG_SCHEMA = Type.Object(
     ),
     smtp: Type.Optional(smtp),
     scan,
-    audit,
+    audit: Type.Optional(audit),
   },
   { additionalProperties: false },
 );
