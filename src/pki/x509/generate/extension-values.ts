@@ -1,0 +1,242 @@
+/**
+ * The DER values of the extensions the generators write, each encoded through the maintained
+ * @peculiar/asn1-x509 schema of that extension (RFC 5280 §4.2 and §5.2-5.3; the OCSP nonce of RFC 8954).
+ * An `Extension` is what goes into a certificate, CSR, CRL, CRL entry or OCSP response as it is.
+ */
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn1 from '@peculiar/asn1-x509';
+import { parseIpAddress } from '../../ip-address.js';
+import { PkiFormatError } from '../../problem.js';
+
+export interface Extension {
+  /** Dotted OID. */
+  oid: string;
+  critical: boolean;
+  /** The DER of the extension value (what goes inside extnValue's OCTET STRING). */
+  value: Uint8Array;
+}
+
+export const EXTENSION_OID = {
+  subjectKeyIdentifier: asn1.id_ce_subjectKeyIdentifier,
+  keyUsage: asn1.id_ce_keyUsage,
+  subjectAltName: asn1.id_ce_subjectAltName,
+  basicConstraints: asn1.id_ce_basicConstraints,
+  cRLNumber: asn1.id_ce_cRLNumber,
+  cRLReason: asn1.id_ce_cRLReasons,
+  invalidityDate: asn1.id_ce_invalidityDate,
+  nameConstraints: asn1.id_ce_nameConstraints,
+  cRLDistributionPoints: asn1.id_ce_cRLDistributionPoints,
+  certificatePolicies: asn1.id_ce_certificatePolicies,
+  authorityKeyIdentifier: asn1.id_ce_authorityKeyIdentifier,
+  extKeyUsage: asn1.id_ce_extKeyUsage,
+  authorityInfoAccess: asn1.id_pe_authorityInfoAccess,
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+} as const;
+
+/** A GeneralName (RFC 5280 §4.2.1.6) as the generators take it. */
+export type GeneralNameInput =
+  | { dns: string }
+  | { ip: string }
+  | { uri: string }
+  | { email: string }
+  /** A DER Name. */
+  | { directoryName: Uint8Array };
+
+export type KeyUsageName = keyof typeof asn1.KeyUsageFlags;
+
+/** RFC 5280 §5.3.1 reason codes (7 is not used). */
+export type RevocationReason = keyof typeof asn1.CRLReasons;
+
+const EXTENDED_KEY_USAGE = {
+  serverAuth: asn1.id_kp_serverAuth,
+  clientAuth: asn1.id_kp_clientAuth,
+  codeSigning: asn1.id_kp_codeSigning,
+  emailProtection: asn1.id_kp_emailProtection,
+  timeStamping: asn1.id_kp_timeStamping,
+  OCSPSigning: asn1.id_kp_OCSPSigning,
+} as const;
+
+/** A named extended key usage, or any purpose as a dotted OID. */
+export type ExtendedKeyUsageName = keyof typeof EXTENDED_KEY_USAGE | `${number}.${number}.${string}`;
+
+function invalid(message: string): never {
+  throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', message);
+}
+
+const der = (value: unknown): Uint8Array => new Uint8Array(AsnConvert.serialize(value));
+
+/**
+ * An IP address as asn1-x509's converter reads it: dotted IPv4, or IPv6 as eight uncompressed groups (its
+ * parser does not know every RFC 4291 form, so the project's own parser reads the caller's text first).
+ */
+function ipText(text: string, what: string): string {
+  const bytes = parseIpAddress(text) ?? invalid(`${what}: "${text}" is not an IPv4 or IPv6 address`);
+  if (bytes.length === 4) return [...bytes].join('.');
+  return Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16)).join(
+    ':',
+  );
+}
+
+function generalName(name: GeneralNameInput, ipPrefix?: number): asn1.GeneralName {
+  if ('dns' in name) return new asn1.GeneralName({ dNSName: name.dns });
+  if ('uri' in name) return new asn1.GeneralName({ uniformResourceIdentifier: name.uri });
+  if ('email' in name) return new asn1.GeneralName({ rfc822Name: name.email });
+  if ('directoryName' in name)
+    return new asn1.GeneralName({ directoryName: AsnConvert.parse(name.directoryName, asn1.Name) });
+  if (ipPrefix === undefined) return new asn1.GeneralName({ iPAddress: ipText(name.ip, 'iPAddress') });
+  const [address, prefix] = name.ip.split('/');
+  const text = ipText(address ?? '', 'name constraint iPAddress');
+  const bits = Number(prefix);
+  const max = text.includes(':') ? 128 : 32;
+  if (!/^\d+$/.test(prefix ?? '') || bits > max)
+    invalid(`name constraint iPAddress: "${name.ip}" is not ADDRESS/PREFIX with a prefix of 0 to ${max}`);
+  return new asn1.GeneralName({ iPAddress: `${text}/${bits}` });
+}
+
+/** RFC 5280 §4.2.1.9; critical as §4.2.1.9 requires on CA certificates. */
+export function basicConstraints(ca: boolean, pathLength?: number): Extension {
+  return {
+    oid: EXTENSION_OID.basicConstraints,
+    critical: true,
+    value: der(new asn1.BasicConstraints({ cA: ca, pathLenConstraint: ca ? pathLength : undefined })),
+  };
+}
+
+/** RFC 5280 §4.2.1.3, critical. */
+export function keyUsage(usages: readonly KeyUsageName[]): Extension {
+  const flags = usages.reduce((all, usage) => all | asn1.KeyUsageFlags[usage], 0);
+  return { oid: EXTENSION_OID.keyUsage, critical: true, value: der(new asn1.KeyUsage(flags)) };
+}
+
+/** RFC 5280 §4.2.1.12, not critical. */
+export function extendedKeyUsage(usages: readonly ExtendedKeyUsageName[]): Extension {
+  const oids = usages.map((u) => (u in EXTENDED_KEY_USAGE ? EXTENDED_KEY_USAGE[u as 'serverAuth'] : u));
+  return { oid: EXTENSION_OID.extKeyUsage, critical: false, value: der(new asn1.ExtendedKeyUsage(oids)) };
+}
+
+/** RFC 5280 §4.2.1.6: critical exactly when the subject is empty. */
+export function subjectAltName(names: readonly GeneralNameInput[], subjectEmpty = false): Extension {
+  const value = der(new asn1.SubjectAlternativeName(names.map((name) => generalName(name))));
+  return { oid: EXTENSION_OID.subjectAltName, critical: subjectEmpty, value };
+}
+
+/** RFC 5280 §4.2.1.2, not critical. */
+export function subjectKeyIdentifier(keyIdentifier: Uint8Array): Extension {
+  const value = der(new asn1.SubjectKeyIdentifier(keyIdentifier));
+  return { oid: EXTENSION_OID.subjectKeyIdentifier, critical: false, value };
+}
+
+/** RFC 5280 §4.2.1.1: a keyIdentifier only, not critical. */
+export function authorityKeyIdentifier(keyIdentifier: Uint8Array): Extension {
+  const value = der(
+    new asn1.AuthorityKeyIdentifier({ keyIdentifier: new asn1.KeyIdentifier(keyIdentifier) }),
+  );
+  return { oid: EXTENSION_OID.authorityKeyIdentifier, critical: false, value };
+}
+
+/** RFC 5280 §4.2.2.1: CA issuers and OCSP URLs, not critical. */
+export function authorityInfoAccess(access: { caIssuers?: string[]; ocsp?: string[] }): Extension {
+  const describe = (method: string, urls: string[] = []) =>
+    urls.map(
+      (url) =>
+        new asn1.AccessDescription({
+          accessMethod: method,
+          accessLocation: new asn1.GeneralName({ uniformResourceIdentifier: url }),
+        }),
+    );
+  const value = der(
+    new asn1.AuthorityInfoAccessSyntax([
+      ...describe(asn1.id_ad_ocsp, access.ocsp),
+      ...describe(asn1.id_ad_caIssuers, access.caIssuers),
+    ]),
+  );
+  return { oid: EXTENSION_OID.authorityInfoAccess, critical: false, value };
+}
+
+/** RFC 5280 §4.2.1.13: one distribution point per URL, with a fullName; not critical. */
+export function crlDistributionPoints(urls: readonly string[]): Extension {
+  const points = urls.map(
+    (url) =>
+      new asn1.DistributionPoint({
+        distributionPoint: new asn1.DistributionPointName({
+          fullName: [new asn1.GeneralName({ uniformResourceIdentifier: url })],
+        }),
+      }),
+  );
+  const value = der(new asn1.CRLDistributionPoints(points));
+  return { oid: EXTENSION_OID.cRLDistributionPoints, critical: false, value };
+}
+
+export interface NameConstraintsInput {
+  /** An `ip` subtree is ADDRESS/PREFIX ("10.0.0.0/8", "2001:db8::/32"). */
+  permitted?: GeneralNameInput[];
+  excluded?: GeneralNameInput[];
+}
+
+/** RFC 5280 §4.2.1.10, critical. */
+export function nameConstraints(constraints: NameConstraintsInput): Extension {
+  const subtrees = (names?: GeneralNameInput[]) =>
+    names && names.length > 0
+      ? new asn1.GeneralSubtrees(names.map((name) => new asn1.GeneralSubtree({ base: generalName(name, 0) })))
+      : undefined;
+  const value = der(
+    new asn1.NameConstraints({
+      permittedSubtrees: subtrees(constraints.permitted),
+      excludedSubtrees: subtrees(constraints.excluded),
+    }),
+  );
+  return { oid: EXTENSION_OID.nameConstraints, critical: true, value };
+}
+
+/** RFC 5280 §4.2.1.4: policy OIDs, each with an optional CPS URI qualifier; not critical. */
+export function certificatePolicies(policies: readonly { oid: string; cpsUri?: string }[]): Extension {
+  const information = policies.map(
+    (policy) =>
+      new asn1.PolicyInformation({
+        policyIdentifier: policy.oid,
+        policyQualifiers: policy.cpsUri
+          ? [
+              new asn1.PolicyQualifierInfo({
+                policyQualifierId: asn1.id_qt_csp,
+                qualifier: AsnConvert.serialize(new asn1.Qualifier({ cPSuri: policy.cpsUri })),
+              }),
+            ]
+          : undefined,
+      }),
+  );
+  const value = der(new asn1.CertificatePolicies(information));
+  return { oid: EXTENSION_OID.certificatePolicies, critical: false, value };
+}
+
+/** RFC 5280 §5.2.3, not critical. A CRL number is at most 20 octets; here up to 2^53 - 1. */
+export function crlNumber(number: number): Extension {
+  if (!Number.isSafeInteger(number) || number < 0)
+    invalid(`cRLNumber ${number} is not a non-negative integer`);
+  return { oid: EXTENSION_OID.cRLNumber, critical: false, value: der(new asn1.CRLNumber(number)) };
+}
+
+/** RFC 5280 §5.3.1, a CRL entry extension, not critical. */
+export function crlReason(reason: RevocationReason): Extension {
+  const value = der(new asn1.CRLReason(asn1.CRLReasons[reason]));
+  return { oid: EXTENSION_OID.cRLReason, critical: false, value };
+}
+
+/** RFC 5280 §5.3.2, a CRL entry extension (GeneralizedTime), not critical. */
+export function invalidityDate(date: Date): Extension {
+  const value = der(new asn1.InvalidityDate(date));
+  return { oid: EXTENSION_OID.invalidityDate, critical: false, value };
+}
+
+/** RFC 8954 / RFC 6960 §4.4.1: the nonce of a request, echoed in the response; not critical. */
+export function ocspNonce(nonce: Uint8Array): Extension {
+  return { oid: EXTENSION_OID.ocspNonce, critical: false, value: der(new OctetString(nonce)) };
+}
+
+/** An `Extension` as asn1-x509's schema class, for the structures encoded through the schemas. */
+export function toAsnExtension(extension: Extension): asn1.Extension {
+  return new asn1.Extension({
+    extnID: extension.oid,
+    critical: extension.critical,
+    extnValue: new OctetString(extension.value),
+  });
+}
