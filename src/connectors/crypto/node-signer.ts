@@ -7,7 +7,12 @@
  */
 import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { DomainError } from '../../core/errors.js';
-import type { SignatureAlgorithm, Signer } from '../../pki/x509/generate/signer.js';
+import {
+  signatureAlgorithmOid,
+  nodeDigest,
+  type SignatureAlgorithm,
+  type Signer,
+} from '../../pki/x509/generate/signer.js';
 
 export type SignatureHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
@@ -45,10 +50,7 @@ export function nodeSigner(privateKey: KeyObject, options: { hash?: SignatureHas
   if (privateKey.type !== 'private')
     throw new DomainError('CUSTOS_INVALID_ARGUMENT', 'cannot sign with a public key');
   const algorithm = algorithmOf(privateKey, options.hash);
-  const digest =
-    privateKey.asymmetricKeyType === 'ed25519' || privateKey.asymmetricKeyType === 'ed448'
-      ? null
-      : (options.hash ?? (algorithm.match(/SHA\d+/i)?.[0] as string)).replace('-', '').toLowerCase();
+  const digest = nodeDigest(signatureAlgorithmOid(algorithm)) ?? null;
   const publicKeySpki = new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
   return {
     algorithm,

@@ -3,6 +3,7 @@
  * the serial number (from its CSPRNG), the validity (from its clock) and the signer (software key or token).
  */
 import { PkiFormatError } from '../../problem.js';
+import { encodeSigned } from './der-writer.js';
 import { encodeName, type DistinguishedName } from './distinguished-name.js';
 import {
   authorityInfoAccess,
@@ -22,8 +23,9 @@ import {
   type NameConstraintsInput,
 } from './extension-values.js';
 import { keyIdentifier } from './key-identifier.js';
+import { serialNumberContent } from './serial-number.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
-import { encodeCertificate, encodeTbsCertificate } from './tbs-certificate.js';
+import { encodeTbsCertificate } from './tbs-certificate.js';
 
 export interface CertificateParams {
   /**
@@ -104,17 +106,8 @@ export function certificateExtensions(
   return out;
 }
 
-function checkSerial(serial: Uint8Array): void {
-  let start = 0;
-  while (start < serial.length && serial[start] === 0) start++;
-  if (start === serial.length) invalid('serialNumber: must be positive (RFC 5280 §4.1.2.2)');
-  const octets = serial.length - start + (serial[start]! & 0x80 ? 1 : 0);
-  if (octets > 20) invalid(`serialNumber: ${octets} octets, at most 20 allowed (RFC 5280 §4.1.2.2)`);
-}
-
 /** The DER certificate. Throws CUSTOS_PKI_PARAMETER_INVALID for parameters that make no valid certificate. */
 export async function generateCertificate(params: CertificateParams, signer: Signer): Promise<Uint8Array> {
-  checkSerial(params.serialNumber);
   if (!(params.notAfter.getTime() >= params.notBefore.getTime()))
     invalid('notAfter: must not be before notBefore');
   const subject = encodeName(params.subject);
@@ -122,7 +115,7 @@ export async function generateCertificate(params: CertificateParams, signer: Sig
   const spki = params.publicKeySpki ?? signer.publicKeySpki;
   const algorithm = signatureAlgorithmIdentifier(signer.algorithm);
   const tbs = encodeTbsCertificate({
-    serialNumber: params.serialNumber,
+    serialNumber: serialNumberContent(params.serialNumber),
     signatureAlgorithm: algorithm,
     issuer,
     subject,
@@ -131,5 +124,5 @@ export async function generateCertificate(params: CertificateParams, signer: Sig
     subjectPublicKeyInfo: spki,
     extensions: certificateExtensions(params, spki, signer.publicKeySpki, subject),
   });
-  return encodeCertificate(tbs, algorithm, await signer.sign(tbs));
+  return encodeSigned(tbs, algorithm, await signer.sign(tbs));
 }

@@ -38,13 +38,19 @@ export const TAG = {
   SEQUENCE: 0x30,
 } as const;
 
-/** A non-negative INTEGER from its big-endian magnitude: leading zeros dropped, a 0x00 added before a high bit. */
-export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
+/**
+ * The DER INTEGER content of a non-negative number given as its big-endian magnitude: leading zeros dropped,
+ * a 0x00 added before a high bit.
+ */
+export function unsignedIntegerContent(magnitude: Uint8Array): Uint8Array {
   let start = 0;
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
   const body = magnitude.subarray(start);
-  if (body.length === 0) return new Uint8Array([TAG.INTEGER, 1, 0]);
-  return body[0]! & 0x80 ? tlv(TAG.INTEGER, new Uint8Array([0]), body) : tlv(TAG.INTEGER, body);
+  if (body.length === 0) return new Uint8Array([0]);
+  if (!(body[0]! & 0x80)) return body;
+  const padded = new Uint8Array(body.length + 1);
+  padded.set(body, 1);
+  return padded;
 }
 
 const oidCache = new Map<string, Uint8Array>();
@@ -89,4 +95,17 @@ export function validityTime(date: Date): Uint8Array {
 /** A BIT STRING with no unused bits around `bytes`. */
 export function bitString(bytes: Uint8Array): Uint8Array {
   return tlv(TAG.BIT_STRING, new Uint8Array([0]), bytes);
+}
+
+/**
+ * A signed structure as X.509 shapes them all (Certificate, CertificateList, CertificationRequest,
+ * BasicOCSPResponse): SEQUENCE { tbs, signatureAlgorithm, BIT STRING signature, ...trailing }.
+ */
+export function encodeSigned(
+  tbs: Uint8Array,
+  signatureAlgorithm: Uint8Array,
+  signature: Uint8Array,
+  ...trailing: Uint8Array[]
+): Uint8Array {
+  return tlv(TAG.SEQUENCE, tbs, signatureAlgorithm, bitString(signature), ...trailing);
 }

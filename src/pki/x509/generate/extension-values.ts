@@ -63,6 +63,9 @@ function invalid(message: string): never {
   throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', message);
 }
 
+/** DER's GeneralizedTime carries no fraction here (RFC 5280 §4.1.2.5.2, and what clients expect in OCSP). */
+export const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
 const der = (value: unknown): Uint8Array => new Uint8Array(AsnConvert.serialize(value));
 
 /**
@@ -223,7 +226,7 @@ export function crlReason(reason: RevocationReason): Extension {
 
 /** RFC 5280 §5.3.2, a CRL entry extension (GeneralizedTime), not critical. */
 export function invalidityDate(date: Date): Extension {
-  const value = der(new asn1.InvalidityDate(date));
+  const value = der(new asn1.InvalidityDate(wholeSeconds(date)));
   return { oid: EXTENSION_OID.invalidityDate, critical: false, value };
 }
 

@@ -8,11 +8,11 @@
  *   raw crypto.sign P-256                                      ~32,000 signatures/s
  * so the schema encoder alone would cost more than the signature itself; see the bench for today's figures.
  */
-import { bitString, objectIdentifier, TAG, tlv, unsignedInteger, validityTime } from './der-writer.js';
+import { objectIdentifier, TAG, tlv, validityTime } from './der-writer.js';
 import type { Extension } from './extension-values.js';
 
 export interface TbsFields {
-  /** Big-endian magnitude of the (positive) serial number. */
+  /** The serial number's DER INTEGER content (serial-number.ts). */
   serialNumber: Uint8Array;
   /** DER AlgorithmIdentifier of the signature (the same as the certificate's signatureAlgorithm). */
   signatureAlgorithm: Uint8Array;
@@ -39,7 +39,7 @@ function extension(ext: Extension): Uint8Array {
 export function encodeTbsCertificate(fields: TbsFields): Uint8Array {
   const parts = [
     VERSION_3,
-    unsignedInteger(fields.serialNumber),
+    tlv(TAG.INTEGER, fields.serialNumber),
     fields.signatureAlgorithm,
     fields.issuer,
     tlv(TAG.SEQUENCE, validityTime(fields.notBefore), validityTime(fields.notAfter)),
@@ -49,9 +49,4 @@ export function encodeTbsCertificate(fields: TbsFields): Uint8Array {
   if (fields.extensions.length > 0)
     parts.push(tlv(0xa3, tlv(TAG.SEQUENCE, ...fields.extensions.map(extension))));
   return tlv(TAG.SEQUENCE, ...parts);
-}
-
-/** The DER Certificate around a signed TBSCertificate. */
-export function encodeCertificate(tbs: Uint8Array, signatureAlgorithm: Uint8Array, signature: Uint8Array) {
-  return tlv(TAG.SEQUENCE, tbs, signatureAlgorithm, bitString(signature));
 }
