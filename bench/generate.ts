@@ -8,8 +8,9 @@
  * an IP), keyUsage, extKeyUsage, SKI, AKI, AIA (OCSP and CA issuers) and CRL distribution points; each leaf has
  * its own serial and key. Printed on one core, in the same run, each the best of three passes:
  *   - raw crypto.sign P-256 over a TBS-sized input (the ceiling for signed certificates);
- *   - the TBSCertificate encoded through @peculiar/asn1-x509's schema vs by hand (extension values through the
- *     schemas in both, the leaf's SPKI arriving as DER as it does from a CSR);
+ *   - a leaf's own values (subject name, SAN, SKI) through the schemas vs hand-encoded;
+ *   - the TBSCertificate structure through @peculiar/asn1-x509's schema vs by hand (the same extension values
+ *     in both, the leaf's SPKI arriving as DER as it does from a CSR);
  *   - whole signed certificates both ways (generateCertificate is the hand-encoded one);
  *   - CRL (100 entries) and OCSP responses through the schemas, the cold paths.
  */
@@ -26,8 +27,13 @@ import {
 import { generateCrl } from '../src/pki/x509/generate/crl.js';
 import { encodeSigned } from '../src/pki/x509/generate/der-writer.js';
 import { encodeName } from '../src/pki/x509/generate/distinguished-name.js';
-import { toAsnExtension } from '../src/pki/x509/generate/extension-values.js';
+import {
+  subjectAltName,
+  subjectKeyIdentifier,
+  toAsnExtension,
+} from '../src/pki/x509/generate/extension-values.js';
 import { issuerIdentity } from '../src/pki/x509/generate/issuer-identity.js';
+import { keyIdentifier } from '../src/pki/x509/generate/key-identifier.js';
 import { certIdFor, generateOcspResponse } from '../src/pki/x509/generate/ocsp-response.js';
 import { serialNumberContent } from '../src/pki/x509/generate/serial-number.js';
 import { signatureAlgorithmIdentifier } from '../src/pki/x509/generate/signer.js';
@@ -118,8 +124,38 @@ function handTbs(params: CertificateParams): Uint8Array {
   });
 }
 
+/** A leaf's own values (subject, SAN, SKI) through the schemas, as they were before they were hand-encoded. */
+function schemaLeafValues(i: number): Uint8Array[] {
+  const name = new asn1.Name([
+    new asn1.RelativeDistinguishedName([
+      new asn1.AttributeTypeAndValue({
+        type: '2.5.4.3',
+        value: new asn1.AttributeValue({ utf8String: `svc-${i}.example.com` }),
+      }),
+    ]),
+  ]);
+  const san = new asn1.SubjectAlternativeName([
+    new asn1.GeneralName({ dNSName: `svc-${i}.example.com` }),
+    new asn1.GeneralName({ dNSName: `svc-${i}.internal` }),
+    new asn1.GeneralName({ iPAddress: '10.0.0.1' }),
+  ]);
+  const ski = new asn1.SubjectKeyIdentifier(keyIdentifier(leafKeys[i % leafKeys.length]!.publicKeySpki));
+  return [name, san, ski].map((value) => new Uint8Array(AsnConvert.serialize(value)));
+}
+
+/** The same values hand-encoded (encodeName, subjectAltName, subjectKeyIdentifier). */
+function handLeafValues(i: number): Uint8Array[] {
+  return [
+    encodeName([[{ type: 'CN', value: `svc-${i}.example.com` }]]),
+    subjectAltName([{ dns: `svc-${i}.example.com` }, { dns: `svc-${i}.internal` }, { ip: '10.0.0.1' }]).value,
+    subjectKeyIdentifier(keyIdentifier(leafKeys[i % leafKeys.length]!.publicKeySpki)).value,
+  ];
+}
+
 const paramsList = Array.from({ length: COUNT }, (_, i) => leafParams(i));
 {
+  if (Buffer.concat(schemaLeafValues(5)).compare(Buffer.concat(handLeafValues(5))) !== 0)
+    throw new Error('the schema and the hand encoder disagree on the leaf values');
   const a = Buffer.from(schemaTbs(paramsList[0]!));
   const b = Buffer.from(handTbs(paramsList[0]!));
   if (!a.equals(b))
@@ -144,6 +180,8 @@ rows.push([
   await rate(3, COUNT, () => sign('sha256', sample, caKey)),
   'signatures/s',
 ]);
+rows.push(['name+SAN+SKI via the schemas', await rate(3, COUNT, (i) => schemaLeafValues(i)), 'leaves/s']);
+rows.push(['name+SAN+SKI hand-encoded', await rate(3, COUNT, (i) => handLeafValues(i)), 'leaves/s']);
 rows.push([
   'TBS via @peculiar/asn1-x509 schema',
   await rate(3, COUNT, (i) => schemaTbs(paramsList[i]!)),
@@ -208,7 +246,7 @@ rows.push([
 
 console.log(`bench/generate: ${COUNT} P-256 leaves per pass, one core, Node ${process.versions.node}`);
 for (const [name, value, unit] of rows) console.log(`  ${name.padEnd(46)} ${fmt(value)} ${unit}`);
-const [raw, schema, hand, signedSchema, signedHand] = rows.map((r) => r[1]);
+const [raw, , , schema, hand, signedSchema, signedHand] = rows.map((r) => r[1]);
 console.log(
   `  hand TBS is ${(hand! / schema!).toFixed(1)}x the schema's; signed leaves: ${((signedHand! / raw!) * 100).toFixed(0)}% of raw signing by hand, ${((signedSchema! / raw!) * 100).toFixed(0)}% through the schema`,
 );

@@ -1,6 +1,7 @@
 /**
- * The few DER encoders the hand-written hot path needs (tbs-certificate.ts); everything else is encoded
- * through the @peculiar/asn1-* schemas. Each returns a fresh buffer; `tlv` joins already-encoded parts.
+ * The few DER encoders the hand-written hot path of issuance needs (TBSCertificate, names, subjectAltName and
+ * subjectKeyIdentifier: what changes with every issued leaf); everything else is encoded through the
+ * @peculiar/asn1-* schemas. Each returns a fresh buffer; `tlv` joins already-encoded parts.
  */
 
 /** The DER length octets of a content of `length` bytes (X.690 8.1.3, definite form, shortest). */
@@ -33,9 +34,13 @@ export const TAG = {
   BIT_STRING: 0x03,
   OCTET_STRING: 0x04,
   OID: 0x06,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
   UTC_TIME: 0x17,
   GENERALIZED_TIME: 0x18,
   SEQUENCE: 0x30,
+  SET: 0x31,
 } as const;
 
 /**

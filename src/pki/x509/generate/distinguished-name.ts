@@ -1,11 +1,12 @@
 /**
- * Distinguished names for the generators, encoded through asn1-x509's Name schema. A name is given as its
+ * Distinguished names for the generators, hand-encoded: a subject is written once per issued certificate, and
+ * asn1-x509's Name schema was the slowest part of a leaf after the TBS itself (bench/generate.ts, figures in
+ * extension-values.ts; the encodings are byte for byte equal, extension-values.test.ts). A name is given as its
  * RDNs in encoded order, each a list of attributes (usually one); or as the DER of a Name, which is used as it
  * is (an issuer's subject is copied byte for byte, as RFC 5280 §4.1.2.4 expects for chaining).
  */
-import { AsnConvert } from '@peculiar/asn1-schema';
-import * as asn1 from '@peculiar/asn1-x509';
 import { PkiFormatError } from '../../problem.js';
+import { objectIdentifier, TAG, tlv } from './der-writer.js';
 
 export interface NameAttribute {
   /** A short name (CN, O, OU, C, L, ST, DC, E, serialNumber, ...) or a dotted OID. */
@@ -36,15 +37,18 @@ const ATTRIBUTE_TYPES: Record<string, string> = {
 
 /** String types as RFC 5280 §4.1.2.4 and appendix A ask: PrintableString for C and serialNumber, IA5String
  * for DC and email, UTF8String for everything else. */
-function attributeValue(oid: string, value: string): asn1.AttributeValue {
+function attributeValue(oid: string, value: string): Uint8Array {
   if (oid === ATTRIBUTE_TYPES['C'] || oid === ATTRIBUTE_TYPES['serialNumber']) {
     if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value))
       throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', `"${value}" is not a PrintableString`);
-    return new asn1.AttributeValue({ printableString: value });
+    return tlv(TAG.PRINTABLE_STRING, Buffer.from(value, 'latin1'));
   }
-  if (oid === ATTRIBUTE_TYPES['DC'] || oid === ATTRIBUTE_TYPES['E'])
-    return new asn1.AttributeValue({ ia5String: value });
-  return new asn1.AttributeValue({ utf8String: value });
+  if (oid === ATTRIBUTE_TYPES['DC'] || oid === ATTRIBUTE_TYPES['E']) {
+    if (!/^\p{ASCII}*$/u.test(value))
+      throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', `"${value}" is not an IA5String`);
+    return tlv(TAG.IA5_STRING, Buffer.from(value, 'latin1'));
+  }
+  return tlv(TAG.UTF8_STRING, Buffer.from(value, 'utf8'));
 }
 
 function attributeOid(type: string): string {
@@ -57,20 +61,16 @@ function attributeOid(type: string): string {
   return oid;
 }
 
-const compareBytes = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a, b);
-
 /** The DER of a Name; the attributes of a multi-valued RDN are sorted as DER's SET OF requires. */
 export function encodeName(name: DistinguishedName): Uint8Array {
   if (name instanceof Uint8Array) return name;
   const rdns = name.map((attributes) => {
-    const sorted = attributes
-      .map((attribute) => {
-        const type = attributeOid(attribute.type);
-        const item = new asn1.AttributeTypeAndValue({ type, value: attributeValue(type, attribute.value) });
-        return { item, der: new Uint8Array(AsnConvert.serialize(item)) };
-      })
-      .sort((a, b) => compareBytes(a.der, b.der));
-    return new asn1.RelativeDistinguishedName(sorted.map((s) => s.item));
+    const encoded = attributes.map((attribute) => {
+      const type = attributeOid(attribute.type);
+      return tlv(TAG.SEQUENCE, objectIdentifier(type), attributeValue(type, attribute.value));
+    });
+    if (encoded.length > 1) encoded.sort(Buffer.compare);
+    return tlv(TAG.SET, ...encoded);
   });
-  return new Uint8Array(AsnConvert.serialize(new asn1.Name(rdns)));
+  return tlv(TAG.SEQUENCE, ...rdns);
 }

@@ -58,18 +58,13 @@ const DIGEST_OF: Record<string, string> = {
   '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
-/** The node:crypto digest of a CertID hash algorithm OID, or undefined for one the responder cannot match. */
-export function certIdDigest(oid: string): string | undefined {
-  return DIGEST_OF[oid];
-}
-
 /** The CertID of a certificate issued by the CA with this subject and key (SHA-1 unless told). */
 export function certIdFor(
   issuer: { subject: DistinguishedName; publicKeySpki: Uint8Array },
   serialNumber: Uint8Array,
   hashAlgorithm = OID_SHA1,
 ): CertId {
-  const digest = certIdDigest(hashAlgorithm) ?? 'sha1';
+  const digest = DIGEST_OF[hashAlgorithm] ?? 'sha1';
   return {
     hashAlgorithm,
     issuerNameHash: new Uint8Array(hash(digest, encodeName(issuer.subject), 'buffer')),
