@@ -2,7 +2,7 @@
  * bench/generate: how fast the certificate writer turns an issuance into a signed DER leaf, and whether its
  * hand-encoded TBSCertificate (src/pki/x509/generate/tbs-certificate.ts) earns its place.
  *
- *   npm run bench -- generate          (node dist/bench/generate.js [--count 20000])
+ *   npm run bench -- generate          (node dist/bench/generate.js [--count 5000])
  *
  * One P-256 CA issues P-256 leaves that carry what the built-in CA writes: subject CN, SAN (two DNS names and
  * an IP), keyUsage, extKeyUsage, SKI, AKI, AIA (OCSP and CA issuers) and CRL distribution points; each leaf has
@@ -39,7 +39,7 @@ import { serialNumberContent } from '../src/pki/x509/generate/serial-number.js';
 import { signatureAlgorithmIdentifier } from '../src/pki/x509/generate/signer.js';
 import { encodeTbsCertificate } from '../src/pki/x509/generate/tbs-certificate.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '5000' } } });
 const COUNT = Number(values.count);
 const NOW = new Date('2026-12-03T10:00:00Z');
 
