@@ -44,6 +44,11 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
     http: 422,
     summary: 'A private key is encrypted and neither an empty password nor any --password opens it.',
   },
+  CUSTOS_PKI_PARAMETER_INVALID: {
+    exit: 2,
+    http: 400,
+    summary: 'A certificate, CSR, CRL or OCSP response cannot be written with the parameters given.',
+  },
 };
 
 export const ERROR_CODES = {

@@ -156,3 +156,103 @@ export class ToolFixtures {
 function pemBody(pem: string): Buffer {
   return Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s/g, ''), 'base64');
 }
+
+/**
+ * One of every container the real tools make (openssl; keytool when there is a JRE), by name: the seed
+ * corpus of the container fuzz targets (bench/fuzz/targets.ts).
+ */
+export function containerSeeds(): Map<string, Buffer> {
+  const f = new ToolFixtures();
+  f.certificate('ca');
+  f.certificate('leaf', { issuer: 'ca' });
+  f.certificate('rsa', { key: 'rsa' });
+  f.openssl(
+    'pkcs8',
+    '-topk8',
+    '-in',
+    'leaf.key',
+    '-v2',
+    'aes256',
+    '-passout',
+    `pass:${PASSWORD}`,
+    '-out',
+    'enc.key',
+  );
+  f.openssl(
+    'pkey',
+    '-in',
+    'rsa.key',
+    '-traditional',
+    '-aes128',
+    '-passout',
+    `pass:${PASSWORD}`,
+    '-out',
+    'rsa-enc.key',
+  );
+  f.openssl('x509', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'rsa.der');
+  f.openssl('x509', '-in', 'ca.pem', '-addtrust', 'serverAuth', '-out', 'trusted.pem');
+  f.openssl('crl2pkcs7', '-nocrl', '-certfile', 'leaf.pem', '-certfile', 'ca.pem', '-out', 'bundle.p7b');
+  f.openssl('crl2pkcs7', '-nocrl', '-certfile', 'leaf.pem', '-outform', 'DER', '-out', 'bundle.p7c');
+  const p12 = (file: string, ...extra: string[]): Buffer => {
+    f.openssl(
+      'pkcs12',
+      '-export',
+      '-in',
+      'leaf.pem',
+      '-inkey',
+      'leaf.key',
+      '-certfile',
+      'ca.pem',
+      '-passout',
+      `pass:${PASSWORD}`,
+      '-out',
+      file,
+      ...extra,
+    );
+    return f.read(file);
+  };
+  const pem = (...names: string[]): Buffer => Buffer.concat(names.map((name) => f.read(name)));
+  const secret = (name: string): string =>
+    `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: ns}\ndata:\n` +
+    `  tls.crt: ${pem('leaf.pem', 'ca.pem').toString('base64')}\n  tls.key: ${f.read('leaf.key').toString('base64')}\n`;
+  const fixtures = new Map<string, Buffer>([
+    ['PEM bundle with keys', pem('leaf.pem', 'leaf.key', 'ca.pem', 'rsa.pem', 'rsa.key')],
+    ['PEM with encrypted keys', pem('leaf.pem', 'enc.key', 'rsa-enc.key')],
+    ['TRUSTED CERTIFICATE', f.read('trusted.pem')],
+    ['DER certificate', f.read('rsa.der')],
+    ['PKCS#7 PEM', f.read('bundle.p7b')],
+    ['PKCS#7 DER', f.read('bundle.p7c')],
+    ['PKCS#12 modern', p12('modern.p12')],
+    ['PKCS#12 legacy', p12('legacy.p12', '-legacy')],
+    ['PKCS#12 without MAC', p12('nomac.p12', '-nomac')],
+    ['Kubernetes Secrets YAML', Buffer.from(`${secret('a')}---\n${secret('b')}`)],
+    [
+      'Kubernetes Secret JSON',
+      Buffer.from(
+        JSON.stringify({
+          kind: 'Secret',
+          metadata: { name: 'j' },
+          stringData: { 'tls.crt': pem('leaf.pem').toString() },
+        }),
+      ),
+    ],
+  ]);
+  if (hasKeytool()) {
+    const store = ['-keystore', 'store.jks', '-storetype', 'JKS', '-storepass', PASSWORD];
+    f.keytool(
+      '-genkeypair',
+      '-alias',
+      'server',
+      '-keyalg',
+      'EC',
+      '-dname',
+      'CN=server.example',
+      '-keypass',
+      PASSWORD,
+      ...store,
+    );
+    f.keytool('-importcert', '-noprompt', '-alias', 'trusted-ca', '-file', 'ca.pem', ...store);
+    fixtures.set('JKS', f.read('store.jks'));
+  }
+  return fixtures;
+}

@@ -1,6 +1,7 @@
 /**
- * Test certificate builder: composable options over @peculiar/x509's X509CertificateGenerator with Node's
- * webcrypto. Certificates and keys are generated at run time (never committed).
+ * Test certificate builder: composable options over the project's own generator
+ * (src/pki/x509/generate/certificate.ts) signing with the node:crypto Signer (src/connectors/crypto). Keys come
+ * from Node's webcrypto; certificates and keys are generated at run time (never committed).
  *
  * @example
  *   const { root, intermediate, leaf } = await aChain();
@@ -18,18 +19,20 @@
  * Defaults: ECDSA P-256, subject CN=test.example with dnsNames [test.example] (a leaf given no SAN option
  * gets its CN as DNS name when the CN looks like a host name; a CA gets no default SAN), valid from one day
  * ago for 90 days, self-signed unless issuedBy(ca), a random 16-byte serial, SHA-256 signatures, a subject
- * key identifier always and an authority key identifier (the issuer's SKI) when issued by a CA.
+ * key identifier always (SHA-1 of the key, RFC 5280 §4.2.1.2 (1)) and an authority key identifier (the issuer's
+ * SKI) when issued by a CA that has one.
  * Key pairs are cached per (algorithm, size) within the process unless withFreshKey() is given: RSA
  * generation is slow, and certificates that share a key are still distinct certificates.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
-import { createHash, createPrivateKey, sign as nodeSign, webcrypto } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { nodeSigner } from '../../src/connectors/crypto/node-signer.js';
+import { generateCertificate } from '../../src/pki/x509/generate/certificate.js';
+import type { GeneralNameInput } from '../../src/pki/x509/generate/extension-values.js';
+import { issuerIdentity } from '../../src/pki/x509/generate/issuer-identity.js';
 
-type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-/** What @peculiar/x509 calls a crypto provider: Node's webcrypto, or the Ed448 shim below. */
-type CryptoProvider = Parameters<typeof x509.X509CertificateGenerator.create>[1];
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -235,48 +238,6 @@ function keysFor(key: KeyChoice, fresh: boolean): Promise<CryptoKeyPair> {
   return keys;
 }
 
-/**
- * The key and crypto provider that sign with the issuer's key and the wanted hash. An RSA key's hash is fixed
- * at import, so it is re-imported; Ed448 is not mapped by @peculiar/x509 2.2 from Node's algorithm name, so it
- * is presented as {EdDSA, Ed448} and signed by node:crypto directly.
- */
-async function signerFor(
-  signer: CryptoKey,
-  hash: SignatureHash,
-): Promise<{
-  signingKey: CryptoKey;
-  signingAlgorithm: webcrypto.EcdsaParams | webcrypto.Algorithm;
-  crypto: CryptoProvider;
-}> {
-  const crypto = webcrypto;
-  const name = signer.algorithm.name;
-  if (name === 'RSASSA-PKCS1-v1_5') {
-    const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', signer);
-    const signingKey = (await webcrypto.subtle.importKey('pkcs8', pkcs8, { name, hash }, false, [
-      'sign',
-    ])) as CryptoKey;
-    return { signingKey, signingAlgorithm: { name }, crypto };
-  }
-  if (name === 'ECDSA') return { signingKey: signer, signingAlgorithm: { name, hash }, crypto };
-  if (name === 'Ed448') {
-    const keyObject = createPrivateKey({
-      key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', signer)),
-      format: 'der',
-      type: 'pkcs8',
-    });
-    const ed448Crypto = {
-      getRandomValues: (array: Uint8Array) => webcrypto.getRandomValues(array),
-      subtle: {
-        sign: async (_algorithm: unknown, _key: unknown, data: ArrayBuffer) =>
-          new Uint8Array(nodeSign(null, new Uint8Array(data), keyObject)).buffer,
-      },
-    } as unknown as CryptoProvider;
-    const signingKey = { algorithm: { name: 'EdDSA', namedCurve: 'Ed448' } } as unknown as CryptoKey;
-    return { signingKey, signingAlgorithm: { name: 'EdDSA' }, crypto: ed448Crypto };
-  }
-  return { signingKey: signer, signingAlgorithm: { name }, crypto };
-}
-
 function defaultDnsNames(spec: CertificateSpec): string[] {
   if (spec.ca) return [];
   const name = (spec.subject instanceof x509.Name ? spec.subject : new x509.Name(spec.subject)).toJSON();
@@ -284,31 +245,13 @@ function defaultDnsNames(spec: CertificateSpec): string[] {
   return cn && /^[a-z0-9*][a-z0-9.*-]*$/i.test(cn) ? [cn] : [];
 }
 
-async function extensionsFor(spec: CertificateSpec, publicKey: CryptoKey): Promise<x509.Extension[]> {
-  if (!spec.extensions) return [];
-  const extensions: x509.Extension[] = [];
-  if (spec.ca) extensions.push(new x509.BasicConstraintsExtension(true, spec.ca.pathLength, true));
-  const usages = spec.keyUsages.length > 0 ? spec.keyUsages : spec.ca ? ['keyCertSign', 'cRLSign'] : [];
-  if (usages.length > 0) {
-    const flags = usages.reduce((all, u) => all | x509.KeyUsageFlags[u as KeyUsageName], 0);
-    extensions.push(new x509.KeyUsagesExtension(flags, true));
-  }
-  if (spec.extendedKeyUsages.length > 0) {
-    extensions.push(
-      new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages.map((u) => x509.ExtendedKeyUsage[u])),
-    );
-  }
-  const names: x509.JsonGeneralName[] = [
-    ...(spec.dnsNames ?? defaultDnsNames(spec)).map((value) => ({ type: 'dns' as const, value })),
-    ...spec.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
-    ...spec.uris.map((value) => ({ type: 'url' as const, value })),
-    ...spec.emails.map((value) => ({ type: 'email' as const, value })),
+function subjectAltNames(spec: CertificateSpec): GeneralNameInput[] {
+  return [
+    ...(spec.dnsNames ?? defaultDnsNames(spec)).map((dns) => ({ dns })),
+    ...spec.ipAddresses.map((ip) => ({ ip })),
+    ...spec.uris.map((uri) => ({ uri })),
+    ...spec.emails.map((email) => ({ email })),
   ];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  extensions.push(await x509.SubjectKeyIdentifierExtension.create(publicKey));
-  const issuerSki = spec.issuer?.x509.getExtension(x509.SubjectKeyIdentifierExtension);
-  if (issuerSki) extensions.push(new x509.AuthorityKeyIdentifierExtension(issuerSki.keyId));
-  return [...extensions, ...spec.extraExtensions];
 }
 
 function toPem(label: string, der: Uint8Array): string {
@@ -349,23 +292,38 @@ export async function aCertificate(...options: CertificateOption[]): Promise<Bui
       ? new Date(spec.notAfter.getTime() - spec.validDays * DAY_MS)
       : new Date(Date.now() - DAY_MS));
   const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + spec.validDays * DAY_MS);
-  const signer = await signerFor(spec.issuer?.keys.privateKey ?? keys.privateKey, spec.signatureHash);
   const subject = spec.subject instanceof x509.Name ? spec.subject : new x509.Name(spec.subject);
-  const certificate = await x509.X509CertificateGenerator.create(
+  const issuer = spec.issuer && issuerIdentity(spec.issuer.der);
+  const signer = nodeSigner(KeyObject.from((spec.issuer?.keys ?? keys).privateKey), {
+    hash: spec.signatureHash,
+  });
+  const publicKeySpki = new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey));
+  const extensions = spec.extensions;
+  const der = await generateCertificate(
     {
-      serialNumber: spec.serial,
-      subject,
-      issuer: spec.issuer ? spec.issuer.x509.subjectName : subject,
+      serialNumber: spec.serial ? Buffer.from(spec.serial, 'hex') : randomBytes(16),
+      subject: new Uint8Array(subject.toArrayBuffer()),
+      issuer: issuer?.subject,
       notBefore,
       notAfter,
-      publicKey: await x509.PublicKey.create(keys.publicKey),
-      signingKey: signer.signingKey,
-      signingAlgorithm: signer.signingAlgorithm,
-      extensions: await extensionsFor(spec, keys.publicKey),
+      publicKeySpki,
+      ca: extensions ? spec.ca : undefined,
+      keyUsage: extensions && spec.keyUsages.length > 0 ? spec.keyUsages : undefined,
+      extendedKeyUsage: extensions ? spec.extendedKeyUsages.map((u) => x509.ExtendedKeyUsage[u]) : undefined,
+      subjectAltNames: extensions ? subjectAltNames(spec) : undefined,
+      subjectKeyIdentifier: extensions ? undefined : false,
+      authorityKeyIdentifier: (extensions && issuer?.subjectKeyIdentifier) || false,
+      extensions: extensions
+        ? spec.extraExtensions.map((e) => ({
+            oid: e.type,
+            critical: e.critical,
+            value: new Uint8Array(e.value),
+          }))
+        : undefined,
     },
-    signer.crypto,
+    signer,
   );
-  const der = new Uint8Array(certificate.rawData);
+  const certificate = new x509.X509Certificate(der);
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   return {
     der,

@@ -1,6 +1,7 @@
 // Fuzz test of the lean reader: malformed DER of every kind ends in a result or in
 // PkiFormatError('CUSTOS_DER_MALFORMED') — never another exception (RangeError, TypeError, ...), never a hang.
-// Seeded, so a failure names its seed and case and can be replayed. A few seconds of runtime.
+// Seeded (the PRNG of `npm run fuzz`, bench/fuzz), so a failure names its seed and case and can be replayed.
+// A few seconds of runtime; the longer, mutation-stacking runs are `npm run fuzz -- --target lean-x509`.
 import 'reflect-metadata'; // before @peculiar/x509
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -16,21 +17,10 @@ import {
   withSubject,
   withUris,
 } from '../../../test/support/certificates.js';
+import { random } from '../../../bench/fuzz/mutator.js';
 import { PkiFormatError } from '../problem.js';
 import { parseCertificate } from './lean-reader.js';
 import { readName } from './names.js';
-
-/** mulberry32: a small seeded PRNG, so that every run fuzzes the same cases. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectResultOrMalformed(input: Uint8Array, what: string): 'parsed' | 'malformed' {
   try {

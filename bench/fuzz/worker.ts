@@ -1,0 +1,17 @@
+/** The fuzz worker: runs one target (workerData) and posts progress, then its stats. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { fuzzTarget } from './harness.js';
+import type { Corpus } from './targets.js';
+
+const { corpus, target, seed, count } = workerData as {
+  corpus: Corpus;
+  target: string;
+  seed: number;
+  count: number;
+};
+const stats = await fuzzTarget(corpus, target, {
+  seed,
+  count,
+  progress: (done) => parentPort!.postMessage({ done }),
+});
+parentPort!.postMessage({ stats });

@@ -1,0 +1,116 @@
+/**
+ * The few DER encoders the hand-written hot path of issuance needs (TBSCertificate, names, subjectAltName and
+ * subjectKeyIdentifier: what changes with every issued leaf); everything else is encoded through the
+ * @peculiar/asn1-* schemas. Each returns a fresh buffer; `tlv` joins already-encoded parts.
+ */
+
+/** The DER length octets of a content of `length` bytes (X.690 8.1.3, definite form, shortest). */
+function lengthOctets(length: number): number[] {
+  if (length < 0x80) return [length];
+  const octets: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest & 0xff);
+  return [0x80 | octets.length, ...octets];
+}
+
+/** Tag, length and the concatenated parts. */
+export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const header = lengthOctets(length);
+  const out = new Uint8Array(1 + header.length + length);
+  out[0] = tag;
+  out.set(header, 1);
+  let at = 1 + header.length;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  OID: 0x06,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/**
+ * The DER INTEGER content of a non-negative number given as its big-endian magnitude: leading zeros dropped,
+ * a 0x00 added before a high bit.
+ */
+export function unsignedIntegerContent(magnitude: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
+  const body = magnitude.subarray(start);
+  if (body.length === 0) return new Uint8Array([0]);
+  if (!(body[0]! & 0x80)) return body;
+  const padded = new Uint8Array(body.length + 1);
+  padded.set(body, 1);
+  return padded;
+}
+
+const oidCache = new Map<string, Uint8Array>();
+
+/** The DER OBJECT IDENTIFIER of a dotted OID (cached: the same few OIDs are encoded again and again). */
+export function objectIdentifier(dotted: string): Uint8Array {
+  let encoded = oidCache.get(dotted);
+  if (encoded) return encoded;
+  const arcs = dotted.split('.').map((arc) => BigInt(arc));
+  const content: number[] = [];
+  const push = (value: bigint): void => {
+    const septets = [Number(value & 0x7fn)];
+    for (let rest = value >> 7n; rest > 0n; rest >>= 7n) septets.unshift(Number(rest & 0x7fn) | 0x80);
+    content.push(...septets);
+  };
+  push(arcs[0]! * 40n + arcs[1]!);
+  for (const arc of arcs.slice(2)) push(arc);
+  encoded = tlv(TAG.OID, new Uint8Array(content));
+  oidCache.set(dotted, encoded);
+  return encoded;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * A certificate validity time as RFC 5280 §4.1.2.5 requires: UTCTime (YYMMDDHHMMSSZ) for 1950 through 2049,
+ * GeneralizedTime (YYYYMMDDHHMMSSZ) otherwise; seconds always present, fractions never.
+ */
+export function validityTime(date: Date): Uint8Array {
+  const year = date.getUTCFullYear();
+  const rest =
+    two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) +
+    two(date.getUTCHours()) +
+    two(date.getUTCMinutes()) +
+    two(date.getUTCSeconds()) +
+    'Z';
+  if (year >= 1950 && year < 2050) return tlv(TAG.UTC_TIME, Buffer.from(two(year % 100) + rest, 'latin1'));
+  return tlv(TAG.GENERALIZED_TIME, Buffer.from(String(year).padStart(4, '0') + rest, 'latin1'));
+}
+
+/** A BIT STRING with no unused bits around `bytes`. */
+export function bitString(bytes: Uint8Array): Uint8Array {
+  return tlv(TAG.BIT_STRING, new Uint8Array([0]), bytes);
+}
+
+/**
+ * A signed structure as X.509 shapes them all (Certificate, CertificateList, CertificationRequest,
+ * BasicOCSPResponse): SEQUENCE { tbs, signatureAlgorithm, BIT STRING signature, ...trailing }.
+ */
+export function encodeSigned(
+  tbs: Uint8Array,
+  signatureAlgorithm: Uint8Array,
+  signature: Uint8Array,
+  ...trailing: Uint8Array[]
+): Uint8Array {
+  return tlv(TAG.SEQUENCE, tbs, signatureAlgorithm, bitString(signature), ...trailing);
+}
