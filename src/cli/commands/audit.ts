@@ -76,7 +76,10 @@ export function registerAudit(program: Command): void {
         ]);
         const checkpoints = await files.readCheckpoints(options.checkpoint ?? []);
         const result = await withRuntime(globalOptions(command), (rt) => verifyAudit(rt, checkpoints));
-        const held = checkpoints.length > 0 ? `, ${counted(checkpoints.length, 'checkpoint')} hold` : '';
+        const held =
+          checkpoints.length > 0
+            ? `, ${counted(checkpoints.length, 'checkpoint')} ${checkpoints.length === 1 ? 'holds' : 'hold'}`
+            : '';
         return report(
           result,
           options.json,
