@@ -1,19 +1,66 @@
-import { parseDuration } from '../core/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../core/duration.js';
 import { DomainError } from '../core/errors.js';
+import { canonicalIp } from '../core/scan/ip-address.js';
+import { parsePort } from '../core/scan/tls-targets.js';
 
-/** Parses an ISO 8601 time given on the command line (`2026-10-01T00:00:00Z`, or a date `2026-10-01` = midnight UTC). */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Parses an ISO 8601 time given on the command line (`2026-10-01T00:00:00Z`, or a date `2026-10-01` = midnight
+ * UTC). A date that does not exist (`2026-02-31`, `24:00`) is refused, not rolled over into the next month.
+ */
 export function parseTime(text: string, flag: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
-  const time = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? new Date(iso) : new Date(Number.NaN);
-  if (Number.isNaN(time.getTime())) {
-    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not an ISO 8601 time`, {
-      hint: 'write e.g. 2026-10-01T00:00:00Z or 2026-10-01',
-    });
+  const parts = ISO_TIME.exec(text);
+  const time = parts ? new Date(parts[4] === undefined ? `${text}T00:00:00Z` : text) : new Date(Number.NaN);
+  if (parts && !Number.isNaN(time.getTime())) {
+    // Date() rolls 2026-02-31 over to March 3rd; the fields must read back as written.
+    const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((p) => Number(p ?? 0));
+    const civil = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
+    if (
+      civil.getUTCFullYear() === year &&
+      civil.getUTCMonth() === month! - 1 &&
+      civil.getUTCDate() === day &&
+      civil.getUTCHours() === hour &&
+      civil.getUTCMinutes() === minute &&
+      civil.getUTCSeconds() === second
+    ) {
+      return time;
+    }
   }
-  return time;
+  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not an ISO 8601 time`, {
+    hint: 'write e.g. 2026-10-01T00:00:00Z or 2026-10-01',
+  });
 }
 
-export const parseDurationFlag = (text: string, flag: string): number => parseDuration(text, flag);
+/** A window such as `--expiring-within 30d`: zero is allowed, at most 100 years. */
+export const parseWindowFlag = (text: string, flag: string): number =>
+  parseDuration(text, flag, { allowZero: true });
+
+/** A timeout such as `--timeout 5s`: above zero and within what a Node timer holds (about 24.8 days). */
+export const parseTimeoutFlag = (text: string, flag: string): number =>
+  parseDuration(text, flag, { maxMs: MAX_TIMER_MS });
+
+/**
+ * A DNS server `ip[:port]` or `[ipv6]:port`, checked here because c-ares aborts the process on port 0 and Node
+ * drops a port above 65535 without a word. Returned in the form Resolver.setServers takes.
+ */
+export function parseDnsServer(text: string): string {
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  const [host, portText] = bracketed
+    ? [bracketed[1] as string, bracketed[2]]
+    : text.split(':').length === 2
+      ? (text.split(':') as [string, string])
+      : [text, undefined];
+  const ip = canonicalIp(host);
+  if (ip === null) {
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `--dns-server: "${text}" is not an IP address[:port]`, {
+      hint: 'give the DNS server as 10.0.0.53, 10.0.0.53:5353 or [fd00::53]:53',
+    });
+  }
+  const port = portText === undefined ? 53 : parsePort(portText, `--dns-server "${text}"`);
+  return ip.family === 6 ? `[${ip.text}]:${port}` : `${ip.text}:${port}`;
+}
 
 /** "in 12d", "3d ago": how far a time is from now, in whole days (hours under a day). */
 export function relativeDays(time: Date, now: Date): string {

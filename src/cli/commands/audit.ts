@@ -38,7 +38,7 @@ export function registerAudit(program: Command): void {
     )
     .action(
       action(async (options: { since?: string }, command: Command) => {
-        const since = options.since ? parseTime(options.since, '--since') : undefined;
+        const since = options.since !== undefined ? parseTime(options.since, '--since') : undefined;
         const { withRuntime } = await import('../runtime.js');
         await withRuntime(globalOptions(command), async (rt) => {
           let buffer = '';

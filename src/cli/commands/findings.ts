@@ -4,7 +4,7 @@ import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
-import { parseDurationFlag } from '../parse-flags.js';
+import { parseWindowFlag } from '../parse-flags.js';
 
 interface FindingsOptions {
   finding?: string;
@@ -47,7 +47,7 @@ export function registerFindings(program: Command): void {
         const views = await withRuntime(globalOptions(command), (rt) =>
           listInventory(rt, {
             finding: options.finding,
-            expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+            expiringSoonDays: parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
           }),
         );
         const rank = (s: Severity) => SEVERITIES.indexOf(s);

@@ -6,7 +6,7 @@ import type { TlsEndpointResult } from '../../core/scan-tls.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
-import { parseDurationFlag } from '../parse-flags.js';
+import { parseDnsServer, parseTimeoutFlag, parseWindowFlag } from '../parse-flags.js';
 
 interface ScanTlsOptions {
   ports: string;
@@ -117,11 +117,11 @@ export function registerScanTls(program: Command): void {
           import('../../connectors/trust-store/load-trust-anchors.js'),
         ]);
         const prober = createTlsProber({
-          timeoutMs: parseDurationFlag(options.timeout, '--timeout'),
-          ...(options.dnsServer.length > 0 ? { nameServers: options.dnsServer } : {}),
+          timeoutMs: parseTimeoutFlag(options.timeout, '--timeout'),
+          ...(options.dnsServer.length > 0 ? { nameServers: options.dnsServer.map(parseDnsServer) } : {}),
         });
         const trustAnchors = await loadTrustAnchors({ files: options.trust, includeSystem: true });
-        const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
+        const expiringWithinDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
 
         const progress = new Progress();
         const served: TlsEndpointResult[] = [];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, collect, examples } from '../command-group.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
-import { parseDurationFlag, parseTime } from '../parse-flags.js';
+import { parseWindowFlag, parseTime } from '../parse-flags.js';
 
 interface VerifyOptions {
   chain: string[];
@@ -46,7 +46,7 @@ export function registerVerify(program: Command): void {
     .action(
       action(async (cert: string, options: VerifyOptions) => {
         const at = options.at === undefined ? null : parseTime(options.at, '--at');
-        const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
+        const expiringWithinDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
         const [{ readCertificateFile }, { loadTrustAnchors }, { verifyChain }, { systemClock }] =
           await Promise.all([
             import('../../connectors/trust-store/read-certificate-file.js'),
