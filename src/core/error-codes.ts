@@ -73,6 +73,12 @@ export const ERROR_CODES = {
     http: 422,
     summary: 'A file is larger than the scanner reads (certificate containers are small).',
   },
+  CUSTOS_FILE_NOT_REGULAR: {
+    exit: 2,
+    http: 422,
+    summary:
+      'A file given by the user is a directory, FIFO, socket or device, not a regular file; it is not read.',
+  },
   CUSTOS_STORE_UNAVAILABLE: { exit: 3, http: 503, summary: 'The database cannot be opened or reached.' },
   CUSTOS_STORE_FAILED: {
     exit: 3,

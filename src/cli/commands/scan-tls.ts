@@ -82,20 +82,15 @@ export function registerScanTls(program: Command): void {
     )
     .action(
       action(async (targets: string[], options: ScanTlsOptions, command: Command) => {
-        const [{ readFile }, targetsModule] = await Promise.all([
-          import('node:fs/promises'),
+        const [{ readUserFile }, targetsModule] = await Promise.all([
+          import('../../connectors/files/read-user-file.js'),
           import('../../core/scan/tls-targets.js'),
         ]);
         const texts = [...targets];
         if (options.targetsFile !== undefined) {
-          const file = options.targetsFile;
-          const content = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-            throw new DomainError(
-              cause.code === 'ENOENT' ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE',
-              `--targets-file: cannot read ${file}: ${cause.message}`,
-              { cause },
-            );
-          });
+          const content = (await readUserFile(options.targetsFile, { what: '--targets-file' })).toString(
+            'utf8',
+          );
           texts.push(...targetsModule.parseTargetsFile(content));
         }
         if (texts.length === 0) {

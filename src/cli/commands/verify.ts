@@ -56,7 +56,9 @@ export function registerVerify(program: Command): void {
           ]);
         const [leaf, ...rest] = await readCertificateFile(cert, options.password);
         const chain = [...rest];
-        for (const file of options.chain) chain.push(...(await readCertificateFile(file, options.password)));
+        for (const file of options.chain) {
+          chain.push(...(await readCertificateFile(file, options.password, '--chain')));
+        }
         const trustAnchors = await loadTrustAnchors({
           files: options.trust,
           includeSystem: options.trust.length === 0 || options.systemRoots === true,
