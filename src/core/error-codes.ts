@@ -44,6 +44,12 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
     http: 422,
     summary: 'A private key is encrypted and neither an empty password nor any --password opens it.',
   },
+  CUSTOS_FILE_WORK_EXCEEDED: {
+    exit: 2,
+    http: 422,
+    summary:
+      'A file needs more work than one file may take (certificates or time); it is reported and the scan goes on.',
+  },
 };
 
 export const ERROR_CODES = {

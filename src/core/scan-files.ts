@@ -92,7 +92,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       if (before.problem) errors.push({ path: stat.path, ...before.problem });
       continue;
     }
-    const read = readFile(deps.files, stat.path, input.passwords, explicitFiles.has(stat.path));
+    const read = readFile(deps, stat.path, input.passwords, explicitFiles.has(stat.path));
     states.push({ ...stat, problem: read.problems[0] ?? null });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
     observed.push(...read.observations);
@@ -182,7 +182,12 @@ function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
-function readFile(files: FileTree, path: string, passwords: string[], explicit: boolean): FileRead {
+function readFile(
+  { files, clock }: ScanFilesDeps,
+  path: string,
+  passwords: string[],
+  explicit: boolean,
+): FileRead {
   let bytes: Uint8Array;
   try {
     bytes = files.read(path, MAX_CONTAINER_BYTES);
@@ -192,7 +197,8 @@ function readFile(files: FileTree, path: string, passwords: string[], explicit: 
     }
     throw error;
   }
-  const container = readContainer(bytes, { passwords });
+  // The per-file budget (certificates, and time by the scan's clock): its breach is a problem of this file only.
+  const container = readContainer(bytes, { passwords, limits: { now: () => clock.now().getTime() } });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
   if (
     container.format === null &&

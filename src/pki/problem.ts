@@ -12,6 +12,7 @@ export const PKI_PROBLEM_CODES = [
   'CUSTOS_PKCS12_UNSUPPORTED',
   'CUSTOS_DER_MALFORMED',
   'CUSTOS_KEY_ENCRYPTED',
+  'CUSTOS_FILE_WORK_EXCEEDED',
 ] as const;
 
 export type PkiProblemCode = (typeof PKI_PROBLEM_CODES)[number];
