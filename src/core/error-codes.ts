@@ -47,8 +47,7 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
   CUSTOS_FILE_WORK_EXCEEDED: {
     exit: 2,
     http: 422,
-    summary:
-      'A file needs more work than one file may take (certificates or time); it is reported and the scan goes on.',
+    summary: 'A file needs more work (certificates, time) than one file may take; the scan goes on.',
   },
 };
 
@@ -82,8 +81,7 @@ export const ERROR_CODES = {
   CUSTOS_FILE_NOT_REGULAR: {
     exit: 2,
     http: 422,
-    summary:
-      'A file given by the user is a directory, FIFO, socket or device, not a regular file; it is not read.',
+    summary: 'A file the user named is a directory, FIFO, socket or device, not a regular file; not read.',
   },
   CUSTOS_STORE_UNAVAILABLE: { exit: 3, http: 503, summary: 'The database cannot be opened or reached.' },
   CUSTOS_STORE_FAILED: {
@@ -109,7 +107,7 @@ export const ERROR_CODES = {
   CUSTOS_SCAN_RANGE_TOO_LARGE: {
     exit: 2,
     http: 400,
-    summary: 'A CIDR range to scan holds more addresses than the configured limit (default 65,536).',
+    summary: 'A CIDR range holds more addresses, or a scan more endpoints, than its limit (default 65,536).',
   },
   CUSTOS_MANIFEST_INVALID: {
     exit: 2,

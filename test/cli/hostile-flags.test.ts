@@ -90,3 +90,45 @@ test(
     assert.match(result.stderr, /^custos: CUSTOS_DATA_DIR_UNUSABLE: .*\/proc\/custos-x/);
   },
 );
+
+describe('scan tls limits', () => {
+  let custos: Custos;
+  before(async () => {
+    custos = await aCustos();
+  });
+  after(() => custos.cleanup());
+
+  test('a scan of more endpoints than --max-endpoints is refused before anything is probed', async () => {
+    const many = await custos.run('scan', 'tls', '127.0.0.0/24', '--ports', '1-300');
+    assert.equal(many.code, 2, many.stderr);
+    assert.match(many.stderr, /^custos: CUSTOS_SCAN_RANGE_TOO_LARGE: the scan would probe 76,800 endpoints/);
+    const lowered = await custos.run(
+      'scan',
+      'tls',
+      '127.0.0.0/30',
+      '[::1]:1',
+      '--ports',
+      '1',
+      '--max-endpoints',
+      '4',
+    );
+    assert.equal(lowered.code, 2, lowered.stderr);
+    assert.match(lowered.stderr, /would probe 5 endpoints .* more than the 4 one scan accepts/);
+  });
+
+  test('addresses that are never a unicast destination are skipped and counted', async () => {
+    const result = await custos.run('scan', 'tls', '0.0.0.0/30', 'ff02::/126', '127.0.0.1:1', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const { results, summary } = result.json<{
+      results: Array<{ host: string }>;
+      summary: { endpoints: number; skippedAddresses: number };
+    }>();
+    assert.deepEqual(
+      results.map((r) => r.host),
+      ['127.0.0.1'],
+    );
+    assert.equal(summary.skippedAddresses, 8);
+    const human = await custos.run('scan', 'tls', '0.0.0.0/31');
+    assert.match(human.stdout, /^skipped 2 addresses of the ranges that are never a unicast destination/);
+  });
+});

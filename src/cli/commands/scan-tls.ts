@@ -17,6 +17,7 @@ interface ScanTlsOptions {
   trust: string[];
   starttls?: string;
   maxRangeAddresses: string;
+  maxEndpoints: string;
   dnsServer: string[];
   expiringSoon: string;
   json?: boolean;
@@ -68,6 +69,11 @@ export function registerScanTls(program: Command): void {
     .option('--trust <file>', 'private roots to trust besides the system roots (repeatable)', collect, [])
     .option('--starttls <protocol>', 'upgrade every endpoint with smtp or postgres, whatever its port')
     .option('--max-range-addresses <n>', 'refuse a CIDR range holding more addresses than this', '65536')
+    .option(
+      '--max-endpoints <n>',
+      'refuse a scan of more endpoints than this (addresses x ports x SNI names, all targets)',
+      '65536',
+    )
     .option('--dns-server <ip[:port]>', 'resolve host names with this DNS server (repeatable)', collect, [])
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--json', 'print {"results":[one per endpoint],"summary":{...}}, streamed as endpoints finish')
@@ -103,7 +109,13 @@ export function registerScanTls(program: Command): void {
           sni: options.sni,
           starttls: starttlsMode(options.starttls),
           maxRangeAddresses: positiveInteger(options.maxRangeAddresses, '--max-range-addresses', 2 ** 32),
+          maxEndpoints: positiveInteger(options.maxEndpoints, '--max-endpoints', 2 ** 32),
         });
+        const skipped =
+          plan.skippedAddresses > 0
+            ? `skipped ${plan.skippedAddresses} addresses of the ranges that are never a unicast destination (0.0.0.0/8, multicast, 240.0.0.0/4, ::, ff00::/8)`
+            : null;
+        if (skipped !== null && options.json !== true) printLine(skipped);
         const concurrency = positiveInteger(options.concurrency, '--concurrency', 10_000);
         const [{ withRuntime }, { scanTls }, { createTlsProber }, { loadTrustAnchors }] = await Promise.all([
           import('../runtime.js'),
@@ -144,7 +156,8 @@ export function registerScanTls(program: Command): void {
         );
         progress.done();
         if (options.json) {
-          process.stdout.write(`\n],"summary":${JSON.stringify(summary)}}\n`);
+          const full = { ...summary, skippedAddresses: plan.skippedAddresses };
+          process.stdout.write(`\n],"summary":${JSON.stringify(full)}}\n`);
           return EXIT.ok;
         }
         printEndpoints(served, failed);
