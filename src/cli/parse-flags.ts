@@ -1,19 +1,39 @@
 import { parseDuration } from '../core/duration.js';
 import { DomainError } from '../core/errors.js';
 
-/** Parses an ISO 8601 time given on the command line (`2026-10-01T00:00:00Z`, or a date `2026-10-01` = midnight UTC). */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Parses an ISO 8601 time given on the command line (`2026-10-01T00:00:00Z`, or a date `2026-10-01` = midnight
+ * UTC). A date that does not exist (`2026-02-31`, `24:00`) is refused, not rolled over into the next month.
+ */
 export function parseTime(text: string, flag: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
-  const time = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? new Date(iso) : new Date(Number.NaN);
-  if (Number.isNaN(time.getTime())) {
-    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not an ISO 8601 time`, {
-      hint: 'write e.g. 2026-10-01T00:00:00Z or 2026-10-01',
-    });
+  const parts = ISO_TIME.exec(text);
+  const time = parts ? new Date(parts[4] === undefined ? `${text}T00:00:00Z` : text) : new Date(Number.NaN);
+  if (parts && !Number.isNaN(time.getTime())) {
+    // Date() rolls 2026-02-31 over to March 3rd; the fields must read back as written.
+    const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((p) => Number(p ?? 0));
+    const civil = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
+    if (
+      civil.getUTCFullYear() === year &&
+      civil.getUTCMonth() === month! - 1 &&
+      civil.getUTCDate() === day &&
+      civil.getUTCHours() === hour &&
+      civil.getUTCMinutes() === minute &&
+      civil.getUTCSeconds() === second
+    ) {
+      return time;
+    }
   }
-  return time;
+  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not an ISO 8601 time`, {
+    hint: 'write e.g. 2026-10-01T00:00:00Z or 2026-10-01',
+  });
 }
 
-export const parseDurationFlag = (text: string, flag: string): number => parseDuration(text, flag);
+/** A window such as `--expiring-within 30d`: zero is allowed, at most 100 years. */
+export const parseWindowFlag = (text: string, flag: string): number =>
+  parseDuration(text, flag, { allowZero: true });
 
 /** "in 12d", "3d ago": how far a time is from now, in whole days (hours under a day). */
 export function relativeDays(time: Date, now: Date): string {

@@ -32,7 +32,7 @@ import { createLogger, type Logger } from './logger.js';
 /** Certificates in files the user names (CERT, --chain, --trust), read whatever their format. */
 export interface CertificateFiles {
   /** The certificates (DER) of one file, in file order; DomainError (exit 2) when it holds none or cannot be read. */
-  read(path: string, passwords?: readonly string[]): Promise<Uint8Array[]>;
+  read(path: string, passwords?: readonly string[], what?: string): Promise<Uint8Array[]>;
   /** The trust anchors (DER) of the given files, plus the system roots when asked, each once. */
   trustAnchors(input: LoadTrustAnchorsInput): Promise<Uint8Array[]>;
 }

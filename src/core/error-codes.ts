@@ -49,6 +49,11 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
     http: 400,
     summary: 'A certificate, CSR, CRL or OCSP response cannot be written with the parameters given.',
   },
+  CUSTOS_FILE_WORK_EXCEEDED: {
+    exit: 2,
+    http: 422,
+    summary: 'A file needs more work (certificates, time) than one file may take; the scan goes on.',
+  },
 };
 
 export const ERROR_CODES = {
@@ -77,6 +82,11 @@ export const ERROR_CODES = {
     exit: 2,
     http: 422,
     summary: 'A file is larger than the scanner reads (certificate containers are small).',
+  },
+  CUSTOS_FILE_NOT_REGULAR: {
+    exit: 2,
+    http: 422,
+    summary: 'A file the user named is a directory, FIFO, socket or device, not a regular file; not read.',
   },
   CUSTOS_STORE_UNAVAILABLE: { exit: 3, http: 503, summary: 'The database cannot be opened or reached.' },
   CUSTOS_STORE_FAILED: {
@@ -123,7 +133,7 @@ export const ERROR_CODES = {
   CUSTOS_SCAN_RANGE_TOO_LARGE: {
     exit: 2,
     http: 400,
-    summary: 'A CIDR range to scan holds more addresses than the configured limit (default 65,536).',
+    summary: 'A CIDR range holds more addresses, or a scan more endpoints, than its limit (default 65,536).',
   },
   CUSTOS_MANIFEST_INVALID: {
     exit: 2,

@@ -106,7 +106,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       if (problem) errors.push({ path: stat.path, ...problem });
       continue;
     }
-    const read = readFile(content, stat.path, input.passwords, explicitFiles.has(stat.path));
+    const read = readFile(content, stat.path, input.passwords, explicitFiles.has(stat.path), deps.clock);
     states.push({ ...stat, problem: read.problems[0] ?? null });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
     observed.push(...read.observations);
@@ -213,10 +213,12 @@ function readFile(
   path: string,
   passwords: string[],
   explicit: boolean,
+  clock: Clock,
 ): FileRead {
   if (!(content instanceof Uint8Array)) return { observations: [], certificates: 0, problems: [content] };
   const bytes = content;
-  const container = readContainer(bytes, { passwords });
+  // The per-file budget (certificates, and time by the scan's clock): its breach is a problem of this file only.
+  const container = readContainer(bytes, { passwords, limits: { now: () => clock.now().getTime() } });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
   if (
     container.format === null &&

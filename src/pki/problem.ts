@@ -13,6 +13,7 @@ export const PKI_PROBLEM_CODES = [
   'CUSTOS_DER_MALFORMED',
   'CUSTOS_KEY_ENCRYPTED',
   'CUSTOS_PKI_PARAMETER_INVALID',
+  'CUSTOS_FILE_WORK_EXCEEDED',
 ] as const;
 
 export type PkiProblemCode = (typeof PKI_PROBLEM_CODES)[number];

@@ -40,6 +40,17 @@ describe('openStore', () => {
     );
   });
 
+  it(
+    'reports a data directory under /proc as CUSTOS_DATA_DIR_UNUSABLE instead of spinning',
+    { timeout: 10_000 },
+    async () => {
+      await assert.rejects(
+        openStore({ dataDir: '/proc/custos-data/deeper' }),
+        failsWith('CUSTOS_DATA_DIR_UNUSABLE', /\/proc\/custos-data\/deeper/),
+      );
+    },
+  );
+
   it('reports a file that is not a database as CUSTOS_STORE_UNAVAILABLE, naming it', async () => {
     const dataDir = join(dir, 'garbage');
     await openStore({ dataDir }).then((store) => store.close());

@@ -41,6 +41,8 @@ export interface RunOptions {
   /** Extra environment variables (the CUSTOS_* variables of the caller's environment are never passed on). */
   env?: Record<string, string>;
   cwd?: string;
+  /** Kills the CLI after this long (then `code` is -1), so a hang fails the test instead of stalling it. */
+  timeoutMs?: number;
 }
 
 /** Runs `node bin/custos ...args` and resolves with its exit code and output (it never rejects on exit codes). */
@@ -53,7 +55,13 @@ export function runCustos(args: string[], options: RunOptions = {}): Promise<Cli
     execFile(
       process.execPath,
       [CUSTOS_BIN, ...args],
-      { env, cwd: options.cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      {
+        env,
+        cwd: options.cwd,
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: 'utf8',
+        ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs, killSignal: 'SIGKILL' }),
+      },
       (error, stdout, stderr) => {
         const exit = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({

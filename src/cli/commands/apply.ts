@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
@@ -9,19 +7,6 @@ interface ApplyOptions {
   file: string;
   dryRun?: boolean;
   json?: boolean;
-}
-
-async function readManifestFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE';
-    throw new DomainError(code, `cannot read ${path}`, {
-      cause: error,
-      hint: 'give the path of a YAML file',
-    });
-  }
 }
 
 export function registerApply(program: Command): void {
@@ -42,11 +27,12 @@ export function registerApply(program: Command): void {
     )
     .action(
       action(async (options: ApplyOptions, command: Command) => {
-        const text = await readManifestFile(options.file);
-        const [{ withRuntime }, { applyManifests }] = await Promise.all([
+        const [{ withRuntime }, { applyManifests }, { readUserFile }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/declarative/apply-manifests.js'),
+          import('../../compose/user-files.js'),
         ]);
+        const text = (await readUserFile(options.file, { what: 'the manifest' })).toString('utf8');
         const result = await withRuntime(globalOptions(command), (rt) =>
           applyManifests(rt, {
             text,

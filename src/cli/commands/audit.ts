@@ -156,7 +156,7 @@ export function registerAudit(program: Command): void {
     )
     .action(
       action(async (options: { since?: string }, command: Command) => {
-        const since = options.since ? parseTime(options.since, '--since') : undefined;
+        const since = options.since !== undefined ? parseTime(options.since, '--since') : undefined;
         const [{ withRuntime }, { exportAudit }] = await Promise.all([
           import('../runtime.js'),
           import('../audit-export.js'),

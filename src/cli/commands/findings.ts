@@ -4,7 +4,7 @@ import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
-import { parseDurationFlag } from '../parse-flags.js';
+import { parseWindowFlag } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
 interface FindingsOptions {
@@ -48,7 +48,7 @@ export function registerFindings(program: Command): void {
         const { rows, failed } = await withRuntime(globalOptions(command), (rt) =>
           listFindings(rt, {
             finding: options.finding,
-            expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+            expiringSoonDays: parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
             failOn,
           }),
         );

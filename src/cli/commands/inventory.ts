@@ -3,7 +3,7 @@ import type { CertificateView } from '../../core/inventory/certificate-view.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
-import { parseDurationFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
+import { parseWindowFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
 interface ListOptions {
@@ -88,13 +88,14 @@ export function registerInventory(program: Command): void {
           import('../../core/list-inventory.js'),
         ]);
         const input = {
-          expiringWithinMs: options.expiringWithin
-            ? parseDurationFlag(options.expiringWithin, '--expiring-within')
-            : undefined,
+          expiringWithinMs:
+            options.expiringWithin !== undefined
+              ? parseWindowFlag(options.expiringWithin, '--expiring-within')
+              : undefined,
           finding: options.finding,
-          at: options.at ? parseTime(options.at, '--at') : undefined,
+          at: options.at !== undefined ? parseTime(options.at, '--at') : undefined,
           includeRetired: options.includeRetired === true,
-          expiringSoonDays: parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
+          expiringSoonDays: parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
           owner: options.owner,
           unowned: options.unowned === true,
           limit:

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
@@ -9,16 +7,6 @@ interface PolicyTestOptions {
   certificate: string;
   identity?: string;
   json?: boolean;
-}
-
-async function read(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE';
-    throw new DomainError(code, `cannot read ${path}`, { cause: error });
-  }
 }
 
 export function registerPolicyTest(program: Command): void {
@@ -38,10 +26,14 @@ export function registerPolicyTest(program: Command): void {
     )
     .action(
       action(async (file: string, options: PolicyTestOptions, command: Command) => {
-        const [text, certificate] = await Promise.all([read(file), read(options.certificate)]);
-        const [{ withRuntime }, { testPolicies }] = await Promise.all([
+        const [{ withRuntime }, { testPolicies }, { readUserFile }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/policy/test-policies.js'),
+          import('../../compose/user-files.js'),
+        ]);
+        const [text, certificate] = await Promise.all([
+          readUserFile(file, { what: 'the policy file' }),
+          readUserFile(options.certificate, { what: '--certificate' }),
         ]);
         const result = await withRuntime(globalOptions(command), (rt) =>
           testPolicies(rt, {

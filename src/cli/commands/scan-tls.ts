@@ -5,7 +5,7 @@ import type { TlsEndpointResult } from '../../core/scan-tls.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
-import { parseDurationFlag, positiveInteger } from '../parse-flags.js';
+import { parseWindowFlag, positiveInteger } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
 interface ScanTlsOptions {
@@ -15,6 +15,7 @@ interface ScanTlsOptions {
   trust: string[];
   starttls?: string;
   maxRangeAddresses: string;
+  maxEndpoints: string;
   expiringSoon: string;
   json?: boolean;
 }
@@ -68,6 +69,11 @@ export function registerScanTls(program: Command): void {
     .option('--trust <file>', 'private roots to trust besides the system roots (repeatable)', collect, [])
     .option('--starttls <protocol>', 'upgrade every endpoint with smtp or postgres, whatever its port')
     .option('--max-range-addresses <n>', 'refuse a CIDR range holding more addresses than this', '65536')
+    .option(
+      '--max-endpoints <n>',
+      'refuse a scan of more endpoints than this (addresses x ports x SNI names, all targets)',
+      '65536',
+    )
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--json', 'print {"results":[one per endpoint],"summary":{...}}, streamed as endpoints finish')
     .addHelpText(
@@ -81,20 +87,15 @@ export function registerScanTls(program: Command): void {
     )
     .action(
       action(async (targets: string[], options: ScanTlsOptions, command: Command) => {
-        const [{ readFile }, targetsModule] = await Promise.all([
-          import('node:fs/promises'),
+        const [{ readUserFile }, targetsModule] = await Promise.all([
+          import('../../compose/user-files.js'),
           import('../../core/scan/tls-targets.js'),
         ]);
         const texts = [...targets];
         if (options.targetsFile !== undefined) {
-          const file = options.targetsFile;
-          const content = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-            throw new DomainError(
-              cause.code === 'ENOENT' ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE',
-              `--targets-file: cannot read ${file}: ${cause.message}`,
-              { cause },
-            );
-          });
+          const content = (await readUserFile(options.targetsFile, { what: '--targets-file' })).toString(
+            'utf8',
+          );
           texts.push(...targetsModule.parseTargetsFile(content));
         }
         if (texts.length === 0) {
@@ -107,12 +108,18 @@ export function registerScanTls(program: Command): void {
           sni: options.sni,
           starttls: starttlsMode(options.starttls),
           maxRangeAddresses: positiveInteger(options.maxRangeAddresses, '--max-range-addresses', 2 ** 32),
+          maxEndpoints: positiveInteger(options.maxEndpoints, '--max-endpoints', 2 ** 32),
         });
+        const skipped =
+          plan.skippedAddresses > 0
+            ? `skipped ${plan.skippedAddresses} addresses of the ranges that are never a unicast destination (0.0.0.0/8, multicast, 240.0.0.0/4, ::, ff00::/8)`
+            : null;
+        if (skipped !== null && options.json !== true) printLine(skipped);
         const [{ withRuntime }, { scanTls }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/scan-tls.js'),
         ]);
-        const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
+        const expiringWithinDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
 
         const progress = new Progress();
         const served: TlsEndpointResult[] = [];
@@ -141,7 +148,8 @@ export function registerScanTls(program: Command): void {
         });
         progress.done();
         if (options.json) {
-          process.stdout.write(`\n],"summary":${JSON.stringify(summary)}}\n`);
+          const full = { ...summary, skippedAddresses: plan.skippedAddresses };
+          process.stdout.write(`\n],"summary":${JSON.stringify(full)}}\n`);
           return EXIT.ok;
         }
         printEndpoints(served, failed);

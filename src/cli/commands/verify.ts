@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action, collect, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
-import { parseDurationFlag, parseTime } from '../parse-flags.js';
+import { parseWindowFlag, parseTime } from '../parse-flags.js';
 
 interface VerifyOptions {
   chain: string[];
@@ -47,7 +47,7 @@ export function registerVerify(program: Command): void {
     .action(
       action(async (cert: string, options: VerifyOptions, command: Command) => {
         const at = options.at === undefined ? null : parseTime(options.at, '--at');
-        const expiringWithinDays = parseDurationFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
+        const expiringWithinDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
         const [{ withDependencies }, { verifyChain }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/verify-chain.js'),
@@ -56,7 +56,8 @@ export function registerVerify(program: Command): void {
           const files = deps.certificateFiles;
           const [leaf, ...rest] = await files.read(cert, options.password);
           const chain = [...rest];
-          for (const file of options.chain) chain.push(...(await files.read(file, options.password)));
+          for (const file of options.chain)
+            chain.push(...(await files.read(file, options.password, '--chain')));
           const trustAnchors = await files.trustAnchors({
             files: options.trust,
             includeSystem: options.trust.length === 0 || options.systemRoots === true,

@@ -1,7 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
+import { readUserFile } from '../../connectors/files/read-user-file.js';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { DomainError } from '../../core/errors.js';
 import type { Environment } from './environment.js';
 
 /** The configuration file as read: its values, and the line of each key for sources and problems. */
@@ -64,18 +64,17 @@ function keyLine(doc: Document, lineCounter: LineCounter, path: readonly string[
   return line;
 }
 
+/** A configuration file is a few kilobytes; anything past 1 MiB is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export async function readConfigFile(found: { path: string; namedBy: string }): Promise<ConfigFile> {
-  let text: string;
-  try {
-    text = await readFile(found.path, 'utf8');
-  } catch (cause) {
-    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new DomainError(
-      missing ? 'CUSTOS_FILE_NOT_FOUND' : 'CUSTOS_FILE_UNREADABLE',
-      `${found.namedBy}: cannot read the configuration file ${found.path}`,
-      { cause, hint: 'name an existing custos.yaml (see docs/configuration.md)' },
-    );
-  }
+  // The one reader of user-named files: regular files only, within the size limit (a FIFO cannot hang it).
+  const text = (
+    await readUserFile(found.path, {
+      maxBytes: MAX_CONFIG_BYTES,
+      what: `${found.namedBy}: the configuration file`,
+    })
+  ).toString('utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxErrors = doc.errors.map((e) => ({

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseDuration } from '../../core/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../../core/duration.js';
 import { CONFIG_SCHEMA } from './schema.js';
 
 /** One thing wrong with one layer of the configuration, as a field path and a message (no location yet). */
@@ -10,9 +10,10 @@ export interface SchemaProblem {
   message: string;
 }
 
-function isDuration(text: string): boolean {
+/** A timer's delay: above zero and within what a Node timer holds (longer ones fire after 1 ms). */
+function isTimeout(text: string): boolean {
   try {
-    return parseDuration(text, 'duration') > 0;
+    return parseDuration(text, 'timeout', { maxMs: MAX_TIMER_MS }) > 0;
   } catch {
     return false;
   }
@@ -42,7 +43,10 @@ function isDnsServer(text: string): boolean {
 
 /** What each format means, for the message of a value that does not match it. */
 const FORMATS: Record<string, { check: (text: string) => boolean; expected: string }> = {
-  duration: { check: isDuration, expected: 'a duration above zero, e.g. 500ms, 5s, 1m30s' },
+  timeout: {
+    check: isTimeout,
+    expected: 'a duration above zero and at most 24 days (a timer holds no more), e.g. 500ms, 5s, 1m30s',
+  },
   'smtp-url': {
     check: isSmtpUrl,
     expected: 'smtp://host:port or smtps://user:password@host:port (user and password percent-encoded)',

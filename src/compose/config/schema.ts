@@ -26,7 +26,7 @@ const smtp = Type.Object(
 const scan = Type.Object(
   {
     timeout: Type.String({
-      format: 'duration',
+      format: 'timeout',
       default: '5s',
       description: 'Deadline of each TLS connection of `scan tls`: DNS, TCP, STARTTLS and handshake.',
     }),

@@ -25,7 +25,7 @@ export function systemTrustAnchors(): Uint8Array[] {
  */
 export async function loadTrustAnchors(input: LoadTrustAnchorsInput): Promise<Uint8Array[]> {
   const anchors = input.includeSystem ? [...systemTrustAnchors()] : [];
-  for (const file of input.files) anchors.push(...(await readCertificateFile(file)));
+  for (const file of input.files) anchors.push(...(await readCertificateFile(file, [], '--trust')));
   const seen = new Set<string>();
   return anchors.filter((der) => {
     const key = Buffer.from(der).toString('base64');

@@ -1,9 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { DomainError } from '../../core/errors.js';
 import { readContainer } from '../../pki/formats/read-container.js';
-
-/** Certificate files (CERT, --chain, --trust) are small; anything larger is not one. */
-const MAX_BYTES = 16 * 1024 * 1024;
+import { readUserFile } from '../files/read-user-file.js';
 
 /**
  * The certificates of one file, in file order, whatever its format (PEM bundle, DER, PKCS#7, PKCS#12 with an
@@ -14,28 +11,9 @@ const MAX_BYTES = 16 * 1024 * 1024;
 export async function readCertificateFile(
   path: string,
   passwords: readonly string[] = [],
+  what = 'certificate file',
 ): Promise<Uint8Array[]> {
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory())
-      throw new DomainError('CUSTOS_FILE_UNREADABLE', `${path} is a directory, not a file`);
-    if (info.size > MAX_BYTES) {
-      throw new DomainError(
-        'CUSTOS_FILE_TOO_LARGE',
-        `${path} is ${info.size} bytes; certificate files are small`,
-      );
-    }
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new DomainError('CUSTOS_FILE_NOT_FOUND', `${path} does not exist`, { cause: error });
-    throw new DomainError('CUSTOS_FILE_UNREADABLE', `${path} cannot be read (${code ?? 'I/O error'})`, {
-      cause: error,
-    });
-  }
+  const bytes = await readUserFile(path, { what });
   const result = readContainer(bytes, { passwords });
   const problem = result.problems[0];
   if (problem) throw new DomainError(problem.code, `${path}: ${problem.message}`);

@@ -1,4 +1,4 @@
-import { durationProblem } from './duration.js';
+import { durationProblem } from '../duration.js';
 import { listOf, mapOf, string, type Schema } from './schema.js';
 
 /** Object names: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (as Kubernetes). */

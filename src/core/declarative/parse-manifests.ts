@@ -84,6 +84,12 @@ const metadataSchema = object({
   annotations: optional(mapOf(string())),
 });
 
+/**
+ * How many alias expansions a document may cause in all (yaml's maxAliasCount); a billion-laughs bomb stops there.
+ * The file itself is at most 16 MiB (read-user-file.ts), so parsing is bounded too.
+ */
+const MAX_ALIAS_COUNT = 50;
+
 const ENVELOPE_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
 
 /**
@@ -131,7 +137,15 @@ export function parseManifests(
       for (const error of doc.errors) problem([], `YAML: ${error.message}`, null, null, lineAt(error.pos[0]));
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 50 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // yaml throws a ReferenceError when aliases expand past the count (a billion-laughs bomb).
+      const message = error instanceof Error ? error.message : String(error);
+      problem([], `YAML: ${message} (at most ${MAX_ALIAS_COUNT} alias expansions per document)`, null, null);
+      return;
+    }
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       problem([], `expected a map with apiVersion, kind, metadata and spec`, null, null);

@@ -1,4 +1,4 @@
-import { declaredDurationMs } from '../declarative/duration.js';
+import { parseDuration } from '../duration.js';
 import type { Contacts } from '../declarative/kinds/owner.js';
 import type { OwnerObject } from '../declarative/objects.js';
 import type { ContactSet, NotificationOwner } from './contact.js';
@@ -15,7 +15,9 @@ export function notificationOwner(owner: OwnerObject): NotificationOwner {
     name: owner.metadata.name,
     contacts: contactSet(owner.spec.contacts),
     escalation: (owner.spec.escalation ?? []).map((level) => ({
-      afterMs: declaredDurationMs(level.after, `owner ${owner.metadata.name}: escalation after`),
+      afterMs: parseDuration(level.after, `owner ${owner.metadata.name}: escalation after`, {
+        form: 'declared',
+      }),
       contacts: contactSet(level.contacts),
     })),
   };

@@ -1,4 +1,11 @@
 import { Environment, parse, type ParseResult } from '@marcbachmann/cel-js';
+import {
+  ASSUMED_LIST_SIZE,
+  costBound,
+  costliestNode,
+  listSizeLimit,
+  MAX_EVALUATION_COST,
+} from './cel-cost.js';
 
 /**
  * The CEL environments policies are compiled in (the CEL spec through @marcbachmann/cel-js). Variables are
@@ -100,7 +107,12 @@ const ENVIRONMENTS: Record<PolicyType, Environment> = { compliance, issuance };
 export type CelProgram = ParseResult;
 
 export type CompileResult =
-  | { ok: true; program: CelProgram }
+  | {
+      ok: true;
+      program: CelProgram;
+      /** The longest input list the program may run over within the evaluation budget (cel-cost.ts). */
+      listLimit: number;
+    }
   | { ok: false; message: string; /** Offset in the expression where the problem is. */ offset: number };
 
 interface CelErrorShape {
@@ -114,7 +126,10 @@ function celProblem(error: unknown): { message: string; offset: number } {
   return { message: e.summary ?? e.message.split('\n')[0] ?? String(error), offset: e.range?.start ?? 0 };
 }
 
-/** Parses and type-checks one validation expression; it must be a bool expression. */
+/**
+ * Parses and type-checks one validation expression; it must be a bool expression whose cost bound, with lists of
+ * unknown size counted as ASSUMED_LIST_SIZE elements, is within MAX_EVALUATION_COST.
+ */
 export function compileExpression(expression: string, type: PolicyType): CompileResult {
   const environment = ENVIRONMENTS[type];
   let program: CelProgram;
@@ -132,7 +147,18 @@ export function compileExpression(expression: string, type: PolicyType): Compile
       offset: 0,
     };
   }
-  return { ok: true, program };
+  const cost = costBound(program.ast, ASSUMED_LIST_SIZE);
+  if (cost > MAX_EVALUATION_COST) {
+    return {
+      ok: false,
+      message:
+        `the expression may take ${cost.toLocaleString('en-US')} evaluation steps, above the ` +
+        `${MAX_EVALUATION_COST.toLocaleString('en-US')} allowed (a list of unknown size counts as ${ASSUMED_LIST_SIZE} ` +
+        'elements); nest fewer comprehensions (all, exists, map, filter) or run them over shorter lists',
+      offset: costliestNode(program.ast, ASSUMED_LIST_SIZE).start,
+    };
+  }
+  return { ok: true, program, listLimit: listSizeLimit(program.ast) };
 }
 
 const DURATION_OF = parse('duration(text)');

@@ -2,6 +2,7 @@ import type { PolicyObject } from '../declarative/objects.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { FINDING_CODES } from '../findings/finding-codes.js';
 import type { Activation } from './activation.js';
+import { largestList, MAX_EVALUATION_COST } from './cel-cost.js';
 import { celErrorMessage, compileExpression, type CelProgram } from './cel-environment.js';
 
 export interface CompiledValidation {
@@ -9,6 +10,8 @@ export interface CompiledValidation {
   message: string;
   /** The program, or why the expression does not compile (a stored policy an upgrade no longer accepts). */
   program: CelProgram | { error: string };
+  /** The longest input list the program may run over within the evaluation budget (Infinity: any). */
+  listLimit: number;
 }
 
 export interface CompiledPolicy {
@@ -34,6 +37,7 @@ export function compilePolicies(policies: readonly PolicyObject[]): CompiledPoli
           expression: v.expression,
           message: v.message,
           program: compiled.ok ? compiled.program : { error: compiled.message },
+          listLimit: compiled.ok ? compiled.listLimit : Infinity,
         };
       }),
     }));
@@ -53,9 +57,21 @@ export interface PolicyDecision {
   reason: string;
 }
 
+/** Whether the input holds a list too long for the program's evaluation budget (it is then not evaluated). */
+const overBudget = (validation: CompiledValidation, activation: Activation): boolean =>
+  validation.listLimit !== Infinity && largestList(activation) > validation.listLimit;
+
 function run(validation: CompiledValidation, activation: Activation): { outcome: Outcome; reason: string } {
   const { program } = validation;
   if (typeof program !== 'function') return { outcome: 'error', reason: program.error };
+  if (overBudget(validation, activation)) {
+    return {
+      outcome: 'error',
+      reason:
+        `not evaluated: with a list of ${largestList(activation)} elements in its input the expression may take ` +
+        `more than the ${MAX_EVALUATION_COST.toLocaleString('en-US')} evaluation steps allowed`,
+    };
+  }
   let value: unknown;
   try {
     value = program(activation);
@@ -136,7 +152,7 @@ export function complianceFindings(policies: readonly CompiledPolicy[], activati
     let violated = false;
     for (const validation of policy.validations) {
       const { program } = validation;
-      if (typeof program === 'function') {
+      if (typeof program === 'function' && !overBudget(validation, activation)) {
         try {
           if (program(activation) === true) continue;
         } catch {

@@ -156,7 +156,10 @@ test('a range above the limit is refused before anything is scanned; a /16 is ge
       e.message === 'range 10.0.0.0/15 holds 131,072 addresses, more than the 65,536 one scan accepts',
   );
   assert.throws(() => planTlsScan([parseTarget('2001:db8::/64')]), /18,446,744,073,709,551,616 addresses/);
-  assert.equal(planTlsScan([parseTarget('10.0.0.0/15')], { maxRangeAddresses: 1 << 17 }).total, 131_072);
+  assert.equal(
+    planTlsScan([parseTarget('10.0.0.0/15')], { maxRangeAddresses: 1 << 17, maxEndpoints: 1 << 17 }).total,
+    131_072,
+  );
 
   const plan = planTlsScan([parseTarget('10.7.0.0/16')]);
   assert.equal(plan.total, 65_536);
@@ -167,4 +170,59 @@ test('a range above the limit is refused before anything is scanned; a /16 is ge
   assert.equal(last, '10.7.255.255');
   const v6 = [...planTlsScan([parseTarget('2001:db8::fe/127')]).endpoints()].map((e) => e.host);
   assert.deepEqual(v6, ['2001:db8::fe', '2001:db8::ff']);
+});
+
+test('ranges skip addresses that are never a unicast destination, and count them', () => {
+  const wide = planTlsScan([parseTarget('192.0.0.0/2')], {
+    maxRangeAddresses: 2 ** 30,
+    maxEndpoints: 2 ** 30,
+  });
+  assert.equal(wide.skippedAddresses, 2 ** 29, '224.0.0.0/4 and 240.0.0.0/4');
+  assert.equal(wide.total, 2 ** 29);
+  const hosts = (text: string, limit = 4): string[] => {
+    const out: string[] = [];
+    for (const e of planTlsScan([parseTarget(text)], {
+      maxRangeAddresses: 2 ** 26,
+      maxEndpoints: 2 ** 26,
+    }).endpoints()) {
+      out.push(e.host);
+      if (out.length === limit) break;
+    }
+    return out;
+  };
+  assert.deepEqual(hosts('0.0.0.0/7', 2), ['1.0.0.0', '1.0.0.1']);
+  assert.deepEqual(hosts('224.0.0.0/30'), []);
+  assert.deepEqual(hosts('255.255.255.255/32'), []);
+  assert.deepEqual(hosts('::/126'), ['::1', '::2', '::3']);
+  assert.deepEqual(hosts('ff02::/120'), []);
+  const plan = planTlsScan([
+    parseTarget('0.0.0.0/30'),
+    parseTarget('127.0.0.0/30'),
+    parseTarget('ff02::1/128'),
+  ]);
+  assert.equal(plan.skippedAddresses, 5);
+  assert.equal(plan.total, 4);
+  assert.deepEqual(
+    [...plan.endpoints()].map((e) => e.host),
+    ['127.0.0.0', '127.0.0.1', '127.0.0.2', '127.0.0.3'],
+  );
+});
+
+test('the whole scan has an upper bound on its endpoints, as a range has on its addresses', () => {
+  assert.throws(
+    () => planTlsScan([parseTarget('10.0.0.0/16')], { ports: [443, 8443] }),
+    (e: unknown) =>
+      e instanceof DomainError &&
+      e.code === 'CUSTOS_SCAN_RANGE_TOO_LARGE' &&
+      e.message ===
+        'the scan would probe 131,072 endpoints (addresses x ports x SNI names), more than the 65,536 one scan accepts',
+  );
+  assert.throws(
+    () => planTlsScan([parseTarget('10.0.0.0/24'), parseTarget('10.0.1.0/24')], { maxEndpoints: 500 }),
+    /512 endpoints/,
+  );
+  assert.equal(
+    planTlsScan([parseTarget('10.0.0.0/16')], { ports: [443, 8443], maxEndpoints: 1 << 17 }).total,
+    131_072,
+  );
 });

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors.js';
 import type { StartTlsMode, TlsEndpoint } from '../ports/tls-prober.js';
 import { canonicalIp, formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip-address.js';
+import { nextUnicast, nonUnicastCount } from './non-unicast.js';
 
 /**
  * What `custos scan tls` is pointed at: host names, IP addresses, `host:port`, `[v6]:port` and CIDR ranges,
@@ -13,6 +14,9 @@ export type TlsTarget =
 
 /** The largest range a scan accepts unless told otherwise: a /16 of IPv4. */
 export const DEFAULT_MAX_RANGE_ADDRESSES = 65_536;
+
+/** The most endpoints (addresses x ports x SNI names, of every target) one scan probes unless told otherwise. */
+export const DEFAULT_MAX_ENDPOINTS = 65_536;
 
 /** Ports where the service speaks a plain-text protocol first and upgrades to TLS. */
 const STARTTLS_BY_PORT: Record<number, StartTlsMode> = { 25: 'smtp', 587: 'smtp', 5432: 'postgres' };
@@ -123,18 +127,23 @@ export interface ExpandOptions {
   starttls?: StartTlsMode | null;
   /** The most addresses one range may hold (default 65,536). */
   maxRangeAddresses?: number;
+  /** The most endpoints the whole scan may probe (default 65,536). */
+  maxEndpoints?: number;
 }
 
 export interface TlsScanPlan {
   /** How many endpoints the plan yields. */
   total: number;
+  /** Addresses of the ranges left out because they are never a unicast destination (non-unicast.ts). */
+  skippedAddresses: number;
   /** The endpoints, generated one at a time (a /16 is not built as an array). */
   endpoints(): Generator<TlsEndpoint>;
 }
 
 /**
- * Checks every target (ranges against the size limit) before anything is scanned, and returns the lazy list of
- * endpoints. Throws CUSTOS_SCAN_RANGE_TOO_LARGE for a range above the limit.
+ * Checks every target (ranges against the size limit) and the whole scan (against the endpoint limit) before
+ * anything is scanned, and returns the lazy list of endpoints; addresses of a range that are never a unicast
+ * destination are left out and counted. Throws CUSTOS_SCAN_RANGE_TOO_LARGE for a range or a scan above its limit.
  */
 export function planTlsScan(targets: TlsTarget[], options: ExpandOptions = {}): TlsScanPlan {
   const ports = options.ports ?? [443];
@@ -146,6 +155,7 @@ export function planTlsScan(targets: TlsTarget[], options: ExpandOptions = {}): 
   });
   const max = BigInt(options.maxRangeAddresses ?? DEFAULT_MAX_RANGE_ADDRESSES);
   let total = 0n;
+  let skipped = 0n;
   for (const target of targets) {
     const portCount = BigInt(target.kind !== 'range' && target.port !== null ? 1 : ports.length);
     const sniCount = BigInt(Math.max(snis.length, 1));
@@ -157,7 +167,18 @@ export function planTlsScan(targets: TlsTarget[], options: ExpandOptions = {}): 
         { hint: 'split it into smaller ranges, or raise the limit with --max-range-addresses' },
       );
     }
-    total += (target.kind === 'range' ? target.size : 1n) * portCount * sniCount;
+    const excluded = target.kind === 'range' ? nonUnicastCount(target.family, target.first, target.size) : 0n;
+    skipped += excluded;
+    total += (target.kind === 'range' ? target.size - excluded : 1n) * portCount * sniCount;
+  }
+  const maxEndpoints = BigInt(options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
+  if (total > maxEndpoints) {
+    throw new DomainError(
+      'CUSTOS_SCAN_RANGE_TOO_LARGE',
+      `the scan would probe ${total.toLocaleString('en-US')} endpoints (addresses x ports x SNI names), more ` +
+        `than the ${maxEndpoints.toLocaleString('en-US')} one scan accepts`,
+      { hint: 'scan fewer targets, ports or SNI names at a time, or raise the limit with --max-endpoints' },
+    );
   }
   const starttlsFor = (port: number): StartTlsMode | null =>
     options.starttls ?? STARTTLS_BY_PORT[port] ?? null;
@@ -171,11 +192,16 @@ export function planTlsScan(targets: TlsTarget[], options: ExpandOptions = {}): 
 
   return {
     total: Number(total),
+    skippedAddresses: Number(skipped),
     *endpoints() {
       for (const target of targets) {
         if (target.kind === 'range') {
           const end = target.first + target.size;
-          for (let a = target.first; a < end; a++) {
+          for (
+            let a = nextUnicast(target.family, target.first);
+            a < end;
+            a = nextUnicast(target.family, a + 1n)
+          ) {
             const host = target.family === 4 ? formatIPv4(Number(a)) : formatIPv6(a);
             yield* endpointsOf(host, null, ports);
           }

@@ -4,13 +4,14 @@ import { readDer } from './der.js';
 import { JCEKS_MAGIC, JKS_MAGIC, readJks } from './jks.js';
 import { mayHoldK8sSecret, readK8sSecrets } from './k8s-secret.js';
 import { readPem } from './pem.js';
-import { WorkBudget } from './work-budget.js';
+import { WorkBudget, WorkBudgetExceeded, type FileWorkLimits } from './work-budget.js';
 
 /**
  * Recognises certificates and private keys by the content of a file — never its name — in PEM, DER, PKCS#7,
  * PKCS#12, Java KeyStore and Kubernetes Secret manifests. No I/O: the scanner reads the file and hands over
  * its bytes. It never throws: every failure is a problem in the result, and recursion, iteration counts and
- * entry counts are bounded so hostile input cannot hang it.
+ * entry counts are bounded so hostile input cannot hang it, and the whole file has a budget (work-budget.ts:
+ * certificates, key-derivation rounds and, with a clock, time) whose breach is CUSTOS_FILE_WORK_EXCEEDED.
  *
  * When is a file reported (the noise rule)? An empty file is CUSTOS_FILE_EMPTY. Otherwise a problem is
  * recorded only for input that is evidently meant to be a certificate container: a PEM block of a
@@ -50,10 +51,12 @@ export interface ReadContainerResult {
 export interface ReadContainerOptions {
   /** Passwords to try on PKCS#12 files, keystores and encrypted keys, after the empty password. */
   passwords: readonly string[];
+  /** The file's budget (default: MAX_CERTIFICATES_PER_FILE, and no time limit without a clock). */
+  limits?: FileWorkLimits;
 }
 
 export function readContainer(bytes: Uint8Array, options: ReadContainerOptions): ReadContainerResult {
-  return read(bytes, options.passwords, new WorkBudget(), true);
+  return read(bytes, options.passwords, new WorkBudget(options.limits), true);
 }
 
 function read(
@@ -67,8 +70,14 @@ function read(
   try {
     format = detectAndRead(bytes, collector, passwords, manifests);
   } catch (error) {
-    // Readers record their own failures; this is the last line of defence for the never-throw promise.
-    collector.failure(error, 'unexpected failure while reading');
+    if (error instanceof WorkBudgetExceeded) {
+      // Inside a Secret's entry the budget is the manifest's: it ends the manifest, recorded once at the top.
+      if (!manifests) throw error;
+      collector.problem(error.code, error.message);
+    } else {
+      // Readers record their own failures; this is the last line of defence for the never-throw promise.
+      collector.failure(error, 'unexpected failure while reading');
+    }
   }
   return { format, certificates: collector.certificates, keys: collector.keys, problems: collector.problems };
 }
