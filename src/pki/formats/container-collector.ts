@@ -1,5 +1,5 @@
 import { PkiFormatError, type PkiProblem, type PkiProblemCode } from '../problem.js';
-import type { ContainerCertificate, ContainerKey } from './read-container.js';
+import type { ContainerCertificate, ContainerKey } from './container-types.js';
 import type { WorkBudget } from './work-budget.js';
 
 export interface K8sSecretRef {

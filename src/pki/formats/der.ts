@@ -4,7 +4,7 @@ import type { ContainerCollector } from './container-collector.js';
 import { isSignedDataContentInfo, readPkcs7 } from './pkcs7.js';
 import { isPfx, readPkcs12 } from './pkcs12.js';
 import { readDerPrivateKey } from './private-key.js';
-import type { ContainerFormat } from './read-container.js';
+import type { ContainerFormat } from './container-types.js';
 
 /**
  * Binary ASN.1 inputs: a DER certificate, a PKCS#7 SignedData (.p7b/.p7c), a PKCS#12 file (.p12/.pfx), or a

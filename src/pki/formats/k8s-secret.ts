@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { quote, type ContainerCollector, type K8sSecretRef } from './container-collector.js';
-import type { ReadContainerResult } from './read-container.js';
+import type { ReadContainerResult } from './container-types.js';
 
 /**
  * Kubernetes Secret manifests, YAML (multi-document, `---`) or JSON, single objects or lists (`kind: List`
