@@ -7,7 +7,7 @@ import {
   withSubject,
   type BuiltCertificate,
 } from '../../../test/support/certificates.js';
-import { children, readTlv } from './ber.js';
+import { children, readTlv } from '../asn1/tlv.js';
 import type { ReadContainerResult } from './container-types.js';
 import { readContainer } from './read-container.js';
 

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { ShaDigest } from '../asn1/algorithms.js';
 
 /**
  * The PKCS#12 key derivation function (RFC 7292 appendix B.2), used for the MAC key of every PKCS#12 file
@@ -7,7 +8,7 @@ import { hash } from 'node:crypto';
  * The rounds are node:crypto's one-shot `hash()` (an audited implementation; a hand-written SHA compression
  * that saved ~2 us per round is gone): reading an openssl-made PKCS#12 (2,048 rounds) costs a few ms more.
  */
-export type Pkcs12Hash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type Pkcs12Hash = ShaDigest;
 
 /** The diversifier ID of RFC 7292 B.3: 1 for an encryption key, 2 for an IV, 3 for a MAC key. */
 export const KDF_PURPOSE = { key: 1, iv: 2, mac: 3 } as const;

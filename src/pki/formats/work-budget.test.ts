@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { PkiFormatError } from '../problem.js';
-import { children, readTlv } from './ber.js';
+import { children, readTlv } from '../asn1/tlv.js';
 import { MAX_PBKDF2_ITERATIONS } from './pbe.js';
 import { readContainer } from './read-container.js';
 import { MAX_ROUNDS_PER_FILE, WorkBudget } from './work-budget.js';
