@@ -5,7 +5,7 @@
  */
 import { formatIpAddress } from '../ip-address.js';
 import type { SubjectAltNames } from './parsed-certificate.js';
-import { DerCursor, malformed, TAG } from './der-reader.js';
+import { Asn1Cursor, malformed, TAG } from '../asn1/reader.js';
 import { latin1 } from './names.js';
 
 /** Extension OIDs as their content bytes' last octet under id-ce (2.5.29.x, content 55 1d xx). */
@@ -17,8 +17,8 @@ export const ID_CE = {
 } as const;
 
 /** A cursor over the single element that an extnValue OCTET STRING holds, after checking its tag. */
-function valueOf(bytes: Buffer, start: number, end: number, tag: number, what: string): DerCursor {
-  const outer = new DerCursor(bytes, start, end);
+function valueOf(bytes: Buffer, start: number, end: number, tag: number, what: string): Asn1Cursor {
+  const outer = new Asn1Cursor(bytes, start, end);
   outer.expect(tag, what);
   outer.finish(what);
   return outer;

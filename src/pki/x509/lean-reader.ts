@@ -25,9 +25,10 @@
  */
 import { hash } from 'node:crypto';
 import type { KeyAlgorithm, ParsedCertificate, SubjectAltNames } from './parsed-certificate.js';
-import { DerCursor, malformed, TAG } from './der-reader.js';
+import { Asn1Cursor, malformed, TAG } from '../asn1/reader.js';
 import { readName } from './names.js';
-import { decodeOid, keyAlgorithmOf, namedCurve, OID_EC_PUBLIC_KEY, signatureAlgorithmName } from './oids.js';
+import { keyAlgorithmOf, namedCurve, OID_EC_PUBLIC_KEY, signatureAlgorithmOf } from '../asn1/algorithms.js';
+import { decodeOid } from '../asn1/oid.js';
 import {
   ID_CE,
   readAuthorityKeyIdentifier,
@@ -39,7 +40,7 @@ import {
 /** Reads a DER certificate; throws PkiFormatError('CUSTOS_DER_MALFORMED', ...) on any malformed input. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  const top = new DerCursor(bytes, 0, bytes.length);
+  const top = new Asn1Cursor(bytes, 0, bytes.length);
   top.expect(TAG.SEQUENCE, 'certificate');
   top.finish('certificate (bytes after its end)');
   const certificate = top.inner();
@@ -141,7 +142,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     keyAlgorithm: key.algorithm,
     keySize: key.size,
     curve: key.curve,
-    signatureAlgorithm: signatureAlgorithmName(signatureOid),
+    signatureAlgorithm: signatureAlgorithmOf(signatureOid).name,
     isCA,
     pathLength,
     selfSigned:
@@ -191,7 +192,7 @@ function digits(bytes: Buffer, at: number, count: number, what: string): number 
   return value;
 }
 
-function readTime(validity: DerCursor, what: string): Date {
+function readTime(validity: Asn1Cursor, what: string): Date {
   const tag = validity.next(what);
   const bytes = validity.bytes as Buffer;
   const { start, end } = validity;
@@ -235,7 +236,7 @@ interface PublicKeyFacts {
   curve: string | null;
 }
 
-function readPublicKey(spki: DerCursor): PublicKeyFacts {
+function readPublicKey(spki: Asn1Cursor): PublicKeyFacts {
   const bytes = spki.bytes as Buffer;
   spki.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo algorithm');
   const algorithm = spki.inner();
@@ -247,7 +248,7 @@ function readPublicKey(spki: DerCursor): PublicKeyFacts {
   switch (keyAlgorithm) {
     case 'RSA': {
       if (spki.end - spki.start < 1 || bytes[spki.start] !== 0) malformed('RSA public key: unused bits');
-      const key = new DerCursor(bytes, spki.start + 1, spki.end);
+      const key = new Asn1Cursor(bytes, spki.start + 1, spki.end);
       key.expect(TAG.SEQUENCE, 'RSAPublicKey');
       key.finish('RSAPublicKey');
       const fields = key.inner();

@@ -3,7 +3,9 @@
  * Produced by the lean reader (`lean-reader.ts`) on the hot path of scans; @peculiar/x509 is used for
  * everything else (building, chain validation, extensions the inventory does not keep).
  */
-export type KeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519' | 'Ed448' | 'unknown';
+import type { KeyAlgorithm } from '../asn1/algorithms.js';
+
+export type { KeyAlgorithm };
 
 export interface SubjectAltNames {
   /** dNSName entries, as encoded (no case folding). */
