@@ -1,3 +1,4 @@
+import { signatureAlgorithmNamed } from '../../pki/asn1/algorithms.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 
 /** What the checks read: every parsed field but the DER. */
@@ -48,7 +49,6 @@ function isLeaf(cert: CertificateFields, ctx: CertificateFindingsContext): boole
     ctx.ownKeyBeside
   );
 }
-const WEAK_HASHES = /(^|[^a-z])(md2|md4|md5|sha1)([^0-9]|$)|sha-1/i;
 
 /** The ordered checks of a certificate on its own; each returns the message of its finding, or null. */
 const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
@@ -88,7 +88,7 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
     // A root's signature over itself is never checked by clients (it is trusted as a key, not as a signature),
     // so a self-signed CA with SHA-1 is not weak; a self-signed leaf still is.
     (c, ctx) =>
-      WEAK_HASHES.test(c.signatureAlgorithm) && !(c.selfSigned && !isLeaf(c, ctx))
+      signatureAlgorithmNamed(c.signatureAlgorithm)?.weak === true && !(c.selfSigned && !isLeaf(c, ctx))
         ? `signed with ${c.signatureAlgorithm}`
         : null,
   ],

@@ -109,3 +109,8 @@ export function readTree(bytes: Uint8Array, mode: Asn1Mode): Asn1Node {
   if (top.end !== bytes.length) malformed(`${bytes.length - top.end} bytes after the end`);
   return treeAt(bytes, top, mode, 0);
 }
+
+/** Byte-for-byte equality (DER names, algorithm identifiers). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}

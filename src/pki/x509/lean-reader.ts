@@ -29,28 +29,92 @@ import { Asn1Cursor, malformed, TAG } from '../asn1/reader.js';
 import { readName } from './names.js';
 import { keyAlgorithmOf, namedCurve, OID_EC_PUBLIC_KEY, signatureAlgorithmOf } from '../asn1/algorithms.js';
 import { decodeOid } from '../asn1/oid.js';
-import {
-  ID_CE,
-  readAuthorityKeyIdentifier,
-  readBasicConstraints,
-  readSubjectAltNames,
-  readSubjectKeyIdentifier,
-} from './lean-extensions.js';
+import { formatIpAddress } from '../ip-address.js';
+import { decodeAuthorityKeyIdentifier } from './extensions/authority-key-identifier.js';
+import { decodeBasicConstraints } from './extensions/basic-constraints.js';
+import { decodeSubjectAltName, type SubjectAltName } from './extensions/subject-alt-name.js';
+import { decodeSubjectKeyIdentifier } from './extensions/subject-key-identifier.js';
+import type { Asn1Mode } from '../asn1/reader.js';
+
+/** The extensions the inventory keeps, by the last octet of their OID under id-ce (2.5.29.x, content 55 1d xx). */
+const ID_CE = {
+  SUBJECT_KEY_IDENTIFIER: 0x0e,
+  SUBJECT_ALT_NAME: 0x11,
+  BASIC_CONSTRAINTS: 0x13,
+  AUTHORITY_KEY_IDENTIFIER: 0x23,
+} as const;
+
+/** One extension as it is in the certificate. */
+export interface RawExtension {
+  critical: boolean;
+  /** The extnValue contents (the DER of the extension's value). */
+  value: Uint8Array;
+}
+
+/**
+ * What path validation reads besides the inventory's fields, recorded during the same walk: the byte ranges of
+ * the TBSCertificate, both signature AlgorithmIdentifiers, the issuer and subject Names and the
+ * SubjectPublicKeyInfo, the signature value, and every extension by OID.
+ */
+export interface CertificateParts {
+  tbs: Uint8Array;
+  innerAlgorithm: Uint8Array;
+  outerAlgorithm: Uint8Array;
+  signatureOid: string;
+  /** The signatureValue BIT STRING contents without its unused-bits octet. */
+  signature: Uint8Array;
+  signatureUnusedBits: number;
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  spki: Uint8Array;
+  extensions: Map<string, RawExtension>;
+  /** The subjectAltName as decoded during the walk, when present. */
+  subjectAltName?: SubjectAltName;
+}
 
 /** Reads a DER certificate; throws PkiFormatError('CUSTOS_DER_MALFORMED', ...) on any malformed input. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  return walk(der, 'lenient-der', null);
+}
+
+/**
+ * Reads a certificate once, in the given mode (path validation: `strict-der`), for its fields and the parts
+ * path validation reads; throws PkiFormatError('CUSTOS_DER_MALFORMED', ...) on any malformed input.
+ */
+export function readCertificateParts(
+  der: Uint8Array,
+  mode: Asn1Mode,
+): { certificate: ParsedCertificate; parts: CertificateParts } {
+  const parts = {} as CertificateParts;
+  return { certificate: walk(der, mode, parts), parts };
+}
+
+function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): ParsedCertificate {
   const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  const top = new Asn1Cursor(bytes, 0, bytes.length);
+  const top = new Asn1Cursor(bytes, 0, bytes.length, mode);
   top.expect(TAG.SEQUENCE, 'certificate');
   top.finish('certificate (bytes after its end)');
   const certificate = top.inner();
   certificate.expect(TAG.SEQUENCE, 'tbsCertificate');
+  if (parts) parts.tbs = bytes.subarray(certificate.tlvStart, certificate.end);
   const tbs = certificate.inner();
   certificate.expect(TAG.SEQUENCE, 'signatureAlgorithm');
+  if (parts) parts.outerAlgorithm = bytes.subarray(certificate.tlvStart, certificate.end);
   const signatureAlgorithm = certificate.inner();
   signatureAlgorithm.expect(TAG.OID, 'signatureAlgorithm algorithm');
-  const signatureOid = decodeOid(bytes, signatureAlgorithm.start, signatureAlgorithm.end);
+  const signatureOid = decodeOid(
+    bytes,
+    signatureAlgorithm.start,
+    signatureAlgorithm.end,
+    mode === 'strict-der',
+  );
   certificate.expect(TAG.BIT_STRING, 'signatureValue');
+  if (parts) {
+    if (certificate.end === certificate.start) malformed('signatureValue: empty BIT STRING');
+    parts.signatureOid = signatureOid;
+    parts.signatureUnusedBits = bytes[certificate.start]!;
+    parts.signature = bytes.subarray(certificate.start + 1, certificate.end);
+  }
   certificate.finish('certificate');
 
   let version = 1;
@@ -66,9 +130,11 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   tbs.expect(TAG.INTEGER, 'serialNumber');
   const serialNumber = serialHex(bytes, tbs.start, tbs.end);
   tbs.expect(TAG.SEQUENCE, 'signature');
+  if (parts) parts.innerAlgorithm = bytes.subarray(tbs.tlvStart, tbs.end);
   tbs.expect(TAG.SEQUENCE, 'issuer');
+  if (parts) parts.issuer = bytes.subarray(tbs.tlvStart, tbs.end);
   const issuerTlv = [tbs.tlvStart, tbs.end] as const;
-  const issuer = readName(bytes, tbs.start, tbs.end, 'issuer');
+  const issuer = readName(bytes, tbs.start, tbs.end, 'issuer', mode);
   tbs.expect(TAG.SEQUENCE, 'validity');
   const validity = tbs.inner();
   const notBefore = readTime(validity, 'notBefore');
@@ -76,14 +142,17 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   validity.finish('validity');
   tbs.expect(TAG.SEQUENCE, 'subject');
   const subjectTlv = [tbs.tlvStart, tbs.end] as const;
-  const subject = readName(bytes, tbs.start, tbs.end, 'subject');
+  if (parts) parts.subject = bytes.subarray(tbs.tlvStart, tbs.end);
+  const subject = readName(bytes, tbs.start, tbs.end, 'subject', mode);
   tbs.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo');
   const publicKeySha256 = sha256Hex(bytes.subarray(tbs.tlvStart, tbs.end));
+  if (parts) parts.spki = bytes.subarray(tbs.tlvStart, tbs.end);
   const key = readPublicKey(tbs.inner());
   if (tbs.peek() === 0x81 || tbs.peek() === 0xa1) tbs.next('issuerUniqueID');
   if (tbs.peek() === 0x82 || tbs.peek() === 0xa2) tbs.next('subjectUniqueID');
 
-  const subjectAltNames: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
+  let subjectAltNames: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
+  if (parts) parts.extensions = new Map();
   let isCA = false;
   let pathLength: number | null = null;
   let subjectKeyId: string | null = null;
@@ -102,23 +171,34 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       const oidStart = extension.start;
       const oidEnd = extension.end;
       rejectDuplicate(bytes, seen, oidStart, oidEnd);
-      if (extension.peek() === TAG.BOOLEAN) extension.next('extension critical');
+      let critical = false;
+      if (extension.peek() === TAG.BOOLEAN) {
+        extension.next('extension critical');
+        critical = extension.end - extension.start === 1 && bytes[extension.start] === 0xff;
+      }
       extension.expect(TAG.OCTET_STRING, 'extension extnValue');
       extension.finish('extension');
+      const value = bytes.subarray(extension.start, extension.end);
+      if (parts) {
+        const oid = decodeOid(bytes, oidStart, oidEnd, mode === 'strict-der');
+        parts.extensions.set(oid, { critical, value });
+      }
       if (oidEnd - oidStart !== 3 || bytes[oidStart] !== 0x55 || bytes[oidStart + 1] !== 0x1d) continue;
-      const { start, end } = extension;
       switch (bytes[oidStart + 2]) {
-        case ID_CE.SUBJECT_ALT_NAME:
-          readSubjectAltNames(bytes, start, end, subjectAltNames);
+        case ID_CE.SUBJECT_ALT_NAME: {
+          const san = decodeSubjectAltName(value, mode);
+          if (parts) parts.subjectAltName = san;
+          subjectAltNames = { dns: san.dns, ip: san.ip.map(formatIpAddress), uri: san.uri, email: san.email };
           break;
+        }
         case ID_CE.BASIC_CONSTRAINTS:
-          ({ isCA, pathLength } = readBasicConstraints(bytes, start, end));
+          ({ ca: isCA, pathLength } = decodeBasicConstraints(value, mode));
           break;
         case ID_CE.SUBJECT_KEY_IDENTIFIER:
-          subjectKeyId = readSubjectKeyIdentifier(bytes, start, end);
+          subjectKeyId = decodeSubjectKeyIdentifier(value, mode);
           break;
         case ID_CE.AUTHORITY_KEY_IDENTIFIER:
-          authorityKeyId = readAuthorityKeyIdentifier(bytes, start, end);
+          authorityKeyId = decodeAuthorityKeyIdentifier(value, mode);
           break;
         default: // not kept: skipped by length
       }
@@ -248,7 +328,7 @@ function readPublicKey(spki: Asn1Cursor): PublicKeyFacts {
   switch (keyAlgorithm) {
     case 'RSA': {
       if (spki.end - spki.start < 1 || bytes[spki.start] !== 0) malformed('RSA public key: unused bits');
-      const key = new Asn1Cursor(bytes, spki.start + 1, spki.end);
+      const key = new Asn1Cursor(bytes, spki.start + 1, spki.end, spki.mode);
       key.expect(TAG.SEQUENCE, 'RSAPublicKey');
       key.finish('RSAPublicKey');
       const fields = key.inner();

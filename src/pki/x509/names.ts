@@ -7,7 +7,7 @@
  * each UTF-32BE unit, PrintableString/IA5String/TeletexString as Latin-1.
  */
 import { decodeOid } from '../asn1/oid.js';
-import { Asn1Cursor, malformed, TAG } from '../asn1/reader.js';
+import { Asn1Cursor, malformed, TAG, type Asn1Mode } from '../asn1/reader.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -78,8 +78,14 @@ export interface ReadName {
 }
 
 /** Reads the Name whose content is [start, end) of `bytes`. */
-export function readName(bytes: Buffer, start: number, end: number, what: string): ReadName {
-  const rdns = new Asn1Cursor(bytes, start, end);
+export function readName(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  what: string,
+  mode: Asn1Mode = 'lenient-der',
+): ReadName {
+  const rdns = new Asn1Cursor(bytes, start, end, mode);
   let text = '';
   let commonName: string | null = null;
   let firstRdn = true;
