@@ -65,7 +65,7 @@ test('one OID decoder: exact above 2^53, a cut-off last arc refused, non-minimal
   assert.equal(oid('2a 81ffffffffffffffff7f'), '1.2.' + ((1n << 64n) - 1n).toString());
   assert.equal(oid('8837'), '2.999');
   assert.equal(
-    codeOf(() => oid('2a8648')),
+    codeOf(() => oid('2a8648 86')),
     'CUSTOS_DER_MALFORMED',
   );
   assert.equal(oid('2a 8001'), '1.2.1');
