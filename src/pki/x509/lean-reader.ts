@@ -19,8 +19,8 @@
  * 16 bytes is left out (@peculiar/x509 prints a CIDR); a DN value of a non-string type is kept as its bytes
  * (asn1js reads into it). Malformed input of any kind ends in PkiFormatError('CUSTOS_DER_MALFORMED') and
  * nothing else (lean-reader-fuzz.test.ts).
- * Strictness is described in der-reader.ts; besides it: no bytes may follow the certificate, every structure
- * must hold exactly its fields, duplicate extensions are rejected, and times must be DER's UTCTime
+ * Strictness is the `lenient-der` mode of src/pki/asn1/reader.ts (path validation reads in `strict-der`);
+ * besides it: no bytes may follow the certificate, every structure must hold exactly its fields, duplicate extensions are rejected, and times must be DER's UTCTime
  * (YYMMDDHHMMSSZ, YY >= 50 is 19YY) or GeneralizedTime (YYYYMMDDHHMMSS[.f]Z).
  */
 import { hash } from 'node:crypto';
@@ -178,27 +178,27 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
       }
       extension.expect(TAG.OCTET_STRING, 'extension extnValue');
       extension.finish('extension');
-      const value = bytes.subarray(extension.start, extension.end);
+      const { start, end } = extension;
       if (parts) {
         const oid = decodeOid(bytes, oidStart, oidEnd, mode === 'strict-der');
-        parts.extensions.set(oid, { critical, value });
+        parts.extensions.set(oid, { critical, value: bytes.subarray(start, end) });
       }
       if (oidEnd - oidStart !== 3 || bytes[oidStart] !== 0x55 || bytes[oidStart + 1] !== 0x1d) continue;
       switch (bytes[oidStart + 2]) {
         case ID_CE.SUBJECT_ALT_NAME: {
-          const san = decodeSubjectAltName(value, mode);
+          const san = decodeSubjectAltName(bytes, mode, start, end);
           if (parts) parts.subjectAltName = san;
           subjectAltNames = { dns: san.dns, ip: san.ip.map(formatIpAddress), uri: san.uri, email: san.email };
           break;
         }
         case ID_CE.BASIC_CONSTRAINTS:
-          ({ ca: isCA, pathLength } = decodeBasicConstraints(value, mode));
+          ({ ca: isCA, pathLength } = decodeBasicConstraints(bytes, mode, start, end));
           break;
         case ID_CE.SUBJECT_KEY_IDENTIFIER:
-          subjectKeyId = decodeSubjectKeyIdentifier(value, mode);
+          subjectKeyId = decodeSubjectKeyIdentifier(bytes, mode, start, end);
           break;
         case ID_CE.AUTHORITY_KEY_IDENTIFIER:
-          authorityKeyId = decodeAuthorityKeyIdentifier(value, mode);
+          authorityKeyId = decodeAuthorityKeyIdentifier(bytes, mode, start, end);
           break;
         default: // not kept: skipped by length
       }

@@ -1,7 +1,7 @@
 /** basicConstraints (RFC 5280 4.2.1.9). */
 import { BasicConstraints as Asn1BasicConstraints } from '@peculiar/asn1-x509';
 import { malformed, TAG, type Asn1Mode } from '../../asn1/reader.js';
-import { encodeValue, extensionValue } from './extension-value.js';
+import { asBuffer, encodeValue, extensionValue } from './extension-value.js';
 
 export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 
@@ -11,8 +11,13 @@ export interface BasicConstraints {
   pathLength: number | null;
 }
 
-export function decodeBasicConstraints(der: Uint8Array, mode: Asn1Mode = 'lenient-der'): BasicConstraints {
-  const fields = extensionValue(der, mode, TAG.SEQUENCE, 'basicConstraints').inner();
+export function decodeBasicConstraints(
+  der: Uint8Array,
+  mode: Asn1Mode = 'lenient-der',
+  start = 0,
+  end = der.length,
+): BasicConstraints {
+  const fields = extensionValue(der, mode, TAG.SEQUENCE, 'basicConstraints', start, end).inner();
   let ca = false;
   let pathLength: number | null = null;
   if (fields.peek() === TAG.BOOLEAN) {
@@ -24,7 +29,7 @@ export function decodeBasicConstraints(der: Uint8Array, mode: Asn1Mode = 'lenien
     fields.next('basicConstraints pathLenConstraint');
     const length = fields.end - fields.start;
     if (length < 1 || length > 4) malformed(`basicConstraints pathLenConstraint: INTEGER of ${length} bytes`);
-    pathLength = Buffer.from(der.buffer, der.byteOffset, der.byteLength).readIntBE(fields.start, length);
+    pathLength = asBuffer(der).readIntBE(fields.start, length);
     if (pathLength < 0)
       malformed(`basicConstraints pathLenConstraint is negative (${pathLength}); RFC 5280 allows 0..MAX`);
   }

@@ -10,8 +10,13 @@ export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 export const EKU_ANY = '2.5.29.37.0';
 
 /** The KeyPurposeId OIDs; in strict-der an empty list is refused (RFC 5280: SIZE (1..MAX)). */
-export function decodeExtendedKeyUsage(der: Uint8Array, mode: Asn1Mode = 'lenient-der'): string[] {
-  const purposes = extensionValue(der, mode, TAG.SEQUENCE, 'extendedKeyUsage').inner();
+export function decodeExtendedKeyUsage(
+  der: Uint8Array,
+  mode: Asn1Mode = 'lenient-der',
+  start = 0,
+  end = der.length,
+): string[] {
+  const purposes = extensionValue(der, mode, TAG.SEQUENCE, 'extendedKeyUsage', start, end).inner();
   if (mode === 'strict-der' && !purposes.hasMore()) malformed('extendedKeyUsage is empty');
   const oids: string[] = [];
   while (purposes.hasMore()) {

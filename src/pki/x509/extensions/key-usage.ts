@@ -19,8 +19,13 @@ export const KEY_USAGE = {
 } as const;
 
 /** The keyUsage flags, a sum of KEY_USAGE values. */
-export function decodeKeyUsage(der: Uint8Array, mode: Asn1Mode = 'lenient-der'): number {
-  const node = extensionValue(der, mode, TAG.BIT_STRING, 'keyUsage');
+export function decodeKeyUsage(
+  der: Uint8Array,
+  mode: Asn1Mode = 'lenient-der',
+  start = 0,
+  end = der.length,
+): number {
+  const node = extensionValue(der, mode, TAG.BIT_STRING, 'keyUsage', start, end);
   const length = node.end - node.start;
   if (length < 2 || der[node.start]! > 7) malformed('keyUsage: malformed BIT STRING');
   let flags = 0;

@@ -3,7 +3,7 @@ import { GeneralName, SubjectAlternativeName } from '@peculiar/asn1-x509';
 import { formatIpAddress } from '../../ip-address.js';
 import { malformed, TAG, type Asn1Mode } from '../../asn1/reader.js';
 import { latin1 } from '../names.js';
-import { encodeValue, extensionValue } from './extension-value.js';
+import { asBuffer, encodeValue, extensionValue } from './extension-value.js';
 
 export const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 
@@ -24,11 +24,16 @@ export interface SubjectAltName {
  * The GeneralNames of a subjectAltName. An iPAddress of neither 4 nor 16 bytes is not an address (it is a
  * name-constraint range): lenient-der leaves it out, strict-der refuses it, and refuses an empty list too.
  */
-export function decodeSubjectAltName(der: Uint8Array, mode: Asn1Mode = 'lenient-der'): SubjectAltName {
-  const names = extensionValue(der, mode, TAG.SEQUENCE, 'subjectAltName').inner();
+export function decodeSubjectAltName(
+  der: Uint8Array,
+  mode: Asn1Mode = 'lenient-der',
+  start = 0,
+  end = der.length,
+): SubjectAltName {
+  const names = extensionValue(der, mode, TAG.SEQUENCE, 'subjectAltName', start, end).inner();
   const out: SubjectAltName = { dns: [], ip: [], uri: [], email: [], otherNameTags: [] };
   if (mode === 'strict-der' && !names.hasMore()) malformed('subjectAltName is empty (RFC 5280 4.2.1.6)');
-  const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  const bytes = asBuffer(der);
   while (names.hasMore()) {
     const tag = names.next('subjectAltName GeneralName');
     switch (tag) {
