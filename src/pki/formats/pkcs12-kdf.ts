@@ -5,8 +5,10 @@ import type { ShaDigest } from '../asn1/algorithms.js';
  * The PKCS#12 key derivation function (RFC 7292 appendix B.2), used for the MAC key of every PKCS#12 file
  * and for the keys and IVs of its legacy PBE algorithms (pbeWithSHAAnd3-KeyTripleDES-CBC, ...-RC2-CBC).
  * The password is the BMPString encoding (UTF-16BE with two trailing zero bytes; see `bmpPassword`).
- * The rounds are node:crypto's one-shot `hash()` (an audited implementation; a hand-written SHA compression
- * that saved ~2 us per round is gone): reading an openssl-made PKCS#12 (2,048 rounds) costs a few ms more.
+ * The rounds are node:crypto's one-shot `hash()` (an audited implementation; the hand-written SHA compression
+ * that saved ~2 us per round is gone). Measured on one openssl-made file each (2,048 rounds), best of 150 reads,
+ * old vs new in turns on the shared 2-core machine: legacy 3DES PKCS#12 7-11 ms -> 16 ms per file, modern
+ * AES PKCS#12 (the KDF only for the MAC) 3.3-5.3 ms -> 4.9-5.3 ms; JKS does not use this KDF.
  */
 export type Pkcs12Hash = ShaDigest;
 
