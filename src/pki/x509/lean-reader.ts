@@ -24,10 +24,12 @@
  * (YYMMDDHHMMSSZ, YY >= 50 is 19YY) or GeneralizedTime (YYYYMMDDHHMMSS[.f]Z).
  */
 import { hash } from 'node:crypto';
-import type { KeyAlgorithm, ParsedCertificate, SubjectAltNames } from './parsed-certificate.js';
+import type { ParsedCertificate, SubjectAltNames } from './parsed-certificate.js';
 import { Asn1Cursor, malformed, TAG } from '../asn1/reader.js';
 import { readName } from './names.js';
-import { keyAlgorithmOf, namedCurve, OID_EC_PUBLIC_KEY, signatureAlgorithmOf } from '../asn1/algorithms.js';
+import { signatureAlgorithmOf } from '../asn1/algorithms.js';
+import { readPublicKey } from './public-key.js';
+import { readTime } from './validity-time.js';
 import { decodeOid } from '../asn1/oid.js';
 import { formatIpAddress } from '../ip-address.js';
 import { decodeAuthorityKeyIdentifier } from './extensions/authority-key-identifier.js';
@@ -260,99 +262,4 @@ function rejectDuplicate(bytes: Buffer, seen: number[], start: number, end: numb
     if (p === length) malformed(`extension ${decodeOid(bytes, start, end)} appears twice`);
   }
   seen.push(start, end);
-}
-
-function digits(bytes: Buffer, at: number, count: number, what: string): number {
-  let value = 0;
-  for (let p = at; p < at + count; p++) {
-    const d = bytes[p] - 0x30;
-    if (d < 0 || d > 9) malformed(`${what}: not a DER time`);
-    value = value * 10 + d;
-  }
-  return value;
-}
-
-function readTime(validity: Asn1Cursor, what: string): Date {
-  const tag = validity.next(what);
-  const bytes = validity.bytes as Buffer;
-  const { start, end } = validity;
-  let p = start;
-  let year: number;
-  if (tag === TAG.UTC_TIME) {
-    if (end - start !== 13) malformed(`${what}: UTCTime is not YYMMDDHHMMSSZ`);
-    year = digits(bytes, p, 2, what);
-    year += year >= 50 ? 1900 : 2000;
-    p += 2;
-  } else if (tag === TAG.GENERALIZED_TIME) {
-    if (end - start < 15) malformed(`${what}: GeneralizedTime is not YYYYMMDDHHMMSSZ`);
-    year = digits(bytes, p, 4, what);
-    p += 4;
-  } else {
-    return malformed(`${what}: neither UTCTime nor GeneralizedTime`);
-  }
-  const month = digits(bytes, p, 2, what);
-  const day = digits(bytes, p + 2, 2, what);
-  const hour = digits(bytes, p + 4, 2, what);
-  const minute = digits(bytes, p + 6, 2, what);
-  const second = digits(bytes, p + 8, 2, what);
-  p += 10;
-  let millisecond = 0;
-  if (tag === TAG.GENERALIZED_TIME && p < end - 1 && bytes[p] === 0x2e) {
-    const fraction = end - 1 - (p + 1);
-    if (fraction < 1 || fraction > 9) malformed(`${what}: bad fraction of a second`);
-    millisecond = Math.floor(digits(bytes, p + 1, fraction, what) / 10 ** (fraction - 3));
-    p = end - 1;
-  }
-  if (p !== end - 1 || bytes[p] !== 0x5a) malformed(`${what}: time does not end in Z`);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    malformed(`${what}: time out of range`);
-  }
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
-}
-
-interface PublicKeyFacts {
-  algorithm: KeyAlgorithm;
-  size: number | null;
-  curve: string | null;
-}
-
-function readPublicKey(spki: Asn1Cursor): PublicKeyFacts {
-  const bytes = spki.bytes as Buffer;
-  spki.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo algorithm');
-  const algorithm = spki.inner();
-  spki.expect(TAG.BIT_STRING, 'subjectPublicKey');
-  spki.finish('subjectPublicKeyInfo');
-  algorithm.expect(TAG.OID, 'subjectPublicKeyInfo algorithm OID');
-  const oid = decodeOid(bytes, algorithm.start, algorithm.end);
-  const keyAlgorithm = keyAlgorithmOf(oid);
-  switch (keyAlgorithm) {
-    case 'RSA': {
-      if (spki.end - spki.start < 1 || bytes[spki.start] !== 0) malformed('RSA public key: unused bits');
-      const key = new Asn1Cursor(bytes, spki.start + 1, spki.end, spki.mode);
-      key.expect(TAG.SEQUENCE, 'RSAPublicKey');
-      key.finish('RSAPublicKey');
-      const fields = key.inner();
-      fields.expect(TAG.INTEGER, 'RSA modulus');
-      return { algorithm: 'RSA', size: bitLength(bytes, fields.start, fields.end), curve: null };
-    }
-    case 'ECDSA': {
-      if (oid !== OID_EC_PUBLIC_KEY || algorithm.peek() !== TAG.OID)
-        return { algorithm: 'ECDSA', size: null, curve: null };
-      algorithm.next('namedCurve');
-      const curve = namedCurve(decodeOid(bytes, algorithm.start, algorithm.end));
-      return { algorithm: 'ECDSA', size: curve.size || null, curve: curve.name };
-    }
-    case 'Ed25519':
-      return { algorithm: 'Ed25519', size: 256, curve: null };
-    case 'Ed448':
-      return { algorithm: 'Ed448', size: 456, curve: null };
-  }
-  return { algorithm: 'unknown', size: null, curve: null };
-}
-
-/** Bits of an unsigned big-endian integer, not counting leading zero bits. */
-function bitLength(bytes: Buffer, start: number, end: number): number {
-  while (start < end && bytes[start] === 0) start++;
-  if (start === end) return 0;
-  return (end - start - 1) * 8 + (32 - Math.clz32(bytes[start]));
 }
