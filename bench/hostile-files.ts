@@ -19,7 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { children, readTlv } from '../src/pki/formats/ber.js';
+import { children, readTlv } from '../src/pki/asn1/tlv.js';
 import { readContainer } from '../src/pki/formats/read-container.js';
 import { parseCertificate } from '../src/pki/x509/lean-reader.js';
 import { aCertificate } from '../test/support/certificates.js';

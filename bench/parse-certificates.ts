@@ -17,7 +17,7 @@ import { hash, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import * as x509 from '@peculiar/x509';
 import { parseCertificate } from '../src/pki/x509/lean-reader.js';
-import { DerCursor } from '../src/pki/x509/der-reader.js';
+import { Asn1Cursor } from '../src/pki/asn1/reader.js';
 import {
   aCertificate,
   asCA,
@@ -74,7 +74,7 @@ async function templates(): Promise<Uint8Array[]> {
 /** A copy of `der` with the last serial byte replaced by serial bytes from `n`, so every DER is distinct. */
 function withSerialPatched(der: Uint8Array, n: number): Uint8Array {
   const copy = der.slice();
-  const cursor = new DerCursor(copy, 0, copy.length);
+  const cursor = new Asn1Cursor(copy, 0, copy.length);
   cursor.next('certificate');
   const tbs = cursor.inner();
   tbs.next('tbsCertificate');

@@ -1,3 +1,4 @@
+import { ownKeyBeside } from './inventory/key-beside.js';
 import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
 import { certificateView, type CertificateView } from './inventory/certificate-view.js';
 import type { Sighting } from './inventory/sighting.js';
@@ -90,6 +91,10 @@ export async function judgeEntries(
       locationsWithKeys: e.sightings
         .filter((s) => s.endedAt === null || input.at !== undefined)
         .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
+      servedOverTls: e.sightings.some(
+        (s) => s.location.kind === 'tls' && (s.endedAt === null || input.at !== undefined),
+      ),
+      ownKeyBeside: ownKeyBeside(e.sightings, e.keySightings),
     });
     findings.push(...servedFindingsOf(e.certificate.fingerprintSha256, e.sightings, served, findings));
     const current = e.sightings.some((s) => s.endedAt === null);

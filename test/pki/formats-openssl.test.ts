@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { readContainer, type ReadContainerResult } from '../../src/pki/formats/read-container.js';
+import type { ReadContainerResult } from '../../src/pki/formats/container-types.js';
+import { readContainer } from '../../src/pki/formats/read-container.js';
 import { hasKeytool, PASSWORD, ToolFixtures, type ToolCertificate } from './container-fixtures.js';
 
 const fingerprints = (result: ReadContainerResult): string[] =>

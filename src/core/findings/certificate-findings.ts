@@ -1,3 +1,4 @@
+import { signatureAlgorithmNamed } from '../../pki/asn1/algorithms.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 
 /** What the checks read: every parsed field but the DER. */
@@ -20,6 +21,10 @@ export interface CertificateFindingsContext {
    * none of which is its own is a `key-mismatch`.
    */
   locationsWithKeys: Array<{ locationKey: string; keys: string[] }>;
+  /** A TLS endpoint serves the certificate (it is then in use as an end entity, whatever its basicConstraints). */
+  servedOverTls: boolean;
+  /** The certificate's own private key lies beside it (same file or Secret, or a file in the same directory). */
+  ownKeyBeside: boolean;
 }
 
 type Check = (cert: CertificateFields, ctx: CertificateFindingsContext) => string | null;
@@ -29,8 +34,21 @@ function finding(code: FindingCode, message: string): Finding {
 }
 
 const days = (ms: number): number => Math.floor(ms / DAY_MS);
-const isLeaf = (cert: CertificateFields): boolean => !cert.isCA;
-const WEAK_HASHES = /(^|[^a-z])(md2|md4|md5|sha1)([^0-9]|$)|sha-1/i;
+/**
+ * Used as an end entity: no CA, or a self-signed certificate that carries `CA:TRUE` (what `openssl req -x509`
+ * writes by default) yet is used as a leaf — it names subjectAltNames, its own private key lies beside it, or a
+ * TLS endpoint serves it. A root that only sits in a trust bundle is none of these.
+ */
+function isLeaf(cert: CertificateFields, ctx: CertificateFindingsContext): boolean {
+  if (!cert.isCA) return true;
+  if (!cert.selfSigned) return false;
+  const san = cert.subjectAltNames;
+  return (
+    san.dns.length + san.ip.length + san.uri.length + san.email.length > 0 ||
+    ctx.servedOverTls ||
+    ctx.ownKeyBeside
+  );
+}
 
 /** The ordered checks of a certificate on its own; each returns the message of its finding, or null. */
 const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
@@ -69,26 +87,29 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
     'weak-signature',
     // A root's signature over itself is never checked by clients (it is trusted as a key, not as a signature),
     // so a self-signed CA with SHA-1 is not weak; a self-signed leaf still is.
-    (c) =>
-      WEAK_HASHES.test(c.signatureAlgorithm) && !(c.isCA && c.selfSigned)
+    (c, ctx) =>
+      signatureAlgorithmNamed(c.signatureAlgorithm)?.weak === true && !(c.selfSigned && !isLeaf(c, ctx))
         ? `signed with ${c.signatureAlgorithm}`
         : null,
   ],
   [
     'long-validity',
-    (c) => {
+    (c, ctx) => {
       const validity = days(c.notAfter.getTime() - c.notBefore.getTime());
-      return isLeaf(c) && validity > MAX_LEAF_VALIDITY_DAYS
+      return isLeaf(c, ctx) && validity > MAX_LEAF_VALIDITY_DAYS
         ? `leaf valid for ${validity} days (> ${MAX_LEAF_VALIDITY_DAYS})`
         : null;
     },
   ],
-  ['self-signed', (c) => (isLeaf(c) && c.selfSigned ? 'a leaf certificate signed by its own key' : null)],
+  [
+    'self-signed',
+    (c, ctx) => (isLeaf(c, ctx) && c.selfSigned ? 'a leaf certificate signed by its own key' : null),
+  ],
   [
     'key-mismatch',
-    (c, { locationsWithKeys }) => {
-      if (!isLeaf(c)) return null;
-      const mismatched = locationsWithKeys.filter(
+    (c, ctx) => {
+      if (!isLeaf(c, ctx)) return null;
+      const mismatched = ctx.locationsWithKeys.filter(
         (l) => l.keys.length > 0 && !l.keys.includes(c.publicKeySha256),
       );
       return mismatched.length > 0

@@ -1,8 +1,10 @@
 /**
  * IP address text, parsed and printed without node:net (core does no I/O): IPv4 as a number, IPv6 as a bigint.
- * Printing follows RFC 5952 (lower case, no leading zeros, the longest run of two or more zero groups shortened
- * to `::`, IPv4-mapped addresses in mixed notation), so that one address always has one text.
+ * Printing is the pki formatter's (RFC 5952: lower case, no leading zeros, the longest run of two or more zero
+ * groups shortened to `::`; an IPv4-mapped address stays hexadecimal, `::ffff:a00:1`, as certificates print it),
+ * so that one address always has one text.
  */
+import { formatIpAddress } from '../../pki/ip-address.js';
 
 /** Four decimal octets, no leading zeros (`010` is octal to some parsers and decimal to others: refused). */
 export function parseIPv4(text: string): number | null {
@@ -56,30 +58,11 @@ export function parseIPv6(text: string): bigint | null {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
+/** RFC 5952 text through the one IPv6 formatter (src/pki/ip-address.ts), so an address has one text everywhere. */
 export function formatIPv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${formatIPv4(Number(value & 0xffffffffn))}`;
-  }
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+  const bytes = new Uint8Array(16);
+  for (let i = 15, rest = value; i >= 0; i--, rest >>= 8n) bytes[i] = Number(rest & 0xffn);
+  return formatIpAddress(bytes);
 }
 
 /** The canonical text of an IP address, or null when the text is not one. */

@@ -1,5 +1,6 @@
 import { PkiFormatError } from '../problem.js';
-import { children, readTlv, TAG, type Tlv } from './ber.js';
+import { TAG } from '../asn1/reader.js';
+import { children, readTlv, type Tlv } from '../asn1/tlv.js';
 
 /**
  * Checks that a node has the shape of an X.509 Certificate — SEQUENCE { tbsCertificate SEQUENCE {
@@ -10,19 +11,19 @@ import { children, readTlv, TAG, type Tlv } from './ber.js';
  * Throws `PkiFormatError` (CUSTOS_DER_MALFORMED, or CUSTOS_FILE_TRUNCATED when a length runs past the input).
  */
 export function checkCertificateShape(bytes: Uint8Array, certificate: Tlv): void {
-  if (certificate.id !== TAG.sequence) malformed('a certificate is not a SEQUENCE');
+  if (certificate.id !== TAG.SEQUENCE) malformed('a certificate is not a SEQUENCE');
   const outer = children(bytes, certificate);
   if (
     outer.length !== 3 ||
-    outer[0]!.id !== TAG.sequence ||
-    outer[1]!.id !== TAG.sequence ||
-    outer[2]!.id !== TAG.bitString
+    outer[0]!.id !== TAG.SEQUENCE ||
+    outer[1]!.id !== TAG.SEQUENCE ||
+    outer[2]!.id !== TAG.BIT_STRING
   ) {
     malformed('not a certificate (SEQUENCE of tbsCertificate, signatureAlgorithm, signature)');
   }
   const tbs = children(bytes, outer[0]!);
-  const first = tbs[0]?.id === TAG.context0 ? 1 : 0;
-  const expected = [TAG.integer, TAG.sequence, TAG.sequence, TAG.sequence, TAG.sequence, TAG.sequence];
+  const first = tbs[0]?.id === TAG.CONTEXT_0 ? 1 : 0;
+  const expected = [TAG.INTEGER, TAG.SEQUENCE, TAG.SEQUENCE, TAG.SEQUENCE, TAG.SEQUENCE, TAG.SEQUENCE];
   if (tbs.length < first + expected.length || expected.some((id, i) => tbs[first + i]!.id !== id)) {
     malformed('not a certificate (tbsCertificate fields missing or out of order)');
   }

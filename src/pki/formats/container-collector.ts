@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PkiFormatError, type PkiProblem, type PkiProblemCode } from '../problem.js';
-import type { ContainerCertificate, ContainerKey } from './read-container.js';
+import type { ContainerCertificate, ContainerKey } from './container-types.js';
 import { WorkBudgetExceeded, type WorkBudget } from './work-budget.js';
 
 export interface K8sSecretRef {

@@ -7,8 +7,9 @@ import {
   withSubject,
   type BuiltCertificate,
 } from '../../../test/support/certificates.js';
-import { children, readTlv } from './ber.js';
-import { readContainer, type ReadContainerResult } from './read-container.js';
+import { children, readTlv } from '../asn1/tlv.js';
+import type { ReadContainerResult } from './container-types.js';
+import { readContainer } from './read-container.js';
 
 const read = (bytes: Uint8Array, passwords: string[] = []): ReadContainerResult =>
   readContainer(bytes, { passwords });

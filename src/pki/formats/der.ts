@@ -1,10 +1,11 @@
-import { children, readTlv, TAG, type Tlv } from './ber.js';
+import { TAG } from '../asn1/reader.js';
+import { children, readTlv, type Tlv } from '../asn1/tlv.js';
 import { checkCertificateShape, isCertificateShape } from './certificate-shape.js';
 import type { ContainerCollector } from './container-collector.js';
 import { isSignedDataContentInfo, readPkcs7 } from './pkcs7.js';
 import { isPfx, readPkcs12 } from './pkcs12.js';
 import { readDerPrivateKey } from './private-key.js';
-import type { ContainerFormat } from './read-container.js';
+import type { ContainerFormat } from './container-types.js';
 
 /**
  * Binary ASN.1 inputs: a DER certificate, a PKCS#7 SignedData (.p7b/.p7c), a PKCS#12 file (.p12/.pfx), or a
@@ -26,8 +27,8 @@ function announcedKind(bytes: Uint8Array): DerKind | null {
   if (outerHeader === null) return null;
   const first = bytes[outerHeader];
   if (first === undefined) return 'certificate-like'; // nothing but a long-form header: cut right after it
-  if (first === TAG.sequence) return 'certificate-like';
-  if (first === TAG.integer && bytes[outerHeader + 1] === 1 && bytes[outerHeader + 2] === 3) return 'pkcs12';
+  if (first === TAG.SEQUENCE) return 'certificate-like';
+  if (first === TAG.INTEGER && bytes[outerHeader + 1] === 1 && bytes[outerHeader + 2] === 3) return 'pkcs12';
   const signedDataOid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
   if (signedDataOid.every((b, i) => bytes[outerHeader + i] === b)) return 'pkcs7';
   return null;
@@ -35,7 +36,7 @@ function announcedKind(bytes: Uint8Array): DerKind | null {
 
 /** The identifier and length octets of a long-form or indefinite SEQUENCE at `offset`, else null. */
 function headerLength(bytes: Uint8Array, offset: number): number | null {
-  if (bytes[offset] !== TAG.sequence) return null;
+  if (bytes[offset] !== TAG.SEQUENCE) return null;
   const first = bytes[offset + 1];
   if (first === 0x80) return 2;
   if (first === undefined || first < 0x81 || first > 0x84) return null;
@@ -99,9 +100,9 @@ function reportUnrecognised(
 ): ContainerFormat | null {
   try {
     const ids = children(bytes, outer).map((part) => part.id);
-    if (ids.length === 2 && ids[0] === TAG.sequence && ids[1] === TAG.bitString) return null;
-    const signed = ids.length === 3 && ids[0] === TAG.sequence && ids[2] === TAG.bitString;
-    if (signed && bytes[readTlv(bytes, outer.contentStart).contentStart] !== TAG.context0) return null;
+    if (ids.length === 2 && ids[0] === TAG.SEQUENCE && ids[1] === TAG.BIT_STRING) return null;
+    const signed = ids.length === 3 && ids[0] === TAG.SEQUENCE && ids[2] === TAG.BIT_STRING;
+    if (signed && bytes[readTlv(bytes, outer.contentStart).contentStart] !== TAG.CONTEXT_0) return null;
     if (signed) checkCertificateShape(bytes, outer);
     collector.problem(
       'CUSTOS_FILE_UNRECOGNISED',

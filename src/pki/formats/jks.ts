@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PkiFormatError } from '../problem.js';
-import { children, oidText, readTlv, stringBytes, TAG } from './ber.js';
+import { TAG } from '../asn1/reader.js';
+import { children, oidText, readTlv, stringBytes } from '../asn1/tlv.js';
 import { leadingCertificate } from './certificate-shape.js';
 import { quote, type ContainerCollector } from './container-collector.js';
 import { publicKeySha256OfDer } from './private-key.js';
@@ -156,8 +157,8 @@ function readCertificate(
 function openProtectedKey(encoded: Uint8Array, passwords: readonly string[]): Uint8Array | null {
   const info = readTlv(encoded, 0);
   const [algorithm, data] = children(encoded, info);
-  const oid = algorithm?.id === TAG.sequence ? children(encoded, algorithm)[0] : undefined;
-  if (!oid || oidText(encoded, oid) !== OID_JKS_KEY_PROTECTOR || data?.id !== TAG.octetString) {
+  const oid = algorithm?.id === TAG.SEQUENCE ? children(encoded, algorithm)[0] : undefined;
+  if (!oid || oidText(encoded, oid) !== OID_JKS_KEY_PROTECTOR || data?.id !== TAG.OCTET_STRING) {
     throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'not a JKS-protected private key');
   }
   const protectedKey = stringBytes(encoded, data);

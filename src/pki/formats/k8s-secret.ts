@@ -1,6 +1,6 @@
 import { Composer, isScalar, Parser, visit, type Document } from 'yaml';
 import { quote, type ContainerCollector, type K8sSecretRef } from './container-collector.js';
-import type { ReadContainerResult } from './read-container.js';
+import type { ReadContainerResult } from './container-types.js';
 import type { WorkBudget } from './work-budget.js';
 
 /**

@@ -1,6 +1,8 @@
 import { createDecipheriv, getCiphers, pbkdf2Sync } from 'node:crypto';
 import { PkiFormatError } from '../problem.js';
-import { children, oidText, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
+import { HMAC_OIDS } from '../asn1/algorithms.js';
+import { TAG } from '../asn1/reader.js';
+import { children, oidText, smallInteger, stringBytes, type Tlv } from '../asn1/tlv.js';
 import { KDF_PURPOSE, pkcs12Kdf } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
 import type { WorkBudget } from './work-budget.js';
@@ -37,14 +39,6 @@ const PKCS12_PBE: Record<string, { cipher: string; keyLength: number; rc2Bits?: 
 
 const OID_PBES2 = '1.2.840.113549.1.5.13';
 const OID_PBKDF2 = '1.2.840.113549.1.5.12';
-
-const PBKDF2_PRF: Record<string, string> = {
-  '1.2.840.113549.2.7': 'sha1',
-  '1.2.840.113549.2.8': 'sha224',
-  '1.2.840.113549.2.9': 'sha256',
-  '1.2.840.113549.2.10': 'sha384',
-  '1.2.840.113549.2.11': 'sha512',
-};
 
 const PBES2_CIPHER: Record<string, { cipher: string; keyLength: number }> = {
   '2.16.840.1.101.3.4.1.2': { cipher: 'aes-128-cbc', keyLength: 16 },
@@ -88,11 +82,11 @@ export function pbeDecrypt(
   const [oid, params] = children(bytes, algorithm);
   if (!oid) malformed('empty AlgorithmIdentifier');
   const name = oidText(bytes, oid);
-  if (params?.id !== TAG.sequence) malformed(`algorithm ${name} has no parameters`);
+  if (params?.id !== TAG.SEQUENCE) malformed(`algorithm ${name} has no parameters`);
   const pkcs12 = PKCS12_PBE[name];
   if (pkcs12) {
     const [salt, iterations] = children(bytes, params);
-    if (salt?.id !== TAG.octetString) malformed('PKCS#12 PBE parameters lack a salt');
+    if (salt?.id !== TAG.OCTET_STRING) malformed('PKCS#12 PBE parameters lack a salt');
     const saltBytes = stringBytes(bytes, salt);
     const count = iterationCount(bytes, iterations, MAX_PKCS12_KDF_ITERATIONS);
     budget.spend(2 * count);
@@ -104,23 +98,23 @@ export function pbeDecrypt(
   }
   if (name !== OID_PBES2) unsupported(`encryption algorithm ${name} is not supported`);
   const [kdf, scheme] = children(bytes, params);
-  if (kdf?.id !== TAG.sequence || scheme?.id !== TAG.sequence) malformed('PBES2 parameters are incomplete');
+  if (kdf?.id !== TAG.SEQUENCE || scheme?.id !== TAG.SEQUENCE) malformed('PBES2 parameters are incomplete');
   const [kdfOid, kdfParams] = children(bytes, kdf);
   if (!kdfOid || oidText(bytes, kdfOid) !== OID_PBKDF2) unsupported('PBES2 with a KDF other than PBKDF2');
-  if (kdfParams?.id !== TAG.sequence) malformed('PBKDF2 parameters are missing');
+  if (kdfParams?.id !== TAG.SEQUENCE) malformed('PBKDF2 parameters are missing');
   const [salt, iterations, ...rest] = children(bytes, kdfParams);
-  if (salt?.id !== TAG.octetString) unsupported('PBKDF2 with a salt that is not an OCTET STRING');
+  if (salt?.id !== TAG.OCTET_STRING) unsupported('PBKDF2 with a salt that is not an OCTET STRING');
   const count = iterationCount(bytes, iterations, MAX_PBKDF2_ITERATIONS);
   budget.spend(count);
-  const prfTlv = rest.find((t) => t.id === TAG.sequence);
+  const prfTlv = rest.find((t) => t.id === TAG.SEQUENCE);
   const prfOid = prfTlv ? children(bytes, prfTlv)[0] : undefined;
   const prfName = prfOid ? oidText(bytes, prfOid) : '1.2.840.113549.2.7';
-  const prf = PBKDF2_PRF[prfName] ?? unsupported(`PBKDF2 pseudo-random function ${prfName}`);
+  const prf = HMAC_OIDS[prfName] ?? unsupported(`PBKDF2 pseudo-random function ${prfName}`);
   const [schemeOid, ivTlv] = children(bytes, scheme);
   if (!schemeOid) malformed('PBES2 encryption scheme is empty');
   const schemeName = oidText(bytes, schemeOid);
   const cipher = PBES2_CIPHER[schemeName] ?? unsupported(`PBES2 cipher ${schemeName}`);
-  if (ivTlv?.id !== TAG.octetString) malformed('PBES2 cipher parameters lack an IV');
+  if (ivTlv?.id !== TAG.OCTET_STRING) malformed('PBES2 cipher parameters lack an IV');
   const key = pbkdf2Sync(
     Buffer.from(password.text, 'utf8'),
     stringBytes(bytes, salt),

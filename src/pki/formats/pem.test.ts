@@ -8,7 +8,8 @@ import {
   withSubject,
   type BuiltCertificate,
 } from '../../../test/support/certificates.js';
-import { readContainer, type ReadContainerResult } from './read-container.js';
+import type { ReadContainerResult } from './container-types.js';
+import { readContainer } from './read-container.js';
 
 const read = (text: string, passwords: string[] = []): ReadContainerResult =>
   readContainer(Buffer.from(text), { passwords });

@@ -1,4 +1,4 @@
-import { readTlv } from './ber.js';
+import { readTlv } from '../asn1/tlv.js';
 import { leadingCertificate } from './certificate-shape.js';
 import type { ContainerCollector } from './container-collector.js';
 import { readPkcs7 } from './pkcs7.js';

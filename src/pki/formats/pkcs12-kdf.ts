@@ -1,12 +1,16 @@
 import { hash } from 'node:crypto';
-import { iterateDigest } from './iterated-digest.js';
+import type { ShaDigest } from '../asn1/algorithms.js';
 
 /**
  * The PKCS#12 key derivation function (RFC 7292 appendix B.2), used for the MAC key of every PKCS#12 file
  * and for the keys and IVs of its legacy PBE algorithms (pbeWithSHAAnd3-KeyTripleDES-CBC, ...-RC2-CBC).
  * The password is the BMPString encoding (UTF-16BE with two trailing zero bytes; see `bmpPassword`).
+ * The rounds are node:crypto's one-shot `hash()` (an audited implementation; the hand-written SHA compression
+ * that saved ~2 us per round is gone). Measured on one openssl-made file each (2,048 rounds), best of 150 reads,
+ * old vs new in turns on the shared 2-core machine: legacy 3DES PKCS#12 7-11 ms -> 16 ms per file, modern
+ * AES PKCS#12 (the KDF only for the MAC) 3.3-5.3 ms -> 4.9-5.3 ms; JKS does not use this KDF.
  */
-export type Pkcs12Hash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type Pkcs12Hash = ShaDigest;
 
 /** The diversifier ID of RFC 7292 B.3: 1 for an encryption key, 2 for an IV, 3 for a MAC key. */
 export const KDF_PURPOSE = { key: 1, iv: 2, mac: 3 } as const;
@@ -54,11 +58,8 @@ export function pkcs12Kdf(
   const diversifier = new Uint8Array(v).fill(purpose);
   const out = new Uint8Array(length);
   for (let produced = 0; ;) {
-    const a = iterateDigest(
-      algorithm,
-      hash(algorithm, Buffer.concat([diversifier, input]), 'buffer'),
-      iterations - 1,
-    );
+    let a = hash(algorithm, Buffer.concat([diversifier, input]), 'buffer');
+    for (let round = 1; round < iterations; round++) a = hash(algorithm, a, 'buffer');
     out.set(a.subarray(0, Math.min(u, length - produced)), produced);
     produced += u;
     if (produced >= length) return out;

@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { PkiFormatError } from '../problem.js';
-import { children, oidText, readTlv, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
+import { DIGEST_OIDS } from '../asn1/algorithms.js';
+import { TAG } from '../asn1/reader.js';
+import { children, oidText, readTlv, smallInteger, stringBytes, type Tlv } from '../asn1/tlv.js';
 import { leadingCertificate } from './certificate-shape.js';
 import type { ContainerCollector } from './container-collector.js';
 import { iterationCount, MAX_PKCS12_KDF_ITERATIONS, pbeDecrypt, type PasswordCandidate } from './pbe.js';
-import { bmpPassword, digestSize, KDF_PURPOSE, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf.js';
+import { bmpPassword, digestSize, KDF_PURPOSE, pkcs12Kdf } from './pkcs12-kdf.js';
 import { isPrivateKeyInfo, publicKeySha256OfDer } from './private-key.js';
 import type { WorkBudget } from './work-budget.js';
 
@@ -29,19 +31,11 @@ const OID_X509_CERTIFICATE = '1.2.840.113549.1.9.22.1';
 const OID_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
 const MAX_BAG_NESTING = 4;
 
-const MAC_DIGESTS: Record<string, Pkcs12Hash> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
 /** Whether a SEQUENCE starts like a PFX: INTEGER 3 followed by a SEQUENCE. */
 export function isPfx(bytes: Uint8Array, outer: Tlv): boolean {
   try {
     const version = readTlv(bytes, outer.contentStart, outer.contentEnd);
-    return version.id === TAG.integer && smallInteger(bytes, version) === 3;
+    return version.id === TAG.INTEGER && smallInteger(bytes, version) === 3;
   } catch {
     return false;
   }
@@ -63,9 +57,9 @@ export function readPkcs12(
   passwords: readonly string[],
 ): void {
   const [, authSafe, macData] = children(bytes, pfx);
-  if (authSafe?.id !== TAG.sequence) throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'PFX has no authSafe');
+  if (authSafe?.id !== TAG.SEQUENCE) throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'PFX has no authSafe');
   const [contentType, explicit] = children(bytes, authSafe);
-  if (!contentType || oidText(bytes, contentType) !== OID_DATA || explicit?.id !== TAG.context0) {
+  if (!contentType || oidText(bytes, contentType) !== OID_DATA || explicit?.id !== TAG.CONTEXT_0) {
     throw new PkiFormatError(
       'CUSTOS_PKCS12_UNSUPPORTED',
       'PFX integrity by public-key signature is not supported',
@@ -96,13 +90,13 @@ function passwordByMac(
   budget: WorkBudget,
 ): PasswordCandidate | null | undefined {
   const [digestInfo, salt, iterations] = children(bytes, macData);
-  if (digestInfo?.id !== TAG.sequence || salt?.id !== TAG.octetString) {
+  if (digestInfo?.id !== TAG.SEQUENCE || salt?.id !== TAG.OCTET_STRING) {
     throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'PKCS#12 MacData is incomplete');
   }
   const [algorithm, digest] = children(bytes, digestInfo);
-  const oid = algorithm?.id === TAG.sequence ? children(bytes, algorithm)[0] : undefined;
-  const hash = oid ? MAC_DIGESTS[oidText(bytes, oid)] : undefined;
-  if (!hash || digest?.id !== TAG.octetString) return undefined; // e.g. PBMAC1: fall back to trial decryption
+  const oid = algorithm?.id === TAG.SEQUENCE ? children(bytes, algorithm)[0] : undefined;
+  const hash = oid ? DIGEST_OIDS[oidText(bytes, oid)] : undefined;
+  if (!hash || digest?.id !== TAG.OCTET_STRING) return undefined; // e.g. PBMAC1: fall back to trial decryption
   const count = iterations ? iterationCount(bytes, iterations, MAX_PKCS12_KDF_ITERATIONS) : 1;
   const expected = Buffer.from(stringBytes(bytes, digest));
   const saltBytes = stringBytes(bytes, salt);
@@ -139,7 +133,7 @@ class Pkcs12Reader {
 
   private readContentInfo(bytes: Uint8Array, contentInfo: Tlv): void {
     const [type, explicit] = children(bytes, contentInfo);
-    if (!type || explicit?.id !== TAG.context0) return;
+    if (!type || explicit?.id !== TAG.CONTEXT_0) return;
     const inner = readTlv(bytes, explicit.contentStart, explicit.contentEnd);
     const name = oidText(bytes, type);
     if (name === OID_DATA) return this.readSafeContents(stringBytes(bytes, inner), 0);
@@ -151,7 +145,7 @@ class Pkcs12Reader {
     }
     const [, encryptedContentInfo] = children(bytes, inner);
     const [, algorithm, encrypted] = encryptedContentInfo ? children(bytes, encryptedContentInfo) : [];
-    if (algorithm?.id !== TAG.sequence || !encrypted || (encrypted.id & 0xdf) !== TAG.context0Primitive) {
+    if (algorithm?.id !== TAG.SEQUENCE || !encrypted || (encrypted.id & 0xdf) !== TAG.CONTEXT_0_PRIMITIVE) {
       throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'EncryptedData is incomplete');
     }
     const plain = this.decrypt(bytes, algorithm, stringBytes(bytes, encrypted), isWholeSequence);
@@ -174,7 +168,7 @@ class Pkcs12Reader {
 
   private readBag(bytes: Uint8Array, bag: Tlv, depth: number): void {
     const [bagId, explicit, attributes] = children(bytes, bag);
-    if (!bagId || explicit?.id !== TAG.context0)
+    if (!bagId || explicit?.id !== TAG.CONTEXT_0)
       throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'SafeBag is incomplete');
     const value = readTlv(bytes, explicit.contentStart, explicit.contentEnd);
     const alias = attributes ? friendlyName(bytes, attributes) : undefined;
@@ -185,7 +179,7 @@ class Pkcs12Reader {
         if (
           !certType ||
           oidText(bytes, certType) !== OID_X509_CERTIFICATE ||
-          certExplicit?.id !== TAG.context0
+          certExplicit?.id !== TAG.CONTEXT_0
         )
           return;
         const octets = readTlv(bytes, certExplicit.contentStart, certExplicit.contentEnd);
@@ -197,7 +191,7 @@ class Pkcs12Reader {
         return;
       case BAG_SHROUDED_KEY: {
         const [algorithm, encrypted] = children(bytes, value);
-        if (algorithm?.id !== TAG.sequence || encrypted?.id !== TAG.octetString) {
+        if (algorithm?.id !== TAG.SEQUENCE || encrypted?.id !== TAG.OCTET_STRING) {
           throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'EncryptedPrivateKeyInfo is incomplete');
         }
         const plain = this.decrypt(bytes, algorithm, stringBytes(bytes, encrypted), isPrivateKeyInfo);
@@ -249,7 +243,7 @@ class Pkcs12Reader {
 function isWholeSequence(plain: Uint8Array): boolean {
   try {
     const tlv = readTlv(plain, 0);
-    return tlv.id === TAG.sequence && tlv.end === plain.length;
+    return tlv.id === TAG.SEQUENCE && tlv.end === plain.length;
   } catch {
     return false;
   }
@@ -257,12 +251,12 @@ function isWholeSequence(plain: Uint8Array): boolean {
 
 /** The friendlyName bag attribute (a BMPString), which OpenSSL and keytool use for the alias. */
 function friendlyName(bytes: Uint8Array, attributes: Tlv): string | undefined {
-  if (attributes.id !== TAG.set) return undefined;
+  if (attributes.id !== TAG.SET) return undefined;
   for (const attribute of children(bytes, attributes)) {
     const [oid, values] = children(bytes, attribute);
-    if (!oid || oidText(bytes, oid) !== OID_FRIENDLY_NAME || values?.id !== TAG.set) continue;
+    if (!oid || oidText(bytes, oid) !== OID_FRIENDLY_NAME || values?.id !== TAG.SET) continue;
     const value = children(bytes, values)[0];
-    if (value?.id !== TAG.bmpString) return undefined;
+    if (value?.id !== TAG.BMP_STRING) return undefined;
     const raw = bytes.subarray(value.contentStart, value.contentEnd);
     let text = '';
     for (let i = 0; i + 1 < raw.length; i += 2) text += String.fromCharCode((raw[i]! << 8) | raw[i + 1]!);

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { PkiFormatError } from '../problem.js';
-import { children, readTlv, smallInteger, stringBytes, TAG, type Tlv } from './ber.js';
+import { TAG } from '../asn1/reader.js';
+import { children, readTlv, smallInteger, stringBytes, type Tlv } from '../asn1/tlv.js';
 import type { ContainerCollector } from './container-collector.js';
 import { pbeDecrypt } from './pbe.js';
 import { bmpPassword } from './pkcs12-kdf.js';
@@ -43,7 +44,7 @@ export function openEncryptedPkcs8(
   budget: WorkBudget,
 ): Uint8Array | null {
   const [algorithm, data] = children(der, readTlv(der, 0));
-  if (algorithm?.id !== TAG.sequence || data?.id !== TAG.octetString) {
+  if (algorithm?.id !== TAG.SEQUENCE || data?.id !== TAG.OCTET_STRING) {
     throw new PkiFormatError('CUSTOS_DER_MALFORMED', 'EncryptedPrivateKeyInfo is incomplete');
   }
   const ciphertext = stringBytes(der, data);
@@ -119,7 +120,7 @@ export type DerKeyShape = PrivateKeyEncoding | 'encrypted-pkcs8';
  * OCTET STRING), PKCS#1 RSAPrivateKey (nine INTEGERs), SEC1 ECPrivateKey (INTEGER 1, OCTET STRING, ...).
  */
 export function derKeyShape(bytes: Uint8Array, outer: Tlv): DerKeyShape | null {
-  if (outer.id !== TAG.sequence) return null;
+  if (outer.id !== TAG.SEQUENCE) return null;
   let parts: Tlv[];
   try {
     parts = children(bytes, outer);
@@ -128,13 +129,13 @@ export function derKeyShape(bytes: Uint8Array, outer: Tlv): DerKeyShape | null {
   }
   const [a, b, c] = parts;
   if (!a || !b) return null;
-  const isAlgorithm = (t: Tlv): boolean => t.id === TAG.sequence && bytes[t.contentStart] === TAG.oid;
-  if (isAlgorithm(a) && b.id === TAG.octetString && parts.length === 2) return 'encrypted-pkcs8';
-  if (a.id !== TAG.integer || !c) return null;
+  const isAlgorithm = (t: Tlv): boolean => t.id === TAG.SEQUENCE && bytes[t.contentStart] === TAG.OID;
+  if (isAlgorithm(a) && b.id === TAG.OCTET_STRING && parts.length === 2) return 'encrypted-pkcs8';
+  if (a.id !== TAG.INTEGER || !c) return null;
   const version = versionOf(bytes, a);
-  if ((version === 0 || version === 1) && isAlgorithm(b) && c.id === TAG.octetString) return 'pkcs8';
-  if (version === 1 && b.id === TAG.octetString) return 'sec1';
-  if (version === 0 && parts.length >= 9 && parts.every((p) => p.id === TAG.integer)) return 'pkcs1';
+  if ((version === 0 || version === 1) && isAlgorithm(b) && c.id === TAG.OCTET_STRING) return 'pkcs8';
+  if (version === 1 && b.id === TAG.OCTET_STRING) return 'sec1';
+  if (version === 0 && parts.length >= 9 && parts.every((p) => p.id === TAG.INTEGER)) return 'pkcs1';
   return null;
 }
 

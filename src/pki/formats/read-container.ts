@@ -1,10 +1,10 @@
-import type { PkiProblem } from '../problem.js';
 import { ContainerCollector } from './container-collector.js';
 import { readDer } from './der.js';
 import { JCEKS_MAGIC, JKS_MAGIC, readJks } from './jks.js';
 import { mayHoldK8sSecret, readK8sSecrets } from './k8s-secret.js';
 import { readPem } from './pem.js';
-import { WorkBudget, WorkBudgetExceeded, type FileWorkLimits } from './work-budget.js';
+import { WorkBudget, WorkBudgetExceeded } from './work-budget.js';
+import type { ContainerFormat, ReadContainerOptions, ReadContainerResult } from './container-types.js';
 
 /**
  * Recognises certificates and private keys by the content of a file — never its name — in PEM, DER, PKCS#7,
@@ -23,38 +23,6 @@ import { WorkBudget, WorkBudgetExceeded, type FileWorkLimits } from './work-budg
  * Speed: a PEM certificate costs two Buffer.indexOf scans, one base64 decode and a tag-and-length walk of a
  * dozen DER nodes; no ASN.1 library is involved for PEM or DER certificates.
  */
-export type ContainerFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs12' | 'jks' | 'k8s-secret';
-
-export interface ContainerCertificate {
-  der: Uint8Array;
-  k8sSecret?: { namespace: string; name: string };
-  alias?: string;
-}
-
-export interface ContainerKey {
-  /** SHA-256 (lower-case hex) of the DER SubjectPublicKeyInfo of the key's public key — never key material. */
-  publicKeySha256: string;
-  k8sSecret?: { namespace: string; name: string };
-  alias?: string;
-}
-
-export interface ReadContainerResult {
-  /** null when nothing was recognised. */
-  format: ContainerFormat | null;
-  /** In file order; duplicates inside one file kept once (per Kubernetes Secret in a manifest). */
-  certificates: ContainerCertificate[];
-  /** Private keys found, by the hash of their public key. */
-  keys: ContainerKey[];
-  problems: PkiProblem[];
-}
-
-export interface ReadContainerOptions {
-  /** Passwords to try on PKCS#12 files, keystores and encrypted keys, after the empty password. */
-  passwords: readonly string[];
-  /** The file's budget (default: MAX_CERTIFICATES_PER_FILE, and no time limit without a clock). */
-  limits?: FileWorkLimits;
-}
-
 export function readContainer(bytes: Uint8Array, options: ReadContainerOptions): ReadContainerResult {
   return read(bytes, options.passwords, new WorkBudget(options.limits), true);
 }

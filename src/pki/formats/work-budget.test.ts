@@ -3,7 +3,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { aCertificate } from '../../../test/support/certificates.js';
 import { PkiFormatError } from '../problem.js';
-import { children, readTlv } from './ber.js';
+import { children, readTlv } from '../asn1/tlv.js';
 import { MAX_PBKDF2_ITERATIONS } from './pbe.js';
 import { readContainer } from './read-container.js';
 import { MAX_ROUNDS_PER_FILE, WorkBudget } from './work-budget.js';

@@ -77,13 +77,13 @@ export function checkKey(certificate: PathCertificate, role: Role): PathFinding[
 /** The signature on a certificate that the path relies on (every one but the trust anchor's own). */
 export function checkSignatureAlgorithm(certificate: PathCertificate, role: Role): PathFinding[] {
   const name = `${role} ${describe(certificate)}`;
-  const algorithm = certificate.signatureAlgorithm;
+  const algorithm = certificate.signatureAlgorithmInfo;
   if (algorithm.weak) {
     return [
       finding('weak-signature', `${name} is signed with ${algorithm.name} (${algorithm.hash})`, certificate),
     ];
   }
-  if (!algorithm.known) {
+  if (!algorithm.webPki) {
     return [
       finding('path-invalid', `${name} is signed with ${algorithm.name}, which is not accepted`, certificate),
     ];

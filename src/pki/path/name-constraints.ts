@@ -5,75 +5,10 @@
  * A constraint of another form (rfc822Name, URI, ...) is kept as `unsupported`: a certificate below it that
  * presents a subjectAltName of such a form fails the path rather than pass a constraint nobody checked.
  */
-import { DerError, content, parseDer, sameBytes, type DerNode } from './der.js';
 import type { PresentedIdentities } from './hostname.js';
+import { sameBytes } from '../asn1/tlv.js';
 import { formatIpAddress } from '../ip-address.js';
-
-export interface IpSubtree {
-  address: Uint8Array;
-  mask: Uint8Array;
-}
-
-export interface Subtrees {
-  dns: string[];
-  ip: IpSubtree[];
-  /** directoryName bases, each as the DER of its RDNs in order. */
-  directory: Uint8Array[][];
-  /** Tag numbers of GeneralName forms present but not checked (0 otherName, 1 rfc822Name, 6 URI, ...). */
-  unsupported: number[];
-}
-
-export interface NameConstraints {
-  permitted: Subtrees | null;
-  excluded: Subtrees | null;
-}
-
-const rdnsOf = (bytes: Uint8Array, name: DerNode): Uint8Array[] =>
-  name.children.map((rdn) => bytes.subarray(rdn.start, rdn.end));
-
-/** The RDNs of a DER Name, each as its DER SET. */
-export function readRdns(name: Uint8Array): Uint8Array[] {
-  return rdnsOf(name, parseDer(name));
-}
-
-function readSubtrees(bytes: Uint8Array, subtreesNode: DerNode): Subtrees {
-  const result: Subtrees = { dns: [], ip: [], directory: [], unsupported: [] };
-  for (const subtree of subtreesNode.children) {
-    const base = subtree.children[0];
-    if (subtree.tag !== 0x30 || !base) throw new DerError('malformed GeneralSubtree');
-    if (subtree.children.length > 1) throw new DerError('GeneralSubtree minimum/maximum are not allowed');
-    if (base.tag === 0x82) {
-      result.dns.push(Buffer.from(content(bytes, base)).toString('latin1').toLowerCase());
-    } else if (base.tag === 0x87) {
-      const value = content(bytes, base);
-      if (value.length !== 8 && value.length !== 32)
-        throw new DerError('iPAddress constraint of a wrong length');
-      const half = value.length / 2;
-      result.ip.push({ address: value.slice(0, half), mask: value.slice(half) });
-    } else if (base.tag === 0xa4 && base.children[0]?.tag === 0x30) {
-      result.directory.push(rdnsOf(bytes, base.children[0]));
-    } else {
-      result.unsupported.push(base.tag & 0x1f);
-    }
-  }
-  return result;
-}
-
-/** Parses the extension value (the DER NameConstraints); throws DerError when malformed. */
-export function readNameConstraints(value: Uint8Array): NameConstraints {
-  const root = parseDer(value);
-  if (root.tag !== 0x30) throw new DerError('nameConstraints is not a SEQUENCE');
-  let permitted: Subtrees | null = null;
-  let excluded: Subtrees | null = null;
-  for (const child of root.children) {
-    if (child.tag === 0xa0 && !permitted) permitted = readSubtrees(value, child);
-    else if (child.tag === 0xa1 && !excluded) excluded = readSubtrees(value, child);
-    else throw new DerError('unexpected element in nameConstraints');
-  }
-  if (!permitted && !excluded)
-    throw new DerError('nameConstraints with neither permitted nor excluded subtrees');
-  return { permitted, excluded };
-}
+import type { IpSubtree, NameConstraints } from '../x509/extensions/name-constraints.js';
 
 /** A DNS name is within a subtree when it equals the base or ends in "." + base; ".base" means subdomains only. */
 function dnsWithin(name: string, base: string): boolean {

@@ -88,7 +88,7 @@ function checkIssuer(path: readonly PathCertificate[], index: number, role: Role
       if (j > 0 && subject.selfIssued) continue;
       const violation = nameConstraintViolation(issuer.nameConstraints, {
         rdns: subject.subjectRdns,
-        names: subject.subjectAltNames ?? { dns: [], ip: [] },
+        names: subject.presentedIdentities ?? { dns: [], ip: [] },
         otherNameTags: subject.otherNameTags,
       });
       if (violation) {
@@ -106,21 +106,21 @@ function checkIssuer(path: readonly PathCertificate[], index: number, role: Role
 }
 
 function describeNames(leaf: PathCertificate): string {
-  const names = leaf.subjectAltNames!;
+  const names = leaf.presentedIdentities!;
   const all = [...names.dns, ...names.ip.map(formatIpAddress)];
   return all.length > 0 ? all.join(', ') : 'none of type DNS or IP';
 }
 
 export function checkHostname(leaf: PathCertificate, host: ReferenceIdentity): PathFinding[] {
   const shown = host.kind === 'dns' ? host.name : formatIpAddress(host.address);
-  if (!leaf.subjectAltNames) {
+  if (!leaf.presentedIdentities) {
     const cn = leaf.commonName;
     const note = cn ? `; its CN '${cn}' is not used for names (RFC 6125)` : '';
     return [
       finding('hostname-mismatch', `${shown}: leaf ${describe(leaf)} has no subjectAltName${note}`, leaf),
     ];
   }
-  if (identityMatches(leaf.subjectAltNames, host)) return [];
+  if (identityMatches(leaf.presentedIdentities, host)) return [];
   return [
     finding(
       'hostname-mismatch',

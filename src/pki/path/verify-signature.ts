@@ -12,22 +12,6 @@ import type { PathCertificate } from './path-certificate.js';
 /** A WebCrypto implementation as @peculiar/x509 takes it (Node's `webcrypto` in production), passed in. */
 export type CryptoProvider = NonNullable<Parameters<x509.X509Certificate['verify']>[1]>;
 
-const NODE_DIGEST: Record<string, string | null> = {
-  '1.2.840.113549.1.1.4': 'md5',
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.14': 'sha224',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.1': 'sha1',
-  '1.2.840.10045.4.3.1': 'sha224',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  '1.3.101.112': null,
-  '1.3.101.113': null,
-};
-
 const CACHE_SIZE = 16_384;
 const results = new Map<string, boolean>();
 const keys = new WeakMap<PathCertificate, KeyObject | null>();
@@ -50,12 +34,12 @@ async function check(
   issuer: PathCertificate,
   crypto: CryptoProvider,
 ): Promise<boolean> {
-  const oid = subject.signatureAlgorithm.oid;
-  if (oid in NODE_DIGEST) {
+  const { nodeDigest } = subject.signatureAlgorithmInfo;
+  if (nodeDigest !== undefined) {
     const key = keyOf(issuer);
     if (!key) return false;
     try {
-      return verify(NODE_DIGEST[oid] ?? null, subject.tbs, key, subject.signature);
+      return verify(nodeDigest, subject.tbs, key, subject.signature);
     } catch {
       return false;
     }

@@ -28,7 +28,7 @@ import {
   type CertificateOption,
 } from '../../../test/support/certificates.js';
 import { assertAgreesWithPeculiar } from '../../../test/support/certificate-oracles.js';
-import { DerCursor } from './der-reader.js';
+import { Asn1Cursor } from '../asn1/reader.js';
 import { parseCertificate } from './lean-reader.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 
@@ -258,7 +258,7 @@ const FIXTURES: Fixture[] = [
 
 /** The TLVs inside the element whose content is der[start, end). */
 function children(der: Uint8Array, start: number, end: number): Uint8Array[] {
-  const cursor = new DerCursor(der, start, end);
+  const cursor = new Asn1Cursor(der, start, end);
   const out: Uint8Array[] = [];
   while (cursor.hasMore()) {
     cursor.next('child');
@@ -267,7 +267,7 @@ function children(der: Uint8Array, start: number, end: number): Uint8Array[] {
   return out;
 }
 const contentOf = (element: Uint8Array): Uint8Array[] => {
-  const cursor = new DerCursor(element, 0, element.length);
+  const cursor = new Asn1Cursor(element, 0, element.length);
   cursor.next('element');
   return children(element, cursor.start, cursor.end);
 };

@@ -19,37 +19,104 @@
  * 16 bytes is left out (@peculiar/x509 prints a CIDR); a DN value of a non-string type is kept as its bytes
  * (asn1js reads into it). Malformed input of any kind ends in PkiFormatError('CUSTOS_DER_MALFORMED') and
  * nothing else (lean-reader-fuzz.test.ts).
- * Strictness is described in der-reader.ts; besides it: no bytes may follow the certificate, every structure
- * must hold exactly its fields, duplicate extensions are rejected, and times must be DER's UTCTime
+ * Strictness is the `lenient-der` mode of src/pki/asn1/reader.ts (path validation reads in `strict-der`);
+ * besides it: no bytes may follow the certificate, every structure must hold exactly its fields, duplicate extensions are rejected, and times must be DER's UTCTime
  * (YYMMDDHHMMSSZ, YY >= 50 is 19YY) or GeneralizedTime (YYYYMMDDHHMMSS[.f]Z).
  */
 import { hash } from 'node:crypto';
-import type { KeyAlgorithm, ParsedCertificate, SubjectAltNames } from './parsed-certificate.js';
-import { DerCursor, malformed, TAG } from './der-reader.js';
+import type { ParsedCertificate, SubjectAltNames } from './parsed-certificate.js';
+import { Asn1Cursor, malformed, TAG } from '../asn1/reader.js';
 import { readName } from './names.js';
-import { decodeOid, keyAlgorithmOf, namedCurve, OID_EC_PUBLIC_KEY, signatureAlgorithmName } from './oids.js';
-import {
-  ID_CE,
-  readAuthorityKeyIdentifier,
-  readBasicConstraints,
-  readSubjectAltNames,
-  readSubjectKeyIdentifier,
-} from './lean-extensions.js';
+import { signatureAlgorithmOf } from '../asn1/algorithms.js';
+import { readPublicKey } from './public-key.js';
+import { readTime } from './validity-time.js';
+import { decodeOid } from '../asn1/oid.js';
+import { formatIpAddress } from '../ip-address.js';
+import { decodeAuthorityKeyIdentifier } from './extensions/authority-key-identifier.js';
+import { decodeBasicConstraints } from './extensions/basic-constraints.js';
+import { decodeSubjectAltName, type SubjectAltName } from './extensions/subject-alt-name.js';
+import { decodeSubjectKeyIdentifier } from './extensions/subject-key-identifier.js';
+import type { Asn1Mode } from '../asn1/reader.js';
+
+/** The extensions the inventory keeps, by the last octet of their OID under id-ce (2.5.29.x, content 55 1d xx). */
+const ID_CE = {
+  SUBJECT_KEY_IDENTIFIER: 0x0e,
+  SUBJECT_ALT_NAME: 0x11,
+  BASIC_CONSTRAINTS: 0x13,
+  AUTHORITY_KEY_IDENTIFIER: 0x23,
+} as const;
+
+/** One extension as it is in the certificate. */
+export interface RawExtension {
+  critical: boolean;
+  /** The extnValue contents (the DER of the extension's value). */
+  value: Uint8Array;
+}
+
+/**
+ * What path validation reads besides the inventory's fields, recorded during the same walk: the byte ranges of
+ * the TBSCertificate, both signature AlgorithmIdentifiers, the issuer and subject Names and the
+ * SubjectPublicKeyInfo, the signature value, and every extension by OID.
+ */
+export interface CertificateParts {
+  tbs: Uint8Array;
+  innerAlgorithm: Uint8Array;
+  outerAlgorithm: Uint8Array;
+  signatureOid: string;
+  /** The signatureValue BIT STRING contents without its unused-bits octet. */
+  signature: Uint8Array;
+  signatureUnusedBits: number;
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  spki: Uint8Array;
+  extensions: Map<string, RawExtension>;
+  /** The subjectAltName as decoded during the walk, when present. */
+  subjectAltName?: SubjectAltName;
+}
 
 /** Reads a DER certificate; throws PkiFormatError('CUSTOS_DER_MALFORMED', ...) on any malformed input. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  return walk(der, 'lenient-der', null);
+}
+
+/**
+ * Reads a certificate once, in the given mode (path validation: `strict-der`), for its fields and the parts
+ * path validation reads; throws PkiFormatError('CUSTOS_DER_MALFORMED', ...) on any malformed input.
+ */
+export function readCertificateParts(
+  der: Uint8Array,
+  mode: Asn1Mode,
+): { certificate: ParsedCertificate; parts: CertificateParts } {
+  const parts = {} as CertificateParts;
+  return { certificate: walk(der, mode, parts), parts };
+}
+
+function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): ParsedCertificate {
   const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  const top = new DerCursor(bytes, 0, bytes.length);
+  const top = new Asn1Cursor(bytes, 0, bytes.length, mode);
   top.expect(TAG.SEQUENCE, 'certificate');
   top.finish('certificate (bytes after its end)');
   const certificate = top.inner();
   certificate.expect(TAG.SEQUENCE, 'tbsCertificate');
+  if (parts) parts.tbs = bytes.subarray(certificate.tlvStart, certificate.end);
   const tbs = certificate.inner();
   certificate.expect(TAG.SEQUENCE, 'signatureAlgorithm');
+  if (parts) parts.outerAlgorithm = bytes.subarray(certificate.tlvStart, certificate.end);
   const signatureAlgorithm = certificate.inner();
   signatureAlgorithm.expect(TAG.OID, 'signatureAlgorithm algorithm');
-  const signatureOid = decodeOid(bytes, signatureAlgorithm.start, signatureAlgorithm.end);
+  const signatureOid = decodeOid(
+    bytes,
+    signatureAlgorithm.start,
+    signatureAlgorithm.end,
+    mode === 'strict-der',
+  );
   certificate.expect(TAG.BIT_STRING, 'signatureValue');
+  if (parts) {
+    if (certificate.end === certificate.start) malformed('signatureValue: empty BIT STRING');
+    parts.signatureOid = signatureOid;
+    parts.signatureUnusedBits = bytes[certificate.start]!;
+    parts.signature = bytes.subarray(certificate.start + 1, certificate.end);
+  }
   certificate.finish('certificate');
 
   let version = 1;
@@ -65,9 +132,11 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   tbs.expect(TAG.INTEGER, 'serialNumber');
   const serialNumber = serialHex(bytes, tbs.start, tbs.end);
   tbs.expect(TAG.SEQUENCE, 'signature');
+  if (parts) parts.innerAlgorithm = bytes.subarray(tbs.tlvStart, tbs.end);
   tbs.expect(TAG.SEQUENCE, 'issuer');
+  if (parts) parts.issuer = bytes.subarray(tbs.tlvStart, tbs.end);
   const issuerTlv = [tbs.tlvStart, tbs.end] as const;
-  const issuer = readName(bytes, tbs.start, tbs.end, 'issuer');
+  const issuer = readName(bytes, tbs.start, tbs.end, 'issuer', mode);
   tbs.expect(TAG.SEQUENCE, 'validity');
   const validity = tbs.inner();
   const notBefore = readTime(validity, 'notBefore');
@@ -75,14 +144,17 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   validity.finish('validity');
   tbs.expect(TAG.SEQUENCE, 'subject');
   const subjectTlv = [tbs.tlvStart, tbs.end] as const;
-  const subject = readName(bytes, tbs.start, tbs.end, 'subject');
+  if (parts) parts.subject = bytes.subarray(tbs.tlvStart, tbs.end);
+  const subject = readName(bytes, tbs.start, tbs.end, 'subject', mode);
   tbs.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo');
   const publicKeySha256 = sha256Hex(bytes.subarray(tbs.tlvStart, tbs.end));
+  if (parts) parts.spki = bytes.subarray(tbs.tlvStart, tbs.end);
   const key = readPublicKey(tbs.inner());
   if (tbs.peek() === 0x81 || tbs.peek() === 0xa1) tbs.next('issuerUniqueID');
   if (tbs.peek() === 0x82 || tbs.peek() === 0xa2) tbs.next('subjectUniqueID');
 
-  const subjectAltNames: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
+  let subjectAltNames: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
+  if (parts) parts.extensions = new Map();
   let isCA = false;
   let pathLength: number | null = null;
   let subjectKeyId: string | null = null;
@@ -101,23 +173,34 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       const oidStart = extension.start;
       const oidEnd = extension.end;
       rejectDuplicate(bytes, seen, oidStart, oidEnd);
-      if (extension.peek() === TAG.BOOLEAN) extension.next('extension critical');
+      let critical = false;
+      if (extension.peek() === TAG.BOOLEAN) {
+        extension.next('extension critical');
+        critical = extension.end - extension.start === 1 && bytes[extension.start] === 0xff;
+      }
       extension.expect(TAG.OCTET_STRING, 'extension extnValue');
       extension.finish('extension');
-      if (oidEnd - oidStart !== 3 || bytes[oidStart] !== 0x55 || bytes[oidStart + 1] !== 0x1d) continue;
       const { start, end } = extension;
+      if (parts) {
+        const oid = decodeOid(bytes, oidStart, oidEnd, mode === 'strict-der');
+        parts.extensions.set(oid, { critical, value: bytes.subarray(start, end) });
+      }
+      if (oidEnd - oidStart !== 3 || bytes[oidStart] !== 0x55 || bytes[oidStart + 1] !== 0x1d) continue;
       switch (bytes[oidStart + 2]) {
-        case ID_CE.SUBJECT_ALT_NAME:
-          readSubjectAltNames(bytes, start, end, subjectAltNames);
+        case ID_CE.SUBJECT_ALT_NAME: {
+          const san = decodeSubjectAltName(bytes, mode, start, end);
+          if (parts) parts.subjectAltName = san;
+          subjectAltNames = { dns: san.dns, ip: san.ip.map(formatIpAddress), uri: san.uri, email: san.email };
           break;
+        }
         case ID_CE.BASIC_CONSTRAINTS:
-          ({ isCA, pathLength } = readBasicConstraints(bytes, start, end));
+          ({ ca: isCA, pathLength } = decodeBasicConstraints(bytes, mode, start, end));
           break;
         case ID_CE.SUBJECT_KEY_IDENTIFIER:
-          subjectKeyId = readSubjectKeyIdentifier(bytes, start, end);
+          subjectKeyId = decodeSubjectKeyIdentifier(bytes, mode, start, end);
           break;
         case ID_CE.AUTHORITY_KEY_IDENTIFIER:
-          authorityKeyId = readAuthorityKeyIdentifier(bytes, start, end);
+          authorityKeyId = decodeAuthorityKeyIdentifier(bytes, mode, start, end);
           break;
         default: // not kept: skipped by length
       }
@@ -141,7 +224,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     keyAlgorithm: key.algorithm,
     keySize: key.size,
     curve: key.curve,
-    signatureAlgorithm: signatureAlgorithmName(signatureOid),
+    signatureAlgorithm: signatureAlgorithmOf(signatureOid).name,
     isCA,
     pathLength,
     selfSigned:
@@ -179,99 +262,4 @@ function rejectDuplicate(bytes: Buffer, seen: number[], start: number, end: numb
     if (p === length) malformed(`extension ${decodeOid(bytes, start, end)} appears twice`);
   }
   seen.push(start, end);
-}
-
-function digits(bytes: Buffer, at: number, count: number, what: string): number {
-  let value = 0;
-  for (let p = at; p < at + count; p++) {
-    const d = bytes[p] - 0x30;
-    if (d < 0 || d > 9) malformed(`${what}: not a DER time`);
-    value = value * 10 + d;
-  }
-  return value;
-}
-
-function readTime(validity: DerCursor, what: string): Date {
-  const tag = validity.next(what);
-  const bytes = validity.bytes as Buffer;
-  const { start, end } = validity;
-  let p = start;
-  let year: number;
-  if (tag === TAG.UTC_TIME) {
-    if (end - start !== 13) malformed(`${what}: UTCTime is not YYMMDDHHMMSSZ`);
-    year = digits(bytes, p, 2, what);
-    year += year >= 50 ? 1900 : 2000;
-    p += 2;
-  } else if (tag === TAG.GENERALIZED_TIME) {
-    if (end - start < 15) malformed(`${what}: GeneralizedTime is not YYYYMMDDHHMMSSZ`);
-    year = digits(bytes, p, 4, what);
-    p += 4;
-  } else {
-    return malformed(`${what}: neither UTCTime nor GeneralizedTime`);
-  }
-  const month = digits(bytes, p, 2, what);
-  const day = digits(bytes, p + 2, 2, what);
-  const hour = digits(bytes, p + 4, 2, what);
-  const minute = digits(bytes, p + 6, 2, what);
-  const second = digits(bytes, p + 8, 2, what);
-  p += 10;
-  let millisecond = 0;
-  if (tag === TAG.GENERALIZED_TIME && p < end - 1 && bytes[p] === 0x2e) {
-    const fraction = end - 1 - (p + 1);
-    if (fraction < 1 || fraction > 9) malformed(`${what}: bad fraction of a second`);
-    millisecond = Math.floor(digits(bytes, p + 1, fraction, what) / 10 ** (fraction - 3));
-    p = end - 1;
-  }
-  if (p !== end - 1 || bytes[p] !== 0x5a) malformed(`${what}: time does not end in Z`);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    malformed(`${what}: time out of range`);
-  }
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
-}
-
-interface PublicKeyFacts {
-  algorithm: KeyAlgorithm;
-  size: number | null;
-  curve: string | null;
-}
-
-function readPublicKey(spki: DerCursor): PublicKeyFacts {
-  const bytes = spki.bytes as Buffer;
-  spki.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo algorithm');
-  const algorithm = spki.inner();
-  spki.expect(TAG.BIT_STRING, 'subjectPublicKey');
-  spki.finish('subjectPublicKeyInfo');
-  algorithm.expect(TAG.OID, 'subjectPublicKeyInfo algorithm OID');
-  const oid = decodeOid(bytes, algorithm.start, algorithm.end);
-  const keyAlgorithm = keyAlgorithmOf(oid);
-  switch (keyAlgorithm) {
-    case 'RSA': {
-      if (spki.end - spki.start < 1 || bytes[spki.start] !== 0) malformed('RSA public key: unused bits');
-      const key = new DerCursor(bytes, spki.start + 1, spki.end);
-      key.expect(TAG.SEQUENCE, 'RSAPublicKey');
-      key.finish('RSAPublicKey');
-      const fields = key.inner();
-      fields.expect(TAG.INTEGER, 'RSA modulus');
-      return { algorithm: 'RSA', size: bitLength(bytes, fields.start, fields.end), curve: null };
-    }
-    case 'ECDSA': {
-      if (oid !== OID_EC_PUBLIC_KEY || algorithm.peek() !== TAG.OID)
-        return { algorithm: 'ECDSA', size: null, curve: null };
-      algorithm.next('namedCurve');
-      const curve = namedCurve(decodeOid(bytes, algorithm.start, algorithm.end));
-      return { algorithm: 'ECDSA', size: curve.size || null, curve: curve.name };
-    }
-    case 'Ed25519':
-      return { algorithm: 'Ed25519', size: 256, curve: null };
-    case 'Ed448':
-      return { algorithm: 'Ed448', size: 456, curve: null };
-  }
-  return { algorithm: 'unknown', size: null, curve: null };
-}
-
-/** Bits of an unsigned big-endian integer, not counting leading zero bits. */
-function bitLength(bytes: Buffer, start: number, end: number): number {
-  while (start < end && bytes[start] === 0) start++;
-  if (start === end) return 0;
-  return (end - start - 1) * 8 + (32 - Math.clz32(bytes[start]));
 }

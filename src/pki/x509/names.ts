@@ -6,8 +6,8 @@
  * bytes as Latin-1 when invalid), BMPString as UTF-16BE code units, UniversalString as the low 16 bits of
  * each UTF-32BE unit, PrintableString/IA5String/TeletexString as Latin-1.
  */
-import { DerCursor, malformed, TAG } from './der-reader.js';
-import { attributeName } from './oids.js';
+import { decodeOid } from '../asn1/oid.js';
+import { Asn1Cursor, malformed, TAG, type Asn1Mode } from '../asn1/reader.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -78,8 +78,14 @@ export interface ReadName {
 }
 
 /** Reads the Name whose content is [start, end) of `bytes`. */
-export function readName(bytes: Buffer, start: number, end: number, what: string): ReadName {
-  const rdns = new DerCursor(bytes, start, end);
+export function readName(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  what: string,
+  mode: Asn1Mode = 'lenient-der',
+): ReadName {
+  const rdns = new Asn1Cursor(bytes, start, end, mode);
   let text = '';
   let commonName: string | null = null;
   let firstRdn = true;
@@ -110,4 +116,37 @@ export function readName(bytes: Buffer, start: number, end: number, what: string
     }
   }
   return { text, commonName };
+}
+
+/** DN attribute short names, exactly those @peculiar/x509 2.2 prints (others print as the dotted OID). */
+const ATTRIBUTE_NAMES = new Map<string, string>([
+  ['2.5.4.3', 'CN'],
+  ['2.5.4.7', 'L'],
+  ['2.5.4.8', 'ST'],
+  ['2.5.4.10', 'O'],
+  ['2.5.4.11', 'OU'],
+  ['2.5.4.6', 'C'],
+  ['0.9.2342.19200300.100.1.25', 'DC'],
+  ['1.2.840.113549.1.9.1', 'E'],
+  ['2.5.4.42', 'G'],
+  ['2.5.4.43', 'I'],
+  ['2.5.4.4', 'SN'],
+  ['2.5.4.12', 'T'],
+]);
+
+/** The short name of a DN attribute type given its OID content bytes, or its dotted OID. */
+export function attributeName(bytes: Uint8Array, start: number, end: number): string {
+  // Fast path for the id-at arc (2.5.4.x, content 55 04 xx) that almost every name uses.
+  if (end - start === 3 && bytes[start] === 0x55 && bytes[start + 1] === 0x04) {
+    const short = AT_SHORT[bytes[start + 2]];
+    if (short) return short;
+  }
+  const oid = decodeOid(bytes, start, end);
+  return ATTRIBUTE_NAMES.get(oid) ?? oid;
+}
+
+const AT_SHORT: (string | undefined)[] = [];
+for (const [oid, name] of ATTRIBUTE_NAMES) {
+  const m = /^2\.5\.4\.(\d+)$/.exec(oid);
+  if (m) AT_SHORT[Number(m[1])] = name;
 }

@@ -1,9 +1,11 @@
 /**
  * The fields of an X.509 certificate that the inventory keeps, as read from its DER.
- * Produced by the lean reader (`lean-reader.ts`) on the hot path of scans; @peculiar/x509 is used for
- * everything else (building, chain validation, extensions the inventory does not keep).
+ * Produced by the lean reader (`lean-reader.ts`) on the hot path of scans. Path validation's certificate
+ * (src/pki/path/path-certificate.ts) extends it with what RFC 5280 processing reads, from the same walk.
  */
-export type KeyAlgorithm = 'RSA' | 'ECDSA' | 'Ed25519' | 'Ed448' | 'unknown';
+import type { KeyAlgorithm } from '../asn1/algorithms.js';
+
+export type { KeyAlgorithm };
 
 export interface SubjectAltNames {
   /** dNSName entries, as encoded (no case folding). */

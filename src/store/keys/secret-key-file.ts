@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { link, open, unlink } from 'node:fs/promises';
+import { ensureDataDir } from '../data-dir.js';
 import { dirname } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 
@@ -72,7 +73,7 @@ export function decodeSecretKey(text: string, where: string): Buffer {
 }
 
 async function createKey(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await ensureDataDir(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {

@@ -5,7 +5,7 @@
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import * as asn1 from '@peculiar/asn1-x509';
 import { createPublicKey, verify } from 'node:crypto';
-import { DerCursor, malformed, TAG } from '../der-reader.js';
+import { Asn1Cursor, malformed, TAG } from '../../asn1/reader.js';
 import { OID_EXTENSION_REQUEST } from './csr.js';
 import type { Extension } from './extension-values.js';
 import { firstElement, parseUntrusted } from './read-signed.js';
@@ -47,7 +47,7 @@ export function readCsr(der: Uint8Array): CsrContent {
     }
   }
   const signed = firstElement(der, 'certification request');
-  const fields = new DerCursor(signed, 0, signed.length);
+  const fields = new Asn1Cursor(signed, 0, signed.length);
   fields.expect(TAG.SEQUENCE, 'certificationRequestInfo');
   const cursor = fields.inner();
   cursor.expect(TAG.INTEGER, 'version');

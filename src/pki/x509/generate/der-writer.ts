@@ -1,3 +1,4 @@
+import { TAG } from '../../asn1/reader.js';
 /**
  * The few DER encoders the hand-written hot path of issuance needs (TBSCertificate, names, subjectAltName and
  * subjectKeyIdentifier: what changes with every issued leaf); everything else is encoded through the
@@ -27,21 +28,6 @@ export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
-
-export const TAG = {
-  BOOLEAN: 0x01,
-  INTEGER: 0x02,
-  BIT_STRING: 0x03,
-  OCTET_STRING: 0x04,
-  OID: 0x06,
-  UTF8_STRING: 0x0c,
-  PRINTABLE_STRING: 0x13,
-  IA5_STRING: 0x16,
-  UTC_TIME: 0x17,
-  GENERALIZED_TIME: 0x18,
-  SEQUENCE: 0x30,
-  SET: 0x31,
-} as const;
 
 /**
  * The DER INTEGER content of a non-negative number given as its big-endian magnitude: leading zeros dropped,

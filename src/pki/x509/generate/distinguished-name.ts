@@ -6,7 +6,8 @@
  * is (an issuer's subject is copied byte for byte, as RFC 5280 §4.1.2.4 expects for chaining).
  */
 import { PkiFormatError } from '../../problem.js';
-import { objectIdentifier, TAG, tlv } from './der-writer.js';
+import { TAG } from '../../asn1/reader.js';
+import { objectIdentifier, tlv } from './der-writer.js';
 
 export interface NameAttribute {
   /** A short name (CN, O, OU, C, L, ST, DC, E, serialNumber, ...) or a dotted OID. */

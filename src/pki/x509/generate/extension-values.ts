@@ -15,7 +15,8 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { parseIpAddress } from '../../ip-address.js';
 import { PkiFormatError } from '../../problem.js';
-import { TAG, tlv } from './der-writer.js';
+import { TAG } from '../../asn1/reader.js';
+import { tlv } from './der-writer.js';
 
 export interface Extension {
   /** Dotted OID. */

@@ -3,7 +3,7 @@
  * issues, RFC 5280 §4.1.2.4), its key (OCSP CertID issuerKeyHash) and its subject key identifier (the
  * authority key identifier of what it issues, §4.2.1.1).
  */
-import { DerCursor, TAG } from '../der-reader.js';
+import { Asn1Cursor, TAG } from '../../asn1/reader.js';
 
 export interface IssuerIdentity {
   /** DER Name. */
@@ -16,7 +16,7 @@ export interface IssuerIdentity {
 
 const SKI_OID = [0x55, 0x1d, 0x0e];
 
-function subjectKeyIdentifierIn(extensions: DerCursor, bytes: Uint8Array): Uint8Array | undefined {
+function subjectKeyIdentifierIn(extensions: Asn1Cursor, bytes: Uint8Array): Uint8Array | undefined {
   while (extensions.hasMore()) {
     extensions.expect(TAG.SEQUENCE, 'extension');
     const extension = extensions.inner();
@@ -35,7 +35,7 @@ function subjectKeyIdentifierIn(extensions: DerCursor, bytes: Uint8Array): Uint8
 
 /** Reads them from a DER certificate; CUSTOS_DER_MALFORMED when it is not one. */
 export function issuerIdentity(certificate: Uint8Array): IssuerIdentity {
-  const top = new DerCursor(certificate, 0, certificate.length);
+  const top = new Asn1Cursor(certificate, 0, certificate.length);
   top.expect(TAG.SEQUENCE, 'certificate');
   const outer = top.inner();
   outer.expect(TAG.SEQUENCE, 'tbsCertificate');

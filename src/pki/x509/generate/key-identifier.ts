@@ -4,11 +4,11 @@
  * responder's byKey ResponderID and CertID issuerKeyHash (RFC 6960 §4.1.1, §4.2.1), which hash the same bytes.
  */
 import { hash } from 'node:crypto';
-import { DerCursor, malformed, TAG } from '../der-reader.js';
+import { Asn1Cursor, malformed, TAG } from '../../asn1/reader.js';
 
 /** The subjectPublicKey bits of a DER SubjectPublicKeyInfo; CUSTOS_DER_MALFORMED when it is not one. */
 export function subjectPublicKeyBits(spki: Uint8Array): Uint8Array {
-  const top = new DerCursor(spki, 0, spki.length);
+  const top = new Asn1Cursor(spki, 0, spki.length);
   top.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo');
   top.finish('subjectPublicKeyInfo');
   const info = top.inner();

@@ -3,7 +3,7 @@
  * nonce to echo. A request signature (optional, rarely sent) is not checked: the responder answers anyone.
  */
 import { OCSPRequest } from '@peculiar/asn1-ocsp';
-import { malformed } from '../der-reader.js';
+import { malformed } from '../../asn1/reader.js';
 import { EXTENSION_OID, type Extension } from './extension-values.js';
 import { parseUntrusted } from './read-signed.js';
 

@@ -24,7 +24,8 @@ import { toAsnExtension, wholeSeconds, type Extension, type RevocationReason } f
 import { keyIdentifier, subjectPublicKeyBits } from './key-identifier.js';
 import type { CertId } from './ocsp-request.js';
 import { serialNumberContent } from './serial-number.js';
-import { encodeSigned, TAG, tlv } from './der-writer.js';
+import { TAG } from '../../asn1/reader.js';
+import { encodeSigned, tlv } from './der-writer.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
 
 export type CertStatusInput =

@@ -4,12 +4,12 @@
  * caller sees one kind of error for any malformed input.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { DerCursor, malformed, TAG } from '../der-reader.js';
+import { Asn1Cursor, malformed, TAG } from '../../asn1/reader.js';
 import { PkiFormatError } from '../../problem.js';
 
 /** Parses `der` as `schema`; `what` names it in the error. */
 export function parseUntrusted<T>(der: Uint8Array, schema: new () => T, what: string): T {
-  const top = new DerCursor(der, 0, der.length);
+  const top = new Asn1Cursor(der, 0, der.length);
   top.expect(TAG.SEQUENCE, what);
   top.finish(`${what} (bytes after its end)`);
   try {
@@ -22,7 +22,7 @@ export function parseUntrusted<T>(der: Uint8Array, schema: new () => T, what: st
 
 /** The bytes of the first element inside the outer SEQUENCE (the signed part: tbs, info, ...). */
 export function firstElement(der: Uint8Array, what: string): Uint8Array {
-  const top = new DerCursor(der, 0, der.length);
+  const top = new Asn1Cursor(der, 0, der.length);
   top.expect(TAG.SEQUENCE, what);
   const inner = top.inner();
   inner.expect(TAG.SEQUENCE, what);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PkiFormatError } from '../problem.js';
-import { children, oidText, readTlv, smallInteger, stringBytes } from './ber.js';
+import { children, oidText, readTlv, smallInteger, stringBytes } from './tlv.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 const codeOf = (fn: () => unknown): string | undefined => {

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { certificateFindings, type CertificateFindingsContext } from './certificate-findings.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+const DAY = 86_400_000;
+type Fields = Parameters<typeof certificateFindings>[0];
+
+/** What `openssl req -x509 -subj /CN=app.internal` makes: self-signed, CA:TRUE, no SAN, SHA-256. */
+const opensslSelfSigned = (overrides: Partial<Fields> = {}): Fields => ({
+  fingerprintSha256: 'ab'.repeat(32),
+  serialNumber: '01',
+  subject: 'CN=app.internal',
+  issuer: 'CN=app.internal',
+  commonName: 'app.internal',
+  subjectAltNames: { dns: [], ip: [], uri: [], email: [] },
+  notBefore: NOW,
+  notAfter: new Date(NOW.getTime() + 90 * DAY),
+  keyAlgorithm: 'ECDSA',
+  keySize: 256,
+  curve: 'P-256',
+  signatureAlgorithm: 'ecdsa-with-SHA256',
+  isCA: true,
+  pathLength: null,
+  selfSigned: true,
+  spiffeId: null,
+  subjectKeyId: '01',
+  authorityKeyId: '01',
+  publicKeySha256: 'cd'.repeat(32),
+  version: 3,
+  ...overrides,
+});
+
+const context = (overrides: Partial<CertificateFindingsContext> = {}): CertificateFindingsContext => ({
+  at: NOW,
+  expiringWithinDays: 30,
+  locationsWithKeys: [],
+  servedOverTls: false,
+  ownKeyBeside: false,
+  ...overrides,
+});
+
+const codes = (fields: Fields, ctx: CertificateFindingsContext): string[] =>
+  certificateFindings(fields, ctx).map((f) => f.code);
+
+test('a CA:TRUE self-signed certificate used as an end entity is self-signed', () => {
+  assert.deepEqual(codes(opensslSelfSigned(), context({ servedOverTls: true })), ['self-signed']);
+  assert.deepEqual(codes(opensslSelfSigned(), context({ ownKeyBeside: true })), ['self-signed']);
+  const withSan = opensslSelfSigned({
+    subjectAltNames: { dns: ['app.internal'], ip: [], uri: [], email: [] },
+  });
+  assert.deepEqual(codes(withSan, context()), ['self-signed']);
+});
+
+test('a root that only sits in a trust bundle is not, and its SHA-1 self-signature is not weak', () => {
+  assert.deepEqual(codes(opensslSelfSigned(), context()), []);
+  assert.deepEqual(codes(opensslSelfSigned({ signatureAlgorithm: 'sha1WithRSAEncryption' }), context()), []);
+  assert.deepEqual(
+    codes(
+      opensslSelfSigned({ signatureAlgorithm: 'sha1WithRSAEncryption' }),
+      context({ servedOverTls: true }),
+    ),
+    ['weak-signature', 'self-signed'],
+  );
+});

@@ -1,0 +1,32 @@
+/** authorityKeyIdentifier (RFC 5280 4.2.1.1). */
+import { AuthorityKeyIdentifier as Asn1AuthorityKeyIdentifier, KeyIdentifier } from '@peculiar/asn1-x509';
+import { TAG, type Asn1Mode } from '../../asn1/reader.js';
+import { asBuffer, encodeValue, extensionValue } from './extension-value.js';
+
+export const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
+
+/** The keyIdentifier (lower-case hex), or null when the extension names the issuer by name and serial only. */
+export function decodeAuthorityKeyIdentifier(
+  der: Uint8Array,
+  mode: Asn1Mode = 'lenient-der',
+  start = 0,
+  end = der.length,
+): string | null {
+  const fields = extensionValue(der, mode, TAG.SEQUENCE, 'authorityKeyIdentifier', start, end).inner();
+  let keyId: string | null = null;
+  if (fields.peek() === 0x80) {
+    fields.next('authorityKeyIdentifier keyIdentifier');
+    keyId = asBuffer(der).toString('hex', fields.start, fields.end);
+  }
+  if (fields.peek() === 0xa1) fields.next('authorityKeyIdentifier authorityCertIssuer');
+  if (fields.peek() === 0x82) fields.next('authorityKeyIdentifier authorityCertSerialNumber');
+  fields.finish('authorityKeyIdentifier');
+  return keyId;
+}
+
+/** An authorityKeyIdentifier holding only the keyIdentifier (what RFC 5280 asks CAs to write). */
+export function encodeAuthorityKeyIdentifier(keyIdHex: string): Uint8Array {
+  return encodeValue(
+    new Asn1AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(Buffer.from(keyIdHex, 'hex')) }),
+  );
+}
