@@ -4,6 +4,7 @@
  * configuration at once with its line, variable or flag, and `config show` with sources and redacted passwords.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,14 +120,23 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
     assert.equal(missing.code, 2);
     assert.match(
       missing.stderr,
-      /^custos: CUSTOS_FILE_NOT_FOUND: --config: cannot read the configuration file .*no-such\.yaml/,
+      /^custos: CUSTOS_FILE_NOT_FOUND: --config: the configuration file .*no-such\.yaml does not exist/,
     );
+    // The configuration goes through the one reader of user-named files: a FIFO is refused, never waited on.
+    const fifo = join(dir, 'custos.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const piped = await runCustos(['--config', fifo, 'config', 'show'], { cwd });
+    assert.equal(piped.code, 2);
+    assert.match(piped.stderr, /^custos: CUSTOS_FILE_NOT_REGULAR: /);
     const missingEnv = await runCustos(['config', 'show'], {
       cwd,
       env: { CUSTOS_CONFIG: join(dir, 'gone.yaml') },
     });
     assert.equal(missingEnv.code, 2);
-    assert.match(missingEnv.stderr, /CUSTOS_FILE_NOT_FOUND: CUSTOS_CONFIG: cannot read/);
+    assert.match(
+      missingEnv.stderr,
+      /CUSTOS_FILE_NOT_FOUND: CUSTOS_CONFIG: the configuration file .*gone\.yaml/,
+    );
   });
 
   test('an invalid configuration is refused with every problem at once, each at its line, variable or flag', async () => {
