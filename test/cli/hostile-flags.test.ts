@@ -16,13 +16,13 @@ describe('flag values out of range', () => {
   const cases: Array<{ args: string[]; code: string; message: RegExp }> = [
     {
       args: ['scan', 'tls', '127.0.0.1:1', '--timeout', '25d'],
-      code: 'CUSTOS_INVALID_ARGUMENT',
-      message: /--timeout: "25d" is longer than/,
+      code: 'CUSTOS_CONFIG_INVALID',
+      message: /--timeout: scan\.timeout: must be a duration above zero and at most 24 days .*"25d"/,
     },
     {
       args: ['scan', 'tls', '127.0.0.1:1', '--timeout', '0s'],
-      code: 'CUSTOS_INVALID_ARGUMENT',
-      message: /--timeout: "0s" is zero/,
+      code: 'CUSTOS_CONFIG_INVALID',
+      message: /--timeout: scan\.timeout: must be a duration above zero .*"0s"/,
     },
     {
       args: ['inventory', 'list', '--expiring-within', '99999999999999999999d'],
@@ -52,18 +52,18 @@ describe('flag values out of range', () => {
     },
     {
       args: ['scan', 'tls', 'localhost:1', '--dns-server', '127.0.0.1:0'],
-      code: 'CUSTOS_INVALID_ARGUMENT',
-      message: /--dns-server "127.0.0.1:0": "0" is not a port/,
+      code: 'CUSTOS_CONFIG_INVALID',
+      message: /--dns-server: scan\.dnsServers\[0\]: must be an IP address with an optional port/,
     },
     {
       args: ['scan', 'tls', 'localhost:1', '--dns-server', '127.0.0.1:65536'],
-      code: 'CUSTOS_INVALID_ARGUMENT',
-      message: /"65536" is not a port/,
+      code: 'CUSTOS_CONFIG_INVALID',
+      message: /--dns-server: scan\.dnsServers\[0\]: must be an IP address with an optional port/,
     },
     {
       args: ['scan', 'tls', 'localhost:1', '--dns-server', '[::1]:0'],
-      code: 'CUSTOS_INVALID_ARGUMENT',
-      message: /"0" is not a port/,
+      code: 'CUSTOS_CONFIG_INVALID',
+      message: /--dns-server: scan\.dnsServers\[0\]: must be an IP address with an optional port/,
     },
   ];
   for (const { args, code, message } of cases) {
