@@ -128,26 +128,37 @@ for (const dialect of DIALECTS) {
       assert.ok(hook.requests[0]!.path.includes(HOOK_TOKEN), 'the webhook URL keeps its token');
     });
 
-    it('reads a row written before sealing as it is, and seals it on the next change', async () => {
+    it('reads a row written before sealing as it is, and migration 0010 seals it once', async () => {
       const plain = owner(hook.url);
       const spec = JSON.stringify(plain.spec).replaceAll("'", "''");
+      // The row as an earlier Custos left it: plaintext secrets, 0010 not applied.
       await db.exec(
         `insert into declared_objects (kind, name, metadata, spec, generation, created_at, updated_at, updated_by) values ('Owner', 'payments', '{"name":"payments"}', '${spec}', 1, 0, 0, 'old')`,
       );
-      const [stored] = await store.objects.list('Owner');
-      assert.deepEqual(stored?.object.spec, plain.spec);
-      const same = await store.transaction((tx) => tx.objects.put(plain, new Date(), 'test'));
-      assert.equal(same.change, 'unchanged');
-      const changed: OwnerObject = {
+      assert.deepEqual((await store.objects.list('Owner'))[0]?.object.spec, plain.spec);
+      assert.equal(
+        (await store.transaction((tx) => tx.objects.put(plain, new Date(), 'test'))).change,
+        'unchanged',
+      );
+      await store.close();
+      await db.exec(`delete from kysely_migration where name = '0010-sealed-secrets'`);
+      store = await openStore(db.options);
+      const [row] = await db.query<{ spec: string }>('select spec from declared_objects');
+      for (const secret of [SECRET, HOOK_TOKEN, SLACK_TOKEN])
+        assert.ok(!row!.spec.includes(secret), `${secret} at rest`);
+      assert.deepEqual((await store.objects.list('Owner'))[0]?.object.spec, plain.spec);
+      assert.deepEqual(await store.transaction((tx) => tx.objects.put(plain, new Date(), 'test')), {
+        change: 'unchanged',
+        generation: 1,
+      });
+      const withEmail: OwnerObject = {
         ...plain,
         spec: { ...plain.spec, contacts: { ...plain.spec.contacts, email: ['a@corp.example'] } },
       };
-      assert.equal(
-        (await store.transaction((tx) => tx.objects.put(changed, new Date(), 'test'))).change,
-        'configured',
-      );
-      const rows = await db.query<{ spec: string }>('select spec from declared_objects');
-      assert.ok(!rows[0]!.spec.includes(SECRET));
+      assert.deepEqual(await store.transaction((tx) => tx.objects.put(withEmail, new Date(), 'test')), {
+        change: 'configured',
+        generation: 2,
+      });
     });
 
     it('refuses the sealed secrets under another key with CUSTOS_KEY_INVALID', async () => {
