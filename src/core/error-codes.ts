@@ -118,7 +118,8 @@ export const ERROR_CODES = {
   CUSTOS_KEY_INVALID: {
     exit: 3,
     http: 500,
-    summary: 'A key (CUSTOS_AUDIT_KEY, a key file) is missing, unreadable or not 32 bytes as base64 or hex.',
+    summary:
+      'A key is missing, unreadable, not 32 bytes (base64 or hex), or not the one the data was sealed with.',
   },
   CUSTOS_CHECKPOINT_INVALID: {
     exit: 2,

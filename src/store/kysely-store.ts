@@ -34,7 +34,7 @@ export class KyselyStore implements Store {
     this.inventory = new KyselyInventoryReader(engine.reader, engine.dialect);
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
-    this.objects = new KyselyObjectsReader(engine.reader);
+    this.objects = new KyselyObjectsReader(engine.reader, auditKeys.secrets);
     this.jobs = new KyselyJobQueue(engine);
     this.evaluations = evaluationReader(engine.reader, engine.dialect);
   }

@@ -6,6 +6,8 @@ import type {
   ObjectMetadata,
 } from '../core/declarative/objects.js';
 import { API_VERSION } from '../core/declarative/objects.js';
+import { mapSecretsAtRest } from '../core/declarative/webhook-secrets.js';
+import type { SecretCipher } from '../core/ports/secret-cipher.js';
 import type {
   ObjectsReader,
   ObjectsWriter,
@@ -52,14 +54,26 @@ const OWNERSHIP_COLUMNS = 5;
 const tables = (db: Kysely<StoreDatabase>): Kysely<StoreDatabase & OwnershipTables> =>
   db.withTables<OwnershipTables>();
 
-function toStoredObject<K extends Kind>(row: Selectable<DeclaredObjectsTable>): StoredObject<K> {
+/** The object a row holds, its sealed secrets opened (a value written before sealing reads as it is). */
+function storedObject<K extends Kind>(
+  row: Pick<Selectable<DeclaredObjectsTable>, 'kind' | 'metadata' | 'spec'>,
+  cipher: SecretCipher,
+): DeclarativeObject<K> {
+  const object = {
+    apiVersion: API_VERSION,
+    kind: row.kind as K,
+    metadata: JSON.parse(row.metadata) as ObjectMetadata,
+    spec: JSON.parse(row.spec) as DeclarativeObject<K>['spec'],
+  } as AnyDeclarativeObject;
+  return mapSecretsAtRest(object, (value) => cipher.open(value)) as DeclarativeObject<K>;
+}
+
+function toStoredObject<K extends Kind>(
+  row: Selectable<DeclaredObjectsTable>,
+  cipher: SecretCipher,
+): StoredObject<K> {
   return {
-    object: {
-      apiVersion: API_VERSION,
-      kind: row.kind as K,
-      metadata: JSON.parse(row.metadata) as ObjectMetadata,
-      spec: JSON.parse(row.spec) as DeclarativeObject<K>['spec'],
-    },
+    object: storedObject<K>(row, cipher),
     generation: Number(row.generation),
     updatedAt: new Date(Number(row.updated_at)),
     updatedBy: row.updated_by,
@@ -68,18 +82,22 @@ function toStoredObject<K extends Kind>(row: Selectable<DeclaredObjectsTable>): 
 
 /** Reads through any handle: the store's reader, or a transaction's connection (which sees its own writes). */
 export class KyselyObjectsReader implements ObjectsReader {
-  constructor(protected readonly db: Kysely<StoreDatabase>) {}
+  constructor(
+    protected readonly db: Kysely<StoreDatabase>,
+    private readonly cipher: SecretCipher,
+  ) {}
 
-  list<K extends Kind>(kind: K): Promise<Array<StoredObject<K>>> {
-    return reading(`reading ${kind} objects`, async () => {
-      const rows = await tables(this.db)
+  async list<K extends Kind>(kind: K): Promise<Array<StoredObject<K>>> {
+    const rows = await reading(`reading ${kind} objects`, () =>
+      tables(this.db)
         .selectFrom('declared_objects')
         .selectAll()
         .where('kind', '=', kind)
         .orderBy('name')
-        .execute();
-      return rows.map((row) => toStoredObject<K>(row));
-    });
+        .execute(),
+    );
+    // Opened outside `reading`: a secret sealed under another key is CUSTOS_KEY_INVALID, not a database failure.
+    return rows.map((row) => toStoredObject<K>(row, this.cipher));
   }
 
   assignments(): Promise<OwnerAssignment[]> {
@@ -126,7 +144,10 @@ export class KyselyObjectsReader implements ObjectsReader {
   }
 }
 
-/** Creates or replaces an object; an identical one keeps its generation (`unchanged`). */
+/**
+ * Creates or replaces an object, its secrets sealed (a fresh IV each time); an identical one keeps its generation
+ * (`unchanged`). Identical compares the opened values, never the sealed texts, which differ on every write.
+ */
 export async function putObject(
   ctx: StoreContext,
   object: AnyDeclarativeObject,
@@ -134,11 +155,13 @@ export async function putObject(
   by: string,
 ): Promise<PutResult> {
   const db = tables(ctx.db);
+  const cipher = ctx.auditKeys.secrets;
   const metadata = JSON.stringify(object.metadata);
-  const spec = JSON.stringify(object.spec);
+  const plainSpec = JSON.stringify(mapSecretsAtRest(object, (value) => value).spec);
+  const spec = JSON.stringify(mapSecretsAtRest(object, (value) => cipher.seal(value)).spec);
   const existing = await db
     .selectFrom('declared_objects')
-    .select(['metadata', 'spec', 'generation'])
+    .select(['kind', 'metadata', 'spec', 'generation'])
     .where('kind', '=', object.kind)
     .where('name', '=', object.metadata.name)
     .executeTakeFirst();
@@ -159,7 +182,9 @@ export async function putObject(
     return { change: 'created', generation: 1 };
   }
   const generation = Number(existing.generation);
-  if (existing.metadata === metadata && existing.spec === spec) return { change: 'unchanged', generation };
+  const existingSpec = JSON.stringify(storedObject(existing, cipher).spec);
+  if (existing.metadata === metadata && existingSpec === plainSpec)
+    return { change: 'unchanged', generation };
   await db
     .updateTable('declared_objects')
     .set({ metadata, spec, generation: generation + 1, updated_at: at.getTime(), updated_by: by })
@@ -230,7 +255,7 @@ type Run = <T>(doing: string, operation: () => Promise<T>) => Promise<T>;
 
 /** The ObjectsWriter of a store transaction: every operation through the transaction's `run` (failure tracking). */
 export function objectsWriter(ctx: () => StoreContext, run: Run): ObjectsWriter {
-  const reader = () => new KyselyObjectsReader(ctx().db);
+  const reader = () => new KyselyObjectsReader(ctx().db, ctx().auditKeys.secrets);
   return {
     list: (kind) => run(`reading ${kind} objects`, () => reader().list(kind)),
     assignments: () => run('reading owner assignments', () => reader().assignments()),

@@ -47,7 +47,11 @@ export class KyselyStoreTransaction implements StoreTransaction {
 
   readonly objects: ObjectsWriter = objectsWriter(
     () => this.ctx,
-    (doing, operation) => this.run(doing, operation),
+    // A stored secret sealed under another key keeps its code (CUSTOS_KEY_INVALID).
+    (doing, operation) =>
+      this.run(doing, operation, (cause) =>
+        cause instanceof DomainError ? cause : storeFailed(doing, cause),
+      ),
   );
 
   readonly jobs: JobTransaction = jobTransaction(

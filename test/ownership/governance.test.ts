@@ -18,6 +18,7 @@ import {
 } from '../support/certificates.js';
 import { openStore } from '../../src/store/open-store.js';
 import { aCustos, type Custos } from '../support/cli.js';
+import { loadAuditKeyring } from '../../src/store/keys/audit-keyring.js';
 import { DIALECTS, type TestDatabase } from '../store/dialects.js';
 
 interface Finding {
@@ -371,7 +372,12 @@ for (const dialect of DIALECTS) {
       );
 
       assert.ok(database);
-      const store = await openStore(database.options);
+      // The secrets are sealed under the CLI's audit key (audit.key in its --data-dir), not the test database's.
+      const keyDir = custos.stateFlags[custos.stateFlags.indexOf('--data-dir') + 1] ?? '';
+      const store = await openStore({
+        ...database.options,
+        auditKeys: await loadAuditKeyring({ dataDir: keyDir }),
+      });
       try {
         const payments = (await store.objects.list('Owner')).find(
           (o) => o.object.metadata.name === 'payments',

@@ -167,3 +167,17 @@ export function withStoredSecrets(spec: OwnerSpec, stored: OwnerSpec | undefined
     url.includes(REDACTED_SECRET) ? (storedSlack(stored, level, url) ?? url) : url,
   );
 }
+
+/**
+ * The object with every value that is kept sealed at rest passed through `change`: each webhook's secret and URL
+ * (its URL may carry a token) and each Slack URL (a token from its path on). The store seals them on write and opens
+ * them on read with its SecretCipher; every other field stays readable in the database.
+ */
+export function mapSecretsAtRest(
+  object: AnyDeclarativeObject,
+  change: (value: string) => string,
+): AnyDeclarativeObject {
+  if (object.kind !== 'Owner') return object;
+  const webhooks = mapWebhooks(object.spec, (w) => ({ url: change(w.url), secret: change(w.secret) }));
+  return { ...object, spec: mapSlack(webhooks, (url) => change(url)) };
+}

@@ -1,3 +1,5 @@
+import type { SecretCipher } from './secret-cipher.js';
+
 /**
  * The keys that seal the audit trail, kept outside the database (a 0600 key file in the data directory, or
  * `CUSTOS_AUDIT_KEY` / `CUSTOS_AUDIT_KEY_FILE`): an HMAC-SHA-256 key that tags every record and the head, and an
@@ -13,4 +15,6 @@ export interface AuditKeyring {
   mac(message: string): string;
   /** The Ed25519 signature of the message, base64. */
   sign(message: string): string;
+  /** The key that seals secrets at rest (a third key derived from the same secret). */
+  readonly secrets: SecretCipher;
 }

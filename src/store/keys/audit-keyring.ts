@@ -1,6 +1,7 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, hkdfSync, sign } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { AuditKeyring } from '../../core/ports/audit-keyring.js';
+import { aesGcmSecretCipher } from './secret-cipher.js';
 import { decodeSecretKey, readSecretKeyFile } from './secret-key-file.js';
 
 /** Where the audit key comes from; the environment values are passed in by the caller (the CLI reads them). */
@@ -32,7 +33,8 @@ export async function loadAuditKeyring(source: AuditKeySource): Promise<AuditKey
 
 /**
  * The keyring derived from one 32-byte secret with HKDF-SHA-256, one derived key per purpose (so the MAC key and
- * the signing key never share bytes): the record/head MAC key and the Ed25519 checkpoint key's seed.
+ * the signing key never share bytes): the record/head MAC key, the Ed25519 checkpoint key's seed and the AES-256-GCM
+ * key that seals secrets at rest.
  */
 export function auditKeyring(secret: Buffer): AuditKeyring {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32));
@@ -49,5 +51,6 @@ export function auditKeyring(secret: Buffer): AuditKeyring {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     mac: (message) => createHmac('sha256', macKey).update(message).digest('hex'),
     sign: (message) => sign(null, Buffer.from(message), privateKey).toString('base64'),
+    secrets: aesGcmSecretCipher(derive('custos secrets at rest v1')),
   };
 }

@@ -7,6 +7,7 @@ import { policyDecisions } from './0006-policy-decisions.js';
 import { jobs } from './0007-jobs.js';
 import { evaluations } from './0008-evaluations.js';
 import { auditKeys } from './0009-audit-keys.js';
+import { sealedSecrets } from './0010-sealed-secrets.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0007-jobs': jobs,
   '0008-evaluations': evaluations,
   '0009-audit-keys': auditKeys,
+  '0010-sealed-secrets': sealedSecrets,
 };
