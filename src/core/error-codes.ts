@@ -109,6 +109,11 @@ export const ERROR_CODES = {
     http: 500,
     summary: 'The audit hash chain does not verify: a record was altered, removed or reordered.',
   },
+  CUSTOS_AUDIT_STATE_MISMATCH: {
+    exit: 1,
+    http: 500,
+    summary: 'The stored state is not what the audit events say: a state table was edited without an event.',
+  },
   CUSTOS_KEY_FILE_INSECURE: {
     exit: 3,
     http: 500,

@@ -69,6 +69,13 @@ export class KyselyInventoryReader implements InventoryReader {
     });
   }
 
+  openSightings(): Promise<Sighting[]> {
+    return reading('reading open sightings', async () => {
+      const rows = await selectSightings(this.db).where('sightings.ended_at', 'is', null).execute();
+      return rows.map(toSighting).sort(compareSightings);
+    });
+  }
+
   sightingsOf(fingerprint: string): Promise<Sighting[]> {
     return reading('reading sightings', async () => {
       const sightings = await this.sightingsOfObjects('certificate', [fingerprint], { kind: 'all' });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { AuditBreak } from '../../core/audit/audit-chain.js';
+import type { StateVerification } from '../../core/audit/verify-state.js';
+import { DomainError } from '../../core/errors.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
@@ -11,6 +13,7 @@ interface VerifyOptions {
   checkpoint?: string[];
   file?: string;
   publicKey?: string;
+  state?: boolean;
 }
 
 /** Prints a verification: the summary on stdout, or the break as one line on stderr; returns the exit code. */
@@ -25,6 +28,28 @@ function report(
   return result.ok ? EXIT.ok : EXIT.found;
 }
 
+/** Prints the state check after an intact chain: a summary, or one line per mismatch on stderr. */
+function reportState(
+  chain: { ok: boolean; records: number; break: AuditBreak | null },
+  state: StateVerification,
+  json: boolean | undefined,
+  summary: string,
+) {
+  if (json) printJson({ ...chain, ok: state.ok, areas: state.areas });
+  else if (state.ok) {
+    const checked = state.areas.filter((a) => a.checked).map((a) => a.area);
+    printLine(`${summary}; the state is what the events say (${checked.join(', ') || 'no area'})`);
+    for (const area of state.areas) if (!area.checked) printLine(`${area.area}: ${area.note}`);
+  } else {
+    for (const area of state.areas) {
+      for (const mismatch of area.mismatches) {
+        process.stderr.write(`custos: CUSTOS_AUDIT_STATE_MISMATCH: ${area.area}: ${mismatch}\n`);
+      }
+    }
+  }
+  return state.ok ? EXIT.ok : EXIT.found;
+}
+
 export function registerAudit(program: Command): void {
   const audit = commandGroup(program, 'audit', 'the tamper-evident audit trail');
   audit
@@ -32,7 +57,14 @@ export function registerAudit(program: Command): void {
     .description(
       'Walk the audit chain and check every record: its hash, its link to the one before, and its MAC under the audit key; then the head, and each checkpoint given. Exits 1 naming the first record that was altered, forged, removed or reordered. With --file, checks an export offline, without the database or the key.',
     )
-    .option('--json', 'print {"ok","records","break":{"kind","seq","message"}|null}')
+    .option(
+      '--json',
+      'print {"ok","records","break":{"kind","seq","message"}|null}, with --state also "areas":[{"area","ok","checked","mismatches"}]',
+    )
+    .option(
+      '--state',
+      'then recompute the open sightings, owners, assignments and declarative objects from the events and compare them with the tables, so an edit that wrote no event is caught (exit 1, one CUSTOS_AUDIT_STATE_MISMATCH line each)',
+    )
     .option(
       '--checkpoint <file>',
       'a checkpoint `custos audit checkpoint` printed: the history up to it must be intact (repeatable)',
@@ -50,6 +82,7 @@ export function registerAudit(program: Command): void {
       'after',
       examples(
         'custos audit verify',
+        'custos audit verify --state',
         'custos audit verify --checkpoint checkpoints/2026-12-01.json --checkpoint checkpoints/2026-12-02.json',
         'custos audit verify --file audit.jsonl --public-key audit-public.pem',
       ),
@@ -57,6 +90,12 @@ export function registerAudit(program: Command): void {
     .action(
       action(async (options: VerifyOptions, command: Command) => {
         const files = await import('../audit-files.js');
+        if (options.file !== undefined && options.state) {
+          throw new DomainError(
+            'CUSTOS_USAGE',
+            '--state checks the database and cannot be combined with --file',
+          );
+        }
         if (options.file !== undefined) {
           const { verifyExport } = await import('../../core/audit/verify-export.js');
           const publicKeyPem = options.publicKey ? await files.readPublicKey(options.publicKey) : undefined;
@@ -75,16 +114,19 @@ export function registerAudit(program: Command): void {
           import('../../core/verify-audit.js'),
         ]);
         const checkpoints = await files.readCheckpoints(options.checkpoint ?? []);
-        const result = await withRuntime(globalOptions(command), (rt) => verifyAudit(rt, checkpoints));
+        const { result, state } = await withRuntime(globalOptions(command), async (rt) => {
+          const chain = await verifyAudit(rt, checkpoints);
+          if (!chain.ok || !options.state) return { result: chain, state: null };
+          const { verifyState } = await import('../../core/audit/verify-state.js');
+          return { result: chain, state: await verifyState(rt) };
+        });
         const held =
           checkpoints.length > 0
             ? `, ${counted(checkpoints.length, 'checkpoint')} ${checkpoints.length === 1 ? 'holds' : 'hold'}`
             : '';
-        return report(
-          result,
-          options.json,
-          `audit chain intact: ${counted(result.records, 'record')}${held}`,
-        );
+        const summary = `audit chain intact: ${counted(result.records, 'record')}${held}`;
+        if (state !== null) return reportState(result, state, options.json, summary);
+        return report(result, options.json, summary);
       }),
     );
   audit

@@ -45,6 +45,17 @@ const key = (o: AnyDeclarativeObject): string => `${o.kind}/${o.metadata.name}`;
 const canonical = (o: AnyDeclarativeObject): string => JSON.stringify([o.metadata, o.spec]);
 
 /**
+ * The `specSha256` an object event carries. The spec itself may hold webhook secrets: the audit keeps the hash of
+ * the spec as `get` shows it, secrets redacted, so that a printed object and the audit export together allow no
+ * offline guess of a secret. `audit verify --state` recomputes it over the stored objects.
+ */
+export function auditedSpecSha256(object: AnyDeclarativeObject): string {
+  return createHash('sha256')
+    .update(canonical(redactSecrets(object)))
+    .digest('hex');
+}
+
+/**
  * `custos apply -f FILE`: all or nothing. The file is parsed and checked first (schemas, CEL, references to owners
  * and identities valid in the file or stored, and redacted webhook secrets that must keep a stored one); any problem
  * refuses the whole file with every problem listed and nothing written. Otherwise, in one transaction: the default policies are stored if this is the
@@ -125,11 +136,7 @@ function objectEvent(
       kind: object.kind,
       name: object.metadata.name,
       generation: result.generation,
-      // The spec itself may hold webhook secrets: the audit keeps the hash of the spec as `get` shows it, secrets
-      // redacted, so that a printed object and the audit export together allow no offline guess of a secret.
-      specSha256: createHash('sha256')
-        .update(canonical(redactSecrets(object)))
-        .digest('hex'),
+      specSha256: auditedSpecSha256(object),
       ...(manifest ? { file: manifest.source.fileName, document: manifest.source.document } : {}),
     },
   };

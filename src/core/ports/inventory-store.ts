@@ -99,6 +99,8 @@ export interface InventoryReader {
   intermediateCertificates(): Promise<Uint8Array[]>;
   /** Stored certificates whose fingerprint starts with the prefix (at most `limit`, default 2). */
   certificatesByPrefix(prefix: string, limit?: number): Promise<StoredCertificate[]>;
+  /** Every open sighting (certificates and keys, at every location), for `audit verify --state`. */
+  openSightings(): Promise<Sighting[]>;
   /** The full sighting history (open and ended) of one certificate. */
   sightingsOf(fingerprint: string): Promise<Sighting[]>;
   /**
