@@ -158,6 +158,24 @@ export const ERROR_CODES = {
     http: 500,
     summary: 'The compiled CLI is missing: run `npm install` or `npm run build` in the package directory.',
   },
+  // Built-in CA (issue 11): authorities, keys, issuance, revocation. Append new codes of an area at its end.
+  CUSTOS_CA_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'No certificate authority of that name; `custos ca list` shows them.',
+  },
+  CUSTOS_CA_EXISTS: { exit: 2, http: 409, summary: 'A certificate authority of that name already exists.' },
+  CUSTOS_KEY_UNAVAILABLE: {
+    exit: 3,
+    http: 503,
+    summary:
+      'A CA key cannot be reached: its PKCS#11 module, slot or PIN, or the key-encryption key, is missing.',
+  },
+  CUSTOS_CSR_SIGNATURE_INVALID: {
+    exit: 2,
+    http: 422,
+    summary: 'The certificate request is not signed by its own key (no proof of possession).',
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
 } satisfies Record<string, ErrorCodeInfo>;
 

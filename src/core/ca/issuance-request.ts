@@ -1,0 +1,46 @@
+import type { CsrContent } from '../../pki/x509/generate/csr-reader.js';
+import type { PathCertificate } from '../../pki/path/path-certificate.js';
+import type { CertificateAuthority } from '../ports/authority-store.js';
+import type { KeyType } from '../ports/key-manager.js';
+
+/** Who asked, as a provisioner proved it (step-ca's provisioners): audited with every decision. */
+export interface ProvisionerGrant {
+  /** The provisioner's name (`cli` for a local operator). */
+  name: string;
+  kind: 'cli' | 'bootstrap-token' | 'oidc' | 'kubernetes' | 'mtls';
+  /** The claims the credential carried (JWT claims, the bootstrap token's identity, ...): `request.claims` in policies. */
+  claims: Readonly<Record<string, unknown>>;
+  /** What this provisioner may ask for; absent: no limit beyond the CA's. */
+  limits?: {
+    /** Glob patterns (`*.corp.example`) the DNS names, IPs and URIs must match. */
+    names?: readonly string[];
+    keyTypes?: readonly KeyType[];
+    maxTtlMs?: number;
+  };
+}
+
+/** One certificate asked of the built-in CA, from a CSR or a key the CA generated for the caller. */
+export interface IssuanceRequest {
+  /** The CA to sign with (default: the default CA). */
+  authority: string;
+  /** The request as read (signature checked first); null when the key was generated for the caller. */
+  csr: CsrContent | null;
+  /** The subject's DER SubjectPublicKeyInfo (the CSR's, or the generated key's). */
+  publicKeySpki: Uint8Array;
+  commonName: string | null;
+  dnsNames: string[];
+  ipAddresses: string[];
+  uris: string[];
+  /** Requested lifetime; null: the CA's default. */
+  ttlMs: number | null;
+  identity: string | null;
+  provisioner: ProvisionerGrant;
+}
+
+/** What the checks know besides the request. */
+export interface IssuanceContext {
+  authority: CertificateAuthority;
+  /** The CA's issuing certificate, parsed. */
+  caCertificate: PathCertificate;
+  now: Date;
+}
