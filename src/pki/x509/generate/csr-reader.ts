@@ -7,7 +7,7 @@ import * as asn1 from '@peculiar/asn1-x509';
 import { createPublicKey, verify } from 'node:crypto';
 import { Asn1Cursor, malformed, TAG } from '../../asn1/reader.js';
 import { OID_EXTENSION_REQUEST } from './csr.js';
-import type { Extension } from './extension-values.js';
+import type { Extension } from '../extensions/extension-value.js';
 import { firstElement, parseUntrusted } from './read-signed.js';
 import { nodeDigest } from './signer.js';
 

@@ -1,11 +1,11 @@
 /**
  * Distinguished names for the generators, hand-encoded: a subject is written once per issued certificate, and
  * asn1-x509's Name schema was the slowest part of a leaf after the TBS itself (bench/generate.ts, figures in
- * extension-values.ts; the encodings are byte for byte equal, extension-values.test.ts). A name is given as its
+ * extensions/subject-alt-name.ts; the encodings are byte for byte equal, distinguished-name.test.ts). A name is given as its
  * RDNs in encoded order, each a list of attributes (usually one); or as the DER of a Name, which is used as it
  * is (an issuer's subject is copied byte for byte, as RFC 5280 §4.1.2.4 expects for chaining).
  */
-import { PkiFormatError } from '../../problem.js';
+import { invalidParameter } from '../../problem.js';
 import { TAG } from '../../asn1/reader.js';
 import { attributeTypeNamed, attributeTypeOf } from '../names.js';
 import { objectIdentifier, tlv } from './der-writer.js';
@@ -23,13 +23,11 @@ export type DistinguishedName = readonly (readonly NameAttribute[])[] | Uint8Arr
 function attributeValue(oid: string, value: string): Uint8Array {
   const stringType = attributeTypeOf(oid)?.stringType ?? 'utf8';
   if (stringType === 'printable') {
-    if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value))
-      throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', `"${value}" is not a PrintableString`);
+    if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) invalidParameter(`"${value}" is not a PrintableString`);
     return tlv(TAG.PRINTABLE_STRING, Buffer.from(value, 'latin1'));
   }
   if (stringType === 'ia5') {
-    if (!/^\p{ASCII}*$/u.test(value))
-      throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', `"${value}" is not an IA5String`);
+    if (!/^\p{ASCII}*$/u.test(value)) invalidParameter(`"${value}" is not an IA5String`);
     return tlv(TAG.IA5_STRING, Buffer.from(value, 'latin1'));
   }
   return tlv(TAG.UTF8_STRING, Buffer.from(value, 'utf8'));
@@ -37,11 +35,7 @@ function attributeValue(oid: string, value: string): Uint8Array {
 
 function attributeOid(type: string): string {
   const oid = attributeTypeNamed(type)?.oid ?? type;
-  if (!/^[0-2](\.\d+)+$/.test(oid))
-    throw new PkiFormatError(
-      'CUSTOS_PKI_PARAMETER_INVALID',
-      `"${type}" is not a known attribute type or OID`,
-    );
+  if (!/^[0-2](\.\d+)+$/.test(oid)) invalidParameter(`"${type}" is not a known attribute type or OID`);
   return oid;
 }
 

@@ -20,13 +20,14 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { hash } from 'node:crypto';
 import { encodeName, type DistinguishedName } from './distinguished-name.js';
-import { toAsnExtension, wholeSeconds, type Extension, type RevocationReason } from './extension-values.js';
+import type { RevocationReason } from '../extensions/crl-reason.js';
+import { toAsnExtension, type Extension } from '../extensions/extension-value.js';
 import { keyIdentifier, subjectPublicKeyBits } from './key-identifier.js';
 import type { CertId } from './ocsp-request.js';
 import { serialNumberContent } from './serial-number.js';
 import { DIGEST_OIDS } from '../../asn1/algorithms.js';
 import { TAG } from '../../asn1/reader.js';
-import { encodeSigned, tlv } from './der-writer.js';
+import { encodeSigned, tlv, wholeSeconds } from './der-writer.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
 
 export type CertStatusInput =
