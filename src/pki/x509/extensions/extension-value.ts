@@ -64,6 +64,15 @@ export function remember(key: string, make: () => Extension): Extension {
   return extension;
 }
 
+/** An extension as asn1-x509's schema parsed it (from a CSR or an OCSP request), as an `Extension`. */
+export function fromAsnExtension(extension: Asn1Extension): Extension {
+  return {
+    oid: extension.extnID,
+    critical: extension.critical,
+    value: new Uint8Array(extension.extnValue.buffer),
+  };
+}
+
 /** An `Extension` as asn1-x509's schema class, for the structures encoded through the schemas. */
 export function toAsnExtension(extension: Extension): Asn1Extension {
   return new Asn1Extension({

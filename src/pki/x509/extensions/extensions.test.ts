@@ -1,10 +1,10 @@
 import 'reflect-metadata'; // before @peculiar/x509
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fromHex as hex, problemCodeOf as codeOf, toHex } from '../../../../test/support/pki.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import { PkiFormatError } from '../../problem.js';
 import { parseIpAddress } from '../../ip-address.js';
 import {
   ACCESS_METHOD_CA_ISSUERS,
@@ -69,18 +69,8 @@ import {
   subjectKeyIdentifierExtension,
 } from './subject-key-identifier.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return error instanceof PkiFormatError ? error.code : 'not a PkiFormatError';
-  }
-};
 const ip = (text: string): Uint8Array => parseIpAddress(text)!;
 const encodeValueOf = (value: object): Uint8Array => new Uint8Array(AsnConvert.serialize(value));
-const toHex = (bytes: ArrayBuffer | Uint8Array): string => Buffer.from(new Uint8Array(bytes)).toString('hex');
 
 test('basicConstraints: encode, decode, and @peculiar/x509 reads the same', () => {
   for (const value of [

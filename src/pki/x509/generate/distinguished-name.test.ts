@@ -2,6 +2,7 @@
 // attribute types (src/pki/x509/names.ts) serves the writer and the reader alike.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { toHex as hex } from '../../../../test/support/pki.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { encodeName } from './distinguished-name.js';
@@ -9,7 +10,6 @@ import { attributeTypeNamed, readName } from '../names.js';
 
 /** Where the content of a DER SEQUENCE starts (after its header). */
 const contentStart = (der: Uint8Array): number => (der[1]! & 0x80 ? 2 + (der[1]! & 0x7f) : 2);
-const hex = (bytes: ArrayBuffer | Uint8Array): string => Buffer.from(new Uint8Array(bytes)).toString('hex');
 
 describe('distinguished names', () => {
   it('a name equals the Name schema, with each string type and a sorted multi-valued RDN', () => {

@@ -4,7 +4,7 @@
  */
 import { OCSPRequest } from '@peculiar/asn1-ocsp';
 import { malformed } from '../../asn1/reader.js';
-import type { Extension } from '../extensions/extension-value.js';
+import { fromAsnExtension, type Extension } from '../extensions/extension-value.js';
 import { OID_OCSP_NONCE } from '../extensions/ocsp-nonce.js';
 import { parseUntrusted } from './read-signed.js';
 
@@ -36,12 +36,5 @@ export function readOcspRequest(der: Uint8Array): OcspRequestContent {
     serialNumber: new Uint8Array(reqCert.serialNumber),
   }));
   const nonce = tbs.requestExtensions?.find((extension) => extension.extnID === OID_OCSP_NONCE);
-  return {
-    certIds,
-    nonce: nonce && {
-      oid: nonce.extnID,
-      critical: nonce.critical,
-      value: new Uint8Array(nonce.extnValue.buffer),
-    },
-  };
+  return { certIds, nonce: nonce && fromAsnExtension(nonce) };
 }

@@ -2,6 +2,7 @@
 // AlgorithmIdentifier is what @peculiar/asn1-x509 writes, NULL parameters for RSA and none for ECDSA and EdDSA.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { toHex as hex } from '../../../../test/support/pki.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { signatureAlgorithmNamed } from '../../asn1/algorithms.js';
@@ -11,8 +12,6 @@ import {
   signatureAlgorithmIdentifier,
   signatureAlgorithmOid,
 } from './signer.js';
-
-const hex = (bytes: ArrayBuffer | Uint8Array): string => Buffer.from(new Uint8Array(bytes)).toString('hex');
 
 test('every signer algorithm is the registry entry of its name, encoded as the schema encodes it', () => {
   for (const name of SIGNATURE_ALGORITHMS) {
