@@ -15,13 +15,14 @@ export function decodeCrlNumber(
 ): bigint {
   const node = extensionValue(der, mode, TAG.INTEGER, 'cRLNumber', start, end);
   const length = node.end - node.start;
-  if (length < 1 || length > 21) malformed(`cRLNumber: INTEGER of ${length} bytes`);
-  if (der[node.start]! & 0x80) malformed('cRLNumber is negative; RFC 5280 allows 0..MAX');
-  const hex = asBuffer(der).toString('hex', node.start, node.end);
-  if (length === 21 && der[node.start] !== 0) malformed('cRLNumber is longer than 20 octets');
-  if (mode === 'strict-der' && length > 1 && der[node.start] === 0 && !(der[node.start + 1]! & 0x80))
+  const first = der[node.start]!;
+  if (length < 1) malformed('cRLNumber: empty INTEGER');
+  if (first & 0x80) malformed('cRLNumber is negative; RFC 5280 allows 0..MAX');
+  // 20 octets of magnitude, plus the 00 that keeps a high bit positive.
+  if (length > 21 || (length === 21 && first !== 0)) malformed('cRLNumber is longer than 20 octets');
+  if (mode === 'strict-der' && length > 1 && first === 0 && !(der[node.start + 1]! & 0x80))
     malformed('cRLNumber: non-minimal INTEGER');
-  return BigInt(`0x${hex}`);
+  return BigInt(`0x${asBuffer(der).toString('hex', node.start, node.end)}`);
 }
 
 /** A CRL number the writer takes: 0 to 2^53 - 1 (a counter, well inside the 20 octets allowed). */
