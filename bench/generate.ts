@@ -27,11 +27,9 @@ import {
 import { generateCrl } from '../src/pki/x509/generate/crl.js';
 import { encodeSigned } from '../src/pki/x509/generate/der-writer.js';
 import { encodeName } from '../src/pki/x509/generate/distinguished-name.js';
-import {
-  subjectAltName,
-  subjectKeyIdentifier,
-  toAsnExtension,
-} from '../src/pki/x509/generate/extension-values.js';
+import { toAsnExtension } from '../src/pki/x509/extensions/extension-value.js';
+import { encodeSubjectAltName } from '../src/pki/x509/extensions/subject-alt-name.js';
+import { encodeSubjectKeyIdentifier } from '../src/pki/x509/extensions/subject-key-identifier.js';
 import { issuerIdentity } from '../src/pki/x509/generate/issuer-identity.js';
 import { keyIdentifier } from '../src/pki/x509/generate/key-identifier.js';
 import { certIdFor, generateOcspResponse } from '../src/pki/x509/generate/ocsp-response.js';
@@ -143,12 +141,12 @@ function schemaLeafValues(i: number): Uint8Array[] {
   return [name, san, ski].map((value) => new Uint8Array(AsnConvert.serialize(value)));
 }
 
-/** The same values hand-encoded (encodeName, subjectAltName, subjectKeyIdentifier). */
+/** The same values hand-encoded (encodeName, encodeSubjectAltName, encodeSubjectKeyIdentifier). */
 function handLeafValues(i: number): Uint8Array[] {
   return [
     encodeName([[{ type: 'CN', value: `svc-${i}.example.com` }]]),
-    subjectAltName([{ dns: `svc-${i}.example.com` }, { dns: `svc-${i}.internal` }, { ip: '10.0.0.1' }]).value,
-    subjectKeyIdentifier(keyIdentifier(leafKeys[i % leafKeys.length]!.publicKeySpki)).value,
+    encodeSubjectAltName([{ dns: `svc-${i}.example.com` }, { dns: `svc-${i}.internal` }, { ip: '10.0.0.1' }]),
+    encodeSubjectKeyIdentifier(keyIdentifier(leafKeys[i % leafKeys.length]!.publicKeySpki)),
   ];
 }
 

@@ -33,3 +33,8 @@ export class PkiFormatError extends Error {
     this.name = 'PkiFormatError';
   }
 }
+
+/** Throws CUSTOS_PKI_PARAMETER_INVALID: a generator was asked for something that makes no valid structure. */
+export function invalidParameter(message: string): never {
+  throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', message);
+}

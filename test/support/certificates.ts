@@ -29,7 +29,7 @@ import { createHash, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { nodeSigner } from '../../src/connectors/crypto/node-signer.js';
 import { generateCertificate } from '../../src/pki/x509/generate/certificate.js';
-import type { GeneralNameInput } from '../../src/pki/x509/generate/extension-values.js';
+import type { GeneralNameInput } from '../../src/pki/x509/extensions/subject-alt-name.js';
 import { issuerIdentity } from '../../src/pki/x509/generate/issuer-identity.js';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;

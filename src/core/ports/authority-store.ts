@@ -1,4 +1,4 @@
-import type { RevocationReason } from '../../pki/x509/generate/extension-values.js';
+import type { RevocationReason } from '../../pki/x509/extensions/crl-reason.js';
 import type { KeyReference, KeyType } from './key-manager.js';
 
 export type { RevocationReason };

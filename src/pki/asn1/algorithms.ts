@@ -40,6 +40,11 @@ export interface SignatureAlgorithm {
    * when node:crypto cannot verify it from the OID alone (RSA-PSS with its parameters, unknown algorithms).
    */
   nodeDigest: string | null | undefined;
+  /**
+   * The AlgorithmIdentifier carries NULL parameters (RSA PKCS#1 v1.5, RFC 8017 A.2.4); ECDSA, EdDSA and DSA carry
+   * none (RFC 5758 3.2, RFC 8410 3, RFC 3279 2.2.2); RSA-PSS carries its own (false here).
+   */
+  nullParameters: boolean;
 }
 
 type Family = 'rsa' | 'rsa-pss' | 'ecdsa' | 'eddsa' | 'dsa';
@@ -81,6 +86,7 @@ function signatureEntry(
     weak: hash !== null && WEAK_DIGESTS.has(hash),
     webPki: family !== 'dsa',
     nodeDigest,
+    nullParameters: family === 'rsa',
   };
 }
 
@@ -89,7 +95,17 @@ const BY_NAME = new Map([...BY_OID.values()].map((a) => [a.name, a] as const));
 
 /** The signature algorithm of an OID; an unknown one is named by its OID, neither weak nor accepted. */
 export function signatureAlgorithmOf(oid: string): SignatureAlgorithm {
-  return BY_OID.get(oid) ?? { oid, name: oid, hash: null, weak: false, webPki: false, nodeDigest: undefined };
+  return (
+    BY_OID.get(oid) ?? {
+      oid,
+      name: oid,
+      hash: null,
+      weak: false,
+      webPki: false,
+      nodeDigest: undefined,
+      nullParameters: false,
+    }
+  );
 }
 
 /** The signature algorithm a stored certificate names (`signatureAlgorithmOf(oid).name`), if it is a known one. */

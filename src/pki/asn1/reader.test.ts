@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PkiFormatError } from '../problem.js';
+import { fromHex as hex, problemCodeOf as codeOf } from '../../../test/support/pki.js';
 import { decodeOid } from './oid.js';
 import { Asn1Cursor, type Asn1Mode } from './reader.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return error instanceof PkiFormatError ? error.code : 'not a PkiFormatError';
-  }
-};
 const readIn = (mode: Asn1Mode, text: string) => () => {
   const bytes = hex(text);
   const cursor = new Asn1Cursor(bytes, 0, bytes.length, mode);

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PkiFormatError } from '../problem.js';
+import { fromHex as hex, problemCodeOf as codeOf } from '../../../test/support/pki.js';
 import { children, oidText, readTlv, smallInteger, stringBytes } from './tlv.js';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return error instanceof PkiFormatError ? error.code : 'not a PkiFormatError';
-  }
-};
 
 test('definite lengths, short and long form', () => {
   const bytes = hex('30 81 03 02 01 05');

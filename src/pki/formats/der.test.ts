@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { before, test } from 'node:test';
 import {
   aCertificate,
@@ -7,15 +7,13 @@ import {
   withSubject,
   type BuiltCertificate,
 } from '../../../test/support/certificates.js';
+import { fingerprintsOf as fingerprints, problemCodesOf as codes } from '../../../test/support/pki.js';
 import { children, readTlv } from '../asn1/tlv.js';
 import type { ReadContainerResult } from './container-types.js';
 import { readContainer } from './read-container.js';
 
 const read = (bytes: Uint8Array, passwords: string[] = []): ReadContainerResult =>
   readContainer(bytes, { passwords });
-const fingerprints = (result: ReadContainerResult): string[] =>
-  result.certificates.map((c) => createHash('sha256').update(c.der).digest('hex'));
-const codes = (result: ReadContainerResult): string[] => result.problems.map((p) => p.code);
 
 let ec: BuiltCertificate;
 let rsa: BuiltCertificate;

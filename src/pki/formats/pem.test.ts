@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { before, test } from 'node:test';
 import {
   aCertificate,
@@ -8,14 +8,12 @@ import {
   withSubject,
   type BuiltCertificate,
 } from '../../../test/support/certificates.js';
+import { fingerprintsOf as fingerprints, problemCodesOf as codes } from '../../../test/support/pki.js';
 import type { ReadContainerResult } from './container-types.js';
 import { readContainer } from './read-container.js';
 
 const read = (text: string, passwords: string[] = []): ReadContainerResult =>
   readContainer(Buffer.from(text), { passwords });
-const fingerprints = (result: ReadContainerResult): string[] =>
-  result.certificates.map((c) => createHash('sha256').update(c.der).digest('hex'));
-const codes = (result: ReadContainerResult): string[] => result.problems.map((p) => p.code);
 
 let ec: BuiltCertificate;
 let rsa: BuiltCertificate;

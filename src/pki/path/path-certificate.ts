@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { signatureAlgorithmOf, type SignatureAlgorithm } from '../asn1/algorithms.js';
 import { PkiFormatError } from '../problem.js';
 import { OID_AUTHORITY_KEY_IDENTIFIER } from '../x509/extensions/authority-key-identifier.js';
+import { OID_CERTIFICATE_POLICIES } from '../x509/extensions/certificate-policies.js';
 import {
   decodeBasicConstraints,
   OID_BASIC_CONSTRAINTS,
@@ -75,7 +76,7 @@ const UNDERSTOOD = new Set<string>([
   OID_NAME_CONSTRAINTS,
   OID_SUBJECT_KEY_IDENTIFIER,
   OID_AUTHORITY_KEY_IDENTIFIER,
-  '2.5.29.32', // certificatePolicies
+  OID_CERTIFICATE_POLICIES,
 ]);
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

@@ -29,27 +29,12 @@ import {
 } from '../../../test/support/certificates.js';
 import { assertAgreesWithPeculiar } from '../../../test/support/certificate-oracles.js';
 import { Asn1Cursor } from '../asn1/reader.js';
+import { objectIdentifier as oid, tlv } from './generate/der-writer.js';
 import { parseCertificate } from './lean-reader.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 
-/** Minimal DER encoding, to build names the string form of @peculiar/x509 cannot express. */
-function tlv(tag: number, content: Uint8Array): Uint8Array {
-  const n = content.length;
-  const head = n < 0x80 ? [tag, n] : n < 0x100 ? [tag, 0x81, n] : [tag, 0x82, n >> 8, n & 0xff];
-  return new Uint8Array([...head, ...content]);
-}
-const seq = (tag: number, ...parts: Uint8Array[]): Uint8Array =>
-  tlv(tag, new Uint8Array(parts.flatMap((p) => [...p])));
-function oid(dotted: string): Uint8Array {
-  const [a, b, ...rest] = dotted.split('.').map(Number);
-  const out = [a! * 40 + b!];
-  for (const arc of rest) {
-    const groups = [arc & 0x7f];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) groups.unshift((v & 0x7f) | 0x80);
-    out.push(...groups);
-  }
-  return tlv(0x06, new Uint8Array(out));
-}
+/** DER by the writer's encoder, to build names the string form of @peculiar/x509 cannot express. */
+const seq = tlv;
 const attribute = (type: string, tag: number, value: Uint8Array | string): Uint8Array =>
   seq(0x30, oid(type), tlv(tag, typeof value === 'string' ? new TextEncoder().encode(value) : value));
 const rdn = (...attributes: Uint8Array[]): Uint8Array => seq(0x31, ...attributes);

@@ -118,21 +118,61 @@ export function readName(
   return { text, commonName };
 }
 
+/**
+ * The one table of DN attribute types, for reading and writing: short name, OID, whether @peculiar/x509 2.2
+ * prints the short name (the reader prints exactly those, every other type as its dotted OID), and the string
+ * type the writer gives a value (RFC 5280 4.1.2.4 and appendix A: PrintableString for C and serialNumber,
+ * IA5String for DC and emailAddress, UTF8String otherwise).
+ */
+export interface AttributeType {
+  short: string;
+  oid: string;
+  printed: boolean;
+  stringType: 'utf8' | 'printable' | 'ia5';
+}
+
+const type = (
+  short: string,
+  oid: string,
+  printed: boolean,
+  stringType: AttributeType['stringType'] = 'utf8',
+): AttributeType => ({ short, oid, printed, stringType });
+
+const ATTRIBUTE_TYPES: readonly AttributeType[] = [
+  type('CN', '2.5.4.3', true),
+  type('SN', '2.5.4.4', true),
+  type('serialNumber', '2.5.4.5', false, 'printable'),
+  type('C', '2.5.4.6', true, 'printable'),
+  type('L', '2.5.4.7', true),
+  type('ST', '2.5.4.8', true),
+  type('street', '2.5.4.9', false),
+  type('O', '2.5.4.10', true),
+  type('OU', '2.5.4.11', true),
+  type('T', '2.5.4.12', true),
+  type('G', '2.5.4.42', true),
+  type('I', '2.5.4.43', true),
+  type('DC', '0.9.2342.19200300.100.1.25', true, 'ia5'),
+  type('UID', '0.9.2342.19200300.100.1.1', false),
+  type('E', '1.2.840.113549.1.9.1', true, 'ia5'),
+];
+
+const TYPE_BY_SHORT = new Map(ATTRIBUTE_TYPES.map((t) => [t.short, t] as const));
+const TYPE_BY_OID = new Map(ATTRIBUTE_TYPES.map((t) => [t.oid, t] as const));
+
+/** The attribute type of a short name ("CN", "serialNumber", ...), if it is one the table knows. */
+export function attributeTypeNamed(short: string): AttributeType | undefined {
+  return TYPE_BY_SHORT.get(short);
+}
+
+/** The attribute type of a dotted OID, if it is one the table knows. */
+export function attributeTypeOf(oid: string): AttributeType | undefined {
+  return TYPE_BY_OID.get(oid);
+}
+
 /** DN attribute short names, exactly those @peculiar/x509 2.2 prints (others print as the dotted OID). */
-const ATTRIBUTE_NAMES = new Map<string, string>([
-  ['2.5.4.3', 'CN'],
-  ['2.5.4.7', 'L'],
-  ['2.5.4.8', 'ST'],
-  ['2.5.4.10', 'O'],
-  ['2.5.4.11', 'OU'],
-  ['2.5.4.6', 'C'],
-  ['0.9.2342.19200300.100.1.25', 'DC'],
-  ['1.2.840.113549.1.9.1', 'E'],
-  ['2.5.4.42', 'G'],
-  ['2.5.4.43', 'I'],
-  ['2.5.4.4', 'SN'],
-  ['2.5.4.12', 'T'],
-]);
+const ATTRIBUTE_NAMES = new Map(
+  ATTRIBUTE_TYPES.filter((t) => t.printed).map((t) => [t.oid, t.short] as const),
+);
 
 /** The short name of a DN attribute type given its OID content bytes, or its dotted OID. */
 export function attributeName(bytes: Uint8Array, start: number, end: number): string {

@@ -1,7 +1,7 @@
 /** authorityKeyIdentifier (RFC 5280 4.2.1.1). */
 import { AuthorityKeyIdentifier as Asn1AuthorityKeyIdentifier, KeyIdentifier } from '@peculiar/asn1-x509';
 import { TAG, type Asn1Mode } from '../../asn1/reader.js';
-import { asBuffer, encodeValue, extensionValue } from './extension-value.js';
+import { asBuffer, encodeValue, extensionValue, remember, type Extension } from './extension-value.js';
 
 export const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 
@@ -25,8 +25,15 @@ export function decodeAuthorityKeyIdentifier(
 }
 
 /** An authorityKeyIdentifier holding only the keyIdentifier (what RFC 5280 asks CAs to write). */
-export function encodeAuthorityKeyIdentifier(keyIdHex: string): Uint8Array {
-  return encodeValue(
-    new Asn1AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(Buffer.from(keyIdHex, 'hex')) }),
-  );
+export function encodeAuthorityKeyIdentifier(keyIdentifier: Uint8Array): Uint8Array {
+  return encodeValue(new Asn1AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdentifier) }));
+}
+
+/** RFC 5280 4.2.1.1: a keyIdentifier only, not critical. */
+export function authorityKeyIdentifierExtension(keyIdentifier: Uint8Array): Extension {
+  return remember(`aki:${asBuffer(keyIdentifier).toString('hex')}`, () => ({
+    oid: OID_AUTHORITY_KEY_IDENTIFIER,
+    critical: false,
+    value: encodeAuthorityKeyIdentifier(keyIdentifier),
+  }));
 }

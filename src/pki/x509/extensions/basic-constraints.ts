@@ -1,7 +1,7 @@
 /** basicConstraints (RFC 5280 4.2.1.9). */
 import { BasicConstraints as Asn1BasicConstraints } from '@peculiar/asn1-x509';
 import { malformed, TAG, type Asn1Mode } from '../../asn1/reader.js';
-import { asBuffer, encodeValue, extensionValue } from './extension-value.js';
+import { asBuffer, encodeValue, extensionValue, remember, type Extension } from './extension-value.js';
 
 export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 
@@ -44,4 +44,13 @@ export function encodeBasicConstraints(value: BasicConstraints): Uint8Array {
       ...(value.pathLength === null ? {} : { pathLenConstraint: value.pathLength }),
     }),
   );
+}
+
+/** RFC 5280 4.2.1.9; critical, as 4.2.1.9 requires on CA certificates. */
+export function basicConstraintsExtension(value: BasicConstraints): Extension {
+  return remember(`bc:${value.ca}:${value.pathLength}`, () => ({
+    oid: OID_BASIC_CONSTRAINTS,
+    critical: true,
+    value: encodeBasicConstraints(value),
+  }));
 }

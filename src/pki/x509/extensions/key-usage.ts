@@ -1,7 +1,7 @@
 /** keyUsage (RFC 5280 4.2.1.3). */
 import { KeyUsage as Asn1KeyUsage } from '@peculiar/asn1-x509';
 import { malformed, TAG, type Asn1Mode } from '../../asn1/reader.js';
-import { encodeValue, extensionValue } from './extension-value.js';
+import { encodeValue, extensionValue, remember, type Extension } from './extension-value.js';
 
 export const OID_KEY_USAGE = '2.5.29.15';
 
@@ -17,6 +17,8 @@ export const KEY_USAGE = {
   encipherOnly: 1 << 7,
   decipherOnly: 1 << 8,
 } as const;
+
+export type KeyUsageName = keyof typeof KEY_USAGE;
 
 /** The keyUsage flags, a sum of KEY_USAGE values. */
 export function decodeKeyUsage(
@@ -37,4 +39,19 @@ export function decodeKeyUsage(
 
 export function encodeKeyUsage(flags: number): Uint8Array {
   return encodeValue(new Asn1KeyUsage(flags));
+}
+
+/** The keyUsage flags of the named usages. */
+export function keyUsageFlags(usages: readonly KeyUsageName[]): number {
+  return usages.reduce((all, usage) => all | KEY_USAGE[usage], 0);
+}
+
+/** RFC 5280 4.2.1.3, critical. */
+export function keyUsageExtension(usages: readonly KeyUsageName[]): Extension {
+  const flags = keyUsageFlags(usages);
+  return remember(`ku:${flags}`, () => ({
+    oid: OID_KEY_USAGE,
+    critical: true,
+    value: encodeKeyUsage(flags),
+  }));
 }

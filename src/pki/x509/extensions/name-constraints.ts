@@ -10,12 +10,13 @@ import {
   GeneralSubtrees,
   Name,
   NameConstraints as Asn1NameConstraints,
-  RelativeDistinguishedName,
 } from '@peculiar/asn1-x509';
-import { formatIpAddress } from '../../ip-address.js';
+import { parseIpAddress } from '../../ip-address.js';
+import { invalidParameter } from '../../problem.js';
 import { malformed, type Asn1Mode } from '../../asn1/reader.js';
 import { contentOf, readTree, type Asn1Node } from '../../asn1/tlv.js';
-import { encodeValue } from './extension-value.js';
+import { encodeValue, type Extension } from './extension-value.js';
+import type { GeneralNameInput } from './subject-alt-name.js';
 
 export const OID_NAME_CONSTRAINTS = '2.5.29.30';
 
@@ -84,34 +85,59 @@ export function decodeNameConstraints(der: Uint8Array, mode: Asn1Mode = 'strict-
   return { permitted, excluded };
 }
 
-/** A subtree as CIDR text ("10.0.0.0/8"), as @peculiar/asn1-x509 writes an iPAddress constraint. */
-function cidr(subtree: IpSubtree): string {
-  let prefix = 0;
-  for (const byte of subtree.mask) prefix += byte.toString(2).replace(/0/g, '').length;
-  return `${formatIpAddress(subtree.address)}/${prefix}`;
+/** What the writer takes: the bases of the permitted and excluded subtrees. */
+export interface NameConstraintsInput {
+  /** An `ip` subtree is ADDRESS/PREFIX ("10.0.0.0/8", "2001:db8::/32"). */
+  permitted?: readonly GeneralNameInput[];
+  excluded?: readonly GeneralNameInput[];
 }
 
-function encodeSubtrees(subtrees: Subtrees): GeneralSubtrees {
-  const base = (name: GeneralName): GeneralSubtree => new GeneralSubtree({ base: name });
-  return new GeneralSubtrees([
-    ...subtrees.dns.map((dNSName) => base(new GeneralName({ dNSName }))),
-    ...subtrees.ip.map((ip) => base(new GeneralName({ iPAddress: cidr(ip) }))),
-    ...subtrees.directory.map((rdns) =>
-      base(
-        new GeneralName({
-          directoryName: new Name(rdns.map((rdn) => AsnConvert.parse(rdn, RelativeDistinguishedName))),
-        }),
-      ),
-    ),
-  ]);
+/**
+ * An IP address as asn1-x509's converter reads it: dotted IPv4, or IPv6 as eight uncompressed groups (its
+ * parser does not know every RFC 4291 form, so the project's own parser reads the caller's text first).
+ */
+function ipText(text: string, what: string): string {
+  const bytes = parseIpAddress(text) ?? invalidParameter(`${what}: "${text}" is not an IPv4 or IPv6 address`);
+  if (bytes.length === 4) return [...bytes].join('.');
+  return Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16)).join(
+    ':',
+  );
 }
 
-/** dNSName, iPAddress and directoryName subtrees (the `unsupported` tags are not written). */
-export function encodeNameConstraints(value: NameConstraints): Uint8Array {
+/** A subtree base as asn1-x509's GeneralName (an `ip` is ADDRESS/PREFIX). */
+function subtreeBase(name: GeneralNameInput): GeneralName {
+  if ('dns' in name) return new GeneralName({ dNSName: name.dns });
+  if ('uri' in name) return new GeneralName({ uniformResourceIdentifier: name.uri });
+  if ('email' in name) return new GeneralName({ rfc822Name: name.email });
+  if ('directoryName' in name)
+    return new GeneralName({ directoryName: AsnConvert.parse(name.directoryName, Name) });
+  const [address, prefix] = name.ip.split('/');
+  const text = ipText(address ?? '', 'name constraint iPAddress');
+  const bits = Number(prefix);
+  const max = text.includes(':') ? 128 : 32;
+  if (!/^\d+$/.test(prefix ?? '') || bits > max)
+    invalidParameter(
+      `name constraint iPAddress: "${name.ip}" is not ADDRESS/PREFIX with a prefix of 0 to ${max}`,
+    );
+  return new GeneralName({ iPAddress: `${text}/${bits}` });
+}
+
+function encodeSubtrees(names?: readonly GeneralNameInput[]): GeneralSubtrees | undefined {
+  if (!names || names.length === 0) return undefined;
+  return new GeneralSubtrees(names.map((name) => new GeneralSubtree({ base: subtreeBase(name) })));
+}
+
+/** The subtrees in the order given, through the schema. */
+export function encodeNameConstraints(value: NameConstraintsInput): Uint8Array {
   return encodeValue(
     new Asn1NameConstraints({
-      ...(value.permitted ? { permittedSubtrees: encodeSubtrees(value.permitted) } : {}),
-      ...(value.excluded ? { excludedSubtrees: encodeSubtrees(value.excluded) } : {}),
+      permittedSubtrees: encodeSubtrees(value.permitted),
+      excludedSubtrees: encodeSubtrees(value.excluded),
     }),
   );
+}
+
+/** RFC 5280 4.2.1.10, critical. */
+export function nameConstraintsExtension(value: NameConstraintsInput): Extension {
+  return { oid: OID_NAME_CONSTRAINTS, critical: true, value: encodeNameConstraints(value) };
 }

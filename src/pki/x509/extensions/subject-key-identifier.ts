@@ -1,7 +1,10 @@
-/** subjectKeyIdentifier (RFC 5280 4.2.1.2). */
-import { SubjectKeyIdentifier as Asn1SubjectKeyIdentifier } from '@peculiar/asn1-x509';
+/**
+ * subjectKeyIdentifier (RFC 5280 4.2.1.2). The encoder is by hand (KeyIdentifier ::= OCTET STRING): it changes
+ * with every issued leaf, see subject-alt-name.ts for the figures; extensions.test.ts checks it against the schema.
+ */
 import { TAG, type Asn1Mode } from '../../asn1/reader.js';
-import { asBuffer, encodeValue, extensionValue } from './extension-value.js';
+import { tlv } from '../generate/der-writer.js';
+import { asBuffer, extensionValue, type Extension } from './extension-value.js';
 
 export const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 
@@ -16,6 +19,15 @@ export function decodeSubjectKeyIdentifier(
   return asBuffer(der).toString('hex', keyId.start, keyId.end);
 }
 
-export function encodeSubjectKeyIdentifier(keyIdHex: string): Uint8Array {
-  return encodeValue(new Asn1SubjectKeyIdentifier(Buffer.from(keyIdHex, 'hex')));
+export function encodeSubjectKeyIdentifier(keyIdentifier: Uint8Array): Uint8Array {
+  return tlv(TAG.OCTET_STRING, keyIdentifier);
+}
+
+/** RFC 5280 4.2.1.2, not critical. */
+export function subjectKeyIdentifierExtension(keyIdentifier: Uint8Array): Extension {
+  return {
+    oid: OID_SUBJECT_KEY_IDENTIFIER,
+    critical: false,
+    value: encodeSubjectKeyIdentifier(keyIdentifier),
+  };
 }

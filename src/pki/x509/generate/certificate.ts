@@ -2,26 +2,20 @@
  * Writes an X.509 v3 certificate (RFC 5280 §4.1) signed by the signer passed in. Pure: the caller supplies
  * the serial number (from its CSPRNG), the validity (from its clock) and the signer (software key or token).
  */
-import { PkiFormatError } from '../../problem.js';
+import { invalidParameter as invalid } from '../../problem.js';
+import { authorityInfoAccessExtension } from '../extensions/authority-info-access.js';
+import { authorityKeyIdentifierExtension } from '../extensions/authority-key-identifier.js';
+import { basicConstraintsExtension } from '../extensions/basic-constraints.js';
+import { certificatePoliciesExtension, type CertificatePolicy } from '../extensions/certificate-policies.js';
+import { crlDistributionPointsExtension } from '../extensions/crl-distribution-points.js';
+import { extendedKeyUsageExtension, type ExtendedKeyUsageName } from '../extensions/extended-key-usage.js';
+import type { Extension } from '../extensions/extension-value.js';
+import { keyUsageExtension, type KeyUsageName } from '../extensions/key-usage.js';
+import { nameConstraintsExtension, type NameConstraintsInput } from '../extensions/name-constraints.js';
+import { subjectAltNameExtension, type GeneralNameInput } from '../extensions/subject-alt-name.js';
+import { subjectKeyIdentifierExtension } from '../extensions/subject-key-identifier.js';
 import { encodeSigned } from './der-writer.js';
 import { encodeName, type DistinguishedName } from './distinguished-name.js';
-import {
-  authorityInfoAccess,
-  authorityKeyIdentifier,
-  basicConstraints,
-  certificatePolicies,
-  crlDistributionPoints,
-  extendedKeyUsage,
-  keyUsage,
-  nameConstraints,
-  subjectAltName,
-  subjectKeyIdentifier,
-  type ExtendedKeyUsageName,
-  type Extension,
-  type GeneralNameInput,
-  type KeyUsageName,
-  type NameConstraintsInput,
-} from './extension-values.js';
 import { keyIdentifier } from './key-identifier.js';
 import { serialNumberContent } from './serial-number.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
@@ -61,16 +55,12 @@ export interface CertificateParams {
   authorityInfoAccess?: { caIssuers?: string[]; ocsp?: string[] };
   crlDistributionPoints?: readonly string[];
   nameConstraints?: NameConstraintsInput;
-  certificatePolicies?: readonly { oid: string; cpsUri?: string }[];
+  certificatePolicies?: readonly CertificatePolicy[];
   /** Further extensions, written after the ones above as they are. */
   extensions?: readonly Extension[];
 }
 
 const EMPTY_NAME = [0x30, 0x00];
-
-function invalid(message: string): never {
-  throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', message);
-}
 
 /** The extensions the parameters ask for, in a fixed order; a repeated extension is refused. */
 export function certificateExtensions(
@@ -80,23 +70,24 @@ export function certificateExtensions(
   subjectDer: Uint8Array,
 ): Extension[] {
   const out: Extension[] = [];
-  if (params.ca) out.push(basicConstraints(true, params.ca.pathLength));
+  if (params.ca) out.push(basicConstraintsExtension({ ca: true, pathLength: params.ca.pathLength ?? null }));
   const usages = params.keyUsage ?? (params.ca ? (['keyCertSign', 'cRLSign'] as const) : []);
-  if (usages.length > 0) out.push(keyUsage(usages));
-  if (params.extendedKeyUsage?.length) out.push(extendedKeyUsage(params.extendedKeyUsage));
+  if (usages.length > 0) out.push(keyUsageExtension(usages));
+  if (params.extendedKeyUsage?.length) out.push(extendedKeyUsageExtension(params.extendedKeyUsage));
   if (params.subjectAltNames?.length) {
     const subjectEmpty = subjectDer.length === 2 && subjectDer[0] === EMPTY_NAME[0] && subjectDer[1] === 0;
-    out.push(subjectAltName(params.subjectAltNames, subjectEmpty));
+    out.push(subjectAltNameExtension(params.subjectAltNames, subjectEmpty));
   }
   if (params.subjectKeyIdentifier !== false)
-    out.push(subjectKeyIdentifier(params.subjectKeyIdentifier ?? keyIdentifier(subjectSpki)));
+    out.push(subjectKeyIdentifierExtension(params.subjectKeyIdentifier ?? keyIdentifier(subjectSpki)));
   const aki =
     params.authorityKeyIdentifier ?? (params.issuer === undefined ? false : keyIdentifier(signerSpki));
-  if (aki !== false) out.push(authorityKeyIdentifier(aki));
-  if (params.authorityInfoAccess) out.push(authorityInfoAccess(params.authorityInfoAccess));
-  if (params.crlDistributionPoints?.length) out.push(crlDistributionPoints(params.crlDistributionPoints));
-  if (params.nameConstraints) out.push(nameConstraints(params.nameConstraints));
-  if (params.certificatePolicies?.length) out.push(certificatePolicies(params.certificatePolicies));
+  if (aki !== false) out.push(authorityKeyIdentifierExtension(aki));
+  if (params.authorityInfoAccess) out.push(authorityInfoAccessExtension(params.authorityInfoAccess));
+  if (params.crlDistributionPoints?.length)
+    out.push(crlDistributionPointsExtension(params.crlDistributionPoints));
+  if (params.nameConstraints) out.push(nameConstraintsExtension(params.nameConstraints));
+  if (params.certificatePolicies?.length) out.push(certificatePoliciesExtension(params.certificatePolicies));
   out.push(...(params.extensions ?? []));
   const seen = new Set<string>();
   for (const extension of out) {

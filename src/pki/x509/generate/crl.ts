@@ -4,18 +4,14 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
-import { PkiFormatError } from '../../problem.js';
+import { invalidParameter as invalid } from '../../problem.js';
+import { authorityKeyIdentifierExtension } from '../extensions/authority-key-identifier.js';
+import { crlNumberExtension } from '../extensions/crl-number.js';
+import { crlReasonExtension, type RevocationReason } from '../extensions/crl-reason.js';
+import { toAsnExtension, type Extension } from '../extensions/extension-value.js';
+import { invalidityDateExtension } from '../extensions/invalidity-date.js';
 import { encodeSigned } from './der-writer.js';
 import { encodeName, type DistinguishedName } from './distinguished-name.js';
-import {
-  authorityKeyIdentifier,
-  crlNumber,
-  crlReason,
-  invalidityDate,
-  toAsnExtension,
-  type Extension,
-  type RevocationReason,
-} from './extension-values.js';
 import { keyIdentifier } from './key-identifier.js';
 import { serialNumberContent } from './serial-number.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
@@ -46,10 +42,6 @@ export interface CrlParams {
   extensions?: readonly Extension[];
 }
 
-function invalid(message: string): never {
-  throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', message);
-}
-
 /** The DER CertificateList, signed by the CA's signer. */
 export async function generateCrl(params: CrlParams, signer: Signer): Promise<Uint8Array> {
   if (!(params.nextUpdate.getTime() > params.thisUpdate.getTime()))
@@ -57,8 +49,8 @@ export async function generateCrl(params: CrlParams, signer: Signer): Promise<Ui
   const algorithm = signatureAlgorithmIdentifier(signer.algorithm);
   const revoked = (params.revoked ?? []).map((entry) => {
     const extensions: Extension[] = [];
-    if (entry.reason && entry.reason !== 'unspecified') extensions.push(crlReason(entry.reason));
-    if (entry.invalidityDate) extensions.push(invalidityDate(entry.invalidityDate));
+    if (entry.reason && entry.reason !== 'unspecified') extensions.push(crlReasonExtension(entry.reason));
+    if (entry.invalidityDate) extensions.push(invalidityDateExtension(entry.invalidityDate));
     return new asn1.RevokedCertificate({
       userCertificate: new Uint8Array(serialNumberContent(entry.serialNumber)).buffer,
       revocationDate: new asn1.Time(entry.revocationDate),
@@ -66,8 +58,8 @@ export async function generateCrl(params: CrlParams, signer: Signer): Promise<Ui
     });
   });
   const extensions = [
-    authorityKeyIdentifier(params.authorityKeyIdentifier ?? keyIdentifier(signer.publicKeySpki)),
-    crlNumber(params.crlNumber),
+    authorityKeyIdentifierExtension(params.authorityKeyIdentifier ?? keyIdentifier(signer.publicKeySpki)),
+    crlNumberExtension(params.crlNumber),
     ...(params.extensions ?? []),
   ];
   const tbs = new Uint8Array(

@@ -7,7 +7,7 @@ import * as asn1 from '@peculiar/asn1-x509';
 import { createPublicKey, verify } from 'node:crypto';
 import { Asn1Cursor, malformed, TAG } from '../../asn1/reader.js';
 import { OID_EXTENSION_REQUEST } from './csr.js';
-import type { Extension } from './extension-values.js';
+import { fromAsnExtension, type Extension } from '../extensions/extension-value.js';
 import { firstElement, parseUntrusted } from './read-signed.js';
 import { nodeDigest } from './signer.js';
 
@@ -38,13 +38,7 @@ export function readCsr(der: Uint8Array): CsrContent {
       asn1.Extensions,
       'extensionRequest',
     );
-    for (const extension of extensions) {
-      requestedExtensions.push({
-        oid: extension.extnID,
-        critical: extension.critical,
-        value: new Uint8Array(extension.extnValue.buffer),
-      });
-    }
+    requestedExtensions.push(...extensions.map(fromAsnExtension));
   }
   const signed = firstElement(der, 'certification request');
   const fields = new Asn1Cursor(signed, 0, signed.length);

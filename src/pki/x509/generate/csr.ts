@@ -8,16 +8,10 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { encodeSigned } from './der-writer.js';
 import { encodeName, type DistinguishedName } from './distinguished-name.js';
-import {
-  extendedKeyUsage,
-  keyUsage,
-  subjectAltName,
-  toAsnExtension,
-  type ExtendedKeyUsageName,
-  type Extension,
-  type GeneralNameInput,
-  type KeyUsageName,
-} from './extension-values.js';
+import { extendedKeyUsageExtension, type ExtendedKeyUsageName } from '../extensions/extended-key-usage.js';
+import { toAsnExtension, type Extension } from '../extensions/extension-value.js';
+import { keyUsageExtension, type KeyUsageName } from '../extensions/key-usage.js';
+import { subjectAltNameExtension, type GeneralNameInput } from '../extensions/subject-alt-name.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
 
 export const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
@@ -39,9 +33,9 @@ export async function generateCsr(params: CsrParams, signer: Signer): Promise<Ui
   const subject = encodeName(params.subject ?? []);
   const requested: Extension[] = [];
   if (params.subjectAltNames?.length)
-    requested.push(subjectAltName(params.subjectAltNames, subject.length === 2));
-  if (params.keyUsage?.length) requested.push(keyUsage(params.keyUsage));
-  if (params.extendedKeyUsage?.length) requested.push(extendedKeyUsage(params.extendedKeyUsage));
+    requested.push(subjectAltNameExtension(params.subjectAltNames, subject.length === 2));
+  if (params.keyUsage?.length) requested.push(keyUsageExtension(params.keyUsage));
+  if (params.extendedKeyUsage?.length) requested.push(extendedKeyUsageExtension(params.extendedKeyUsage));
   requested.push(...(params.extensions ?? []));
   const attributes = new Attributes(
     requested.length === 0

@@ -100,3 +100,6 @@ export function encodeSigned(
 ): Uint8Array {
   return tlv(TAG.SEQUENCE, tbs, signatureAlgorithm, bitString(signature), ...trailing);
 }
+
+/** DER's GeneralizedTime carries no fraction here (RFC 5280 §4.1.2.5.2, and what clients expect in OCSP). */
+export const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);

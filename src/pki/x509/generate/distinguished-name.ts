@@ -1,16 +1,17 @@
 /**
  * Distinguished names for the generators, hand-encoded: a subject is written once per issued certificate, and
  * asn1-x509's Name schema was the slowest part of a leaf after the TBS itself (bench/generate.ts, figures in
- * extension-values.ts; the encodings are byte for byte equal, extension-values.test.ts). A name is given as its
+ * extensions/subject-alt-name.ts; the encodings are byte for byte equal, distinguished-name.test.ts). A name is given as its
  * RDNs in encoded order, each a list of attributes (usually one); or as the DER of a Name, which is used as it
  * is (an issuer's subject is copied byte for byte, as RFC 5280 §4.1.2.4 expects for chaining).
  */
-import { PkiFormatError } from '../../problem.js';
+import { invalidParameter } from '../../problem.js';
 import { TAG } from '../../asn1/reader.js';
+import { attributeTypeNamed, attributeTypeOf } from '../names.js';
 import { objectIdentifier, tlv } from './der-writer.js';
 
 export interface NameAttribute {
-  /** A short name (CN, O, OU, C, L, ST, DC, E, serialNumber, ...) or a dotted OID. */
+  /** A short name of src/pki/x509/names.ts (CN, O, OU, C, L, ST, DC, E, serialNumber, ...) or a dotted OID. */
   type: string;
   value: string;
 }
@@ -18,47 +19,23 @@ export interface NameAttribute {
 /** RDNs in encoded order (the most significant first: C, O, ..., CN), or the DER of a Name. */
 export type DistinguishedName = readonly (readonly NameAttribute[])[] | Uint8Array;
 
-const ATTRIBUTE_TYPES: Record<string, string> = {
-  CN: '2.5.4.3',
-  SN: '2.5.4.4',
-  serialNumber: '2.5.4.5',
-  C: '2.5.4.6',
-  L: '2.5.4.7',
-  ST: '2.5.4.8',
-  street: '2.5.4.9',
-  O: '2.5.4.10',
-  OU: '2.5.4.11',
-  T: '2.5.4.12',
-  G: '2.5.4.42',
-  I: '2.5.4.43',
-  DC: '0.9.2342.19200300.100.1.25',
-  UID: '0.9.2342.19200300.100.1.1',
-  E: '1.2.840.113549.1.9.1',
-};
-
-/** String types as RFC 5280 §4.1.2.4 and appendix A ask: PrintableString for C and serialNumber, IA5String
- * for DC and email, UTF8String for everything else. */
+/** String types as RFC 5280 §4.1.2.4 and appendix A ask (the table in names.ts says which type takes which). */
 function attributeValue(oid: string, value: string): Uint8Array {
-  if (oid === ATTRIBUTE_TYPES['C'] || oid === ATTRIBUTE_TYPES['serialNumber']) {
-    if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value))
-      throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', `"${value}" is not a PrintableString`);
+  const stringType = attributeTypeOf(oid)?.stringType ?? 'utf8';
+  if (stringType === 'printable') {
+    if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) invalidParameter(`"${value}" is not a PrintableString`);
     return tlv(TAG.PRINTABLE_STRING, Buffer.from(value, 'latin1'));
   }
-  if (oid === ATTRIBUTE_TYPES['DC'] || oid === ATTRIBUTE_TYPES['E']) {
-    if (!/^\p{ASCII}*$/u.test(value))
-      throw new PkiFormatError('CUSTOS_PKI_PARAMETER_INVALID', `"${value}" is not an IA5String`);
+  if (stringType === 'ia5') {
+    if (!/^\p{ASCII}*$/u.test(value)) invalidParameter(`"${value}" is not an IA5String`);
     return tlv(TAG.IA5_STRING, Buffer.from(value, 'latin1'));
   }
   return tlv(TAG.UTF8_STRING, Buffer.from(value, 'utf8'));
 }
 
 function attributeOid(type: string): string {
-  const oid = ATTRIBUTE_TYPES[type] ?? type;
-  if (!/^[0-2](\.\d+)+$/.test(oid))
-    throw new PkiFormatError(
-      'CUSTOS_PKI_PARAMETER_INVALID',
-      `"${type}" is not a known attribute type or OID`,
-    );
+  const oid = attributeTypeNamed(type)?.oid ?? type;
+  if (!/^[0-2](\.\d+)+$/.test(oid)) invalidParameter(`"${type}" is not a known attribute type or OID`);
   return oid;
 }
 

@@ -4,7 +4,8 @@
  */
 import { OCSPRequest } from '@peculiar/asn1-ocsp';
 import { malformed } from '../../asn1/reader.js';
-import { EXTENSION_OID, type Extension } from './extension-values.js';
+import { fromAsnExtension, type Extension } from '../extensions/extension-value.js';
+import { OID_OCSP_NONCE } from '../extensions/ocsp-nonce.js';
 import { parseUntrusted } from './read-signed.js';
 
 /** RFC 6960 §4.1.1 CertID, byte for byte as asked (a response echoes it). */
@@ -34,13 +35,6 @@ export function readOcspRequest(der: Uint8Array): OcspRequestContent {
     issuerKeyHash: new Uint8Array(reqCert.issuerKeyHash.buffer),
     serialNumber: new Uint8Array(reqCert.serialNumber),
   }));
-  const nonce = tbs.requestExtensions?.find((extension) => extension.extnID === EXTENSION_OID.ocspNonce);
-  return {
-    certIds,
-    nonce: nonce && {
-      oid: nonce.extnID,
-      critical: nonce.critical,
-      value: new Uint8Array(nonce.extnValue.buffer),
-    },
-  };
+  const nonce = tbs.requestExtensions?.find((extension) => extension.extnID === OID_OCSP_NONCE);
+  return { certIds, nonce: nonce && fromAsnExtension(nonce) };
 }

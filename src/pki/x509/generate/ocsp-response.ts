@@ -20,12 +20,14 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { hash } from 'node:crypto';
 import { encodeName, type DistinguishedName } from './distinguished-name.js';
-import { toAsnExtension, wholeSeconds, type Extension, type RevocationReason } from './extension-values.js';
+import type { RevocationReason } from '../extensions/crl-reason.js';
+import { toAsnExtension, type Extension } from '../extensions/extension-value.js';
 import { keyIdentifier, subjectPublicKeyBits } from './key-identifier.js';
 import type { CertId } from './ocsp-request.js';
 import { serialNumberContent } from './serial-number.js';
+import { DIGEST_OIDS } from '../../asn1/algorithms.js';
 import { TAG } from '../../asn1/reader.js';
-import { encodeSigned, tlv } from './der-writer.js';
+import { encodeSigned, tlv, wholeSeconds } from './der-writer.js';
 import { signatureAlgorithmIdentifier, type Signer } from './signer.js';
 
 export type CertStatusInput =
@@ -52,12 +54,6 @@ export interface OcspResponseParams {
 }
 
 const OID_SHA1 = '1.3.14.3.2.26';
-const DIGEST_OF: Record<string, string> = {
-  [OID_SHA1]: 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
 
 /** The CertID of a certificate issued by the CA with this subject and key (SHA-1 unless told). */
 export function certIdFor(
@@ -65,7 +61,7 @@ export function certIdFor(
   serialNumber: Uint8Array,
   hashAlgorithm = OID_SHA1,
 ): CertId {
-  const digest = DIGEST_OF[hashAlgorithm] ?? 'sha1';
+  const digest = DIGEST_OIDS[hashAlgorithm] ?? 'sha1';
   return {
     hashAlgorithm,
     issuerNameHash: new Uint8Array(hash(digest, encodeName(issuer.subject), 'buffer')),

@@ -1,5 +1,5 @@
 /** Certificate serial numbers as RFC 5280 §4.1.2.2 allows them: positive, at most 20 octets once encoded. */
-import { PkiFormatError } from '../../problem.js';
+import { invalidParameter } from '../../problem.js';
 import { unsignedIntegerContent } from './der-writer.js';
 
 /**
@@ -9,14 +9,8 @@ import { unsignedIntegerContent } from './der-writer.js';
 export function serialNumberContent(magnitude: Uint8Array): Uint8Array {
   const content = unsignedIntegerContent(magnitude);
   if (content.length === 1 && content[0] === 0)
-    throw new PkiFormatError(
-      'CUSTOS_PKI_PARAMETER_INVALID',
-      'serialNumber: must be positive (RFC 5280 §4.1.2.2)',
-    );
+    invalidParameter('serialNumber: must be positive (RFC 5280 §4.1.2.2)');
   if (content.length > 20)
-    throw new PkiFormatError(
-      'CUSTOS_PKI_PARAMETER_INVALID',
-      `serialNumber: ${content.length} octets, at most 20 allowed (RFC 5280 §4.1.2.2)`,
-    );
+    invalidParameter(`serialNumber: ${content.length} octets, at most 20 allowed (RFC 5280 §4.1.2.2)`);
   return content;
 }

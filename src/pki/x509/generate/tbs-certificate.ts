@@ -14,7 +14,7 @@
  */
 import { TAG } from '../../asn1/reader.js';
 import { objectIdentifier, tlv, validityTime } from './der-writer.js';
-import type { Extension } from './extension-values.js';
+import type { Extension } from '../extensions/extension-value.js';
 
 export interface TbsFields {
   /** The serial number's DER INTEGER content (serial-number.ts). */
