@@ -473,6 +473,44 @@ test('issuance policies judge the request in CEL; a denial or an error refuses, 
   for (const [label, policies, expected] of cases)
     expectOutcome(await run(issuancePoliciesAllow, request, { ...context, policies }), expected, label);
 
+  // the example of docs/declarative.md: names under the namespace in the token, at most a week
+  const namespaceNames = {
+    ...anIssuancePolicy('namespace-names', 'true'),
+    spec: {
+      type: 'issuance' as const,
+      code: 'name-outside-namespace',
+      severity: 'high' as const,
+      validations: [
+        {
+          expression:
+            "!('kubernetes.io' in request.claims) ||\n" +
+            "request.dnsNames.all(n, n.endsWith('.' + request.claims['kubernetes.io'].namespace + '.svc.corp.example'))",
+          message: 'a workload asks only for names under its namespace',
+        },
+        { expression: 'request.ttl <= 604800', message: 'certificates for workloads live at most 7 days' },
+      ],
+    },
+  };
+  const inNamespace = { ...request, commonName: null, dnsNames: ['api.payments.svc.corp.example'] };
+  assert.equal(
+    await run(issuancePoliciesAllow, inNamespace, { ...context, policies: [namespaceNames] }),
+    undefined,
+  );
+  expectOutcome(
+    await run(
+      issuancePoliciesAllow,
+      { ...inNamespace, ttlMs: 8 * DAY },
+      { ...context, policies: [namespaceNames] },
+    ),
+    'name-outside-namespace\\): certificates for workloads live at most 7 days$',
+    'docs example, too long',
+  );
+  expectOutcome(
+    await run(issuancePoliciesAllow, request, { ...context, policies: [namespaceNames] }),
+    'a workload asks only for names under its namespace',
+    'docs example, outside',
+  );
+
   // over the cost budget when applied (a stored policy an upgrade refuses), and at run time (a long list)
   const nested3 = pass(
     'nested3',

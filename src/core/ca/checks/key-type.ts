@@ -5,7 +5,8 @@
  * - ECDSA: id-ecPublicKey on the named curves P-256 or P-384 — P-521 is refused, as Mozilla's policy refuses it
  *   and Chrome no longer verifies it;
  * - Ed25519 (RFC 8410), for internal clients; Ed448 and everything else are refused.
- * The key must also load (node:crypto refuses an EC point that is not on its curve, RFC 5480 §2.2).
+ * The key must also load (node:crypto refuses an EC point that is not on its curve, RFC 5480 §2.2): a CSR's key
+ * loaded when its signature was verified, another key is loaded here.
  */
 import { createPublicKey } from 'node:crypto';
 import type { IssuanceCheck } from './issuance-check.js';
@@ -50,7 +51,8 @@ export const keyTypeAllowed: IssuanceCheck = (request) => {
         `${key.algorithm === 'unknown' ? `key algorithm ${key.oid}` : key.algorithm}: the CA signs RSA, ECDSA P-256/P-384 and Ed25519 keys`,
       );
   }
-  if (!loads(request.publicKeySpki))
+  // A CSR's key was loaded when its signature was verified (the first check); load a key without a CSR here.
+  if (request.csr === null && !loads(request.publicKeySpki))
     return refuse(`the ${key.keyType} public key is not a valid key of its type`);
   return undefined;
 };
