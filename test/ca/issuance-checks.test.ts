@@ -115,6 +115,17 @@ test('the CSR signature: a real CSR passes, one with a flipped signature bit is 
     undefined,
   );
   expectOutcome(await run(check, aRequest({ csr: bad })), '^CUSTOS_CSR_SIGNATURE_INVALID', 'tampered');
+  const csrKey = NAMED_ISSUANCE_CHECKS[1]![1];
+  assert.equal(NAMED_ISSUANCE_CHECKS[1]![0], 'csr-key');
+  assert.equal(
+    await run(csrKey, aRequest({ csr: good.content, publicKeySpki: good.content.publicKeySpki })),
+    undefined,
+  );
+  expectOutcome(
+    await run(csrKey, aRequest({ csr: good.content, publicKeySpki: spkiOf(key('ec-P-384')) })),
+    "^CUSTOS_ISSUANCE_REQUEST_INVALID: publicKeySpki: not the CSR's public key$",
+    'another key',
+  );
 });
 
 test('key type and size: RSA 2048-8192 in whole bytes, ECDSA P-256/P-384, Ed25519; the rest refused', async () => {
@@ -536,6 +547,7 @@ test('the order: CSR signature, then the key, then names and limits, then policy
     NAMED_ISSUANCE_CHECKS.map(([name]) => name),
     [
       'csr-signature',
+      'csr-key',
       'key-type',
       'rsa-exponent',
       'ca-own-key',

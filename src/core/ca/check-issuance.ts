@@ -5,6 +5,7 @@
  * (one file each in ./checks/, citing its source) returning a refusal or nothing; the first refusal stops issuance
  * with its code. The pre-issuance lint of the assembled certificate comes after these, in the CA.
  */
+import { sameBytes } from '../../pki/asn1/tlv.js';
 import { DomainError } from '../errors.js';
 import { notTheCaKey } from './checks/ca-own-key.js';
 import { notDebianWeakKey } from './checks/debian-weak-key.js';
@@ -31,10 +32,20 @@ export const csrSignature: IssuanceCheck = (request) =>
     ? { code: 'CUSTOS_CSR_SIGNATURE_INVALID', message: 'the CSR signature does not verify with its own key' }
     : undefined;
 
+/**
+ * The key judged is the key the CSR carries (so the checks below judge the key whose possession was proven, and a
+ * CSR's key, loaded when its signature was verified, need not be loaded again).
+ */
+export const csrKey: IssuanceCheck = (request) =>
+  request.csr !== null && !sameBytes(request.csr.publicKeySpki, request.publicKeySpki)
+    ? { code: 'CUSTOS_ISSUANCE_REQUEST_INVALID', message: "publicKeySpki: not the CSR's public key" }
+    : undefined;
+
 /** Every check, in the order they run, by name (the name shows in tests and traces). */
 export const NAMED_ISSUANCE_CHECKS: readonly (readonly [name: string, check: IssuanceCheck])[] = [
   // the request
   ['csr-signature', csrSignature],
+  ['csr-key', csrKey],
   // the key
   ['key-type', keyTypeAllowed],
   ['rsa-exponent', rsaExponentSane],
