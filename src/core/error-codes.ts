@@ -204,6 +204,50 @@ export const ERROR_CODES = {
     summary:
       'The assembled certificate fails a lint, so it was not issued; the message names the lint and its source.',
   },
+  // Issuance checks (src/core/ca/checks/): each refusal names what was refused and why.
+  CUSTOS_KEY_TYPE_NOT_ALLOWED: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The key is not one the CA signs: RSA 2048-8192 bits (a multiple of 8), ECDSA P-256 or P-384, or Ed25519.',
+  },
+  CUSTOS_KEY_EXPONENT_INVALID: {
+    exit: 2,
+    http: 422,
+    summary: 'The RSA public exponent is even, below 65537 or above 2^256-1 (CA/Browser Forum BR 6.1.6).',
+  },
+  CUSTOS_KEY_WEAK: {
+    exit: 2,
+    http: 422,
+    summary:
+      "The key is known to be weak (ROCA, Debian's predictable OpenSSL keys, small or close factors) or is the CA's own.",
+  },
+  CUSTOS_ISSUANCE_REQUEST_INVALID: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The request names nothing, or a name, IP address or URI in it is malformed (the field is named).',
+  },
+  CUSTOS_PROVISIONER_NAME_NOT_ALLOWED: {
+    exit: 2,
+    http: 403,
+    summary: "A requested name is outside the provisioner's name patterns.",
+  },
+  CUSTOS_PROVISIONER_KEY_NOT_ALLOWED: {
+    exit: 2,
+    http: 403,
+    summary: "The key type is not among the provisioner's allowed key types.",
+  },
+  CUSTOS_PROVISIONER_TTL_TOO_LONG: {
+    exit: 2,
+    http: 403,
+    summary: "The requested lifetime is longer than the provisioner's maximum.",
+  },
+  CUSTOS_POLICY_DENIED: {
+    exit: 2,
+    http: 403,
+    summary: 'An issuance policy denied the request, or could not be evaluated (named with its message).',
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
 } satisfies Record<string, ErrorCodeInfo>;
 

@@ -1,5 +1,6 @@
 import type { CsrContent } from '../../pki/x509/generate/csr-reader.js';
 import type { PathCertificate } from '../../pki/path/path-certificate.js';
+import type { IdentityObject, PolicyObject } from '../declarative/objects.js';
 import type { CertificateAuthority } from '../ports/authority-store.js';
 import type { KeyType } from '../ports/key-manager.js';
 
@@ -43,4 +44,19 @@ export interface IssuanceContext {
   /** The CA's issuing certificate, parsed. */
   caCertificate: PathCertificate;
   now: Date;
+  /** The lifetime the CA gives when the request names none (`ttlMs` null): what the TTL limit and policies judge. */
+  defaultTtlMs: number;
+  /**
+   * The stored Policy objects (`store.objects.list('Policy')`): those of `type: issuance` judge the request
+   * (src/core/ca/checks/issuance-policies.ts); compliance policies are skipped here.
+   */
+  policies: readonly PolicyObject[];
+  /** The Identity the request names, when it exists: `identity` and `owner` in issuance policies. Absent: null. */
+  identity?: IdentityObject | null;
+  /**
+   * Known-weak RSA moduli in the format of Debian's openssl-blacklist (the last 20 hex digits of the SHA-1 of
+   * `Modulus=HEX\n`), read by the composition root from files it is configured with
+   * (`parseWeakKeyBlocklist`, src/core/ca/checks/debian-weak-key.ts). Absent: that check is skipped.
+   */
+  weakKeyBlocklist?: ReadonlySet<string>;
 }

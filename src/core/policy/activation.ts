@@ -115,10 +115,40 @@ export function complianceActivation(subject: ComplianceSubject): Activation {
 
 /** What an issuance policy judges: the request, before any certificate exists. */
 export interface IssuanceRequest {
+  /** Every requested SAN: the DNS names, IP addresses and URIs. */
   names: string[];
   key: { algorithm: string; size: number | null };
   validityMs: number;
+  /** Who asked: the provisioner's name (`cli`, a token's, an OIDC issuer's, ...). */
   requester: string;
+  commonName: string | null;
+  dnsNames: string[];
+  ipAddresses: string[];
+  uris: string[];
+  /** `keyTypeName` of the key. */
+  keyType: string;
+  /** The name of the Identity asked for, or null. */
+  identity: string | null;
+  claims: Readonly<Record<string, unknown>>;
+}
+
+/** A key as `ca init --key-type` and provisioner limits name it: `rsa-2048`, `ec-p256`, `ed25519`, ... */
+export function keyTypeName(key: { algorithm: string; size: number | null; curve: string | null }): string {
+  if (key.algorithm === 'RSA' && key.size !== null) return `rsa-${key.size}`;
+  if (key.algorithm === 'ECDSA' && key.curve !== null && /^P-\d+$/.test(key.curve))
+    return `ec-p${key.curve.slice(2)}`;
+  if (key.algorithm === 'Ed25519' || key.algorithm === 'Ed448') return key.algorithm.toLowerCase();
+  return 'unknown';
+}
+
+/** JSON claims as CEL values: whole numbers become ints (`request.claims.exp > 0`), depth and size bounded. */
+function celClaims(value: unknown, depth = 0): unknown {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (depth >= 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => celClaims(item, depth + 1));
+  const map: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) map[key] = celClaims(field, depth + 1);
+  return map;
 }
 
 export function issuanceActivation(input: {
@@ -134,6 +164,14 @@ export function issuanceActivation(input: {
       new CelRequestKey(request.key.algorithm, request.key.size === null ? null : BigInt(request.key.size)),
       celDuration(request.validityMs),
       request.requester,
+      request.commonName,
+      request.dnsNames,
+      request.ipAddresses,
+      request.uris,
+      request.keyType,
+      BigInt(Math.floor(request.validityMs / 1000)),
+      request.identity,
+      celClaims(request.claims) as Record<string, unknown>,
     ),
     owner: celOwner(input.owner),
     identity: celIdentity(input.identity),

@@ -16,8 +16,9 @@ import {
  * - `locations`: list of maps as in `inventory list --json` (`kind`, and `path`, `host`, `port`, `namespace`, ...).
  * - `owner`: null or a map {name}; `identity`: null or a map {name, kind, environment, spiffeId, labels, owner}.
  * - `now`: the evaluation time.
- * - issuance policies read `request` {names, key: {algorithm, size}, validity (a duration), requester}, `owner`,
- *   `identity` and `now` (there is no certificate yet).
+ * - issuance policies read `request` {names, key: {algorithm, size}, validity (a duration), requester, commonName,
+ *   dnsNames, ipAddresses, uris, keyType, ttl (int seconds), identity (the name), claims (the provisioner's)},
+ *   `owner`, `identity` and `now` (there is no certificate yet).
  */
 export type PolicyType = 'compliance' | 'issuance';
 
@@ -54,6 +55,19 @@ export class CelRequest {
     /** A CEL duration (see celDuration). */
     readonly validity: unknown,
     readonly requester: string,
+    /** The subject's common name, or null. */
+    readonly commonName: string | null,
+    readonly dnsNames: string[],
+    readonly ipAddresses: string[],
+    readonly uris: string[],
+    /** As `ca init --key-type` names it: `ec-p256`, `rsa-2048`, `ed25519`, ... (`unknown` otherwise). */
+    readonly keyType: string,
+    /** The requested lifetime in whole seconds (an int). */
+    readonly ttl: bigint,
+    /** The name of the Identity the request is for, or null. */
+    readonly identity: string | null,
+    /** The claims of the provisioner's credential (JWT claims, ...); integers as CEL ints. */
+    readonly claims: Readonly<Record<string, unknown>>,
   ) {}
 }
 
@@ -97,6 +111,14 @@ const issuance = baseEnvironment()
       key: 'custos.RequestKey',
       validity: 'google.protobuf.Duration',
       requester: 'string',
+      commonName: 'dyn',
+      dnsNames: 'list<string>',
+      ipAddresses: 'list<string>',
+      uris: 'list<string>',
+      keyType: 'string',
+      ttl: 'int',
+      identity: 'dyn',
+      claims: 'map<string, dyn>',
     },
   })
   .registerVariable('request', 'custos.IssuanceRequest');

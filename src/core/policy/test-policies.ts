@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { readContainer } from '../../pki/formats/read-container.js';
 import { parseCertificate } from '../../pki/x509/lean-reader.js';
-import { complianceActivation, issuanceActivation } from './activation.js';
+import { complianceActivation, issuanceActivation, keyTypeName } from './activation.js';
 import { compilePolicies, evaluatePolicies, type PolicyDecision } from './evaluate-policies.js';
 
 export interface TestPoliciesDeps {
@@ -104,6 +104,17 @@ export async function testPolicies(
       key: { algorithm: certificate.keyAlgorithm, size: certificate.keySize },
       validityMs: certificate.notAfter.getTime() - certificate.notBefore.getTime(),
       requester: 'policy-test',
+      commonName: certificate.commonName,
+      dnsNames: certificate.subjectAltNames.dns,
+      ipAddresses: certificate.subjectAltNames.ip,
+      uris: certificate.subjectAltNames.uri,
+      keyType: keyTypeName({
+        algorithm: certificate.keyAlgorithm,
+        size: certificate.keySize,
+        curve: certificate.curve,
+      }),
+      identity: identity?.metadata.name ?? null,
+      claims: {},
     },
     owner,
     identity,
