@@ -278,6 +278,21 @@ describe('PKCS#11 key backend (SoftHSM2)', { skip }, () => {
     },
   );
 
+  it('opens its session again when the token dropped it (all sessions closed, logged out)', async () => {
+    const signer = await backend.signer(made.get('rsa-2048')!);
+    const lib = new pkcs11js.PKCS11();
+    lib.load(MODULE);
+    try {
+      lib.C_Initialize();
+    } catch (error) {
+      assert.equal((error as { code?: number }).code, pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED);
+    }
+    // The module is one per process: this closes the backend's session too, and so logs it out.
+    lib.C_CloseAllSessions(lib.C_GetSlotList(true).find((h) => h.readUInt32LE(0) === slot)!);
+    const data = Buffer.from('after the token dropped the session');
+    assert.ok(verifies(signer, data, await signer.sign(data)));
+  });
+
   it('refuses a wrong PIN with CUSTOS_KEY_UNAVAILABLE, naming the slot and module, never the PIN', async () => {
     const wrong = pkcs11KeyBackend({ pin: WRONG_PIN });
     const error = await assertUnavailable(

@@ -81,17 +81,20 @@ export function pkcs11KeyBackend(options: Pkcs11KeyBackendOptions): Pkcs11KeyBac
     work: (session: TokenSession) => Promise<T> | T,
   ): Promise<T> => {
     const session = sessionFor(module, slot);
+    const failed = (error: unknown, where: TokenSession): DomainError =>
+      error instanceof DomainError
+        ? error
+        : unavailable(`the token in ${where.where} failed (${tokenReason(error)})`, error);
     try {
       return await session.run(() => work(session));
     } catch (error) {
-      if (!isStale(error)) throw error;
+      if (!isStale(error)) throw failed(error, session);
       session.close();
       const fresh = sessionFor(module, slot);
       try {
         return await fresh.run(() => work(fresh));
       } catch (again) {
-        if (again instanceof DomainError) throw again;
-        throw unavailable(`the token in ${fresh.where} failed (${tokenReason(again)})`, again);
+        throw failed(again, fresh);
       }
     }
   };

@@ -34,7 +34,11 @@ const PIN_REFUSED = new Set([
   pkcs11js.CKR_PIN_EXPIRED,
 ]);
 
+/** Work queued on a session that was closed before its turn came (its handle may already be another session's). */
+class SessionClosed extends Error {}
+
 export function isStale(error: unknown): boolean {
+  if (error instanceof SessionClosed) return true;
   const code = tokenErrorCode(error);
   return code !== undefined && STALE.has(code);
 }
@@ -60,7 +64,11 @@ export class TokenSession {
 
   /** Runs `work` after every earlier piece of work on this session has finished. */
   run<T>(work: () => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(work, work);
+    const turn = (): Promise<T> | T => {
+      if (this.closed) throw new SessionClosed('the session was closed');
+      return work();
+    };
+    const next = this.queue.then(turn, turn);
     this.queue = next.catch(() => undefined);
     return next;
   }
