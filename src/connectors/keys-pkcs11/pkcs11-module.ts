@@ -5,9 +5,15 @@
  * Every error a token raises is turned into a DomainError here, CUSTOS_KEY_UNAVAILABLE with a message that names
  * the module and the slot (never the PIN) and the token's CKR_* name in the cause.
  */
+import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
-import pkcs11js from 'pkcs11js';
 import { DomainError } from '../../core/errors.js';
+
+/**
+ * pkcs11js is CommonJS with a native addon, loaded with require: when the addon is missing, importing this file
+ * fails once, plainly (an ESM `import` of it would also leave an unhandled rejection behind on Node 20).
+ */
+const pkcs11js = createRequire(import.meta.url)('pkcs11js') as typeof import('pkcs11js');
 
 export type Pkcs11 = InstanceType<typeof pkcs11js.PKCS11>;
 
