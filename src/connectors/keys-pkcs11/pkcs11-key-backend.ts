@@ -16,9 +16,8 @@ import type {
   KeyReference,
   KeyType,
 } from '../../core/ports/key-manager.js';
-import { TAG } from '../../pki/asn1/reader.js';
-import { tlv, unsignedIntegerContent } from '../../pki/x509/generate/der-writer.js';
 import type { Signer } from '../../pki/x509/generate/signer.js';
+import { ecdsaSigValue } from './ecdsa-signature.js';
 import { pkcs11js, tokenReason, unavailable } from './pkcs11-module.js';
 import {
   curveOfKey,
@@ -44,16 +43,6 @@ export interface Pkcs11KeyBackend extends KeyBackend<Pkcs11KeyReference> {
 
 /** Octets of a new key's random CKA_ID (hex in the reference). */
 const ID_OCTETS = 16;
-
-/** A DER Ecdsa-Sig-Value (RFC 3279 §2.2.3) from the r || s that CKM_ECDSA returns. */
-function ecdsaSigValue(raw: Buffer): Uint8Array {
-  const half = raw.length / 2;
-  return tlv(
-    TAG.SEQUENCE,
-    tlv(TAG.INTEGER, unsignedIntegerContent(raw.subarray(0, half))),
-    tlv(TAG.INTEGER, unsignedIntegerContent(raw.subarray(half))),
-  );
-}
 
 /** The largest signature a supported key makes: RSA-4096 (512 octets) with room for bigger RSA keys. */
 const SIGNATURE_BUFFER = 1024;
