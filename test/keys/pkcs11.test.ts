@@ -185,6 +185,30 @@ describe('PKCS#11 key backend (SoftHSM2)', { skip }, () => {
     });
   }
 
+  it('generates rsa-3072 and rsa-4096 keys of those sizes, signing with SHA-256', async () => {
+    for (const [type, bits] of [
+      ['rsa-3072', 3072],
+      ['rsa-4096', 4096],
+    ] as const) {
+      const { reference, publicKeySpki } = await backend.generate(
+        type,
+        { backend: 'pkcs11', module: MODULE, slot },
+        type,
+      );
+      const key = createPublicKey({ key: Buffer.from(publicKeySpki), format: 'der', type: 'spki' });
+      assert.equal(key.asymmetricKeyDetails?.modulusLength, bits);
+      assert.equal(key.asymmetricKeyDetails?.publicExponent, 65537n);
+      assert.equal(reference.backend, 'pkcs11');
+      if (reference.backend !== 'pkcs11') return;
+      const signer = await backend.signer(reference);
+      assert.equal(signer.algorithm, 'sha256WithRSAEncryption');
+      const data = Buffer.from(type);
+      const signature = await signer.sign(data);
+      assert.equal(signature.length, bits / 8);
+      assert.ok(verifies(signer, data, signature));
+    }
+  });
+
   it('finds a key again from its reference alone, in a new backend (as after a restart)', async () => {
     const reference = made.get('ec-p384');
     assert.ok(reference);
