@@ -15,3 +15,12 @@ export function readEnvironment(): Environment {
 
 /** `CUSTOS_DEBUG` set: an error also prints its cause's stack (read before the configuration, which may be broken). */
 export const debugRequested = (env: Environment): boolean => (env.CUSTOS_DEBUG ?? '') !== '';
+
+/**
+ * The user PIN of the PKCS#11 token that holds CA keys (`CUSTOS_PKCS11_PIN`), undefined when unset. Only the
+ * environment carries it: never a flag (process lists show flags), never custos.yaml, never a log line.
+ */
+export const pkcs11Pin = (env: Environment): string | undefined => {
+  const pin = env.CUSTOS_PKCS11_PIN;
+  return pin === undefined || pin === '' ? undefined : pin;
+};
