@@ -99,7 +99,7 @@ let ca: Promise<IssuanceContext> | undefined;
 
 /** A context with an EC P-256 CA (its own key is `caKeySpki`), no policies, a 90-day default lifetime. */
 export function aContext(overrides: Partial<IssuanceContext> = {}): Promise<IssuanceContext> {
-  ca ??= (async () => {
+  const context = (ca ??= (async () => {
     const built = await aCertificate(asCA(), withFreshKey());
     return {
       authority: {
@@ -107,6 +107,7 @@ export function aContext(overrides: Partial<IssuanceContext> = {}): Promise<Issu
         status: 'active',
         keyType: 'ec-p256',
         key: { backend: 'software', sealed: 'v1:not-a-key' },
+        rootKey: null,
         certificate: built.der,
         chain: [],
         csr: null,
@@ -118,8 +119,8 @@ export function aContext(overrides: Partial<IssuanceContext> = {}): Promise<Issu
       defaultTtlMs: 90 * DAY,
       policies: [],
     } satisfies IssuanceContext;
-  })();
-  return ca.then((context) => ({ ...context, ...overrides }));
+  })());
+  return context.then((context) => ({ ...context, ...overrides }));
 }
 
 export function anIssuancePolicy(
