@@ -49,3 +49,11 @@ function bitLength(bytes: Buffer, start: number, end: number): number {
   if (start === end) return 0;
   return (end - start - 1) * 8 + (32 - Math.clz32(bytes[start]));
 }
+
+/** The facts of a DER SubjectPublicKeyInfo; CUSTOS_DER_MALFORMED when it is not one. */
+export function readSpki(spki: Uint8Array): PublicKeyFacts {
+  const top = new Asn1Cursor(Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), 0, spki.length);
+  top.expect(TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  top.finish('subjectPublicKeyInfo');
+  return readPublicKey(top.inner());
+}
