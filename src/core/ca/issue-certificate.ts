@@ -5,7 +5,12 @@
  * `issued`), its evaluation (identity, owner) and its audit event. Nothing that fails a check or a lint leaves the
  * process or reaches the store.
  */
-import { readPathCertificate, readPathCertificateCached } from '../../pki/path/path-certificate.js';
+import {
+  readPathCertificate,
+  readPathCertificateCached,
+  type PathCertificate,
+} from '../../pki/path/path-certificate.js';
+import type { LintContext, LintFailure } from '../../pki/lint/lint.js';
 import { runLints } from '../../pki/lint/run-lints.js';
 import { generateCertificate } from '../../pki/x509/generate/certificate.js';
 import { PkiFormatError } from '../../pki/problem.js';
@@ -22,6 +27,8 @@ import { newSerialNumber } from './serial-number.js';
 export interface IssueDependencies extends CaDependencies {
   /** `server.baseUrl`: where the CA certificate, OCSP and CRL are published (AIA and CRL DP of every leaf). */
   baseUrl: string;
+  /** The lints every certificate passes before it leaves; default every lint (pki/lint LINTS). */
+  lint?: (certificate: PathCertificate, context: LintContext) => LintFailure[];
 }
 
 export interface IssuedResult {
@@ -99,7 +106,9 @@ export async function issueCertificate(
   }
 
   const leaf = readPathCertificate(der);
-  const failure = runLints(leaf, { issuer: caCertificate }).find((f) => f.severity === 'error');
+  const failure = (deps.lint ?? runLints)(leaf, { issuer: caCertificate }).find(
+    (f) => f.severity === 'error',
+  );
   if (failure !== undefined)
     throw new DomainError(
       lintErrorCode(failure.lint),
