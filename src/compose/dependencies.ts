@@ -4,7 +4,7 @@ import type { AuditCheckpoint } from '../core/audit/audit-seal.js';
 import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { FileTree } from '../core/ports/file-tree.js';
-import type { KeyManager } from '../core/ports/key-manager.js';
+import type { KeyManager, KeyType } from '../core/ports/key-manager.js';
 import type { Random } from '../core/ports/random.js';
 import type { SecureRandom } from '../core/ports/secure-random.js';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
@@ -19,6 +19,7 @@ import { systemClock } from '../connectors/system/system-clock.js';
 import { systemRandom } from '../connectors/system/system-random.js';
 import { systemSecureRandom } from '../connectors/system/system-secure-random.js';
 import { softwareKeyBackend } from '../connectors/keys-software/software-key-backend.js';
+import { generateLeafKeyPair, type LeafKeyPair } from '../connectors/keys-software/leaf-key.js';
 import {
   loadTrustAnchors,
   type LoadTrustAnchorsInput,
@@ -56,6 +57,8 @@ export interface Dependencies {
   secureRandom: SecureRandom;
   /** The built-in CA's keys: software keys sealed under the key-encryption key, or a PKCS#11 token. */
   keys: KeyManager;
+  /** A key pair for a caller that has none (`cert issue --generate-key`), made in this process, never stored. */
+  generateKeyPair(type: KeyType): Promise<LeafKeyPair>;
   logger: Logger;
   /** The OS user running the process. */
   user: string;
@@ -73,8 +76,11 @@ export interface Dependencies {
   certificateFiles: CertificateFiles;
   /** Metric families in the Prometheus text format (the textfile of `custos metrics`, the server's /metrics). */
   renderMetrics(families: MetricFamily[]): Promise<string>;
-  /** Replaces a file atomically (temp file, fsync, rename): `CUSTOS_OUTPUT_WRITE_FAILED` leaves the old one. */
-  writeOutputFile(path: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Replaces a file atomically (temp file, fsync, rename): `CUSTOS_OUTPUT_WRITE_FAILED` leaves the old one. `mode`
+   * defaults to 0644; a private key is written 0600.
+   */
+  writeOutputFile(path: string, data: string | Uint8Array, options?: { mode?: number }): Promise<void>;
   /** The audit key (audit.key, else audit.keyFile, else audit.key in dataDir, created on first start). */
   loadAuditKeys(): Promise<AuditKeyring>;
   /** POSTs an audit checkpoint to a webhook, signed as notifications are when a secret is given. */
@@ -106,6 +112,7 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
         loadKek: () => loadKeyEncryptionKey({ dataDir: config.dataDir, key: context.env.CUSTOS_KEK }),
       }),
     }),
+    generateKeyPair: generateLeafKeyPair,
     logger: createLogger(config.logLevel),
     user,
     actor: auditActor(context.surface, user),
@@ -121,7 +128,7 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     sleep,
     certificateFiles: { read: readCertificateFile, trustAnchors: loadTrustAnchors },
     renderMetrics: renderPrometheusText,
-    writeOutputFile: (path, data) => writeFileAtomic(path, data),
+    writeOutputFile: (path, data, options) => writeFileAtomic(path, data, options),
     sendCheckpoint,
     loadAuditKeys: () =>
       loadAuditKeyring({ dataDir: config.dataDir, key: config.audit?.key, keyFile: config.audit?.keyFile }),

@@ -134,7 +134,13 @@ export class KyselyInventoryReader implements InventoryReader {
         .where('sightings.ended_at', 'is', null)
         .groupBy('locations.kind')
         .execute();
-      const counts: Record<LocationKind, number> = { file: 0, tls: 0, 'k8s-secret': 0, agent: 0 };
+      const counts: Record<LocationKind, number> = {
+        file: 0,
+        tls: 0,
+        'k8s-secret': 0,
+        agent: 0,
+        issued: 0,
+      };
       for (const row of rows) counts[row.kind as LocationKind] = Number(row.count);
       return counts;
     });

@@ -156,6 +156,7 @@ for (const dialect of DIALECTS) {
         tls: 0,
         'k8s-secret': 0,
         agent: 0,
+        issued: 0,
       });
 
       const open = await store.transaction((tx) =>

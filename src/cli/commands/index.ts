@@ -4,6 +4,9 @@ import { registerApply } from './apply.js';
 import { registerCaImport } from './ca-import.js';
 import { registerCaInit } from './ca-init.js';
 import { registerCaList } from './ca-list.js';
+import { registerCertIssue } from './cert-issue.js';
+import { registerCertRevoke } from './cert-revoke.js';
+import { registerCaCrl } from './ca-crl.js';
 import { registerConfigShow } from './config-show.js';
 import { registerAudit } from './audit.js';
 import { registerExceptions } from './exceptions.js';
@@ -42,4 +45,7 @@ export function registerCommands(program: Command): void {
   registerCaInit(program);
   registerCaList(program);
   registerCaImport(program);
+  registerCertIssue(program);
+  registerCertRevoke(program);
+  registerCaCrl(program);
 }

@@ -28,6 +28,8 @@ const locationText = (l: CertificateView['locations'][number]): string => {
       return `${l.cluster}/${l.namespace}/${l.name}`;
     case 'agent':
       return `${l.deviceId}${l.path ? `:${l.path}` : ''}`;
+    case 'issued':
+      return `issued by ca ${l.authority}${l.identity === null ? '' : ` for ${l.identity}`}`;
   }
 };
 

@@ -41,6 +41,27 @@ function isDnsServer(text: string): boolean {
   return port >= 1 && port <= 65_535 && isIP(address) === (match[1] === undefined ? 4 : 6);
 }
 
+/** A duration the one syntax reads (`7d`, `12h`), above zero. */
+function isDuration(text: string): boolean {
+  try {
+    return parseDuration(text, 'duration') > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** An absolute http(s) URL without query or fragment: a base that paths are appended to. */
+function isBaseUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.search === '' &&
+    url.hash === ''
+  );
+}
+
 /** What each format means, for the message of a value that does not match it. */
 const FORMATS: Record<string, { check: (text: string) => boolean; expected: string }> = {
   timeout: {
@@ -58,6 +79,11 @@ const FORMATS: Record<string, { check: (text: string) => boolean; expected: stri
   'postgres-url': {
     check: (text) => /^postgres(ql)?:\/\/./i.test(text) && URL.canParse(text),
     expected: 'postgres://user@host:5432/database (or postgresql://)',
+  },
+  duration: { check: isDuration, expected: 'a duration above zero, e.g. 12h, 7d' },
+  'base-url': {
+    check: isBaseUrl,
+    expected: 'an http:// or https:// URL without query or fragment, e.g. https://custos.corp.example',
   },
   'dns-server': { check: isDnsServer, expected: 'an IP address with an optional port, e.g. 10.0.0.53:5353' },
 };

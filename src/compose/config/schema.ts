@@ -66,6 +66,29 @@ const audit = Type.Object(
   { additionalProperties: false, description: 'The key of the audit trail (docs/audit.md).' },
 );
 
+const server = Type.Object(
+  {
+    baseUrl: Type.String({
+      format: 'base-url',
+      default: 'http://127.0.0.1:8700',
+      description:
+        "The URL relying parties reach `custos serve` at: the built-in CA's issued certificates point their AIA (CA issuers, OCSP) and CRL distribution point here.",
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'The server.' },
+);
+
+const ca = Type.Object(
+  {
+    crlValidity: Type.String({
+      format: 'duration',
+      default: '7d',
+      description: 'How long a CRL of the built-in CA is valid: its nextUpdate is its thisUpdate plus this.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     dataDir: Type.String({
@@ -92,6 +115,8 @@ export const CONFIG_SCHEMA = Type.Object(
     smtp: Type.Optional(smtp),
     scan,
     audit: Type.Optional(audit),
+    server,
+    ca,
   },
   { additionalProperties: false },
 );

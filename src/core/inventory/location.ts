@@ -33,7 +33,16 @@ export interface AgentLocation {
   path: string | null;
 }
 
-export type Location = FileLocation | TlsLocation | K8sSecretLocation | AgentLocation;
+/** Issued by the built-in CA: the certificate is in the inventory from its issuance, for the identity asked for. */
+export interface IssuedLocation {
+  kind: 'issued';
+  /** The CA that signed it. */
+  authority: string;
+  /** The identity the certificate was issued for (its owner follows), or null. */
+  identity: string | null;
+}
+
+export type Location = FileLocation | TlsLocation | K8sSecretLocation | AgentLocation | IssuedLocation;
 export type LocationKind = Location['kind'];
 
 /** The canonical, unique key of a location. */
@@ -50,5 +59,9 @@ export function locationKey(location: Location): string {
       return `k8s-secret:${location.cluster}/${location.namespace}/${location.name}`;
     case 'agent':
       return `agent:${location.deviceId}:${location.path ?? ''}`;
+    case 'issued':
+      return location.identity === null
+        ? `issued:${location.authority}`
+        : `issued:${location.authority}/${location.identity}`;
   }
 }

@@ -86,6 +86,8 @@ function locationLabels(location: LocationView): Record<string, string> {
       return { secret_namespace: location.namespace, secret_name: location.name };
     case 'agent':
       return { device: location.deviceId, filepath: location.path ?? '' };
+    case 'issued':
+      return { issuing_ca: location.authority, identity: location.identity ?? '' };
   }
 }
 

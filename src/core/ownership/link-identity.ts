@@ -8,7 +8,8 @@ export interface IdentityLinker {
 }
 
 /**
- * Links certificates to identities: first by SPIFFE ID (an identity whose `spiffeId` equals the certificate's),
+ * Links certificates to identities: first the identity the built-in CA issued it for (an `issued` location naming an
+ * identity that exists), then by SPIFFE ID (an identity whose `spiffeId` equals the certificate's),
  * then by names (the first identity, by name, one of whose `dnsNames` globs matches a SAN or the CN).
  */
 export function identityLinker(identities: readonly IdentityObject[]): IdentityLinker {
@@ -24,8 +25,14 @@ export function identityLinker(identities: readonly IdentityObject[]): IdentityL
       identity,
       globs: (identity.spec.dnsNames ?? []).map((g) => compileGlob(g, 'name')),
     }));
+  const byName = new Map(identities.map((i) => [i.metadata.name, i]));
   return {
-    link({ certificate }) {
+    link({ certificate, locations }) {
+      for (const location of locations) {
+        if (location.kind !== 'issued' || location.identity === null) continue;
+        const issuedFor = byName.get(location.identity);
+        if (issuedFor) return issuedFor;
+      }
       if (certificate.spiffeId !== null) {
         const linked = bySpiffeId.get(certificate.spiffeId);
         if (linked) return linked;

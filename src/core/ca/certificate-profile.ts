@@ -1,0 +1,81 @@
+/**
+ * The profile of a leaf the built-in CA issues (RFC 5280 §4.2, CA/B Forum BR 7.1.2.7): what a request turns into.
+ * Pure: the serial number, the clock and the CA come in.
+ */
+import type { CertificateParams } from '../../pki/x509/generate/certificate.js';
+import type { GeneralNameInput } from '../../pki/x509/generate/extension-values.js';
+import { issuerIdentity } from '../../pki/x509/generate/issuer-identity.js';
+import { keyIdentifier } from '../../pki/x509/generate/key-identifier.js';
+import { readSubjectPublicKey } from '../../pki/x509/public-key.js';
+import type { PathCertificate } from '../../pki/path/path-certificate.js';
+import { parseIpAddress } from '../../pki/ip-address.js';
+import type { IssuanceRequest } from './issuance-request.js';
+
+/** The lifetime of a leaf when the request names none. */
+export const DEFAULT_TTL_MS = 24 * 3_600_000;
+/** How far notBefore is set back, for relying parties whose clocks lag. */
+export const BACKDATE_MS = 60_000;
+
+/** Where relying parties fetch what the CA publishes (`server.baseUrl`, no trailing slash). */
+export interface PublicationUrls {
+  caIssuers: string;
+  ocsp: string;
+  crl: string;
+}
+
+export function publicationUrls(baseUrl: string, authority: string): PublicationUrls {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    caIssuers: `${base}/ca/${authority}.crt`,
+    ocsp: `${base}/ocsp`,
+    crl: `${base}/crl/${authority}.crl`,
+  };
+}
+
+/** The SANs of a request: its DNS names, IPs and URIs, plus its CN as a DNS name or IP when it is not among them. */
+export function subjectAltNames(request: IssuanceRequest): GeneralNameInput[] {
+  const dns = [...request.dnsNames];
+  const ips = [...request.ipAddresses];
+  const cn = request.commonName;
+  if (cn !== null && !dns.includes(cn) && !ips.includes(cn) && !request.uris.includes(cn)) {
+    if (parseIpAddress(cn) !== null) ips.push(cn);
+    else dns.push(cn);
+  }
+  return [
+    ...dns.map((dns) => ({ dns })),
+    ...ips.map((ip) => ({ ip })),
+    ...request.uris.map((uri) => ({ uri })),
+  ];
+}
+
+export interface LeafInput {
+  request: IssuanceRequest;
+  caCertificate: PathCertificate;
+  serialNumber: Uint8Array;
+  now: Date;
+  urls: PublicationUrls;
+}
+
+/** The certificate parameters of a leaf, inside the CA's validity. */
+export function leafParameters(input: LeafInput): CertificateParams {
+  const { request, caCertificate, now } = input;
+  const ca = issuerIdentity(caCertificate.der);
+  const ttl = request.ttlMs ?? DEFAULT_TTL_MS;
+  const notBefore = new Date(Math.max(now.getTime() - BACKDATE_MS, caCertificate.notBefore.getTime()));
+  const notAfter = new Date(Math.min(now.getTime() + ttl, caCertificate.notAfter.getTime()));
+  const rsa = readSubjectPublicKey(request.publicKeySpki).algorithm === 'RSA';
+  return {
+    serialNumber: input.serialNumber,
+    subject: request.commonName === null ? [] : [[{ type: 'CN', value: request.commonName }]],
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    publicKeySpki: request.publicKeySpki,
+    keyUsage: rsa ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+    extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    subjectAltNames: subjectAltNames(request),
+    authorityKeyIdentifier: ca.subjectKeyIdentifier ?? keyIdentifier(ca.publicKeySpki),
+    authorityInfoAccess: { caIssuers: [input.urls.caIssuers], ocsp: [input.urls.ocsp] },
+    crlDistributionPoints: [input.urls.crl],
+  };
+}

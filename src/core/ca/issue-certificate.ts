@@ -1,0 +1,139 @@
+/**
+ * Issues one certificate from the built-in CA (the use case behind `custos cert issue`, the API and managed
+ * certificates): the ordered issuance checks, then the leaf assembled and signed in memory, then every lint — and
+ * only a certificate that passes them all is persisted, in one transaction with its inventory entry (location kind
+ * `issued`), its evaluation (identity, owner) and its audit event. Nothing that fails a check or a lint leaves the
+ * process or reaches the store.
+ */
+import {
+  readPathCertificate,
+  readPathCertificateCached,
+  type PathCertificate,
+} from '../../pki/path/path-certificate.js';
+import type { LintContext, LintFailure } from '../../pki/lint/lint.js';
+import { runLints } from '../../pki/lint/run-lints.js';
+import { generateCertificate } from '../../pki/x509/generate/certificate.js';
+import { PkiFormatError } from '../../pki/problem.js';
+import { DomainError } from '../errors.js';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
+import type { CertificateAuthority, IssuedCertificate } from '../ports/authority-store.js';
+import type { CaDependencies } from './ca-dependencies.js';
+import { DEFAULT_TTL_MS, leafParameters, publicationUrls } from './certificate-profile.js';
+import { checkIssuance } from './check-issuance.js';
+import type { IssuanceRequest } from './issuance-request.js';
+import { recordIssuance } from './record-issuance.js';
+import { newSerialNumber } from './serial-number.js';
+
+export interface IssueDependencies extends CaDependencies {
+  /** `server.baseUrl`: where the CA certificate, OCSP and CRL are published (AIA and CRL DP of every leaf). */
+  baseUrl: string;
+  /** The lints every certificate passes before it leaves; default every lint (pki/lint LINTS). */
+  lint?: (certificate: PathCertificate, context: LintContext) => LintFailure[];
+}
+
+export interface IssuedResult {
+  certificate: IssuedCertificate;
+  /** The issuing CA certificate, then the certificates above it up to the root (DER). */
+  chain: Uint8Array[];
+}
+
+/** The CA a request names, if it signs now: CUSTOS_CA_NOT_FOUND, CUSTOS_CA_NOT_ACTIVE otherwise. */
+export async function signingAuthority(
+  deps: Pick<CaDependencies, 'store'>,
+  name: string,
+  now: Date,
+): Promise<CertificateAuthority & { certificate: Uint8Array }> {
+  const authority = await deps.store.authorities.get(name);
+  if (authority === null)
+    throw new DomainError('CUSTOS_CA_NOT_FOUND', `No certificate authority is named "${name}".`, {
+      hint: '`custos ca list` shows them; `custos ca init` creates the default one.',
+    });
+  const signs =
+    authority.status === 'active' &&
+    authority.certificate !== null &&
+    (authority.signsFrom === null || authority.signsFrom.getTime() <= now.getTime());
+  if (!signs || authority.certificate === null)
+    throw new DomainError(
+      'CUSTOS_CA_NOT_ACTIVE',
+      `The certificate authority "${name}" is ${authority.status} and does not sign now.`,
+    );
+  return { ...authority, certificate: authority.certificate };
+}
+
+/** `CUSTOS_LINT_<NAME>` when the catalogue has it (the lints add theirs), else CUSTOS_LINT_FAILED. */
+export function lintErrorCode(lint: string): ErrorCode {
+  const code = `CUSTOS_LINT_${lint.replace(/-/g, '_').toUpperCase()}`;
+  return Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : 'CUSTOS_LINT_FAILED';
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+export async function issueCertificate(
+  deps: IssueDependencies,
+  request: IssuanceRequest,
+): Promise<IssuedResult> {
+  const now = deps.clock.now();
+  const authority = await signingAuthority(deps, request.authority, now);
+  const caCertificate = readPathCertificateCached(authority.certificate);
+  const [policies, identities] = await Promise.all([
+    deps.store.objects.list('Policy'),
+    request.identity === null ? Promise.resolve([]) : deps.store.objects.list('Identity'),
+  ]);
+  checkIssuance(request, {
+    authority,
+    caCertificate,
+    now,
+    defaultTtlMs: DEFAULT_TTL_MS,
+    policies: policies.map((stored) => stored.object),
+    identity: identities.find((stored) => stored.object.metadata.name === request.identity)?.object ?? null,
+  });
+
+  const signer = await deps.keys.signer(authority.key);
+  if (!sameBytes(signer.publicKeySpki, caCertificate.spki))
+    throw new DomainError(
+      'CUSTOS_KEY_INVALID',
+      `The key of the certificate authority "${authority.name}" is not the key of its certificate.`,
+    );
+  let der: Uint8Array;
+  try {
+    der = await generateCertificate(
+      leafParameters({
+        request,
+        caCertificate,
+        serialNumber: newSerialNumber(deps.secureRandom),
+        now,
+        urls: publicationUrls(deps.baseUrl, authority.name),
+      }),
+      signer,
+    );
+  } catch (error) {
+    if (error instanceof PkiFormatError)
+      throw new DomainError(error.code, `The certificate cannot be made: ${error.message}`);
+    throw error;
+  }
+
+  const leaf = readPathCertificate(der);
+  const failure = (deps.lint ?? runLints)(leaf, { issuer: caCertificate }).find(
+    (f) => f.severity === 'error',
+  );
+  if (failure !== undefined)
+    throw new DomainError(
+      lintErrorCode(failure.lint),
+      `The certificate was not issued: it fails lint ${failure.lint} (${failure.source}): ${failure.message}`,
+    );
+
+  const certificate: IssuedCertificate = {
+    fingerprintSha256: leaf.fingerprintSha256,
+    authority: authority.name,
+    serialNumber: leaf.serialNumber,
+    der,
+    notBefore: leaf.notBefore,
+    notAfter: leaf.notAfter,
+    identity: request.identity,
+    provisioner: request.provisioner.name,
+    issuedAt: now,
+    revocation: null,
+  };
+  await recordIssuance(deps, { certificate, leaf, request, at: now });
+  return { certificate, chain: [authority.certificate, ...authority.chain] };
+}
