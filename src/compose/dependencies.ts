@@ -34,6 +34,7 @@ import type { LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import type { ValueSource } from './config/value-source.js';
 import { buildKeyManager } from './key-manager.js';
+import { pkcs11KeyBackendFromEnvironment } from './pkcs11-keys.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Certificates in files the user names (CERT, --chain, --trust), read whatever their format. */
@@ -111,6 +112,7 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
       software: softwareKeyBackend({
         loadKek: () => loadKeyEncryptionKey({ dataDir: config.dataDir, key: context.env.CUSTOS_KEK }),
       }),
+      pkcs11: pkcs11KeyBackendFromEnvironment(context.env),
     }),
     generateKeyPair: generateLeafKeyPair,
     logger: createLogger(config.logLevel),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { KEY_TYPES, type KeyType } from '../../core/ports/key-manager.js';
+import { KEY_TYPES, type KeyBackendChoice, type KeyType } from '../../core/ports/key-manager.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -14,6 +14,8 @@ interface InitOptions {
   rootSubject?: string;
   intermediateCsr?: boolean;
   out?: string;
+  pkcs11Module?: string;
+  pkcs11Slot?: string;
   json?: boolean;
 }
 
@@ -23,6 +25,30 @@ export function keyTypeFlag(text: string, flag: string): KeyType {
   throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not a key type.`, {
     hint: `Use one of ${KEY_TYPES.join(', ')}.`,
   });
+}
+
+/** A PKCS#11 slot ID (a CK_ULONG; 0 is a slot like any other). */
+function slotId(text: string): number {
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!(id <= 2 ** 32 - 1))
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `--pkcs11-slot: "${text}" is not a slot ID.`, {
+      hint: '`pkcs11-tool --module MODULE -L` lists the slots and their tokens.',
+    });
+  return id;
+}
+
+/** Where the keys go: a PKCS#11 token when both flags are given, software otherwise. */
+function keyBackendFlags(options: InitOptions): KeyBackendChoice {
+  if (options.pkcs11Module === undefined && options.pkcs11Slot === undefined) return { backend: 'software' };
+  if (options.pkcs11Module === undefined || options.pkcs11Slot === undefined)
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', '--pkcs11-module and --pkcs11-slot go together.', {
+      hint: '`pkcs11-tool --module MODULE -L` lists the slots and their tokens.',
+    });
+  return {
+    backend: 'pkcs11',
+    module: options.pkcs11Module,
+    slot: slotId(options.pkcs11Slot),
+  };
 }
 
 export function registerCaInit(program: Command): void {
@@ -43,6 +69,11 @@ export function registerCaInit(program: Command): void {
     )
     .option('--out <file>', 'with --intermediate-csr: write the CSR (PEM) to this file instead of stdout')
     .option(
+      '--pkcs11-module <path>',
+      "keep both keys in a PKCS#11 token: the vendor's module (e.g. /usr/lib/softhsm/libsofthsm2.so); the PIN comes from CUSTOS_PKCS11_PIN",
+    )
+    .option('--pkcs11-slot <id>', 'with --pkcs11-module: the slot ID as `pkcs11-tool -L` prints it')
+    .option(
       '--json',
       'print {name, status, keyType, backend, subject, notAfter, fingerprintSha256, certificates, csrPem}',
     )
@@ -52,6 +83,7 @@ export function registerCaInit(program: Command): void {
         'custos ca init',
         'custos ca init --name edge --key-type ec-p384 --subject "CN=Edge Issuing CA, O=Example"',
         'custos ca init --name offline --intermediate-csr --out offline.csr',
+        'CUSTOS_PKCS11_PIN=1234 custos ca init --name hsm --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --pkcs11-slot 710869305',
       ),
     )
     .action(
@@ -86,7 +118,7 @@ export function registerCaInit(program: Command): void {
           const { authority } = await initAuthority(rt, {
             name: options.name,
             keyType,
-            where: { backend: 'software' },
+            where: keyBackendFlags(options),
             rootTtlMs,
             intermediateTtlMs,
             intermediateCsr: options.intermediateCsr === true,
