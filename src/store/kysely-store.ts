@@ -8,6 +8,8 @@ import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.j
 import type { InventoryReader } from '../core/ports/inventory-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { evaluationReader } from './evaluations-store.js';
+import { managedReader } from './managed-store.js';
+import type { ManagedReader } from '../core/ports/managed-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
@@ -25,6 +27,7 @@ export class KyselyStore implements Store {
   readonly objects: ObjectsReader;
   readonly jobs: JobQueue;
   readonly evaluations: EvaluationReader;
+  readonly managed: ManagedReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -37,6 +40,7 @@ export class KyselyStore implements Store {
     this.objects = new KyselyObjectsReader(engine.reader, auditKeys.secrets);
     this.jobs = new KyselyJobQueue(engine);
     this.evaluations = evaluationReader(engine.reader, engine.dialect);
+    this.managed = managedReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -8,6 +8,8 @@ import type { ObjectsWriter } from '../core/ports/objects-store.js';
 import type { StoreTransaction } from '../core/ports/store.js';
 import { appendAudit } from './audit-writes.js';
 import { evaluationWriter } from './evaluations-store.js';
+import { managedWriter } from './managed-store.js';
+import type { ManagedWriter } from '../core/ports/managed-store.js';
 import { inventoryWriter } from './inventory-writer.js';
 import { jobTransaction } from './job-queue.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
@@ -25,11 +27,13 @@ export class KyselyStoreTransaction implements StoreTransaction {
 
   readonly inventory: InventoryWriter;
   readonly evaluations: EvaluationWriter;
+  readonly managed: ManagedWriter;
 
   constructor(private readonly ctx: StoreContext) {
     const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
     this.inventory = inventoryWriter(ctx, run);
     this.evaluations = evaluationWriter(ctx, run);
+    this.managed = managedWriter(ctx, run);
   }
 
   get failure(): DomainError | null {

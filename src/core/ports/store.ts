@@ -2,6 +2,7 @@ import type { AuditEventInput, AuditHead, AuditRecord } from '../audit/audit-eve
 import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { JobQueue, JobTransaction } from './job-queue.js';
+import type { ManagedReader, ManagedWriter } from './managed-store.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
 
@@ -22,6 +23,8 @@ export interface StoreTransaction {
   readonly jobs: JobTransaction;
   /** Each certificate's stored evaluation (owner, identity, policy findings). */
   readonly evaluations: EvaluationWriter;
+  /** Managed certificates' status and revisions. */
+  readonly managed: ManagedWriter;
 }
 
 export interface AuditReader {
@@ -43,6 +46,8 @@ export interface Store {
   /** The durable job queue: claims with leases, retries with backoff. */
   readonly jobs: JobQueue;
   readonly evaluations: EvaluationReader;
+  /** Managed certificates' status and revisions. */
+  readonly managed: ManagedReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.
