@@ -28,6 +28,7 @@ export type ManagedTables = {
     deployed: string | null;
     verified: string | null;
     stale_endpoints: string;
+    failed_for: string | null;
     updated_at: number;
   };
   managed_revisions: {
@@ -77,6 +78,7 @@ function toStatus(row: StatusRow): ManagedStatus {
     deployed: row.deployed === null ? null : (JSON.parse(row.deployed) as ManagedStatus['deployed']),
     verified: row.verified === null ? null : (JSON.parse(row.verified) as ManagedStatus['verified']),
     staleEndpoints: JSON.parse(row.stale_endpoints) as StaleEndpoint[],
+    failedFor: row.failed_for,
     updatedAt: new Date(Number(row.updated_at)),
   };
 }
@@ -102,6 +104,7 @@ function toRow(status: ManagedStatus): StatusRow {
     deployed: status.deployed === null ? null : JSON.stringify(status.deployed),
     verified: status.verified === null ? null : JSON.stringify(status.verified),
     stale_endpoints: JSON.stringify(status.staleEndpoints),
+    failed_for: status.failedFor,
     updated_at: status.updatedAt.getTime(),
   };
 }

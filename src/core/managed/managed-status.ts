@@ -68,6 +68,11 @@ export interface ManagedStatus {
   /** The revision every verification endpoint served, and the endpoints checked (canonical JSON). */
   verified: { revision: number; endpoints: string } | null;
   staleEndpoints: StaleEndpoint[];
+  /**
+   * What the issuance that failed for good was for (see PendingRevision.issuedFor): the trigger waits for a change
+   * of the spec or a `managed renew` before trying again.
+   */
+  failedFor: string | null;
   updatedAt: Date;
 }
 
@@ -103,6 +108,7 @@ export function initialStatus(name: string, at: Date): ManagedStatus {
     deployed: null,
     verified: null,
     staleEndpoints: [],
+    failedFor: null,
     updatedAt: at,
   };
 }

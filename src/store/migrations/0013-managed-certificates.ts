@@ -24,6 +24,7 @@ export const managedCertificates: StoreMigration = {
       .addColumn('deployed', 'text')
       .addColumn('verified', 'text')
       .addColumn('stale_endpoints', 'text', (c) => c.notNull())
+      .addColumn('failed_for', 'text')
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema
