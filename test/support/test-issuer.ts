@@ -25,6 +25,11 @@ export interface TestIssuer extends Issuer, IssuedLookup {
   readonly revoked: Array<{ fingerprintSha256: string; reason: RevocationReason }>;
   /** Makes the next `count` issue() calls fail with this error (an unreachable CA, a refusal). */
   failNext(count: number, error: Error): void;
+  /**
+   * Makes the next `count` issue() calls issue (and remember) the certificate, then throw as if the caller had died
+   * before it could record it: what a crash between issuing and recording looks like from the caller's side.
+   */
+  crashAfterIssue(count: number): void;
 }
 
 const sha256 = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
@@ -51,6 +56,7 @@ export async function aTestIssuer(
   const issued: TestIssuer['issued'] = [];
   const revoked: TestIssuer['revoked'] = [];
   let failures: { count: number; error: Error } | null = null;
+  let crashes = 0;
   const lookupKey = (requestKey: string, spki: Uint8Array) => `${requestKey}/${sha256(spki)}`;
 
   const issuer: TestIssuer = {
@@ -59,6 +65,9 @@ export async function aTestIssuer(
     revoked,
     failNext(count, error) {
       failures = { count, error };
+    },
+    crashAfterIssue(count) {
+      crashes = count;
     },
     async issue(request) {
       if (failures !== null && failures.count > 0) {
@@ -88,6 +97,10 @@ export async function aTestIssuer(
       const result = { certificate, chain: [caCertificate] };
       byKey.set(lookupKey(request.requestKey, request.publicKeySpki), result);
       issued.push({ requestKey: request.requestKey, fingerprintSha256: sha256(certificate), request });
+      if (crashes > 0) {
+        crashes -= 1;
+        throw new Error('connection lost after the certificate was issued');
+      }
       return result;
     },
     findIssued(requestKey, publicKeySpki) {
