@@ -8,6 +8,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
+import { registerManaged } from './managed.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerConfigShow(program);
   registerJobs(program);
   registerMetrics(program);
+  registerManaged(program);
 }
