@@ -6,8 +6,10 @@ import type { Runtime } from './runtime.js';
 
 /**
  * The issuers managed certificates may name, as one explicit map by `issuerRef.name`. The built-in CA plugs in
- * here: one Issuer per authority in `store.authorities` (`default` from `custos ca init`), adapting
- * src/core/ca/issue-certificate.ts (see docs/managed.md). ACME accounts join the same map later.
+ * here, once src/core/ca/issue-certificate.ts lands: one `builtInCaIssuer(name, ca)`
+ * (src/core/managed/builtin-ca-issuer.ts) per authority of `runtime.store.authorities.list()` that signs, with
+ * `ca.issue = (request) => issueCertificate(caDeps, request)` and `ca.revoke` the CA's revocation use case.
+ * ACME accounts join the same map later.
  */
 export async function buildIssuerRegistry(
   _runtime: Runtime,
