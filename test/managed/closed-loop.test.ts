@@ -19,7 +19,8 @@ import { systemRandom } from '../../src/connectors/system/system-random.js';
 import { applyManifests } from '../../src/core/declarative/apply-manifests.js';
 import type { ManagedDependencies } from '../../src/core/managed/managed-dependencies.js';
 import { managedStatusView } from '../../src/core/managed/managed-view.js';
-import { runReconciler } from '../../src/core/managed/managed-jobs.js';
+import { RECONCILE_JOB, runReconciler, scheduleDue } from '../../src/core/managed/managed-jobs.js';
+import { reconcileManaged } from '../../src/core/managed/reconcile-managed.js';
 import { requestRenewal } from '../../src/core/managed/request-renewal.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -286,6 +287,38 @@ for (const dialect of DIALECTS) {
       assert.equal(issuer.issued.length, 1, 'the issuer was not asked twice');
       assert.equal((await store.managed.revisions('web')).length, 1);
       assert.equal(status?.conditions.find((c) => c.type === 'Ready')?.status, 'True');
+    });
+
+    it('a worker killed while the issuer answers: another takes the job when its lease runs out, one revision', async () => {
+      await apply([{ port: a.running.port }]);
+      await scheduleDue(deps);
+      const [job] = await store.jobs.claim({
+        worker: 'dead',
+        kinds: [RECONCILE_JOB],
+        now: clock.now(),
+        leaseMs: 1_500,
+      });
+      assert.ok(job);
+      issuer.hangAfterIssue();
+      // The dead worker's run: it never returns (the process is gone); only what it recorded remains.
+      void reconcileManaged(deps, 'web');
+      while (issuer.issued.length === 0) await wait(20);
+      const left = await store.managed.status('web');
+      assert.equal(left?.pending?.revision, 1);
+      assert.equal(left?.revision, null);
+
+      const run = await runReconciler(deps, {
+        worker: 'test',
+        until: new Date(clock.now().getTime() + 20_000),
+        pollMs: 200,
+        reconcile: { verify: { tries: 2, pauseMs: 100 } },
+      });
+      assert.equal(run.jobs.completed, 1);
+      const status = await store.managed.status('web');
+      assert.equal(status?.revision, 1);
+      assert.equal(status?.conditions.find((c) => c.type === 'Ready')?.status, 'True');
+      assert.equal(issuer.issued.length, 1, 'the issuer was not asked twice');
+      assert.equal((await store.managed.revisions('web')).length, 1);
     });
 
     it('an issuer that is not configured is a terminal failure until the spec changes', async () => {

@@ -30,6 +30,8 @@ export interface TestIssuer extends Issuer, IssuedLookup {
    * before it could record it: what a crash between issuing and recording looks like from the caller's side.
    */
   crashAfterIssue(count: number): void;
+  /** Makes the next issue() call issue (and remember) the certificate, then never answer: a caller killed mid-call. */
+  hangAfterIssue(): void;
 }
 
 const sha256 = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
@@ -57,6 +59,7 @@ export async function aTestIssuer(
   const revoked: TestIssuer['revoked'] = [];
   let failures: { count: number; error: Error } | null = null;
   let crashes = 0;
+  let hang = false;
   const lookupKey = (requestKey: string, spki: Uint8Array) => `${requestKey}/${sha256(spki)}`;
 
   const issuer: TestIssuer = {
@@ -68,6 +71,9 @@ export async function aTestIssuer(
     },
     crashAfterIssue(count) {
       crashes = count;
+    },
+    hangAfterIssue() {
+      hang = true;
     },
     async issue(request) {
       if (failures !== null && failures.count > 0) {
@@ -97,6 +103,10 @@ export async function aTestIssuer(
       const result = { certificate, chain: [caCertificate] };
       byKey.set(lookupKey(request.requestKey, request.publicKeySpki), result);
       issued.push({ requestKey: request.requestKey, fingerprintSha256: sha256(certificate), request });
+      if (hang) {
+        hang = false;
+        return new Promise<never>(() => undefined);
+      }
       if (crashes > 0) {
         crashes -= 1;
         throw new Error('connection lost after the certificate was issued');

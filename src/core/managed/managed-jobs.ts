@@ -14,6 +14,9 @@ import { reconcileManaged, type ReconcileOptions, type ReconcileOutcome } from '
 
 export const RECONCILE_JOB = 'managed.reconcile';
 
+/** A reconcile job's lease: short, extended between steps, so a crashed worker's job is claimed again soon. */
+export const DEFAULT_LEASE_MS = 30_000;
+
 export const reconcileDedupKey = (name: string): string => `${RECONCILE_JOB}/${name}`;
 
 export function enqueueReconcile(jobs: JobEnqueuer, name: string, at: Date): Promise<boolean> {
@@ -63,7 +66,15 @@ export interface ReconcileRun {
  */
 export async function runReconciler(
   deps: ManagedDependencies,
-  input: { worker: string; until?: Date; leaseMs?: number; reconcile?: ReconcileOptions },
+  input: {
+    worker: string;
+    until?: Date;
+    /** How long a claim holds; extended between steps (default 30 s, so a killed run's work is taken up soon). */
+    leaseMs?: number;
+    /** How often to look again for work held under another worker's lease (default 1 s). */
+    pollMs?: number;
+    reconcile?: ReconcileOptions;
+  },
 ): Promise<ReconcileRun> {
   const outcomes = new Map<string, ReconcileOutcome>();
   const jobs: DrainSummary = { completed: 0, retried: 0, failed: 0, lost: 0 };
@@ -72,18 +83,29 @@ export async function runReconciler(
     ...(input.until === undefined ? {} : { until: input.until }),
     onOutcome: (o) => outcomes.set(o.name, o),
   });
-  for (let round = 0; round < 10; round += 1) {
-    if (input.until !== undefined && deps.clock.now().getTime() >= input.until.getTime()) break;
-    await scheduleDue(deps);
+  const pastUntil = () => input.until !== undefined && deps.clock.now().getTime() >= input.until.getTime();
+  for (let round = 0; round < 1_000 && !pastUntil(); round += 1) {
+    const due = await scheduleDue(deps);
+    if (due.length === 0) break;
     const summary = await drainJobs(
       { jobs: deps.store.jobs, clock: deps.clock, random: deps.random },
-      { worker: input.worker, handlers: { [RECONCILE_JOB]: handler }, leaseMs: input.leaseMs ?? 60_000 },
+      {
+        worker: input.worker,
+        handlers: { [RECONCILE_JOB]: handler },
+        leaseMs: input.leaseMs ?? DEFAULT_LEASE_MS,
+      },
     );
     jobs.completed += summary.completed;
     jobs.retried += summary.retried;
     jobs.failed += summary.failed;
     jobs.lost += summary.lost;
-    if (summary.completed + summary.retried + summary.failed + summary.lost === 0) break;
+    const worked = summary.completed + summary.retried + summary.failed + summary.lost;
+    // Due work that nobody could claim is held under another worker's lease (a live worker, or one that died):
+    // wait for it to finish or for the lease to run out, without a deadline only once.
+    if (worked === 0) {
+      if (input.until === undefined) break;
+      await deps.sleep(input.pollMs ?? 1_000);
+    }
   }
   return { outcomes: [...outcomes.values()], jobs };
 }
