@@ -198,6 +198,11 @@ export const ERROR_CODES = {
     http: 504,
     summary: 'The reconciler ran out of time before every managed certificate settled.',
   },
+  CUSTOS_MANAGED_NO_ROLLBACK: {
+    exit: 2,
+    http: 409,
+    summary: 'A managed certificate has no previous revision that is still valid to roll back to.',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -21,6 +21,7 @@ import type { ManagedDependencies } from '../../src/core/managed/managed-depende
 import { managedStatusView } from '../../src/core/managed/managed-view.js';
 import { RECONCILE_JOB, runReconciler, scheduleDue } from '../../src/core/managed/managed-jobs.js';
 import { reconcileManaged } from '../../src/core/managed/reconcile-managed.js';
+import { rollbackManaged } from '../../src/core/managed/rollback-managed.js';
 import { requestRenewal } from '../../src/core/managed/request-renewal.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -229,6 +230,18 @@ for (const dialect of DIALECTS) {
           'managed.ready',
         ],
       );
+      // Rollback: revision 1 is current again, deployed, reloaded and verified as served.
+      const rolled = await rollbackManaged({ store, clock, random: systemRandom, actor: 'test' }, 'web');
+      assert.deepEqual([rolled.from, rolled.to], [2, 1]);
+      await reconcile();
+      const back = managedStatusView(await store.managed.status('web'));
+      assert.equal(back.revision, 1);
+      assert.equal(back.fingerprintSha256, issuer.issued[0]?.fingerprintSha256);
+      assert.equal(back.conditions.find((c) => c.type === 'Ready')?.status, 'True');
+      assert.equal(await readFile(join(dir, 'web.crt'), 'utf8'), await pemOf(store, 1));
+      assert.equal(await readFile(join(dir, 'web.crt.previous'), 'utf8'), await pemOf(store, 2));
+      assert.equal(issuer.issued.length, 2, 'rollback issues nothing');
+
       const deployed = events.find((e) => e.type === 'managed.deployed');
       const [destination] = (deployed?.data['destinations'] ?? []) as Array<{
         reload: { exitCode: number; stdout: string };

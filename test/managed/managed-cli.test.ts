@@ -90,6 +90,9 @@ test('renew records the request (audited) for the next reconcile; an unknown nam
   assert.match(audit.stdout, /"type":"managed\.renew-requested"/);
   const verified = await custos.run('audit', 'verify', '--state');
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  const rollback = await custos.run('managed', 'rollback', 'web');
+  assert.equal(rollback.code, 2);
+  assert.match(rollback.stderr, /CUSTOS_MANAGED_NO_ROLLBACK/);
   const missing = await custos.run('managed', 'status', 'nope', '--json');
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /CUSTOS_MANAGED_NOT_FOUND/);

@@ -134,6 +134,30 @@ export function registerManaged(program: Command): void {
     );
 
   group
+    .command('rollback')
+    .description(
+      'Make the previous revision current again (if still valid): the next `managed reconcile` (or `serve`) deploys it to every destination, reloads and verifies it.',
+    )
+    .argument('<name>', 'the ManagedCertificate name')
+    .option('--json', 'print {from, to, fingerprintSha256}')
+    .addHelpText('after', examples('custos managed rollback web && custos managed reconcile'))
+    .action(
+      action(async (name: string, options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { rollbackManaged }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/managed/rollback-managed.js'),
+        ]);
+        const result = await withRuntime(globalOptions(command), (rt) => rollbackManaged(rt, name));
+        if (options.json) printJson(result);
+        else
+          printLine(
+            `${name}: revision ${result.to} is current again (was ${result.from}); run \`custos managed reconcile\` to deploy and verify it now`,
+          );
+        return EXIT.ok;
+      }),
+    );
+
+  group
     .command('reconcile')
     .description(
       'Run the reconciler in the foreground until every managed certificate has settled: Ready, DeployedPartially waiting for its retry, or Failed. Exit 0 when all are Ready, 1 when some are not (or the timeout ran out).',

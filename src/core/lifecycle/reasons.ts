@@ -10,6 +10,7 @@ export const REASONS = {
   Renewing: 'Renewing',
   // issuing
   Issued: 'Issued',
+  RolledBack: 'RolledBack',
   IssueFailed: 'IssueFailed',
   // deploy
   Deploying: 'Deploying',
