@@ -198,6 +198,11 @@ export const ERROR_CODES = {
     http: 504,
     summary: 'The reconciler ran out of time before every managed certificate settled.',
   },
+  CUSTOS_MANAGED_CONFLICT: {
+    exit: 1,
+    http: 409,
+    summary: 'A managed certificate changed while a step ran; the step was not recorded and runs again.',
+  },
   CUSTOS_MANAGED_NO_ROLLBACK: {
     exit: 2,
     http: 409,

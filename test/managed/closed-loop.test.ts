@@ -22,6 +22,8 @@ import { managedStatusView } from '../../src/core/managed/managed-view.js';
 import { RECONCILE_JOB, runReconciler, scheduleDue } from '../../src/core/managed/managed-jobs.js';
 import { reconcileManaged } from '../../src/core/managed/reconcile-managed.js';
 import { rollbackManaged } from '../../src/core/managed/rollback-managed.js';
+import { deployRevision } from '../../src/core/managed/steps/deploy-revision.js';
+import { managedSpec } from '../../src/core/managed/load-managed.js';
 import { requestRenewal } from '../../src/core/managed/request-renewal.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -332,6 +334,24 @@ for (const dialect of DIALECTS) {
       assert.equal(status?.conditions.find((c) => c.type === 'Ready')?.status, 'True');
       assert.equal(issuer.issued.length, 1, 'the issuer was not asked twice');
       assert.equal((await store.managed.revisions('web')).length, 1);
+    });
+
+    it('a step that started from a status changed meanwhile (renew, rollback, another worker) is not recorded', async () => {
+      await apply([{ port: a.running.port }]);
+      await reconcile();
+      const seen = await store.managed.status('web');
+      assert.ok(seen);
+      clock.advance(1_000);
+      await requestRenewal({ store, clock, actor: 'test' }, 'web');
+      await assert.rejects(
+        deployRevision(deps, {
+          spec: (await managedSpec(store.objects, 'web')).spec,
+          status: seen,
+          revision: 1,
+        }),
+        { code: 'CUSTOS_MANAGED_CONFLICT' },
+      );
+      assert.equal((await store.managed.status('web'))?.renewRequested, true, 'the renewal request is kept');
     });
 
     it('an issuer that is not configured is a terminal failure until the spec changes', async () => {

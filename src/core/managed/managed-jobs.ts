@@ -93,6 +93,8 @@ export async function runReconciler(
         worker: input.worker,
         handlers: { [RECONCILE_JOB]: handler },
         leaseMs: input.leaseMs ?? DEFAULT_LEASE_MS,
+        // A job fails only when a step could not be recorded (database, conflict): soon again.
+        backoff: { baseMs: 2_000, maxMs: 5 * 60_000 },
       },
     );
     jobs.completed += summary.completed;

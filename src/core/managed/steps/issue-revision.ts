@@ -172,7 +172,13 @@ export async function issueRevision(
     });
   } catch (error) {
     const { code, message } = errorText(error);
-    if (code === 'CUSTOS_STORE_FAILED' || code === 'CUSTOS_AUDIT_WRITE_FAILED') throw error;
+    // Not the issuer's failure: the step is not recorded and the job runs again.
+    if (
+      code === 'CUSTOS_STORE_FAILED' ||
+      code === 'CUSTOS_AUDIT_WRITE_FAILED' ||
+      code === 'CUSTOS_MANAGED_CONFLICT'
+    )
+      throw error;
     const terminal = code !== null && TERMINAL.test(code);
     const now = deps.clock.now();
     const attempts = status.attempts + 1;
