@@ -73,6 +73,8 @@ export async function runReconciler(
     leaseMs?: number;
     /** How often to look again for work held under another worker's lease (default 1 s). */
     pollMs?: number;
+    /** Certificates reconciled at once by this worker (default 1). */
+    concurrency?: number;
     reconcile?: ReconcileOptions;
   },
 ): Promise<ReconcileRun> {
@@ -93,6 +95,7 @@ export async function runReconciler(
         worker: input.worker,
         handlers: { [RECONCILE_JOB]: handler },
         leaseMs: input.leaseMs ?? DEFAULT_LEASE_MS,
+        concurrency: input.concurrency ?? 1,
         // A job fails only when a step could not be recorded (database, conflict): soon again.
         backoff: { baseMs: 2_000, maxMs: 5 * 60_000 },
       },
