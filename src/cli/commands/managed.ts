@@ -203,7 +203,7 @@ export function registerManaged(program: Command): void {
             nextRunAt: (outcome?.nextRunAt ?? s.nextRetry ?? s.renewalTime)?.toISOString() ?? null,
           };
         });
-        if (result.timedOut)
+        if (result.timedOut && managed.some((m) => m.ready !== 'True'))
           throw new DomainError(
             'CUSTOS_MANAGED_NOT_SETTLED',
             `The reconciler ran out of time (${options.timeout}); ${managed.filter((m) => m.ready !== 'True').length} managed certificate(s) not Ready.`,
