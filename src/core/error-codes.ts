@@ -249,6 +249,37 @@ export const ERROR_CODES = {
     summary: 'An issuance policy denied the request, or could not be evaluated (named with its message).',
   },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
+  // Managed certificates (issue 12): issuers, destinations, the reconciler. Append new codes of an area at its end.
+  CUSTOS_MANAGED_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'No managed certificate of that name; `custos managed list` shows them.',
+  },
+  CUSTOS_MANAGED_ISSUER_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'A managed certificate names an issuer (issuerRef.name) that is not configured.',
+  },
+  CUSTOS_DEPLOY_FAILED: {
+    exit: 1,
+    http: 502,
+    summary: 'A destination could not be written, or its reload command failed or timed out.',
+  },
+  CUSTOS_MANAGED_NOT_SETTLED: {
+    exit: 1,
+    http: 504,
+    summary: 'The reconciler ran out of time before every managed certificate settled.',
+  },
+  CUSTOS_MANAGED_CONFLICT: {
+    exit: 1,
+    http: 409,
+    summary: 'A managed certificate changed while a step ran; the step was not recorded and runs again.',
+  },
+  CUSTOS_MANAGED_NO_ROLLBACK: {
+    exit: 2,
+    http: 409,
+    summary: 'A managed certificate has no previous revision that is still valid to roll back to.',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,8 @@ import type { AuthorityReader } from '../core/ports/authority-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
 import { evaluationReader } from './evaluations-store.js';
+import { managedReader } from './managed-store.js';
+import type { ManagedReader } from '../core/ports/managed-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
@@ -28,6 +30,7 @@ export class KyselyStore implements Store {
   readonly jobs: JobQueue;
   readonly evaluations: EvaluationReader;
   readonly authorities: AuthorityReader;
+  readonly managed: ManagedReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -41,6 +44,7 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobQueue(engine);
     this.evaluations = evaluationReader(engine.reader, engine.dialect);
     this.authorities = authorityReader(engine.reader);
+    this.managed = managedReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -10,6 +10,8 @@ import type { AuthorityWriter } from '../core/ports/authority-store.js';
 import { appendAudit } from './audit-writes.js';
 import { authorityWriter } from './authorities-store.js';
 import { evaluationWriter } from './evaluations-store.js';
+import { managedWriter } from './managed-store.js';
+import type { ManagedWriter } from '../core/ports/managed-store.js';
 import { inventoryWriter } from './inventory-writer.js';
 import { jobTransaction } from './job-queue.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
@@ -28,12 +30,14 @@ export class KyselyStoreTransaction implements StoreTransaction {
   readonly inventory: InventoryWriter;
   readonly evaluations: EvaluationWriter;
   readonly authorities: AuthorityWriter;
+  readonly managed: ManagedWriter;
 
   constructor(private readonly ctx: StoreContext) {
     const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
     this.inventory = inventoryWriter(ctx, run);
     this.evaluations = evaluationWriter(ctx, run);
     this.authorities = authorityWriter(ctx, run);
+    this.managed = managedWriter(ctx, run);
   }
 
   get failure(): DomainError | null {

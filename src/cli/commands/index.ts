@@ -14,6 +14,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
+import { registerManaged } from './managed.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
@@ -48,4 +49,5 @@ export function registerCommands(program: Command): void {
   registerCertIssue(program);
   registerCertRevoke(program);
   registerCaCrl(program);
+  registerManaged(program);
 }
