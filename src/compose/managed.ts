@@ -2,20 +2,44 @@ import { nodeLeafKeyGenerator } from '../connectors/crypto/leaf-key-generator.js
 import { buildDestinationRegistry } from '../connectors/destination-registry.js';
 import type { ManagedDependencies } from '../core/managed/managed-dependencies.js';
 import type { Issuer, IssuerRegistry } from '../core/ports/issuer.js';
+import { issueCertificate } from '../core/ca/issue-certificate.js';
+import { revokeCertificate } from '../core/ca/revoke-certificate.js';
+import { parseDuration } from '../core/duration.js';
+import { builtInCaIssuer } from '../core/managed/builtin-ca-issuer.js';
+import { writeCrlFile } from './crl-file.js';
 import type { Runtime } from './runtime.js';
 
 /**
- * The issuers managed certificates may name, as one explicit map by `issuerRef.name`. The built-in CA plugs in
- * here, once src/core/ca/issue-certificate.ts lands: one `builtInCaIssuer(name, ca)`
- * (src/core/managed/builtin-ca-issuer.ts) per authority of `runtime.store.authorities.list()` that signs, with
- * `ca.issue = (request) => issueCertificate(caDeps, request)` and `ca.revoke` the CA's revocation use case.
- * ACME accounts join the same map later.
+ * The issuers managed certificates may name, as one explicit map by `issuerRef.name`: each authority of the built-in
+ * CA (`default` from `custos ca init`) that is not pending, through `builtInCaIssuer`. ACME accounts join the same
+ * map later. Revoking publishes the CA's next CRL and writes its file, as `custos cert revoke` does.
  */
 export async function buildIssuerRegistry(
-  _runtime: Runtime,
+  runtime: Runtime,
   extra: ReadonlyMap<string, Issuer> = new Map(),
 ): Promise<IssuerRegistry> {
-  return new Map(extra);
+  const registry = new Map<string, Issuer>();
+  const caDeps = { ...runtime, baseUrl: runtime.config.server.baseUrl };
+  const crlValidityMs = parseDuration(runtime.config.ca.crlValidity, 'ca.crlValidity');
+  for (const authority of await runtime.store.authorities.list()) {
+    if (authority.status === 'pending' || authority.status === 'retired') continue;
+    registry.set(
+      authority.name,
+      builtInCaIssuer(authority.name, {
+        issue: (request) => issueCertificate(caDeps, request),
+        revoke: async (fingerprintSha256, reason) => {
+          const result = await revokeCertificate(runtime, {
+            certificate: fingerprintSha256,
+            reason,
+            crlValidityMs,
+          });
+          if (result.crl !== null) await writeCrlFile(runtime, result.crl);
+        },
+      }),
+    );
+  }
+  for (const [name, issuer] of extra) registry.set(name, issuer);
+  return registry;
 }
 
 /** Everything the managed-certificate use cases run with, from the runtime. */

@@ -14,7 +14,7 @@ import type {
   RevocationReason,
 } from '../../src/core/ports/issuer.js';
 import { generateCertificate } from '../../src/pki/x509/generate/certificate.js';
-import type { GeneralNameInput } from '../../src/pki/x509/generate/extension-values.js';
+import type { GeneralNameInput } from '../../src/pki/x509/extensions/subject-alt-name.js';
 import type { Signer } from '../../src/pki/x509/generate/signer.js';
 
 export interface TestIssuer extends Issuer, IssuedLookup {

@@ -3,7 +3,7 @@
  * Pure: the serial number, the clock and the CA come in.
  */
 import type { CertificateParams } from '../../pki/x509/generate/certificate.js';
-import type { GeneralNameInput } from '../../pki/x509/generate/extension-values.js';
+import type { GeneralNameInput } from '../../pki/x509/extensions/subject-alt-name.js';
 import { issuerIdentity } from '../../pki/x509/generate/issuer-identity.js';
 import { keyIdentifier } from '../../pki/x509/generate/key-identifier.js';
 import { readSubjectPublicKey } from '../../pki/x509/public-key.js';

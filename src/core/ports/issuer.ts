@@ -1,4 +1,4 @@
-import type { RevocationReason } from '../../pki/x509/generate/extension-values.js';
+import type { RevocationReason } from '../../pki/x509/extensions/crl-reason.js';
 
 export type { RevocationReason };
 
