@@ -177,6 +177,13 @@ export const ERROR_CODES = {
     summary: 'The certificate request is not signed by its own key (no proof of possession).',
   },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
+  // Server (issue 13): `custos serve` and the HTTP API.
+  CUSTOS_LISTEN_FAILED: {
+    exit: 3,
+    http: 500,
+    summary:
+      '`custos serve` cannot listen on the address given (in use, not permitted, not an address here).',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

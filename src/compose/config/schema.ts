@@ -66,6 +66,18 @@ const audit = Type.Object(
   { additionalProperties: false, description: 'The key of the audit trail (docs/audit.md).' },
 );
 
+const serve = Type.Object(
+  {
+    listen: Type.String({
+      format: 'listen-address',
+      default: '127.0.0.1:8700',
+      description:
+        'Where `custos serve` listens: HOST:PORT or [IPv6]:PORT (port 0 picks a free one, printed at start).',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'The server (`custos serve`, docs/server.md).' },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     dataDir: Type.String({
@@ -92,6 +104,7 @@ export const CONFIG_SCHEMA = Type.Object(
     smtp: Type.Optional(smtp),
     scan,
     audit: Type.Optional(audit),
+    serve,
   },
   { additionalProperties: false },
 );
