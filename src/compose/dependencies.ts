@@ -4,7 +4,9 @@ import type { AuditCheckpoint } from '../core/audit/audit-seal.js';
 import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { FileTree } from '../core/ports/file-tree.js';
+import type { KeyManager } from '../core/ports/key-manager.js';
 import type { Random } from '../core/ports/random.js';
+import type { SecureRandom } from '../core/ports/secure-random.js';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
 import type { TlsProber } from '../core/ports/tls-prober.js';
 import { sendCheckpoint } from '../connectors/audit-checkpoint/send-checkpoint.js';
@@ -15,18 +17,22 @@ import { LocalFileTree } from '../connectors/scanner-files/local-file-tree.js';
 import { createTlsProber } from '../connectors/scanner-tls/tls-prober.js';
 import { systemClock } from '../connectors/system/system-clock.js';
 import { systemRandom } from '../connectors/system/system-random.js';
+import { systemSecureRandom } from '../connectors/system/system-secure-random.js';
+import { softwareKeyBackend } from '../connectors/keys-software/software-key-backend.js';
 import {
   loadTrustAnchors,
   type LoadTrustAnchorsInput,
 } from '../connectors/trust-store/load-trust-anchors.js';
 import { readCertificateFile } from '../connectors/trust-store/read-certificate-file.js';
 import { loadAuditKeyring } from '../store/keys/audit-keyring.js';
+import { loadKeyEncryptionKey } from '../store/keys/key-encryption-key.js';
 import { parseDuration } from '../core/duration.js';
 import { auditActor, currentUser, workerName, type Surface } from './audit-actor.js';
 import type { Environment } from './config/environment.js';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import type { ValueSource } from './config/value-source.js';
+import { buildKeyManager } from './key-manager.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Certificates in files the user names (CERT, --chain, --trust), read whatever their format. */
@@ -46,6 +52,10 @@ export interface Dependencies {
   configFile: string | null;
   clock: Clock;
   random: Random;
+  /** The CSPRNG (serial numbers). */
+  secureRandom: SecureRandom;
+  /** The built-in CA's keys: software keys sealed under the key-encryption key, or a PKCS#11 token. */
+  keys: KeyManager;
   logger: Logger;
   /** The OS user running the process. */
   user: string;
@@ -90,6 +100,12 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     configFile: loaded.file,
     clock: systemClock,
     random: systemRandom,
+    secureRandom: systemSecureRandom,
+    keys: buildKeyManager({
+      software: softwareKeyBackend({
+        loadKek: () => loadKeyEncryptionKey({ dataDir: config.dataDir, key: context.env.CUSTOS_KEK }),
+      }),
+    }),
     // The server logs its requests at info unless a level is set; the CLI stays silent unless asked.
     logger: createLogger(
       context.surface === 'server' && loaded.sources.get('logLevel')?.from === 'default'

@@ -118,7 +118,7 @@ export const ERROR_CODES = {
     exit: 3,
     http: 500,
     summary:
-      'A key file (audit key) is readable or writable by others, a symbolic link or not a regular file.',
+      'A key file (audit key, CA key-encryption key) is readable or writable by others, a symbolic link or not a regular file.',
   },
   CUSTOS_KEY_INVALID: {
     exit: 3,
@@ -175,6 +175,34 @@ export const ERROR_CODES = {
     exit: 2,
     http: 422,
     summary: 'The certificate request is not signed by its own key (no proof of possession).',
+  },
+  CUSTOS_CA_NOT_PENDING: {
+    exit: 2,
+    http: 409,
+    summary:
+      'The certificate authority is not waiting for a certificate: only one made with `ca init --intermediate-csr` is.',
+  },
+  CUSTOS_CA_CERTIFICATE_MISMATCH: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The certificate given for a CA is not a CA certificate for its key, or its chain does not lead from it.',
+  },
+  CUSTOS_CA_NOT_ACTIVE: {
+    exit: 2,
+    http: 409,
+    summary: 'The certificate authority does not sign now (pending, next, retiring or retired).',
+  },
+  CUSTOS_ISSUED_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'No certificate issued by the built-in CA has that serial number or fingerprint.',
+  },
+  CUSTOS_LINT_FAILED: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The assembled certificate fails a lint, so it was not issued; the message names the lint and its source.',
   },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
   // Server (issue 13): `custos serve` and the HTTP API.

@@ -6,7 +6,9 @@ import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
 import type { InventoryReader } from '../core/ports/inventory-store.js';
+import type { AuthorityReader } from '../core/ports/authority-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
+import { authorityReader } from './authorities-store.js';
 import { evaluationReader } from './evaluations-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyJobQueue } from './job-queue.js';
@@ -25,6 +27,7 @@ export class KyselyStore implements Store {
   readonly objects: ObjectsReader;
   readonly jobs: JobQueue;
   readonly evaluations: EvaluationReader;
+  readonly authorities: AuthorityReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -37,6 +40,7 @@ export class KyselyStore implements Store {
     this.objects = new KyselyObjectsReader(engine.reader, auditKeys.secrets);
     this.jobs = new KyselyJobQueue(engine);
     this.evaluations = evaluationReader(engine.reader, engine.dialect);
+    this.authorities = authorityReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -241,7 +241,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
         'scan:',
         '  timeout: 3s # env CUSTOS_SCAN_TIMEOUT',
         `  concurrency: 8 # file ${file}:5`,
-        'serve:',
+        'server:',
         '  listen: 127.0.0.1:8700 # default',
         '',
       ].join('\n'),
@@ -261,7 +261,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'smtp.from': { from: 'file', file, line: 3 },
       'scan.timeout': { from: 'env', variable: 'CUSTOS_SCAN_TIMEOUT' },
       'scan.concurrency': { from: 'file', file, line: 5 },
-      'serve.listen': { from: 'default' },
+      'server.listen': { from: 'default' },
     });
     const bad = await runCustos(['config', 'show', '-o', 'toml'], { cwd });
     assert.equal(bad.code, 2);

@@ -76,11 +76,11 @@ describe('custos serve', () => {
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /CUSTOS_CONFIG_INVALID:[\s\S]*--listen: serve\.listen/);
     const env = await runCustos(['--data-dir', dataDir, 'serve'], {
-      env: { CUSTOS_SERVE_LISTEN: '127.0.0.1:99999' },
+      env: { CUSTOS_SERVER_LISTEN: '127.0.0.1:99999' },
       timeoutMs: 20_000,
     });
     assert.equal(env.code, 2, env.stderr);
-    assert.match(env.stderr, /CUSTOS_SERVE_LISTEN/);
+    assert.match(env.stderr, /CUSTOS_SERVER_LISTEN/);
   });
 });
 

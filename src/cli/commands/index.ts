@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { registerAck } from './ack.js';
 import { registerApply } from './apply.js';
+import { registerCaImport } from './ca-import.js';
+import { registerCaInit } from './ca-init.js';
+import { registerCaList } from './ca-list.js';
 import { registerConfigShow } from './config-show.js';
 import { registerAudit } from './audit.js';
 import { registerExceptions } from './exceptions.js';
@@ -37,5 +40,8 @@ export function registerCommands(program: Command): void {
   registerConfigShow(program);
   registerJobs(program);
   registerMetrics(program);
+  registerCaInit(program);
+  registerCaList(program);
+  registerCaImport(program);
   registerServe(program);
 }

@@ -19,7 +19,7 @@ export function registerServe(program: Command): void {
     );
   configOption(
     command,
-    'serve.listen',
+    'server.listen',
     '--listen <address>',
     'HOST:PORT to listen on; port 0 picks a free one',
   );
@@ -42,7 +42,7 @@ export function registerServe(program: Command): void {
         ]);
         await withRuntime({ ...globalOptions(cmd), surface: 'server' }, (rt) =>
           serve(rt, {
-            listen: parseListenAddress(rt.config.serve.listen),
+            listen: parseListenAddress(rt.config.server.listen),
             workers: flags.workers,
             onListening: (url) => printLine(`listening: ${url}`),
           }),

@@ -66,7 +66,7 @@ const audit = Type.Object(
   { additionalProperties: false, description: 'The key of the audit trail (docs/audit.md).' },
 );
 
-const serve = Type.Object(
+const server = Type.Object(
   {
     listen: Type.String({
       format: 'listen-address',
@@ -104,7 +104,7 @@ export const CONFIG_SCHEMA = Type.Object(
     smtp: Type.Optional(smtp),
     scan,
     audit: Type.Optional(audit),
-    serve,
+    server,
   },
   { additionalProperties: false },
 );

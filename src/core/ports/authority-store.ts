@@ -16,6 +16,8 @@ export interface CertificateAuthority {
   status: AuthorityStatus;
   keyType: KeyType;
   key: KeyReference;
+  /** The root's key when Custos made the root (`ca init`) and keeps it for rollover; null for an external root. */
+  rootKey: KeyReference | null;
   /** The issuing (intermediate) certificate's DER; null while `pending`. */
   certificate: Uint8Array | null;
   /** The certificates above it, nearest first, ending with the root (DER). */

@@ -1,4 +1,5 @@
 import type { AuditEventInput, AuditHead, AuditRecord } from '../audit/audit-event.js';
+import type { AuthorityReader, AuthorityWriter } from './authority-store.js';
 import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { JobQueue, JobTransaction } from './job-queue.js';
@@ -22,6 +23,8 @@ export interface StoreTransaction {
   readonly jobs: JobTransaction;
   /** Each certificate's stored evaluation (owner, identity, policy findings). */
   readonly evaluations: EvaluationWriter;
+  /** The built-in CA's authorities, issued certificates, revocations and CRLs. */
+  readonly authorities: AuthorityWriter;
 }
 
 export interface AuditReader {
@@ -43,6 +46,8 @@ export interface Store {
   /** The durable job queue: claims with leases, retries with backoff. */
   readonly jobs: JobQueue;
   readonly evaluations: EvaluationReader;
+  /** The built-in CA's authorities, issued certificates, revocations and CRLs (the OCSP responder reads these). */
+  readonly authorities: AuthorityReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

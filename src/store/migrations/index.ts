@@ -8,6 +8,7 @@ import { jobs } from './0007-jobs.js';
 import { evaluations } from './0008-evaluations.js';
 import { auditKeys } from './0009-audit-keys.js';
 import { sealedSecrets } from './0010-sealed-secrets.js';
+import { authorities } from './0011-authorities.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0008-evaluations': evaluations,
   '0009-audit-keys': auditKeys,
   '0010-sealed-secrets': sealedSecrets,
+  '0011-authorities': authorities,
 };

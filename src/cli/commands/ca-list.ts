@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import type { AuthorityView } from '../../core/ca/authority-view.js';
+import { DomainError } from '../../core/errors.js';
+import { action, commandGroup, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+
+const GROUP = 'the built-in certificate authority: its CAs, trust bundle and CRLs';
+
+const notFound = (name: string) =>
+  new DomainError('CUSTOS_CA_NOT_FOUND', `No certificate authority is named "${name}".`, {
+    hint: '`custos ca list` shows them; `custos ca init --name NAME` creates one.',
+  });
+
+export function registerCaList(program: Command): void {
+  const ca = commandGroup(program, 'ca', GROUP);
+  ca.command('list')
+    .description(
+      'List the certificate authorities: status, key type and backend, subject, expiry, fingerprint.',
+    )
+    .option(
+      '--json',
+      'print a JSON array of {name, status, keyType, backend, subject, notAfter, fingerprintSha256, certificates, ...}',
+    )
+    .addHelpText('after', examples('custos ca list', 'custos ca list --json'))
+    .action(
+      action(async (options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { authorityView }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/ca/authority-view.js'),
+        ]);
+        const views = await withRuntime(globalOptions(command), async (rt) =>
+          (await rt.store.authorities.list()).map(authorityView),
+        );
+        if (options.json) {
+          printJson(views);
+          return EXIT.ok;
+        }
+        printTable(
+          ['NAME', 'STATUS', 'KEY', 'BACKEND', 'NOT AFTER', 'FINGERPRINT', 'SUBJECT'],
+          views.map((v) => [
+            v.name,
+            v.status,
+            v.keyType,
+            v.backend,
+            v.notAfter?.slice(0, 10) ?? '-',
+            v.fingerprintSha256 === null ? '-' : shortFingerprint(v.fingerprintSha256),
+            v.subject ?? '-',
+          ]),
+        );
+        return EXIT.ok;
+      }),
+    );
+
+  ca.command('show')
+    .description(
+      "Show one certificate authority: its certificates up to the root, with fingerprints; a pending one's CSR.",
+    )
+    .argument('<name>', 'the CA name')
+    .option(
+      '--json',
+      'print {name, status, keyType, backend, subject, notAfter, fingerprintSha256, certificates, csrPem, signsFrom, createdAt}',
+    )
+    .addHelpText('after', examples('custos ca show default', 'custos ca show default --json'))
+    .action(
+      action(async (name: string, options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { authorityView }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/ca/authority-view.js'),
+        ]);
+        const view = await withRuntime(globalOptions(command), async (rt) => {
+          const authority = await rt.store.authorities.get(name);
+          if (authority === null) throw notFound(name);
+          return authorityView(authority);
+        });
+        if (options.json) printJson(view);
+        else printAuthority(view);
+        return EXIT.ok;
+      }),
+    );
+
+  ca.command('bundle')
+    .description(
+      'Print the trust bundle (PEM): every root and intermediate relying parties must trust now — the CAs that are active, next (rolling in) or retiring.',
+    )
+    .option('--ca <name>', 'only this CA')
+    .option('--out <file>', 'write it to this file (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      examples('custos ca bundle > /etc/ssl/custos-bundle.pem', 'custos ca bundle --ca edge --out edge.pem'),
+    )
+    .action(
+      action(async (options: { ca?: string; out?: string }, command: Command) => {
+        const [{ withRuntime }, { trustBundle }, { certificatesPem }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/ca/authority-view.js'),
+          import('../../pki/formats/pem-writer.js'),
+        ]);
+        return withRuntime(globalOptions(command), async (rt) => {
+          let authorities = await rt.store.authorities.list();
+          if (options.ca !== undefined) {
+            authorities = authorities.filter((a) => a.name === options.ca);
+            if (authorities.length === 0) throw notFound(options.ca);
+          }
+          const pem = certificatesPem(trustBundle(authorities));
+          if (options.out !== undefined) await rt.writeOutputFile(options.out, pem);
+          else process.stdout.write(pem);
+          return EXIT.ok;
+        });
+      }),
+    );
+}
+
+function printAuthority(view: AuthorityView): void {
+  printLine(`name:      ${view.name}`);
+  printLine(`status:    ${view.status}`);
+  printLine(`key:       ${view.keyType} (${view.backend})`);
+  printLine(`created:   ${view.createdAt}`);
+  if (view.signsFrom !== null) printLine(`signs from: ${view.signsFrom}`);
+  for (const [i, c] of view.certificates.entries()) {
+    printLine(i === 0 ? 'certificate:' : 'issued by:');
+    printLine(`  subject:   ${c.subject}`);
+    printLine(`  serial:    ${c.serialNumber}`);
+    printLine(`  validity:  ${c.notBefore} .. ${c.notAfter}`);
+    printLine(`  sha256:    ${c.fingerprintSha256}`);
+  }
+  if (view.csrPem !== null) {
+    printLine('certificate request (have the external root sign it, then `custos ca import`):');
+    process.stdout.write(view.csrPem);
+  }
+}

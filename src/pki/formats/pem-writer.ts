@@ -1,0 +1,10 @@
+/** Writes PEM (RFC 7468 §2): the label, the DER in base64 lines of 64 characters, and a line end after each line. */
+export function pemBlock(label: string, der: Uint8Array): string {
+  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** Certificates as PEM, one block each, in the order given. */
+export const certificatesPem = (certificates: readonly Uint8Array[]): string =>
+  certificates.map((der) => pemBlock('CERTIFICATE', der)).join('');
