@@ -11,13 +11,32 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
+import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
+import { parseDuration } from '../core/duration.js';
 import { healthPlugin } from './plugins/health.js';
+import { revocationPlugin } from './plugins/revocation.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { installProblems } from './problem.js';
 
 export interface BuildAppOptions {
   /** The largest request body accepted (bytes); default 1 MiB. */
   bodyLimit?: number;
+  /** What the server keeps between requests; built from the runtime when not given. */
+  services?: ServerServices;
+}
+
+/** What lives as long as the server: caches that the background work refreshes too. */
+export interface ServerServices {
+  ocsp: OcspResponder;
+}
+
+export function buildServices(rt: Runtime): ServerServices {
+  return {
+    ocsp: createOcspResponder(
+      { authorities: rt.store.authorities, keys: rt.keys, clock: rt.clock },
+      { validityMs: parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity') },
+    ),
+  };
 }
 
 /** A client's X-Request-Id is kept when it is a plain token (so a proxy's id joins the logs), else one is made. */
@@ -61,6 +80,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   installProblems(app);
   await registerOpenApi(app, packageVersion());
 
+  const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
+  await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
   return app;
 }

@@ -6,7 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../compose/runtime.js';
 import { DomainError } from '../core/errors.js';
-import { buildApp } from './build-app.js';
+import { parseDuration } from '../core/duration.js';
+import { buildApp, buildServices, type ServerServices } from './build-app.js';
 import { startWorkers, type BackgroundTask } from './workers.js';
 
 export interface ListenAddress {
@@ -36,8 +37,20 @@ export interface ServeOptions {
 }
 
 /** The background work of the server; each area adds its tasks here. */
-export function backgroundTasks(_rt: Runtime): BackgroundTask[] {
-  return [];
+export function backgroundTasks(rt: Runtime, services: ServerServices): BackgroundTask[] {
+  const ocspValidityMs = parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity');
+  return [
+    {
+      // Re-signs cached OCSP responses past half their validity, so requests find them fresh.
+      name: 'ocsp-refresh',
+      everyMs: Math.max(1_000, Math.min(ocspValidityMs / 4, 5 * 60_000)),
+      runAtStart: false,
+      run: async () => {
+        const { resigned, dropped } = await services.ocsp.refresh();
+        if (resigned + dropped > 0) rt.logger.info({ resigned, dropped }, 'OCSP responses refreshed');
+      },
+    },
+  ];
 }
 
 const urlOf = (address: AddressInfo): string =>
@@ -45,7 +58,8 @@ const urlOf = (address: AddressInfo): string =>
 
 /** Serves until SIGINT or SIGTERM, then shuts down gracefully and resolves. */
 export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
-  const app = await buildApp(rt);
+  const services = buildServices(rt);
+  const app = await buildApp(rt, { services });
   let stopping: ((signal: NodeJS.Signals) => void) | undefined;
   const stopped = new Promise<NodeJS.Signals>((resolve) => (stopping = resolve));
   let signalled = false;
@@ -70,7 +84,7 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
         { cause, hint: 'pick another address with --listen HOST:PORT (port 0 picks a free one)' },
       );
     }
-    const workers = options.workers ? startWorkers(backgroundTasks(rt), rt.logger) : undefined;
+    const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
     const url = urlOf(app.server.address() as AddressInfo);
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);

@@ -243,6 +243,8 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
         `  concurrency: 8 # file ${file}:5`,
         'server:',
         '  listen: 127.0.0.1:8700 # default',
+        'ca:',
+        '  ocspValidity: 1h # default',
         '',
       ].join('\n'),
     );
@@ -262,6 +264,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'scan.timeout': { from: 'env', variable: 'CUSTOS_SCAN_TIMEOUT' },
       'scan.concurrency': { from: 'file', file, line: 5 },
       'server.listen': { from: 'default' },
+      'ca.ocspValidity': { from: 'default' },
     });
     const bad = await runCustos(['config', 'show', '-o', 'toml'], { cwd });
     assert.equal(bad.code, 2);

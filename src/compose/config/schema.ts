@@ -78,6 +78,18 @@ const server = Type.Object(
   { additionalProperties: false, default: {}, description: 'The server (`custos serve`, docs/server.md).' },
 );
 
+const ca = Type.Object(
+  {
+    ocspValidity: Type.String({
+      format: 'timeout',
+      default: '1h',
+      description:
+        'How long an OCSP response of the built-in CA is valid (nextUpdate - thisUpdate); it is re-signed when half of it has passed.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     dataDir: Type.String({
@@ -105,6 +117,7 @@ export const CONFIG_SCHEMA = Type.Object(
     scan,
     audit: Type.Optional(audit),
     server,
+    ca,
   },
   { additionalProperties: false },
 );
