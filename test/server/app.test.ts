@@ -127,6 +127,11 @@ describe('buildApp', () => {
     }>();
     assert.match(doc.openapi, /^3\./);
     assert.ok(doc.paths['/healthz']?.get, 'healthz documented');
+    for (const path of ['/crl/{name}.crl', '/ca/{name}.crt', '/ocsp', '/ocsp/{*}'])
+      assert.ok(doc.paths[path], `${path} documented`);
+    assert.deepEqual(Object.keys(doc.paths['/ocsp']?.post?.responses['200']?.content ?? {}), [
+      'application/ocsp-response',
+    ]);
     const notReady = doc.paths['/readyz']?.get?.responses['503'];
     assert.deepEqual(Object.keys(notReady?.content ?? {}), ['application/problem+json']);
     assert.deepEqual(doc.components.schemas.Problem?.required, ['type', 'title', 'status', 'detail', 'code']);
