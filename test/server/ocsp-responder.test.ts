@@ -167,4 +167,21 @@ describe('OCSP responder cache', () => {
       'RFC 8954: at most 32 octets',
     );
   });
+
+  test('a CA key that does not open (another key-encryption key) is internalError, with the cause kept for the log', async () => {
+    const other = await aRuntime(dir, { CUSTOS_KEK: Buffer.alloc(32, 9).toString('base64') });
+    try {
+      const locked = createOcspResponder({
+        authorities: other.store.authorities,
+        keys: other.keys,
+        clock: { now: () => new Date(nowMs) },
+      });
+      const answer = await locked.respond(await aRequest(ca, ['0b09']));
+      assert.equal(answer.status, 'internalError');
+      assert.equal((answer.error as { code?: string }).code, 'CUSTOS_KEY_INVALID');
+      assert.deepEqual([...answer.der], [0x30, 0x03, 0x0a, 0x01, 0x02], 'an unsigned internalError response');
+    } finally {
+      await other.store.close();
+    }
+  });
 });

@@ -23,12 +23,12 @@ export interface TestApp {
 }
 
 /** A Runtime over a SQLite store in `dataDir` (created when not given), as `custos serve` builds it. */
-export async function aRuntime(dataDir: string): Promise<Runtime> {
+export async function aRuntime(dataDir: string, env: Record<string, string> = {}): Promise<Runtime> {
   return openRuntime(
     await composeDependencies({
       surface: 'server',
       flags: [{ key: 'dataDir', flag: '--data-dir', value: dataDir }],
-      env: {},
+      env,
       cwd: dataDir,
     }),
   );
