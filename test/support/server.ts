@@ -22,12 +22,24 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
-/** A Runtime over a SQLite store in `dataDir` (created when not given), as `custos serve` builds it. */
-export async function aRuntime(dataDir: string, env: Record<string, string> = {}): Promise<Runtime> {
+/**
+ * A Runtime as `custos serve` builds it: over the SQLite store in `dataDir`, or over `databaseUrl` (PostgreSQL) with
+ * `dataDir` holding the key files.
+ */
+export async function aRuntime(
+  dataDir: string,
+  env: Record<string, string> = {},
+  databaseUrl?: string,
+): Promise<Runtime> {
   return openRuntime(
     await composeDependencies({
       surface: 'server',
-      flags: [{ key: 'dataDir', flag: '--data-dir', value: dataDir }],
+      flags: [
+        { key: 'dataDir', flag: '--data-dir', value: dataDir },
+        ...(databaseUrl === undefined
+          ? []
+          : [{ key: 'databaseUrl', flag: '--database-url', value: databaseUrl }]),
+      ],
       env,
       cwd: dataDir,
     }),
