@@ -74,7 +74,7 @@ describe('custos serve', () => {
       timeoutMs: 20_000,
     });
     assert.equal(bad.code, 2, bad.stderr);
-    assert.match(bad.stderr, /CUSTOS_CONFIG_INVALID:[\s\S]*--listen: serve\.listen/);
+    assert.match(bad.stderr, /CUSTOS_CONFIG_INVALID:[\s\S]*--listen: server\.listen/);
     const env = await runCustos(['--data-dir', dataDir, 'serve'], {
       env: { CUSTOS_SERVER_LISTEN: '127.0.0.1:99999' },
       timeoutMs: 20_000,
