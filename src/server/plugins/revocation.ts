@@ -12,7 +12,7 @@ import { DomainError } from '../../core/errors.js';
 import { problemResponse } from '../problem.js';
 
 export interface RevocationOptions {
-  rt: Pick<Runtime, 'store'>;
+  rt: Pick<Runtime, 'store' | 'clock'>;
   ocsp: OcspResponder;
 }
 
@@ -79,7 +79,7 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
         throw new DomainError('CUSTOS_NOT_FOUND', `The CA "${name}" has published no CRL yet.`, {
           hint: '`custos ca crl` publishes one',
         });
-      const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - Date.now()) / 1000));
+      const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - rt.clock.now().getTime()) / 1000));
       return reply
         .type('application/pkix-crl')
         .header('cache-control', `public, max-age=${Math.min(maxAge, 3600)}`)
@@ -117,7 +117,7 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
     reply.type(OCSP_RESPONSE);
     if (get && answer.cache !== undefined) {
       // RFC 5019 §6.2: a cacheable GET answer carries its lifetime for HTTP caches in front of the responder.
-      const maxAge = Math.max(0, Math.floor((answer.cache.nextUpdate.getTime() - Date.now()) / 1000));
+      const maxAge = Math.max(0, Math.floor((answer.cache.nextUpdate.getTime() - rt.clock.now().getTime()) / 1000));
       reply
         .header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
         .header('last-modified', answer.cache.thisUpdate.toUTCString())
