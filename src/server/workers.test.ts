@@ -31,7 +31,9 @@ test('a task runs at start and again after its interval; a failed run is logged 
     ],
     logger,
   );
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Waits for the third run however slow the machine is (bounded, so a runner that never repeats fails).
+  for (let waited = 0; runs < 3 && waited < 20_000; waited += 10)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   await workers.stop();
   assert.ok(runs >= 3, `ran ${runs} times`);
   assert.ok(lines.some((l) => l.task === 'flaky' && l.msg === 'task failed; retried at its next run'));

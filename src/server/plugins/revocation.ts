@@ -117,7 +117,10 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
     reply.type(OCSP_RESPONSE);
     if (get && answer.cache !== undefined) {
       // RFC 5019 §6.2: a cacheable GET answer carries its lifetime for HTTP caches in front of the responder.
-      const maxAge = Math.max(0, Math.floor((answer.cache.nextUpdate.getTime() - rt.clock.now().getTime()) / 1000));
+      const maxAge = Math.max(
+        0,
+        Math.floor((answer.cache.nextUpdate.getTime() - rt.clock.now().getTime()) / 1000),
+      );
       reply
         .header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
         .header('last-modified', answer.cache.thisUpdate.toUTCString())
