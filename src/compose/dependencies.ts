@@ -115,7 +115,12 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
       pkcs11: pkcs11KeyBackendFromEnvironment(context.env),
     }),
     generateKeyPair: generateLeafKeyPair,
-    logger: createLogger(config.logLevel),
+    // The server logs its requests at info unless a level is set; the CLI stays silent unless asked.
+    logger: createLogger(
+      context.surface === 'server' && loaded.sources.get('logLevel')?.from === 'default'
+        ? 'info'
+        : config.logLevel,
+    ),
     user,
     actor: auditActor(context.surface, user),
     worker: workerName(),

@@ -280,6 +280,13 @@ export const ERROR_CODES = {
     http: 409,
     summary: 'A managed certificate has no previous revision that is still valid to roll back to.',
   },
+  // Server (issue 13): `custos serve` and the HTTP API.
+  CUSTOS_LISTEN_FAILED: {
+    exit: 3,
+    http: 500,
+    summary:
+      '`custos serve` cannot listen on the address given (in use, not permitted, not an address here).',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

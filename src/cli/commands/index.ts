@@ -22,6 +22,7 @@ import { registerOwners } from './owners.js';
 import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
+import { registerServe } from './serve.js';
 import { registerVerify } from './verify.js';
 
 /** Every command of the CLI, one file each; a new command adds one line here. */
@@ -50,4 +51,5 @@ export function registerCommands(program: Command): void {
   registerCertRevoke(program);
   registerCaCrl(program);
   registerManaged(program);
+  registerServe(program);
 }

@@ -62,6 +62,15 @@ function isBaseUrl(text: string): boolean {
   );
 }
 
+/** `127.0.0.1:8700`, `localhost:0`, `[::1]:8700`: a host name or address and a port (0: any free port). */
+function isListenAddress(text: string): boolean {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  if (match === null || Number(match[3]) > 65_535) return false;
+  if (match[1] !== undefined) return isIP(match[1]) === 6;
+  const host = match[2] ?? '';
+  return isIP(host) === 4 || /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})*$/i.test(host);
+}
+
 /** What each format means, for the message of a value that does not match it. */
 const FORMATS: Record<string, { check: (text: string) => boolean; expected: string }> = {
   timeout: {
@@ -86,6 +95,10 @@ const FORMATS: Record<string, { check: (text: string) => boolean; expected: stri
     expected: 'an http:// or https:// URL without query or fragment, e.g. https://custos.corp.example',
   },
   'dns-server': { check: isDnsServer, expected: 'an IP address with an optional port, e.g. 10.0.0.53:5353' },
+  'listen-address': {
+    check: isListenAddress,
+    expected: 'HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8700, 0.0.0.0:443 or [::1]:8700',
+  },
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });

@@ -68,6 +68,12 @@ const audit = Type.Object(
 
 const server = Type.Object(
   {
+    listen: Type.String({
+      format: 'listen-address',
+      default: '127.0.0.1:8700',
+      description:
+        'Where `custos serve` listens: HOST:PORT or [IPv6]:PORT (port 0 picks a free one, printed at start).',
+    }),
     baseUrl: Type.String({
       format: 'base-url',
       default: 'http://127.0.0.1:8700',
@@ -75,7 +81,7 @@ const server = Type.Object(
         "The URL relying parties reach `custos serve` at: the built-in CA's issued certificates point their AIA (CA issuers, OCSP) and CRL distribution point here.",
     }),
   },
-  { additionalProperties: false, default: {}, description: 'The server.' },
+  { additionalProperties: false, default: {}, description: 'The server (`custos serve`, docs/server.md).' },
 );
 
 const ca = Type.Object(
@@ -84,6 +90,12 @@ const ca = Type.Object(
       format: 'duration',
       default: '7d',
       description: 'How long a CRL of the built-in CA is valid: its nextUpdate is its thisUpdate plus this.',
+    }),
+    ocspValidity: Type.String({
+      format: 'timeout',
+      default: '1h',
+      description:
+        'How long an OCSP response of the built-in CA is valid (nextUpdate - thisUpdate); it is re-signed when half of it has passed.',
     }),
   },
   { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
