@@ -18,6 +18,7 @@ import { registerOwners } from './owners.js';
 import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
+import { registerTokenBootstrap } from './token-bootstrap.js';
 import { registerVerify } from './verify.js';
 
 /** Every command of the CLI, one file each; a new command adds one line here. */
@@ -42,4 +43,5 @@ export function registerCommands(program: Command): void {
   registerCaInit(program);
   registerCaList(program);
   registerCaImport(program);
+  registerTokenBootstrap(program);
 }
