@@ -107,7 +107,10 @@ describe('JWT provisioners (OIDC, Kubernetes) against a loopback JWKS', () => {
   });
 
   it('grants an OIDC token with its claims and the provisioner limits', async () => {
-    const token = await sign(key, { sub: 'repo:corp/payments:ref:refs/heads/main', email: 'ci@corp.example' });
+    const token = await sign(key, {
+      sub: 'repo:corp/payments:ref:refs/heads/main',
+      email: 'ci@corp.example',
+    });
     const grant = await verifyProvisionerJwt({ jwks: source(), clock }, oidc(), token);
     assert.equal(grant.name, 'ci');
     assert.equal(grant.kind, 'oidc');
@@ -128,7 +131,10 @@ describe('JWT provisioners (OIDC, Kubernetes) against a loopback JWKS', () => {
           pod: { name: 'api-7d9f', uid: '1f2e' },
         },
       },
-      { iss: 'https://kubernetes.default.svc.cluster.local', aud: ['custos', 'https://kubernetes.default.svc'] },
+      {
+        iss: 'https://kubernetes.default.svc.cluster.local',
+        aud: ['custos', 'https://kubernetes.default.svc'],
+      },
     );
     const grant = await verifyProvisionerJwt({ jwks: source(), clock }, kubernetes(), token);
     assert.deepEqual(grant, {
@@ -173,7 +179,11 @@ describe('JWT provisioners (OIDC, Kubernetes) against a loopback JWKS', () => {
       verifyProvisionerJwt(
         deps,
         oidc(),
-        await sign(key, { sub: 'a' }, { nbf: new Date(NOW.getTime() + 3_600_000), exp: new Date(NOW.getTime() + 7_200_000) }),
+        await sign(
+          key,
+          { sub: 'a' },
+          { nbf: new Date(NOW.getTime() + 3_600_000), exp: new Date(NOW.getTime() + 7_200_000) },
+        ),
       ),
       refused(/nbf claim/),
     );
@@ -186,7 +196,10 @@ describe('JWT provisioners (OIDC, Kubernetes) against a loopback JWKS', () => {
       refused(/no key of the issuer's JWKS/),
     );
     const forged = await sign({ ...other, jwk: { ...other.jwk, kid: 'k1' } }, { sub: 'a' });
-    await assert.rejects(verifyProvisionerJwt(deps, oidc(), forged), refused(/signature that does not verify/));
+    await assert.rejects(
+      verifyProvisionerJwt(deps, oidc(), forged),
+      refused(/signature that does not verify/),
+    );
   });
 
   it('refuses alg none and HS256 before looking at the keys', async () => {
@@ -223,7 +236,10 @@ describe('JWT provisioners (OIDC, Kubernetes) against a loopback JWKS', () => {
     served = [key.jwk, rotated.jwk];
     // Within 30 s of the last fetch an unknown key does not send Custos to the issuer again.
     at = 10_000;
-    await assert.rejects(verifyProvisionerJwt(deps, oidc(), await sign(rotated, { sub: 'c' })), refused(/no key/));
+    await assert.rejects(
+      verifyProvisionerJwt(deps, oidc(), await sign(rotated, { sub: 'c' })),
+      refused(/no key/),
+    );
     assert.equal(requests - before, 1);
     at = 31_000;
     const grant = await verifyProvisionerJwt(deps, oidc(), await sign(rotated, { sub: 'c' }));

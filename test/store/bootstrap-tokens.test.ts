@@ -9,10 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { authorizeIssuance } from '../../src/core/ca/authorize-issuance.js';
 import { createBootstrapToken } from '../../src/core/ca/provisioners/create-bootstrap-token.js';
-import {
-  withDefaultProvisioners,
-  type Provisioner,
-} from '../../src/core/ca/provisioners/provisioner.js';
+import { withDefaultProvisioners, type Provisioner } from '../../src/core/ca/provisioners/provisioner.js';
 import { redeemBootstrapToken } from '../../src/core/ca/provisioners/redeem-bootstrap-token.js';
 import { DomainError } from '../../src/core/errors.js';
 import type { JwksSource } from '../../src/core/ports/jwks-source.js';
@@ -93,10 +90,7 @@ for (const dialect of DIALECTS) {
       const created = await createBootstrapToken(deps(), { identity: 'edge-7', ttlMs: 60_000 });
       now = day(1);
       await assert.rejects(redeemBootstrapToken(deps(), created.token), tokenInvalid(/expired at/));
-      await assert.rejects(
-        redeemBootstrapToken(deps(), `cbt_${'A'.repeat(43)}`),
-        tokenInvalid(/is unknown/),
-      );
+      await assert.rejects(redeemBootstrapToken(deps(), `cbt_${'A'.repeat(43)}`), tokenInvalid(/is unknown/));
       await assert.rejects(redeemBootstrapToken(deps(), 'hunter2'), tokenInvalid(/not a bootstrap token/));
       // Still unused: an expired token is refused, not consumed.
       assert.equal((await store.bootstrapTokens.unused()).length, 1);
