@@ -75,7 +75,8 @@ const FORMATS: Record<string, { check: (text: string) => boolean; expected: stri
   'http-url': { check: isHttpUrl, expected: 'an https:// (or http://) URL' },
   'provisioner-name': {
     check: (text) => /^[a-z0-9][a-z0-9._-]{0,62}$/.test(text) && text !== 'cli',
-    expected: 'a name of lower-case letters, digits, ".", "_" and "-" (at most 63; "cli" is the local operator)',
+    expected:
+      'a name of lower-case letters, digits, ".", "_" and "-" (at most 63; "cli" is the local operator)',
   },
   'dns-server': { check: isDnsServer, expected: 'an IP address with an optional port, e.g. 10.0.0.53:5353' },
 };

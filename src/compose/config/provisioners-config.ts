@@ -31,13 +31,15 @@ export function provisionerProblems(config: Config): SchemaProblem[] {
   entries.forEach((entry, index) => {
     const at = (key: string): string[] => ['provisioners', String(index), key];
     const first = entries.findIndex((e) => e.name === entry.name);
-    if (first !== index) problems.push({ path: at('name'), message: `is the name of provisioners[${first}] too` });
+    if (first !== index)
+      problems.push({ path: at('name'), message: `is the name of provisioners[${first}] too` });
     for (const key of OTHER_KEYS)
       if (entry[key] !== undefined && !ALLOWED[entry.type].includes(key))
         problems.push({ path: at(key), message: `is not a key of a ${entry.type} provisioner` });
     if (entry.type === 'oidc' || entry.type === 'kubernetes') {
       for (const key of ['issuer', 'audience'] as const)
-        if (entry[key] === undefined) problems.push({ path: at(key), message: `is required for ${entry.type}` });
+        if (entry[key] === undefined)
+          problems.push({ path: at(key), message: `is required for ${entry.type}` });
       if ((entry.jwksUri === undefined) === (entry.jwksFile === undefined))
         problems.push({
           path: at(entry.jwksUri === undefined ? 'jwksUri' : 'jwksFile'),

@@ -87,7 +87,10 @@ const provisionerLimits = Type.Object(
       Type.String({ format: 'ttl', description: 'The longest lifetime it may ask for, e.g. 24h or 90d.' }),
     ),
   },
-  { additionalProperties: false, description: 'What its grants may ask for; absent: no limit beyond the CA.' },
+  {
+    additionalProperties: false,
+    description: 'What its grants may ask for; absent: no limit beyond the CA.',
+  },
 );
 
 /** A provisioner (docs/provisioners.md); the keys of its type are checked together in provisioners-config.ts. */
@@ -96,12 +99,17 @@ const provisioner = Type.Object(
     name: Type.String({ format: 'provisioner-name', description: 'Its name, e.g. ci or k8s-prod.' }),
     type: oneOf(PROVISIONER_TYPES, 'bootstrap, oidc, kubernetes or mtls.'),
     limits: Type.Optional(provisionerLimits),
-    issuer: Type.Optional(Type.String({ minLength: 1, description: 'oidc, kubernetes: the `iss` of its tokens.' })),
+    issuer: Type.Optional(
+      Type.String({ minLength: 1, description: 'oidc, kubernetes: the `iss` of its tokens.' }),
+    ),
     audience: Type.Optional(
       Type.String({ minLength: 1, description: 'oidc, kubernetes: the `aud` its tokens must carry.' }),
     ),
     jwksUri: Type.Optional(
-      Type.String({ format: 'http-url', description: "oidc, kubernetes: where the issuer's JWK Set is fetched." }),
+      Type.String({
+        format: 'http-url',
+        description: "oidc, kubernetes: where the issuer's JWK Set is fetched.",
+      }),
     ),
     jwksFile: Type.Optional(
       Type.String({ minLength: 1, description: "oidc, kubernetes: a file holding the issuer's JWK Set." }),

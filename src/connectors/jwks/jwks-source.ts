@@ -82,7 +82,9 @@ async function fetchJwks(uri: string, timeoutMs: number): Promise<JsonWebKeySet>
       error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
     throw unavailable(
       where,
-      timedOut ? `gave no answer within ${timeoutMs} ms` : `could not be fetched (${(error as Error).message})`,
+      timedOut
+        ? `gave no answer within ${timeoutMs} ms`
+        : `could not be fetched (${(error as Error).message})`,
       error,
     );
   }
