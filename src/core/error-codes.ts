@@ -223,6 +223,12 @@ export const ERROR_CODES = {
     summary:
       "The signing keys (JWK Set) of a JWT provisioner's issuer could not be fetched or read in time, or are not a JWK Set.",
   },
+  CUSTOS_PROVISIONER_LIMIT: {
+    exit: 2,
+    http: 403,
+    summary:
+      'The request asks for a name, key type or lifetime beyond the limits of the provisioner that authorised it.',
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
 } satisfies Record<string, ErrorCodeInfo>;
 
