@@ -16,7 +16,11 @@ import { createJwksSource } from '../../src/connectors/jwks/jwks-source.js';
 import { readUserFile } from '../../src/connectors/files/read-user-file.js';
 import type { JwtProvisioner } from '../../src/core/ca/provisioners/provisioner.js';
 import { verifyProvisionerJwt } from '../../src/core/ca/provisioners/verify-provisioner-jwt.js';
+import { authorizeIssuance } from '../../src/core/ca/authorize-issuance.js';
+import { withDefaultProvisioners } from '../../src/core/ca/provisioners/provisioner.js';
 import { DomainError } from '../../src/core/errors.js';
+import { openStore } from '../../src/store/open-store.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const clock = { now: () => NOW };
@@ -289,5 +293,50 @@ describe('JWT provisioners (OIDC, Kubernetes) against a loopback JWKS', () => {
       verifyProvisionerJwt({ jwks, clock }, oidc({ jwks: { file: bad } }), token),
       unavailable(/not a JWK Set/),
     );
+  });
+
+  it('audits the decisions of authorizeIssuance with the provisioner and claims, never the JWT', async () => {
+    const sqlite = DIALECTS.find((d) => d.name === 'sqlite');
+    assert.ok(sqlite);
+    const db = await sqlite.create();
+    const store = await openStore(db.options);
+    try {
+      const deps = {
+        store,
+        clock,
+        jwks: source(),
+        actor: 'api:test',
+        provisioners: withDefaultProvisioners([oidc(), kubernetes()]),
+      };
+      const token = await sign(key, { sub: 'repo:corp/payments' });
+      const grant = await authorizeIssuance(deps, { kind: 'jwt', provisioner: 'ci', token });
+      assert.equal(grant.claims.sub, 'repo:corp/payments');
+      const wrong = await sign(key, { sub: 'x' }, { aud: 'other' });
+      await assert.rejects(
+        authorizeIssuance(deps, { kind: 'jwt', provisioner: 'ci', token: wrong }),
+        refused(/aud/),
+      );
+      await assert.rejects(
+        authorizeIssuance(deps, { kind: 'jwt', provisioner: 'bootstrap', token }),
+        (error: unknown) => error instanceof DomainError && error.code === 'CUSTOS_PROVISIONER_NOT_FOUND',
+      );
+      const events = [];
+      for await (const event of store.audit.records()) events.push(event);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.data.provisioner, e.data.code ?? null]),
+        [
+          ['issuance.authorized', 'ci', null],
+          ['issuance.refused', 'ci', 'CUSTOS_TOKEN_INVALID'],
+          ['issuance.refused', 'bootstrap', 'CUSTOS_PROVISIONER_NOT_FOUND'],
+        ],
+      );
+      assert.equal((events[0]!.data.claims as { sub: string }).sub, 'repo:corp/payments');
+      const text = JSON.stringify(events);
+      for (const jwt of [token, wrong])
+        assert.ok(!text.includes(jwt.split('.')[2]!), 'no JWT signature in the audit');
+    } finally {
+      await store.close();
+      await db.dispose();
+    }
   });
 });
