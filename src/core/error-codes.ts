@@ -248,6 +248,25 @@ export const ERROR_CODES = {
     http: 403,
     summary: 'An issuance policy denied the request, or could not be evaluated (named with its message).',
   },
+  // Provisioners (issue 11): who may ask the built-in CA, and how they prove it.
+  CUSTOS_TOKEN_INVALID: {
+    exit: 2,
+    http: 401,
+    summary:
+      'A credential offered to the built-in CA is not accepted: a bootstrap token unknown, used or expired, a JWT that does not verify, or a client certificate that is not a valid one Custos issued; the message says which.',
+  },
+  CUSTOS_PROVISIONER_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary:
+      'No provisioner of that name (or kind) is configured; `provisioners:` in custos.yaml lists them.',
+  },
+  CUSTOS_JWKS_UNAVAILABLE: {
+    exit: 3,
+    http: 503,
+    summary:
+      "The signing keys (JWK Set) of a JWT provisioner's issuer could not be fetched or read in time, or are not a JWK Set.",
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
   // Managed certificates (issue 12): issuers, destinations, the reconciler. Append new codes of an area at its end.
   CUSTOS_MANAGED_NOT_FOUND: {

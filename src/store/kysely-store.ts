@@ -7,8 +7,10 @@ import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
 import type { InventoryReader } from '../core/ports/inventory-store.js';
 import type { AuthorityReader } from '../core/ports/authority-store.js';
+import type { BootstrapTokenReader } from '../core/ports/bootstrap-token-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
+import { bootstrapTokenReader } from './bootstrap-tokens-store.js';
 import { evaluationReader } from './evaluations-store.js';
 import { managedReader } from './managed-store.js';
 import type { ManagedReader } from '../core/ports/managed-store.js';
@@ -31,6 +33,7 @@ export class KyselyStore implements Store {
   readonly evaluations: EvaluationReader;
   readonly authorities: AuthorityReader;
   readonly managed: ManagedReader;
+  readonly bootstrapTokens: BootstrapTokenReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -45,6 +48,7 @@ export class KyselyStore implements Store {
     this.evaluations = evaluationReader(engine.reader, engine.dialect);
     this.authorities = authorityReader(engine.reader);
     this.managed = managedReader(engine.reader);
+    this.bootstrapTokens = bootstrapTokenReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -23,6 +23,7 @@ import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
 import { registerServe } from './serve.js';
+import { registerTokenBootstrap } from './token-bootstrap.js';
 import { registerVerify } from './verify.js';
 
 /** Every command of the CLI, one file each; a new command adds one line here. */
@@ -52,4 +53,5 @@ export function registerCommands(program: Command): void {
   registerCaCrl(program);
   registerManaged(program);
   registerServe(program);
+  registerTokenBootstrap(program);
 }

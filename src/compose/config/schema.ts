@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { PROVISIONER_TYPES } from '../../core/ca/provisioners/provisioner.js';
+import { KEY_TYPES } from '../../core/ports/key-manager.js';
 
 /**
  * The one schema of Custos' configuration: the file `custos.yaml`, the `CUSTOS_*` environment variables and the
@@ -101,6 +103,64 @@ const ca = Type.Object(
   { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
 );
 
+/** One enum (not a union of literals), so a bad value is one problem naming the allowed values. */
+const oneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Unsafe<T>(Type.String({ enum: [...values], description }));
+
+const provisionerLimits = Type.Object(
+  {
+    names: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          'Globs the DNS names, IP addresses and URIs asked for must match: `*` within a label, `**` across labels.',
+      }),
+    ),
+    keyTypes: Type.Optional(
+      Type.Array(oneOf(KEY_TYPES, 'A key type.'), { description: 'The key types it may ask for.' }),
+    ),
+    maxTtl: Type.Optional(
+      Type.String({ format: 'ttl', description: 'The longest lifetime it may ask for, e.g. 24h or 90d.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'What its grants may ask for; absent: no limit beyond the CA.',
+  },
+);
+
+/** A provisioner (docs/provisioners.md); the keys of its type are checked together in provisioners-config.ts. */
+const provisioner = Type.Object(
+  {
+    name: Type.String({ format: 'provisioner-name', description: 'Its name, e.g. ci or k8s-prod.' }),
+    type: oneOf(PROVISIONER_TYPES, 'bootstrap, oidc, kubernetes or mtls.'),
+    limits: Type.Optional(provisionerLimits),
+    issuer: Type.Optional(
+      Type.String({ minLength: 1, description: 'oidc, kubernetes: the `iss` of its tokens.' }),
+    ),
+    audience: Type.Optional(
+      Type.String({ minLength: 1, description: 'oidc, kubernetes: the `aud` its tokens must carry.' }),
+    ),
+    jwksUri: Type.Optional(
+      Type.String({
+        format: 'http-url',
+        description: "oidc, kubernetes: where the issuer's JWK Set is fetched.",
+      }),
+    ),
+    jwksFile: Type.Optional(
+      Type.String({ minLength: 1, description: "oidc, kubernetes: a file holding the issuer's JWK Set." }),
+    ),
+    claimsToNames: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'oidc: the claims whose values are the only names a token may ask for.',
+      }),
+    ),
+    authority: Type.Optional(
+      Type.String({ minLength: 1, description: 'mtls: renew only certificates this CA issued.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     dataDir: Type.String({
@@ -129,6 +189,12 @@ export const CONFIG_SCHEMA = Type.Object(
     audit: Type.Optional(audit),
     server,
     ca,
+    provisioners: Type.Optional(
+      Type.Array(provisioner, {
+        description:
+          'Who may ask the built-in CA for certificates, and how they prove it (docs/provisioners.md); a bootstrap provisioner named bootstrap exists unless one of that name is listed. In the file only.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
