@@ -8,6 +8,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
+import { registerLint } from './lint.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerFindings(program);
   registerAudit(program);
   registerVerify(program);
+  registerLint(program);
   registerNotifyRun(program);
   registerNotifyLog(program);
   registerAck(program);

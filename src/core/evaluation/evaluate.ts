@@ -3,7 +3,9 @@ import type { StoreTransaction } from '../ports/store.js';
 import { governance, readGovernance } from '../ownership/governance.js';
 import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
-import { sameEvaluation } from './evaluation.js';
+import { isLintFinding, lintFindings } from '../findings/lint-findings.js';
+import type { Evaluation } from './evaluation.js';
+import { sameEvaluation, type StoredEvaluation } from './evaluation.js';
 
 /** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
 const READ_DECISIONS_BY_FINGERPRINT = 256;
@@ -51,10 +53,36 @@ export async function evaluate(
     onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
   });
   const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
+  await addLintFindings(tx, evaluations, stored, fingerprints === 'all');
   const changed = evaluations.filter((e) => {
     const before = stored.get(e.fingerprintSha256);
     return before === undefined || !sameEvaluation(before, e);
   });
   if (changed.length > 0) await tx.evaluations.putEvaluations(changed, at);
   return { ownerChanges, decisionChanges, written: changed.length };
+}
+
+/**
+ * Adds each certificate's lint findings (src/core/findings/lint-findings.ts) to its evaluation, so listings show
+ * them without reading DER. A certificate is immutable, so its lints never change: a re-evaluation of everything
+ * (`apply`) keeps the stored ones and lints only certificates never evaluated; a scan's changed certificates are
+ * linted from their DER.
+ */
+async function addLintFindings(
+  tx: StoreTransaction,
+  evaluations: Evaluation[],
+  stored: ReadonlyMap<string, StoredEvaluation>,
+  all: boolean,
+): Promise<void> {
+  const toLint = evaluations
+    .map((e) => e.fingerprintSha256)
+    .filter((fingerprint) => !all || !stored.has(fingerprint));
+  const ders = toLint.length > 0 ? await tx.inventory.certificateDers(toLint) : new Map<string, Uint8Array>();
+  for (const evaluation of evaluations) {
+    const der = ders.get(evaluation.fingerprintSha256);
+    const lints = der
+      ? lintFindings(der)
+      : (stored.get(evaluation.fingerprintSha256)?.findings.filter(isLintFinding) ?? []);
+    evaluation.findings = [...evaluation.findings.filter((f) => !isLintFinding(f)), ...lints];
+  }
 }

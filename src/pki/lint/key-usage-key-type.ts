@@ -36,7 +36,7 @@ export const keyUsageKeyType: Lint = {
     if (usage === null || allowed === undefined) return undefined;
     const wrong = NAMES.filter(([, bit]) => usage & bit & ~allowed).map(([name]) => name);
     return wrong.length > 0
-      ? `keyUsage ${wrong.join(', ')} is not possible with a ${certificate.keyAlgorithm} key`
+      ? `keyUsage ${wrong.join(', ')} is not possible with an ${certificate.keyAlgorithm} key`
       : undefined;
   },
 };
