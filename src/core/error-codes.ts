@@ -276,11 +276,42 @@ export const ERROR_CODES = {
     http: 422,
     summary: 'No authorityKeyIdentifier on a certificate that is not self-issued. (RFC 5280 §4.2.1.1)',
   },
-  CUSTOS_LINT_AKI_WELL_FORMED: {
+  CUSTOS_LINT_AKI_NON_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'The authorityKeyIdentifier is critical. (RFC 5280 §4.2.1.1)',
+  },
+  CUSTOS_LINT_AKI_KEY_IDENTIFIER: {
     exit: 2,
     http: 422,
     summary:
-      "authorityKeyIdentifier critical, without keyIdentifier, with issuer/serial fields, or not the issuer's key identifier. (RFC 5280 §4.2.1.1)",
+      "The authorityKeyIdentifier has no keyIdentifier, or it is not the issuer's subjectKeyIdentifier. (RFC 5280 §4.2.1.1)",
+  },
+  CUSTOS_LINT_AKI_KEY_IDENTIFIER_ONLY: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The authorityKeyIdentifier holds authorityCertIssuer or authorityCertSerialNumber. (BR §7.1.2.11.1)',
+  },
+  CUSTOS_LINT_EKU_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'The extendedKeyUsage of an end-entity certificate is critical. (BR §7.1.2.7.6)',
+  },
+  CUSTOS_LINT_ROOT_NO_EKU: {
+    exit: 2,
+    http: 422,
+    summary: 'A root (self-issued CA) certificate carries extendedKeyUsage. (BR §7.1.2.1.2)',
+  },
+  CUSTOS_LINT_NAME_CONSTRAINTS_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'nameConstraints is not critical. (RFC 5280 §4.2.1.10)',
+  },
+  CUSTOS_LINT_POLICY_EXTENSIONS_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'policyConstraints or inhibitAnyPolicy is not critical. (RFC 5280 §4.2.1.11, §4.2.1.14)',
   },
   CUSTOS_LINT_SKI_PRESENT: {
     exit: 2,
@@ -297,7 +328,7 @@ export const ERROR_CODES = {
     exit: 2,
     http: 422,
     summary:
-      'nameConstraints not critical, on a non-CA certificate, or with a malformed dNSName or iPAddress base. (RFC 5280 §4.2.1.10)',
+      'nameConstraints on a non-CA certificate, with an empty subtree list, or with a malformed dNSName or iPAddress base. (RFC 5280 §4.2.1.10)',
   },
   CUSTOS_LINT_AIA_WELL_FORMED: {
     exit: 2,

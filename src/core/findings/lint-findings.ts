@@ -4,14 +4,15 @@ import type { Finding, Severity } from './finding.js';
 
 /**
  * The lints of src/pki/lint as inventory findings, `lint-<name>`. A lint failure is a profile violation, not an
- * outage, so an error-severity lint is a `medium` finding (as `self-signed`), a warning `low`, a notice `info`.
+ * outage, and internal PKIs carry many (no EKU, a CN beside the SANs), so an error-severity lint is a `low`
+ * finding, a warning or notice `info`; they are not sent as notices (plan-notices.ts).
  * Lints whose fact a built-in finding already reports are skipped (INVENTORY_SKIPPED: rsa-key-size is `weak-key`).
  * The inventory lints each certificate on its own: the issuer-dependent checks (validity-within-issuer, AKI against
  * the issuer's SKI) run only in `custos lint` and before issuance.
  */
 export const LINT_FINDING_SEVERITY: Record<LintSeverity, Severity> = {
-  error: 'medium',
-  warning: 'low',
+  error: 'low',
+  warning: 'info',
   notice: 'info',
 };
 

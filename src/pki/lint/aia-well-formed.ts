@@ -15,9 +15,9 @@ const METHODS: Record<string, string> = {
 
 /**
  * RFC 5280 §4.2.2.1: authorityInfoAccess is non-critical, a non-empty list of AccessDescriptions; BR §7.1.2.7.7,
- * §7.1.2.10.3: its id-ad-ocsp and id-ad-caIssuers locations are HTTP URLs (uniformResourceIdentifier). Custos
- * accepts http:// and https:// (the built-in CA writes its configured base URL); other access methods are left
- * alone.
+ * §7.1.2.10.3: its id-ad-ocsp and id-ad-caIssuers URIs are HTTP URLs. Custos accepts http:// and https:// (the
+ * built-in CA writes its configured base URL); locations of another GeneralName form (RFC 5280 allows a
+ * directoryName) and other access methods are left alone.
  */
 export const aiaWellFormed: Lint = {
   name: 'aia-well-formed',
@@ -38,7 +38,7 @@ export const aiaWellFormed: Lint = {
     for (const { method, locationTag, location } of descriptions) {
       const name = METHODS[method];
       if (!name) continue;
-      if (locationTag !== 6) return `authorityInfoAccess ${name} location is not a URI`;
+      if (locationTag !== 6) continue; // a directoryName or other form: RFC 5280 allows it, BR asks for a URI beside
       if (!/^https?:\/\/[^/\s]+/i.test(location))
         return `authorityInfoAccess ${name} location '${location}' is not an HTTP URL`;
     }

@@ -71,6 +71,7 @@ const PRIVATE_SUFFIXES = new Set([
   'pages.dev',
   'workers.dev',
   'amazonaws.com',
+  's3.amazonaws.com',
   'web.app',
   'firebaseapp.com',
 ]);

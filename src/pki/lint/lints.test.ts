@@ -20,6 +20,7 @@ import {
   withDnsNames,
   withExtendedKeyUsages,
   withExtensions,
+  withIpAddresses,
   withKey,
   withKeyUsages,
   withSerial,
@@ -32,6 +33,7 @@ import { readPathCertificate } from '../path/path-certificate.js';
 import { generateCertificate } from '../x509/generate/certificate.js';
 import {
   authorityInfoAccess,
+  authorityKeyIdentifier,
   nameConstraints,
   subjectAltName,
   type Extension,
@@ -165,9 +167,9 @@ const CASES: Case[] = [
   },
   {
     lint: 'common-name-in-san',
-    pass: async () => ({ der: (await leaf(withSubject('CN=API.example'), withDnsNames('api.example'))).der }),
+    pass: async () => ({ der: (await leaf(withSubject('CN=api.example'), withDnsNames('api.example'))).der }),
     fail: async () => ({
-      der: (await leaf(withSubject('CN=other.example'), withDnsNames('api.example'))).der,
+      der: (await leaf(withSubject('CN=API.example'), withDnsNames('api.example'))).der,
     }),
   },
   {
@@ -225,8 +227,8 @@ const CASES: Case[] = [
     }),
   },
   {
-    lint: 'aki-well-formed',
-    pass: async () => ({ der: (await leaf()).der, context: ctx() }),
+    lint: 'aki-non-critical',
+    pass: async () => ({ der: (await leaf()).der }),
     fail: async () => ({
       der: mutate((await leaf()).der, (c) => {
         for (const e of extensionsOf(c)) if (e.extnID === OID.aki) e.critical = true;
@@ -234,10 +236,78 @@ const CASES: Case[] = [
     }),
   },
   {
-    lint: 'aki-well-formed',
+    lint: 'aki-key-identifier',
     pass: async () => ({ der: (await leaf()).der, context: ctx() }),
     // The issuer given is the root, whose key did not sign the leaf.
     fail: async () => ({ der: (await leaf()).der, context: { issuer: readPathCertificate(chain.root.der) } }),
+  },
+  {
+    lint: 'aki-key-identifier',
+    pass: async () => ({ der: chain.root.der }),
+    // A self-issued certificate whose AKI is not its own SKI.
+    fail: async () => ({
+      der: (
+        await aCertificate(
+          withSubject('CN=Odd Root'),
+          asCA(),
+          withExtensions(raw(authorityKeyIdentifier(new Uint8Array(20).fill(7)))),
+        )
+      ).der,
+    }),
+  },
+  {
+    lint: 'aki-key-identifier-only',
+    pass: async () => ({ der: (await leaf()).der }),
+    // SEQUENCE { [0] 01 02, [2] 05 }: keyIdentifier and authorityCertSerialNumber.
+    fail: async () => ({
+      der: (
+        await aCertificate(
+          ...SERVER,
+          issuedBy(chain.intermediate),
+          withExtensions(new x509.Extension(OID.aki, false, Buffer.from('30078002010282010' + '5', 'hex'))),
+        )
+      ).der,
+    }),
+  },
+  {
+    lint: 'eku-critical',
+    pass: async () => ({ der: (await leaf()).der }),
+    fail: async () => ({
+      der: mutate((await leaf()).der, (c) => {
+        for (const e of extensionsOf(c)) if (e.extnID === '2.5.29.37') e.critical = true;
+      }),
+    }),
+  },
+  {
+    lint: 'root-no-eku',
+    pass: async () => ({ der: chain.root.der }),
+    fail: async () => ({
+      der: (await aCertificate(withSubject('CN=EKU Root'), asCA(), withExtendedKeyUsages('serverAuth'))).der,
+    }),
+  },
+  {
+    lint: 'policy-extensions-critical',
+    pass: async () => ({
+      // policyConstraints { requireExplicitPolicy [0] 0 }, critical
+      der: (
+        await aCertificate(
+          withSubject('CN=Policy CA'),
+          asCA(),
+          withExtensions(new x509.Extension('2.5.29.36', true, Buffer.from('3003800100', 'hex'))),
+          issuedBy(chain.root),
+        )
+      ).der,
+    }),
+    fail: async () => ({
+      der: (
+        await aCertificate(
+          withSubject('CN=Policy CA'),
+          asCA(),
+          withExtensions(new x509.Extension('2.5.29.36', false, Buffer.from('3003800100', 'hex'))),
+          issuedBy(chain.root),
+        )
+      ).der,
+    }),
   },
   {
     lint: 'ski-present',
@@ -259,7 +329,7 @@ const CASES: Case[] = [
     fail: async () => ({ der: await oddRsa(2050) }),
   },
   {
-    lint: 'name-constraints-well-formed',
+    lint: 'name-constraints-critical',
     pass: async () => ({
       der: (
         await aCertificate(
@@ -288,6 +358,27 @@ const CASES: Case[] = [
     pass: async () => ({ der: (await leaf()).der }),
     fail: async () => ({
       der: (await leaf(withExtensions(raw(nameConstraints({ permitted: [{ dns: 'example.com' }] }))))).der,
+    }),
+  },
+  {
+    lint: 'name-constraints-well-formed',
+    pass: async () => ({ der: chain.intermediate.der }),
+    fail: async () => ({
+      der: (
+        await aCertificate(
+          withSubject('CN=Constrained CA'),
+          asCA(),
+          withExtensions(raw(nameConstraints({ permitted: [{ dns: '.example.com' }] }))),
+          issuedBy(chain.root),
+        )
+      ).der,
+    }),
+  },
+  {
+    lint: 'common-name-in-san',
+    pass: async () => ({ der: (await leaf(withSubject('CN=192.0.2.1'), withIpAddresses('192.0.2.1'))).der }),
+    fail: async () => ({
+      der: (await leaf(withSubject('CN=192.000.2.1'), withIpAddresses('192.0.2.1'))).der,
     }),
   },
   {

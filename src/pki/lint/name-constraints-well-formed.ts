@@ -5,10 +5,13 @@ import type { Lint } from './lint.js';
 
 function subtreeProblem(subtrees: Subtrees | null, which: string): string | undefined {
   if (!subtrees) return undefined;
+  const count =
+    subtrees.dns.length + subtrees.ip.length + subtrees.directory.length + subtrees.unsupported.length;
+  if (count === 0) return `${which}Subtrees is empty (GeneralSubtrees is SIZE (1..MAX))`;
   for (const base of subtrees.dns) {
-    const name = base.startsWith('.') ? base.slice(1) : base;
-    const problem = name === '' ? undefined : dnsNameProblem(name);
-    if (problem || name.includes('*')) return `${which} dNSName '${base}' ${problem ?? 'has a wildcard'}`;
+    // A dNSName base is a domain name (an empty one matches every name); a leading period is URI syntax.
+    const problem = base === '' ? undefined : dnsNameProblem(base);
+    if (problem || base.includes('*')) return `${which} dNSName '${base}' ${problem ?? 'has a wildcard'}`;
   }
   for (const { address, mask } of subtrees.ip) {
     const bits = [...mask].map((b) => b.toString(2).padStart(8, '0')).join('');
@@ -20,9 +23,10 @@ function subtreeProblem(subtrees: Subtrees | null, which: string): string | unde
 }
 
 /**
- * RFC 5280 §4.2.1.10: nameConstraints only in a CA certificate, critical ("Conforming CAs MUST mark this
- * extension as critical"), with at least one subtree (refused on reading), no minimum/maximum (refused on
- * reading), dNSName bases in name syntax and iPAddress bases as address plus contiguous mask.
+ * RFC 5280 §4.2.1.10: nameConstraints only in a CA certificate (its criticality is name-constraints-critical),
+ * with at least one subtree in each list present, no minimum/maximum (refused on
+ * reading), dNSName bases in name syntax (no leading period: that is the URI form) and iPAddress bases as address
+ * plus contiguous mask with no host bits.
  */
 export const nameConstraintsWellFormed: Lint = {
   name: 'name-constraints-well-formed',
@@ -33,7 +37,6 @@ export const nameConstraintsWellFormed: Lint = {
     const extension = extensionOf(certificate, OID_NAME_CONSTRAINTS);
     if (!extension) return undefined;
     if (!certificate.isCA) return 'nameConstraints on a certificate that is not a CA';
-    if (!extension.critical) return 'nameConstraints is not critical';
     const nc = certificate.nameConstraints!;
     return subtreeProblem(nc.permitted, 'permitted') ?? subtreeProblem(nc.excluded, 'excluded');
   },

@@ -2,18 +2,24 @@ import { PkiFormatError } from '../problem.js';
 import { readPathCertificate, type PathCertificate } from '../path/path-certificate.js';
 import { parseCertificate } from '../x509/lean-reader.js';
 import { akiPresent } from './aki-present.js';
-import { akiWellFormed } from './aki-well-formed.js';
+import { akiKeyIdentifier } from './aki-key-identifier.js';
+import { akiKeyIdentifierOnly } from './aki-key-identifier-only.js';
+import { akiNonCritical } from './aki-non-critical.js';
 import { aiaWellFormed } from './aia-well-formed.js';
 import { basicConstraintsCritical } from './basic-constraints-critical.js';
 import { commonNameInSan } from './common-name-in-san.js';
 import { ekuKeyUsage } from './eku-key-usage.js';
+import { ekuCritical } from './eku-critical.js';
 import { ekuPresent } from './eku-present.js';
 import { keyUsageKeyType } from './key-usage-key-type.js';
 import { leafCaFalse } from './leaf-ca-false.js';
 import { leafKeyCertSign } from './leaf-key-cert-sign.js';
 import type { Lint, LintContext, LintFailure } from './lint.js';
+import { nameConstraintsCritical } from './name-constraints-critical.js';
 import { nameConstraintsWellFormed } from './name-constraints-well-formed.js';
 import { noDuplicateExtensions } from './no-duplicate-extensions.js';
+import { policyExtensionsCritical } from './policy-extensions-critical.js';
+import { rootNoEku } from './root-no-eku.js';
 import { rsaKeySize } from './rsa-key-size.js';
 import { rsaModulusLength } from './rsa-modulus-length.js';
 import { sanCritical } from './san-critical.js';
@@ -45,13 +51,19 @@ export const LINTS: readonly Lint[] = [
   leafKeyCertSign,
   keyUsageKeyType,
   ekuPresent,
+  ekuCritical,
+  rootNoEku,
   ekuKeyUsage,
   akiPresent,
-  akiWellFormed,
+  akiNonCritical,
+  akiKeyIdentifier,
+  akiKeyIdentifierOnly,
   skiPresent,
   rsaKeySize,
   rsaModulusLength,
   nameConstraintsWellFormed,
+  nameConstraintsCritical,
+  policyExtensionsCritical,
   aiaWellFormed,
 ];
 
