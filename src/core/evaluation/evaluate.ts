@@ -3,9 +3,8 @@ import type { StoreTransaction } from '../ports/store.js';
 import { governance, readGovernance } from '../ownership/governance.js';
 import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
-import { isLintFinding, lintFindings } from '../findings/lint-findings.js';
-import type { Evaluation } from './evaluation.js';
-import { sameEvaluation, type StoredEvaluation } from './evaluation.js';
+import { lintFindings } from '../findings/lint-findings.js';
+import { sameEvaluation, type Evaluation } from './evaluation.js';
 
 /** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
 const READ_DECISIONS_BY_FINGERPRINT = 256;
@@ -52,8 +51,8 @@ export async function evaluate(
     actor,
     onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
   });
+  await addLintFindings(tx, evaluations);
   const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
-  await addLintFindings(tx, evaluations, stored, fingerprints === 'all');
   const changed = evaluations.filter((e) => {
     const before = stored.get(e.fingerprintSha256);
     return before === undefined || !sameEvaluation(before, e);
@@ -64,25 +63,14 @@ export async function evaluate(
 
 /**
  * Adds each certificate's lint findings (src/core/findings/lint-findings.ts) to its evaluation, so listings show
- * them without reading DER. A certificate is immutable, so its lints never change: a re-evaluation of everything
- * (`apply`) keeps the stored ones and lints only certificates never evaluated; a scan's changed certificates are
- * linted from their DER.
+ * them without reading DER: the evaluated certificates' DER is read once here (a scan: the changed ones; an apply:
+ * all, which is also how an inventory evaluated before the lints existed gains them).
  */
-async function addLintFindings(
-  tx: StoreTransaction,
-  evaluations: Evaluation[],
-  stored: ReadonlyMap<string, StoredEvaluation>,
-  all: boolean,
-): Promise<void> {
-  const toLint = evaluations
-    .map((e) => e.fingerprintSha256)
-    .filter((fingerprint) => !all || !stored.has(fingerprint));
-  const ders = toLint.length > 0 ? await tx.inventory.certificateDers(toLint) : new Map<string, Uint8Array>();
+async function addLintFindings(tx: StoreTransaction, evaluations: Evaluation[]): Promise<void> {
+  if (evaluations.length === 0) return;
+  const ders = await tx.inventory.certificateDers(evaluations.map((e) => e.fingerprintSha256));
   for (const evaluation of evaluations) {
     const der = ders.get(evaluation.fingerprintSha256);
-    const lints = der
-      ? lintFindings(der)
-      : (stored.get(evaluation.fingerprintSha256)?.findings.filter(isLintFinding) ?? []);
-    evaluation.findings = [...evaluation.findings.filter((f) => !isLintFinding(f)), ...lints];
+    if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];
   }
 }

@@ -14,7 +14,7 @@ export const serialNumberEntropy: Lint = {
     const bytes = certificate.serialNumberBytes;
     const octets = bytes[0] === 0 && bytes.length > 1 ? bytes.length - 1 : bytes.length;
     return octets < 8
-      ? `the serial number is ${octets} octets long, too short for 64 random bits (checked as at least 8 octets)`
+      ? `the serial number is ${octets} octet${octets === 1 ? '' : 's'} long, too short for 64 random bits (checked as at least 8 octets)`
       : undefined;
   },
 };
