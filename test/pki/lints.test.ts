@@ -27,19 +27,19 @@ import {
   withSubject,
   type BuiltCertificate,
   type CertificateOption,
-} from '../../../test/support/certificates.js';
-import { nodeSigner } from '../../connectors/crypto/node-signer.js';
-import { readPathCertificate } from '../path/path-certificate.js';
-import { generateCertificate } from '../x509/generate/certificate.js';
+} from '../support/certificates.js';
+import { nodeSigner } from '../../src/connectors/crypto/node-signer.js';
+import { readPathCertificate } from '../../src/pki/path/path-certificate.js';
+import { generateCertificate } from '../../src/pki/x509/generate/certificate.js';
 import {
   authorityInfoAccess,
   authorityKeyIdentifier,
   nameConstraints,
   subjectAltName,
   type Extension,
-} from '../x509/generate/extension-values.js';
-import { LINTS, lintCertificate, runLints } from './run-lints.js';
-import type { LintContext } from './lint.js';
+} from '../../src/pki/x509/generate/extension-values.js';
+import { LINTS, lintCertificate, runLints } from '../../src/pki/lint/run-lints.js';
+import type { LintContext } from '../../src/pki/lint/lint.js';
 
 const raw = (e: Extension): x509.Extension => new x509.Extension(e.oid, e.critical, e.value);
 const SERVER = [withExtendedKeyUsages('serverAuth'), withKeyUsages('digitalSignature')];
