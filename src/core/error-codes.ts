@@ -306,6 +306,170 @@ export const ERROR_CODES = {
     summary:
       '`custos serve` cannot listen on the address given (in use, not permitted, not an address here).',
   },
+  // Lints (issue 11, src/pki/lint/): a certificate the built-in CA refuses to sign; `CUSTOS_LINT_<NAME>`.
+  CUSTOS_LINT_SERIAL_NUMBER_POSITIVE: {
+    exit: 2,
+    http: 422,
+    summary: 'The serial number is zero or negative. (RFC 5280 §4.1.2.2)',
+  },
+  CUSTOS_LINT_SERIAL_NUMBER_LENGTH: {
+    exit: 2,
+    http: 422,
+    summary: 'The serial number is longer than 20 octets. (RFC 5280 §4.1.2.2)',
+  },
+  CUSTOS_LINT_SERIAL_NUMBER_ENTROPY: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The serial number is shorter than 8 octets, too short for 64 random bits (warning). (CA/B Forum BR §7.1)',
+  },
+  CUSTOS_LINT_VALIDITY_TIME_ENCODING: {
+    exit: 2,
+    http: 422,
+    summary:
+      'A validity time is not UTCTime through 2049 / GeneralizedTime from 2050, or not in seconds and Zulu. (RFC 5280 §4.1.2.5)',
+  },
+  CUSTOS_LINT_VALIDITY_WITHIN_ISSUER: {
+    exit: 2,
+    http: 422,
+    summary: "The validity starts before or ends after the issuing CA's. (RFC 5280 §6.1.3)",
+  },
+  CUSTOS_LINT_NO_DUPLICATE_EXTENSIONS: {
+    exit: 2,
+    http: 422,
+    summary: 'An extension appears more than once. (RFC 5280 §4.2)',
+  },
+  CUSTOS_LINT_SAN_PRESENT: {
+    exit: 2,
+    http: 422,
+    summary: 'An end-entity certificate without subjectAltName. (BR §7.1.2.7.12)',
+  },
+  CUSTOS_LINT_SAN_DNS_NAME_SYNTAX: {
+    exit: 2,
+    http: 422,
+    summary:
+      'A dNSName with an underscore, an empty label, a leading or trailing dot, or other characters than letters, digits and hyphens. (RFC 5280 §4.2.1.6)',
+  },
+  CUSTOS_LINT_SAN_WILDCARD: {
+    exit: 2,
+    http: 422,
+    summary:
+      'A wildcard that is not the whole left-most label, or sits directly over a public suffix. (BR §7.1.2.7.12)',
+  },
+  CUSTOS_LINT_SAN_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'The subjectAltName is not critical exactly when the subject is empty. (RFC 5280 §4.2.1.6)',
+  },
+  CUSTOS_LINT_COMMON_NAME_IN_SAN: {
+    exit: 2,
+    http: 422,
+    summary: 'The subject commonName is not one of the subjectAltName entries. (BR §7.1.4.3)',
+  },
+  CUSTOS_LINT_BASIC_CONSTRAINTS_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'basicConstraints is not critical on a CA certificate. (RFC 5280 §4.2.1.9)',
+  },
+  CUSTOS_LINT_LEAF_CA_FALSE: {
+    exit: 2,
+    http: 422,
+    summary:
+      'cA=TRUE on an end entity (keyUsage without keyCertSign), or pathLenConstraint without cA=TRUE. (RFC 5280 §4.2.1.9)',
+  },
+  CUSTOS_LINT_LEAF_KEY_CERT_SIGN: {
+    exit: 2,
+    http: 422,
+    summary: 'keyCertSign on a certificate that is not a CA. (RFC 5280 §4.2.1.3)',
+  },
+  CUSTOS_LINT_KEY_USAGE_KEY_TYPE: {
+    exit: 2,
+    http: 422,
+    summary:
+      'keyUsage the key type cannot honour (keyEncipherment without RSA, keyAgreement with RSA, encryption with EdDSA). (RFC 8813 §3)',
+  },
+  CUSTOS_LINT_EKU_PRESENT: {
+    exit: 2,
+    http: 422,
+    summary:
+      'An end-entity certificate without extendedKeyUsage, or with anyExtendedKeyUsage. (BR §7.1.2.7.10)',
+  },
+  CUSTOS_LINT_EKU_KEY_USAGE: {
+    exit: 2,
+    http: 422,
+    summary:
+      'extendedKeyUsage and keyUsage disagree (serverAuth with EC needs digitalSignature). (RFC 5280 §4.2.1.12)',
+  },
+  CUSTOS_LINT_AKI_PRESENT: {
+    exit: 2,
+    http: 422,
+    summary: 'No authorityKeyIdentifier on a certificate that is not self-issued. (RFC 5280 §4.2.1.1)',
+  },
+  CUSTOS_LINT_AKI_NON_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'The authorityKeyIdentifier is critical. (RFC 5280 §4.2.1.1)',
+  },
+  CUSTOS_LINT_AKI_KEY_IDENTIFIER: {
+    exit: 2,
+    http: 422,
+    summary:
+      "The authorityKeyIdentifier has no keyIdentifier, or it is not the issuer's subjectKeyIdentifier. (RFC 5280 §4.2.1.1)",
+  },
+  CUSTOS_LINT_AKI_KEY_IDENTIFIER_ONLY: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The authorityKeyIdentifier holds authorityCertIssuer or authorityCertSerialNumber. (BR §7.1.2.11.1)',
+  },
+  CUSTOS_LINT_EKU_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'The extendedKeyUsage of an end-entity certificate is critical. (BR §7.1.2.7.6)',
+  },
+  CUSTOS_LINT_ROOT_NO_EKU: {
+    exit: 2,
+    http: 422,
+    summary: 'A root (self-issued CA) certificate carries extendedKeyUsage. (BR §7.1.2.1.2)',
+  },
+  CUSTOS_LINT_NAME_CONSTRAINTS_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'nameConstraints is not critical. (RFC 5280 §4.2.1.10)',
+  },
+  CUSTOS_LINT_POLICY_EXTENSIONS_CRITICAL: {
+    exit: 2,
+    http: 422,
+    summary: 'policyConstraints or inhibitAnyPolicy is not critical. (RFC 5280 §4.2.1.11, §4.2.1.14)',
+  },
+  CUSTOS_LINT_SKI_PRESENT: {
+    exit: 2,
+    http: 422,
+    summary: 'A CA certificate without a non-critical subjectKeyIdentifier. (RFC 5280 §4.2.1.2)',
+  },
+  CUSTOS_LINT_RSA_KEY_SIZE: { exit: 2, http: 422, summary: 'An RSA modulus under 2048 bits. (BR §6.1.5)' },
+  CUSTOS_LINT_RSA_MODULUS_LENGTH: {
+    exit: 2,
+    http: 422,
+    summary: 'An RSA modulus whose size in bits is not a multiple of 8. (BR §6.1.5)',
+  },
+  CUSTOS_LINT_NAME_CONSTRAINTS_WELL_FORMED: {
+    exit: 2,
+    http: 422,
+    summary:
+      'nameConstraints on a non-CA certificate, with an empty subtree list, or with a malformed dNSName or iPAddress base. (RFC 5280 §4.2.1.10)',
+  },
+  CUSTOS_LINT_AIA_WELL_FORMED: {
+    exit: 2,
+    http: 422,
+    summary:
+      'authorityInfoAccess critical, empty, or an OCSP/caIssuers location that is not an HTTP URL. (RFC 5280 §4.2.2.1)',
+  },
+  CUSTOS_LINT_DER_ENCODING: {
+    exit: 2,
+    http: 422,
+    summary: 'The certificate is not strict DER (RFC 5280 §4.1), so no other lint could read it. (X.690 §10)',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -30,6 +30,11 @@ export interface VerifyChainInput {
   at: Date | null;
   /** `expiring-soon` window in days (default 30). */
   expiringWithinDays?: number;
+  /**
+   * The strict WebPKI profile (src/pki/path/path-lints.ts): every certificate of the path must also pass the
+   * certificate lints (CA/B Forum BR and RFC 5280 profile), as C2SP x509-limbo grades. Default false.
+   */
+  strict?: boolean;
 }
 
 export interface PathEntry {
@@ -77,6 +82,8 @@ export async function verifyChain(
     knownIntermediates: [],
     expiringWithinDays: input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
     crypto: webcrypto,
+    strict: input.strict === true,
+    anchorsNeedNotBeSent: true,
   });
   return {
     valid: analysis.valid,

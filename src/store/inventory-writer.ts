@@ -1,5 +1,5 @@
 import type { InventoryWriter } from '../core/ports/inventory-store.js';
-import { insertCertificates, knownCertificates } from './certificate-writes.js';
+import { certificateDers, insertCertificates, knownCertificates } from './certificate-writes.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
 import { replaceServedFindings } from './served-findings.js';
@@ -24,6 +24,7 @@ export function inventoryWriter(ctx: StoreContext, run: Run): InventoryWriter {
       ),
     knownCertificates: (fingerprints) =>
       run('looking up certificates', () => knownCertificates(ctx, fingerprints)),
+    certificateDers: (fingerprints) => run('reading certificates', () => certificateDers(ctx, fingerprints)),
     insertCertificates: (certificates, discoveredAt) =>
       run('storing certificates', () => insertCertificates(ctx, certificates, discoveredAt.getTime())),
     replaceServedFindings: (locationKeys, findings, at) =>

@@ -30,6 +30,9 @@ spec:
     paths: ["${root}/**"]
 `;
 
+/** The lint-* findings (no EKU, a CN beside the SANs on these builder certificates) are tested in lint.test.ts. */
+const notLint = (code: string): boolean => !code.startsWith('lint-');
+
 for (const dialect of DIALECTS) {
   describe(`stored evaluations through the CLI on ${dialect.name}`, () => {
     if (dialect.unavailable !== null) {
@@ -98,6 +101,7 @@ for (const dialect of DIALECTS) {
         first
           .get(plc.fingerprintSha256)
           ?.findings.map((f) => f.code)
+          .filter(notLint)
           .sort(),
         ['key-type-not-allowed', 'unowned'],
       );
@@ -116,9 +120,18 @@ for (const dialect of DIALECTS) {
       assert.equal(applied.code, 0, applied.stderr);
       const now = await stored();
       assert.equal(now.get(api.fingerprintSha256)?.owner, 'plant');
-      assert.deepEqual(now.get(api.fingerprintSha256)?.findings, []);
       assert.deepEqual(
-        now.get(plc.fingerprintSha256)?.findings.map((f) => f.code),
+        now
+          .get(api.fingerprintSha256)
+          ?.findings.map((f) => f.code)
+          .filter(notLint),
+        [],
+      );
+      assert.deepEqual(
+        now
+          .get(plc.fingerprintSha256)
+          ?.findings.map((f) => f.code)
+          .filter(notLint),
         ['key-type-not-allowed'],
       );
       const listedAfter = await listed();

@@ -15,6 +15,7 @@ import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
 import { registerManaged } from './managed.js';
+import { registerLint } from './lint.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
@@ -34,6 +35,7 @@ export function registerCommands(program: Command): void {
   registerFindings(program);
   registerAudit(program);
   registerVerify(program);
+  registerLint(program);
   registerNotifyRun(program);
   registerNotifyLog(program);
   registerAck(program);

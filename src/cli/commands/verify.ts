@@ -12,6 +12,7 @@ interface VerifyOptions {
   at?: string;
   password: string[];
   expiringSoon: string;
+  strict?: boolean;
   json?: boolean;
 }
 
@@ -33,6 +34,11 @@ export function registerVerify(program: Command): void {
     .option('--password <password>', 'password of a PKCS#12 or JKS input (repeatable)', collect, [])
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option(
+      '--strict',
+      'also hold every certificate of the path to the certificate lints (CA/B Forum BR and RFC 5280 profile, ' +
+        'as `custos lint`; the strict profile C2SP x509-limbo grades): a failure is path-invalid',
+    )
+    .option(
       '--json',
       'print {"valid","host","at","path":[{"fingerprintSha256","subject","issuer"}],"findings":[{"code","severity","message"}]}',
     )
@@ -42,6 +48,7 @@ export function registerVerify(program: Command): void {
         'custos verify fullchain.pem --host api.example.com',
         'custos verify cert.pem --chain intermediate.pem --trust private-root.pem --host 10.0.0.5',
         'custos verify cert.pem --chain chain.pem --at 2027-01-01 --json',
+        'custos verify fullchain.pem --host api.example.com --strict',
       ),
     )
     .action(
@@ -69,6 +76,7 @@ export function registerVerify(program: Command): void {
             host: options.host ?? null,
             at,
             expiringWithinDays,
+            strict: options.strict === true,
           });
         });
         if (options.json) {

@@ -3,7 +3,8 @@ import type { StoreTransaction } from '../ports/store.js';
 import { governance, readGovernance } from '../ownership/governance.js';
 import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
-import { sameEvaluation } from './evaluation.js';
+import { lintFindings } from '../findings/lint-findings.js';
+import { sameEvaluation, type Evaluation } from './evaluation.js';
 
 /** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
 const READ_DECISIONS_BY_FINGERPRINT = 256;
@@ -50,6 +51,7 @@ export async function evaluate(
     actor,
     onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
   });
+  await addLintFindings(tx, evaluations);
   const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
   const changed = evaluations.filter((e) => {
     const before = stored.get(e.fingerprintSha256);
@@ -57,4 +59,18 @@ export async function evaluate(
   });
   if (changed.length > 0) await tx.evaluations.putEvaluations(changed, at);
   return { ownerChanges, decisionChanges, written: changed.length };
+}
+
+/**
+ * Adds each certificate's lint findings (src/core/findings/lint-findings.ts) to its evaluation, so listings show
+ * them without reading DER: the evaluated certificates' DER is read once here (a scan: the changed ones; an apply:
+ * all, which is also how an inventory evaluated before the lints existed gains them).
+ */
+async function addLintFindings(tx: StoreTransaction, evaluations: Evaluation[]): Promise<void> {
+  if (evaluations.length === 0) return;
+  const ders = await tx.inventory.certificateDers(evaluations.map((e) => e.fingerprintSha256));
+  for (const evaluation of evaluations) {
+    const der = ders.get(evaluation.fingerprintSha256);
+    if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];
+  }
 }

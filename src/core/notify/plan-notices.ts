@@ -1,5 +1,6 @@
 import { EXCEPTION_EXPIRY_NOTICE_MS } from '../exceptions/waivers.js';
 import type { Finding } from '../findings/finding.js';
+import { isLintFinding } from '../findings/lint-findings.js';
 import { contactsOf, type ContactSet, type NotificationOwner } from './contact.js';
 import type { Acknowledgement, DeliveryRecord } from './delivery.js';
 import {
@@ -45,7 +46,7 @@ export interface PlanNoticesInput {
  * delivered is never planned again, so running it twice sends nothing new.
  *
  * - Expiry: one notice at the tightest threshold crossed (not every one at once); one notice once expired.
- * - Findings: one notice per finding code present and not waived (expiry codes excepted).
+ * - Findings: one notice per finding code present and not waived (expiry codes and lint-* findings excepted).
  * - Exceptions expiring within 14 days: one notice to each of the exception's owners.
  * - Escalation: for a certificate's current reasons, level N goes out when the level-0 notice was first sent
  *   at least `escalation[N-1].afterMs` ago and no acknowledgement of the certificate came after it.
@@ -127,6 +128,9 @@ function currentReasons(certificate: PlannedCertificate, now: Date, thresholds: 
   const seen = new Set<string>();
   for (const finding of certificate.findings) {
     if (finding.waivedBy !== undefined || COVERED_BY_EXPIRY_NOTICES.has(finding.code)) continue;
+    // Lint findings say how a certificate was made; nothing can change it before the next issuance, so they are
+    // listed (findings, inventory, `findings --fail-on`) but not sent as notices.
+    if (isLintFinding(finding)) continue;
     if (seen.has(finding.code)) continue;
     seen.add(finding.code);
     reasons.push({ kind: 'finding', finding });

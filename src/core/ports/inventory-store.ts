@@ -68,6 +68,8 @@ export interface InventoryWriter {
   listCertificates(query: CertificateQuery): Promise<InventoryEntry[]>;
   /** Of these fingerprints, the ones already stored. */
   knownCertificates(fingerprints: string[]): Promise<Set<string>>;
+  /** The DER of these stored certificates by fingerprint (unknown ones left out): what the lints read. */
+  certificateDers(fingerprints: string[]): Promise<Map<string, Uint8Array>>;
   /** Stores new certificates (fingerprints not yet stored; a stored one is left as it is). */
   insertCertificates(certificates: ParsedCertificate[], discoveredAt: Date): Promise<void>;
   /** Open sightings (certificates and keys) at locations of this kind whose path is one of the roots or below one. */

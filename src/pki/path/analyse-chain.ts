@@ -32,6 +32,14 @@ export interface AnalyseChainInput {
   knownIntermediates: readonly Uint8Array[];
   expiringWithinDays: number;
   crypto: CryptoProvider;
+  /** The strict profile (validate-path.ts): the certificate lints on every certificate of the path. */
+  strict?: boolean;
+  /**
+   * A trust anchor that is not a root (an intermediate in the trust store) is trusted as given, so it is not an
+   * `incomplete-chain` when not sent: `custos verify --trust` (the person chose it). The scanner leaves it false:
+   * clients whose store lacks that intermediate need the server to send it.
+   */
+  anchorsNeedNotBeSent?: boolean;
 }
 
 export interface ChainAnalysis {
@@ -202,6 +210,7 @@ async function analyseFrom(
       expiringWithinDays: input.expiringWithinDays,
       host,
       complete: candidate.complete,
+      strict: input.strict === true,
     });
     if (candidate.complete) {
       if (path.length === 1 && leafSelfSigned) {
@@ -210,7 +219,7 @@ async function analyseFrom(
         );
       }
       const missing = path
-        .slice(1)
+        .slice(1, input.anchorsNeedNotBeSent ? -1 : undefined)
         .filter((c) => !sentFingerprints.has(c.fingerprintSha256) && !c.selfIssued);
       pathFindings.unshift(
         ...missing.map((c) =>

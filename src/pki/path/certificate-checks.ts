@@ -29,10 +29,13 @@ export function checkValidity(
 ): PathFinding[] {
   const name = `${role} ${describe(certificate)}`;
   const { notBefore, notAfter } = certificate;
-  if (at.getTime() < notBefore.getTime()) {
+  // Validity has a granularity of one second (RFC 5280 §4.1.2.5): a moment is compared as its whole second, so
+  // 00:00:00.005 is still inside a notAfter of 00:00:00 (as rustls-webpki, which keeps time in seconds).
+  const second = Math.floor(at.getTime() / 1000) * 1000;
+  if (second < notBefore.getTime()) {
     return [finding('not-yet-valid', `${name} is not valid before ${notBefore.toISOString()}`, certificate)];
   }
-  if (at.getTime() > notAfter.getTime()) {
+  if (second > notAfter.getTime()) {
     return [finding('expired', `${name} expired at ${notAfter.toISOString()}`, certificate)];
   }
   const days = (notAfter.getTime() - at.getTime()) / DAY_MS;

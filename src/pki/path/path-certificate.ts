@@ -32,7 +32,7 @@ import {
 } from '../x509/extensions/name-constraints.js';
 import { OID_SUBJECT_ALT_NAME } from '../x509/extensions/subject-alt-name.js';
 import { OID_SUBJECT_KEY_IDENTIFIER } from '../x509/extensions/subject-key-identifier.js';
-import { readCertificateParts } from '../x509/lean-reader.js';
+import { readCertificateParts, type RawExtension, type TimeEncoding } from '../x509/lean-reader.js';
 import type { ParsedCertificate } from '../x509/parsed-certificate.js';
 import type { PresentedIdentities } from './hostname.js';
 import { sameBytes } from '../asn1/tlv.js';
@@ -65,6 +65,25 @@ export interface PathCertificate extends ParsedCertificate {
   nameConstraints: NameConstraints | null;
   /** OIDs of critical extensions path processing does not understand. */
   unknownCriticalExtensions: string[];
+  /** Every extension in certificate order with its criticality and value (what the lints in src/pki/lint read). */
+  extensionList: Array<RawExtension & { oid: string }>;
+  /** OIDs that appear more than once: only with `keepDuplicateExtensions`, otherwise the read fails. */
+  duplicateExtensions: string[];
+  /** The serialNumber INTEGER's content octets as encoded (a 0x00 pad included; negative stays negative). */
+  serialNumberBytes: Uint8Array;
+  /** How notBefore and notAfter are written (UTCTime or GeneralizedTime, and the characters). */
+  notBeforeEncoding: TimeEncoding;
+  notAfterEncoding: TimeEncoding;
+  /** The subject is the empty SEQUENCE. */
+  subjectEmpty: boolean;
+}
+
+export interface ReadPathCertificateOptions {
+  /**
+   * Read a certificate with a repeated extension instead of refusing it (RFC 5280 §4.2 forbids it, so path
+   * validation refuses it; the lints read it to name the fault). Default false.
+   */
+  keepDuplicateExtensions?: boolean;
 }
 
 /** Critical extensions that path processing understands; any other critical one fails the path. */
@@ -86,9 +105,14 @@ function malformed(message: string, cause?: unknown): PkiFormatError {
 }
 
 /** Reads a certificate for path processing; throws PkiFormatError (CUSTOS_DER_MALFORMED) on malformed DER. */
-export function readPathCertificate(der: Uint8Array): PathCertificate {
+export function readPathCertificate(
+  der: Uint8Array,
+  options: ReadPathCertificateOptions = {},
+): PathCertificate {
   try {
     const { certificate, parts } = readCertificateParts(der, 'strict-der');
+    if (parts.duplicateExtensions.length > 0 && !options.keepDuplicateExtensions)
+      throw malformed(`extension ${parts.duplicateExtensions[0]} appears twice`);
     if (!sameBytes(parts.innerAlgorithm, parts.outerAlgorithm)) {
       throw malformed(
         'the signature algorithm inside and outside the TBSCertificate differ (RFC 5280 4.1.1.2)',
@@ -122,6 +146,12 @@ export function readPathCertificate(der: Uint8Array): PathCertificate {
       unknownCriticalExtensions: [...parts.extensions]
         .filter(([type, e]) => e.critical && !UNDERSTOOD.has(type))
         .map(([type]) => type),
+      extensionList: parts.extensionList,
+      duplicateExtensions: parts.duplicateExtensions,
+      serialNumberBytes: parts.serialNumber,
+      notBeforeEncoding: parts.notBeforeEncoding,
+      notAfterEncoding: parts.notAfterEncoding,
+      subjectEmpty: parts.subject.length === 2,
     };
   } catch (error) {
     if (error instanceof PkiFormatError && error.message.startsWith('malformed certificate:')) throw error;

@@ -11,7 +11,9 @@
  *   includes serverAuth (EKU chaining, as Chrome and openssl's sslserver purpose);
  * - the leaf: extendedKeyUsage (when present) includes serverAuth, keyUsage (when present) allows a TLS
  *   server key (digitalSignature, keyEncipherment or keyAgreement), and its subjectAltName covers the host
- *   (RFC 6125, never the CN).
+ *   (RFC 6125, never the CN);
+ * - with `strict`, every certificate's lints as well (path-lints.ts: the CA/B Forum and RFC 5280 certificate
+ *   profile, what C2SP x509-limbo grades).
  * Constraint violations are `path-invalid` findings that name the constraint and the certificate.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
@@ -27,6 +29,7 @@ import {
 import { formatIpAddress } from '../ip-address.js';
 import { identityMatches, type ReferenceIdentity } from './hostname.js';
 import { nameConstraintViolation } from './name-constraints.js';
+import { pathLintFindings } from './path-lints.js';
 import { describe, type PathCertificate } from './path-certificate.js';
 import type { PathFinding } from './path-finding.js';
 
@@ -38,6 +41,8 @@ export interface ValidatePathOptions {
   host: ReferenceIdentity | null;
   /** Whether the last certificate is a trust anchor (false for a path that stopped short of one). */
   complete: boolean;
+  /** The strict profile: every certificate's lints too (path-lints.ts). Default false. */
+  strict?: boolean;
 }
 
 const SERVER_AUTH = x509.ExtendedKeyUsage.serverAuth;
@@ -154,6 +159,7 @@ export function validatePath(path: readonly PathCertificate[], options: Validate
     findings.push(...checkKey(certificate, role));
     if (index < last || index === 0) findings.push(...checkSignatureAlgorithm(certificate, role));
     if (index > 0) findings.push(...checkIssuer(path, index, role));
+    if (options.strict) findings.push(...pathLintFindings(certificate, role, path[index + 1]));
   });
   findings.push(...checkLeaf(path[0]!));
   if (options.host) findings.push(...checkHostname(path[0]!, options.host));

@@ -53,6 +53,12 @@ export interface RawExtension {
   value: Uint8Array;
 }
 
+/** How a validity time is written: its ASN.1 type and its characters (lints check RFC 5280 §4.1.2.5). */
+export interface TimeEncoding {
+  type: 'UTCTime' | 'GeneralizedTime';
+  text: string;
+}
+
 /**
  * What path validation reads besides the inventory's fields, recorded during the same walk: the byte ranges of
  * the TBSCertificate, both signature AlgorithmIdentifiers, the issuer and subject Names and the
@@ -70,6 +76,14 @@ export interface CertificateParts {
   subject: Uint8Array;
   spki: Uint8Array;
   extensions: Map<string, RawExtension>;
+  /** Every extension in certificate order, repeats included (`extensions` keeps the first of each OID). */
+  extensionList: Array<RawExtension & { oid: string }>;
+  /** OIDs that appear more than once (only recorded when parts are read; parseCertificate refuses them). */
+  duplicateExtensions: string[];
+  /** The serialNumber INTEGER's content octets as encoded (a 0x00 pad included). */
+  serialNumber: Uint8Array;
+  notBeforeEncoding: TimeEncoding;
+  notAfterEncoding: TimeEncoding;
   /** The subjectAltName as decoded during the walk, when present. */
   subjectAltName?: SubjectAltName;
 }
@@ -131,6 +145,7 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
   }
   tbs.expect(TAG.INTEGER, 'serialNumber');
   const serialNumber = serialHex(bytes, tbs.start, tbs.end);
+  if (parts) parts.serialNumber = bytes.subarray(tbs.start, tbs.end);
   tbs.expect(TAG.SEQUENCE, 'signature');
   if (parts) parts.innerAlgorithm = bytes.subarray(tbs.tlvStart, tbs.end);
   tbs.expect(TAG.SEQUENCE, 'issuer');
@@ -140,7 +155,9 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
   tbs.expect(TAG.SEQUENCE, 'validity');
   const validity = tbs.inner();
   const notBefore = readTime(validity, 'notBefore');
+  if (parts) parts.notBeforeEncoding = timeEncoding(validity);
   const notAfter = readTime(validity, 'notAfter');
+  if (parts) parts.notAfterEncoding = timeEncoding(validity);
   validity.finish('validity');
   tbs.expect(TAG.SEQUENCE, 'subject');
   const subjectTlv = [tbs.tlvStart, tbs.end] as const;
@@ -154,7 +171,11 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
   if (tbs.peek() === 0x82 || tbs.peek() === 0xa2) tbs.next('subjectUniqueID');
 
   let subjectAltNames: SubjectAltNames = { dns: [], ip: [], uri: [], email: [] };
-  if (parts) parts.extensions = new Map();
+  if (parts) {
+    parts.extensions = new Map();
+    parts.extensionList = [];
+    parts.duplicateExtensions = [];
+  }
   let isCA = false;
   let pathLength: number | null = null;
   let subjectKeyId: string | null = null;
@@ -172,7 +193,8 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
       extension.expect(TAG.OID, 'extension extnID');
       const oidStart = extension.start;
       const oidEnd = extension.end;
-      rejectDuplicate(bytes, seen, oidStart, oidEnd);
+      const repeated = isRepeated(bytes, seen, oidStart, oidEnd);
+      if (repeated && !parts) malformed(`extension ${decodeOid(bytes, oidStart, oidEnd)} appears twice`);
       let critical = false;
       if (extension.peek() === TAG.BOOLEAN) {
         extension.next('extension critical');
@@ -183,7 +205,13 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
       const { start, end } = extension;
       if (parts) {
         const oid = decodeOid(bytes, oidStart, oidEnd, mode === 'strict-der');
-        parts.extensions.set(oid, { critical, value: bytes.subarray(start, end) });
+        const value = bytes.subarray(start, end);
+        parts.extensionList.push({ oid, critical, value });
+        if (repeated) {
+          if (!parts.duplicateExtensions.includes(oid)) parts.duplicateExtensions.push(oid);
+          continue; // the first one is the extension's value
+        }
+        parts.extensions.set(oid, { critical, value });
       }
       if (oidEnd - oidStart !== 3 || bytes[oidStart] !== 0x55 || bytes[oidStart + 1] !== 0x1d) continue;
       switch (bytes[oidStart + 2]) {
@@ -252,14 +280,28 @@ function serialHex(bytes: Buffer, start: number, end: number): string {
   return bytes.toString('hex', start, end);
 }
 
-function rejectDuplicate(bytes: Buffer, seen: number[], start: number, end: number): void {
+/** Whether the OID at [start, end) was seen before (then it is not added again). */
+function isRepeated(bytes: Buffer, seen: number[], start: number, end: number): boolean {
   const length = end - start;
   for (let i = 0; i < seen.length; i += 2) {
     const otherStart = seen[i];
     if (seen[i + 1] - otherStart !== length) continue;
     let p = 0;
     while (p < length && bytes[start + p] === bytes[otherStart + p]) p++;
-    if (p === length) malformed(`extension ${decodeOid(bytes, start, end)} appears twice`);
+    if (p === length) return true;
   }
   seen.push(start, end);
+  return false;
+}
+
+/** The time the cursor last read, as written. */
+function timeEncoding(validity: Asn1Cursor): TimeEncoding {
+  return {
+    type: validity.tag === TAG.UTC_TIME ? 'UTCTime' : 'GeneralizedTime',
+    text: Buffer.from(validity.bytes.buffer, validity.bytes.byteOffset, validity.bytes.byteLength).toString(
+      'latin1',
+      validity.start,
+      validity.end,
+    ),
+  };
 }

@@ -16,9 +16,48 @@ export interface AuthorityInfoAccess {
   ocsp: string[];
 }
 
+export interface AccessDescription {
+  /** accessMethod OID. */
+  method: string;
+  /** The accessLocation GeneralName's tag number (6: uniformResourceIdentifier). */
+  locationTag: number;
+  /** The accessLocation as text when it is an IA5String form (URI, DNS name, email), else ''. */
+  location: string;
+}
+
+/**
+ * Every AccessDescription as written (the lints judge each); strict-der refuses an empty list (SIZE (1..MAX)).
+ */
+export function decodeAccessDescriptions(
+  der: Uint8Array,
+  mode: Asn1Mode = 'strict-der',
+  start = 0,
+  end = der.length,
+): AccessDescription[] {
+  const list = extensionValue(der, mode, TAG.SEQUENCE, 'authorityInfoAccess', start, end).inner();
+  if (mode === 'strict-der' && !list.hasMore()) malformed('authorityInfoAccess is empty (RFC 5280 4.2.2.1)');
+  const bytes = asBuffer(der);
+  const out: AccessDescription[] = [];
+  while (list.hasMore()) {
+    list.expect(TAG.SEQUENCE, 'AccessDescription');
+    const description = list.inner();
+    description.expect(TAG.OID, 'AccessDescription accessMethod');
+    const method = decodeOid(der, description.start, description.end, mode === 'strict-der');
+    const tag = description.next('AccessDescription accessLocation');
+    description.finish('AccessDescription');
+    const textual = tag === 0x81 || tag === 0x82 || tag === 0x86;
+    out.push({
+      method,
+      locationTag: tag & 0x1f,
+      location: textual ? latin1(bytes, description.start, description.end) : '',
+    });
+  }
+  return out;
+}
+
 /**
  * The URIs of the id-ad-caIssuers and id-ad-ocsp access descriptions; other methods and locations that are not
- * a URI (a directoryName, ...) are skipped. strict-der refuses an empty list (SIZE (1..MAX)).
+ * a URI (a directoryName, ...) are skipped.
  */
 export function decodeAuthorityInfoAccess(
   der: Uint8Array,
@@ -26,21 +65,11 @@ export function decodeAuthorityInfoAccess(
   start = 0,
   end = der.length,
 ): AuthorityInfoAccess {
-  const descriptions = extensionValue(der, mode, TAG.SEQUENCE, 'authorityInfoAccess', start, end).inner();
-  if (mode === 'strict-der' && !descriptions.hasMore()) malformed('authorityInfoAccess is empty');
   const out: AuthorityInfoAccess = { caIssuers: [], ocsp: [] };
-  const bytes = asBuffer(der);
-  while (descriptions.hasMore()) {
-    descriptions.expect(TAG.SEQUENCE, 'AccessDescription');
-    const description = descriptions.inner();
-    description.expect(TAG.OID, 'AccessDescription accessMethod');
-    const method = decodeOid(der, description.start, description.end, mode === 'strict-der');
-    const location = description.next('AccessDescription accessLocation');
-    description.finish('AccessDescription');
-    if (location !== 0x86) continue; // [6] uniformResourceIdentifier
-    const uri = latin1(bytes, description.start, description.end);
-    if (method === ACCESS_METHOD_OCSP) out.ocsp.push(uri);
-    else if (method === ACCESS_METHOD_CA_ISSUERS) out.caIssuers.push(uri);
+  for (const { method, locationTag, location } of decodeAccessDescriptions(der, mode, start, end)) {
+    if (locationTag !== 6) continue;
+    if (method === ACCESS_METHOD_OCSP) out.ocsp.push(location);
+    else if (method === ACCESS_METHOD_CA_ISSUERS) out.caIssuers.push(location);
   }
   return out;
 }

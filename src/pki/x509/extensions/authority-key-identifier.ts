@@ -37,3 +37,37 @@ export function authorityKeyIdentifierExtension(keyIdentifier: Uint8Array): Exte
     value: encodeAuthorityKeyIdentifier(keyIdentifier),
   }));
 }
+
+/** Which fields an authorityKeyIdentifier holds (the lints check that only keyIdentifier is there). */
+export interface AuthorityKeyIdentifierFields {
+  /** keyIdentifier, lower-case hex, or null. */
+  keyIdentifier: string | null;
+  authorityCertIssuer: boolean;
+  authorityCertSerialNumber: boolean;
+}
+
+export function readAuthorityKeyIdentifier(
+  der: Uint8Array,
+  mode: Asn1Mode = 'strict-der',
+): AuthorityKeyIdentifierFields {
+  const fields = extensionValue(der, mode, TAG.SEQUENCE, 'authorityKeyIdentifier', 0, der.length).inner();
+  const out: AuthorityKeyIdentifierFields = {
+    keyIdentifier: null,
+    authorityCertIssuer: false,
+    authorityCertSerialNumber: false,
+  };
+  if (fields.peek() === 0x80) {
+    fields.next('authorityKeyIdentifier keyIdentifier');
+    out.keyIdentifier = asBuffer(der).toString('hex', fields.start, fields.end);
+  }
+  if (fields.peek() === 0xa1) {
+    fields.next('authorityKeyIdentifier authorityCertIssuer');
+    out.authorityCertIssuer = true;
+  }
+  if (fields.peek() === 0x82) {
+    fields.next('authorityKeyIdentifier authorityCertSerialNumber');
+    out.authorityCertSerialNumber = true;
+  }
+  fields.finish('authorityKeyIdentifier');
+  return out;
+}
