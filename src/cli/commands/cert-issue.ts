@@ -17,6 +17,7 @@ interface IssueOptions {
   uri?: string[];
   ttl: string;
   identity?: string;
+  token?: string;
   ca: string;
   outDir: string;
   json?: boolean;
@@ -46,6 +47,10 @@ export function registerCertIssue(program: Command): void {
     .option('--uri <uri>', 'a URI, e.g. a SPIFFE ID (repeatable)', collect)
     .option('--ttl <duration>', 'the lifetime, within the CA certificate', '24h')
     .option('--identity <name>', 'the identity it is issued for (its owner follows)')
+    .option(
+      '--token <token>',
+      'a one-time bootstrap token (`custos token bootstrap`): the request is authorised by its provisioner, within its limits, for the identity it names',
+    )
     .option('--ca <name>', 'the CA that signs', 'default')
     .option('--out-dir <dir>', 'where the files are written (created if missing)', '.')
     .option(
@@ -57,6 +62,7 @@ export function registerCertIssue(program: Command): void {
       examples(
         'custos cert issue --generate-key ec-p256 --dns api.corp.example --identity payments-api --out-dir ./tls',
         'custos cert issue --csr api.csr --ttl 72h --ca edge --json',
+        'custos cert issue --csr device.csr --token cbt_... --out-dir /etc/device/tls',
       ),
     )
     .action(
@@ -71,6 +77,7 @@ export function registerCertIssue(program: Command): void {
         const [
           { withRuntime },
           { issueCertificate },
+          { authorizeIssuance, grantedIdentity },
           { readCsrRequest },
           { parseLifetime },
           { readUserFile },
@@ -78,6 +85,7 @@ export function registerCertIssue(program: Command): void {
         ] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/issue-certificate.js'),
+          import('../../core/ca/authorize-issuance.js'),
           import('../../core/ca/csr-request.js'),
           import('../../core/ca/lifetime.js'),
           import('../../compose/user-files.js'),
@@ -99,6 +107,19 @@ export function registerCertIssue(program: Command): void {
             : readCsrRequest(await readUserFile(options.csr, { what: '--csr' }));
         const outDir = resolve(options.outDir);
         return withRuntime(globalOptions(command), async (rt) => {
+          // Who asks: the local operator, or whoever holds a bootstrap token (spent here, audited either way).
+          const provisioner = await authorizeIssuance(
+            rt,
+            options.token === undefined
+              ? { kind: 'cli', user: rt.user }
+              : { kind: 'bootstrap-token', token: options.token },
+          );
+          const tokenIdentity = grantedIdentity(provisioner);
+          if (tokenIdentity !== null && options.identity !== undefined && options.identity !== tokenIdentity)
+            throw new DomainError(
+              'CUSTOS_INVALID_ARGUMENT',
+              `--identity ${options.identity}: the token was made for identity ${tokenIdentity}.`,
+            );
           const generated = keyType === undefined ? null : await rt.generateKeyPair(keyType);
           const requested = anyFlagged || fromCsr === null ? flagged : fromCsr.names;
           const { certificate, chain } = await issueCertificate(
@@ -109,8 +130,8 @@ export function registerCertIssue(program: Command): void {
               publicKeySpki: fromCsr?.csr.publicKeySpki ?? generated!.publicKeySpki,
               ...requested,
               ttlMs,
-              identity: options.identity ?? null,
-              provisioner: { name: 'cli', kind: 'cli', claims: { user: rt.user } },
+              identity: tokenIdentity ?? options.identity ?? null,
+              provisioner,
             },
           );
           const intermediates = chain.slice(0, -1);
