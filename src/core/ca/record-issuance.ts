@@ -37,7 +37,7 @@ export async function recordIssuances(
 ): Promise<void> {
   if (records.length === 0) return;
   await store.transaction(async (tx) => {
-    for (const { certificate } of records) await tx.authorities.recordIssued(certificate);
+    await tx.authorities.recordIssuedCertificates(records.map((r) => r.certificate));
     // One sighting per certificate at its own moment; rows of the same moment are written together.
     for (const group of runsBy(records, (r) => r.at.getTime())) {
       const at = group[0]!.at;
