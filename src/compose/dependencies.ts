@@ -5,6 +5,8 @@ import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { FileTree } from '../core/ports/file-tree.js';
 import type { KeyManager, KeyType } from '../core/ports/key-manager.js';
+import type { JwksSource } from '../core/ports/jwks-source.js';
+import type { Provisioner } from '../core/ca/provisioners/provisioner.js';
 import type { Random } from '../core/ports/random.js';
 import type { SecureRandom } from '../core/ports/secure-random.js';
 import type { NotifierRegistry } from '../core/ports/notifier.js';
@@ -25,12 +27,15 @@ import {
   type LoadTrustAnchorsInput,
 } from '../connectors/trust-store/load-trust-anchors.js';
 import { readCertificateFile } from '../connectors/trust-store/read-certificate-file.js';
+import { readUserFile } from '../connectors/files/read-user-file.js';
+import { createJwksSource } from '../connectors/jwks/jwks-source.js';
 import { loadAuditKeyring } from '../store/keys/audit-keyring.js';
 import { loadKeyEncryptionKey } from '../store/keys/key-encryption-key.js';
 import { parseDuration } from '../core/duration.js';
 import { auditActor, currentUser, workerName, type Surface } from './audit-actor.js';
 import type { Environment } from './config/environment.js';
 import type { LoadedConfig } from './config/load-config.js';
+import { provisionersOf } from './config/provisioners-config.js';
 import type { Config } from './config/schema.js';
 import type { ValueSource } from './config/value-source.js';
 import { buildKeyManager } from './key-manager.js';
@@ -60,6 +65,10 @@ export interface Dependencies {
   keys: KeyManager;
   /** A key pair for a caller that has none (`cert issue --generate-key`), made in this process, never stored. */
   generateKeyPair(type: KeyType): Promise<LeafKeyPair>;
+  /** Who may ask the built-in CA (custos.yaml `provisioners:`, the default `bootstrap` one included). */
+  provisioners: readonly Provisioner[];
+  /** The JWT provisioners' issuer keys: fetched with a timeout and cached, or read from a file. */
+  jwks: JwksSource;
   logger: Logger;
   /** The OS user running the process. */
   user: string;
@@ -97,6 +106,9 @@ export interface ComposeContext {
   env: Environment;
 }
 
+/** Deadline of one fetch of a JWT provisioner's JWK Set. */
+const JWKS_TIMEOUT_MS = 5_000;
+
 /** Builds every dependency from the configuration: the one place that picks the implementation of each port. */
 export function buildDependencies(loaded: LoadedConfig, context: ComposeContext): Dependencies {
   const { config } = loaded;
@@ -115,7 +127,18 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
       pkcs11: pkcs11KeyBackendFromEnvironment(context.env),
     }),
     generateKeyPair: generateLeafKeyPair,
-    logger: createLogger(config.logLevel),
+    // The server logs its requests at info unless a level is set; the CLI stays silent unless asked.
+    logger: createLogger(
+      context.surface === 'server' && loaded.sources.get('logLevel')?.from === 'default'
+        ? 'info'
+        : config.logLevel,
+    ),
+    provisioners: provisionersOf(config),
+    jwks: createJwksSource({
+      timeoutMs: JWKS_TIMEOUT_MS,
+      readFile: readUserFile,
+      now: () => systemClock.now().getTime(),
+    }),
     user,
     actor: auditActor(context.surface, user),
     worker: workerName(),

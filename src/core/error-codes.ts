@@ -248,7 +248,64 @@ export const ERROR_CODES = {
     http: 403,
     summary: 'An issuance policy denied the request, or could not be evaluated (named with its message).',
   },
+  // Provisioners (issue 11): who may ask the built-in CA, and how they prove it.
+  CUSTOS_TOKEN_INVALID: {
+    exit: 2,
+    http: 401,
+    summary:
+      'A credential offered to the built-in CA is not accepted: a bootstrap token unknown, used or expired, a JWT that does not verify, or a client certificate that is not a valid one Custos issued; the message says which.',
+  },
+  CUSTOS_PROVISIONER_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary:
+      'No provisioner of that name (or kind) is configured; `provisioners:` in custos.yaml lists them.',
+  },
+  CUSTOS_JWKS_UNAVAILABLE: {
+    exit: 3,
+    http: 503,
+    summary:
+      "The signing keys (JWK Set) of a JWT provisioner's issuer could not be fetched or read in time, or are not a JWK Set.",
+  },
   CUSTOS_INTERNAL: { exit: 3, http: 500, summary: 'An unexpected internal error; the log holds the cause.' },
+  // Managed certificates (issue 12): issuers, destinations, the reconciler. Append new codes of an area at its end.
+  CUSTOS_MANAGED_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'No managed certificate of that name; `custos managed list` shows them.',
+  },
+  CUSTOS_MANAGED_ISSUER_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'A managed certificate names an issuer (issuerRef.name) that is not configured.',
+  },
+  CUSTOS_DEPLOY_FAILED: {
+    exit: 1,
+    http: 502,
+    summary: 'A destination could not be written, or its reload command failed or timed out.',
+  },
+  CUSTOS_MANAGED_NOT_SETTLED: {
+    exit: 1,
+    http: 504,
+    summary: 'The reconciler ran out of time before every managed certificate settled.',
+  },
+  CUSTOS_MANAGED_CONFLICT: {
+    exit: 1,
+    http: 409,
+    summary: 'A managed certificate changed while a step ran; the step was not recorded and runs again.',
+  },
+  CUSTOS_MANAGED_NO_ROLLBACK: {
+    exit: 2,
+    http: 409,
+    summary: 'A managed certificate has no previous revision that is still valid to roll back to.',
+  },
+  // Server (issue 13): `custos serve` and the HTTP API.
+  CUSTOS_LISTEN_FAILED: {
+    exit: 3,
+    http: 500,
+    summary:
+      '`custos serve` cannot listen on the address given (in use, not permitted, not an address here).',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,9 +7,13 @@ import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
 import type { InventoryReader } from '../core/ports/inventory-store.js';
 import type { AuthorityReader } from '../core/ports/authority-store.js';
+import type { BootstrapTokenReader } from '../core/ports/bootstrap-token-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
+import { bootstrapTokenReader } from './bootstrap-tokens-store.js';
 import { evaluationReader } from './evaluations-store.js';
+import { managedReader } from './managed-store.js';
+import type { ManagedReader } from '../core/ports/managed-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
@@ -28,6 +32,8 @@ export class KyselyStore implements Store {
   readonly jobs: JobQueue;
   readonly evaluations: EvaluationReader;
   readonly authorities: AuthorityReader;
+  readonly managed: ManagedReader;
+  readonly bootstrapTokens: BootstrapTokenReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -41,6 +47,8 @@ export class KyselyStore implements Store {
     this.jobs = new KyselyJobQueue(engine);
     this.evaluations = evaluationReader(engine.reader, engine.dialect);
     this.authorities = authorityReader(engine.reader);
+    this.managed = managedReader(engine.reader);
+    this.bootstrapTokens = bootstrapTokenReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

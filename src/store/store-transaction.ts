@@ -7,9 +7,13 @@ import type { NotificationLogWriter } from '../core/ports/notification-log.js';
 import type { ObjectsWriter } from '../core/ports/objects-store.js';
 import type { StoreTransaction } from '../core/ports/store.js';
 import type { AuthorityWriter } from '../core/ports/authority-store.js';
+import type { BootstrapTokenWriter } from '../core/ports/bootstrap-token-store.js';
 import { appendAudit } from './audit-writes.js';
 import { authorityWriter } from './authorities-store.js';
+import { bootstrapTokenWriter } from './bootstrap-tokens-store.js';
 import { evaluationWriter } from './evaluations-store.js';
+import { managedWriter } from './managed-store.js';
+import type { ManagedWriter } from '../core/ports/managed-store.js';
 import { inventoryWriter } from './inventory-writer.js';
 import { jobTransaction } from './job-queue.js';
 import { addAcknowledgement, putDeliveries } from './notification-log.js';
@@ -28,12 +32,16 @@ export class KyselyStoreTransaction implements StoreTransaction {
   readonly inventory: InventoryWriter;
   readonly evaluations: EvaluationWriter;
   readonly authorities: AuthorityWriter;
+  readonly managed: ManagedWriter;
+  readonly bootstrapTokens: BootstrapTokenWriter;
 
   constructor(private readonly ctx: StoreContext) {
     const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
     this.inventory = inventoryWriter(ctx, run);
     this.evaluations = evaluationWriter(ctx, run);
     this.authorities = authorityWriter(ctx, run);
+    this.managed = managedWriter(ctx, run);
+    this.bootstrapTokens = bootstrapTokenWriter(ctx, run);
   }
 
   get failure(): DomainError | null {

@@ -205,7 +205,7 @@ describe('custos cert issue, cert revoke and ca crl', () => {
       '--out-dir',
       join(dir, 'x'),
     );
-    assert.match(nothing.stderr, /CUSTOS_INVALID_ARGUMENT/);
+    assert.match(nothing.stderr, /CUSTOS_ISSUANCE_REQUEST_INVALID/);
   });
 
   it('enters the inventory at an issued location, linked to its identity and so to its owner', async () => {

@@ -242,9 +242,11 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
         '  timeout: 3s # env CUSTOS_SCAN_TIMEOUT',
         `  concurrency: 8 # file ${file}:5`,
         'server:',
+        '  listen: 127.0.0.1:8700 # default',
         '  baseUrl: http://127.0.0.1:8700 # default',
         'ca:',
         '  crlValidity: 7d # default',
+        '  ocspValidity: 1h # default',
         '',
       ].join('\n'),
     );
@@ -263,8 +265,10 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'smtp.from': { from: 'file', file, line: 3 },
       'scan.timeout': { from: 'env', variable: 'CUSTOS_SCAN_TIMEOUT' },
       'scan.concurrency': { from: 'file', file, line: 5 },
+      'server.listen': { from: 'default' },
       'server.baseUrl': { from: 'default' },
       'ca.crlValidity': { from: 'default' },
+      'ca.ocspValidity': { from: 'default' },
     });
     const bad = await runCustos(['config', 'show', '-o', 'toml'], { cwd });
     assert.equal(bad.code, 2);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson } from '../output.js';
-import { writeCrlFile } from './cert-revoke.js';
+import { writeCrlFile } from '../../compose/crl-file.js';
 
 export function registerCaCrl(program: Command): void {
   commandGroup(program, 'ca', 'the built-in certificate authority: its CAs, trust bundle and CRLs')

@@ -1,11 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CrlRecord } from '../../core/ports/authority-store.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import type { Runtime } from '../runtime.js';
+import { writeCrlFile } from '../../compose/crl-file.js';
 import { EXIT, printJson, printLine } from '../output.js';
 
 /** The reasons as `--reason` spells them (RFC 5280 §5.3.1 names; `caCompromise` is the schema's cACompromise). */
@@ -19,15 +16,6 @@ const REASONS: Record<string, string> = {
   certificateHold: 'certificateHold',
   privilegeWithdrawn: 'privilegeWithdrawn',
 };
-
-/** Writes a CA's CRL (DER) where `custos serve` and file-based relying parties find it: `<dataDir>/crl/<ca>.crl`. */
-export async function writeCrlFile(rt: Runtime, crl: CrlRecord): Promise<string> {
-  const dir = join(resolve(rt.config.dataDir), 'crl');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${crl.authority}.crl`);
-  await rt.writeOutputFile(path, crl.der);
-  return path;
-}
 
 export function registerCertRevoke(program: Command): void {
   commandGroup(program, 'cert', 'certificates of the built-in CA: issue and revoke')

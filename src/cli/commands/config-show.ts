@@ -52,8 +52,11 @@ export function registerConfigShow(program: Command): void {
           const source = shown.sources[key.name];
           const node: unknown = doc.getIn(key.path, true);
           if (source === undefined) continue;
-          if (isCollection(node)) node.flow = true;
-          if (isScalar(node) || isCollection(node)) node.comment = ` ${sourceText(source)}`;
+          // A list of scalars on one line with its source; a list of maps (provisioners) in block style, its source
+          // above it.
+          if (isCollection(node) && node.items.every((item) => isScalar(item))) node.flow = true;
+          if (isCollection(node) && !node.flow) node.commentBefore = ` ${sourceText(source)}`;
+          else if (isScalar(node) || isCollection(node)) node.comment = ` ${sourceText(source)}`;
         }
         doc.commentBefore = ` configuration file: ${shown.file ?? '(none)'}`;
         process.stdout.write(doc.toString());

@@ -11,6 +11,7 @@ const RESOURCES: Record<string, Kind> = {
   rules: 'OwnershipRule',
   policies: 'Policy',
   exceptions: 'Exception',
+  managedcertificates: 'ManagedCertificate',
 };
 
 function summary(o: AnyDeclarativeObject): string {
@@ -25,6 +26,8 @@ function summary(o: AnyDeclarativeObject): string {
       return `${o.spec.type} ${o.spec.code} (${o.spec.severity}), ${o.spec.validations.length} validation(s)`;
     case 'Exception':
       return `waives ${o.spec.waives.join(',')} until ${o.spec.expires}`;
+    case 'ManagedCertificate':
+      return `${o.spec.commonName ?? o.spec.dnsNames?.[0] ?? '-'} from ${o.spec.issuerRef.name}, ${o.spec.duration}, ${o.spec.destinations?.length ?? 0} destination(s)`;
   }
 }
 

@@ -14,6 +14,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
+import { registerManaged } from './managed.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
 import { registerNotifyRun } from './notify-run.js';
@@ -21,6 +22,8 @@ import { registerOwners } from './owners.js';
 import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
+import { registerServe } from './serve.js';
+import { registerTokenBootstrap } from './token-bootstrap.js';
 import { registerVerify } from './verify.js';
 
 /** Every command of the CLI, one file each; a new command adds one line here. */
@@ -48,4 +51,7 @@ export function registerCommands(program: Command): void {
   registerCertIssue(program);
   registerCertRevoke(program);
   registerCaCrl(program);
+  registerManaged(program);
+  registerServe(program);
+  registerTokenBootstrap(program);
 }

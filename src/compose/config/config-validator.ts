@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { MAX_TIMER_MS, parseDuration } from '../../core/duration.js';
+import { MAX_DURATION_MS, MAX_TIMER_MS, parseDuration } from '../../core/duration.js';
 import { CONFIG_SCHEMA } from './schema.js';
 
 /** One thing wrong with one layer of the configuration, as a field path and a message (no location yet). */
@@ -50,6 +50,15 @@ function isDuration(text: string): boolean {
   }
 }
 
+/** A lifetime: above zero, at most 100 years. */
+function isTtl(text: string): boolean {
+  try {
+    return parseDuration(text, 'ttl', { maxMs: MAX_DURATION_MS }) > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** An absolute http(s) URL without query or fragment: a base that paths are appended to. */
 function isBaseUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
@@ -61,6 +70,18 @@ function isBaseUrl(text: string): boolean {
     url.hash === ''
   );
 }
+
+/** `127.0.0.1:8700`, `localhost:0`, `[::1]:8700`: a host name or address and a port (0: any free port). */
+function isListenAddress(text: string): boolean {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  if (match === null || Number(match[3]) > 65_535) return false;
+  if (match[1] !== undefined) return isIP(match[1]) === 6;
+  const host = match[2] ?? '';
+  return isIP(host) === 4 || /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})*$/i.test(host);
+}
+
+const isHttpUrl = (text: string): boolean =>
+  URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol) && new URL(text).hostname !== '';
 
 /** What each format means, for the message of a value that does not match it. */
 const FORMATS: Record<string, { check: (text: string) => boolean; expected: string }> = {
@@ -85,7 +106,18 @@ const FORMATS: Record<string, { check: (text: string) => boolean; expected: stri
     check: isBaseUrl,
     expected: 'an http:// or https:// URL without query or fragment, e.g. https://custos.corp.example',
   },
+  ttl: { check: isTtl, expected: 'a duration above zero, e.g. 15m, 24h, 90d' },
+  'http-url': { check: isHttpUrl, expected: 'an https:// (or http://) URL' },
+  'provisioner-name': {
+    check: (text) => /^[a-z0-9][a-z0-9._-]{0,62}$/.test(text) && text !== 'cli',
+    expected:
+      'a name of lower-case letters, digits, ".", "_" and "-" (at most 63; "cli" is the local operator)',
+  },
   'dns-server': { check: isDnsServer, expected: 'an IP address with an optional port, e.g. 10.0.0.53:5353' },
+  'listen-address': {
+    check: isListenAddress,
+    expected: 'HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8700, 0.0.0.0:443 or [::1]:8700',
+  },
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });

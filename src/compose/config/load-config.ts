@@ -2,6 +2,7 @@ import { DomainError } from '../../core/errors.js';
 import { effectiveProblems, layerProblems, type SchemaProblem } from './config-validator.js';
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import type { Environment } from './environment.js';
+import { provisionerProblems } from './provisioners-config.js';
 import { CONFIG_KEYS, type Config, type ConfigKey } from './schema.js';
 import { sourceWhere, type ValueSource } from './value-source.js';
 import { counted } from '../../core/plural.js';
@@ -201,5 +202,20 @@ export async function loadConfig(input: ConfigInput): Promise<LoadedConfig> {
     };
   });
   if (missing.length > 0) throw configError(missing);
+  // What only the keys of one list entry together can get wrong (the keys a provisioner's type needs).
+  const together = provisionerProblems(config as Config).map((p) => {
+    const source = sources.get('provisioners');
+    return {
+      where:
+        source?.from === 'file' && file !== null
+          ? `${file.path}:${file.lineOf(p.path)}`
+          : source === undefined
+            ? '(configuration)'
+            : sourceWhere(source),
+      key: pathText(p.path),
+      message: p.message,
+    };
+  });
+  if (together.length > 0) throw configError(together);
   return { config: config as Config, sources, file: file?.path ?? null };
 }

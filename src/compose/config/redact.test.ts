@@ -25,9 +25,9 @@ test('only the keys the schema marks secret are redacted, and the configuration 
     logLevel: 'silent' as const,
     smtp: { url: 'smtp://u:p@mail.example:25', from: 'x:y@corp.example' },
     scan: { timeout: '5s', concurrency: 64 },
+    server: { listen: '127.0.0.1:8700', baseUrl: 'http://127.0.0.1:8700' },
+    ca: { crlValidity: '7d', ocspValidity: '1h' },
     audit: { key: 'q6Ktbm9ZKKGE1QpDLdTyzqp8yDXzTcxU9+LgFMM2G1E=', keyFile: '/run/secrets/audit.key' },
-    server: { baseUrl: 'http://127.0.0.1:8700' },
-    ca: { crlValidity: '7d' },
   };
   const shown = redactedConfig(config);
   assert.equal(shown.audit?.key, '(redacted)', 'a secret that is not a URL is redacted whole');

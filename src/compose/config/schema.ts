@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { PROVISIONER_TYPES } from '../../core/ca/provisioners/provisioner.js';
+import { KEY_TYPES } from '../../core/ports/key-manager.js';
 
 /**
  * The one schema of Custos' configuration: the file `custos.yaml`, the `CUSTOS_*` environment variables and the
@@ -68,6 +70,12 @@ const audit = Type.Object(
 
 const server = Type.Object(
   {
+    listen: Type.String({
+      format: 'listen-address',
+      default: '127.0.0.1:8700',
+      description:
+        'Where `custos serve` listens: HOST:PORT or [IPv6]:PORT (port 0 picks a free one, printed at start).',
+    }),
     baseUrl: Type.String({
       format: 'base-url',
       default: 'http://127.0.0.1:8700',
@@ -75,7 +83,7 @@ const server = Type.Object(
         "The URL relying parties reach `custos serve` at: the built-in CA's issued certificates point their AIA (CA issuers, OCSP) and CRL distribution point here.",
     }),
   },
-  { additionalProperties: false, default: {}, description: 'The server.' },
+  { additionalProperties: false, default: {}, description: 'The server (`custos serve`, docs/server.md).' },
 );
 
 const ca = Type.Object(
@@ -85,8 +93,72 @@ const ca = Type.Object(
       default: '7d',
       description: 'How long a CRL of the built-in CA is valid: its nextUpdate is its thisUpdate plus this.',
     }),
+    ocspValidity: Type.String({
+      format: 'timeout',
+      default: '1h',
+      description:
+        'How long an OCSP response of the built-in CA is valid (nextUpdate - thisUpdate); it is re-signed when half of it has passed.',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
+);
+
+/** One enum (not a union of literals), so a bad value is one problem naming the allowed values. */
+const oneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Unsafe<T>(Type.String({ enum: [...values], description }));
+
+const provisionerLimits = Type.Object(
+  {
+    names: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          'Globs the DNS names, IP addresses and URIs asked for must match: `*` within a label, `**` across labels.',
+      }),
+    ),
+    keyTypes: Type.Optional(
+      Type.Array(oneOf(KEY_TYPES, 'A key type.'), { description: 'The key types it may ask for.' }),
+    ),
+    maxTtl: Type.Optional(
+      Type.String({ format: 'ttl', description: 'The longest lifetime it may ask for, e.g. 24h or 90d.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'What its grants may ask for; absent: no limit beyond the CA.',
+  },
+);
+
+/** A provisioner (docs/provisioners.md); the keys of its type are checked together in provisioners-config.ts. */
+const provisioner = Type.Object(
+  {
+    name: Type.String({ format: 'provisioner-name', description: 'Its name, e.g. ci or k8s-prod.' }),
+    type: oneOf(PROVISIONER_TYPES, 'bootstrap, oidc, kubernetes or mtls.'),
+    limits: Type.Optional(provisionerLimits),
+    issuer: Type.Optional(
+      Type.String({ minLength: 1, description: 'oidc, kubernetes: the `iss` of its tokens.' }),
+    ),
+    audience: Type.Optional(
+      Type.String({ minLength: 1, description: 'oidc, kubernetes: the `aud` its tokens must carry.' }),
+    ),
+    jwksUri: Type.Optional(
+      Type.String({
+        format: 'http-url',
+        description: "oidc, kubernetes: where the issuer's JWK Set is fetched.",
+      }),
+    ),
+    jwksFile: Type.Optional(
+      Type.String({ minLength: 1, description: "oidc, kubernetes: a file holding the issuer's JWK Set." }),
+    ),
+    claimsToNames: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'oidc: the claims whose values are the only names a token may ask for.',
+      }),
+    ),
+    authority: Type.Optional(
+      Type.String({ minLength: 1, description: 'mtls: renew only certificates this CA issued.' }),
+    ),
+  },
+  { additionalProperties: false },
 );
 
 export const CONFIG_SCHEMA = Type.Object(
@@ -117,6 +189,12 @@ export const CONFIG_SCHEMA = Type.Object(
     audit: Type.Optional(audit),
     server,
     ca,
+    provisioners: Type.Optional(
+      Type.Array(provisioner, {
+        description:
+          'Who may ask the built-in CA for certificates, and how they prove it (docs/provisioners.md); a bootstrap provisioner named bootstrap exists unless one of that name is listed. In the file only.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

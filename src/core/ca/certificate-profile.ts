@@ -3,12 +3,11 @@
  * Pure: the serial number, the clock and the CA come in.
  */
 import type { CertificateParams } from '../../pki/x509/generate/certificate.js';
-import type { GeneralNameInput } from '../../pki/x509/generate/extension-values.js';
+import type { GeneralNameInput } from '../../pki/x509/extensions/subject-alt-name.js';
 import { issuerIdentity } from '../../pki/x509/generate/issuer-identity.js';
 import { keyIdentifier } from '../../pki/x509/generate/key-identifier.js';
 import { readSubjectPublicKey } from '../../pki/x509/public-key.js';
 import type { PathCertificate } from '../../pki/path/path-certificate.js';
-import { parseIpAddress } from '../../pki/ip-address.js';
 import type { IssuanceRequest } from './issuance-request.js';
 
 /** The lifetime of a leaf when the request names none. */
@@ -32,18 +31,11 @@ export function publicationUrls(baseUrl: string, authority: string): Publication
   };
 }
 
-/** The SANs of a request: its DNS names, IPs and URIs, plus its CN as a DNS name or IP when it is not among them. */
+/** The SANs of a request: its DNS names, IPs and URIs (its CN joined them first: common-name-in-sans.ts). */
 export function subjectAltNames(request: IssuanceRequest): GeneralNameInput[] {
-  const dns = [...request.dnsNames];
-  const ips = [...request.ipAddresses];
-  const cn = request.commonName;
-  if (cn !== null && !dns.includes(cn) && !ips.includes(cn) && !request.uris.includes(cn)) {
-    if (parseIpAddress(cn) !== null) ips.push(cn);
-    else dns.push(cn);
-  }
   return [
-    ...dns.map((dns) => ({ dns })),
-    ...ips.map((ip) => ({ ip })),
+    ...request.dnsNames.map((dns) => ({ dns })),
+    ...request.ipAddresses.map((ip) => ({ ip })),
     ...request.uris.map((uri) => ({ uri })),
   ];
 }

@@ -20,6 +20,7 @@ import type { CertificateAuthority, IssuedCertificate } from '../ports/authority
 import type { CaDependencies } from './ca-dependencies.js';
 import { DEFAULT_TTL_MS, leafParameters, publicationUrls } from './certificate-profile.js';
 import { checkIssuance } from './check-issuance.js';
+import { withCommonNameInSans } from './common-name-in-sans.js';
 import type { IssuanceRecorder } from './issuance-batcher.js';
 import type { IssuanceRequest } from './issuance-request.js';
 import { recordIssuance } from './record-issuance.js';
@@ -76,8 +77,9 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a
 
 export async function issueCertificate(
   deps: IssueDependencies,
-  request: IssuanceRequest,
+  asked: IssuanceRequest,
 ): Promise<IssuedResult> {
+  const request = withCommonNameInSans(asked);
   const now = deps.clock.now();
   const authority = await signingAuthority(deps, request.authority, now);
   const caCertificate = readPathCertificateCached(authority.certificate);

@@ -1,5 +1,6 @@
 import { exceptionSpec, type ExceptionSpec } from './kinds/exception.js';
 import { identitySpec, type IdentitySpec } from './kinds/identity.js';
+import { managedCertificateSpec, type ManagedCertificateSpec } from './kinds/managed-certificate.js';
 import { ownerSpec, type OwnerSpec } from './kinds/owner.js';
 import { ownershipRuleSpec, type OwnershipRuleSpec } from './kinds/ownership-rule.js';
 import { policySpec, type PolicySpec } from './kinds/policy.js';
@@ -14,6 +15,7 @@ export interface SpecOfKind {
   OwnershipRule: OwnershipRuleSpec;
   Policy: PolicySpec;
   Exception: ExceptionSpec;
+  ManagedCertificate: ManagedCertificateSpec;
 }
 
 export type Kind = keyof SpecOfKind;
@@ -25,6 +27,7 @@ export const SPEC_SCHEMAS: { [K in Kind]: Schema<SpecOfKind[K]> } = {
   OwnershipRule: ownershipRuleSpec,
   Policy: policySpec,
   Exception: exceptionSpec,
+  ManagedCertificate: managedCertificateSpec,
 };
 
 export const KINDS = Object.keys(SPEC_SCHEMAS) as Kind[];
@@ -50,6 +53,7 @@ export type IdentityObject = DeclarativeObject<'Identity'>;
 export type OwnershipRuleObject = DeclarativeObject<'OwnershipRule'>;
 export type PolicyObject = DeclarativeObject<'Policy'>;
 export type ExceptionObject = DeclarativeObject<'Exception'>;
+export type ManagedCertificateObject = DeclarativeObject<'ManagedCertificate'>;
 
 export function isKind(value: unknown): value is Kind {
   return typeof value === 'string' && (KINDS as string[]).includes(value);

@@ -32,6 +32,9 @@ export function referenceProblems(kind: Kind, spec: unknown, targets: ReferenceT
   if (kind === 'Identity' || kind === 'OwnershipRule') {
     check('Owner', valueAt(spec, ['owner']), ['spec', 'owner']);
   }
+  if (kind === 'ManagedCertificate' && valueAt(spec, ['identity']) !== undefined) {
+    check('Identity', valueAt(spec, ['identity']), ['spec', 'identity']);
+  }
   if (kind === 'Exception') {
     const identities = valueAt(spec, ['scope', 'identities']);
     if (Array.isArray(identities)) {

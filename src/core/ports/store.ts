@@ -1,8 +1,10 @@
 import type { AuditEventInput, AuditHead, AuditRecord } from '../audit/audit-event.js';
 import type { AuthorityReader, AuthorityWriter } from './authority-store.js';
+import type { BootstrapTokenReader, BootstrapTokenWriter } from './bootstrap-token-store.js';
 import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { JobQueue, JobTransaction } from './job-queue.js';
+import type { ManagedReader, ManagedWriter } from './managed-store.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
 
@@ -25,6 +27,10 @@ export interface StoreTransaction {
   readonly evaluations: EvaluationWriter;
   /** The built-in CA's authorities, issued certificates, revocations and CRLs. */
   readonly authorities: AuthorityWriter;
+  /** Managed certificates' status and revisions. */
+  readonly managed: ManagedWriter;
+  /** One-time bootstrap tokens (hashes only): created by `token bootstrap`, consumed once when redeemed. */
+  readonly bootstrapTokens: BootstrapTokenWriter;
 }
 
 export interface AuditReader {
@@ -48,6 +54,10 @@ export interface Store {
   readonly evaluations: EvaluationReader;
   /** The built-in CA's authorities, issued certificates, revocations and CRLs (the OCSP responder reads these). */
   readonly authorities: AuthorityReader;
+  /** Managed certificates' status and revisions. */
+  readonly managed: ManagedReader;
+  /** One-time bootstrap tokens (hashes only). */
+  readonly bootstrapTokens: BootstrapTokenReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

@@ -24,7 +24,27 @@ export interface OcspRequestContent {
   nonce?: Extension;
 }
 
-/** CUSTOS_DER_MALFORMED for anything that is not a well-formed request with at least one CertID. */
+/**
+ * The length of a nonce: the contents of the OCTET STRING its extnValue holds (RFC 6960 §4.4.1), or of the whole
+ * value from a client that sends the bytes bare (some do).
+ */
+function nonceLength(value: Uint8Array): number {
+  if (value[0] !== 0x04 || value.length < 2) return value.length;
+  const first = value[1] as number;
+  if (first < 0x80) return first + 2 === value.length ? first : value.length;
+  const octets = first & 0x7f;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + (value[2 + i] ?? 0);
+  return length + 2 + octets === value.length ? length : value.length;
+}
+
+/** RFC 8954 §2.1: a responder that supports nonces refuses one of 0 or more than 32 octets (malformedRequest). */
+export const MAX_NONCE_OCTETS = 32;
+
+/**
+ * CUSTOS_DER_MALFORMED for anything that is not a well-formed request with at least one CertID, or whose nonce is
+ * empty or longer than 32 octets (RFC 8954).
+ */
 export function readOcspRequest(der: Uint8Array): OcspRequestContent {
   const request = parseUntrusted(der, OCSPRequest, 'OCSP request');
   const tbs = request.tbsRequest;
@@ -36,5 +56,13 @@ export function readOcspRequest(der: Uint8Array): OcspRequestContent {
     serialNumber: new Uint8Array(reqCert.serialNumber),
   }));
   const nonce = tbs.requestExtensions?.find((extension) => extension.extnID === OID_OCSP_NONCE);
-  return { certIds, nonce: nonce && fromAsnExtension(nonce) };
+  if (nonce) {
+    const length = nonceLength(new Uint8Array(nonce.extnValue.buffer));
+    if (length === 0 || length > MAX_NONCE_OCTETS)
+      malformed(`OCSP request: a nonce of ${length} octets (RFC 8954: 1 to ${MAX_NONCE_OCTETS})`);
+  }
+  return {
+    certIds,
+    nonce: nonce && fromAsnExtension(nonce),
+  };
 }

@@ -1,0 +1,228 @@
+import type { Command } from 'commander';
+import { action, commandGroup, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+
+const GROUP =
+  'managed certificates: renewed, deployed and verified live on every endpoint (kind: ManagedCertificate)';
+
+export function registerManaged(program: Command): void {
+  const group = commandGroup(program, 'managed', GROUP);
+
+  group
+    .command('list')
+    .description('Show every managed certificate with its readiness, revision, renewal time and next retry.')
+    .option(
+      '--json',
+      'print a JSON array of {name, ready, reason, revision, fingerprintSha256, renewalTime, nextRetry, issuer}',
+    )
+    .addHelpText(
+      'after',
+      examples('custos managed list', 'custos managed list --json | jq \'.[] | select(.ready != "True")\''),
+    )
+    .action(
+      action(async (options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { managedSpecs }, { managedListItem }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/managed/load-managed.js'),
+          import('../../core/managed/managed-view.js'),
+        ]);
+        const items = await withRuntime(globalOptions(command), async (rt) => {
+          const statuses = new Map((await rt.store.managed.statuses()).map((s) => [s.name, s]));
+          return (await managedSpecs(rt.store.objects)).map((m) =>
+            managedListItem(m.name, m.spec.issuerRef.name, statuses.get(m.name) ?? null),
+          );
+        });
+        if (options.json) {
+          printJson(items);
+          return EXIT.ok;
+        }
+        printTable(
+          ['NAME', 'READY', 'REASON', 'REVISION', 'FINGERPRINT', 'RENEWAL', 'NEXT RETRY'],
+          items.map((i) => [
+            i.name,
+            i.ready,
+            i.reason,
+            i.revision === null ? '-' : String(i.revision),
+            i.fingerprintSha256 === null ? '-' : shortFingerprint(i.fingerprintSha256),
+            i.renewalTime ?? '-',
+            i.nextRetry ?? '-',
+          ]),
+        );
+        printLine(
+          `${items.length} managed certificate(s), ${items.filter((i) => i.ready === 'True').length} ready`,
+        );
+        return EXIT.ok;
+      }),
+    );
+
+  group
+    .command('status')
+    .description(
+      'Show the conditions (Ready, Issuing, DeployedPartially, Failed), revision and stale endpoints of one.',
+    )
+    .argument('<name>', 'the ManagedCertificate name')
+    .option(
+      '--json',
+      'print exactly {"conditions":[{type,status,reason,message,lastTransitionTime}],"revision":N,"fingerprintSha256","staleEndpoints":[{host,port,sni,servedFingerprint}]} (a contract for scripts)',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'custos managed status web',
+        'custos managed status web --json | jq -r \'.conditions[] | select(.type == "Ready") | .status\'',
+      ),
+    )
+    .action(
+      action(async (name: string, options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { managedSpec }, { managedStatusView }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/managed/load-managed.js'),
+          import('../../core/managed/managed-view.js'),
+        ]);
+        const { status, renewal, previous, nextRetry } = await withRuntime(
+          globalOptions(command),
+          async (rt) => {
+            await managedSpec(rt.store.objects, name);
+            const s = await rt.store.managed.status(name);
+            return {
+              status: managedStatusView(s),
+              renewal: s?.renewalTime?.toISOString() ?? null,
+              previous: s?.previousRevision ?? null,
+              nextRetry: s?.nextRetry?.toISOString() ?? null,
+            };
+          },
+        );
+        if (options.json) {
+          printJson(status);
+          return EXIT.ok;
+        }
+        printLine(`ManagedCertificate ${name}`);
+        printLine(
+          `  revision ${status.revision ?? '-'}${status.fingerprintSha256 ? ` (${status.fingerprintSha256})` : ''}, previous ${previous ?? '-'}`,
+        );
+        printLine(`  renewal time ${renewal ?? '-'}, next retry ${nextRetry ?? '-'}`);
+        printTable(
+          ['CONDITION', 'STATUS', 'REASON', 'SINCE', 'MESSAGE'],
+          status.conditions.map((c) => [c.type, c.status, c.reason, c.lastTransitionTime, c.message]),
+        );
+        for (const e of status.staleEndpoints)
+          printLine(
+            `  stale: ${e.host}:${e.port}${e.sni ? ` (${e.sni})` : ''} serves ${e.servedFingerprint ?? 'nothing readable'}`,
+          );
+        return EXIT.ok;
+      }),
+    );
+
+  group
+    .command('renew')
+    .description(
+      'Ask for a new revision of a managed certificate now, whatever its renewal window; the next `managed reconcile` (or `serve`) issues, deploys and verifies it.',
+    )
+    .argument('<name>', 'the ManagedCertificate name')
+    .addHelpText('after', examples('custos managed renew web && custos managed reconcile'))
+    .action(
+      action(async (name: string, _options: unknown, command: Command) => {
+        const [{ withRuntime }, { requestRenewal }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/managed/request-renewal.js'),
+        ]);
+        await withRuntime(globalOptions(command), (rt) => requestRenewal(rt, name));
+        printLine(`renewal of ${name} requested; run \`custos managed reconcile\` to carry it out now`);
+        return EXIT.ok;
+      }),
+    );
+
+  group
+    .command('rollback')
+    .description(
+      'Make the previous revision current again (if still valid): the next `managed reconcile` (or `serve`) deploys it to every destination, reloads and verifies it.',
+    )
+    .argument('<name>', 'the ManagedCertificate name')
+    .option('--json', 'print {from, to, fingerprintSha256}')
+    .addHelpText('after', examples('custos managed rollback web && custos managed reconcile'))
+    .action(
+      action(async (name: string, options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { rollbackManaged }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/managed/rollback-managed.js'),
+        ]);
+        const result = await withRuntime(globalOptions(command), (rt) => rollbackManaged(rt, name));
+        if (options.json) printJson(result);
+        else
+          printLine(
+            `${name}: revision ${result.to} is current again (was ${result.from}); run \`custos managed reconcile\` to deploy and verify it now`,
+          );
+        return EXIT.ok;
+      }),
+    );
+
+  group
+    .command('reconcile')
+    .description(
+      'Run the reconciler in the foreground until every managed certificate has settled: Ready, DeployedPartially waiting for its retry, or Failed. Exit 0 when all are Ready, 1 when some are not (or the timeout ran out).',
+    )
+    .option('--timeout <duration>', 'give up after this long (steps already recorded stay recorded)', '60s')
+    .option('--json', 'print {managed: [{name, state, ready, reason, revision, nextRunAt}], jobs}')
+    .addHelpText(
+      'after',
+      examples('custos managed reconcile', 'custos managed reconcile --timeout 5m --json'),
+    )
+    .action(
+      action(async (options: { timeout: string; json?: boolean }, command: Command) => {
+        const [
+          { withRuntime },
+          { managedDependencies },
+          { runReconciler },
+          { parseDuration },
+          { DomainError },
+        ] = await Promise.all([
+          import('../runtime.js'),
+          import('../../compose/managed.js'),
+          import('../../core/managed/managed-jobs.js'),
+          import('../../core/duration.js'),
+          import('../../core/errors.js'),
+        ]);
+        const timeoutMs = parseDuration(options.timeout, '--timeout');
+        const result = await withRuntime(globalOptions(command), async (rt) => {
+          const deps = await managedDependencies(rt);
+          const until = new Date(rt.clock.now().getTime() + timeoutMs);
+          const run = await runReconciler(deps, { worker: rt.worker, until });
+          const statuses = await rt.store.managed.statuses();
+          return { run, statuses, timedOut: rt.clock.now().getTime() >= until.getTime() };
+        });
+        const managed = result.statuses.map((s) => {
+          const ready = s.conditions.find((c) => c.type === 'Ready');
+          const outcome = result.run.outcomes.find((o) => o.name === s.name);
+          return {
+            name: s.name,
+            state: outcome?.state ?? 'settled',
+            ready: ready?.status ?? 'Unknown',
+            reason: ready?.reason ?? 'NotReconciled',
+            revision: s.revision,
+            nextRunAt: (outcome?.nextRunAt ?? s.nextRetry ?? s.renewalTime)?.toISOString() ?? null,
+          };
+        });
+        if (result.timedOut && managed.some((m) => m.ready !== 'True'))
+          throw new DomainError(
+            'CUSTOS_MANAGED_NOT_SETTLED',
+            `The reconciler ran out of time (${options.timeout}); ${managed.filter((m) => m.ready !== 'True').length} managed certificate(s) not Ready.`,
+            { hint: 'Steps already recorded stay recorded: run it again, or give a longer --timeout.' },
+          );
+        if (options.json) printJson({ managed, jobs: result.run.jobs });
+        else {
+          printTable(
+            ['NAME', 'READY', 'REASON', 'REVISION', 'NEXT RUN'],
+            managed.map((m) => [
+              m.name,
+              m.ready,
+              m.reason,
+              m.revision === null ? '-' : String(m.revision),
+              m.nextRunAt ?? '-',
+            ]),
+          );
+        }
+        return managed.every((m) => m.ready === 'True') ? EXIT.ok : EXIT.found;
+      }),
+    );
+}

@@ -1,0 +1,115 @@
+import { readFile, rm } from 'node:fs/promises';
+import { parseDuration } from '../../core/duration.js';
+import type {
+  CommandOutcome,
+  Destination,
+  DestinationOutcome,
+  FileDestinationSpec,
+  RevisionBundle,
+} from '../../core/ports/destination.js';
+import { writeFileAtomic } from '../files/write-file-atomic.js';
+import { runCommand } from './run-command.js';
+
+export const DEFAULT_RELOAD_TIMEOUT_MS = 30_000;
+
+/** The files a destination names, with what goes in each and its mode. */
+function plannedFiles(config: FileDestinationSpec, bundle: RevisionBundle | null) {
+  const mode = config.mode === undefined ? null : parseInt(config.mode, 8);
+  const files: Array<{ path: string; data: string; mode: number }> = [
+    { path: config.certificate, data: bundle?.certificatePem ?? '', mode: mode ?? 0o644 },
+  ];
+  if (config.chain !== undefined)
+    files.push({ path: config.chain, data: bundle?.chainPem ?? '', mode: mode ?? 0o644 });
+  if (config.fullchain !== undefined)
+    files.push({ path: config.fullchain, data: bundle?.fullchainPem ?? '', mode: mode ?? 0o644 });
+  files.push({ path: config.privateKey, data: bundle?.privateKeyPem ?? '', mode: mode ?? 0o600 });
+  return files;
+}
+
+async function current(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+const describe = (config: FileDestinationSpec): string => `file:${config.certificate}`;
+
+async function reload(config: FileDestinationSpec): Promise<CommandOutcome | null> {
+  if (config.reload === undefined) return null;
+  const timeoutMs =
+    config.reload.timeout === undefined
+      ? DEFAULT_RELOAD_TIMEOUT_MS
+      : parseDuration(config.reload.timeout, 'reload.timeout', { form: 'declared' });
+  return runCommand(config.reload.command, timeoutMs);
+}
+
+function reloadError(outcome: CommandOutcome | null): string | null {
+  if (outcome === null || outcome.exitCode === 0) return null;
+  const why = outcome.timedOut
+    ? 'timed out'
+    : outcome.exitCode === null
+      ? `could not run${outcome.signal !== null ? ` (${outcome.signal})` : ''}`
+      : `exited with ${outcome.exitCode}`;
+  const detail = outcome.stderr.trim().split('\n').slice(-1)[0] ?? '';
+  return `reload command ${JSON.stringify(outcome.command.join(' '))} ${why}${detail !== '' ? `: ${detail}` : ''}`;
+}
+
+/**
+ * The `file` destination: certificate, chain, full chain and key, each written atomically (temp file, fsync,
+ * rename) with its mode; a file whose content changes is first copied to NAME.previous (rollback restores it), so
+ * deploying the same revision twice keeps the true previous one. Then the reload command, without a shell, within
+ * its timeout; its exit code and output come back for the audit trail.
+ */
+export function createFileDestination(): Destination<FileDestinationSpec> {
+  return {
+    describe,
+    async deploy(config, bundle) {
+      const files = plannedFiles(config, bundle);
+      const written: string[] = [];
+      try {
+        for (const file of files) {
+          const before = await current(file.path);
+          if (before !== null && before.toString('utf8') !== file.data)
+            await writeFileAtomic(`${file.path}.previous`, before, { mode: file.mode });
+          await writeFileAtomic(file.path, file.data, { mode: file.mode });
+          written.push(file.path);
+        }
+      } catch (error) {
+        const outcome: DestinationOutcome = {
+          ok: false,
+          target: describe(config),
+          files: written,
+          reload: null,
+          error: error instanceof Error ? error.message : String(error),
+        };
+        return outcome;
+      }
+      const outcome = await reload(config);
+      const error = reloadError(outcome);
+      return { ok: error === null, target: describe(config), files: written, reload: outcome, error };
+    },
+    async remove(config) {
+      const removed: string[] = [];
+      try {
+        for (const file of plannedFiles(config, null)) {
+          await rm(file.path, { force: true });
+          removed.push(file.path);
+        }
+      } catch (error) {
+        return {
+          ok: false,
+          target: describe(config),
+          files: removed,
+          reload: null,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+      const outcome = await reload(config);
+      const error = reloadError(outcome);
+      return { ok: error === null, target: describe(config), files: removed, reload: outcome, error };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { ManagedCertificateSpec } from '../declarative/kinds/managed-certificate.js';
+
+/** A file destination as declared (spec.destinations[].file). */
+export type FileDestinationSpec = NonNullable<ManagedCertificateSpec['destinations']>[number]['file'];
+
+/** One revision, as a destination installs it (PEM text; the key in clear only in memory, on its way out). */
+export interface RevisionBundle {
+  name: string;
+  revision: number;
+  fingerprintSha256: string;
+  /** The leaf alone. */
+  certificatePem: string;
+  /** The certificates above the leaf, nearest first. */
+  chainPem: string;
+  /** The leaf then its chain. */
+  fullchainPem: string;
+  /** PKCS#8 PEM. */
+  privateKeyPem: string;
+}
+
+/** What a reload command did: exit code or signal, whether it timed out, and (the start of) its output. */
+export interface CommandOutcome {
+  command: string[];
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** What one deploy or remove came to. A destination never throws: a failure is an outcome with its error. */
+export interface DestinationOutcome {
+  ok: boolean;
+  /** The destination, described for people and the audit trail (`file:/etc/nginx/tls/web.crt`). */
+  target: string;
+  /** Files written (or removed), previous copies kept beside them as NAME.previous. */
+  files: string[];
+  reload: CommandOutcome | null;
+  /** Why it failed (a file that could not be written, a reload command that failed or timed out). */
+  error: string | null;
+}
+
+/**
+ * Where revisions go (Lemur's "destination" plug-in kind). Small on purpose, so Kubernetes secrets, remote agents
+ * and load balancers plug in later: deploy, remove, and an optional description.
+ */
+export interface Destination<C> {
+  /** Installs the revision; installing the same revision again changes nothing but runs the reload again. */
+  deploy(config: C, bundle: RevisionBundle): Promise<DestinationOutcome>;
+  /** Removes what deploy installed (teardown). */
+  remove(config: C): Promise<DestinationOutcome>;
+  describe?(config: C): string;
+}
+
+/** The destination kinds, by the key they have in `spec.destinations[]`: an explicit map built by compose. */
+export interface DestinationRegistry {
+  file: Destination<FileDestinationSpec>;
+}

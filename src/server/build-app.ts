@@ -1,0 +1,87 @@
+/**
+ * The HTTP application of `custos serve`, built from what the composition root builds (the same Runtime the CLI
+ * runs with) and never listening: the server entry (listen.ts) listens, tests call `inject()` (DESIGN.md habit 9).
+ * One plugin per area under plugins/; routes are schema-first (TypeBox), so the OpenAPI document at /openapi.json
+ * is generated from what the server validates.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import type { App } from './app.js';
+import type { Runtime } from '../compose/runtime.js';
+import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
+import { parseDuration } from '../core/duration.js';
+import { healthPlugin } from './plugins/health.js';
+import { revocationPlugin } from './plugins/revocation.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { installProblems } from './problem.js';
+
+export interface BuildAppOptions {
+  /** The largest request body accepted (bytes); default 1 MiB. */
+  bodyLimit?: number;
+  /** What the server keeps between requests; built from the runtime when not given. */
+  services?: ServerServices;
+}
+
+/** What lives as long as the server: caches that the background work refreshes too. */
+export interface ServerServices {
+  ocsp: OcspResponder;
+}
+
+export function buildServices(rt: Runtime): ServerServices {
+  return {
+    ocsp: createOcspResponder(
+      { authorities: rt.store.authorities, keys: rt.keys, clock: rt.clock },
+      { validityMs: parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity') },
+    ),
+  };
+}
+
+/** A client's X-Request-Id is kept when it is a plain token (so a proxy's id joins the logs), else one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<App> {
+  const app = Fastify({
+    loggerInstance: rt.logger as FastifyBaseLogger,
+    genReqId: requestId,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // While closing, new requests get 503 and idle keep-alive connections are closed; in-flight ones finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Once closing, a response in flight ends its keep-alive connection, so close() does not wait for the client's
+  // idle timeout (node closes only the connections that are idle when close() is called).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  installProblems(app);
+  await registerOpenApi(app, packageVersion());
+
+  const services = options.services ?? buildServices(rt);
+  await app.register(healthPlugin, { rt });
+  await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  return app;
+}

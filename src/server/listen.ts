@@ -1,0 +1,108 @@
+/**
+ * The server entry: builds the app, listens, starts the background work, and on SIGINT or SIGTERM shuts down
+ * gracefully — no new connections, requests in flight finish, background runs in flight finish — then resolves,
+ * so the caller closes the store. A second signal while shutting down exits at once.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Runtime } from '../compose/runtime.js';
+import { DomainError } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
+import { buildApp, buildServices, type ServerServices } from './build-app.js';
+import { startWorkers, type BackgroundTask } from './workers.js';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** `127.0.0.1:8700`, `[::1]:0`, `localhost:8700` (validated by the configuration's `listen-address` format). */
+export function parseListenAddress(text: string): ListenAddress {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || port > 65_535)
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `not a listen address: ${text}`, {
+      hint: 'HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8700',
+    });
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+export interface ServeOptions {
+  listen: ListenAddress;
+  /** Run the background work (false: `--no-workers`, serve only). */
+  workers: boolean;
+  /** Told the URL once the server accepts connections (the CLI prints it). */
+  onListening(url: string): void;
+  /** How long in-flight requests may take to finish after a signal before their connections are cut (default 10 s). */
+  graceMs?: number;
+}
+
+/** The background work of the server; each area adds its tasks here. */
+export function backgroundTasks(rt: Runtime, services: ServerServices): BackgroundTask[] {
+  const ocspValidityMs = parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity');
+  return [
+    {
+      // Re-signs cached OCSP responses past half their validity, so requests find them fresh.
+      name: 'ocsp-refresh',
+      everyMs: Math.max(1_000, Math.min(ocspValidityMs / 4, 5 * 60_000)),
+      runAtStart: false,
+      run: async () => {
+        const { resigned, dropped } = await services.ocsp.refresh();
+        if (resigned + dropped > 0) rt.logger.info({ resigned, dropped }, 'OCSP responses refreshed');
+      },
+    },
+  ];
+}
+
+const urlOf = (address: AddressInfo): string =>
+  `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+/** Serves until SIGINT or SIGTERM, then shuts down gracefully and resolves. */
+export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
+  const services = buildServices(rt);
+  const app = await buildApp(rt, { services });
+  let stopping: ((signal: NodeJS.Signals) => void) | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => (stopping = resolve));
+  let signalled = false;
+  let closed = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      rt.logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(130);
+    }
+    signalled = true;
+    stopping?.(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    try {
+      await app.listen({ host: options.listen.host, port: options.listen.port });
+    } catch (cause) {
+      throw new DomainError(
+        'CUSTOS_LISTEN_FAILED',
+        `cannot listen on ${options.listen.host}:${options.listen.port}: ${(cause as Error).message}`,
+        { cause, hint: 'pick another address with --listen HOST:PORT (port 0 picks a free one)' },
+      );
+    }
+    const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
+    const url = urlOf(app.server.address() as AddressInfo);
+    rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
+    options.onListening(url);
+
+    const signal = await stopped;
+    rt.logger.info({ signal }, 'shutting down: finishing requests and background work');
+    const grace = setTimeout(() => {
+      rt.logger.warn('grace period over: closing the remaining connections');
+      app.server.closeAllConnections();
+    }, options.graceMs ?? 10_000);
+    grace.unref();
+    await Promise.all([app.close(), workers?.stop()]);
+    closed = true;
+    clearTimeout(grace);
+    rt.logger.info('stopped');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!closed) await app.close();
+  }
+}
