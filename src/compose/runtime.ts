@@ -1,3 +1,4 @@
+import { issuanceBatcher, type IssuanceRecorder } from '../core/ca/issuance-batcher.js';
 import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Store } from '../core/ports/store.js';
 import { openStore } from '../store/open-store.js';
@@ -12,6 +13,8 @@ export interface Runtime extends Dependencies {
   store: Store;
   /** The key that seals the audit trail (audit.key, audit.keyFile, or audit.key in dataDir). */
   auditKeys: AuditKeyring;
+  /** Records the built-in CA's issuances, one transaction per batch of those made at once (group commit). */
+  issuances: IssuanceRecorder;
 }
 
 /** What the composition root needs to know about the process: its flags, environment and directory. */
@@ -53,7 +56,7 @@ export async function openRuntime(deps: Dependencies): Promise<Runtime> {
     },
     'store opened',
   );
-  return { ...deps, store, auditKeys };
+  return { ...deps, store, auditKeys, issuances: issuanceBatcher(store) };
 }
 
 /** Builds the dependencies, opens the store, runs the work, and always closes the store. */

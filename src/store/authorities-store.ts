@@ -9,6 +9,7 @@ import type {
   RevocationReason,
 } from '../core/ports/authority-store.js';
 import type { KeyReference, KeyType } from '../core/ports/key-manager.js';
+import { chunked, rowsPerInsert } from './chunks.js';
 import type { StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
 import { reading } from './store-errors.js';
@@ -221,25 +222,9 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
         throw new DomainError('CUSTOS_CA_NOT_FOUND', `No certificate authority is named "${name}".`);
     },
     recordIssued: (certificate) =>
-      run('recording an issued certificate', async () => {
-        await db
-          .insertInto('issued_certificates')
-          .values({
-            fingerprint: certificate.fingerprintSha256,
-            authority: certificate.authority,
-            serial: certificate.serialNumber,
-            der: certificate.der,
-            not_before: certificate.notBefore.getTime(),
-            not_after: certificate.notAfter.getTime(),
-            identity: certificate.identity,
-            provisioner: certificate.provisioner,
-            issued_at: certificate.issuedAt.getTime(),
-            revoked_at: null,
-            revocation_reason: null,
-            invalidity_date: null,
-          })
-          .execute();
-      }),
+      run('recording an issued certificate', () => insertIssued(ctx, db, [certificate])),
+    recordIssuedCertificates: (certificates) =>
+      run('recording issued certificates', () => insertIssued(ctx, db, certificates)),
     revoke: (fingerprint, revocation) =>
       run('recording a revocation', async () => {
         const result = await db
@@ -268,4 +253,35 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
           .execute();
       }),
   };
+}
+
+const ISSUED_COLUMNS = 12;
+
+/** The certificates' rows in multi-row INSERTs (a batch of issuances in one statement per chunk). */
+async function insertIssued(
+  ctx: StoreContext,
+  db: Db,
+  certificates: readonly Omit<IssuedCertificate, 'revocation'>[],
+): Promise<void> {
+  for (const chunk of chunked(certificates, rowsPerInsert(ctx.maxParameters, ISSUED_COLUMNS))) {
+    await db
+      .insertInto('issued_certificates')
+      .values(
+        chunk.map((certificate) => ({
+          fingerprint: certificate.fingerprintSha256,
+          authority: certificate.authority,
+          serial: certificate.serialNumber,
+          der: certificate.der,
+          not_before: certificate.notBefore.getTime(),
+          not_after: certificate.notAfter.getTime(),
+          identity: certificate.identity,
+          provisioner: certificate.provisioner,
+          issued_at: certificate.issuedAt.getTime(),
+          revoked_at: null,
+          revocation_reason: null,
+          invalidity_date: null,
+        })),
+      )
+      .execute();
+  }
 }

@@ -2,7 +2,7 @@ import { ensureDataDir } from './data-dir.js';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { StoreDatabase } from './schema.js';
 import { SqliteRowWriter } from './row-writers.js';
@@ -39,8 +39,12 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     throw openFailure(file, error);
   }
   const writeConnection = writer;
-  const writerDb = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: writeConnection }) });
-  const readerDb = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: reader }) });
+  const writerDb = new Kysely<StoreDatabase>({
+    dialect: new SqliteDialect({ database: preparedOnce(writeConnection) }),
+  });
+  const readerDb = new Kysely<StoreDatabase>({
+    dialect: new SqliteDialect({ database: preparedOnce(reader) }),
+  });
   const rowWriter = new SqliteRowWriter(writeConnection, writerDb);
   return {
     dialect: 'sqlite',
@@ -67,6 +71,34 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     close: async () => {
       await readerDb.destroy();
       await writerDb.destroy();
+    },
+  };
+}
+
+/** Statements kept per connection; a process that runs more distinct SQL than this starts its cache over. */
+const MAX_CACHED_STATEMENTS = 512;
+
+/**
+ * The connection as Kysely sees it, with each SQL text prepared once: Kysely prepares every query it runs, and
+ * preparing (parsing and planning the SQL) costs more than running the small statements of a use case such as an
+ * issuance. Kysely runs one query at a time per connection and the store never streams, so a statement is never
+ * asked for again while it is still running.
+ */
+function preparedOnce(connection: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      connection.close();
+    },
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = connection.prepare(sql);
+        if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement;
     },
   };
 }

@@ -21,6 +21,7 @@ import type { CaDependencies } from './ca-dependencies.js';
 import { DEFAULT_TTL_MS, leafParameters, publicationUrls } from './certificate-profile.js';
 import { checkIssuance } from './check-issuance.js';
 import { withCommonNameInSans } from './common-name-in-sans.js';
+import type { IssuanceRecorder } from './issuance-batcher.js';
 import type { IssuanceRequest } from './issuance-request.js';
 import { recordIssuance } from './record-issuance.js';
 import { newSerialNumber } from './serial-number.js';
@@ -30,6 +31,11 @@ export interface IssueDependencies extends CaDependencies {
   baseUrl: string;
   /** The lints every certificate passes before it leaves; default every lint (pki/lint LINTS). */
   lint?: (certificate: PathCertificate, context: LintContext) => LintFailure[];
+  /**
+   * Where issued certificates are recorded: a group-committing batcher shared by concurrent callers (the server's,
+   * `issuanceBatcher(store)`), or, when absent, one transaction per certificate.
+   */
+  issuances?: IssuanceRecorder;
 }
 
 export interface IssuedResult {
@@ -136,6 +142,8 @@ export async function issueCertificate(
     issuedAt: now,
     revocation: null,
   };
-  await recordIssuance(deps, { certificate, leaf, request, at: now });
+  const record = { certificate, leaf, request, at: now };
+  if (deps.issuances === undefined) await recordIssuance(deps, record);
+  else await deps.issuances.record({ ...record, actor: deps.actor });
   return { certificate, chain: [authority.certificate, ...authority.chain] };
 }

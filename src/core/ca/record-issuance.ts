@@ -3,7 +3,12 @@
  * with a sighting at its `issued` location (audited as `sighting.started`, so `audit verify --state` finds it), its
  * evaluation (the identity it was issued for links its owner), and the `certificate.issued` event naming the CA,
  * serial, fingerprint, provisioner and the claims used.
+ *
+ * Several issuances may be written in one transaction (the group commit of issuance-batcher.ts): each keeps its
+ * own records and its own two audit events, in the order given; the certificates are evaluated together, once per
+ * actor, as of the latest issuance of the batch (a batch spans the milliseconds of one commit).
  */
+import type { AuditEventInput } from '../audit/audit-event.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import { evaluate } from '../evaluation/evaluate.js';
 import type { Location } from '../inventory/location.js';
@@ -22,45 +27,100 @@ export async function recordIssuance(
   deps: Pick<CaDependencies, 'store' | 'actor'>,
   record: IssuanceRecord,
 ): Promise<void> {
-  const { certificate, leaf, request, at } = record;
-  const location: Location = {
-    kind: 'issued',
-    authority: certificate.authority,
-    identity: certificate.identity,
-  };
-  const object = { type: 'certificate' as const, fingerprintSha256: certificate.fingerprintSha256 };
-  await deps.store.transaction(async (tx) => {
-    await tx.authorities.recordIssued(certificate);
-    await tx.inventory.insertCertificates([leaf], at);
-    await tx.inventory.startSightings([{ location, object }], at);
-    await tx.appendAudit([
-      {
-        type: 'certificate.issued',
-        actor: deps.actor,
-        subject: certificate.fingerprintSha256,
+  await recordIssuances(deps.store, [{ ...record, actor: deps.actor }]);
+}
+
+/** Writes these issuances in one transaction (all or none), in their order. */
+export async function recordIssuances(
+  store: CaDependencies['store'],
+  records: readonly (IssuanceRecord & { actor: string })[],
+): Promise<void> {
+  if (records.length === 0) return;
+  await store.transaction(async (tx) => {
+    await tx.authorities.recordIssuedCertificates(records.map((r) => r.certificate));
+    // One sighting per certificate at its own moment; rows of the same moment are written together.
+    for (const group of runsBy(records, (r) => r.at.getTime())) {
+      const at = group[0]!.at;
+      await tx.inventory.insertCertificates(
+        group.map((r) => r.leaf),
         at,
-        data: {
-          ca: certificate.authority,
-          serialNumber: certificate.serialNumber,
-          fingerprintSha256: certificate.fingerprintSha256,
-          subject: leaf.subject,
-          subjectAltNames: leaf.subjectAltNames,
-          notBefore: certificate.notBefore.toISOString(),
-          notAfter: certificate.notAfter.toISOString(),
-          identity: certificate.identity,
-          provisioner: { name: request.provisioner.name, kind: request.provisioner.kind },
-          claims: request.provisioner.claims,
-          csr: request.csr !== null,
-        },
-      },
-      {
-        type: 'sighting.started',
-        actor: deps.actor,
-        subject: certificate.fingerprintSha256,
+      );
+      await tx.inventory.startSightings(
+        group.map((r) => ({ location: locationOf(r.certificate), object: objectOf(r.certificate) })),
         at,
-        data: { object: 'certificate', location },
-      },
-    ]);
-    await evaluate({ tx, at, actor: deps.actor }, [certificate.fingerprintSha256]);
+      );
+    }
+    await tx.appendAudit(records.flatMap(auditEvents));
+    const at = new Date(Math.max(...records.map((r) => r.at.getTime())));
+    for (const group of groupsBy(records, (r) => r.actor))
+      await evaluate(
+        { tx, at, actor: group[0]!.actor },
+        group.map((r) => r.certificate.fingerprintSha256),
+      );
   });
+}
+
+const locationOf = (certificate: IssuedCertificate): Location => ({
+  kind: 'issued',
+  authority: certificate.authority,
+  identity: certificate.identity,
+});
+
+const objectOf = (certificate: IssuedCertificate) => ({
+  type: 'certificate' as const,
+  fingerprintSha256: certificate.fingerprintSha256,
+});
+
+function auditEvents(record: IssuanceRecord & { actor: string }): AuditEventInput[] {
+  const { certificate, leaf, request, at, actor } = record;
+  return [
+    {
+      type: 'certificate.issued',
+      actor,
+      subject: certificate.fingerprintSha256,
+      at,
+      data: {
+        ca: certificate.authority,
+        serialNumber: certificate.serialNumber,
+        fingerprintSha256: certificate.fingerprintSha256,
+        subject: leaf.subject,
+        subjectAltNames: leaf.subjectAltNames,
+        notBefore: certificate.notBefore.toISOString(),
+        notAfter: certificate.notAfter.toISOString(),
+        identity: certificate.identity,
+        provisioner: { name: request.provisioner.name, kind: request.provisioner.kind },
+        claims: request.provisioner.claims,
+        csr: request.csr !== null,
+      },
+    },
+    {
+      type: 'sighting.started',
+      actor,
+      subject: certificate.fingerprintSha256,
+      at,
+      data: { object: 'certificate', location: locationOf(certificate) },
+    },
+  ];
+}
+
+/** Consecutive runs of items with the same key, in order. */
+function runsBy<T, K>(items: readonly T[], key: (item: T) => K): T[][] {
+  const runs: T[][] = [];
+  for (const item of items) {
+    const last = runs.at(-1);
+    if (last !== undefined && key(last[0]!) === key(item)) last.push(item);
+    else runs.push([item]);
+  }
+  return runs;
+}
+
+/** Items grouped by key, groups in the order their first item comes. */
+function groupsBy<T, K>(items: readonly T[], key: (item: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [item]);
+    else group.push(item);
+  }
+  return [...groups.values()];
 }

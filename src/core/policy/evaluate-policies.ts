@@ -22,6 +22,26 @@ export interface CompiledPolicy {
   validations: CompiledValidation[];
 }
 
+/**
+ * Compiled expressions by type and text. Compiling is a pure function of the two (the environments are fixed), so
+ * a compiled program is reused by every evaluation that meets the same expression again — each issuance and scan
+ * batch reads the stored policies afresh, and the expressions change only when a policy is applied. Bounded: a
+ * process that sees more distinct expressions than this starts over.
+ */
+const compiledExpressions = new Map<string, ReturnType<typeof compileExpression>>();
+const MAX_COMPILED_EXPRESSIONS = 1024;
+
+function compileCached(expression: string, type: PolicyObject['spec']['type']) {
+  const key = `${type}\u0000${expression}`;
+  let compiled = compiledExpressions.get(key);
+  if (compiled === undefined) {
+    compiled = compileExpression(expression, type);
+    if (compiledExpressions.size >= MAX_COMPILED_EXPRESSIONS) compiledExpressions.clear();
+    compiledExpressions.set(key, compiled);
+  }
+  return compiled;
+}
+
 /** Compiles policies once; evaluate the result over as many certificates as needed. */
 export function compilePolicies(policies: readonly PolicyObject[]): CompiledPolicy[] {
   return [...policies]
@@ -32,7 +52,7 @@ export function compilePolicies(policies: readonly PolicyObject[]): CompiledPoli
       code: p.spec.code,
       severity: p.spec.severity,
       validations: p.spec.validations.map((v) => {
-        const compiled = compileExpression(v.expression, p.spec.type);
+        const compiled = compileCached(v.expression, p.spec.type);
         return {
           expression: v.expression,
           message: v.message,

@@ -80,6 +80,8 @@ export interface AuthorityWriter extends AuthorityReader {
   /** Replaces a CA's status, certificate, chain, csr or signsFrom. */
   update(name: string, change: Partial<Omit<CertificateAuthority, 'name' | 'createdAt'>>): Promise<void>;
   recordIssued(certificate: Omit<IssuedCertificate, 'revocation'>): Promise<void>;
+  /** Several at once (a batch of issuances): one multi-row INSERT per chunk instead of one per certificate. */
+  recordIssuedCertificates(certificates: readonly Omit<IssuedCertificate, 'revocation'>[]): Promise<void>;
   /** Records the revocation; a certificate already revoked keeps its first revocation (returns false). */
   revoke(fingerprintSha256: string, revocation: Revocation): Promise<boolean>;
   saveCrl(crl: CrlRecord): Promise<void>;
