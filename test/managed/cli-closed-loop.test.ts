@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -71,6 +71,29 @@ async function auditTypes(custos: Custos): Promise<string[]> {
 }
 
 const count = (types: string[], type: string) => types.filter((t) => t === type).length;
+
+async function auditRecords(custos: Custos): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+  const exported = await custos.run('audit', 'export');
+  assert.equal(exported.code, 0, exported.stderr);
+  return exported.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> })
+    .filter((r) => typeof r.type === 'string');
+}
+
+interface DeleteView {
+  name: string;
+  revoked: string[];
+  destinations: Array<{ target: string; ok: boolean; files: string[]; error: string | null }>;
+  stillServed: Array<{
+    host: string;
+    port: number;
+    sni: string | null;
+    revision: number;
+    servedFingerprint: string;
+  }>;
+}
 
 interface Files {
   cert: string;
@@ -235,6 +258,50 @@ describe('The closed loop through the CLI and the built-in CA, with real nginx',
     const state = await custos.run('audit', 'verify', '--state');
     assert.equal(state.code, 0, state.stdout + state.stderr);
   });
+  it('delete --revoke: every revision revoked (cessationOfOperation), files removed, the object gone, the reload that fails and the nginx still serving revision 1 named', async () => {
+    const run = await custos.run('managed', 'delete', 'web', '--revoke', '--json');
+    // nginx cannot load the removed files, so it keeps serving revision 1: the teardown says so (exit 1).
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const result = run.json<DeleteView>();
+    assert.deepEqual([...result.revoked].sort(), [...fingerprints].sort());
+    assert.equal(result.destinations.length, 1);
+    assert.equal(result.destinations[0]?.ok, false);
+    assert.match(
+      result.destinations[0]?.error ?? '',
+      /reload command .* exited with 1: .*cannot load certificate/,
+    );
+    for (const file of [files.cert, files.fullchain, files.key]) assert.equal(existsSync(file), false, file);
+    assert.deepEqual(result.stillServed, [
+      { host: '127.0.0.1', port: first.port, sni: NAME, revision: 1, servedFingerprint: fingerprints[0] },
+    ]);
+    const records = await auditRecords(custos);
+    const revoked = records.filter((r) => r.type === 'certificate.revoked');
+    assert.deepEqual(
+      revoked.map((r) => [r.data['fingerprintSha256'], r.data['reason']]).sort(),
+      [...fingerprints].sort().map((f) => [f, 'cessationOfOperation']),
+    );
+    assert.equal(
+      count(
+        records.map((r) => r.type),
+        'managed.deleted',
+      ),
+      1,
+    );
+    assert.equal(
+      count(
+        records.map((r) => r.type),
+        'object.deleted',
+      ),
+      1,
+    );
+    const gone = await custos.run('managed', 'status', 'web', '--json');
+    assert.equal(gone.code, 2);
+    assert.match(gone.stderr, /CUSTOS_MANAGED_NOT_FOUND/);
+    const list = await custos.run('managed', 'list', '--json');
+    assert.deepEqual(list.json(), []);
+    const state = await custos.run('audit', 'verify', '--state');
+    assert.equal(state.code, 0, state.stdout + state.stderr);
+  });
 });
 
 describe('Crash safety through the CLI: reconcile killed between issue and verify', { skip }, () => {
@@ -312,6 +379,21 @@ describe('Crash safety through the CLI: reconcile killed between issue and verif
     assert.equal(count(types, 'managed.revision-requested'), 2);
     assert.equal(count(types, 'managed.issued'), 2);
     assert.equal(count(types, 'certificate.issued'), 2);
+    const state = await custos.run('audit', 'verify', '--state');
+    assert.equal(state.code, 0, state.stdout + state.stderr);
+  });
+
+  it('delete without --revoke, its destination command stopping nginx: files removed, no endpoint serves it, exit 0', async () => {
+    // The operator's teardown: the site goes away with the certificate (its command stops this nginx).
+    const quit = ['sh', '-c', `kill -QUIT $(cat ${join(dirname(nginx.conf), 'nginx.pid')})`];
+    await apply(custos, root, manifest('web', files, quit, [nginx.port]));
+    const run = await custos.run('managed', 'delete', 'web', '--json');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const result = run.json<DeleteView>();
+    assert.deepEqual(result.revoked, []);
+    assert.deepEqual(result.stillServed, []);
+    assert.equal(existsSync(files.fullchain), false);
+    assert.equal(count(await auditTypes(custos), 'certificate.revoked'), 0);
     const state = await custos.run('audit', 'verify', '--state');
     assert.equal(state.code, 0, state.stdout + state.stderr);
   });
