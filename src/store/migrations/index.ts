@@ -10,6 +10,7 @@ import { auditKeys } from './0009-audit-keys.js';
 import { sealedSecrets } from './0010-sealed-secrets.js';
 import { authorities } from './0011-authorities.js';
 import { managedCertificates } from './0013-managed-certificates.js';
+import { issuedRequestKeys } from './0014-issued-request-keys.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0010-sealed-secrets': sealedSecrets,
   '0011-authorities': authorities,
   '0013-managed-certificates': managedCertificates,
+  '0014-issued-request-keys': issuedRequestKeys,
 };
