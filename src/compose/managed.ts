@@ -6,13 +6,17 @@ import { issueCertificate } from '../core/ca/issue-certificate.js';
 import { revokeCertificate } from '../core/ca/revoke-certificate.js';
 import { parseDuration } from '../core/duration.js';
 import { builtInCaIssuer } from '../core/managed/builtin-ca-issuer.js';
+import { hash } from 'node:crypto';
+import { parseCertificate } from '../pki/x509/lean-reader.js';
 import { writeCrlFile } from './crl-file.js';
 import type { Runtime } from './runtime.js';
 
 /**
  * The issuers managed certificates may name, as one explicit map by `issuerRef.name`: each authority of the built-in
  * CA (`default` from `custos ca init`) that is not pending, through `builtInCaIssuer`. ACME accounts join the same
- * map later. Revoking publishes the CA's next CRL and writes its file, as `custos cert revoke` does.
+ * map later. Revoking publishes the CA's next CRL and writes its file, as `custos cert revoke` does. `findIssued`
+ * looks an issuance up by its request key (kept with every issued certificate), so a reconciler that crashed after
+ * the CA signed but before it recorded the revision gets the same certificate back instead of a second one.
  */
 export async function buildIssuerRegistry(
   runtime: Runtime,
@@ -34,6 +38,17 @@ export async function buildIssuerRegistry(
             crlValidityMs,
           });
           if (result.crl !== null) await writeCrlFile(runtime, result.crl);
+        },
+        // Crash recovery: what this CA already issued under the request key for this very key (not revoked).
+        findIssued: async (requestKey, publicKeySpki) => {
+          const key = hash('sha256', publicKeySpki, 'hex');
+          for (const issued of await runtime.store.authorities.issuedUnder(authority.name, requestKey)) {
+            if (issued.revocation !== null || parseCertificate(issued.der).publicKeySha256 !== key) continue;
+            const signer = (await runtime.store.authorities.get(issued.authority)) ?? authority;
+            if (signer.certificate === null) continue;
+            return { certificate: issued.der, chain: [signer.certificate, ...signer.chain] };
+          }
+          return null;
         },
       }),
     );

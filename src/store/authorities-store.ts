@@ -14,7 +14,7 @@ import type { StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
 import { reading } from './store-errors.js';
 
-/** The tables of migration 0011-authorities (times in epoch milliseconds, JSON as text). */
+/** The tables of migrations 0011-authorities and 0014-issued-request-keys (times in epoch ms, JSON as text). */
 export type AuthorityTables = {
   authorities: {
     name: string;
@@ -38,6 +38,7 @@ export type AuthorityTables = {
     identity: string | null;
     provisioner: string;
     issued_at: number;
+    request_key: string | null;
     revoked_at: number | null;
     revocation_reason: string | null;
     invalidity_date: number | null;
@@ -89,6 +90,7 @@ function toIssued(row: IssuedRow): IssuedCertificate {
     identity: row.identity,
     provisioner: row.provisioner,
     issuedAt: new Date(Number(row.issued_at)),
+    requestKey: row.request_key,
     revocation:
       row.revoked_at === null
         ? null
@@ -118,6 +120,17 @@ function queries(db: Db): AuthorityReader {
           : select.where('authority', '=', query.authority).where('serial', '=', query.serialNumber);
       const row = await select.executeTakeFirst();
       return row === undefined ? null : toIssued(row);
+    },
+    async issuedUnder(authority, requestKey) {
+      const rows = await db
+        .selectFrom('issued_certificates')
+        .selectAll()
+        .where('authority', '=', authority)
+        .where('request_key', '=', requestKey)
+        .orderBy('issued_at')
+        .orderBy('fingerprint')
+        .execute();
+      return rows.map(toIssued);
     },
     async revoked(authority) {
       const rows = await db
@@ -158,6 +171,8 @@ export function authorityReader(db: Kysely<StoreDatabase>): AuthorityReader {
     list: () => reading('reading certificate authorities', () => q.list()),
     get: (name) => reading('reading a certificate authority', () => q.get(name)),
     issued: (query) => reading('reading an issued certificate', () => q.issued(query)),
+    issuedUnder: (authority, requestKey) =>
+      reading('reading issued certificates', () => q.issuedUnder(authority, requestKey)),
     revoked: (authority) => reading('reading revoked certificates', () => q.revoked(authority)),
     latestCrl: (authority) => reading('reading a CRL', () => q.latestCrl(authority)),
   };
@@ -173,6 +188,8 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
     list: () => run('reading certificate authorities', () => q.list()),
     get: (name) => run('reading a certificate authority', () => q.get(name)),
     issued: (query) => run('reading an issued certificate', () => q.issued(query)),
+    issuedUnder: (authority, requestKey) =>
+      run('reading issued certificates', () => q.issuedUnder(authority, requestKey)),
     revoked: (authority) => run('reading revoked certificates', () => q.revoked(authority)),
     latestCrl: (authority) => run('reading a CRL', () => q.latestCrl(authority)),
     async create(authority) {
@@ -255,7 +272,7 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
   };
 }
 
-const ISSUED_COLUMNS = 12;
+const ISSUED_COLUMNS = 13;
 
 /** The certificates' rows in multi-row INSERTs (a batch of issuances in one statement per chunk). */
 async function insertIssued(
@@ -277,6 +294,7 @@ async function insertIssued(
           identity: certificate.identity,
           provisioner: certificate.provisioner,
           issued_at: certificate.issuedAt.getTime(),
+          request_key: certificate.requestKey ?? null,
           revoked_at: null,
           revocation_reason: null,
           invalidity_date: null,

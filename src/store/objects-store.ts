@@ -194,6 +194,15 @@ export async function putObject(
   return { change: 'configured', generation: generation + 1 };
 }
 
+export async function removeObject(ctx: StoreContext, kind: string, name: string): Promise<boolean> {
+  const result = await tables(ctx.db)
+    .deleteFrom('declared_objects')
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 export async function putAssignment(ctx: StoreContext, a: OwnerAssignment): Promise<void> {
   await tables(ctx.db)
     .insertInto('owner_assignments')
@@ -265,6 +274,7 @@ export function objectsWriter(ctx: () => StoreContext, run: Run): ObjectsWriter 
       run('reading recorded policy decisions', () => reader().recordedDecisions(fingerprints)),
     put: (object, at, by) =>
       run(`storing ${object.kind}/${object.metadata.name}`, () => putObject(ctx(), object, at, by)),
+    remove: (kind, name) => run(`deleting ${kind}/${name}`, () => removeObject(ctx(), kind, name)),
     assign: (assignment) => run('storing an owner assignment', () => putAssignment(ctx(), assignment)),
     markDefaultsSeeded: (at) => run('storing governance state', () => markDefaultsSeeded(ctx(), at)),
     recordOwnerships: (ownerships, at) =>

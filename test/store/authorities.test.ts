@@ -41,6 +41,7 @@ const issued = (fingerprint: string, serial: string): Omit<IssuedCertificate, 'r
   identity: 'payments',
   provisioner: 'cli',
   issuedAt: day(0),
+  requestKey: null,
 });
 
 for (const dialect of DIALECTS) {
@@ -135,6 +136,29 @@ for (const dialect of DIALECTS) {
         revoked.map((r) => [r.serialNumber, r.revocation]),
         [['0a', first]],
       );
+    });
+
+    it('finds the certificates issued under a request key (managed crash recovery), oldest first', async () => {
+      await store.transaction((tx) => tx.authorities.create(authority('default')));
+      await store.transaction(async (tx) => {
+        await tx.authorities.recordIssued({ ...issued('d'.repeat(64), '0d'), requestKey: 'managed/web/1' });
+        await tx.authorities.recordIssued({
+          ...issued('e'.repeat(64), '0e'),
+          requestKey: 'managed/web/2',
+          issuedAt: day(1),
+        });
+        await tx.authorities.recordIssued(issued('f'.repeat(64), '0f'));
+      });
+      assert.deepEqual(
+        (await store.authorities.issuedUnder('default', 'managed/web/1')).map((i) => [
+          i.serialNumber,
+          i.requestKey,
+        ]),
+        [['0d', 'managed/web/1']],
+      );
+      assert.deepEqual(await store.authorities.issuedUnder('default', 'managed/web/3'), []);
+      assert.deepEqual(await store.authorities.issuedUnder('other', 'managed/web/1'), []);
+      assert.equal((await store.authorities.issued({ fingerprintSha256: 'f'.repeat(64) }))?.requestKey, null);
     });
 
     it('keeps every CRL and reads the latest', async () => {

@@ -10,6 +10,7 @@ import {
   type CertificateRevision,
   type ManagedStatus,
 } from '../../src/core/managed/managed-status.js';
+import type { DeclarativeObject } from '../../src/core/declarative/objects.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { DIALECTS, type TestDatabase } from './dialects.js';
@@ -124,6 +125,20 @@ for (const dialect of DIALECTS) {
       await store.transaction((tx) => tx.managed.remove('web'));
       assert.equal(await store.managed.status('web'), null);
       assert.deepEqual(await store.managed.revisions('web'), []);
+    });
+
+    it('deletes its ManagedCertificate object (managed delete), and says when there was none', async () => {
+      const object: DeclarativeObject<'ManagedCertificate'> = {
+        apiVersion: 'custos/v1',
+        kind: 'ManagedCertificate',
+        metadata: { name: 'web' },
+        spec: { dnsNames: ['web.test'], duration: '24h', issuerRef: { name: 'default' } },
+      };
+      await store.transaction((tx) => tx.objects.put(object, day(0), 'test'));
+      assert.equal((await store.objects.list('ManagedCertificate')).length, 1);
+      assert.equal(await store.transaction((tx) => tx.objects.remove('ManagedCertificate', 'web')), true);
+      assert.deepEqual(await store.objects.list('ManagedCertificate'), []);
+      assert.equal(await store.transaction((tx) => tx.objects.remove('ManagedCertificate', 'web')), false);
     });
   });
 }

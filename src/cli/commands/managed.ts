@@ -158,6 +158,51 @@ export function registerManaged(program: Command): void {
     );
 
   group
+    .command('delete')
+    .description(
+      'Tear a managed certificate down: with --revoke every revision is revoked (reason cessationOfOperation), its files are removed from every destination (each reload runs), the object, status and revisions are deleted (audited), then every verify endpoint is probed. Exit 1 when an endpoint still serves one of its revisions (named in the output).',
+    )
+    .argument('<name>', 'the ManagedCertificate name')
+    .option('--revoke', 'revoke every revision at its issuer first (reason cessationOfOperation)')
+    .option(
+      '--json',
+      'print {name, revoked: [fingerprint], destinations: [{target, ok, files, error}], stillServed: [{host, port, sni, revision, servedFingerprint}]}',
+    )
+    .addHelpText(
+      'after',
+      examples('custos managed delete web --revoke', 'custos managed delete web --json | jq .stillServed'),
+    )
+    .action(
+      action(async (name: string, options: { revoke?: boolean; json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { managedDependencies }, { deleteManaged }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../compose/managed.js'),
+          import('../../core/managed/delete-managed.js'),
+        ]);
+        const result = await withRuntime(globalOptions(command), async (rt) =>
+          deleteManaged(await managedDependencies(rt), name, { revoke: options.revoke === true }),
+        );
+        if (options.json) printJson(result);
+        else {
+          printLine(
+            `${name} deleted${result.revoked.length > 0 ? `; ${result.revoked.length} revision(s) revoked (cessationOfOperation)` : ''}`,
+          );
+          for (const d of result.destinations)
+            printLine(
+              `  ${d.ok ? 'removed' : 'FAILED '} ${d.target}${d.error === null ? '' : `: ${d.error}`}`,
+            );
+          for (const e of result.stillServed)
+            printLine(
+              `  still served: ${e.host}:${e.port}${e.sni ? ` (${e.sni})` : ''} serves revision ${e.revision} (${e.servedFingerprint})`,
+            );
+        }
+        return result.stillServed.length === 0 && result.destinations.every((d) => d.ok)
+          ? EXIT.ok
+          : EXIT.found;
+      }),
+    );
+
+  group
     .command('reconcile')
     .description(
       'Run the reconciler in the foreground until every managed certificate has settled: Ready, DeployedPartially waiting for its retry, or Failed. Exit 0 when all are Ready, 1 when some are not (or the timeout ran out).',

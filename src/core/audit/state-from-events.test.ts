@@ -52,6 +52,17 @@ test('the last event wins per certificate and per object; other records change n
   assert.equal(compareState(state, stored).ok, true, 'a null owner matches no recorded row');
 });
 
+test('object.deleted takes the object out of the folded state (managed delete)', () => {
+  const state = emptyEventState();
+  const web = { kind: 'ManagedCertificate', name: 'web' };
+  foldEvent(state, record('object.created', 'ManagedCertificate/web', { ...web, specSha256: '01' }));
+  foldEvent(state, record('object.deleted', 'ManagedCertificate/web', web));
+  assert.deepEqual([...state.objects], []);
+  assert.equal(compareState(state, empty()).ok, true);
+  foldEvent(state, record('object.deleted', 'ManagedCertificate/web', {}));
+  assert.equal(state.incomplete.get('objects'), 1);
+});
+
 test('an area whose events lack its data is reported as not checked, and does not fail', () => {
   const state = emptyEventState();
   foldEvent(state, record('sighting.started', 'aa', { object: 'certificate' }));

@@ -11,7 +11,8 @@ export const STATE_AREAS: readonly StateArea[] = ['inventory', 'ownership', 'ass
  * - `inventory`: the open sightings, `locationKey|type|hash`, from `sighting.started` less `sighting.ended`;
  * - `ownership`: the reconciled owner per certificate, the `newOwner` of its last `owner.changed`;
  * - `assignments`: the explicit owner per certificate, the `newOwner` of its last `owner.assigned`;
- * - `objects`: the `specSha256` per `Kind/name`, from its last `object.created` or `object.configured`.
+ * - `objects`: the `specSha256` per `Kind/name`, from its last `object.created` or `object.configured`, gone after
+ *   its `object.deleted`.
  * An event without the data its area needs (written before events carried it) makes that area unknowable:
  * its count is kept in `incomplete`, and the area is reported as not checked rather than as tampered.
  */
@@ -83,6 +84,12 @@ export function foldEvent(state: EventState, record: AuditRecord): void {
         return incomplete('objects');
       }
       state.objects.set(`${kind}/${name}`, specSha256);
+      return;
+    }
+    case 'object.deleted': {
+      const { kind, name } = data;
+      if (typeof kind !== 'string' || typeof name !== 'string') return incomplete('objects');
+      state.objects.delete(`${kind}/${name}`);
       return;
     }
     default:

@@ -130,6 +130,8 @@ export async function issueCertificate(
       `The certificate was not issued: it fails lint ${failure.lint} (${failure.source}): ${failure.message}`,
     );
 
+  // Managed certificates issue under a request key (builtInCaIssuer): kept so a crashed caller finds it again.
+  const requestKey = request.provisioner.claims['requestKey'];
   const certificate: IssuedCertificate = {
     fingerprintSha256: leaf.fingerprintSha256,
     authority: authority.name,
@@ -140,6 +142,7 @@ export async function issueCertificate(
     identity: request.identity,
     provisioner: request.provisioner.name,
     issuedAt: now,
+    requestKey: typeof requestKey === 'string' ? requestKey : null,
     revocation: null,
   };
   const record = { certificate, leaf, request, at: now };

@@ -42,6 +42,8 @@ export interface IssuedCertificate {
   /** The provisioner that authorised it (`cli`, a bootstrap token, an OIDC provisioner, ...). */
   provisioner: string;
   issuedAt: Date;
+  /** The request key it was issued under (managed certificates: `managed/NAME/N`), for crash recovery. */
+  requestKey?: string | null;
   revocation: Revocation | null;
 }
 
@@ -68,6 +70,8 @@ export interface AuthorityReader {
   issued(
     query: { authority: string; serialNumber: string } | { fingerprintSha256: string },
   ): Promise<IssuedCertificate | null>;
+  /** The certificates a CA issued under a request key, oldest first (a crashed caller finds its issuance again). */
+  issuedUnder(authority: string, requestKey: string): Promise<IssuedCertificate[]>;
   /** Every revoked certificate of a CA, for its CRL (expired ones included; the CRL builder decides). */
   revoked(authority: string): Promise<IssuedCertificate[]>;
   latestCrl(authority: string): Promise<CrlRecord | null>;

@@ -38,6 +38,8 @@ export interface ObjectsReader {
 export interface ObjectsWriter extends ObjectsReader {
   /** Creates or replaces an object by kind and name; an identical object is left as it is (`unchanged`). */
   put(object: AnyDeclarativeObject, at: Date, by: string): Promise<PutResult>;
+  /** Deletes an object by kind and name; false when there was none. */
+  remove(kind: Kind, name: string): Promise<boolean>;
   /** Creates or replaces the explicit assignment of a certificate. */
   assign(assignment: OwnerAssignment): Promise<void>;
   markDefaultsSeeded(at: Date): Promise<void>;

@@ -11,6 +11,7 @@ import { sealedSecrets } from './0010-sealed-secrets.js';
 import { authorities } from './0011-authorities.js';
 import { managedCertificates } from './0013-managed-certificates.js';
 import { bootstrapTokens } from './0012-bootstrap-tokens.js';
+import { issuedRequestKeys } from './0014-issued-request-keys.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0011-authorities': authorities,
   '0013-managed-certificates': managedCertificates,
   '0012-bootstrap-tokens': bootstrapTokens,
+  '0014-issued-request-keys': issuedRequestKeys,
 };

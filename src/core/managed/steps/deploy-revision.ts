@@ -14,7 +14,7 @@ import { revisionBundle } from '../revision-bundle.js';
 import { destinationsKey } from '../spec-keys.js';
 
 /** A destination's outcome as the audit trail keeps it (never the key). */
-const audited = (o: DestinationOutcome) => ({
+export const audited = (o: DestinationOutcome) => ({
   target: o.target,
   ok: o.ok,
   files: o.files,

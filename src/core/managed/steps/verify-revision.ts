@@ -20,7 +20,10 @@ export interface VerifyOptions {
   pauseMs?: number;
 }
 
-async function observe(deps: ManagedDependencies, endpoint: VerifyEndpoint): Promise<EndpointObservation> {
+export async function observe(
+  deps: Pick<ManagedDependencies, 'prober'>,
+  endpoint: VerifyEndpoint,
+): Promise<EndpointObservation> {
   const result = await deps.prober.probe(endpoint);
   let servedFingerprint: string | null = null;
   if (result.ok && result.chain[0] !== undefined) {
