@@ -4,7 +4,11 @@
  * so the caller closes the store. A second signal while shutting down exits at once.
  */
 import type { AddressInfo } from 'node:net';
+import { writeCrlFile } from '../compose/crl-file.js';
+import { managedDependencies } from '../compose/managed.js';
 import type { Runtime } from '../compose/runtime.js';
+import { refreshCrls } from '../core/ca/refresh-crls.js';
+import { runReconciler } from '../core/managed/managed-jobs.js';
 import { DomainError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { buildApp, buildServices, type ServerServices } from './build-app.js';
@@ -39,6 +43,7 @@ export interface ServeOptions {
 /** The background work of the server; each area adds its tasks here. */
 export function backgroundTasks(rt: Runtime, services: ServerServices): BackgroundTask[] {
   const ocspValidityMs = parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity');
+  const crlValidityMs = parseDuration(rt.config.ca.crlValidity, 'ca.crlValidity');
   return [
     {
       // Re-signs cached OCSP responses past half their validity, so requests find them fresh.
@@ -48,6 +53,30 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
       run: async () => {
         const { resigned, dropped } = await services.ocsp.refresh();
         if (resigned + dropped > 0) rt.logger.info({ resigned, dropped }, 'OCSP responses refreshed');
+      },
+    },
+    {
+      // Publishes each CA's next CRL once half of the latest one's validity has passed, and writes its file.
+      name: 'crl-refresh',
+      everyMs: Math.max(1_000, Math.min(crlValidityMs / 8, 15 * 60_000)),
+      run: async () => {
+        for (const crl of await refreshCrls(rt, { validityMs: crlValidityMs })) {
+          await writeCrlFile(rt, crl);
+          rt.logger.info({ ca: crl.authority, crlNumber: crl.crlNumber }, 'CRL published');
+        }
+      },
+    },
+    {
+      // The closed loop (docs/managed.md): what is due is renewed, deployed and verified on the job queue; several
+      // servers on one PostgreSQL share the work through the queue's leases.
+      name: 'managed-reconcile',
+      everyMs: 15_000,
+      run: async () => {
+        const deps = await managedDependencies(rt);
+        const until = new Date(rt.clock.now().getTime() + 60_000);
+        const run = await runReconciler(deps, { worker: rt.worker, until });
+        if (run.outcomes.length > 0)
+          rt.logger.info({ reconciled: run.outcomes.length }, 'managed certificates reconciled');
       },
     },
   ];
