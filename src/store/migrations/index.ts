@@ -9,8 +9,8 @@ import { evaluations } from './0008-evaluations.js';
 import { auditKeys } from './0009-audit-keys.js';
 import { sealedSecrets } from './0010-sealed-secrets.js';
 import { authorities } from './0011-authorities.js';
-import { managedCertificates } from './0013-managed-certificates.js';
 import { bootstrapTokens } from './0012-bootstrap-tokens.js';
+import { managedCertificates } from './0013-managed-certificates.js';
 import { issuedRequestKeys } from './0014-issued-request-keys.js';
 import type { StoreMigration } from './store-migration.js';
 
@@ -30,7 +30,7 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0009-audit-keys': auditKeys,
   '0010-sealed-secrets': sealedSecrets,
   '0011-authorities': authorities,
-  '0013-managed-certificates': managedCertificates,
   '0012-bootstrap-tokens': bootstrapTokens,
+  '0013-managed-certificates': managedCertificates,
   '0014-issued-request-keys': issuedRequestKeys,
 };
