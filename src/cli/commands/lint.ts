@@ -36,7 +36,7 @@ export function registerLint(program: Command): void {
       action(async (files: string[], options: LintOptions, command: Command) => {
         const [{ withDependencies }, { lintCertificates, lintFailed }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/lint-certificates.js'),
+          import('../../core/lint/lint-certificates.js'),
         ]);
         const reports = await withDependencies(globalOptions(command), async (deps) => {
           const inputs = [];

@@ -1,8 +1,8 @@
-import type { LintFailure } from '../pki/lint/lint.js';
-import { lintCertificate } from '../pki/lint/run-lints.js';
-import { PkiFormatError } from '../pki/problem.js';
-import { parseCertificate } from '../pki/x509/lean-reader.js';
-import { DomainError } from './errors.js';
+import type { LintFailure } from '../../pki/lint/lint.js';
+import { lintCertificate } from '../../pki/lint/run-lints.js';
+import { PkiFormatError } from '../../pki/problem.js';
+import { parseCertificate } from '../../pki/x509/lean-reader.js';
+import { DomainError } from '../errors.js';
 
 /** One file given to `custos lint`: its certificates in file order (the first is linted, the rest are its issuers). */
 export interface LintInput {
