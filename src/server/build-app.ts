@@ -16,6 +16,7 @@ import { parseDuration } from '../core/duration.js';
 import { registerAuth } from './plugins/auth.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
+import { tokensPlugin } from './plugins/tokens.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { installProblems } from './problem.js';
 
@@ -80,11 +81,12 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   });
   installProblems(app);
   // Before every route: each one is guarded by its config.scope (none: admin).
-  await registerAuth(app, { rt });
+  const deny = await registerAuth(app, { rt });
   await registerOpenApi(app, packageVersion());
 
   const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  await app.register(tokensPlugin, { rt, deny });
   return app;
 }
