@@ -82,7 +82,11 @@ describe('GET /v1/certificates', () => {
       assert.equal(new Set(fingerprints).size, fingerprints.length, `${sort}: a certificate twice`);
       assert.deepEqual([...fingerprints].sort(), all.map((i) => i.fingerprintSha256).sort(), sort);
       const one = ((await get(`/v1/certificates?limit=500&sort=${sort}`)).body as Page).items;
-      assert.deepEqual(fingerprints, one.map((i) => i.fingerprintSha256), `${sort}: pages in the listing's order`);
+      assert.deepEqual(
+        fingerprints,
+        one.map((i) => i.fingerprintSha256),
+        `${sort}: pages in the listing's order`,
+      );
     }
     const byNotAfter = (await walk('limit=3')).items.map((i) => i.notAfter);
     assert.deepEqual(byNotAfter, [...byNotAfter].sort());
@@ -161,7 +165,10 @@ describe('GET /v1/certificates', () => {
     const { leaf, intermediate, root } = estate.chain;
     const { status, body } = await get(`/v1/certificates/${leaf.fingerprintSha256.slice(0, 12)}`);
     assert.equal(status, 200, JSON.stringify(body));
-    const shown = (await cli('inventory', 'show', leaf.fingerprintSha256, '--json')) as Record<string, unknown>;
+    const shown = (await cli('inventory', 'show', leaf.fingerprintSha256, '--json')) as Record<
+      string,
+      unknown
+    >;
     const detail = body as Record<string, unknown> & {
       chain: Array<{ fingerprintSha256: string; subject: string }>;
       sightings: Array<{ kind: string; path: string; endedAt: string | null }>;
@@ -213,8 +220,14 @@ describe('GET /v1/certificates', () => {
     const inTimeline = summary.timeline.reduce((n, w) => n + w.total, 0);
     assert.equal(inTimeline, within(26 * 7));
     for (const week of summary.timeline) {
-      assert.equal(Object.values(week.byOwner).reduce((n, c) => n + c, 0), week.total);
-      assert.equal(Object.values(week.bySeverity).reduce((n, c) => n + c, 0), week.total);
+      assert.equal(
+        Object.values(week.byOwner).reduce((n, c) => n + c, 0),
+        week.total,
+      );
+      assert.equal(
+        Object.values(week.bySeverity).reduce((n, c) => n + c, 0),
+        week.total,
+      );
     }
     const tieWeek = summary.timeline.find((w) => (w.byOwner.alpha ?? 0) >= 4);
     assert.ok(tieWeek !== undefined && (tieWeek.bySeverity.high ?? 0) >= 6, JSON.stringify(summary.timeline));

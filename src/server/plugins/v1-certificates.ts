@@ -35,7 +35,9 @@ const ListQuery = Type.Object({
       description: 'Search: text in the subject or a name, a fingerprint prefix, or an owner name',
     }),
   ),
-  environment: Type.Optional(Type.String({ description: 'Only certificates of identities of this environment' })),
+  environment: Type.Optional(
+    Type.String({ description: 'Only certificates of identities of this environment' }),
+  ),
   locationKind: Type.Optional(Type.Union(LOCATION_KINDS.map((k) => Type.Literal(k)))),
   unowned: Type.Optional(Type.Boolean({ description: 'Only certificates nobody owns' })),
   includeRetired: Type.Optional(
