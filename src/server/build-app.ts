@@ -18,6 +18,11 @@ import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
 import { tokensPlugin } from './plugins/tokens.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { v1AuditPlugin } from './plugins/v1-audit.js';
+import { v1CertificatesPlugin } from './plugins/v1-certificates.js';
+import { v1FindingsPlugin } from './plugins/v1-findings.js';
+import { v1ObjectsPlugin } from './plugins/v1-objects.js';
+import { sharedSchemas } from './plugins/v1-schemas.js';
 import { installProblems } from './problem.js';
 
 export interface BuildAppOptions {
@@ -88,5 +93,10 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
   await app.register(tokensPlugin, { rt, deny });
+  for (const schema of sharedSchemas()) app.addSchema(schema);
+  await app.register(v1CertificatesPlugin, { rt });
+  await app.register(v1FindingsPlugin, { rt });
+  await app.register(v1ObjectsPlugin, { rt });
+  await app.register(v1AuditPlugin, { rt });
   return app;
 }

@@ -23,6 +23,10 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
           name: 'revocation',
           description: 'CRLs, CA certificates and the OCSP responder of the built-in CA',
         },
+        { name: 'inventory', description: 'Certificates: listing, detail, summary (scope read)' },
+        { name: 'findings', description: 'Findings and acknowledgements' },
+        { name: 'objects', description: 'Declarative objects: owners, identities, rules, policies, exceptions' },
+        { name: 'audit', description: 'The tamper-evident audit trail: query, export, verify' },
       ],
       components: {
         securitySchemes: {
