@@ -8,9 +8,11 @@ import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.j
 import type { InventoryReader } from '../core/ports/inventory-store.js';
 import type { AuthorityReader } from '../core/ports/authority-store.js';
 import type { BootstrapTokenReader } from '../core/ports/bootstrap-token-store.js';
+import type { ScanReader } from '../core/ports/scan-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
 import { bootstrapTokenReader } from './bootstrap-tokens-store.js';
+import { scanReader } from './scans-store.js';
 import { evaluationReader } from './evaluations-store.js';
 import { managedReader } from './managed-store.js';
 import type { ManagedReader } from '../core/ports/managed-store.js';
@@ -34,6 +36,7 @@ export class KyselyStore implements Store {
   readonly authorities: AuthorityReader;
   readonly managed: ManagedReader;
   readonly bootstrapTokens: BootstrapTokenReader;
+  readonly scans: ScanReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -49,6 +52,7 @@ export class KyselyStore implements Store {
     this.authorities = authorityReader(engine.reader);
     this.managed = managedReader(engine.reader);
     this.bootstrapTokens = bootstrapTokenReader(engine.reader);
+    this.scans = scanReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

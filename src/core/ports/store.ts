@@ -7,6 +7,7 @@ import type { JobQueue, JobTransaction } from './job-queue.js';
 import type { ManagedReader, ManagedWriter } from './managed-store.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
+import type { ScanReader, ScanWriter } from './scan-store.js';
 
 /** Changes made inside one transaction. Every method writes nothing visible until the transaction commits. */
 export interface StoreTransaction {
@@ -31,6 +32,8 @@ export interface StoreTransaction {
   readonly managed: ManagedWriter;
   /** One-time bootstrap tokens (hashes only): created by `token bootstrap`, consumed once when redeemed. */
   readonly bootstrapTokens: BootstrapTokenWriter;
+  /** Scans started through the API: request, progress, result. */
+  readonly scans: ScanWriter;
 }
 
 export interface AuditReader {
@@ -58,6 +61,8 @@ export interface Store {
   readonly managed: ManagedReader;
   /** One-time bootstrap tokens (hashes only). */
   readonly bootstrapTokens: BootstrapTokenReader;
+  /** Scans started through the API: request, progress, result. */
+  readonly scans: ScanReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.
