@@ -15,6 +15,9 @@ import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-respond
 import { parseDuration } from '../core/duration.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
+import { v1CaPlugin } from './plugins/v1-ca.js';
+import { v1ManagedPlugin } from './plugins/v1-managed.js';
+import { v1ScansPlugin } from './plugins/v1-scans.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { installProblems } from './problem.js';
 
@@ -83,5 +86,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
+  await app.register(v1CaPlugin, { rt, prefix: '/v1' });
+  await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
   return app;
 }

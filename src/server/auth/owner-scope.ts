@@ -6,7 +6,7 @@
 import type { ObjectsReader } from '../../core/ports/objects-store.js';
 import type { EvaluationReader } from '../../core/ports/evaluation-store.js';
 import { DomainError } from '../../core/errors.js';
-import type { Principal } from './principal.js';
+import { allows, type Principal, type Scope } from './principal.js';
 
 const forbidden = (principal: Principal, what: string): DomainError =>
   new DomainError('CUSTOS_FORBIDDEN', `This credential acts for owner ${principal.owner} only: ${what}.`, {
@@ -45,3 +45,11 @@ export async function requireCertificateOwner(
 /** Whether a bound principal may see this owner's objects (always, for an unbound one). */
 export const seesOwner = (principal: Principal, owner: string | null): boolean =>
   principal.owner === null || owner === principal.owner;
+
+/** Refuses a principal a further scope a route needs for one option (e.g. `revoke=true` needs `issue`). */
+export function requireScope(principal: Principal, scope: Scope): void {
+  if (!allows(principal, scope))
+    throw new DomainError('CUSTOS_FORBIDDEN', `This needs the scope ${scope}, which the credential does not hold.`, {
+      hint: `ask an admin for a token with the scope ${scope}`,
+    });
+}

@@ -22,6 +22,12 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
           name: 'revocation',
           description: 'CRLs, CA certificates and the OCSP responder of the built-in CA',
         },
+        { name: 'scans', description: 'Scans of files and TLS endpoints, run as durable jobs' },
+        { name: 'ca', description: 'The built-in CA: its CAs, issuance, revocation, bootstrap tokens' },
+        {
+          name: 'managed',
+          description: 'Managed certificates: apply, status, renew, rollback, delete',
+        },
       ],
       components: {},
     },
