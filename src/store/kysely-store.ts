@@ -12,6 +12,8 @@ import type { ScanReader } from '../core/ports/scan-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
 import { bootstrapTokenReader } from './bootstrap-tokens-store.js';
+import type { CredentialReader } from '../core/ports/credential-store.js';
+import { credentialReader } from './credentials-store.js';
 import { scanReader } from './scans-store.js';
 import { evaluationReader } from './evaluations-store.js';
 import { managedReader } from './managed-store.js';
@@ -36,6 +38,7 @@ export class KyselyStore implements Store {
   readonly authorities: AuthorityReader;
   readonly managed: ManagedReader;
   readonly bootstrapTokens: BootstrapTokenReader;
+  readonly credentials: CredentialReader;
   readonly scans: ScanReader;
 
   constructor(
@@ -52,6 +55,7 @@ export class KyselyStore implements Store {
     this.authorities = authorityReader(engine.reader);
     this.managed = managedReader(engine.reader);
     this.bootstrapTokens = bootstrapTokenReader(engine.reader);
+    this.credentials = credentialReader(engine.reader);
     this.scans = scanReader(engine.reader);
   }
 

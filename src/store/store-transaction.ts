@@ -12,6 +12,8 @@ import type { ScanWriter } from '../core/ports/scan-store.js';
 import { appendAudit } from './audit-writes.js';
 import { authorityWriter } from './authorities-store.js';
 import { bootstrapTokenWriter } from './bootstrap-tokens-store.js';
+import type { CredentialWriter } from '../core/ports/credential-store.js';
+import { credentialWriter } from './credentials-store.js';
 import { scanWriter } from './scans-store.js';
 import { evaluationWriter } from './evaluations-store.js';
 import { managedWriter } from './managed-store.js';
@@ -36,6 +38,7 @@ export class KyselyStoreTransaction implements StoreTransaction {
   readonly authorities: AuthorityWriter;
   readonly managed: ManagedWriter;
   readonly bootstrapTokens: BootstrapTokenWriter;
+  readonly credentials: CredentialWriter;
   readonly scans: ScanWriter;
 
   constructor(private readonly ctx: StoreContext) {
@@ -45,6 +48,7 @@ export class KyselyStoreTransaction implements StoreTransaction {
     this.authorities = authorityWriter(ctx, run);
     this.managed = managedWriter(ctx, run);
     this.bootstrapTokens = bootstrapTokenWriter(ctx, run);
+    this.credentials = credentialWriter(ctx, run);
     this.scans = scanWriter(ctx, run);
   }
 

@@ -1,6 +1,7 @@
 import type { AuditEventInput, AuditHead, AuditRecord } from '../audit/audit-event.js';
 import type { AuthorityReader, AuthorityWriter } from './authority-store.js';
 import type { BootstrapTokenReader, BootstrapTokenWriter } from './bootstrap-token-store.js';
+import type { CredentialReader, CredentialWriter } from './credential-store.js';
 import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { JobQueue, JobTransaction } from './job-queue.js';
@@ -32,6 +33,8 @@ export interface StoreTransaction {
   readonly managed: ManagedWriter;
   /** One-time bootstrap tokens (hashes only): created by `token bootstrap`, consumed once when redeemed. */
   readonly bootstrapTokens: BootstrapTokenWriter;
+  /** The server's credentials (hashes only): API tokens, dashboard sessions, login codes; once-only markers. */
+  readonly credentials: CredentialWriter;
   /** Scans started through the API: request, progress, result. */
   readonly scans: ScanWriter;
 }
@@ -61,6 +64,8 @@ export interface Store {
   readonly managed: ManagedReader;
   /** One-time bootstrap tokens (hashes only). */
   readonly bootstrapTokens: BootstrapTokenReader;
+  /** The server's credentials (hashes only). */
+  readonly credentials: CredentialReader;
   /** Scans started through the API: request, progress, result. */
   readonly scans: ScanReader;
   /**
