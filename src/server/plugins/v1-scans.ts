@@ -54,7 +54,7 @@ const ScanBody = Type.Union(
       { additionalProperties: false, title: 'TlsScanRequest' },
     ),
   ],
-  { discriminator: { propertyName: 'kind' } },
+  { title: 'ScanRequest' },
 );
 
 const Progress = Type.Object({
