@@ -40,7 +40,11 @@ const children: ChildProcess[] = [];
 
 /** Starts a server process and resolves with what `ready` finds in its output (its URL). */
 function start(command: string, args: string[], ready: RegExp, env?: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(command, args, { cwd: dir, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: dir,
+    env: env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   return new Promise((resolveUrl, reject) => {
@@ -124,7 +128,17 @@ try {
   await rt.store.close();
   const custosUrl = await start(
     process.execPath,
-    [CUSTOS, '--data-dir', dataDir, '--log-level', 'warn', 'serve', '--listen', '127.0.0.1:0', '--no-workers'],
+    [
+      CUSTOS,
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--no-workers',
+    ],
     /^listening: (\S+)$/m,
     env,
   );
@@ -162,8 +176,21 @@ try {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     await start(
       'cfssl',
-      ['serve', '-loglevel', '2', '-address', '127.0.0.1', '-port', String(port), '-ca', 'ca.pem', '-ca-key', 'ca-key.pem',
-        '-config', 'config.json'],
+      [
+        'serve',
+        '-loglevel',
+        '2',
+        '-address',
+        '127.0.0.1',
+        '-port',
+        String(port),
+        '-ca',
+        'ca.pem',
+        '-ca-key',
+        'ca-key.pem',
+        '-config',
+        'config.json',
+      ],
       /(Now listening on \S+)/,
     );
     const sign = async (i: number): Promise<boolean> => {
@@ -208,7 +235,9 @@ try {
     return res.status === 200;
   };
   await load(requests.length, CLIENTS, ask); // the first answer for each serial is signed, later ones cached
-  console.log(line(`custos  POST /ocsp (${requests.length} serials, cached)`, await load(OCSP_REQUESTS, CLIENTS, ask)));
+  console.log(
+    line(`custos  POST /ocsp (${requests.length} serials, cached)`, await load(OCSP_REQUESTS, CLIENTS, ask)),
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(

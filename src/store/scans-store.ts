@@ -108,7 +108,8 @@ export function scanWriter(ctx: StoreContext, run: Run): ScanWriter {
         if (update.progress !== undefined) set.progress = JSON.stringify(update.progress);
         if (update.result !== undefined)
           set.result = update.result === null ? null : JSON.stringify(update.result);
-        if (update.error !== undefined) set.error = update.error === null ? null : JSON.stringify(update.error);
+        if (update.error !== undefined)
+          set.error = update.error === null ? null : JSON.stringify(update.error);
         if (update.startedAt !== undefined) set.started_at = update.startedAt?.getTime() ?? null;
         if (update.finishedAt !== undefined) set.finished_at = update.finishedAt?.getTime() ?? null;
         if (Object.keys(set).length === 0) return (await q.get(id)) !== null;

@@ -34,9 +34,21 @@ async function openssl(cwd: string, ...args: string[]): Promise<{ code: number; 
 async function aCsr(dir: string, name: string, cn: string): Promise<string> {
   const made = await openssl(
     dir,
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`,
-    '-addext', `subjectAltName=DNS:${cn}`,
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+    '-addext',
+    `subjectAltName=DNS:${cn}`,
   );
   assert.equal(made.code, 0, made.output);
   return readFile(join(dir, `${name}.csr`), 'utf8');
@@ -140,7 +152,15 @@ describe('/v1 CA routes', () => {
     assert.equal(Date.parse(body.notAfter) - Date.parse(body.notBefore) <= 48 * 3_600_000 + 120_000, true);
     await writeFile(join(dir, 'api.pem'), body.certificate);
     await writeFile(join(dir, 'chain.pem'), body.chain);
-    const verified = await openssl(dir, 'verify', '-CAfile', 'root.pem', '-untrusted', 'chain.pem', 'api.pem');
+    const verified = await openssl(
+      dir,
+      'verify',
+      '-CAfile',
+      'root.pem',
+      '-untrusted',
+      'chain.pem',
+      'api.pem',
+    );
     assert.equal(verified.code, 0, verified.output);
     assert.match(verified.output, /api\.pem: OK/);
     const san = await openssl(dir, 'x509', '-in', 'api.pem', '-noout', '-ext', 'subjectAltName');
@@ -166,7 +186,15 @@ describe('/v1 CA routes', () => {
     assert.equal(again.json<{ revoked: boolean }>().revoked, false);
 
     const request = await openssl(
-      dir, 'ocsp', '-issuer', 'issuing.pem', '-cert', 'api.pem', '-no_nonce', '-reqout', 'req.der',
+      dir,
+      'ocsp',
+      '-issuer',
+      'issuing.pem',
+      '-cert',
+      'api.pem',
+      '-no_nonce',
+      '-reqout',
+      'req.der',
     );
     assert.equal(request.code, 0, request.output);
     const answer = await t.app.inject({
@@ -178,8 +206,18 @@ describe('/v1 CA routes', () => {
     assert.equal(answer.statusCode, 200);
     await writeFile(join(dir, 'resp.der'), answer.rawPayload);
     const status = await openssl(
-      dir, 'ocsp', '-respin', 'resp.der', '-issuer', 'issuing.pem', '-cert', 'api.pem',
-      '-CAfile', 'root.pem', '-verify_other', 'issuing.pem',
+      dir,
+      'ocsp',
+      '-respin',
+      'resp.der',
+      '-issuer',
+      'issuing.pem',
+      '-cert',
+      'api.pem',
+      '-CAfile',
+      'root.pem',
+      '-verify_other',
+      'issuing.pem',
     );
     assert.match(status.output, /api\.pem: revoked/, status.output);
     assert.match(status.output, /Reason: keyCompromise/);

@@ -132,10 +132,25 @@ describe('/v1/managed', () => {
   });
 
   it('applies, reconciles to Ready, and answers `managed status --json`', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/v1/managed', headers: writer, payload: document() });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/managed',
+      headers: writer,
+      payload: document(),
+    });
     assert.equal(created.statusCode, 201, created.body);
-    assert.deepEqual(created.json(), { kind: 'ManagedCertificate', name: 'web', change: 'created', generation: 1 });
-    const same = await t.app.inject({ method: 'POST', url: '/v1/managed', headers: writer, payload: document() });
+    assert.deepEqual(created.json(), {
+      kind: 'ManagedCertificate',
+      name: 'web',
+      change: 'created',
+      generation: 1,
+    });
+    const same = await t.app.inject({
+      method: 'POST',
+      url: '/v1/managed',
+      headers: writer,
+      payload: document(),
+    });
     assert.equal(same.statusCode, 200);
     assert.equal(same.json<{ change: string }>().change, 'unchanged');
 
@@ -146,7 +161,9 @@ describe('/v1/managed', () => {
     assert.equal(ready.conditions.find((c) => c.type === 'Ready')?.status, 'True');
     const list = await t.app.inject({ method: 'GET', url: '/v1/managed', headers: reader });
     assert.deepEqual(
-      list.json<Array<{ name: string; ready: string; revision: number }>>().map((i) => [i.name, i.ready, i.revision]),
+      list
+        .json<Array<{ name: string; ready: string; revision: number }>>()
+        .map((i) => [i.name, i.ready, i.revision]),
       [['web', 'True', 1]],
     );
   });
@@ -177,7 +194,12 @@ describe('/v1/managed', () => {
     assert.deepEqual(listed.json(), []);
     const renew = await t.app.inject({ method: 'POST', url: '/v1/managed/web/renew', headers: teamB });
     assert.equal(renew.statusCode, 403);
-    const apply = await t.app.inject({ method: 'POST', url: '/v1/managed', headers: teamB, payload: document() });
+    const apply = await t.app.inject({
+      method: 'POST',
+      url: '/v1/managed',
+      headers: teamB,
+      payload: document(),
+    });
     assert.equal(apply.statusCode, 403);
     const readOnly = await t.app.inject({ method: 'POST', url: '/v1/managed/web/renew', headers: reader });
     assert.equal(readOnly.statusCode, 403);
@@ -200,7 +222,10 @@ describe('/v1/managed', () => {
     assert.ok(body.destinations.every((d) => d.ok));
     assert.equal(existsSync(join(dir, 'web.crt')), false);
     for (const fingerprint of body.revoked)
-      assert.notEqual((await t.rt.store.authorities.issued({ fingerprintSha256: fingerprint }))?.revocation, null);
+      assert.notEqual(
+        (await t.rt.store.authorities.issued({ fingerprintSha256: fingerprint }))?.revocation,
+        null,
+      );
     const gone = await t.app.inject({ method: 'GET', url: '/v1/managed/web', headers: reader });
     assert.equal(gone.statusCode, 404);
   });

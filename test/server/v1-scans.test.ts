@@ -56,15 +56,35 @@ describe('/v1/scans', () => {
     await mkdir(join(dir, 'tree', 'nested'), { recursive: true });
     await exec(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30',
-        '-keyout', 'tree/nested/web.key', '-out', 'tree/nested/web.pem', '-subj', '/CN=localhost',
-        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '30',
+        '-keyout',
+        'tree/nested/web.key',
+        '-out',
+        'tree/nested/web.pem',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
       { cwd: dir },
     );
     certPem = await readFile(join(dir, 'tree/nested/web.pem'), 'utf8');
-    const out = await exec('openssl', ['x509', '-in', 'tree/nested/web.pem', '-noout', '-fingerprint', '-sha256'], {
-      cwd: dir,
-    });
+    const out = await exec(
+      'openssl',
+      ['x509', '-in', 'tree/nested/web.pem', '-noout', '-fingerprint', '-sha256'],
+      {
+        cwd: dir,
+      },
+    );
     fingerprint = out.stdout.split('=')[1]!.trim().replace(/:/g, '').toLowerCase();
     server = createServer(
       { key: await readFile(join(dir, 'tree/nested/web.key')), cert: certPem },
@@ -137,10 +157,7 @@ describe('/v1/scans', () => {
     assert.equal(result.results.length, 1);
     assert.equal(result.results[0]?.ok, true);
     assert.equal(result.results[0]?.chain[0]?.fingerprintSha256, fingerprint);
-    assert.deepEqual(
-      [result.summary.endpoints, result.summary.served, result.summary.trusted],
-      [1, 1, 1],
-    );
+    assert.deepEqual([result.summary.endpoints, result.summary.served, result.summary.trusted], [1, 1, 1]);
     const list = await t.app.inject({ method: 'GET', url: '/v1/scans', headers: reader });
     assert.deepEqual(
       list.json<{ items: Array<{ id: string; status: string }> }>().items.map((s) => s.status),
@@ -186,7 +203,11 @@ describe('/v1/scans', () => {
     });
     assert.equal(readOnly.statusCode, 403);
     assert.equal(readOnly.json<{ code: string }>().code, 'CUSTOS_FORBIDDEN');
-    const unknown = await t.app.inject({ method: 'GET', url: '/v1/scans/scn_0000000000000000', headers: reader });
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/v1/scans/scn_0000000000000000',
+      headers: reader,
+    });
     assert.equal(unknown.statusCode, 404);
   });
 
@@ -206,7 +227,9 @@ describe('/v1/scans', () => {
       assert.equal(res.status, 202);
       id = ((await res.json()) as ScanBody).id;
       await wait(1_500);
-      const still = (await (await fetch(`${first.url}/v1/scans/${id}`, { headers: token })).json()) as ScanBody;
+      const still = (await (
+        await fetch(`${first.url}/v1/scans/${id}`, { headers: token })
+      ).json()) as ScanBody;
       assert.equal(still.status, 'queued');
     } finally {
       await first.stop();

@@ -58,7 +58,11 @@ async function decide(
     case 'cli':
       return { name: 'cli', kind: 'cli', claims: { user: credential.user } };
     case 'api':
-      return { name: 'api', kind: 'api', claims: { principal: credential.principal, owner: credential.owner } };
+      return {
+        name: 'api',
+        kind: 'api',
+        claims: { principal: credential.principal, owner: credential.owner },
+      };
     case 'bootstrap-token':
       return (await redeemBootstrapToken(deps, credential.token)).grant;
     case 'jwt':

@@ -5,7 +5,12 @@
  */
 import type { CsrContent } from '../../pki/x509/generate/csr-reader.js';
 import { DomainError } from '../errors.js';
-import { authorizeIssuance, grantedIdentity, type AuthorizeIssuanceDependencies, type IssuanceCredential } from './authorize-issuance.js';
+import {
+  authorizeIssuance,
+  grantedIdentity,
+  type AuthorizeIssuanceDependencies,
+  type IssuanceCredential,
+} from './authorize-issuance.js';
 import type { RequestedNames } from './csr-request.js';
 import { issueCertificate, type IssueDependencies, type IssuedResult } from './issue-certificate.js';
 

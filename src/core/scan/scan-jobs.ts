@@ -126,7 +126,10 @@ export function scanJobHandler(deps: ScanJobDependencies): JobHandler {
         status: 'failed',
         error: known
           ? { code: error.code, message: error.message }
-          : { code: 'CUSTOS_INTERNAL', message: 'The scan failed unexpectedly; the server log holds the cause.' },
+          : {
+              code: 'CUSTOS_INTERNAL',
+              message: 'The scan failed unexpectedly; the server log holds the cause.',
+            },
       };
     } finally {
       await progress.settled();

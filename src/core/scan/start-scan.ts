@@ -60,12 +60,14 @@ export const expiringSoonDays = (request: TlsScanRequest): number =>
 
 /** The certificates (DER) of the request's `trust` PEM texts; CUSTOS_INVALID_ARGUMENT for one that holds none. */
 export function trustedCertificates(request: TlsScanRequest): Uint8Array[] {
-  return (request.trust ?? []).map((pem, i) => {
-    const read = readContainer(new TextEncoder().encode(pem), { passwords: [] });
-    if (read.certificates.length === 0)
-      throw new DomainError('CUSTOS_INVALID_ARGUMENT', `trust[${i}]: holds no PEM certificate`);
-    return read.certificates.map((c) => c.der);
-  }).flat();
+  return (request.trust ?? [])
+    .map((pem, i) => {
+      const read = readContainer(new TextEncoder().encode(pem), { passwords: [] });
+      if (read.certificates.length === 0)
+        throw new DomainError('CUSTOS_INVALID_ARGUMENT', `trust[${i}]: holds no PEM certificate`);
+      return read.certificates.map((c) => c.der);
+    })
+    .flat();
 }
 
 export interface StartScanDependencies {

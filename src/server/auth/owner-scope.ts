@@ -39,7 +39,8 @@ export async function requireCertificateOwner(
 ): Promise<void> {
   if (principal.owner === null) return;
   const owner = (await evaluations.evaluationsOf([fingerprintSha256])).get(fingerprintSha256)?.owner ?? null;
-  if (owner !== principal.owner) throw forbidden(principal, `certificate ${fingerprintSha256} is not its owner's`);
+  if (owner !== principal.owner)
+    throw forbidden(principal, `certificate ${fingerprintSha256} is not its owner's`);
 }
 
 /** Whether a bound principal may see this owner's objects (always, for an unbound one). */
@@ -49,7 +50,11 @@ export const seesOwner = (principal: Principal, owner: string | null): boolean =
 /** Refuses a principal a further scope a route needs for one option (e.g. `revoke=true` needs `issue`). */
 export function requireScope(principal: Principal, scope: Scope): void {
   if (!allows(principal, scope))
-    throw new DomainError('CUSTOS_FORBIDDEN', `This needs the scope ${scope}, which the credential does not hold.`, {
-      hint: `ask an admin for a token with the scope ${scope}`,
-    });
+    throw new DomainError(
+      'CUSTOS_FORBIDDEN',
+      `This needs the scope ${scope}, which the credential does not hold.`,
+      {
+        hint: `ask an admin for a token with the scope ${scope}`,
+      },
+    );
 }

@@ -37,7 +37,9 @@ const IssueBody = Type.Object(
     csr: Type.String({ maxLength: 64 * 1024, description: 'The PKCS#10 request, PEM' }),
     ca: Type.Optional(Type.String({ description: 'The CA that signs (default: default)' })),
     ttl: Type.Optional(Type.String({ description: "The lifetime, e.g. 24h (default: the CA's)" })),
-    identity: Type.Optional(Type.String({ description: 'The identity it is issued for (its owner follows)' })),
+    identity: Type.Optional(
+      Type.String({ description: 'The identity it is issued for (its owner follows)' }),
+    ),
     commonName: Type.Optional(Type.String({ maxLength: 1024 })),
     dnsNames: Names,
     ipAddresses: Names,
@@ -61,7 +63,9 @@ const BootstrapBody = Type.Object(
   {
     identity: Type.String({ description: 'The identity the certificate is for' }),
     ttl: Type.String({ description: 'How long the token can be redeemed: 15m, 1h, 7d (at most 30d)' }),
-    provisioner: Type.Optional(Type.String({ description: 'A provisioner of type bootstrap (default bootstrap)' })),
+    provisioner: Type.Optional(
+      Type.String({ description: 'A provisioner of type bootstrap (default bootstrap)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -222,7 +226,7 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
         body: BootstrapBody,
         response: {
           201: BootstrapToken,
-          403: problemResponse("Not an identity of the bound owner (CUSTOS_FORBIDDEN)"),
+          403: problemResponse('Not an identity of the bound owner (CUSTOS_FORBIDDEN)'),
           422: problemResponse('A bad identity or ttl (CUSTOS_INVALID_ARGUMENT)'),
         },
       },

@@ -2,7 +2,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable } from './v1-ca-schemas.js';
 
-
 /** The envelope; the spec is checked by the declarative kind's schema, as `custos apply -f` checks it. */
 export const ManagedDocumentSchema = Type.Object(
   {

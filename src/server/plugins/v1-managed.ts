@@ -32,7 +32,9 @@ export interface V1ManagedOptions {
 
 const Name = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{0,252}$' }) });
 const notFound = problemResponse('No managed certificate of that name (CUSTOS_MANAGED_NOT_FOUND)');
-const forbidden = problemResponse("Not a managed certificate of the bound owner's identities (CUSTOS_FORBIDDEN)");
+const forbidden = problemResponse(
+  "Not a managed certificate of the bound owner's identities (CUSTOS_FORBIDDEN)",
+);
 
 export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = async (app, { rt }) => {
   /** The named managed certificate, refused to a bound principal when its identity is not its owner's. */

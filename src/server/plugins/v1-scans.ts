@@ -39,8 +39,12 @@ const ScanBody = Type.Union(
           ...Targets,
           description: 'Host names, IP addresses, host:port, [IPv6]:port, CIDR ranges',
         }),
-        ports: Type.Optional(Type.String({ description: 'Ports for targets that name none: 443,8443 or 8000-8010' })),
-        sni: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'SNI names, each its own location' })),
+        ports: Type.Optional(
+          Type.String({ description: 'Ports for targets that name none: 443,8443 or 8000-8010' }),
+        ),
+        sni: Type.Optional(
+          Type.Array(Type.String(), { maxItems: 100, description: 'SNI names, each its own location' }),
+        ),
         trust: Type.Optional(
           Type.Array(Type.String({ maxLength: 256 * 1024 }), {
             maxItems: 100,
@@ -48,7 +52,9 @@ const ScanBody = Type.Union(
           }),
         ),
         starttls: Type.Optional(Type.Union([Type.Literal('smtp'), Type.Literal('postgres')])),
-        expiringSoon: Type.Optional(Type.String({ description: 'Window of the expiring-soon finding (default 30d)' })),
+        expiringSoon: Type.Optional(
+          Type.String({ description: 'Window of the expiring-soon finding (default 30d)' }),
+        ),
         maxEndpoints: Type.Optional(Type.Integer({ minimum: 1, maximum: API_MAX_ENDPOINTS })),
       },
       { additionalProperties: false, title: 'TlsScanRequest' },
@@ -81,7 +87,8 @@ const Scan = Type.Object(
     ...scanFields,
     request: Type.Unknown({ description: 'The request as accepted' }),
     result: Type.Unknown({
-      description: 'Once succeeded: what `custos scan files --json` or `custos scan tls --json` prints; else null',
+      description:
+        'Once succeeded: what `custos scan files --json` or `custos scan tls --json` prints; else null',
     }),
   },
   { title: 'Scan' },
@@ -133,7 +140,9 @@ export const v1ScansPlugin: FastifyPluginAsyncTypebox<V1ScansOptions> = async (a
       schema: {
         tags: ['scans'],
         summary: 'The most recent scans, newest first',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
         response: { 200: Type.Object({ items: Type.Array(ScanSummary) }) },
       },
     },
