@@ -13,7 +13,9 @@ import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
 import { parseDuration } from '../core/duration.js';
+import { metricsCollector, type MetricsCollector } from '../core/metrics/metrics-collector.js';
 import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { revocationPlugin } from './plugins/revocation.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { installProblems } from './problem.js';
@@ -28,6 +30,8 @@ export interface BuildAppOptions {
 /** What lives as long as the server: caches that the background work refreshes too. */
 export interface ServerServices {
   ocsp: OcspResponder;
+  /** What /metrics serves: the estate families reused while nothing changed, counters read incrementally. */
+  metrics: MetricsCollector;
 }
 
 export function buildServices(rt: Runtime): ServerServices {
@@ -36,6 +40,7 @@ export function buildServices(rt: Runtime): ServerServices {
       { authorities: rt.store.authorities, keys: rt.keys, clock: rt.clock },
       { validityMs: parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity') },
     ),
+    metrics: metricsCollector(rt, { maxSeries: rt.config.metrics.maxSeries, render: rt.renderMetrics }),
   };
 }
 
@@ -83,5 +88,6 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  await app.register(metricsPlugin, { rt, metrics: services.metrics });
   return app;
 }

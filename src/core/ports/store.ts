@@ -34,8 +34,15 @@ export interface StoreTransaction {
 }
 
 export interface AuditReader {
-  /** Records in `seq` order, streamed in pages, optionally only those at or after `since`. */
-  records(options?: { since?: Date; afterSeq?: number }): AsyncIterable<AuditRecord>;
+  /**
+   * Records in `seq` order, streamed in pages, optionally only those at or after `since`, after `afterSeq`, or of
+   * these `types` (the metrics read only the lifecycle steps they count).
+   */
+  records(options?: {
+    since?: Date;
+    afterSeq?: number;
+    types?: readonly string[];
+  }): AsyncIterable<AuditRecord>;
   /**
    * The head written alongside the chain (the last seq and hash, seq 0 for an empty chain, with its MAC), to catch
    * removal of the newest records; null when the head row itself is gone.
