@@ -14,6 +14,7 @@ import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
 import { parseDuration } from '../core/duration.js';
 import { metricsCollector, type MetricsCollector } from '../core/metrics/metrics-collector.js';
+import { registerAuth } from './plugins/auth.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { revocationPlugin } from './plugins/revocation.js';
@@ -83,6 +84,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     if (closing) reply.header('connection', 'close');
   });
   installProblems(app);
+  // Before every route: each one is guarded by its config.scope (none: admin).
+  await registerAuth(app, { rt });
   await registerOpenApi(app, packageVersion());
 
   const services = options.services ?? buildServices(rt);
