@@ -13,8 +13,10 @@ import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
 import { parseDuration } from '../core/duration.js';
+import { metricsCollector, type MetricsCollector } from '../core/metrics/metrics-collector.js';
 import { registerAuth } from './plugins/auth.js';
 import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { revocationPlugin } from './plugins/revocation.js';
 import { tokensPlugin } from './plugins/tokens.js';
 import { v1CaPlugin } from './plugins/v1-ca.js';
@@ -38,6 +40,8 @@ export interface BuildAppOptions {
 /** What lives as long as the server: caches that the background work refreshes too. */
 export interface ServerServices {
   ocsp: OcspResponder;
+  /** What /metrics serves: the estate families reused while nothing changed, counters read incrementally. */
+  metrics: MetricsCollector;
 }
 
 export function buildServices(rt: Runtime): ServerServices {
@@ -46,6 +50,7 @@ export function buildServices(rt: Runtime): ServerServices {
       { authorities: rt.store.authorities, keys: rt.keys, clock: rt.clock },
       { validityMs: parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity') },
     ),
+    metrics: metricsCollector(rt, { maxSeries: rt.config.metrics.maxSeries, render: rt.renderMetrics }),
   };
 }
 
@@ -104,5 +109,6 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
   await app.register(v1CaPlugin, { rt, prefix: '/v1' });
   await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
+  await app.register(metricsPlugin, { rt, metrics: services.metrics });
   return app;
 }

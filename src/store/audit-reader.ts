@@ -10,13 +10,18 @@ const PAGE_SIZE = 1000;
 export class KyselyAuditReader implements AuditReader {
   constructor(private readonly db: Kysely<StoreDatabase>) {}
 
-  async *records(options: { since?: Date; afterSeq?: number } = {}): AsyncIterable<AuditRecord> {
+  async *records(
+    options: { since?: Date; afterSeq?: number; types?: readonly string[] } = {},
+  ): AsyncIterable<AuditRecord> {
+    const types = options.types === undefined ? undefined : [...options.types];
+    if (types?.length === 0) return;
     const since = options.since?.getTime();
     let after = options.afterSeq ?? 0;
     for (;;) {
       const rows = await reading('reading the audit log', () => {
         let page = this.db.selectFrom('audit_events').selectAll().where('seq', '>', after);
         if (since !== undefined) page = page.where('at', '>=', since);
+        if (types !== undefined) page = page.where('type', 'in', types);
         return page.orderBy('seq').limit(PAGE_SIZE).execute();
       });
       for (const row of rows) yield toAuditRecord(row);

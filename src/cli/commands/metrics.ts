@@ -11,10 +11,12 @@ export function registerMetrics(program: Command): void {
   program
     .command('metrics')
     .description(
-      "Print the inventory as Prometheus metrics with x509-certificate-exporter's names (x509_cert_not_after, " +
+      "Print the metrics of /metrics once: the inventory in x509-certificate-exporter's names (x509_cert_not_after, " +
         'x509_cert_not_before, x509_cert_expired, x509_read_errors; labels filepath, secret_namespace, secret_name, ' +
-        'subject_CN, issuer_CN, serial_number, plus owner and fingerprint_sha256), so existing alert rules work. ' +
-        "With --output, the file is replaced atomically, as node_exporter's textfile collector needs.",
+        "subject_CN, issuer_CN, serial_number, plus owner and fingerprint_sha256), TLS endpoints in blackbox_exporter's " +
+        "(probe_ssl_*), managed certificates in cert-manager's (certmanager_certificate_*), findings and lifecycle " +
+        "counters (custos_*; docs/metrics.md). With --output, the file is replaced atomically, as node_exporter's " +
+        'textfile collector needs.',
     )
     .option('--output <file>', 'write to this file (atomically) instead of stdout, e.g. for node_exporter')
     .addHelpText(
@@ -26,12 +28,15 @@ export function registerMetrics(program: Command): void {
     )
     .action(
       action(async (options: MetricsOptions, command: Command) => {
-        const [{ withRuntime }, { inventoryMetrics }] = await Promise.all([
+        const [{ withRuntime }, { metricsCollector }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/metrics/inventory-metrics.js'),
+          import('../../core/metrics/metrics-collector.js'),
         ]);
         await withRuntime(globalOptions(command), async (rt) => {
-          const text = await rt.renderMetrics(await inventoryMetrics(rt));
+          const text = await metricsCollector(rt, {
+            maxSeries: rt.config.metrics.maxSeries,
+            render: rt.renderMetrics,
+          }).scrape();
           if (options.output === undefined) process.stdout.write(text);
           else await rt.writeOutputFile(options.output, text);
         });

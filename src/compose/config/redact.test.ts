@@ -27,6 +27,7 @@ test('only the keys the schema marks secret are redacted, and the configuration 
     scan: { timeout: '5s', concurrency: 64 },
     server: { listen: '127.0.0.1:8700', baseUrl: 'http://127.0.0.1:8700' },
     remote: { url: 'https://custos.corp.example', token: 'custos_t0ps3cr3t' },
+    metrics: { public: false, maxSeries: 100_000 },
     ca: { crlValidity: '7d', ocspValidity: '1h' },
     audit: { key: 'q6Ktbm9ZKKGE1QpDLdTyzqp8yDXzTcxU9+LgFMM2G1E=', keyFile: '/run/secrets/audit.key' },
   };

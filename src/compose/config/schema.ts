@@ -127,6 +127,23 @@ const ca = Type.Object(
   { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
 );
 
+const metrics = Type.Object(
+  {
+    public: Type.Boolean({
+      default: false,
+      description:
+        'Serve /metrics without a token (for scrapers that cannot send one); by default it needs a token with the read scope.',
+    }),
+    maxSeries: Type.Integer({
+      minimum: 1,
+      default: 100_000,
+      description:
+        'The series one metric family may export on /metrics; the rest (the certificates that expire last) are dropped and counted in custos_metrics_series_dropped_total.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'The Prometheus metrics (docs/metrics.md).' },
+);
+
 /** One enum (not a union of literals), so a bad value is one problem naming the allowed values. */
 const oneOf = <T extends string>(values: readonly T[], description: string) =>
   Type.Unsafe<T>(Type.String({ enum: [...values], description }));
@@ -213,6 +230,7 @@ export const CONFIG_SCHEMA = Type.Object(
     audit: Type.Optional(audit),
     server,
     remote: Type.Optional(remote),
+    metrics,
     ca,
     provisioners: Type.Optional(
       Type.Array(provisioner, {

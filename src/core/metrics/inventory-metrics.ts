@@ -1,13 +1,5 @@
-import { listInventory } from '../list-inventory.js';
 import type { CertificateView, LocationView } from '../inventory/certificate-view.js';
-import type { Clock } from '../ports/clock.js';
-import type { Store } from '../ports/store.js';
 import type { MetricFamily, MetricSample } from './metric-family.js';
-
-export interface InventoryMetricsDeps {
-  store: Store;
-  clock: Clock;
-}
 
 /**
  * The inventory as the metrics people already alert on: x509-certificate-exporter's per-certificate gauges
@@ -15,21 +7,27 @@ export interface InventoryMetricsDeps {
  * its labels `filepath`, `secret_namespace`, `secret_name`, `subject_CN`, `issuer_CN`, `serial_number`) and
  * `x509_read_errors`, plus Custos's `owner` and `fingerprint_sha256` labels. One series per certificate and
  * location, so an alert names the file to fix; TLS endpoints carry `endpoint` and `sni` instead of `filepath`.
+ * The views come ordered by notAfter, so a capped family keeps the certificates that expire first.
  */
-export async function inventoryMetrics(deps: InventoryMetricsDeps): Promise<MetricFamily[]> {
-  const now = deps.clock.now();
-  const [views, problems] = await Promise.all([listInventory(deps, {}), deps.store.inventory.fileProblems()]);
+export function x509Families(
+  views: readonly CertificateView[],
+  fileProblems: number,
+  now: Date,
+): MetricFamily[] {
   const notAfter: MetricSample[] = [];
   const notBefore: MetricSample[] = [];
   const expired: MetricSample[] = [];
   for (const view of views) {
     const base = certificateLabels(view);
     const places = view.locations.length > 0 ? view.locations : [undefined];
+    const after = seconds(view.notAfter);
+    const before = seconds(view.notBefore);
+    const isExpired = Date.parse(view.notAfter) <= now.getTime() ? 1 : 0;
     for (const location of places) {
-      const labels = { ...base, ...(location ? locationLabels(location) : {}) };
-      notAfter.push({ labels, value: seconds(view.notAfter) });
-      notBefore.push({ labels, value: seconds(view.notBefore) });
-      expired.push({ labels, value: Date.parse(view.notAfter) <= now.getTime() ? 1 : 0 });
+      const labels = location ? { ...base, ...locationLabels(location) } : base;
+      notAfter.push({ labels, value: after });
+      notBefore.push({ labels, value: before });
+      expired.push({ labels, value: isExpired });
     }
   }
   return [
@@ -55,7 +53,35 @@ export async function inventoryMetrics(deps: InventoryMetricsDeps): Promise<Metr
       name: 'x509_read_errors',
       help: 'Files the last scan could not read as certificates (broken, unreadable, password unknown).',
       type: 'gauge',
-      samples: [{ labels: {}, value: problems.length }],
+      samples: [{ labels: {}, value: fileProblems }],
+    },
+  ];
+}
+
+/**
+ * `custos_findings`: the certificates with each finding now, by code and severity, and whether an exception waives
+ * it (`waived`), as `custos findings` judges them.
+ */
+export function findingFamilies(views: readonly CertificateView[]): MetricFamily[] {
+  const counts = new Map<string, MetricSample>();
+  for (const view of views)
+    for (const finding of view.findings) {
+      const labels = {
+        code: finding.code,
+        severity: finding.severity,
+        waived: finding.waivedBy === undefined ? 'false' : 'true',
+      };
+      const key = `${labels.code}\u0000${labels.severity}\u0000${labels.waived}`;
+      const sample = counts.get(key);
+      if (sample) sample.value += 1;
+      else counts.set(key, { labels, value: 1 });
+    }
+  return [
+    {
+      name: 'custos_findings',
+      help: 'Certificates with each finding now, by code and severity; waived="true" when an exception waives it.',
+      type: 'gauge',
+      samples: [...counts.values()],
     },
   ];
 }

@@ -57,8 +57,15 @@ export interface AuditQuery {
 }
 
 export interface AuditReader {
-  /** Records in `seq` order, streamed in pages, optionally only those at or after `since`. */
-  records(options?: { since?: Date; afterSeq?: number }): AsyncIterable<AuditRecord>;
+  /**
+   * Records in `seq` order, streamed in pages, optionally only those at or after `since`, after `afterSeq`, or of
+   * these `types` (the metrics read only the lifecycle steps they count).
+   */
+  records(options?: {
+    since?: Date;
+    afterSeq?: number;
+    types?: readonly string[];
+  }): AsyncIterable<AuditRecord>;
   /** One page of the records a query answers, in `seq` order. */
   query(query: AuditQuery): Promise<AuditRecord[]>;
   /**
