@@ -470,6 +470,13 @@ export const ERROR_CODES = {
     http: 422,
     summary: 'The certificate is not strict DER (RFC 5280 §4.1), so no other lint could read it. (X.690 §10)',
   },
+  // Server TLS (issue 13): the server's own certificate.
+  CUSTOS_SERVER_TLS_INVALID: {
+    exit: 2,
+    http: 500,
+    summary:
+      "The server's TLS certificate or key cannot be served: unreadable, not PEM, expired, or the key is not the certificate's.",
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
