@@ -12,6 +12,7 @@ import { runReconciler } from '../core/managed/managed-jobs.js';
 import { DomainError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { ensureBuiltInCa } from '../compose/builtin-ca.js';
+import { startDemo, type RunningDemo } from '../compose/demo/start-demo.js';
 import { serverTls } from '../compose/server-tls/server-tls.js';
 import { buildApp, buildServices, type ServerServices } from './build-app.js';
 import { keepTlsCurrent } from './tls-context.js';
@@ -43,6 +44,8 @@ export interface ServeOptions {
   graceMs?: number;
   /** Told what start-up did that a user should see (the built-in CA created); the CLI prints it. */
   onNotice?(line: string): void;
+  /** Also run the local demo estate (`--demo`, src/compose/demo/), stopped with the server. */
+  demo?: boolean;
 }
 
 /** The background work of the server; each area adds its tasks here. */
@@ -107,6 +110,7 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
   const stopped = new Promise<NodeJS.Signals>((resolve) => (stopping = resolve));
   let signalled = false;
   let closed = false;
+  let demo: RunningDemo | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
       rt.logger.warn({ signal }, 'second signal: exiting without waiting');
@@ -131,6 +135,12 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
     const url = urlOf(app.server.address() as AddressInfo, tls === null ? 'http' : 'https');
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
+    demo = options.demo === true ? await startDemo(rt) : undefined;
+    for (const line of demo?.lines ?? []) options.onNotice?.(line);
+    demo?.settled.then(
+      () => rt.logger.info('demo estate scanned and reconciled'),
+      (error: unknown) => rt.logger.warn({ err: error }, 'demo estate not fully set up'),
+    );
 
     const signal = await stopped;
     rt.logger.info({ signal }, 'shutting down: finishing requests and background work');
@@ -147,6 +157,7 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     stopTls?.();
+    await demo?.stop();
     if (!closed) await app.close();
   }
 }

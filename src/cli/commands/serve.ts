@@ -10,6 +10,7 @@ interface ServeFlags {
   /** commander's --no-ca: false when given. */
   ca: boolean;
   tls?: boolean;
+  demo?: boolean;
 }
 
 /** The boolean flags that set configuration keys (configOption takes flags with a value). */
@@ -56,12 +57,17 @@ export function registerServe(program: Command): void {
       '--no-ca',
       'do not create the built-in CA on a store that has none (custos.yaml server.createCa: false)',
     )
+    .option(
+      '--demo',
+      'also run a small local demo estate (TLS endpoints with common problems, files, owners demo-*, a managed certificate) and scan it',
+    )
     .option('--no-workers', 'serve requests only: run no background work (another instance does it)')
     .addHelpText(
       'after',
       examples(
         'custos serve',
         'custos serve --listen 0.0.0.0:8700 --data-dir /var/lib/custos',
+        'custos serve --demo   # a local estate with every kind of problem, in the dashboard within a minute',
         'custos serve --listen 127.0.0.1:0 --no-workers   # a free port, printed as "listening: URL"',
         'custos serve --tls && curl --cacert <(custos ca bundle) https://127.0.0.1:8700/healthz',
         'custos serve --tls-cert /etc/custos/tls.pem --tls-key /etc/custos/tls.key   # kill -HUP reloads them',
@@ -83,6 +89,7 @@ export function registerServe(program: Command): void {
               workers: flags.workers,
               onListening: (url) => printLine(`listening: ${url}`),
               onNotice: printLine,
+              demo: flags.demo === true,
             }),
         );
         return EXIT.ok;
