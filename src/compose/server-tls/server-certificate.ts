@@ -71,7 +71,7 @@ async function current(rt: Runtime, names: readonly string[]): Promise<ServerCer
   if (Buffer.compare(Buffer.from(issuerDer), Buffer.from(authority.certificate)) !== 0) return null;
   const leaf = parseCertificate(leafDer);
   if (!sameNames([...leaf.subjectAltNames.dns, ...leaf.subjectAltNames.ip], names)) return null;
-  const renewAt = renewalTime(leaf.notBefore, leaf.notAfter);
+  const renewAt = renewalTime(rt, leaf.notBefore, leaf.notAfter);
   return renewAt.getTime() > now.getTime() ? { credentials, renewAt, issued: false } : null;
 }
 
@@ -80,8 +80,17 @@ const pemDers = (pem: string): Uint8Array[] =>
     (m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')),
   );
 
-const renewalTime = (notBefore: Date, notAfter: Date): Date =>
-  new Date(notBefore.getTime() + ((notAfter.getTime() - notBefore.getTime()) * 2) / 3);
+/**
+ * At 2/3 of the lifetime asked for: the CA backdates notBefore a little, which is not lifetime to plan by (a
+ * certificate of a few seconds would otherwise be due the moment it is issued).
+ */
+const renewalTime = (rt: Pick<Runtime, 'config'>, notBefore: Date, notAfter: Date): Date => {
+  const lifetime = Math.min(ttlOf(rt), notAfter.getTime() - notBefore.getTime());
+  return new Date(notAfter.getTime() - lifetime / 3);
+};
+
+const ttlOf = (rt: Pick<Runtime, 'config'>) =>
+  parseDuration(rt.config.server.tls.duration, 'server.tls.duration');
 
 /** The server certificate for these names: the current files, or a new certificate from the built-in CA. */
 export async function serverCertificate(rt: Runtime, names: readonly string[]): Promise<ServerCertificate> {
@@ -99,7 +108,7 @@ export async function serverCertificate(rt: Runtime, names: readonly string[]): 
       dnsNames,
       ipAddresses: names.filter((n) => isIP(n) !== 0),
       uris: [],
-      ttlMs: parseDuration(rt.config.server.tls.duration, 'server.tls.duration'),
+      ttlMs: ttlOf(rt),
       identity: null,
       provisioner: { name: SERVER_PROVISIONER, kind: 'cli', claims: {} },
     },
@@ -111,5 +120,5 @@ export async function serverCertificate(rt: Runtime, names: readonly string[]): 
   await rt.writeOutputFile(files.keyFile, keyPair.privateKeyPem, { mode: 0o600 });
   await rt.writeOutputFile(files.certFile, certPem);
   const credentials = await readTlsCredentials(files.certFile, files.keyFile, rt.clock.now());
-  return { credentials, renewAt: renewalTime(certificate.notBefore, certificate.notAfter), issued: true };
+  return { credentials, renewAt: renewalTime(rt, certificate.notBefore, certificate.notAfter), issued: true };
 }

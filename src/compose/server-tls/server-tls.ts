@@ -80,7 +80,8 @@ async function fromBuiltInCa(rt: Runtime, names: readonly string[]): Promise<Ser
       let timer: NodeJS.Timeout | undefined;
       let stopped = false;
       const arm = (at: Date) => {
-        const delay = Math.max(0, at.getTime() - rt.clock.now().getTime());
+        // At least a second apart, whatever the certificate says: a renewal never spins.
+        const delay = Math.max(1_000, at.getTime() - rt.clock.now().getTime());
         timer = setTimeout(
           () => (delay > MAX_TIMER_MS ? arm(at) : renew('renewed')),
           Math.min(delay, MAX_TIMER_MS),
