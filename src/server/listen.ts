@@ -122,6 +122,13 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    // The demo estate comes up first, so that its lines are printed before `listening:`.
+    demo = options.demo === true ? await startDemo(rt) : undefined;
+    for (const line of demo?.lines ?? []) options.onNotice?.(line);
+    demo?.settled.then(
+      () => rt.logger.info('demo estate scanned and reconciled'),
+      (error: unknown) => rt.logger.warn({ err: error }, 'demo estate not fully set up'),
+    );
     try {
       await app.listen({ host: options.listen.host, port: options.listen.port });
     } catch (cause) {
@@ -135,12 +142,6 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
     const url = urlOf(app.server.address() as AddressInfo, tls === null ? 'http' : 'https');
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
-    demo = options.demo === true ? await startDemo(rt) : undefined;
-    for (const line of demo?.lines ?? []) options.onNotice?.(line);
-    demo?.settled.then(
-      () => rt.logger.info('demo estate scanned and reconciled'),
-      (error: unknown) => rt.logger.warn({ err: error }, 'demo estate not fully set up'),
-    );
 
     const signal = await stopped;
     rt.logger.info({ signal }, 'shutting down: finishing requests and background work');
