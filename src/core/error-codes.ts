@@ -494,6 +494,13 @@ export const ERROR_CODES = {
     summary:
       "The credential is valid but does not hold the scope the request needs (or its owner's certificates).",
   },
+  // Server TLS (issue 13): the server's own certificate.
+  CUSTOS_SERVER_TLS_INVALID: {
+    exit: 2,
+    http: 500,
+    summary:
+      "The server's TLS certificate or key cannot be served: unreadable, not PEM, expired, or the key is not the certificate's.",
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

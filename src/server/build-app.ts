@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { SecureContextOptions } from 'node:tls';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerFactory } from 'fastify';
 import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
@@ -35,6 +37,8 @@ export interface BuildAppOptions {
   bodyLimit?: number;
   /** What the server keeps between requests; built from the runtime when not given. */
   services?: ServerServices;
+  /** Serve HTTPS with this certificate and key (listen.ts swaps them with `setSecureContext` when renewed). */
+  tls?: Pick<SecureContextOptions, 'cert' | 'key'>;
 }
 
 /** What lives as long as the server: caches that the background work refreshes too. */
@@ -67,6 +71,12 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version: string }).version;
 }
 
+/** An https.Server is an http.Server with TLS underneath: the same requests, responses and close semantics. */
+const httpsServer =
+  (tls: Pick<SecureContextOptions, 'cert' | 'key'>): FastifyServerFactory<Server> =>
+  (handler) =>
+    createHttpsServer(tls, handler) as unknown as Server;
+
 export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: rt.logger as FastifyBaseLogger,
@@ -78,6 +88,7 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ...(options.tls === undefined ? {} : { serverFactory: httpsServer(options.tls) }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

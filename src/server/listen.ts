@@ -12,7 +12,11 @@ import { runReconciler } from '../core/managed/managed-jobs.js';
 import { runScanJobs } from '../core/scan/scan-jobs.js';
 import { DomainError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
+import { ensureBuiltInCa } from '../compose/builtin-ca.js';
+import { startDemo, type RunningDemo } from '../compose/demo/start-demo.js';
+import { serverTls } from '../compose/server-tls/server-tls.js';
 import { buildApp, buildServices, type ServerServices } from './build-app.js';
+import { keepTlsCurrent } from './tls-context.js';
 import { startWorkers, type BackgroundTask } from './workers.js';
 
 export interface ListenAddress {
@@ -39,6 +43,10 @@ export interface ServeOptions {
   onListening(url: string): void;
   /** How long in-flight requests may take to finish after a signal before their connections are cut (default 10 s). */
   graceMs?: number;
+  /** Told what start-up did that a user should see (the built-in CA created); the CLI prints it. */
+  onNotice?(line: string): void;
+  /** Also run the local demo estate (`--demo`, src/compose/demo/), stopped with the server. */
+  demo?: boolean;
 }
 
 /** The background work of the server; each area adds its tasks here. */
@@ -100,17 +108,27 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
   ];
 }
 
-const urlOf = (address: AddressInfo): string =>
-  `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+const urlOf = (address: AddressInfo, scheme: string): string =>
+  `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
 /** Serves until SIGINT or SIGTERM, then shuts down gracefully and resolves. */
 export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
+  if (rt.config.server.createCa && (await ensureBuiltInCa(rt)) === 'created') {
+    rt.logger.info({ ca: 'default' }, 'built-in CA created');
+    options.onNotice?.('built-in CA "default" created (trust it with `custos ca bundle`)');
+  }
+  const tls = await serverTls(rt, options.listen.host);
   const services = buildServices(rt);
-  const app = await buildApp(rt, { services });
+  const app = await buildApp(rt, {
+    services,
+    ...(tls === null ? {} : { tls: { cert: tls.credentials.certPem, key: tls.credentials.keyPem } }),
+  });
+  const stopTls = tls === null ? undefined : keepTlsCurrent(app, tls, rt.logger);
   let stopping: ((signal: NodeJS.Signals) => void) | undefined;
   const stopped = new Promise<NodeJS.Signals>((resolve) => (stopping = resolve));
   let signalled = false;
   let closed = false;
+  let demo: RunningDemo | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
       rt.logger.warn({ signal }, 'second signal: exiting without waiting');
@@ -122,6 +140,13 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    // The demo estate comes up first, so that its lines are printed before `listening:`.
+    demo = options.demo === true ? await startDemo(rt) : undefined;
+    for (const line of demo?.lines ?? []) options.onNotice?.(line);
+    demo?.settled.then(
+      () => rt.logger.info('demo estate scanned and reconciled'),
+      (error: unknown) => rt.logger.warn({ err: error }, 'demo estate not fully set up'),
+    );
     try {
       await app.listen({ host: options.listen.host, port: options.listen.port });
     } catch (cause) {
@@ -132,7 +157,7 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
       );
     }
     const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
-    const url = urlOf(app.server.address() as AddressInfo);
+    const url = urlOf(app.server.address() as AddressInfo, tls === null ? 'http' : 'https');
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
 
@@ -150,6 +175,8 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    stopTls?.();
+    await demo?.stop();
     if (!closed) await app.close();
   }
 }

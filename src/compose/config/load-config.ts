@@ -189,6 +189,10 @@ export async function loadConfig(input: ConfigInput): Promise<LoadedConfig> {
       sources.set(key.name, { from: 'default' });
     }
   }
+  // The server's public URL follows its scheme: https once it serves TLS, unless set.
+  const tls = (config as Config).server.tls;
+  if (sources.get('server.baseUrl')?.from === 'default' && (tls.enabled || tls.certFile !== undefined))
+    setIn(config, ['server', 'baseUrl'], 'https://127.0.0.1:8700');
   // What only the layers together can miss: a key required once its sibling is set (smtp.from with smtp.url).
   const missing = effectiveProblems(config).map((p) => {
     const parent = p.path.slice(0, -1);

@@ -25,7 +25,12 @@ test('only the keys the schema marks secret are redacted, and the configuration 
     logLevel: 'silent' as const,
     smtp: { url: 'smtp://u:p@mail.example:25', from: 'x:y@corp.example' },
     scan: { timeout: '5s', concurrency: 64 },
-    server: { listen: '127.0.0.1:8700', baseUrl: 'http://127.0.0.1:8700' },
+    server: {
+      listen: '127.0.0.1:8700',
+      baseUrl: 'http://127.0.0.1:8700',
+      createCa: true,
+      tls: { enabled: false, authority: 'default', duration: '30d' },
+    },
     remote: { url: 'https://custos.corp.example', token: 'custos_t0ps3cr3t' },
     metrics: { public: false, maxSeries: 100_000 },
     ca: { crlValidity: '7d', ocspValidity: '1h' },

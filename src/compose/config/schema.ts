@@ -68,6 +68,46 @@ const audit = Type.Object(
   { additionalProperties: false, description: 'The key of the audit trail (docs/audit.md).' },
 );
 
+const tls = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description:
+        'Serve HTTPS with a certificate from the built-in CA, issued at start and renewed by the server (files in <dataDir>/tls). Setting certFile and keyFile serves those instead.',
+    }),
+    certFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Serve HTTPS with this certificate (PEM, the leaf then its chain); re-read when it changes or on SIGHUP. Needs keyFile.',
+      }),
+    ),
+    keyFile: Type.Optional(Type.String({ minLength: 1, description: 'The private key (PEM) of certFile.' })),
+    names: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          "The DNS names and IP addresses of the built-in CA's server certificate. Default: the listen host and the host of server.baseUrl (a wildcard listen address adds the machine's name, localhost, 127.0.0.1 and ::1); in the environment, separated by commas.",
+      }),
+    ),
+    authority: Type.String({
+      minLength: 1,
+      default: 'default',
+      description: 'The CA of the built-in CA that signs the server certificate.',
+    }),
+    duration: Type.String({
+      format: 'ttl',
+      default: '30d',
+      description:
+        'The lifetime of the server certificate from the built-in CA; the server renews it at 2/3 of its lifetime and serves the new one without a restart.',
+    }),
+  },
+  {
+    additionalProperties: false,
+    default: {},
+    description: 'HTTPS for the server itself (docs/server.md#tls); off unless enabled or certFile is set.',
+  },
+);
+
 const server = Type.Object(
   {
     listen: Type.String({
@@ -80,8 +120,14 @@ const server = Type.Object(
       format: 'base-url',
       default: 'http://127.0.0.1:8700',
       description:
-        "The URL relying parties reach `custos serve` at: the built-in CA's issued certificates point their AIA (CA issuers, OCSP) and CRL distribution point here.",
+        "The URL relying parties reach `custos serve` at: the built-in CA's issued certificates point their AIA (CA issuers, OCSP) and CRL distribution point here. Default https://127.0.0.1:8700 when the server serves TLS.",
     }),
+    createCa: Type.Boolean({
+      default: true,
+      description:
+        'Create the built-in CA (`default`, as `custos ca init` does) when `custos serve` starts on a store that has no CA; false (`--no-ca`): do not.',
+    }),
+    tls,
   },
   { additionalProperties: false, default: {}, description: 'The server (`custos serve`, docs/server.md).' },
 );
