@@ -159,6 +159,11 @@ const fields = object({
   ),
   duration: duration('Lifetime of each revision.'),
   renewBefore: optional(duration('Renew this long before expiry (default: at 2/3 of the lifetime).')),
+  supersededGracePeriod: optional(
+    duration(
+      'How long a superseded revision may still be served before it is a superseded-still-served finding (default 1h).',
+    ),
+  ),
   issuerRef: object({ name: name('The issuer: a CA of the built-in CA (`default`), later ACME.') }),
   privateKey: optional(
     object({
