@@ -1,3 +1,5 @@
+import { buildDestinationRegistry } from '../connectors/destination-registry.js';
+import type { DestinationRegistry } from '../core/ports/destination.js';
 import type { Sleep } from '../core/notify/deliver-notices.js';
 import type { MetricFamily } from '../core/metrics/metric-family.js';
 import type { AuditCheckpoint } from '../core/audit/audit-seal.js';
@@ -33,7 +35,7 @@ import { loadAuditKeyring } from '../store/keys/audit-keyring.js';
 import { loadKeyEncryptionKey } from '../store/keys/key-encryption-key.js';
 import { parseDuration } from '../core/duration.js';
 import { auditActor, currentUser, workerName, type Surface } from './audit-actor.js';
-import type { Environment } from './config/environment.js';
+import { commandEnvironment, type Environment } from './config/environment.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { provisionersOf } from './config/provisioners-config.js';
 import type { Config } from './config/schema.js';
@@ -82,6 +84,8 @@ export interface Dependencies {
   prober: TlsProber;
   /** The notification channels: email when smtp is configured, Slack and webhooks always. */
   notifiers: NotifierRegistry;
+  /** Where managed certificates' revisions go: file, exec and webhook destinations. */
+  destinations: DestinationRegistry;
   sleep: Sleep;
   certificateFiles: CertificateFiles;
   /** Metric families in the Prometheus text format (the textfile of `custos metrics`, the server's /metrics). */
@@ -150,6 +154,11 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
         : {}),
     }),
     notifiers: buildNotifierRegistry({ email: config.smtp }),
+    destinations: buildDestinationRegistry({
+      env: context.env,
+      commandEnvironment: commandEnvironment(),
+      now: () => systemClock.now(),
+    }),
     sleep,
     certificateFiles: { read: readCertificateFile, trustAnchors: loadTrustAnchors },
     renderMetrics: renderPrometheusText,

@@ -1,5 +1,4 @@
 import { nodeLeafKeyGenerator } from '../connectors/crypto/leaf-key-generator.js';
-import { buildDestinationRegistry } from '../connectors/destination-registry.js';
 import type { ManagedDependencies } from '../core/managed/managed-dependencies.js';
 import type { Issuer, IssuerRegistry } from '../core/ports/issuer.js';
 import { issueCertificate } from '../core/ca/issue-certificate.js';
@@ -65,7 +64,7 @@ export async function managedDependencies(runtime: Runtime): Promise<ManagedDepe
     random: runtime.random,
     sleep: runtime.sleep,
     issuers: await buildIssuerRegistry(runtime),
-    destinations: buildDestinationRegistry(),
+    destinations: runtime.destinations,
     prober: runtime.prober,
     keys: nodeLeafKeyGenerator,
     secrets: runtime.auditKeys.secrets,

@@ -1,7 +1,22 @@
 import type { DestinationRegistry } from '../core/ports/destination.js';
+import { createExecDestination } from './deployer-exec/exec-destination.js';
 import { createFileDestination } from './deployer-file/file-destination.js';
+import { createWebhookDestination } from './deployer-webhook/webhook-destination.js';
 
-/** The destination kinds, as one explicit map (Kubernetes secrets, agents, webhooks join it later). */
-export function buildDestinationRegistry(): DestinationRegistry {
-  return { file: createFileDestination() };
+/** What the destinations need from the process: its CUSTOS_* environment, a command's base environment, the time. */
+export interface DestinationContext {
+  /** The CUSTOS_* variables read at start (webhook secrets and tokens, by name). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** What an exec destination's command inherits (PATH, HOME, locale). */
+  commandEnvironment: Readonly<Record<string, string>>;
+  now: () => Date;
+}
+
+/** The destination kinds, as one explicit map (Kubernetes secrets and agents join it later). */
+export function buildDestinationRegistry(context: DestinationContext): DestinationRegistry {
+  return {
+    file: createFileDestination(),
+    exec: createExecDestination({ base: context.commandEnvironment }),
+    webhook: createWebhookDestination({ env: context.env, now: context.now }),
+  };
 }

@@ -8,6 +8,7 @@ import type { InventoryEntry, ServedFinding } from './ports/inventory-store.js';
 import type { Evaluation } from './evaluation/evaluation.js';
 import type { Finding } from './findings/finding.js';
 import { governance, readGovernance } from './ownership/governance.js';
+import { readManagedFindings } from './managed/managed-findings.js';
 
 export interface ListInventoryDeps {
   store: Store;
@@ -76,6 +77,7 @@ export async function judgeEntries(
   const served =
     input.at === undefined && tlsKeys.length > 0 ? await store.inventory.servedFindingsAt(tlsKeys) : [];
   const views: CertificateView[] = [];
+  const sightedBy = new Map(entries.map((e) => [e.certificate.fingerprintSha256, e.sightings]));
   // Ownership, policy findings and waivers (src/core/ownership/governance.ts), judged at the same moment.
   const governed = governance(await readGovernance(store.objects), at);
   // The evaluations stored by the last scan, apply or assignment answer for now; a past moment (`--at`), a
@@ -84,6 +86,17 @@ export async function judgeEntries(
     input.at === undefined
       ? await store.evaluations.evaluationsOf(entries.map((e) => e.certificate.fingerprintSha256))
       : new Map<string, Evaluation>();
+  // The closed loop's findings (stale-deployment, superseded-still-served) describe the present too.
+  const managed =
+    input.at === undefined
+      ? await readManagedFindings(store, {
+          at,
+          sightedAt: (fingerprint) =>
+            (sightedBy.get(fingerprint) ?? [])
+              .filter((s) => s.endedAt === null && s.location.kind !== 'issued')
+              .map((s) => s.locationKey),
+        })
+      : new Map<string, Finding[]>();
   for (const e of entries) {
     const findings = certificateFindings(e.certificate, {
       at,
@@ -97,6 +110,7 @@ export async function judgeEntries(
       ownKeyBeside: ownKeyBeside(e.sightings, e.keySightings),
     });
     findings.push(...servedFindingsOf(e.certificate.fingerprintSha256, e.sightings, served, findings));
+    findings.push(...(managed.get(e.certificate.fingerprintSha256) ?? []));
     const current = e.sightings.some((s) => s.endedAt === null);
     const evaluation =
       (current ? stored.get(e.certificate.fingerprintSha256) : undefined) ??

@@ -124,7 +124,7 @@ describe(
         random: systemRandom,
         sleep: (ms) => wait(ms),
         issuers: new Map([['default', issuer]]),
-        destinations: buildDestinationRegistry(),
+        destinations: buildDestinationRegistry({ env: {}, commandEnvironment: {}, now: () => new Date() }),
         prober: createTlsProber({ timeoutMs: 5_000 }),
         keys: nodeLeafKeyGenerator,
         secrets: db.options.auditKeys.secrets,

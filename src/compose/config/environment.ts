@@ -24,3 +24,19 @@ export const pkcs11Pin = (env: Environment): string | undefined => {
   const pin = env.CUSTOS_PKCS11_PIN;
   return pin === undefined || pin === '' ? undefined : pin;
 };
+
+/** The variables a command Custos runs for a destination inherits: where programs are, the home and the locale. */
+const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME'] as const;
+
+/**
+ * The environment of an `exec` destination's command: PATH, HOME, locale and user of this process, and nothing
+ * else (never Custos's own secrets such as CUSTOS_KEK); the destination adds the revision's variables.
+ */
+export function commandEnvironment(): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return Object.freeze(out);
+}

@@ -122,7 +122,7 @@ test('remove deletes the files and reloads', async () => {
   const config = files('d');
   const destination = createFileDestination();
   await destination.deploy(config, bundle(1));
-  const removed = await destination.remove(config);
+  const removed = await destination.remove(config, 'web');
   assert.equal(removed.ok, true);
   await assert.rejects(stat(config.certificate), { code: 'ENOENT' });
   await assert.rejects(stat(config.privateKey), { code: 'ENOENT' });

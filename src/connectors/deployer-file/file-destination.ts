@@ -8,7 +8,7 @@ import type {
   RevisionBundle,
 } from '../../core/ports/destination.js';
 import { writeFileAtomic } from '../files/write-file-atomic.js';
-import { runCommand } from './run-command.js';
+import { commandFailure, runCommand } from './run-command.js';
 
 export const DEFAULT_RELOAD_TIMEOUT_MS = 30_000;
 
@@ -46,16 +46,8 @@ async function reload(config: FileDestinationSpec): Promise<CommandOutcome | nul
   return runCommand(config.reload.command, timeoutMs);
 }
 
-function reloadError(outcome: CommandOutcome | null): string | null {
-  if (outcome === null || outcome.exitCode === 0) return null;
-  const why = outcome.timedOut
-    ? 'timed out'
-    : outcome.exitCode === null
-      ? `could not run${outcome.signal !== null ? ` (${outcome.signal})` : ''}`
-      : `exited with ${outcome.exitCode}`;
-  const detail = outcome.stderr.trim().split('\n').slice(-1)[0] ?? '';
-  return `reload command ${JSON.stringify(outcome.command.join(' '))} ${why}${detail !== '' ? `: ${detail}` : ''}`;
-}
+const reloadError = (outcome: CommandOutcome | null): string | null =>
+  outcome === null ? null : commandFailure(outcome, 'reload command');
 
 /**
  * The `file` destination: certificate, chain, full chain and key, each written atomically (temp file, fsync,

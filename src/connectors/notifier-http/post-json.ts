@@ -1,16 +1,25 @@
 import type { DeliveryOutcome } from '../../core/ports/notifier.js';
 
+/** What one POST came to: the HTTP status (null when no answer came) and why it failed (null: a 2xx). */
+export interface PostResult {
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
 /**
- * POSTs a JSON body with Node's fetch, bounded by `timeoutMs`. Any 2xx is delivered; a redirect is not followed
- * (a notice goes where it was configured, nowhere else). Errors name the URL's origin only: the path of an
+ * POSTs a JSON body with Node's fetch, bounded by `timeoutMs`. Any 2xx is success; a redirect is not followed
+ * (a body goes where it was configured, nowhere else). Errors name the URL's origin only: the path of an
  * incoming-webhook URL is a secret.
  */
-export async function postJson(
+export async function postJsonFor(
   url: string,
   body: string,
   options: { timeoutMs: number; headers?: Record<string, string> },
-): Promise<DeliveryOutcome> {
+): Promise<PostResult> {
   const where = originOf(url);
+  const started = performance.now();
+  const took = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -20,11 +29,25 @@ export async function postJson(
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     await response.body?.cancel();
-    if (response.status >= 200 && response.status < 300) return { ok: true };
-    return { ok: false, error: `HTTP ${response.status} from ${where}` };
+    const ok = response.status >= 200 && response.status < 300;
+    return {
+      status: response.status,
+      error: ok ? null : `HTTP ${response.status} from ${where}`,
+      durationMs: took(),
+    };
   } catch (cause) {
-    return { ok: false, error: `${where}: ${reasonOf(cause, options.timeoutMs)}` };
+    return { status: null, error: `${where}: ${reasonOf(cause, options.timeoutMs)}`, durationMs: took() };
   }
+}
+
+/** postJsonFor as a notice's delivery outcome. */
+export async function postJson(
+  url: string,
+  body: string,
+  options: { timeoutMs: number; headers?: Record<string, string> },
+): Promise<DeliveryOutcome> {
+  const { error } = await postJsonFor(url, body, options);
+  return error === null ? { ok: true } : { ok: false, error };
 }
 
 function originOf(url: string): string {

@@ -305,3 +305,38 @@ spec:
   // Without the store (policy test), references are not checked.
   assert.equal(parseManifests(text.replace('not-an-address', 'ops@corp.example'), 'f.yaml').ok, true);
 });
+
+test('a ManagedCertificate destination is exactly one of file, exec, webhook; a webhook in clear only to loopback', () => {
+  const managed = (destinations: string) => `apiVersion: custos/v1
+kind: ManagedCertificate
+metadata: {name: web}
+spec:
+  dnsNames: [web.test]
+  duration: 24h
+  issuerRef: {name: default}
+  destinations:
+${destinations}
+`;
+  const ok = managed(`    - exec: {command: [/usr/local/bin/install-cert, lb1], timeout: 20s}
+    - webhook: {url: "https://installer.corp.example/certs", secretEnv: CUSTOS_INSTALL_SECRET, bearerTokenEnv: CUSTOS_INSTALL_TOKEN}
+    - webhook: {url: "http://127.0.0.1:8080/certs"}`);
+  const parsed = parseManifests(ok, 'f.yaml', [checkPolicyExpressions]);
+  assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems));
+  assert.deepEqual(
+    problemsOf(
+      managed(`    - {}
+    - exec: {command: [a]}
+      webhook: {url: "https://installer.corp.example/certs"}
+    - webhook: {url: "https://installer.corp.example/certs", secretEnv: INSTALL_SECRET}
+    - webhook: {url: "http://installer.corp.example/certs"}
+    - exec: {command: []}`),
+    ).map((p) => `${p.path}: ${p.message}`),
+    [
+      'spec.destinations[0]: give exactly one of file, exec, webhook',
+      'spec.destinations[1]: give exactly one of file, exec, webhook, got exec and webhook',
+      'spec.destinations[2].webhook.secretEnv: expected an environment variable named CUSTOS_..., got "INSTALL_SECRET"',
+      'spec.destinations[3].webhook.url: the revision carries its private key: use https:// (http:// only to a loopback address)',
+      'spec.destinations[4].exec.command: expected at least 1 item(s), got 0',
+    ],
+  );
+});

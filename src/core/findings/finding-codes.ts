@@ -43,6 +43,16 @@ export const FINDING_CODES = {
     summary:
       'A policy could not be evaluated for the certificate (a CEL runtime error); the message names it.',
   },
+  'stale-deployment': {
+    severity: 'high',
+    summary:
+      'The current revision of a managed certificate is deployed but a verification endpoint still serves something else; the message names each endpoint and what it serves.',
+  },
+  'superseded-still-served': {
+    severity: 'high',
+    summary:
+      'A superseded revision of a managed certificate is still held or served somewhere (a verification endpoint, or a location a scan found) after the grace period; the message names each location.',
+  },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -4,6 +4,7 @@
  * the object, its status and revisions deleted with their audit events in one transaction, then every declared
  * endpoint probed: one still serving a revision is named in the result (and in the audit event).
  */
+import { removeFrom } from './destinations.js';
 import { verifyEndpoints } from './spec-keys.js';
 import { issuerNamed } from './issuer-registry.js';
 import { managedSpec } from './load-managed.js';
@@ -49,7 +50,7 @@ export async function deleteManaged(
   }
   const outcomes: DestinationOutcome[] = [];
   for (const destination of spec.destinations ?? [])
-    outcomes.push(await deps.destinations.file.remove(destination.file));
+    outcomes.push(await removeFrom(deps.destinations, destination, name));
   const byFingerprint = new Map(revisions.map((r) => [r.fingerprintSha256, r.revision]));
   // A reload takes a moment to reach every worker: an endpoint still serving a revision is probed a few times.
   const serving = async (): Promise<StillServed[]> => {

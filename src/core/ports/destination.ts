@@ -1,7 +1,13 @@
 import type { ManagedCertificateSpec } from '../declarative/kinds/managed-certificate.js';
 
+/** One destination as declared: exactly one of its kinds (spec.destinations[]). */
+export type DestinationSpec = NonNullable<ManagedCertificateSpec['destinations']>[number];
 /** A file destination as declared (spec.destinations[].file). */
-export type FileDestinationSpec = NonNullable<ManagedCertificateSpec['destinations']>[number]['file'];
+export type FileDestinationSpec = NonNullable<DestinationSpec['file']>;
+/** An exec destination as declared (spec.destinations[].exec). */
+export type ExecDestinationSpec = NonNullable<DestinationSpec['exec']>;
+/** A webhook destination as declared (spec.destinations[].webhook). */
+export type WebhookDestinationSpec = NonNullable<DestinationSpec['webhook']>;
 
 /** One revision, as a destination installs it (PEM text; the key in clear only in memory, on its way out). */
 export interface RevisionBundle {
@@ -36,7 +42,10 @@ export interface DestinationOutcome {
   target: string;
   /** Files written (or removed), previous copies kept beside them as NAME.previous. */
   files: string[];
+  /** The command run: a file destination's reload command, an exec destination's command. */
   reload: CommandOutcome | null;
+  /** A webhook destination's request: where to (origin and path, never a query) and the HTTP status (null: none). */
+  http?: { url: string; status: number | null; durationMs: number };
   /** Why it failed (a file that could not be written, a reload command that failed or timed out). */
   error: string | null;
 }
@@ -48,12 +57,14 @@ export interface DestinationOutcome {
 export interface Destination<C> {
   /** Installs the revision; installing the same revision again changes nothing but runs the reload again. */
   deploy(config: C, bundle: RevisionBundle): Promise<DestinationOutcome>;
-  /** Removes what deploy installed (teardown). */
-  remove(config: C): Promise<DestinationOutcome>;
+  /** Removes what deploy installed (teardown); `name` is the managed certificate's. */
+  remove(config: C, name: string): Promise<DestinationOutcome>;
   describe?(config: C): string;
 }
 
 /** The destination kinds, by the key they have in `spec.destinations[]`: an explicit map built by compose. */
 export interface DestinationRegistry {
   file: Destination<FileDestinationSpec>;
+  exec: Destination<ExecDestinationSpec>;
+  webhook: Destination<WebhookDestinationSpec>;
 }

@@ -1,6 +1,6 @@
 import { parseIpAddress } from '../../../pki/ip-address.js';
 import { parseDuration } from '../../duration.js';
-import { duration, name } from '../fields.js';
+import { duration, httpUrl, name } from '../fields.js';
 import {
   integer,
   listOf,
@@ -56,6 +56,85 @@ const fileDestination = object(
   { description: 'Files written atomically; the previous ones kept as NAME.previous for rollback.' },
 );
 
+const command = (description: string): Schema<string[]> => listOf(string(), { minItems: 1, description });
+
+const execDestination = object(
+  {
+    command: command(
+      'Program and arguments, run without a shell; the paths of the revision files are in its environment (CUSTOS_CERTIFICATE_FILE, ...).',
+    ),
+    timeout: optional(duration('How long the command may run (default 30s).')),
+  },
+  {
+    description:
+      'A command that installs the revision (appliances, scripts); its exit code decides, its output is audited. At teardown it runs again with CUSTOS_ACTION=remove.',
+  },
+);
+
+/** Only the CUSTOS_* variables are read from the environment (src/compose/config/environment.ts). */
+const environmentVariable = (description: string): Schema<string> =>
+  string({
+    pattern: /^CUSTOS_[A-Z0-9_]+$/,
+    expected: 'an environment variable named CUSTOS_...',
+    description,
+  });
+
+const webhookDestination = object(
+  {
+    url: httpUrl(),
+    secretEnv: optional(
+      environmentVariable(
+        'The variable holding the HMAC secret: the body is signed in Custos-Signature, as webhook notifications are.',
+      ),
+    ),
+    bearerTokenEnv: optional(
+      environmentVariable('The variable holding a token sent as Authorization: Bearer.'),
+    ),
+    timeout: optional(duration('How long to wait for the answer (default 10s).')),
+  },
+  {
+    description:
+      'POSTs the revision (certificate, chain and key, JSON) to an endpoint that installs it; any 2xx is success, anything else is retried with backoff. http:// only to a loopback address.',
+  },
+);
+
+const DESTINATION_KINDS = ['file', 'exec', 'webhook'] as const;
+
+const destinationFields = object({
+  file: optional(fileDestination),
+  exec: optional(execDestination),
+  webhook: optional(webhookDestination),
+});
+
+/** One destination: exactly one of its kinds. */
+const destination: Schema<Infer<typeof destinationFields>> = {
+  validate(value, path, problems) {
+    const checked = destinationFields.validate(value, path, problems);
+    if (checked === undefined) return undefined;
+    const given = DESTINATION_KINDS.filter((k) => checked[k] !== undefined);
+    if (given.length !== 1) {
+      problems.push({
+        path,
+        message: `give exactly one of ${DESTINATION_KINDS.join(', ')}${given.length > 1 ? `, got ${given.join(' and ')}` : ''}`,
+      });
+      return undefined;
+    }
+    const url = checked.webhook?.url;
+    if (url !== undefined && new URL(url).protocol === 'http:' && !isLoopback(new URL(url).hostname)) {
+      problems.push({
+        path: [...path, 'webhook', 'url'],
+        message: 'the revision carries its private key: use https:// (http:// only to a loopback address)',
+      });
+      return undefined;
+    }
+    return checked;
+  },
+  json: () => ({ ...destinationFields.json(), minProperties: 1, maxProperties: 1 }),
+};
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
 const fields = object({
   identity: optional(name('The Identity the certificate is for.')),
   commonName: optional(string({ description: 'Subject common name.' })),
@@ -80,6 +159,11 @@ const fields = object({
   ),
   duration: duration('Lifetime of each revision.'),
   renewBefore: optional(duration('Renew this long before expiry (default: at 2/3 of the lifetime).')),
+  supersededGracePeriod: optional(
+    duration(
+      'How long a superseded revision may still be served before it is a superseded-still-served finding (default 1h).',
+    ),
+  ),
   issuerRef: object({ name: name('The issuer: a CA of the built-in CA (`default`), later ACME.') }),
   privateKey: optional(
     object({
@@ -88,7 +172,7 @@ const fields = object({
       rotationPolicy: optional(oneOf(ROTATION_POLICIES, 'Always (default): a new key for every revision.')),
     }),
   ),
-  destinations: optional(listOf(object({ file: fileDestination }), { description: 'Where revisions go.' })),
+  destinations: optional(listOf(destination, { description: 'Where revisions go.' })),
   verify: optional(
     listOf(
       object({

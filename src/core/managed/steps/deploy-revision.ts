@@ -9,6 +9,7 @@ import { retryAt } from '../../lifecycle/retry.js';
 import type { DestinationOutcome } from '../../ports/destination.js';
 import type { ManagedDependencies } from '../managed-dependencies.js';
 import type { ManagedStatus } from '../managed-status.js';
+import { deployTo } from '../destinations.js';
 import { recordStep } from '../record-status.js';
 import { revisionBundle } from '../revision-bundle.js';
 import { destinationsKey } from '../spec-keys.js';
@@ -19,6 +20,7 @@ export const audited = (o: DestinationOutcome) => ({
   ok: o.ok,
   files: o.files,
   error: o.error,
+  ...(o.http === undefined ? {} : { http: o.http }),
   reload:
     o.reload === null
       ? null
@@ -47,7 +49,7 @@ export async function deployRevision(
   const bundle = revisionBundle(revision, deps.secrets);
   const outcomes: DestinationOutcome[] = [];
   for (const destination of spec.destinations ?? [])
-    outcomes.push(await deps.destinations.file.deploy(destination.file, bundle));
+    outcomes.push(await deployTo(deps.destinations, destination, bundle));
   const failed = outcomes.filter((o) => !o.ok);
   const now = deps.clock.now();
   const attempts = failed.length === 0 ? 0 : status.attempts + 1;
