@@ -13,6 +13,7 @@ import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
 import { parseDuration } from '../core/duration.js';
+import { dashboardPlugin } from './plugins/dashboard.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -83,5 +84,6 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  await app.register(dashboardPlugin);
   return app;
 }
