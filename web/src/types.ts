@@ -77,7 +77,6 @@ export interface Condition {
 export interface CertificateDetail extends Certificate {
   chain: ChainEntry[];
   sightings: LocationView[];
-  managed?: { name: string; conditions: Condition[] } | null;
 }
 
 export interface Contacts {

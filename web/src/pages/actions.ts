@@ -1,7 +1,7 @@
 /**
  * What a principal can do to a certificate from its page, each shown only when the principal's scopes allow it (the
- * server checks again): renew the managed certificate and revoke (`issue`), assign an owner and acknowledge a finding
- * (`write`). Each action POSTs to /v1 and reloads the page's data when it succeeds.
+ * server checks again): renew the managed certificate, assign an owner and acknowledge a finding (`write`), revoke
+ * (`issue`). Each action POSTs to /v1 and reloads the page's data when it succeeds.
  */
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
@@ -56,7 +56,7 @@ export function CertificateActions(props: CertificateActionsProps): VNode {
   const [reason, setReason] = useState('superseded');
   const fp = encodeURIComponent(props.fingerprint);
   const parts: VNode[] = [];
-  if (props.managedName !== null && can(me, 'issue'))
+  if (props.managedName !== null && can(me, 'write'))
     parts.push(
       html`<button
         disabled=${action.busy}

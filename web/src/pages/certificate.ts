@@ -8,7 +8,7 @@ import { query } from '../api.js';
 import { dateTime, day, displayName, locationText, relativeDays } from '../format.js';
 import { html } from '../html.js';
 import { href, useApi } from '../state.js';
-import type { AuditEvent, CertificateDetail, Owner, Page } from '../types.js';
+import type { AuditEvent, CertificateDetail, Condition, ManagedItem, Owner, Page } from '../types.js';
 import { Empty, Fields, SeverityBadge, StatusBadge, whenLoaded } from '../widgets.js';
 import { AcknowledgeButton, CertificateActions } from './actions.js';
 import { AuditTable } from './audit.js';
@@ -26,9 +26,27 @@ function OwnerPanel({ name }: { name: string }): VNode {
   );
 }
 
+/** The managed certificate whose current revision this is, with its status conditions. */
+function ManagedPanel({ name }: { name: string }): VNode {
+  const status = useApi<{ conditions: Condition[] }>(`/v1/managed/${encodeURIComponent(name)}`);
+  return html`<h2>Managed: <a href=${href('/managed')}>${name}</a></h2>
+    ${whenLoaded(
+      status,
+      (s) => html`<table class="list conditions">
+        <thead><tr><th>Condition</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th></tr></thead>
+        <tbody>
+          ${s.conditions.map(
+            (k) => html`<tr><td>${k.type}</td><td><${StatusBadge} status=${k.status} /></td><td>${k.reason}</td><td>${k.message}</td><td>${dateTime(k.lastTransitionTime)}</td></tr>`,
+          )}
+        </tbody>
+      </table>`,
+    )}`;
+}
+
 function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode {
   const audit = useApi<Page<AuditEvent>>(`/v1/audit${query({ subject: c.fingerprintSha256, limit: 50 })}`);
-  const managed = c.managed ?? null;
+  const managedList = useApi<ManagedItem[]>('/v1/managed');
+  const managed = managedList.data?.find((m) => m.fingerprintSha256 === c.fingerprintSha256) ?? null;
   const revoked = c.findings.some((f) => f.code === 'revoked');
   return html`<section class="certificate">
     <p><a href=${href('/certificates')}>← Inventory</a></p>
@@ -91,34 +109,7 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
             </tbody>
           </table>`
     }
-    ${
-      managed === null
-        ? ''
-        : html`<h2>Managed: <a href=${href('/managed')}>${managed.name}</a></h2>
-            <table class="list conditions">
-              <thead>
-                <tr>
-                  <th>Condition</th>
-                  <th>Status</th>
-                  <th>Reason</th>
-                  <th>Message</th>
-                  <th>Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${managed.conditions.map(
-                  (k) =>
-                    html`<tr>
-                      <td>${k.type}</td>
-                      <td><${StatusBadge} status=${k.status} /></td>
-                      <td>${k.reason}</td>
-                      <td>${k.message}</td>
-                      <td>${dateTime(k.lastTransitionTime)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-    }
+    ${managed === null ? '' : html`<${ManagedPanel} name=${managed.name} />`}
 
     <h2>Chain</h2>
     <ol class="chain">

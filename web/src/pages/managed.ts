@@ -3,15 +3,15 @@ import type { VNode } from 'preact';
 import { dateTime, shortFingerprint } from '../format.js';
 import { html } from '../html.js';
 import { href, useApi } from '../state.js';
-import type { ManagedItem, Page } from '../types.js';
+import type { ManagedItem } from '../types.js';
 import { Empty, StatusBadge, whenLoaded } from '../widgets.js';
 
 export function ManagedPage(): VNode {
-  const managed = useApi<Page<ManagedItem>>('/v1/managed');
+  const managed = useApi<ManagedItem[]>('/v1/managed');
   return html`<section>
     <h1>Managed certificates</h1>
-    ${whenLoaded(managed, (page) =>
-      page.items.length === 0
+    ${whenLoaded(managed, (items) =>
+      items.length === 0
         ? html`<${Empty} text="No managed certificates: apply a ManagedCertificate (docs/managed.md)." />`
         : html`<table class="list managed">
             <thead>
@@ -27,7 +27,7 @@ export function ManagedPage(): VNode {
               </tr>
             </thead>
             <tbody>
-              ${page.items.map(
+              ${items.map(
                 (m) =>
                   html`<tr data-managed=${m.name}>
                     <td>${m.name}</td>
