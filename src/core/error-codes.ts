@@ -482,6 +482,18 @@ export const ERROR_CODES = {
     http: 400,
     summary: 'This command works on the local store only; run it without --server (CUSTOS_SERVER).',
   },
+  CUSTOS_UNAUTHENTICATED: {
+    exit: 2,
+    http: 401,
+    summary:
+      'The request carries no valid credential: no bearer token or session, or one that is unknown, expired or revoked.',
+  },
+  CUSTOS_FORBIDDEN: {
+    exit: 2,
+    http: 403,
+    summary:
+      "The credential is valid but does not hold the scope the request needs (or its owner's certificates).",
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

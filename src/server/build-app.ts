@@ -13,6 +13,7 @@ import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
 import { parseDuration } from '../core/duration.js';
+import { registerAuth } from './plugins/auth.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
@@ -79,6 +80,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     if (closing) reply.header('connection', 'close');
   });
   installProblems(app);
+  // Before every route: each one is guarded by its config.scope (none: admin).
+  await registerAuth(app, { rt });
   await registerOpenApi(app, packageVersion());
 
   const services = options.services ?? buildServices(rt);

@@ -11,6 +11,8 @@ import type { BootstrapTokenReader } from '../core/ports/bootstrap-token-store.j
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
 import { bootstrapTokenReader } from './bootstrap-tokens-store.js';
+import type { CredentialReader } from '../core/ports/credential-store.js';
+import { credentialReader } from './credentials-store.js';
 import { evaluationReader } from './evaluations-store.js';
 import { managedReader } from './managed-store.js';
 import type { ManagedReader } from '../core/ports/managed-store.js';
@@ -34,6 +36,7 @@ export class KyselyStore implements Store {
   readonly authorities: AuthorityReader;
   readonly managed: ManagedReader;
   readonly bootstrapTokens: BootstrapTokenReader;
+  readonly credentials: CredentialReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -49,6 +52,7 @@ export class KyselyStore implements Store {
     this.authorities = authorityReader(engine.reader);
     this.managed = managedReader(engine.reader);
     this.bootstrapTokens = bootstrapTokenReader(engine.reader);
+    this.credentials = credentialReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -11,6 +11,8 @@ import type { BootstrapTokenWriter } from '../core/ports/bootstrap-token-store.j
 import { appendAudit } from './audit-writes.js';
 import { authorityWriter } from './authorities-store.js';
 import { bootstrapTokenWriter } from './bootstrap-tokens-store.js';
+import type { CredentialWriter } from '../core/ports/credential-store.js';
+import { credentialWriter } from './credentials-store.js';
 import { evaluationWriter } from './evaluations-store.js';
 import { managedWriter } from './managed-store.js';
 import type { ManagedWriter } from '../core/ports/managed-store.js';
@@ -34,6 +36,7 @@ export class KyselyStoreTransaction implements StoreTransaction {
   readonly authorities: AuthorityWriter;
   readonly managed: ManagedWriter;
   readonly bootstrapTokens: BootstrapTokenWriter;
+  readonly credentials: CredentialWriter;
 
   constructor(private readonly ctx: StoreContext) {
     const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
@@ -42,6 +45,7 @@ export class KyselyStoreTransaction implements StoreTransaction {
     this.authorities = authorityWriter(ctx, run);
     this.managed = managedWriter(ctx, run);
     this.bootstrapTokens = bootstrapTokenWriter(ctx, run);
+    this.credentials = credentialWriter(ctx, run);
   }
 
   get failure(): DomainError | null {

@@ -16,18 +16,21 @@ describe('buildApp', () => {
   before(async () => {
     t = await anApp({
       prepare: (app) => {
-        app.get('/test/domain', () => {
+        app.get('/test/domain', { config: { scope: 'public' } }, () => {
           throw new DomainError('CUSTOS_CA_NOT_FOUND', 'No CA named "nope".', {
             cause: new Error(SECRET_CAUSE),
             hint: 'custos ca list shows them',
           });
         });
-        app.get('/test/unexpected', () => {
+        app.get('/test/unexpected', { config: { scope: 'public' } }, () => {
           throw new TypeError(SECRET_CAUSE);
         });
         app.get(
           '/test/validated',
-          { schema: { querystring: Type.Object({ limit: Type.Integer({ minimum: 1 }) }) } },
+          {
+            config: { scope: 'public' },
+            schema: { querystring: Type.Object({ limit: Type.Integer({ minimum: 1 }) }) },
+          },
           (request) => ({ limit: request.query.limit }),
         );
       },

@@ -92,7 +92,7 @@ describe('graceful shutdown', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     const t = await anApp({
       prepare: (app) => {
-        app.get('/test/slow', async () => {
+        app.get('/test/slow', { config: { scope: 'public' } }, async () => {
           entered();
           await released;
           return { done: true };

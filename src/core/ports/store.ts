@@ -1,6 +1,7 @@
 import type { AuditEventInput, AuditHead, AuditRecord } from '../audit/audit-event.js';
 import type { AuthorityReader, AuthorityWriter } from './authority-store.js';
 import type { BootstrapTokenReader, BootstrapTokenWriter } from './bootstrap-token-store.js';
+import type { CredentialReader, CredentialWriter } from './credential-store.js';
 import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { JobQueue, JobTransaction } from './job-queue.js';
@@ -31,6 +32,8 @@ export interface StoreTransaction {
   readonly managed: ManagedWriter;
   /** One-time bootstrap tokens (hashes only): created by `token bootstrap`, consumed once when redeemed. */
   readonly bootstrapTokens: BootstrapTokenWriter;
+  /** The server's credentials (hashes only): API tokens, dashboard sessions, login codes; once-only markers. */
+  readonly credentials: CredentialWriter;
 }
 
 export interface AuditReader {
@@ -58,6 +61,8 @@ export interface Store {
   readonly managed: ManagedReader;
   /** One-time bootstrap tokens (hashes only). */
   readonly bootstrapTokens: BootstrapTokenReader;
+  /** The server's credentials (hashes only). */
+  readonly credentials: CredentialReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

@@ -5,11 +5,11 @@
  * `config.scope`. A principal bound to an owner sees and acts on that owner's certificates only.
  */
 import type { FastifyRequest } from 'fastify';
+import type { Scope } from '../../core/auth/scopes.js';
 
-/** The scopes of API tokens: `read` lists and shows, `write` changes objects and starts scans, `issue` issues and
- * revokes certificates, `admin` does all of it and manages tokens. */
-export const SCOPES = ['read', 'write', 'issue', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+/** The scopes of API tokens (core/auth/scopes.ts): `read` lists and shows, `write` changes objects and starts scans,
+ * `issue` issues and revokes certificates, `admin` does all of it and manages tokens. */
+export { SCOPES, type Scope } from '../../core/auth/scopes.js';
 
 export interface Principal {
   /** The credential's public id (e.g. `tok_3f2a9c01`), as the audit trail names it. */

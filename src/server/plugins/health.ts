@@ -24,6 +24,7 @@ export const healthPlugin: FastifyPluginAsyncTypebox<HealthOptions> = async (app
         response: { 200: Status },
       },
       logLevel: 'warn',
+      config: { scope: 'public' },
     },
     () => ({ status: 'ok' }),
   );
@@ -40,6 +41,7 @@ export const healthPlugin: FastifyPluginAsyncTypebox<HealthOptions> = async (app
         },
       },
       logLevel: 'warn',
+      config: { scope: 'public' },
     },
     async () => {
       try {

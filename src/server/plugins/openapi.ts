@@ -28,5 +28,5 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
     // Shared schemas (Problem) appear under components.schemas with their $id as the name.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { scope: 'public' } }, () => app.swagger());
 }

@@ -59,6 +59,7 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
   app.get(
     '/crl/:name.crl',
     {
+      config: { scope: 'public' },
       schema: {
         tags: ['revocation'],
         summary: "The CA's latest CRL (RFC 5280), DER",
@@ -91,6 +92,7 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
   app.get(
     '/ca/:name.crt',
     {
+      config: { scope: 'public' },
       schema: {
         tags: ['revocation'],
         summary: "The CA's issuing certificate, DER (the AIA caIssuers URL)",
@@ -137,6 +139,7 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
   app.post(
     '/ocsp',
     {
+      config: { scope: 'public' },
       schema: {
         tags: ['revocation'],
         summary: 'OCSP (RFC 6960), POST: the DER OCSPRequest as the body',
@@ -154,6 +157,7 @@ export const revocationPlugin: FastifyPluginAsyncTypebox<RevocationOptions> = as
   app.get(
     '/ocsp/*',
     {
+      config: { scope: 'public' },
       schema: {
         tags: ['revocation'],
         summary:
