@@ -18,6 +18,11 @@ import { dashboardPlugin } from './plugins/dashboard.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { v1AuditPlugin } from './plugins/v1-audit.js';
+import { v1CertificatesPlugin } from './plugins/v1-certificates.js';
+import { v1FindingsPlugin } from './plugins/v1-findings.js';
+import { v1ObjectsPlugin } from './plugins/v1-objects.js';
+import { sharedSchemas } from './plugins/v1-schemas.js';
 import { installProblems } from './problem.js';
 
 export interface BuildAppOptions {
@@ -87,6 +92,11 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  for (const schema of sharedSchemas()) app.addSchema(schema);
+  await app.register(v1CertificatesPlugin, { rt });
+  await app.register(v1FindingsPlugin, { rt });
+  await app.register(v1ObjectsPlugin, { rt });
+  await app.register(v1AuditPlugin, { rt });
   await app.register(dashboardPlugin);
   return app;
 }

@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { AuditHead, AuditRecord } from '../core/audit/audit-event.js';
-import type { AuditReader } from '../core/ports/store.js';
+import type { AuditQuery, AuditReader } from '../core/ports/store.js';
 import type { AuditEventsTable, StoreDatabase } from './schema.js';
 import { reading } from './store-errors.js';
 
@@ -24,6 +24,28 @@ export class KyselyAuditReader implements AuditReader {
       if (rows.length < PAGE_SIZE || last === undefined) return;
       after = last.seq;
     }
+  }
+
+  query(query: AuditQuery): Promise<AuditRecord[]> {
+    return reading('querying the audit log', async () => {
+      let page = this.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>', query.afterSeq ?? 0);
+      if (query.since !== undefined) page = page.where('at', '>=', query.since.getTime());
+      if (query.subject !== undefined) page = page.where('subject', '=', query.subject);
+      const { type, ownerScope } = query;
+      if (type !== undefined) {
+        const below = `${type.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
+        page = page.where(sql<SqlBool>`(type = ${type} or type like ${below} escape '\\')`);
+      }
+      if (ownerScope !== undefined)
+        page = page.where(
+          sql<SqlBool>`subject in (select e.fingerprint from certificate_evaluations e where e.owner = ${ownerScope})`,
+        );
+      const rows = await page.orderBy('seq').limit(query.limit).execute();
+      return rows.map(toAuditRecord);
+    });
   }
 
   head(): Promise<AuditHead | null> {

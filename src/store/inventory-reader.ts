@@ -2,9 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import type { LocationKind } from '../core/inventory/location.js';
 import type { Sighting } from '../core/inventory/sighting.js';
 import type {
+  CertificateFacts,
   CertificateQuery,
   InventoryEntry,
   InventoryReader,
+  InventorySort,
   ServedFinding,
   StoredCertificate,
 } from '../core/ports/inventory-store.js';
@@ -21,6 +23,7 @@ import {
 } from './sighting-rows.js';
 import { servedFindingsAt } from './served-findings.js';
 import { reading } from './store-errors.js';
+import { applyListingFilters, applyListingOrder, sortKeyExpression } from './inventory-filters.js';
 import { inValues } from './value-lists.js';
 
 /**
@@ -50,6 +53,19 @@ export class KyselyInventoryReader implements InventoryReader {
         .limit(limit)
         .execute();
       return rows.map(toStoredCertificate);
+    });
+  }
+
+  certificatesWithSubject(subject: string, limit = 10): Promise<CertificateFacts[]> {
+    return reading('looking up certificates', async () => {
+      const rows = await this.db
+        .selectFrom('certificates')
+        .select(FACT_COLUMNS.map((column) => `certificates.${column}` as const))
+        .where('certificates.subject', '=', subject)
+        .orderBy('certificates.fingerprint')
+        .limit(limit)
+        .execute();
+      return rows.map(toCertificateFacts);
     });
   }
 
@@ -151,9 +167,16 @@ export class KyselyInventoryReader implements InventoryReader {
     // The sightings that make a certificate current: open now, or open at the moment asked about.
     const current: SightingWindow = at === undefined ? { kind: 'open' } : { kind: 'open-at', at };
     const currentCondition = sightingWindow(current);
-    let certificates = this.db
-      .selectFrom('certificates')
-      .select(FACT_COLUMNS.map((column) => `certificates.${column}` as const));
+    const sort = query.sort ?? 'notAfter';
+    let certificates = applyListingFilters(
+      this.db
+        .selectFrom('certificates')
+        .select(FACT_COLUMNS.map((column) => `certificates.${column}` as const))
+        .select(sortKeyExpression(sort).as('sort_key')),
+      query,
+      this.dialect,
+      current,
+    );
     if (query.notAfterBefore) {
       certificates = certificates.where('certificates.not_after', '<=', query.notAfterBefore.getTime());
     }
@@ -184,7 +207,7 @@ export class KyselyInventoryReader implements InventoryReader {
     } else if (at !== undefined) {
       certificates = certificates.where('certificates.first_discovered', '<=', at);
     }
-    certificates = certificates.orderBy('certificates.not_after').orderBy('certificates.fingerprint');
+    certificates = applyListingOrder(certificates, sort);
     if (query.limit !== undefined) certificates = certificates.limit(query.limit);
     const rows = await certificates.execute();
     if (rows.length === 0) return [];
@@ -208,6 +231,7 @@ export class KyselyInventoryReader implements InventoryReader {
         certificate: toCertificateFacts(row),
         sightings: (open.length > 0 ? open : all).sort(compareSightings),
         keySightings: (keySightings.get(row.public_key_sha256) ?? []).sort(compareSightings),
+        position: { key: sortKeyOf(row.sort_key, sort), fingerprint: row.fingerprint },
       };
     });
   }
@@ -232,3 +256,7 @@ export class KyselyInventoryReader implements InventoryReader {
     return byHash;
   }
 }
+
+/** A sort key as the listing compares it: notAfter in epoch ms (PostgreSQL's bigint arrives as a string). */
+const sortKeyOf = (value: unknown, sort: InventorySort): number | string =>
+  sort === 'notAfter' || sort === '-notAfter' ? Number(value) : String(value);

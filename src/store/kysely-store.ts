@@ -6,6 +6,7 @@ import type { NotificationLogReader } from '../core/ports/notification-log.js';
 import type { ObjectsReader } from '../core/ports/objects-store.js';
 import type { AuditReader, Store, StoreTransaction } from '../core/ports/store.js';
 import type { InventoryReader } from '../core/ports/inventory-store.js';
+import type { InventoryStatistics } from '../core/ports/inventory-statistics.js';
 import type { AuthorityReader } from '../core/ports/authority-store.js';
 import type { BootstrapTokenReader } from '../core/ports/bootstrap-token-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
@@ -17,6 +18,7 @@ import { evaluationReader } from './evaluations-store.js';
 import { managedReader } from './managed-store.js';
 import type { ManagedReader } from '../core/ports/managed-store.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
+import { KyselyInventoryStatistics } from './inventory-statistics.js';
 import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
 import { KyselyObjectsReader } from './objects-store.js';
@@ -28,6 +30,7 @@ import { KyselyStoreTransaction } from './store-transaction.js';
 export class KyselyStore implements Store {
   readonly dialect: Store['dialect'];
   readonly inventory: InventoryReader;
+  readonly statistics: InventoryStatistics;
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;
@@ -44,6 +47,7 @@ export class KyselyStore implements Store {
   ) {
     this.dialect = engine.dialect;
     this.inventory = new KyselyInventoryReader(engine.reader, engine.dialect);
+    this.statistics = new KyselyInventoryStatistics(engine.reader, engine.dialect);
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
     this.objects = new KyselyObjectsReader(engine.reader, auditKeys.secrets);

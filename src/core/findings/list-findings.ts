@@ -5,6 +5,8 @@ import { SEVERITIES, type Finding, type Severity } from './finding.js';
 export interface ListFindingsInput {
   /** Only this finding code. */
   finding?: string;
+  /** Only the certificates of this owner (an owner-bound API caller's). */
+  owner?: string;
   /** The `expiring-soon` window in days. */
   expiringSoonDays: number;
   /** The severity at or above which an unwaived finding fails the check (`findings --fail-on`). */
@@ -29,6 +31,7 @@ export async function listFindings(
 ): Promise<FindingsReport> {
   const views = await listInventory(deps, {
     finding: input.finding,
+    owner: input.owner,
     expiringSoonDays: input.expiringSoonDays,
   });
   const rows = views

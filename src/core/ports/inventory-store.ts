@@ -34,8 +34,35 @@ export interface CertificateQuery {
   at?: Date;
   /** Also list certificates that are no longer sighted anywhere (with their ended sightings). */
   includeRetired?: boolean;
-  /** At most this many, ordered by notAfter then fingerprint. */
+  /** At most this many, in the order of `sort` (default: notAfter then fingerprint). */
   limit?: number;
+  /** The listing's order; ties are broken by fingerprint in the same direction. */
+  sort?: InventorySort;
+  /** Only certificates after this position in the listing's order (keyset pagination). */
+  after?: InventoryPosition;
+  /** Only certificates whose stored evaluation names this owner. */
+  owner?: string;
+  /** Only certificates whose stored evaluation names no owner (or that have none). */
+  unowned?: boolean;
+  /** Only certificates whose stored evaluation links one of these identities. */
+  identities?: readonly string[];
+  /** Only certificates whose stored evaluation has a policy finding with this code. */
+  policyFinding?: string;
+  /** Only certificates with an open sighting at a location of this kind. */
+  locationKind?: LocationKind;
+  /** Only certificates whose subject or a subject alternative name contains this text (case-insensitive),
+   * whose fingerprint starts with it, or whose stored owner is it. */
+  search?: string;
+}
+
+/** The orders a listing can take: by notAfter (either way), by subject, by owner (unowned first). */
+export const INVENTORY_SORTS = ['notAfter', '-notAfter', 'subject', 'owner'] as const;
+export type InventorySort = (typeof INVENTORY_SORTS)[number];
+
+/** Where an entry stands in a listing: its sort key (notAfter in epoch ms, subject, owner or '') and fingerprint. */
+export interface InventoryPosition {
+  key: number | string;
+  fingerprint: string;
 }
 
 /**
@@ -50,6 +77,8 @@ export interface InventoryEntry {
   sightings: Sighting[];
   /** Sightings, open at the same moment, of private keys whose public key is this certificate's. */
   keySightings: Sighting[];
+  /** Where the entry stands in the listing's order (set by `listCertificates`). */
+  position?: InventoryPosition;
 }
 
 /** A finding about what a location serves (a TLS endpoint's chain, the name it was reached by), for one certificate. */
@@ -101,6 +130,8 @@ export interface InventoryReader {
   intermediateCertificates(): Promise<Uint8Array[]>;
   /** Stored certificates whose fingerprint starts with the prefix (at most `limit`, default 2). */
   certificatesByPrefix(prefix: string, limit?: number): Promise<StoredCertificate[]>;
+  /** Stored certificates whose subject is exactly this one (at most `limit`, default 10): the candidate issuers. */
+  certificatesWithSubject(subject: string, limit?: number): Promise<CertificateFacts[]>;
   /** Every open sighting (certificates and keys, at every location), for `audit verify --state`. */
   openSightings(): Promise<Sighting[]>;
   /** The full sighting history (open and ended) of one certificate. */

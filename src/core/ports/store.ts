@@ -3,6 +3,7 @@ import type { AuthorityReader, AuthorityWriter } from './authority-store.js';
 import type { BootstrapTokenReader, BootstrapTokenWriter } from './bootstrap-token-store.js';
 import type { CredentialReader, CredentialWriter } from './credential-store.js';
 import type { EvaluationReader, EvaluationWriter } from './evaluation-store.js';
+import type { InventoryStatistics } from './inventory-statistics.js';
 import type { InventoryReader, InventoryWriter } from './inventory-store.js';
 import type { JobQueue, JobTransaction } from './job-queue.js';
 import type { ManagedReader, ManagedWriter } from './managed-store.js';
@@ -36,9 +37,27 @@ export interface StoreTransaction {
   readonly credentials: CredentialWriter;
 }
 
+/** Which audit records a query answers (all filters combine with AND). */
+export interface AuditQuery {
+  /** Only records at or after this time. */
+  since?: Date;
+  /** Only records of this type, or of a type below it (`certificate` matches `certificate.discovered`). */
+  type?: string;
+  /** Only records about this subject (a fingerprint, a location key, an object name). */
+  subject?: string;
+  /** Only records about certificates whose stored evaluation names this owner. */
+  ownerScope?: string;
+  /** Only records after this seq (the previous page's last). */
+  afterSeq?: number;
+  /** At most this many, in `seq` order (newest last). */
+  limit: number;
+}
+
 export interface AuditReader {
   /** Records in `seq` order, streamed in pages, optionally only those at or after `since`. */
   records(options?: { since?: Date; afterSeq?: number }): AsyncIterable<AuditRecord>;
+  /** One page of the records a query answers, in `seq` order. */
+  query(query: AuditQuery): Promise<AuditRecord[]>;
   /**
    * The head written alongside the chain (the last seq and hash, seq 0 for an empty chain, with its MAC), to catch
    * removal of the newest records; null when the head row itself is gone.
@@ -49,6 +68,8 @@ export interface AuditReader {
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly inventory: InventoryReader;
+  /** Counts and timelines over the inventory, aggregated by the database. */
+  readonly statistics: InventoryStatistics;
   readonly audit: AuditReader;
   readonly notifications: NotificationLogReader;
   readonly objects: ObjectsReader;

@@ -13,6 +13,7 @@ import { bootstrapTokens } from './0012-bootstrap-tokens.js';
 import { managedCertificates } from './0013-managed-certificates.js';
 import { issuedRequestKeys } from './0014-issued-request-keys.js';
 import { credentials } from './0015-credentials.js';
+import { listingIndexes } from './0016-listing-indexes.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0013-managed-certificates': managedCertificates,
   '0014-issued-request-keys': issuedRequestKeys,
   '0015-credentials': credentials,
+  '0016-listing-indexes': listingIndexes,
 };

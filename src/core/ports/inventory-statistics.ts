@@ -1,0 +1,40 @@
+import type { Severity } from '../findings/finding.js';
+
+/** What the dashboard's summary counts, over the certificates installed now (optionally one owner's). */
+export interface StatisticsQuery {
+  at: Date;
+  /** Only certificates whose stored evaluation names this owner. */
+  owner?: string;
+  /** The `expiring-soon` window, in ms. */
+  expiringSoonMs: number;
+  /** The timeline's buckets: this many weeks from `at`. */
+  weeks: number;
+}
+
+export interface InventoryCounts {
+  certificates: number;
+  expired: number;
+  expiringIn7Days: number;
+  expiringIn30Days: number;
+  unowned: number;
+  /** Stored policy findings, the expiry findings (expired, expiring-soon) and served findings of open TLS locations. */
+  findings: number;
+}
+
+/** Certificates expiring in one week of the timeline, by owner ('' for none) or by their worst severity. */
+export interface TimelineBucket {
+  /** 0 for the week starting at `at`. */
+  week: number;
+  key: string;
+  count: number;
+}
+
+/** Aggregates over the inventory, computed by the database (GROUP BY), never by reading every certificate. */
+export interface InventoryStatistics {
+  counts(query: StatisticsQuery): Promise<InventoryCounts>;
+  timelineByOwner(query: StatisticsQuery): Promise<TimelineBucket[]>;
+  /** The worst severity of a certificate: of its stored findings, and `high` when it expires within the window. */
+  timelineBySeverity(query: StatisticsQuery): Promise<Array<TimelineBucket & { key: Severity | 'none' }>>;
+  /** Current certificates with a stored finding of one of these codes (the candidates of a waiver), at most `limit`. */
+  fingerprintsWithFindings(codes: readonly string[], limit: number, owner?: string): Promise<string[]>;
+}

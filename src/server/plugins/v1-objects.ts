@@ -1,0 +1,152 @@
+/**
+ * Declarative objects over HTTP: `GET /v1/{owners,identities,rules,policies,exceptions}` and `/{name}` answer what
+ * `custos get KIND -o json` prints (secrets redacted); `POST /v1/apply` applies documents all-or-nothing with the
+ * validation and error codes of `custos apply -f` (a JSON array, or YAML as `application/yaml`). A principal bound
+ * to an owner sees that owner, its identities and rules (and the policies and exceptions everyone shares), and
+ * cannot apply: a document could hand it another owner's certificates.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Runtime } from '../../compose/runtime.js';
+import { applyManifests } from '../../core/declarative/apply-manifests.js';
+import { getObjects } from '../../core/declarative/get-objects.js';
+import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.js';
+import { DomainError } from '../../core/errors.js';
+import { actorOf, principalOf, type Principal } from '../auth/principal.js';
+import { problemResponse } from '../problem.js';
+
+export interface V1ObjectsOptions {
+  rt: Runtime;
+}
+
+/** The API's collection of each kind (the names `custos get` takes). */
+export const COLLECTIONS: Record<string, Kind> = {
+  owners: 'Owner',
+  identities: 'Identity',
+  rules: 'OwnershipRule',
+  policies: 'Policy',
+  exceptions: 'Exception',
+};
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+/** What an owner-bound principal may see of the objects: its Owner, its identities and rules, shared policy. */
+function visibleTo(principal: Principal, o: AnyDeclarativeObject): boolean {
+  const owner = principal.owner;
+  if (owner === null) return true;
+  switch (o.kind) {
+    case 'Owner':
+      return o.metadata.name === owner;
+    case 'Identity':
+    case 'OwnershipRule':
+      return o.spec.owner === owner;
+    default:
+      return true;
+  }
+}
+
+const ApplyResult = Type.Object({
+  dryRun: Type.Boolean(),
+  objects: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      name: Type.String(),
+      change: Type.String({ description: 'created | configured | unchanged' }),
+      generation: Type.Integer(),
+    }),
+  ),
+  ownerChanges: Type.Array(Type.Object({}, { additionalProperties: true })),
+});
+
+export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = async (app, { rt }) => {
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  for (const [collection, kind] of Object.entries(COLLECTIONS)) {
+    app.get(
+      `/v1/${collection}`,
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['objects'],
+          summary: `Every ${kind} (as \`custos get ${collection} -o json\`)`,
+          response: { 200: Type.Array(Type.Ref('DeclarativeObject')) },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        return (await getObjects(rt, { kind })).filter((o) => visibleTo(principal, o));
+      },
+    );
+    app.get(
+      `/v1/${collection}/:name`,
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['objects'],
+          summary: `One ${kind} by name`,
+          params: Type.Object({ name: Type.String({ maxLength: 253 }) }),
+          response: {
+            200: Type.Ref('DeclarativeObject'),
+            404: problemResponse(`No ${kind} of that name (CUSTOS_NOT_FOUND)`),
+          },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const { name } = request.params;
+        const found = (await getObjects(rt, { kind })).find(
+          (o) => o.metadata.name === name && visibleTo(principal, o),
+        );
+        if (found === undefined)
+          throw new DomainError('CUSTOS_NOT_FOUND', `no ${kind} named "${name}"`, {
+            hint: `GET /v1/${collection} lists them`,
+          });
+        return found;
+      },
+    );
+  }
+
+  app.post(
+    '/v1/apply',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['objects'],
+        summary: 'Apply declarative documents, all or nothing (as `custos apply -f`)',
+        description:
+          'The body is a JSON array of documents (apiVersion custos/v1, kind, metadata.name, spec), or a multi-document YAML file sent as application/yaml. If any document is invalid nothing is applied and the problem names every document, field path and line.',
+        consumes: ['application/json', ...YAML_TYPES],
+        querystring: Type.Object({
+          dryRun: Type.Optional(Type.Boolean({ description: 'Report what would change, write nothing' })),
+        }),
+        body: Type.Union([
+          Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 10_000 }),
+          Type.String(),
+        ]),
+        response: {
+          200: ApplyResult,
+          403: problemResponse('An owner-bound credential cannot apply objects (CUSTOS_FORBIDDEN)'),
+          422: problemResponse('A document is invalid (CUSTOS_MANIFEST_INVALID); nothing was applied'),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      if (principal.owner !== null)
+        throw new DomainError(
+          'CUSTOS_FORBIDDEN',
+          `a credential bound to owner "${principal.owner}" cannot apply objects`,
+          { hint: 'apply with a token that is not bound to an owner' },
+        );
+      const body = request.body;
+      // A JSON array becomes a multi-document YAML text (JSON is YAML), so problems name the document and line.
+      const text = typeof body === 'string' ? body : body.map((d) => JSON.stringify(d, null, 1)).join('\n---\n');
+      return applyManifests(rt, {
+        text,
+        fileName: 'request body',
+        actor: actorOf(principal),
+        dryRun: request.query.dryRun === true,
+      });
+    },
+  );
+};

@@ -1,0 +1,146 @@
+/**
+ * The TypeBox schemas the /v1 routes share: the certificate as `inventory list --json` prints it, findings,
+ * declarative objects and audit records. Response schemas name every field the CLI's JSON carries (the serializer
+ * drops what a schema leaves out), so the API and `--json` cannot answer differently.
+ */
+import { Type } from '@sinclair/typebox';
+import { SEVERITIES } from '../../core/findings/finding.js';
+import { KINDS } from '../../core/declarative/objects.js';
+
+const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const SeveritySchema = Type.Union(
+  SEVERITIES.map((s) => Type.Literal(s)),
+  { description: 'info < low < medium < high < critical' },
+);
+
+export const FindingSchema = Type.Object(
+  {
+    code: Type.String({ description: 'The stable finding code (docs/lint.md, policy codes)' }),
+    severity: SeveritySchema,
+    message: Type.String(),
+    waivedBy: Type.Optional(Type.String({ description: 'The exception that waives it' })),
+  },
+  { $id: 'Finding', title: 'Finding' },
+);
+
+/** A location with when the certificate was seen there; its fields depend on `kind` (file, tls, k8s-secret, ...). */
+export const LocationSchema = Type.Object(
+  {
+    kind: Type.String({ description: 'file | tls | k8s-secret | agent | issued' }),
+    firstSeen: Type.String({ format: 'date-time' }),
+    lastSeen: Type.String({ format: 'date-time' }),
+    endedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  {
+    $id: 'Location',
+    title: 'Location',
+    additionalProperties: true,
+    description: 'path (file); host, port, sni, address (tls); cluster, namespace, name (k8s-secret); ...',
+  },
+);
+
+const certificateFields = {
+  fingerprintSha256: Type.String({ description: 'SHA-256 of the DER, lower-case hex' }),
+  serialNumber: Type.String(),
+  subject: Type.String(),
+  issuer: Type.String(),
+  subjectAltNames: Type.Array(Type.String()),
+  notBefore: Type.String({ format: 'date-time' }),
+  notAfter: Type.String({ format: 'date-time' }),
+  keyAlgorithm: Type.String(),
+  keySize: Type.Union([Type.Integer(), Type.Null()]),
+  signatureAlgorithm: Type.String(),
+  isCA: Type.Boolean(),
+  selfSigned: Type.Boolean(),
+  spiffeId: nullable(Type.String()),
+  locations: Type.Array(Type.Ref('Location')),
+  keyLocations: Type.Array(Type.Ref('Location')),
+  findings: Type.Array(Type.Ref('Finding')),
+  owner: nullable(Type.String()),
+  identity: nullable(Type.String()),
+};
+
+/** One certificate, exactly as `custos inventory list --json` prints it. */
+export const CertificateSchema = Type.Object(certificateFields, { $id: 'Certificate', title: 'Certificate' });
+
+/** A declarative object as `custos get KIND -o json` prints it (the spec per kind: docs/declarative.md). */
+export const DeclarativeObjectSchema = Type.Object(
+  {
+    apiVersion: Type.Literal('custos/v1'),
+    kind: Type.Union(KINDS.map((k) => Type.Literal(k))),
+    metadata: Type.Object({ name: Type.String() }, { additionalProperties: true }),
+    spec: Type.Object({}, { additionalProperties: true }),
+  },
+  { $id: 'DeclarativeObject', title: 'DeclarativeObject' },
+);
+
+export const AuditRecordSchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    type: Type.String(),
+    actor: Type.String(),
+    subject: Type.String(),
+    at: Type.String({ format: 'date-time' }),
+    data: Type.Object({}, { additionalProperties: true }),
+    prevHash: Type.String(),
+    hash: Type.String(),
+    mac: nullable(Type.String()),
+  },
+  { $id: 'AuditRecord', title: 'AuditRecord' },
+);
+
+const ConditionSchema = Type.Object({
+  type: Type.String(),
+  status: Type.String(),
+  reason: Type.String(),
+  message: Type.String(),
+  lastTransitionTime: Type.String({ format: 'date-time' }),
+});
+
+/** `GET /v1/certificates/{fingerprint}`: the listing's fields and the certificate page's. */
+export const CertificateDetailSchema = Type.Object(
+  {
+    ...certificateFields,
+    chain: Type.Array(
+      Type.Object({
+        fingerprintSha256: Type.String(),
+        subject: Type.String(),
+        notAfter: Type.String({ format: 'date-time' }),
+      }),
+      { description: 'The issuers above it, nearest first, as far as the inventory holds them' },
+    ),
+    sightings: Type.Array(
+      Type.Object(
+        {
+          kind: Type.String(),
+          firstSeen: Type.String({ format: 'date-time' }),
+          lastSeen: Type.String({ format: 'date-time' }),
+          endedAt: nullable(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: true },
+      ),
+      { description: 'Every sighting, open (endedAt null) and ended' },
+    ),
+    ownerDetail: Type.Union([Type.Ref('DeclarativeObject'), Type.Null()], {
+      description: 'The Owner object: contacts and escalation path',
+    }),
+    managed: Type.Union([
+      Type.Object({
+        name: Type.String(),
+        conditions: Type.Array(ConditionSchema),
+        revision: Type.Union([Type.Integer(), Type.Null()]),
+        fingerprintSha256: nullable(Type.String()),
+        staleEndpoints: Type.Array(Type.Object({}, { additionalProperties: true })),
+      }),
+      Type.Null(),
+    ]),
+    audit: Type.Array(Type.Ref('AuditRecord'), { description: 'The newest 100 audit records about it' }),
+  },
+  { title: 'CertificateDetail' },
+);
+
+/** Adds the shared schemas (referenced as `Type.Ref('Certificate')` etc.) to the app. */
+export function sharedSchemas() {
+  return [FindingSchema, LocationSchema, CertificateSchema, DeclarativeObjectSchema, AuditRecordSchema];
+}
