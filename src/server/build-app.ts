@@ -17,6 +17,7 @@ import { registerAuth } from './plugins/auth.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
+import { tokensPlugin } from './plugins/tokens.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { v1AuditPlugin } from './plugins/v1-audit.js';
 import { v1CertificatesPlugin } from './plugins/v1-certificates.js';
@@ -86,7 +87,7 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   });
   installProblems(app);
   // Before every route: each one is guarded by its config.scope (none: admin).
-  await registerAuth(app, { rt });
+  const deny = await registerAuth(app, { rt });
   await registerOpenApi(app, packageVersion());
 
   const services = options.services ?? buildServices(rt);
@@ -97,6 +98,7 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1FindingsPlugin, { rt });
   await app.register(v1ObjectsPlugin, { rt });
   await app.register(v1AuditPlugin, { rt });
+  await app.register(tokensPlugin, { rt, deny });
   await app.register(dashboardPlugin);
   return app;
 }
