@@ -18,6 +18,9 @@ import { dashboardPlugin } from './plugins/dashboard.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
 import { tokensPlugin } from './plugins/tokens.js';
+import { v1CaPlugin } from './plugins/v1-ca.js';
+import { v1ManagedPlugin } from './plugins/v1-managed.js';
+import { v1ScansPlugin } from './plugins/v1-scans.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { v1AuditPlugin } from './plugins/v1-audit.js';
 import { v1CertificatesPlugin } from './plugins/v1-certificates.js';
@@ -99,6 +102,9 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1ObjectsPlugin, { rt });
   await app.register(v1AuditPlugin, { rt });
   await app.register(tokensPlugin, { rt, deny });
+  await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
+  await app.register(v1CaPlugin, { rt, prefix: '/v1' });
+  await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
   await app.register(dashboardPlugin);
   return app;
 }

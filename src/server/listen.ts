@@ -9,6 +9,7 @@ import { managedDependencies } from '../compose/managed.js';
 import type { Runtime } from '../compose/runtime.js';
 import { refreshCrls } from '../core/ca/refresh-crls.js';
 import { runReconciler } from '../core/managed/managed-jobs.js';
+import { runScanJobs } from '../core/scan/scan-jobs.js';
 import { DomainError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { buildApp, buildServices, type ServerServices } from './build-app.js';
@@ -64,6 +65,23 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
           await writeCrlFile(rt, crl);
           rt.logger.info({ ca: crl.authority, crlNumber: crl.crlNumber }, 'CRL published');
         }
+      },
+    },
+    {
+      // Scans started over the API (POST /v1/scans): queued jobs, so a scan outlives a restart and a server with
+      // --no-workers leaves it to one with workers.
+      name: 'scans',
+      everyMs: 1_000,
+      run: async () => {
+        const done = await runScanJobs(
+          {
+            ...rt,
+            concurrency: rt.config.scan.concurrency,
+            systemTrustAnchors: () => rt.certificateFiles.trustAnchors({ files: [], includeSystem: true }),
+          },
+          { worker: rt.worker },
+        );
+        if (done.completed + done.failed > 0) rt.logger.info({ ...done }, 'scans run');
       },
     },
     {

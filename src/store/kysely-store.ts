@@ -9,11 +9,13 @@ import type { InventoryReader } from '../core/ports/inventory-store.js';
 import type { InventoryStatistics } from '../core/ports/inventory-statistics.js';
 import type { AuthorityReader } from '../core/ports/authority-store.js';
 import type { BootstrapTokenReader } from '../core/ports/bootstrap-token-store.js';
+import type { ScanReader } from '../core/ports/scan-store.js';
 import { KyselyAuditReader } from './audit-reader.js';
 import { authorityReader } from './authorities-store.js';
 import { bootstrapTokenReader } from './bootstrap-tokens-store.js';
 import type { CredentialReader } from '../core/ports/credential-store.js';
 import { credentialReader } from './credentials-store.js';
+import { scanReader } from './scans-store.js';
 import { evaluationReader } from './evaluations-store.js';
 import { managedReader } from './managed-store.js';
 import type { ManagedReader } from '../core/ports/managed-store.js';
@@ -40,6 +42,7 @@ export class KyselyStore implements Store {
   readonly managed: ManagedReader;
   readonly bootstrapTokens: BootstrapTokenReader;
   readonly credentials: CredentialReader;
+  readonly scans: ScanReader;
 
   constructor(
     private readonly engine: StoreEngine,
@@ -57,6 +60,7 @@ export class KyselyStore implements Store {
     this.managed = managedReader(engine.reader);
     this.bootstrapTokens = bootstrapTokenReader(engine.reader);
     this.credentials = credentialReader(engine.reader);
+    this.scans = scanReader(engine.reader);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -8,11 +8,13 @@ import type { ObjectsWriter } from '../core/ports/objects-store.js';
 import type { StoreTransaction } from '../core/ports/store.js';
 import type { AuthorityWriter } from '../core/ports/authority-store.js';
 import type { BootstrapTokenWriter } from '../core/ports/bootstrap-token-store.js';
+import type { ScanWriter } from '../core/ports/scan-store.js';
 import { appendAudit } from './audit-writes.js';
 import { authorityWriter } from './authorities-store.js';
 import { bootstrapTokenWriter } from './bootstrap-tokens-store.js';
 import type { CredentialWriter } from '../core/ports/credential-store.js';
 import { credentialWriter } from './credentials-store.js';
+import { scanWriter } from './scans-store.js';
 import { evaluationWriter } from './evaluations-store.js';
 import { managedWriter } from './managed-store.js';
 import type { ManagedWriter } from '../core/ports/managed-store.js';
@@ -37,6 +39,7 @@ export class KyselyStoreTransaction implements StoreTransaction {
   readonly managed: ManagedWriter;
   readonly bootstrapTokens: BootstrapTokenWriter;
   readonly credentials: CredentialWriter;
+  readonly scans: ScanWriter;
 
   constructor(private readonly ctx: StoreContext) {
     const run = <T>(doing: string, operation: () => Promise<T>): Promise<T> => this.run(doing, operation);
@@ -46,6 +49,7 @@ export class KyselyStoreTransaction implements StoreTransaction {
     this.managed = managedWriter(ctx, run);
     this.bootstrapTokens = bootstrapTokenWriter(ctx, run);
     this.credentials = credentialWriter(ctx, run);
+    this.scans = scanWriter(ctx, run);
   }
 
   get failure(): DomainError | null {

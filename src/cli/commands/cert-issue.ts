@@ -23,16 +23,6 @@ interface IssueOptions {
   json?: boolean;
 }
 
-/** `--dns a,b --dns c`: every name, once, in order. */
-const names = (values: string[] | undefined): string[] => [
-  ...new Set(
-    (values ?? [])
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter((v) => v !== ''),
-  ),
-];
-
 export function registerCertIssue(program: Command): void {
   commandGroup(program, 'cert', 'certificates of the built-in CA: issue and revoke')
     .command('issue')
@@ -76,62 +66,45 @@ export function registerCertIssue(program: Command): void {
           options.generateKey === undefined ? undefined : keyTypeFlag(options.generateKey, '--generate-key');
         const [
           { withRuntime },
-          { issueCertificate },
-          { authorizeIssuance, grantedIdentity },
+          { issueForCaller, uniqueNames },
           { readCsrRequest },
           { parseLifetime },
           { readUserFile },
           pem,
         ] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/ca/issue-certificate.js'),
-          import('../../core/ca/authorize-issuance.js'),
+          import('../../core/ca/issue-for-caller.js'),
           import('../../core/ca/csr-request.js'),
           import('../../core/ca/lifetime.js'),
           import('../../compose/user-files.js'),
           import('../../pki/formats/pem-writer.js'),
         ]);
         const ttlMs = parseLifetime(options.ttl, '--ttl');
-        const flagged = {
-          commonName: options.cn ?? null,
-          dnsNames: names(options.dns),
-          ipAddresses: names(options.ip),
-          uris: names(options.uri),
-        };
-        const anyFlagged =
-          flagged.commonName !== null ||
-          flagged.dnsNames.length + flagged.ipAddresses.length + flagged.uris.length > 0;
         const fromCsr =
           options.csr === undefined
             ? null
             : readCsrRequest(await readUserFile(options.csr, { what: '--csr' }));
         const outDir = resolve(options.outDir);
         return withRuntime(globalOptions(command), async (rt) => {
-          // Who asks: the local operator, or whoever holds a bootstrap token (spent here, audited either way).
-          const provisioner = await authorizeIssuance(
-            rt,
-            options.token === undefined
-              ? { kind: 'cli', user: rt.user }
-              : { kind: 'bootstrap-token', token: options.token },
-          );
-          const tokenIdentity = grantedIdentity(provisioner);
-          if (tokenIdentity !== null && options.identity !== undefined && options.identity !== tokenIdentity)
-            throw new DomainError(
-              'CUSTOS_INVALID_ARGUMENT',
-              `--identity ${options.identity}: the token was made for identity ${tokenIdentity}.`,
-            );
           const generated = keyType === undefined ? null : await rt.generateKeyPair(keyType);
-          const requested = anyFlagged || fromCsr === null ? flagged : fromCsr.names;
-          const { certificate, chain } = await issueCertificate(
+          const { certificate, chain } = await issueForCaller(
             { ...rt, baseUrl: rt.config.server.baseUrl },
             {
               authority: options.ca,
-              csr: fromCsr?.csr ?? null,
-              publicKeySpki: fromCsr?.csr.publicKeySpki ?? generated!.publicKeySpki,
-              ...requested,
+              fromCsr,
+              ...(generated === null ? {} : { generatedSpki: generated.publicKeySpki }),
+              names: {
+                commonName: options.cn ?? null,
+                dnsNames: uniqueNames(options.dns),
+                ipAddresses: uniqueNames(options.ip),
+                uris: uniqueNames(options.uri),
+              },
               ttlMs,
-              identity: tokenIdentity ?? options.identity ?? null,
-              provisioner,
+              identity: options.identity ?? null,
+              credential:
+                options.token === undefined
+                  ? { kind: 'cli', user: rt.user }
+                  : { kind: 'bootstrap-token', token: options.token },
             },
           );
           const intermediates = chain.slice(0, -1);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { DomainError } from '../../core/errors.js';
-import type { StartTlsMode } from '../../core/ports/tls-prober.js';
 import type { TlsEndpointResult } from '../../core/scan-tls.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
@@ -22,12 +21,6 @@ interface ScanTlsOptions {
 
 /** Failed endpoints listed one by one in the table; past this, only their counts (a range is mostly refused). */
 const MAX_FAILURE_ROWS = 50;
-
-function starttlsMode(text: string | undefined): StartTlsMode | null {
-  if (text === undefined) return null;
-  if (text === 'smtp' || text === 'postgres') return text;
-  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `--starttls: "${text}" is not smtp or postgres`);
-}
 
 const endpointName = (r: TlsEndpointResult): string =>
   `${r.host.includes(':') ? `[${r.host}]` : r.host}:${r.port}${r.sni !== null && r.sni !== r.host ? ` (${r.sni})` : ''}`;
@@ -106,7 +99,7 @@ export function registerScanTls(program: Command): void {
         const plan = targetsModule.planTlsScan(texts.map(targetsModule.parseTarget), {
           ports: targetsModule.parsePortList(options.ports),
           sni: options.sni,
-          starttls: starttlsMode(options.starttls),
+          starttls: targetsModule.parseStartTls(options.starttls, '--starttls'),
           maxRangeAddresses: positiveInteger(options.maxRangeAddresses, '--max-range-addresses', 2 ** 32),
           maxEndpoints: positiveInteger(options.maxEndpoints, '--max-endpoints', 2 ** 32),
         });

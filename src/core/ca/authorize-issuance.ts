@@ -25,6 +25,8 @@ import { verifyProvisionerJwt } from './provisioners/verify-provisioner-jwt.js';
 export type IssuanceCredential =
   /** A local operator (`custos cert issue` without --token): no provisioner, no limits beyond the CA's. */
   | { kind: 'cli'; user: string }
+  /** An API token or dashboard session holding the `issue` scope (the server checked it): `api:tok_...`. */
+  | { kind: 'api'; principal: string; owner: string | null }
   /** A one-time token of `custos token bootstrap`. */
   | { kind: 'bootstrap-token'; token: string }
   /** An OIDC ID token or Kubernetes service-account token for the named provisioner. */
@@ -55,6 +57,12 @@ async function decide(
   switch (credential.kind) {
     case 'cli':
       return { name: 'cli', kind: 'cli', claims: { user: credential.user } };
+    case 'api':
+      return {
+        name: 'api',
+        kind: 'api',
+        claims: { principal: credential.principal, owner: credential.owner },
+      };
     case 'bootstrap-token':
       return (await redeemBootstrapToken(deps, credential.token)).grant;
     case 'jwt':
@@ -83,6 +91,8 @@ function refusedDetails(credential: IssuanceCredential): Record<string, unknown>
   switch (credential.kind) {
     case 'cli':
       return { claims: { user: credential.user } };
+    case 'api':
+      return { claims: { principal: credential.principal } };
     case 'bootstrap-token':
       return looksLikeBootstrapToken(credential.token)
         ? { token: bootstrapTokenId(bootstrapTokenSha256(credential.token)) }

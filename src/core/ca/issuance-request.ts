@@ -6,9 +6,9 @@ import type { KeyType } from '../ports/key-manager.js';
 
 /** Who asked, as a provisioner proved it (step-ca's provisioners): audited with every decision. */
 export interface ProvisionerGrant {
-  /** The provisioner's name (`cli` for a local operator). */
+  /** The provisioner's name (`cli` for a local operator, `api` for an API token with the issue scope). */
   name: string;
-  kind: 'cli' | 'bootstrap-token' | 'oidc' | 'kubernetes' | 'mtls';
+  kind: 'cli' | 'api' | 'bootstrap-token' | 'oidc' | 'kubernetes' | 'mtls';
   /** The claims the credential carried (JWT claims, the bootstrap token's identity, ...): `request.claims` in policies. */
   claims: Readonly<Record<string, unknown>>;
   /** What this provisioner may ask for; absent: no limit beyond the CA's. */

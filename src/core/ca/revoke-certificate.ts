@@ -127,3 +127,17 @@ export async function revokeCertificate(deps: CaDependencies, input: RevokeInput
     return { certificate: { ...certificate, revocation }, revoked: true, crl };
   });
 }
+
+/** What `cert revoke --json` prints and the API answers. */
+export function revocationSummary(result: RevokeResult) {
+  const revocation = result.certificate.revocation;
+  return {
+    fingerprintSha256: result.certificate.fingerprintSha256,
+    serialNumber: result.certificate.serialNumber,
+    ca: result.certificate.authority,
+    revoked: result.revoked,
+    revokedAt: revocation?.revokedAt.toISOString() ?? null,
+    reason: revocation?.reason ?? null,
+    crlNumber: result.crl?.crlNumber ?? null,
+  };
+}

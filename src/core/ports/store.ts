@@ -9,6 +9,7 @@ import type { JobQueue, JobTransaction } from './job-queue.js';
 import type { ManagedReader, ManagedWriter } from './managed-store.js';
 import type { NotificationLogReader, NotificationLogWriter } from './notification-log.js';
 import type { ObjectsReader, ObjectsWriter } from './objects-store.js';
+import type { ScanReader, ScanWriter } from './scan-store.js';
 
 /** Changes made inside one transaction. Every method writes nothing visible until the transaction commits. */
 export interface StoreTransaction {
@@ -35,6 +36,8 @@ export interface StoreTransaction {
   readonly bootstrapTokens: BootstrapTokenWriter;
   /** The server's credentials (hashes only): API tokens, dashboard sessions, login codes; once-only markers. */
   readonly credentials: CredentialWriter;
+  /** Scans started through the API: request, progress, result. */
+  readonly scans: ScanWriter;
 }
 
 /** Which audit records a query answers (all filters combine with AND). */
@@ -84,6 +87,8 @@ export interface Store {
   readonly bootstrapTokens: BootstrapTokenReader;
   /** The server's credentials (hashes only). */
   readonly credentials: CredentialReader;
+  /** Scans started through the API: request, progress, result. */
+  readonly scans: ScanReader;
   /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.

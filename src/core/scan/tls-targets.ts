@@ -26,6 +26,13 @@ const invalid = (text: string, why: string): DomainError =>
     hint: 'write a host name, an IP address, host:port, [IPv6]:port, or a CIDR range such as 10.0.0.0/24',
   });
 
+/** A forced STARTTLS upgrade as `--starttls` and the API name it; absent: chosen by port. */
+export function parseStartTls(text: string | undefined, what: string): StartTlsMode | null {
+  if (text === undefined) return null;
+  if (text === 'smtp' || text === 'postgres') return text;
+  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${what}: "${text}" is not smtp or postgres`);
+}
+
 export function parsePort(text: string, what: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 1 && port <= 65_535)) {

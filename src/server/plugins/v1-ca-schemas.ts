@@ -1,0 +1,62 @@
+/** The response schemas of the `/v1` CA routes: the shapes `custos ca show --json`, `cert issue` and `cert revoke --json` print. */
+import { Type } from '@sinclair/typebox';
+
+/** A value or null (TypeBox's union, as OpenAPI 3.0 reads it). */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+const AuthorityCertificate = Type.Object({
+  subject: Type.String(),
+  issuer: Type.String(),
+  serialNumber: Type.String(),
+  notBefore: Type.String({ format: 'date-time' }),
+  notAfter: Type.String({ format: 'date-time' }),
+  fingerprintSha256: Type.String(),
+});
+
+export const AuthorityViewSchema = Type.Object(
+  {
+    name: Type.String(),
+    status: Type.String({ description: 'pending, active, next, retiring or retired' }),
+    keyType: Type.String(),
+    backend: Type.String({ description: 'Where the key is held: software or pkcs11' }),
+    subject: Nullable(Type.String()),
+    notAfter: Nullable(Type.String({ format: 'date-time' })),
+    fingerprintSha256: Nullable(Type.String()),
+    certificates: Type.Array(AuthorityCertificate, {
+      description: 'The issuing certificate, then its chain up to the root',
+    }),
+    csrPem: Nullable(Type.String({ description: "A pending CA's CSR" })),
+    signsFrom: Nullable(Type.String({ format: 'date-time' })),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { title: 'CertificateAuthority' },
+);
+
+export const IssuedSchema = Type.Object(
+  {
+    fingerprintSha256: Type.String(),
+    serialNumber: Type.String(),
+    notBefore: Type.String({ format: 'date-time' }),
+    notAfter: Type.String({ format: 'date-time' }),
+    ca: Type.String(),
+    identity: Nullable(Type.String()),
+    certificate: Type.String({ description: 'The certificate, PEM' }),
+    chain: Type.String({ description: 'The CA certificates above it without the root, PEM (may be empty)' }),
+    fullchain: Type.String({ description: 'The certificate and the chain, PEM' }),
+  },
+  { title: 'IssuedCertificate' },
+);
+
+export const RevokedSchema = Type.Object(
+  {
+    fingerprintSha256: Type.String(),
+    serialNumber: Type.String(),
+    ca: Type.String(),
+    revoked: Type.Boolean({ description: 'False when it was revoked before (nothing changed)' }),
+    revokedAt: Nullable(Type.String({ format: 'date-time' })),
+    reason: Nullable(Type.String()),
+    crlNumber: Nullable(Type.Integer()),
+  },
+  { title: 'Revocation' },
+);

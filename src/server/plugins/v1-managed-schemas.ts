@@ -1,0 +1,85 @@
+/** The shapes of the `/v1/managed` routes: the ManagedCertificate document and what `custos managed ... --json` prints. */
+import { Type } from '@sinclair/typebox';
+import { Nullable } from './v1-ca-schemas.js';
+
+/** The envelope; the spec is checked by the declarative kind's schema, as `custos apply -f` checks it. */
+export const ManagedDocumentSchema = Type.Object(
+  {
+    apiVersion: Type.Literal('custos/v1'),
+    kind: Type.Literal('ManagedCertificate'),
+    metadata: Type.Object({ name: Type.String() }, { additionalProperties: true }),
+    spec: Type.Object({}, { additionalProperties: true, description: 'As docs/managed.md describes it' }),
+  },
+  { title: 'ManagedCertificateDocument' },
+);
+
+export const AppliedSchema = Type.Object({
+  kind: Type.String(),
+  name: Type.String(),
+  change: Type.String({ description: 'created, configured or unchanged' }),
+  generation: Type.Integer(),
+});
+
+export const ManagedListItemSchema = Type.Object({
+  name: Type.String(),
+  ready: Type.String({ description: 'True, False or Unknown' }),
+  reason: Type.String(),
+  revision: Nullable(Type.Integer()),
+  fingerprintSha256: Nullable(Type.String()),
+  renewalTime: Nullable(Type.String({ format: 'date-time' })),
+  nextRetry: Nullable(Type.String({ format: 'date-time' })),
+  issuer: Type.String(),
+});
+
+export const ManagedStatusSchema = Type.Object(
+  {
+    conditions: Type.Array(
+      Type.Object({
+        type: Type.String(),
+        status: Type.String(),
+        reason: Type.String(),
+        message: Type.String(),
+        lastTransitionTime: Type.String({ format: 'date-time' }),
+      }),
+    ),
+    revision: Nullable(Type.Integer()),
+    fingerprintSha256: Nullable(Type.String()),
+    staleEndpoints: Type.Array(
+      Type.Object({
+        host: Type.String(),
+        port: Type.Integer(),
+        sni: Nullable(Type.String()),
+        servedFingerprint: Nullable(Type.String()),
+      }),
+    ),
+  },
+  { title: 'ManagedStatus' },
+);
+
+export const RollbackSchema = Type.Object({
+  from: Type.Integer(),
+  to: Type.Integer(),
+  fingerprintSha256: Type.String(),
+});
+
+export const DeletedSchema = Type.Object({
+  name: Type.String(),
+  revoked: Type.Array(Type.String()),
+  destinations: Type.Array(
+    Type.Object({
+      target: Type.String(),
+      ok: Type.Boolean(),
+      files: Type.Array(Type.String()),
+      error: Nullable(Type.String()),
+    }),
+  ),
+  stillServed: Type.Array(
+    Type.Object({
+      host: Type.String(),
+      port: Type.Integer(),
+      sni: Nullable(Type.String()),
+      revision: Type.Integer(),
+      servedFingerprint: Type.String(),
+    }),
+  ),
+});

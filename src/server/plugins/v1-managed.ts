@@ -1,0 +1,194 @@
+/**
+ * Managed certificates over `/v1`: apply one (a ManagedCertificate document, validated as `custos apply -f`
+ * validates it), list them, read one's status (exactly `custos managed status NAME --json`), ask for a renewal or a
+ * rollback (carried out by the reconciler of `custos serve`), and tear one down. A token bound to an owner acts
+ * only on managed certificates whose identity is its owner's.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { managedDependencies } from '../../compose/managed.js';
+import type { Runtime } from '../../compose/runtime.js';
+import { applyManifests } from '../../core/declarative/apply-manifests.js';
+import { deleteManaged } from '../../core/managed/delete-managed.js';
+import { managedSpec, managedSpecs } from '../../core/managed/load-managed.js';
+import { managedListItem, managedStatusView } from '../../core/managed/managed-view.js';
+import { requestRenewal } from '../../core/managed/request-renewal.js';
+import { rollbackManaged } from '../../core/managed/rollback-managed.js';
+import { identityOwner, requireIdentityOwner, requireScope } from '../auth/owner-scope.js';
+import { actorOf, principalOf, type Principal } from '../auth/principal.js';
+import { problemResponse } from '../problem.js';
+import {
+  AppliedSchema,
+  DeletedSchema,
+  ManagedDocumentSchema,
+  ManagedListItemSchema,
+  ManagedStatusSchema,
+  RollbackSchema,
+} from './v1-managed-schemas.js';
+
+export interface V1ManagedOptions {
+  rt: Runtime;
+}
+
+const Name = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{0,252}$' }) });
+const notFound = problemResponse('No managed certificate of that name (CUSTOS_MANAGED_NOT_FOUND)');
+const forbidden = problemResponse(
+  "Not a managed certificate of the bound owner's identities (CUSTOS_FORBIDDEN)",
+);
+
+export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = async (app, { rt }) => {
+  /** The named managed certificate, refused to a bound principal when its identity is not its owner's. */
+  const ownManaged = async (principal: Principal, name: string) => {
+    const entry = await managedSpec(rt.store.objects, name);
+    await requireIdentityOwner(principal, rt.store.objects, entry.spec.identity ?? null);
+    return entry;
+  };
+
+  app.post(
+    '/managed',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Create or change a managed certificate (as `custos apply -f` with one ManagedCertificate)',
+        description:
+          'The document is checked as `apply` checks it (schema, references to identities); the reconciler issues, deploys and verifies it. 201 when created, 200 when configured or unchanged.',
+        body: ManagedDocumentSchema,
+        response: {
+          200: AppliedSchema,
+          201: AppliedSchema,
+          403: forbidden,
+          422: problemResponse('The document is not valid (every problem listed)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const spec = request.body.spec as { identity?: unknown };
+      await requireIdentityOwner(
+        principal,
+        rt.store.objects,
+        typeof spec.identity === 'string' ? spec.identity : null,
+      );
+      const result = await applyManifests(rt, {
+        // JSON is YAML: the document goes through the very parser and checks of `custos apply -f`.
+        text: JSON.stringify(request.body),
+        fileName: 'request body',
+        actor: actorOf(principal),
+      });
+      const applied = result.objects[0];
+      if (applied === undefined) throw new Error('apply returned no object for one document');
+      return reply.code(applied.change === 'created' ? 201 : 200).send(applied);
+    },
+  );
+
+  app.get(
+    '/managed',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Every managed certificate with its readiness (as `custos managed list --json`)',
+        response: { 200: Type.Array(ManagedListItemSchema) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const statuses = new Map((await rt.store.managed.statuses()).map((s) => [s.name, s]));
+      const items = [];
+      for (const m of await managedSpecs(rt.store.objects)) {
+        if (principal.owner !== null) {
+          const identity = m.spec.identity;
+          if (identity === undefined || (await identityOwner(rt.store.objects, identity)) !== principal.owner)
+            continue;
+        }
+        items.push(managedListItem(m.name, m.spec.issuerRef.name, statuses.get(m.name) ?? null));
+      }
+      return items;
+    },
+  );
+
+  app.get(
+    '/managed/:name',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Conditions, revision and stale endpoints (exactly `custos managed status NAME --json`)',
+        params: Name,
+        response: { 200: ManagedStatusSchema, 403: forbidden, 404: notFound },
+      },
+    },
+    async (request) => {
+      await ownManaged(principalOf(request), request.params.name);
+      return managedStatusView(await rt.store.managed.status(request.params.name));
+    },
+  );
+
+  app.post(
+    '/managed/:name/renew',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Ask for a new revision now (as `custos managed renew`); the reconciler carries it out',
+        params: Name,
+        response: { 202: ManagedStatusSchema, 403: forbidden, 404: notFound },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await ownManaged(principal, request.params.name);
+      await requestRenewal({ ...rt, actor: actorOf(principal) }, request.params.name);
+      return reply.code(202).send(managedStatusView(await rt.store.managed.status(request.params.name)));
+    },
+  );
+
+  app.post(
+    '/managed/:name/rollback',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Make the previous revision current again (as `custos managed rollback --json`)',
+        params: Name,
+        response: {
+          202: RollbackSchema,
+          403: forbidden,
+          404: notFound,
+          409: problemResponse('No previous revision, or it expired (CUSTOS_MANAGED_NO_ROLLBACK)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await ownManaged(principal, request.params.name);
+      const result = await rollbackManaged({ ...rt, actor: actorOf(principal) }, request.params.name);
+      return reply.code(202).send(result);
+    },
+  );
+
+  app.delete(
+    '/managed/:name',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Tear a managed certificate down (as `custos managed delete --json`)',
+        description:
+          'With `revoke=true` every revision is revoked (cessationOfOperation, which needs the issue scope too); files are removed from every destination, the object deleted, and every endpoint probed: `stillServed` names those that still serve a revision.',
+        params: Name,
+        querystring: Type.Object({ revoke: Type.Optional(Type.Boolean({ default: false })) }),
+        response: { 200: DeletedSchema, 403: forbidden, 404: notFound },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const revoke = request.query.revoke === true;
+      if (revoke) requireScope(principal, 'issue');
+      await ownManaged(principal, request.params.name);
+      const deps = await managedDependencies({ ...rt, actor: actorOf(principal) });
+      return deleteManaged(deps, request.params.name, { revoke });
+    },
+  );
+};
