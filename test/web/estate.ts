@@ -76,7 +76,7 @@ apiVersion: custos/v1
 kind: Exception
 metadata: {name: legacy-plc}
 spec:
-  waives: [weak-key]
+  waives: [weak-key, key-type-not-allowed]
   scope: {fingerprints: ["${weak.fingerprintSha256.slice(0, 16)}"]}
   reason: "PLC firmware cannot hold a 2048-bit key until the 2027 refit"
   compensatingControl: "reachable only through gateway gw-3"
@@ -109,7 +109,7 @@ export async function anEstate(custos: Custos, root: string): Promise<Estate> {
         withSubject(`CN=${dns}`),
         withDnsNames(dns),
         issuedBy(ca),
-        validFor(400),
+        validFor(200),
         expiringIn(days(i)),
       );
       if (days(i) < 0) expired++;
@@ -122,7 +122,7 @@ export async function anEstate(custos: Custos, root: string): Promise<Estate> {
     withDnsNames('plc-7.legacy.corp.example'),
     withKey('RSA', 1024),
     issuedBy(ca),
-    validFor(400),
+    validFor(200),
     expiringIn(90),
   );
   leaves.set('plc-7.legacy.corp.example', weak);

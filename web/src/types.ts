@@ -14,7 +14,6 @@ export interface Finding {
   severity: Severity;
   message: string;
   waivedBy?: string;
-  acknowledged?: boolean;
 }
 
 export interface LocationView {
@@ -62,7 +61,6 @@ export interface Page<T> {
 export interface ChainEntry {
   fingerprintSha256: string;
   subject: string;
-  issuer: string;
   notAfter: string;
 }
 
@@ -74,32 +72,55 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-export interface CertificateDetail extends Certificate {
-  chain: ChainEntry[];
-  sightings: LocationView[];
-}
-
 export interface Contacts {
   email?: string[];
   slack?: string[];
   webhooks?: Array<{ url: string }>;
 }
 
-export interface Owner {
-  name: string;
-  contacts: Contacts;
-  escalation?: Array<{ after: string; contacts: Contacts }>;
-  certificates?: number;
+/** A declarative object as `custos get KIND -o json` prints it. */
+export interface DeclarativeObject<Spec> {
+  apiVersion: 'custos/v1';
+  kind: string;
+  metadata: { name: string };
+  spec: Spec;
 }
 
-export interface ExceptionItem {
-  name: string;
-  state: string;
+export type Owner = DeclarativeObject<{
+  contacts: Contacts;
+  escalation?: Array<{ after: string; contacts: Contacts }>;
+}>;
+
+export type ExceptionObject = DeclarativeObject<{
   waives: string[];
   reason: string;
   compensatingControl: string;
   approver: string;
   expires: string;
+}>;
+
+export interface AuditEvent {
+  seq: number;
+  type: string;
+  actor: string;
+  subject: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface Sighting extends Omit<LocationView, 'endedAt'> {
+  endedAt: string | null;
+}
+
+export interface CertificateDetail extends Certificate {
+  /** The issuers above it, nearest first, as far as the inventory holds them. */
+  chain: ChainEntry[];
+  /** Every sighting, open (endedAt null) and ended. */
+  sightings: Sighting[];
+  ownerDetail: Owner | null;
+  managed: { name: string; conditions: Condition[]; revision: number | null } | null;
+  /** The newest audit records about it. */
+  audit: AuditEvent[];
 }
 
 export interface ManagedItem {
@@ -113,30 +134,22 @@ export interface ManagedItem {
   issuer: string;
 }
 
-export interface AuditEvent {
-  seq: number;
-  type: string;
-  actor: string;
-  subject: string;
-  at: string;
-  data: Record<string, unknown>;
-}
-
 export interface TimelineWeek {
-  /** The first day of the week (ISO date). */
   start: string;
+  total: number;
   byOwner: Record<string, number>;
   bySeverity: Record<string, number>;
 }
 
 export interface Summary {
-  total: number;
+  at: string;
+  certificates: number;
   expired: number;
-  expiring7d: number;
-  expiring30d: number;
+  expiringIn7Days: number;
+  expiringIn30Days: number;
   unowned: number;
   staleDeployments: number;
   openFindings: number;
-  waived: number;
+  waivedByException: number;
   timeline: TimelineWeek[];
 }

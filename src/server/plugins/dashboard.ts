@@ -67,6 +67,7 @@ function page(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Custos</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSETS}/style.css">
 <script type="importmap">${JSON.stringify({ imports })}</script>
 <script src="${vendorUrl('chart.js')}"></script>

@@ -1,4 +1,4 @@
-/** The audit trail (GET /v1/audit): every change and lifecycle step, newest first, filterable by type and subject. */
+/** The audit trail (GET /v1/audit): every change and lifecycle step in order, a page at a time, by type and subject. */
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { query } from '../api.js';
@@ -84,7 +84,7 @@ export function AuditPage({ params }: { params: URLSearchParams }): VNode {
               disabled=${p.nextCursor === null}
               onClick=${() => p.nextCursor !== null && navigate('/audit', { type, subject, cursor: p.nextCursor })}
             >
-              Older →
+              Next →
             </button>
           </div>`,
     )}

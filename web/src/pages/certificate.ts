@@ -1,53 +1,57 @@
 /**
- * One certificate, from GET /v1/certificates/{fingerprint}: its fields and chain, where it is and was installed,
- * its findings, its owner with the escalation path, the managed certificate it is the current revision of (with
- * the status conditions), its audit trail, and the actions the principal may take.
+ * One certificate, from GET /v1/certificates/{fingerprint}: its fields and chain, where it is and was installed
+ * (every sighting, ended ones too), its findings, its owner with the escalation path, the managed certificate it is
+ * the current revision of (with the status conditions), its audit trail, and the actions the principal may take.
  */
 import type { VNode } from 'preact';
-import { query } from '../api.js';
-import { dateTime, day, displayName, locationText, relativeDays } from '../format.js';
+import { dateTime, day, displayName, expired, locationText, relativeDays } from '../format.js';
 import { html } from '../html.js';
 import { href, useApi } from '../state.js';
-import type { AuditEvent, CertificateDetail, Condition, ManagedItem, Owner, Page } from '../types.js';
+import type { CertificateDetail, Condition, Owner } from '../types.js';
 import { Empty, Fields, SeverityBadge, StatusBadge, whenLoaded } from '../widgets.js';
-import { AcknowledgeButton, CertificateActions } from './actions.js';
+import { CertificateActions } from './actions.js';
 import { AuditTable } from './audit.js';
 import { ContactsText } from './owners.js';
 
-function OwnerPanel({ name }: { name: string }): VNode {
-  const owner = useApi<Owner>(`/v1/owners/${encodeURIComponent(name)}`);
-  return whenLoaded(
-    owner,
-    (o) =>
-      html`<ol class="escalation">
-        <li><strong>first</strong>: <${ContactsText} contacts=${o.contacts} /></li>
-        ${(o.escalation ?? []).map((level) => html`<li><strong>after ${level.after}</strong>: <${ContactsText} contacts=${level.contacts} /></li>`)}
-      </ol>`,
-  );
+function OwnerPanel({ name, owner }: { name: string | null; owner: Owner | null }): VNode {
+  if (name === null)
+    return html`<p class="bad">Unowned: no rule, assignment or identity gives this certificate an owner.</p>`;
+  return html`<p>
+      <a href=${href(`/certificates?owner=${encodeURIComponent(name)}`)} data-testid="owner">${name}</a>
+    </p>
+    ${owner === null
+      ? ''
+      : html`<ol class="escalation">
+          <li><strong>first</strong>: <${ContactsText} contacts=${owner.spec.contacts} /></li>
+          ${(owner.spec.escalation ?? []).map(
+            (level) =>
+              html`<li><strong>after ${level.after}</strong>: <${ContactsText} contacts=${level.contacts} /></li>`,
+          )}
+        </ol>`}`;
 }
 
-/** The managed certificate whose current revision this is, with its status conditions. */
-function ManagedPanel({ name }: { name: string }): VNode {
-  const status = useApi<{ conditions: Condition[] }>(`/v1/managed/${encodeURIComponent(name)}`);
-  return html`<h2>Managed: <a href=${href('/managed')}>${name}</a></h2>
-    ${whenLoaded(
-      status,
-      (s) => html`<table class="list conditions">
-        <thead><tr><th>Condition</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th></tr></thead>
-        <tbody>
-          ${s.conditions.map(
-            (k) => html`<tr><td>${k.type}</td><td><${StatusBadge} status=${k.status} /></td><td>${k.reason}</td><td>${k.message}</td><td>${dateTime(k.lastTransitionTime)}</td></tr>`,
-          )}
-        </tbody>
-      </table>`,
-    )}`;
+function Conditions({ conditions }: { conditions: Condition[] }): VNode {
+  return html`<table class="list conditions">
+    <thead>
+      <tr><th>Condition</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th></tr>
+    </thead>
+    <tbody>
+      ${conditions.map(
+        (k) =>
+          html`<tr>
+            <td>${k.type}</td>
+            <td><${StatusBadge} status=${k.status} /></td>
+            <td>${k.reason}</td>
+            <td>${k.message}</td>
+            <td>${dateTime(k.lastTransitionTime)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode {
-  const audit = useApi<Page<AuditEvent>>(`/v1/audit${query({ subject: c.fingerprintSha256, limit: 50 })}`);
-  const managedList = useApi<ManagedItem[]>('/v1/managed');
-  const managed = managedList.data?.find((m) => m.fingerprintSha256 === c.fingerprintSha256) ?? null;
-  const revoked = c.findings.some((f) => f.code === 'revoked');
+  const revoked = c.audit.some((e) => e.type === 'certificate.revoked');
   return html`<section class="certificate">
     <p><a href=${href('/certificates')}>← Inventory</a></p>
     <h1 data-testid="certificate-name">${displayName(c)}</h1>
@@ -58,7 +62,7 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
         ['Issuer', c.issuer],
         ['Serial', html`<code>${c.serialNumber}</code>`],
         ['Names', c.subjectAltNames.join(', ') || '-'],
-        ['Valid', `${day(c.notBefore)} .. ${day(c.notAfter)} (expires ${relativeDays(c.notAfter)})`],
+        ['Valid', `${day(c.notBefore)} .. ${day(c.notAfter)} (${expired(c.notAfter) ? 'expired' : 'expires'} ${relativeDays(c.notAfter)})`],
         ['Key', `${c.keyAlgorithm} ${c.keySize ?? ''}`],
         ['Signature', c.signatureAlgorithm],
         ['Identity', c.identity ?? '-'],
@@ -68,81 +72,73 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
     <h2>Actions</h2>
     <${CertificateActions}
       fingerprint=${c.fingerprintSha256}
-      managedName=${managed?.name ?? null}
-      owner=${c.owner}
+      managedName=${c.managed?.name ?? null}
       revoked=${revoked}
       reload=${reload}
     />
 
     <h2>Owner</h2>
-    ${
-      c.owner === null
-        ? html`<p class="bad">Unowned: no rule, assignment or identity gives this certificate an owner.</p>`
-        : html`<p>
-              <a href=${href(`/certificates?owner=${encodeURIComponent(c.owner)}`)} data-testid="owner"
-                >${c.owner}</a
-              >
-            </p>
-            <${OwnerPanel} name=${c.owner} />`
-    }
+    <${OwnerPanel} name=${c.owner} owner=${c.ownerDetail} />
 
     <h2>Findings</h2>
-    ${
-      c.findings.length === 0
-        ? html`<${Empty} text="No findings." />`
-        : html`<table class="list findings">
-            <tbody>
-              ${c.findings.map(
-                (f) =>
-                  html`<tr>
-                    <td><${SeverityBadge} severity=${f.severity} /></td>
-                    <td><code>${f.code}</code></td>
-                    <td>${f.message}</td>
-                    <td>
-                      ${f.waivedBy === undefined ? '' : html`waived by <a href=${href('/exceptions')}>${f.waivedBy}</a>`}
-                    </td>
-                    <td>
-                      ${f.acknowledged === true ? 'acknowledged' : html`<${AcknowledgeButton} fingerprint=${c.fingerprintSha256} code=${f.code} reload=${reload} />`}
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
-    ${managed === null ? '' : html`<${ManagedPanel} name=${managed.name} />`}
+    ${c.findings.length === 0
+      ? html`<${Empty} text="No findings." />`
+      : html`<table class="list findings">
+          <tbody>
+            ${c.findings.map(
+              (f) =>
+                html`<tr>
+                  <td><${SeverityBadge} severity=${f.severity} /></td>
+                  <td><code>${f.code}</code></td>
+                  <td>${f.message}</td>
+                  <td>
+                    ${f.waivedBy === undefined
+                      ? ''
+                      : html`waived by <a href=${href('/exceptions')}>${f.waivedBy}</a>`}
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`}
+    ${c.managed === null
+      ? ''
+      : html`<h2>Managed: <a href=${href('/managed')}>${c.managed.name}</a> (revision ${c.managed.revision ?? '-'})</h2>
+          <${Conditions} conditions=${c.managed.conditions} />`}
 
     <h2>Chain</h2>
-    <ol class="chain">
-      ${c.chain.map((link) => html`<li><code title=${link.fingerprintSha256}>${link.subject}</code> <span class="muted">issued by ${link.issuer}, until ${day(link.notAfter)}</span></li>`)}
-    </ol>
+    ${c.chain.length === 0
+      ? html`<${Empty} text="No issuer of this certificate is in the inventory." />`
+      : html`<ol class="chain">
+          ${c.chain.map(
+            (link) =>
+              html`<li>
+                <a href=${href(`/certificates/${link.fingerprintSha256}`)}>${link.subject}</a>
+                <span class="muted"> until ${day(link.notAfter)}</span>
+              </li>`,
+          )}
+        </ol>`}
 
     <h2>Locations and sightings</h2>
     <table class="list sightings">
       <thead>
-        <tr>
-          <th>Location</th>
-          <th>Kind</th>
-          <th>First seen</th>
-          <th>Last seen</th>
-          <th>Ended</th>
-        </tr>
+        <tr><th>Location</th><th>Kind</th><th>First seen</th><th>Last seen</th><th>Ended</th></tr>
       </thead>
       <tbody>
         ${c.sightings.map(
           (s) =>
-            html`<tr class=${s.endedAt === undefined ? '' : 'ended'}>
-              <td>${locationText(s)}</td>
+            html`<tr class=${s.endedAt === null ? '' : 'ended'}>
+              <td>${locationText({ ...s, endedAt: s.endedAt ?? undefined })}</td>
               <td>${s.kind}</td>
               <td>${dateTime(s.firstSeen)}</td>
               <td>${dateTime(s.lastSeen)}</td>
-              <td>${s.endedAt === undefined ? 'current' : dateTime(s.endedAt)}</td>
+              <td>${s.endedAt === null ? 'current' : dateTime(s.endedAt)}</td>
             </tr>`,
         )}
       </tbody>
     </table>
 
     <h2>Audit trail</h2>
-    ${whenLoaded(audit, (page) => html`<${AuditTable} events=${page.items} />`)}
+    <${AuditTable} events=${c.audit} />
   </section>`;
 }
 

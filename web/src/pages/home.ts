@@ -8,16 +8,17 @@ import { whenLoaded } from '../widgets.js';
 import { Timeline, type StackBy } from './timeline.js';
 
 /** Each headline number, and the inventory filter that lists the certificates it counts. */
-const HEADLINES: Array<{ key: keyof Summary; label: string; link: string | null; alarm: boolean }> = [
+type Headline = 'expired' | 'expiringIn7Days' | 'expiringIn30Days' | 'unowned' | 'staleDeployments' | 'openFindings' | 'waivedByException';
+const HEADLINES: Array<{ key: Headline; label: string; link: string | null; alarm: boolean }> = [
   { key: 'expired', label: 'Expired', link: '/certificates?finding=expired', alarm: true },
-  { key: 'expiring7d', label: 'Expiring in 7 days', link: '/certificates?expiringWithin=7d', alarm: true },
+  { key: 'expiringIn7Days', label: 'Expiring in 7 days', link: '/certificates?expiringWithin=7d', alarm: true },
   {
-    key: 'expiring30d',
+    key: 'expiringIn30Days',
     label: 'Expiring in 30 days',
     link: '/certificates?expiringWithin=30d',
     alarm: false,
   },
-  { key: 'unowned', label: 'Unowned', link: '/certificates?finding=unowned', alarm: true },
+  { key: 'unowned', label: 'Unowned', link: '/certificates?unowned=true', alarm: true },
   {
     key: 'staleDeployments',
     label: 'Stale deployments',
@@ -25,7 +26,7 @@ const HEADLINES: Array<{ key: keyof Summary; label: string; link: string | null;
     alarm: false,
   },
   { key: 'openFindings', label: 'Open findings', link: null, alarm: false },
-  { key: 'waived', label: 'Waived by exception', link: '/exceptions', alarm: false },
+  { key: 'waivedByException', label: 'Waived by exception', link: '/exceptions', alarm: false },
 ];
 
 export function HomePage(): VNode {
@@ -36,10 +37,10 @@ export function HomePage(): VNode {
     (s) =>
       html`<section>
         <h1>Overview</h1>
-        <p class="muted">${s.total.toLocaleString('en')} certificates in the inventory.</p>
+        <p class="muted">${s.certificates.toLocaleString('en')} certificates in the inventory.</p>
         <div class="headlines">
           ${HEADLINES.map(({ key, label, link, alarm }) => {
-            const value = s[key] as number;
+            const value = s[key];
             const body = html`<span class="value">${value.toLocaleString('en')}</span
               ><span class="label">${label}</span>`;
             const cls = `headline${alarm && value > 0 ? ' alarm' : ''}`;

@@ -21,7 +21,7 @@ import type { Certificate, Page } from '../types.js';
 import { Empty, SeverityBadge, whenLoaded } from '../widgets.js';
 
 const PAGE_SIZE = 50;
-const FILTERS = ['q', 'finding', 'expiringWithin', 'owner', 'environment', 'locationKind'] as const;
+const FILTERS = ['q', 'finding', 'expiringWithin', 'owner', 'unowned', 'environment', 'locationKind'] as const;
 const FINDINGS = [
   'expired',
   'expiring-soon',
@@ -88,6 +88,15 @@ function Filters({ params }: { params: Params }): VNode {
     ${select('finding', 'Finding', FINDINGS)} ${select('expiringWithin', 'Expiring within', WINDOWS)}
     ${input('owner', 'Owner', 'team name')} ${input('environment', 'Environment', 'e.g. prod')}
     ${select('locationKind', 'Location', LOCATION_KINDS)}
+    <label
+      ><input
+        type="checkbox"
+        name="unowned"
+        checked=${params.unowned === 'true'}
+        onChange=${(e: Event) => set('unowned', (e.target as HTMLInputElement).checked ? 'true' : '')}
+      />
+      unowned only</label
+    >
     ${
       FILTERS.some((f) => params[f])
         ? html`<a class="clear" href=${href('/certificates')} onClick=${() => setText('')}>clear filters</a>`

@@ -1,8 +1,8 @@
-/** The owners (GET /v1/owners): each team, where its notices go, who is told next, and its certificates. */
+/** The owners (GET /v1/owners): each team, where its notices go and who is told next; a link to its certificates. */
 import type { VNode } from 'preact';
 import { html } from '../html.js';
 import { href, useApi } from '../state.js';
-import type { Contacts, Owner, Page } from '../types.js';
+import type { Contacts, Owner } from '../types.js';
 import { Empty, whenLoaded } from '../widgets.js';
 
 export function ContactsText({ contacts }: { contacts: Contacts }): VNode {
@@ -15,32 +15,28 @@ export function ContactsText({ contacts }: { contacts: Contacts }): VNode {
 }
 
 export function OwnersPage(): VNode {
-  const owners = useApi<Page<Owner>>('/v1/owners');
+  const owners = useApi<Owner[]>('/v1/owners');
   return html`<section>
     <h1>Owners</h1>
-    ${whenLoaded(owners, (page) =>
-      page.items.length === 0
-        ? html`<${Empty} text="No owners yet: apply an Owner (docs/ownership.md)." />`
+    ${whenLoaded(owners, (items) =>
+      items.length === 0
+        ? html`<${Empty} text="No owners yet: apply an Owner (docs/declarative.md)." />`
         : html`<table class="list owners">
             <thead>
-              <tr>
-                <th>Owner</th>
-                <th>Certificates</th>
-                <th>Contacts</th>
-                <th>Escalation</th>
-              </tr>
+              <tr><th>Owner</th><th>Contacts</th><th>Escalation</th></tr>
             </thead>
             <tbody>
-              ${page.items.map(
+              ${items.map(
                 (o) =>
-                  html`<tr data-owner=${o.name}>
+                  html`<tr data-owner=${o.metadata.name}>
                     <td>
-                      <a href=${href(`/certificates?owner=${encodeURIComponent(o.name)}`)}>${o.name}</a>
+                      <a href=${href(`/certificates?owner=${encodeURIComponent(o.metadata.name)}`)}>${o.metadata.name}</a>
                     </td>
-                    <td class="num">${o.certificates ?? ''}</td>
-                    <td><${ContactsText} contacts=${o.contacts} /></td>
+                    <td><${ContactsText} contacts=${o.spec.contacts} /></td>
                     <td>
-                      ${(o.escalation ?? []).map((l) => html`<div>after ${l.after}: <${ContactsText} contacts=${l.contacts} /></div>`)}
+                      ${(o.spec.escalation ?? []).map(
+                        (l) => html`<div>after ${l.after}: <${ContactsText} contacts=${l.contacts} /></div>`,
+                      )}
                     </td>
                   </tr>`,
               )}

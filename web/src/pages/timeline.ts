@@ -32,7 +32,7 @@ export function Timeline({ weeks, stackBy }: { weeks: TimelineWeek[]; stackBy: S
       data: {
         labels: weeks.map((w) => w.start.slice(5, 10)),
         datasets: keys.map((key, i) => ({
-          label: key,
+          label: key === '' ? 'unowned' : key,
           data: weeks.map((w) => pick(w)[key] ?? 0),
           backgroundColor:
             stackBy === 'severity' ? (SEVERITY_COLOURS[key] ?? '#64748b') : PALETTE[i % PALETTE.length],
@@ -55,7 +55,7 @@ export function Timeline({ weeks, stackBy }: { weeks: TimelineWeek[]; stackBy: S
     });
     return () => chart.destroy();
   }, [weeks, stackBy]);
-  const total = weeks.reduce((n, w) => n + Object.values(w.bySeverity).reduce((a, b) => a + b, 0), 0);
+  const total = weeks.reduce((n, w) => n + w.total, 0);
   return html`<div class="chart" data-testid="timeline" data-total=${total}>
     <canvas ref=${canvas}></canvas>
   </div>`;
