@@ -17,6 +17,7 @@ import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-respond
 import { parseDuration } from '../core/duration.js';
 import { metricsCollector, type MetricsCollector } from '../core/metrics/metrics-collector.js';
 import { registerAuth } from './plugins/auth.js';
+import { dashboardPlugin } from './plugins/dashboard.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { revocationPlugin } from './plugins/revocation.js';
@@ -121,5 +122,6 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1CaPlugin, { rt, prefix: '/v1' });
   await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
   await app.register(metricsPlugin, { rt, metrics: services.metrics });
+  await app.register(dashboardPlugin);
   return app;
 }

@@ -1,0 +1,99 @@
+/**
+ * The dashboard (web/): one HTML page at `/`, its compiled scripts (dist/web, built by `npm run build`), its style
+ * sheet, and the browser builds of its libraries taken from their own npm packages, so the dashboard needs no
+ * network beyond this server. Everything here is public (a page and scripts, no data): the dashboard reads its data
+ * from /v1 with the session cookie that `/login?code=` sets, and says how to sign in when /v1/me answers 401.
+ * The files are read once, at start-up; only those listed are served, so no request path reaches the file system.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { DomainError } from '../../core/errors.js';
+
+interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+const JS = 'text/javascript; charset=utf-8';
+const ASSETS = '/assets';
+
+/** The repository root: this file is dist/src/server/plugins/dashboard.js. */
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The browser build of each library, by the bare name the dashboard's modules import it with. */
+const VENDOR: ReadonlyArray<{ specifier: string; file: (resolved: string) => string }> = [
+  { specifier: 'preact', file: (p) => p },
+  { specifier: 'preact/hooks', file: (p) => p },
+  { specifier: 'htm', file: (p) => p },
+  // Chart.js's self-contained build (every chart type registered); it defines the global `Chart`.
+  { specifier: 'chart.js', file: (p) => join(dirname(p), 'chart.umd.min.js') },
+];
+
+const vendorUrl = (specifier: string): string => `${ASSETS}/vendor/${specifier.replace('/', '-')}.js`;
+
+function loadAssets(): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const { specifier, file } of VENDOR)
+    assets.set(vendorUrl(specifier), {
+      body: readFileSync(file(fileURLToPath(import.meta.resolve(specifier)))),
+      type: JS,
+    });
+  const scripts = join(root, 'dist', 'web');
+  for (const entry of readdirSync(scripts, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    const path = join(entry.parentPath, entry.name);
+    assets.set(`${ASSETS}/app/${path.slice(scripts.length + 1).replaceAll('\\', '/')}`, {
+      body: readFileSync(path),
+      type: JS,
+    });
+  }
+  assets.set(`${ASSETS}/style.css`, {
+    body: readFileSync(join(root, 'web', 'style.css')),
+    type: 'text/css; charset=utf-8',
+  });
+  return assets;
+}
+
+function page(): string {
+  const imports = Object.fromEntries(
+    VENDOR.filter((v) => v.specifier !== 'chart.js').map((v) => [v.specifier, vendorUrl(v.specifier)]),
+  );
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Custos</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${ASSETS}/style.css">
+<script type="importmap">${JSON.stringify({ imports })}</script>
+<script src="${vendorUrl('chart.js')}"></script>
+<script type="module" src="${ASSETS}/app/main.js"></script>
+</head>
+<body><div id="app">Loading…</div><noscript>The Custos dashboard needs JavaScript.</noscript></body>
+</html>
+`;
+}
+
+export const dashboardPlugin: FastifyPluginAsyncTypebox = async (app) => {
+  const assets = loadAssets();
+  const html = page();
+  const hidden = { hide: true };
+
+  app.get('/', { schema: hidden, config: { scope: 'public' } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html),
+  );
+
+  app.get(
+    `${ASSETS}/*`,
+    { schema: { ...hidden, params: Type.Object({ '*': Type.String() }) }, config: { scope: 'public' } },
+    async (request, reply) => {
+      const asset = assets.get(`${ASSETS}/${request.params['*']}`);
+      if (asset === undefined) throw new DomainError('CUSTOS_NOT_FOUND', `No dashboard file ${request.url}.`);
+      return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+    },
+  );
+};

@@ -1,0 +1,240 @@
+/**
+ * The dashboard in a real headless Chromium against a real `custos serve` over a store filled with real data (see
+ * estate.ts): signing in through the printed one-time link, the overview's numbers against GET /v1/summary, the
+ * inventory's filters, search, sort and pages against GET /v1/certificates, a certificate's page, and the owners,
+ * exceptions, managed and audit views. Every step saves a screenshot in test-output/dashboard/.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { aBrowser, type TestBrowser } from '../support/browser.js';
+import { aCustos, type Custos } from '../support/cli.js';
+import { aServer, type ServerProcess } from '../support/server.js';
+import { anEstate, type Estate } from './estate.js';
+
+interface Listed {
+  fingerprintSha256: string;
+  subject: string;
+  notAfter: string;
+  owner: string | null;
+}
+interface Summary {
+  certificates: number;
+  expired: number;
+  expiringIn7Days: number;
+  expiringIn30Days: number;
+  unowned: number;
+  staleDeployments: number;
+  openFindings: number;
+  waivedByException: number;
+  timeline: Array<{ total: number }>;
+}
+
+let custos: Custos;
+let root: string;
+let estate: Estate;
+let server: ServerProcess;
+let browser: TestBrowser;
+let page: Page;
+let errors: string[];
+
+/** The one-time sign-in link `custos serve` prints (`dashboard: URL`). */
+async function loginUrl(s: ServerProcess): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const url = /^dashboard: (\S+)$/m.exec(s.output().stdout)?.[1];
+    if (url !== undefined) return url;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`custos serve printed no dashboard line:\n${s.output().stdout}`);
+}
+
+/** GET from /v1 with the browser's own session cookie, as the dashboard's scripts do. */
+async function api<T>(path: string): Promise<T> {
+  const response = await page.request.get(new URL(path, server.url).toString());
+  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Every certificate the API lists with these parameters, following the cursors. */
+async function listAll(params: Record<string, string>): Promise<Listed[]> {
+  const items: Listed[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const search = new URLSearchParams({ ...params, limit: '50', ...(cursor === '' ? {} : { cursor }) });
+    const pageOf: { items: Listed[]; nextCursor: string | null } = await api(`/v1/certificates?${search}`);
+    items.push(...pageOf.items);
+    cursor = pageOf.nextCursor;
+  }
+  return items;
+}
+
+const rowFingerprints = (): Promise<string[]> =>
+  page.locator('table.inventory tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-fingerprint') ?? ''));
+
+/** Waits until the inventory shows the answer to the current URL. */
+async function settled(): Promise<void> {
+  await page.waitForSelector('table.inventory[aria-busy="false"]');
+  await page.waitForLoadState('networkidle');
+}
+
+before(async () => {
+  custos = await aCustos();
+  root = await mkdtemp(join(tmpdir(), 'custos-dashboard-'));
+  estate = await anEstate(custos, root);
+  server = await aServer([...custos.stateFlags, '--no-workers']);
+  browser = await aBrowser();
+  ({ page, errors } = await browser.aPage());
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await custos?.cleanup();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the dashboard in Chromium', () => {
+  test('a browser without a session is told how to sign in', async () => {
+    const { page: stranger } = await browser.aPage();
+    await stranger.goto(server.url);
+    await stranger.getByRole('heading', { name: 'Sign in to Custos' }).waitFor();
+    assert.match(await stranger.locator('main').innerText(), /custos token login-code/);
+    await browser.screenshot(stranger, '01-sign-in');
+    await stranger.context().close();
+  });
+
+  test('the printed link signs the browser in; the overview shows the numbers of /v1/summary', async () => {
+    await page.goto(await loginUrl(server));
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const summary = await api<Summary>('/v1/summary');
+    assert.equal(summary.expired, estate.expired);
+    const headlines = [
+      'expired',
+      'expiringIn7Days',
+      'expiringIn30Days',
+      'unowned',
+      'staleDeployments',
+      'openFindings',
+      'waivedByException',
+    ] as const;
+    for (const key of headlines) {
+      const shown = await page.getByTestId(`headline-${key}`).locator('.value').innerText();
+      assert.equal(shown, summary[key].toLocaleString('en'), key);
+    }
+    assert.ok(summary.waivedByException >= 1, 'the weak key is waived by the exception');
+    const chartTotal = Number(await page.getByTestId('timeline').getAttribute('data-total'));
+    assert.equal(chartTotal, summary.timeline.reduce((n, w) => n + w.total, 0));
+    assert.ok(chartTotal > 0, 'certificates expire in the next 26 weeks');
+    await browser.screenshot(page, '02-overview');
+    await page.getByRole('button', { name: 'severity' }).click();
+    await browser.screenshot(page, '03-overview-by-severity');
+  });
+
+  test('the inventory pages through every certificate, 50 at a time, in the order of the API', async () => {
+    await page.getByRole('link', { name: 'Inventory' }).click();
+    await settled();
+    const all = await listAll({ sort: 'notAfter' });
+    assert.ok(all.length > 50, `${all.length} certificates`);
+    const shown: string[] = [];
+    shown.push(...(await rowFingerprints()));
+    assert.equal(shown.length, 50);
+    await browser.screenshot(page, '04-inventory');
+    while (await page.getByRole('button', { name: 'Next →' }).isEnabled()) {
+      await page.getByRole('button', { name: 'Next →' }).click();
+      await settled();
+      shown.push(...(await rowFingerprints()));
+    }
+    assert.deepEqual(shown, all.map((c) => c.fingerprintSha256));
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await settled();
+    assert.deepEqual(await rowFingerprints(), all.slice(0, 50).map((c) => c.fingerprintSha256));
+  });
+
+  test('filters, search and sort are answered by the server', async () => {
+    await page.goto(`${server.url}/#/certificates`);
+    await settled();
+    await page.getByLabel('Owner').fill('web');
+    await page.getByLabel('Owner').press('Enter');
+    await settled();
+    const web = await listAll({ owner: 'web', sort: 'notAfter' });
+    assert.equal(web.length, 25);
+    assert.deepEqual(await rowFingerprints(), web.map((c) => c.fingerprintSha256));
+    await browser.screenshot(page, '05-inventory-owner-web');
+
+    await page.getByLabel('Expiring within').selectOption('7d');
+    await settled();
+    const soon = await listAll({ owner: 'web', expiringWithin: '7d', sort: 'notAfter' });
+    assert.equal(soon.length, 2);
+    assert.deepEqual(await rowFingerprints(), soon.map((c) => c.fingerprintSha256));
+
+    await page.getByRole('link', { name: 'clear filters' }).click();
+    const target = estate.leaves.get('api-7.payments.corp.example');
+    assert.ok(target !== undefined);
+    await page.getByPlaceholder('Search name, fingerprint or owner').fill(target.fingerprintSha256.slice(0, 10));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await settled();
+    assert.deepEqual(await rowFingerprints(), [target.fingerprintSha256]);
+    await browser.screenshot(page, '06-inventory-search');
+
+    await page.getByRole('link', { name: 'clear filters' }).click();
+    await settled();
+    await page.getByRole('button', { name: /Not after/ }).click();
+    await settled();
+    const latest = await listAll({ sort: '-notAfter' });
+    assert.deepEqual(await rowFingerprints(), latest.slice(0, 50).map((c) => c.fingerprintSha256));
+  });
+
+  test('a certificate page shows its chain, locations, findings, owner, escalation and audit trail', async () => {
+    const target = estate.leaves.get('api-0.payments.corp.example');
+    assert.ok(target !== undefined);
+    await page.goto(`${server.url}/#/certificates?q=api-0.payments`);
+    await settled();
+    await page.getByRole('link', { name: 'api-0.payments.corp.example' }).click();
+    await page.getByTestId('certificate-name').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.getByTestId('fingerprint').innerText(), target.fingerprintSha256);
+    assert.equal(await page.getByTestId('owner').innerText(), 'payments');
+    const text = await page.locator('main').innerText();
+    assert.match(text, /CN=Corp Issuing CA/, 'the chain names the issuing CA');
+    assert.match(text, new RegExp(`${root}/payments/api-0\\.payments\\.corp\\.example\\.pem`), 'the file location');
+    assert.match(text, /expired/, 'the expired finding');
+    assert.match(text, /payments-lead@corp\.example/, 'the escalation path');
+    assert.match(text, /certificate\.discovered/, 'the audit trail');
+    await browser.screenshot(page, '07-certificate');
+  });
+
+  test('owners, exceptions, managed certificates and the audit trail', async () => {
+    await page.getByRole('link', { name: 'Owners' }).click();
+    await page.locator('table.owners').waitFor();
+    assert.deepEqual(
+      await page.locator('table.owners tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-owner'))),
+      ['payments', 'web'],
+    );
+    assert.match(await page.locator('table.owners').innerText(), /payments-oncall@corp\.example/);
+    await browser.screenshot(page, '08-owners');
+    await page.locator('table.owners').getByRole('link', { name: 'payments' }).click();
+    await settled();
+    const payments = await listAll({ owner: 'payments', sort: 'notAfter' });
+    assert.equal(await page.getByTestId('page-count').innerText(), `${Math.min(50, payments.length)} certificates on this page`);
+
+    await page.getByRole('link', { name: 'Exceptions' }).click();
+    await page.locator('table.exceptions').waitFor();
+    assert.match(await page.locator('table.exceptions').innerText(), /legacy-plc[\s\S]*weak-key/);
+    await browser.screenshot(page, '09-exceptions');
+
+    await page.getByRole('link', { name: 'Managed' }).click();
+    await page.locator('table.managed').waitFor();
+    assert.match(await page.locator('table.managed').innerText(), /shop-web\s+True\s+Ready/);
+    await browser.screenshot(page, '10-managed');
+
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await page.locator('table.audit').waitFor();
+    assert.match(await page.locator('table.audit').innerText(), /scan\.completed/);
+    await browser.screenshot(page, '11-audit');
+    assert.deepEqual(errors, [], 'no script error on any page');
+  });
+});
