@@ -5,6 +5,8 @@ import type {
   CertificateQuery,
   InventoryEntry,
   InventoryReader,
+  LocationQuery,
+  LocationSummary,
   ServedFinding,
   StoredCertificate,
 } from '../core/ports/inventory-store.js';
@@ -19,6 +21,7 @@ import {
   toSighting,
   type SightingWindow,
 } from './sighting-rows.js';
+import { listLocations } from './location-probes.js';
 import { servedFindingsAt } from './served-findings.js';
 import { reading } from './store-errors.js';
 import { inValues } from './value-lists.js';
@@ -55,6 +58,10 @@ export class KyselyInventoryReader implements InventoryReader {
 
   servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]> {
     return reading('reading served findings', () => servedFindingsAt(this.db, this.dialect, locationKeys));
+  }
+
+  listLocations(query: LocationQuery): Promise<LocationSummary[]> {
+    return reading('listing locations', () => listLocations(this.db, this.dialect, query));
   }
 
   intermediateCertificates(): Promise<Uint8Array[]> {

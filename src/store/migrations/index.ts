@@ -12,6 +12,7 @@ import { authorities } from './0011-authorities.js';
 import { bootstrapTokens } from './0012-bootstrap-tokens.js';
 import { managedCertificates } from './0013-managed-certificates.js';
 import { issuedRequestKeys } from './0014-issued-request-keys.js';
+import { locationReachability } from './0018-location-reachability.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0012-bootstrap-tokens': bootstrapTokens,
   '0013-managed-certificates': managedCertificates,
   '0014-issued-request-keys': issuedRequestKeys,
+  '0018-location-reachability': locationReachability,
 };
