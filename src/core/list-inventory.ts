@@ -2,6 +2,7 @@ import { ownKeyBeside } from './inventory/key-beside.js';
 import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
 import { certificateView, type CertificateView } from './inventory/certificate-view.js';
 import type { Sighting } from './inventory/sighting.js';
+import { probedByBareAddress } from './inventory/location.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import type { InventoryEntry, ServedFinding } from './ports/inventory-store.js';
@@ -119,14 +120,17 @@ export async function judgeEntries(
     if (input.finding !== undefined && !judged.findings.some((f) => f.code === input.finding)) continue;
     if (input.owner !== undefined && judged.owner !== input.owner) continue;
     if (input.unowned && judged.owner !== null) continue;
-    views.push(certificateView(e.certificate, e.sightings, e.keySightings, judged.findings, judged));
+    views.push(
+      certificateView(e.certificate, e.sightings, e.keySightings, judged.findings, judged, input.at),
+    );
   }
   return views;
 }
 
 /**
  * The findings recorded about what the certificate's open TLS locations serve, one per code (naming every location
- * where it holds), leaving out codes the certificate already has on its own (an expired leaf is one `expired`).
+ * where it holds), leaving out codes the certificate already has on its own (an expired leaf is one `expired`) and
+ * what was found at locations probed by bare IP address (those belong to the location: `locations list`).
  */
 function servedFindingsOf(
   fingerprint: string,
@@ -134,7 +138,9 @@ function servedFindingsOf(
   served: ServedFinding[],
   own: Finding[],
 ): Finding[] {
-  const open = new Set(sightings.filter((s) => s.endedAt === null).map((s) => s.locationKey));
+  const open = new Set(
+    sightings.filter((s) => s.endedAt === null && !probedByBareAddress(s.location)).map((s) => s.locationKey),
+  );
   const byCode = new Map<string, { finding: Finding; locations: string[] }>();
   for (const f of served) {
     if (f.fingerprintSha256 !== fingerprint || !open.has(f.locationKey) || own.some((o) => o.code === f.code))

@@ -7,7 +7,10 @@ import type { Finding } from './findings/finding.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type TlsLocation } from './inventory/location.js';
 import type { Clock } from './ports/clock.js';
-import type { Store } from './ports/store.js';
+import type { Store, StoreTransaction } from './ports/store.js';
+import { endSightingsAt } from './inventory/end-sightings-at.js';
+import type { Sighting } from './inventory/sighting.js';
+import { counted } from './plural.js';
 import type {
   ProbeFailureCode,
   ProbeResult,
@@ -23,7 +26,9 @@ import { analyseServedChain, type ServedChainAnalysis } from './verify-chain.js'
  * served chain recorded as sightings at its tls location (host, port, SNI), and judged the way a TLS client would
  * (trust, completeness, order, host name, validity of every certificate). An endpoint that now serves other
  * certificates ends the old sightings and starts the new ones (`deployment.changed` in the audit trail). A failed
- * probe changes nothing in the inventory: what an endpoint served is kept until it is seen serving something else.
+ * probe of a location Custos has sighted something at counts towards its end: once it has failed `endAfter.probes`
+ * probes in a row and for `endAfter.durationMs`, whichever comes later, its sightings end (`unreachable: ...`);
+ * until then the inventory marks it unreachable since the first failure. A probe that is answered resets the count.
  */
 
 export interface ScanTlsDeps {
@@ -42,6 +47,8 @@ export interface ScanTlsInput {
   expiringWithinDays?: number;
   /** Who runs the scan, for the audit trail (`cli:alice`). */
   actor: string;
+  /** When a location that stops answering ends its sightings (scan.tls.endAfter, scan.tls.endAfterDuration). */
+  endAfter?: EndAfter;
   /** Called with each endpoint's result once it is recorded (completion order). */
   onResult?: (result: TlsEndpointResult) => void;
 }
@@ -89,6 +96,10 @@ export interface ScanTlsSummary {
   new: number;
   /** Endpoints now serving other certificates than at the last scan. */
   changed: number;
+  /** Known locations that failed again but not yet long enough to end. */
+  unreachable: number;
+  /** Known locations that failed long enough: their sightings ended. */
+  ended: number;
   /** Served endpoints a client with the trust anchors accepts. */
   trusted: number;
   /** Failed endpoints by code. */
@@ -96,6 +107,14 @@ export interface ScanTlsSummary {
   /** Served endpoints by finding code. */
   findings: Record<string, number>;
 }
+
+/** A location ends once it has failed this many probes in a row and for this long, whichever comes later. */
+export interface EndAfter {
+  probes: number;
+  durationMs: number;
+}
+
+export const DEFAULT_END_AFTER: EndAfter = { probes: 3, durationMs: 7 * 86_400_000 };
 
 /** Observations written per transaction: few enough to keep memory flat, enough to amortise the commit. */
 const BATCH = 256;
@@ -162,6 +181,8 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     certificates: 0,
     new: 0,
     changed: 0,
+    unreachable: 0,
+    ended: 0,
     trusted: 0,
     failures: {},
     findings: {},
@@ -169,48 +190,49 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
   const certificatesSeen = new Set<string>();
   let pending: Probed[] = [];
 
+  const endAfter = input.endAfter ?? DEFAULT_END_AFTER;
   const flush = async (): Promise<void> => {
     const batch = pending;
     pending = [];
     const served = batch.filter((p) => p.result.ok);
+    const failed = batch.flatMap((p) =>
+      p.result.ok ? [] : [{ locationKey: locationKey(tlsLocation(p.result)), code: p.result.code }],
+    );
     const at = deps.clock.now();
     const observations: LocationObservation[] = served.map((p) => ({
       location: tlsLocation(p.result),
       certificates: p.certificates,
       keys: [],
     }));
-    // A batch in which no endpoint served a chain (a sweep of closed ports) changes nothing: no transaction.
-    const { before, applied } = await (observations.length === 0
-      ? { before: [], applied: null }
-      : deps.store.transaction(async (tx) => {
-          const open = await tx.inventory.openSightingsAt(observations.map((o) => locationKey(o.location)));
-          const applied = await applySightingsUpdate(tx, at, {
-            actor: input.actor,
-            observed: observations,
-            unchangedLocationKeys: [],
-            goneLocationKeys: [],
-            openSightings: open,
-          });
-          // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it.
-          const servedFindings = served.flatMap((p) => {
-            const leaf = p.certificates[0];
-            if (!leaf || !p.analysis) return [];
-            const key = locationKey(tlsLocation(p.result));
-            return p.analysis.findings.map((f) => ({
-              ...f,
-              locationKey: key,
-              fingerprintSha256: leaf.fingerprintSha256,
-            }));
-          });
-          await evaluate({ tx, at, actor: input.actor }, applied.changedCertificates);
-          await tx.inventory.replaceServedFindings(
-            observations.map((o) => locationKey(o.location)),
-            servedFindings,
-            at,
-          );
-          return { before: open, applied };
+    const servedKeys = observations.map((o) => locationKey(o.location));
+    const { before, applied } = await deps.store.transaction(async (tx) => {
+      const open = await tx.inventory.openSightingsAt([...servedKeys, ...failed.map((f) => f.locationKey)]);
+      const servedSet = new Set(servedKeys);
+      const applied = await applySightingsUpdate(tx, at, {
+        actor: input.actor,
+        observed: observations,
+        unchangedLocationKeys: [],
+        goneLocationKeys: [],
+        openSightings: open.filter((s) => servedSet.has(s.locationKey)),
+      });
+      // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it.
+      const servedFindings = served.flatMap((p) => {
+        const leaf = p.certificates[0];
+        if (!leaf || !p.analysis) return [];
+        const key = locationKey(tlsLocation(p.result));
+        return p.analysis.findings.map((f) => ({
+          ...f,
+          locationKey: key,
+          fingerprintSha256: leaf.fingerprintSha256,
         }));
-    summary.new += applied?.newCertificates ?? 0;
+      });
+      await tx.inventory.replaceServedFindings(servedKeys, servedFindings, at);
+      await tx.inventory.clearProbeFailures(servedKeys);
+      const ended = await endUnreachable(tx, at, failed, open);
+      await evaluate({ tx, at, actor: input.actor }, [...applied.changedCertificates, ...ended]);
+      return { before: open, applied };
+    });
+    summary.new += applied.newCertificates;
     const previous = new Map<string, Set<string>>();
     for (const s of before) {
       if (s.object.type !== 'certificate') continue;
@@ -223,6 +245,34 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       if (result.ok && result.deployment === 'changed') summary.changed++;
       input.onResult?.(result);
     }
+  };
+
+  /** Counts the failed probes of sighted locations; ends those that failed long enough. */
+  const endUnreachable = async (
+    tx: StoreTransaction,
+    at: Date,
+    failed: Array<{ locationKey: string; code: string }>,
+    open: Sighting[],
+  ): Promise<string[]> => {
+    const sighted = new Set(open.map((s) => s.locationKey));
+    const states = await tx.inventory.recordProbeFailures(
+      failed.filter((f) => sighted.has(f.locationKey)),
+      at,
+    );
+    const reasons = new Map<string, string>();
+    for (const state of states) {
+      if (!sighted.has(state.locationKey)) continue;
+      const longEnough =
+        state.probes >= endAfter.probes && at.getTime() - state.since.getTime() >= endAfter.durationMs;
+      if (longEnough)
+        reasons.set(
+          state.locationKey,
+          `unreachable: ${state.code}, ${counted(state.probes, 'failed probe')} since ${state.since.toISOString()}`,
+        );
+      else summary.unreachable++;
+    }
+    summary.ended += reasons.size;
+    return endSightingsAt(tx, at, { actor: input.actor, reasons, openSightings: open });
   };
 
   for await (const probed of boundedMap(input.endpoints, input.concurrency, probeOne)) {

@@ -7,6 +7,8 @@ import type {
   InventoryEntry,
   InventoryReader,
   InventorySort,
+  LocationQuery,
+  LocationSummary,
   ServedFinding,
   StoredCertificate,
 } from '../core/ports/inventory-store.js';
@@ -21,6 +23,7 @@ import {
   toSighting,
   type SightingWindow,
 } from './sighting-rows.js';
+import { listLocations } from './location-probes.js';
 import { servedFindingsAt } from './served-findings.js';
 import { reading } from './store-errors.js';
 import { applyListingFilters, applyListingOrder, sortKeyExpression } from './inventory-filters.js';
@@ -71,6 +74,10 @@ export class KyselyInventoryReader implements InventoryReader {
 
   servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]> {
     return reading('reading served findings', () => servedFindingsAt(this.db, this.dialect, locationKeys));
+  }
+
+  listLocations(query: LocationQuery): Promise<LocationSummary[]> {
+    return reading('listing locations', () => listLocations(this.db, this.dialect, query));
   }
 
   intermediateCertificates(): Promise<Uint8Array[]> {

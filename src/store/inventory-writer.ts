@@ -2,6 +2,7 @@ import type { InventoryWriter } from '../core/ports/inventory-store.js';
 import { certificateDers, insertCertificates, knownCertificates } from './certificate-writes.js';
 import { KyselyInventoryReader } from './inventory-reader.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
+import { clearProbeFailures, recordProbeFailures } from './location-probes.js';
 import { replaceServedFindings } from './served-findings.js';
 import {
   endSightings,
@@ -37,8 +38,11 @@ export function inventoryWriter(ctx: StoreContext, run: Run): InventoryWriter {
       run('storing sightings', () => startSightings(ctx, sightings, at.getTime())),
     touchSightings: (sightings, at) =>
       run('updating sightings', () => touchSightings(ctx, sightings, at.getTime())),
-    endSightings: (sightings, at) =>
-      run('ending sightings', () => endSightings(ctx, sightings, at.getTime())),
+    endSightings: (sightings, at, reason) =>
+      run('ending sightings', () => endSightings(ctx, sightings, at.getTime(), reason)),
+    recordProbeFailures: (failures, at) =>
+      run('recording failed probes', () => recordProbeFailures(ctx, failures, at.getTime())),
+    clearProbeFailures: (keys) => run('recording probes', () => clearProbeFailures(ctx, keys)),
     fileStatesUnder: (roots) => run('reading file states', () => fileStatesUnder(ctx, roots)),
     putFileStates: (states) => run('storing file states', () => putFileStates(ctx, states)),
     deleteFileStates: (paths) => run('deleting file states', () => deleteFileStates(ctx, paths)),

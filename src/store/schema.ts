@@ -47,6 +47,12 @@ export interface LocationsTable {
   path: string | null;
   host: string | null;
   port: number | null;
+  /** TLS: probes failed in a row since the last one answered (0018). */
+  probe_failures: Generated<number>;
+  /** TLS: when the current run of failed probes began, or null while it answers. */
+  failing_since: number | null;
+  /** TLS: the code of the last failed probe (refused, timeout, ...). */
+  last_failure: string | null;
 }
 
 export interface SightingsTable {
@@ -57,6 +63,8 @@ export interface SightingsTable {
   first_seen: number;
   last_seen: number;
   ended_at: number | null;
+  /** Why the sighting ended (0018): replaced, gone, unreachable (...), forgotten; null while open or before 0018. */
+  end_reason: string | null;
 }
 
 export interface FileStatesTable {

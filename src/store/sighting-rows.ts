@@ -26,15 +26,19 @@ export function selectSightings(db: Kysely<StoreDatabase>) {
       'sightings.first_seen',
       'sightings.last_seen',
       'sightings.ended_at',
+      'sightings.end_reason',
       'locations.key',
       'locations.attributes',
+      'locations.probe_failures',
+      'locations.failing_since',
+      'locations.last_failure',
     ]);
 }
 
 export type SightingRow = Awaited<ReturnType<ReturnType<typeof selectSightings>['execute']>>[number];
 
 export function toSighting(row: SightingRow): Sighting {
-  return {
+  const sighting: Sighting = {
     location: JSON.parse(row.attributes) as Location,
     locationKey: row.key,
     object: sightedObject(row.object_type, row.object_hash),
@@ -42,6 +46,14 @@ export function toSighting(row: SightingRow): Sighting {
     lastSeen: new Date(row.last_seen),
     endedAt: row.ended_at === null ? null : new Date(row.ended_at),
   };
+  if (row.end_reason !== null) sighting.endReason = row.end_reason;
+  if (row.failing_since !== null && row.ended_at === null)
+    sighting.unreachable = {
+      since: new Date(Number(row.failing_since)),
+      probes: Number(row.probe_failures),
+      code: row.last_failure ?? 'failed',
+    };
+  return sighting;
 }
 
 export function sightedObject(type: 'certificate' | 'key', hash: string): SightedObject {

@@ -102,7 +102,7 @@ export async function openFileSightingsUnder(ctx: StoreContext, roots: string[])
 async function updateOpen(
   ctx: StoreContext,
   refs: SightingRef[],
-  set: { last_seen: number } | { ended_at: number },
+  set: { last_seen: number } | { ended_at: number; end_reason: string },
 ): Promise<void> {
   if (refs.length === 0) return;
   const wanted = new Set(
@@ -143,6 +143,11 @@ export function touchSightings(ctx: StoreContext, refs: SightingRef[], at: numbe
   return updateOpen(ctx, refs, { last_seen: at });
 }
 
-export function endSightings(ctx: StoreContext, refs: SightingRef[], at: number): Promise<void> {
-  return updateOpen(ctx, refs, { ended_at: at });
+export function endSightings(
+  ctx: StoreContext,
+  refs: SightingRef[],
+  at: number,
+  reason: string,
+): Promise<void> {
+  return updateOpen(ctx, refs, { ended_at: at, end_reason: reason });
 }

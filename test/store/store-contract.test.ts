@@ -149,7 +149,7 @@ for (const dialect of DIALECTS) {
       });
       await store.transaction((tx) => tx.inventory.touchSightings([at(file, certificateObject(a))], day(1)));
       await store.transaction((tx) =>
-        tx.inventory.endSightings([at(file, keyObject(a)), at(tls, certificateObject(a))], day(2)),
+        tx.inventory.endSightings([at(file, keyObject(a)), at(tls, certificateObject(a))], day(2), 'gone'),
       );
       assert.deepEqual(await store.inventory.countLocations(), {
         file: 1,
@@ -201,7 +201,11 @@ for (const dialect of DIALECTS) {
             .concat([{ location: k8s, object: certificateObject(a) }]),
           day(0),
         );
-        await tx.inventory.endSightings([at(fileAt('/srv/a/ended.pem'), certificateObject(a))], day(1));
+        await tx.inventory.endSightings(
+          [at(fileAt('/srv/a/ended.pem'), certificateObject(a))],
+          day(1),
+          'gone',
+        );
       });
       const under = await store.transaction((tx) => tx.inventory.openFileSightingsUnder(['/srv/a']));
       assert.deepEqual(paths(under), [...inside].sort());
@@ -257,7 +261,7 @@ for (const dialect of DIALECTS) {
         ),
       );
       await write((tx) =>
-        tx.inventory.endSightings([at(fileAt('/x/old.pem'), certificateObject(c2))], day(-5)),
+        tx.inventory.endSightings([at(fileAt('/x/old.pem'), certificateObject(c2))], day(-5), 'gone'),
       );
       await write((tx) =>
         tx.inventory.startSightings(
@@ -265,7 +269,9 @@ for (const dialect of DIALECTS) {
           day(1),
         ),
       );
-      await write((tx) => tx.inventory.endSightings([at(fileAt('/x/3.pem'), certificateObject(c3))], day(5)));
+      await write((tx) =>
+        tx.inventory.endSightings([at(fileAt('/x/3.pem'), certificateObject(c3))], day(5), 'gone'),
+      );
       await write((tx) =>
         tx.inventory.startSightings(
           [{ location: fileAt('/x/4.pem'), object: certificateObject(c4) }],
@@ -345,7 +351,7 @@ for (const dialect of DIALECTS) {
           day(0),
         );
       });
-      await store.transaction((tx) => tx.inventory.endSightings([at(file, keyObject(b))], day(4)));
+      await store.transaction((tx) => tx.inventory.endSightings([at(file, keyObject(b))], day(4), 'gone'));
       const now = await store.inventory.keySightingsAt([locationKey(file)]);
       assert.deepEqual(now, []);
       const then = await store.inventory.keySightingsAt([locationKey(file)], day(2));

@@ -14,6 +14,7 @@ import { registerFindings } from './findings.js';
 import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
+import { registerLocations } from './locations.js';
 import { registerManaged } from './managed.js';
 import { registerLint } from './lint.js';
 import { registerMetrics } from './metrics.js';
@@ -33,6 +34,7 @@ export function registerCommands(program: Command): void {
   registerScanFiles(program);
   registerScanTls(program);
   registerInventory(program);
+  registerLocations(program);
   registerFindings(program);
   registerAudit(program);
   registerVerify(program);

@@ -33,19 +33,42 @@ const locationText = (l: CertificateView['locations'][number]): string => {
   }
 };
 
-function printInventory(views: CertificateView[], now: Date): void {
+/** One location, or how many; with `unreachable since T` when a TLS location has stopped answering. */
+function locationsText(locations: CertificateView['locations']): string {
+  const unreachable = locations
+    .map((l) => l.unreachableSince)
+    .filter((t): t is string => t !== undefined)
+    .sort();
+  const where =
+    locations.length === 1
+      ? locationText(locations[0] as CertificateView['locations'][number])
+      : counted(locations.length, 'location');
+  if (unreachable.length === 0) return where;
+  const which = locations.length === 1 ? '' : `${unreachable.length} `;
+  return `${where} (${which}unreachable since ${unreachable[0] as string})`;
+}
+
+function printInventory(views: CertificateView[], now: Date, includeRetired: boolean): void {
   printTable(
-    ['FINGERPRINT', 'NOT AFTER', 'EXPIRES', 'SUBJECT', 'OWNER', 'LOCATIONS', 'FINDINGS'],
+    [
+      'FINGERPRINT',
+      'NOT AFTER',
+      'EXPIRES',
+      'SUBJECT',
+      'OWNER',
+      'LOCATIONS',
+      'FINDINGS',
+      ...(includeRetired ? ['ENDED'] : []),
+    ],
     views.map((v) => [
       shortFingerprint(v.fingerprintSha256),
       v.notAfter.slice(0, 10),
       relativeDays(new Date(v.notAfter), now),
       displayName(v),
       v.owner ?? '-',
-      v.locations.length === 1
-        ? locationText(v.locations[0] as CertificateView['locations'][number])
-        : counted(v.locations.length, 'location'),
-      v.findings.map((f) => f.code).join(',') || '-',
+      locationsText(v.locations),
+      v.findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`)).join(',') || '-',
+      ...(includeRetired ? [v.retiredAt ?? '-'] : []),
     ]),
   );
   printLine(counted(views.length, 'certificate'));
@@ -67,7 +90,10 @@ export function registerInventory(program: Command): void {
       'only certificates with this finding code (expired, weak-key, key-mismatch, ...)',
     )
     .option('--at <time>', 'answer for a past moment from the sighting history, e.g. 2026-10-01T00:00:00Z')
-    .option('--include-retired', 'also list certificates no longer seen anywhere, with their ended sightings')
+    .option(
+      '--include-retired',
+      'also list certificates no longer seen anywhere, with their ended sightings (ENDED column, retiredAt in JSON)',
+    )
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--owner <name>', 'only certificates of this owner (see `custos get owners`)')
     .option('--unowned', 'only certificates no rule, assignment or identity gives an owner')
@@ -127,7 +153,7 @@ export function registerInventory(program: Command): void {
           }),
         });
         if (options.json) printJson(views);
-        else printInventory(views, now);
+        else printInventory(views, now, input.includeRetired);
         return EXIT.ok;
       }),
     );
@@ -179,8 +205,15 @@ export function registerInventory(program: Command): void {
         for (const [k, v] of rows) printLine(`${k.padEnd(12)} ${v}`);
         printLine();
         printTable(
-          ['LOCATION', 'FIRST SEEN', 'LAST SEEN', 'ENDED'],
-          view.locations.map((l) => [locationText(l), l.firstSeen, l.lastSeen, l.endedAt ?? '-']),
+          ['LOCATION', 'FIRST SEEN', 'LAST SEEN', 'ENDED', 'WHY'],
+          view.locations.map((l) => [
+            locationText(l),
+            l.firstSeen,
+            l.lastSeen,
+            l.endedAt ?? '-',
+            l.endReason ??
+              (l.unreachableSince === undefined ? '-' : `unreachable since ${l.unreachableSince}`),
+          ]),
         );
         if (view.keyLocations.length > 0) {
           printLine();

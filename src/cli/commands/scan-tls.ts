@@ -6,6 +6,7 @@ import { configOption, globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
 import { parseWindowFlag, positiveInteger } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
+import { parseDuration } from '../../core/duration.js';
 
 interface ScanTlsOptions {
   ports: string;
@@ -129,6 +130,10 @@ export function registerScanTls(program: Command): void {
             concurrency: rt.config.scan.concurrency,
             trustAnchors,
             expiringWithinDays,
+            endAfter: {
+              probes: rt.config.scan.tls.endAfter,
+              durationMs: parseDuration(rt.config.scan.tls.endAfterDuration, 'scan.tls.endAfterDuration'),
+            },
             actor: rt.actor,
             onResult: (result) => {
               done++;
@@ -150,7 +155,10 @@ export function registerScanTls(program: Command): void {
         printLine(
           `${counted(summary.endpoints, 'endpoint')}: ${summary.served} served a chain (${summary.trusted} trusted), ` +
             `${summary.failed} failed${failures.length > 0 ? ` (${failures.join(', ')})` : ''}; ` +
-            `${counted(summary.certificates, 'certificate')}, ${summary.new} new, ${counted(summary.changed, 'endpoint')} changed`,
+            `${counted(summary.certificates, 'certificate')}, ${summary.new} new, ${counted(summary.changed, 'endpoint')} changed` +
+            (summary.unreachable + summary.ended > 0
+              ? `; ${summary.unreachable} known unreachable, ${summary.ended} ended`
+              : ''),
         );
         return EXIT.ok;
       }),

@@ -24,7 +24,7 @@ test('only the keys the schema marks secret are redacted, and the configuration 
     databaseUrl: 'postgres://custos:hunter2@db.example/custos',
     logLevel: 'silent' as const,
     smtp: { url: 'smtp://u:p@mail.example:25', from: 'x:y@corp.example' },
-    scan: { timeout: '5s', concurrency: 64 },
+    scan: { timeout: '5s', concurrency: 64, tls: { endAfter: 3, endAfterDuration: '7d' } },
     server: {
       listen: '127.0.0.1:8700',
       baseUrl: 'http://127.0.0.1:8700',

@@ -25,6 +25,29 @@ const smtp = Type.Object(
   { additionalProperties: false, description: 'Email delivery; without it the email channel is off.' },
 );
 
+const scanTls = Type.Object(
+  {
+    endAfter: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      default: 3,
+      description:
+        'A TLS location whose sightings end after this many failed probes in a row (and scan.tls.endAfterDuration, whichever comes later); until then `inventory list` marks it unreachable.',
+    }),
+    endAfterDuration: Type.String({
+      format: 'duration',
+      default: '7d',
+      description:
+        'A TLS location whose sightings end once its probes have failed for this long (and scan.tls.endAfter probes, whichever comes later).',
+    }),
+  },
+  {
+    additionalProperties: false,
+    default: {},
+    description: 'What `scan tls` does with endpoints that stop answering.',
+  },
+);
+
 const scan = Type.Object(
   {
     timeout: Type.String({
@@ -44,6 +67,7 @@ const scan = Type.Object(
           'Resolve host names with these DNS servers (ip or ip:port) instead of the system resolver; in the environment, separated by commas.',
       }),
     ),
+    tls: scanTls,
   },
   { additionalProperties: false, default: {}, description: 'Discovery settings.' },
 );

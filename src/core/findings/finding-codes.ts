@@ -56,3 +56,12 @@ export const FINDING_CODES = {
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
+
+/**
+ * Built-in codes that a default policy states as well: when the policy's finding is there, the built-in one is left
+ * out, so one fact is one finding (`key-type-not-allowed`, not also `weak-key`).
+ */
+export const COVERED_BY_POLICY: Readonly<Record<string, string>> = {
+  'weak-key': 'key-type-not-allowed',
+  'long-validity': 'validity-too-long',
+};

@@ -41,7 +41,7 @@ export interface SightingsSummary {
   changedCertificates: string[];
 }
 
-interface Keyed {
+export interface Keyed {
   locationKey: string;
   object: SightedObject;
 }
@@ -114,8 +114,16 @@ export async function applySightingsUpdate(
   await tx.inventory.startSightings(toStart, at);
   await tx.inventory.touchSightings(toTouch, at);
   await tx.inventory.touchOpenSightingsAt(update.unchangedLocationKeys, at);
-  await tx.inventory.endSightings(toEnd, at);
-  await tx.appendAudit(auditEvents(update.actor, at, fresh, toStart, toEnd, openById));
+  const gone = new Set(update.goneLocationKeys);
+  const reasonOf = (k: Keyed): SightingEndReason => (gone.has(k.locationKey) ? 'gone' : 'replaced');
+  for (const reason of ['gone', 'replaced'] as const) {
+    await tx.inventory.endSightings(
+      toEnd.filter((k) => reasonOf(k) === reason),
+      at,
+      reason,
+    );
+  }
+  await tx.appendAudit(auditEvents(update.actor, at, fresh, toStart, toEnd, openById, reasonOf));
   for (const t of toTouch)
     if (t.object.type === 'certificate') seenCertificates.add(t.object.fingerprintSha256);
   return {
@@ -134,6 +142,25 @@ export async function applySightingsUpdate(
   };
 }
 
+/** Why a sighting ended, as `inventory show` and the `sighting.ended` audit event say it. */
+export type SightingEndReason = 'replaced' | 'gone' | 'forgotten' | `unreachable: ${string}`;
+
+/** The `sighting.ended` audit event of a sighting (the open one read, or only its key and object). */
+export function sightingEnded(actor: string, at: Date, s: Sighting | Keyed, reason: string): AuditEventInput {
+  return {
+    type: 'sighting.ended',
+    actor,
+    subject: sightedObjectHash(s.object),
+    at,
+    data: {
+      object: s.object.type,
+      location: 'location' in s ? s.location : s.locationKey,
+      firstSeen: 'firstSeen' in s ? s.firstSeen.toISOString() : undefined,
+      reason,
+    },
+  };
+}
+
 function auditEvents(
   actor: string,
   at: Date,
@@ -141,6 +168,7 @@ function auditEvents(
   started: Array<{ location: Location; object: SightedObject }>,
   ended: Keyed[],
   openById: Map<string, Sighting>,
+  reasonOf: (k: Keyed) => string,
 ): AuditEventInput[] {
   const events: AuditEventInput[] = fresh.map((c) => ({
     type: 'certificate.discovered',
@@ -164,18 +192,7 @@ function auditEvents(
     });
   }
   for (const s of ended) {
-    const previous = openById.get(idOf(s.locationKey, s.object));
-    events.push({
-      type: 'sighting.ended',
-      actor,
-      subject: sightedObjectHash(s.object),
-      at,
-      data: {
-        object: s.object.type,
-        location: previous?.location ?? s.locationKey,
-        firstSeen: previous?.firstSeen.toISOString(),
-      },
-    });
+    events.push(sightingEnded(actor, at, openById.get(idOf(s.locationKey, s.object)) ?? s, reasonOf(s)));
   }
   // A location whose certificates were replaced in one observation had a new deployment.
   const byLocation = new Map<

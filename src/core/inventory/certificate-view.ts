@@ -3,8 +3,17 @@ import type { CertificateFacts } from '../ports/inventory-store.js';
 import type { Location } from './location.js';
 import type { Sighting } from './sighting.js';
 
-/** A location as users see it: the location's fields plus when the certificate was seen there. */
-export type LocationView = Location & { firstSeen: string; lastSeen: string; endedAt?: string };
+/**
+ * A location as users see it: the location's fields plus when the certificate was seen there, when and why that
+ * ended, and, for a TLS location whose last probes failed, since when it has not answered.
+ */
+export type LocationView = Location & {
+  firstSeen: string;
+  lastSeen: string;
+  endedAt?: string;
+  endReason?: string;
+  unreachableSince?: string;
+};
 
 /**
  * A certificate as `inventory list --json` and the API print it. The field names and forms are a contract
@@ -32,6 +41,8 @@ export interface CertificateView {
   owner: string | null;
   /** The identity the certificate is linked to, or null. */
   identity: string | null;
+  /** When its last sighting ended, for a certificate no longer seen anywhere (`--include-retired`); else null. */
+  retiredAt: string | null;
 }
 
 export function locationView(s: Sighting): LocationView {
@@ -41,6 +52,8 @@ export function locationView(s: Sighting): LocationView {
     lastSeen: s.lastSeen.toISOString(),
   };
   if (s.endedAt) view.endedAt = s.endedAt.toISOString();
+  if (s.endReason !== undefined) view.endReason = s.endReason;
+  if (s.unreachable !== undefined) view.unreachableSince = s.unreachable.since.toISOString();
   return view;
 }
 
@@ -55,6 +68,7 @@ export function certificateView(
   keySightings: Sighting[],
   findings: Finding[],
   governed: { owner: string | null; identity: string | null } = { owner: null, identity: null },
+  at?: Date,
 ): CertificateView {
   return {
     fingerprintSha256: c.fingerprintSha256,
@@ -75,5 +89,17 @@ export function certificateView(
     findings,
     owner: governed.owner,
     identity: governed.identity,
+    retiredAt: retiredAt(sightings, at),
   };
+}
+
+/**
+ * The end of the last sighting when every sighting had ended by `at` (default: now), i.e. a certificate no longer
+ * seen anywhere; else null.
+ */
+function retiredAt(sightings: Sighting[], at?: Date): string | null {
+  const ended = (s: Sighting): boolean => s.endedAt !== null && (at === undefined || s.endedAt <= at);
+  if (sightings.length === 0 || !sightings.every(ended)) return null;
+  const last = Math.max(...sightings.map((s) => (s.endedAt as Date).getTime()));
+  return new Date(last).toISOString();
 }

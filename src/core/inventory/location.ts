@@ -1,3 +1,5 @@
+import { canonicalIp } from '../scan/ip-address.js';
+
 /**
  * Where a certificate (or a private key) is installed or served. Each location has a canonical `key`, unique in
  * the store, so that a rescan finds the same location again.
@@ -40,6 +42,14 @@ export interface IssuedLocation {
   authority: string;
   /** The identity the certificate was issued for (its owner follows), or null. */
   identity: string | null;
+}
+
+/**
+ * A TLS location probed by bare IP address without an SNI name: what it serves is judged against the address, so
+ * what is found there (a name mismatch above all) belongs to that location only, not to the certificate.
+ */
+export function probedByBareAddress(location: Location): boolean {
+  return location.kind === 'tls' && location.sni === null && canonicalIp(location.host) !== null;
 }
 
 export type Location = FileLocation | TlsLocation | K8sSecretLocation | AgentLocation | IssuedLocation;

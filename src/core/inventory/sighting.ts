@@ -19,4 +19,15 @@ export interface Sighting {
   firstSeen: Date;
   lastSeen: Date;
   endedAt: Date | null;
+  /** Why it ended (replaced, gone, unreachable ..., forgotten), when it has and the reason was recorded. */
+  endReason?: string;
+  /** A TLS location whose last probes failed: since when, how many in a row, and the last failure's code. */
+  unreachable?: LocationUnreachable;
+}
+
+/** A location that stopped answering: its sightings stay open until it has failed long enough (scan.tls.endAfter). */
+export interface LocationUnreachable {
+  since: Date;
+  probes: number;
+  code: string;
 }

@@ -1,7 +1,7 @@
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import type { Severity } from '../findings/finding.js';
 import type { Location, LocationKind } from '../inventory/location.js';
-import type { SightedObject, Sighting } from '../inventory/sighting.js';
+import type { LocationUnreachable, SightedObject, Sighting } from '../inventory/sighting.js';
 
 /** A certificate as the store keeps it: the parsed fields (with its DER) and when Custos first learnt of it. */
 export interface StoredCertificate extends ParsedCertificate {
@@ -91,6 +91,33 @@ export interface ServedFinding {
   message: string;
 }
 
+/** A location's current run of failed probes (scan tls): how many in a row, since when, the last code. */
+export interface ProbeFailureState extends LocationUnreachable {
+  locationKey: string;
+}
+
+/** Which locations `locations list` shows (all filters combine with AND). */
+export interface LocationQuery {
+  kind?: LocationKind;
+  /** Only locations whose last probes failed. */
+  unreachable?: boolean;
+  /** Only these locations (by key). */
+  keys?: readonly string[];
+}
+
+/** A location with something sighted there now. */
+export interface LocationSummary {
+  locationKey: string;
+  location: Location;
+  /** Open certificate and key sightings there. */
+  certificates: number;
+  keys: number;
+  /** The earliest firstSeen and latest lastSeen of its open sightings. */
+  firstSeen: Date;
+  lastSeen: Date;
+  unreachable?: LocationUnreachable;
+}
+
 /** Inventory changes inside a store transaction (`tx.inventory`): nothing is visible until it commits. */
 export interface InventoryWriter {
   /** `store.inventory.listCertificates`, seeing what the transaction wrote. */
@@ -111,8 +138,19 @@ export interface InventoryWriter {
   touchSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
   /** Sets lastSeen = at on every open sighting at these locations (an unchanged file: all it held is still there). */
   touchOpenSightingsAt(locationKeys: string[], at: Date): Promise<void>;
-  /** Ends the open sightings of these objects at these locations (endedAt = at; history kept). */
-  endSightings(sightings: Array<{ locationKey: string; object: SightedObject }>, at: Date): Promise<void>;
+  /** Ends the open sightings of these objects at these locations (endedAt = at, with why; history kept). */
+  endSightings(
+    sightings: Array<{ locationKey: string; object: SightedObject }>,
+    at: Date,
+    reason: string,
+  ): Promise<void>;
+  /** Counts a failed probe at each of these locations; the run of failures each sighted one is now in. */
+  recordProbeFailures(
+    failures: Array<{ locationKey: string; code: string }>,
+    at: Date,
+  ): Promise<ProbeFailureState[]>;
+  /** Ends the run of failed probes of these locations (they answered, or were forgotten). */
+  clearProbeFailures(locationKeys: string[]): Promise<void>;
   /** File states of files under the roots (as `openFileSightingsUnder`). */
   fileStatesUnder(roots: string[]): Promise<FileState[]>;
   /** Replaces the served findings of these locations (all of them, for every certificate) by `findings`. */
@@ -143,6 +181,8 @@ export interface InventoryReader {
   keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]>;
   /** The findings last recorded about what these locations serve. */
   servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]>;
+  /** Locations with an open sighting, ordered by key. */
+  listLocations(query: LocationQuery): Promise<LocationSummary[]>;
   countCertificates(): Promise<number>;
   /** Counts of open sightings by location kind. */
   countLocations(): Promise<Record<LocationKind, number>>;

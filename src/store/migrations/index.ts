@@ -15,6 +15,7 @@ import { issuedRequestKeys } from './0014-issued-request-keys.js';
 import { credentials } from './0015-credentials.js';
 import { listingIndexes } from './0016-listing-indexes.js';
 import { scans } from './0019-scans.js';
+import { locationReachability } from './0018-location-reachability.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0015-credentials': credentials,
   '0016-listing-indexes': listingIndexes,
   '0019-scans': scans,
+  '0018-location-reachability': locationReachability,
 };

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
+import type { LocationListing } from '../../core/list-locations.js';
+import type { LocationKind } from '../../core/inventory/location.js';
+import { counted } from '../../core/plural.js';
+import { action, commandGroup, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable } from '../output.js';
+
+const KINDS: readonly LocationKind[] = ['tls', 'file', 'k8s-secret', 'agent', 'issued'];
+
+function kindOf(text: string | undefined): LocationKind | undefined {
+  if (text === undefined) return undefined;
+  const kind = KINDS.find((k) => k === text);
+  if (kind === undefined)
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `--kind: "${text}" is not one of ${KINDS.join(', ')}`);
+  return kind;
+}
+
+const status = (l: LocationListing): string =>
+  l.unreachableSince === undefined
+    ? 'ok'
+    : `unreachable since ${l.unreachableSince} (${l.lastFailure ?? 'failed'}, ${counted(l.failedProbes ?? 0, 'probe')})`;
+
+export function registerLocations(program: Command): void {
+  const locations = commandGroup(
+    program,
+    'locations',
+    'where certificates are installed or served: list them, forget mistaken ones',
+  );
+  locations
+    .command('list')
+    .description(
+      'List the locations something is sighted at now (files, TLS endpoints by host, port and SNI name, ...), how ' +
+        'many certificates and keys each holds, when it was last seen, whether a TLS location stopped answering, ' +
+        'and what was found wrong with what it served.',
+    )
+    .option('--kind <kind>', `only locations of this kind: ${KINDS.join(', ')}`)
+    .option('--unreachable', 'only TLS locations whose last probes failed')
+    .option(
+      '--json',
+      'print [{"locationKey","kind",...location,"certificates","keys","firstSeen","lastSeen","unreachableSince"?,"failedProbes"?,"lastFailure"?,"findings"}]',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'custos locations list',
+        'custos locations list --kind tls --unreachable',
+        'custos locations list --json | jq -r ".[].locationKey"',
+      ),
+    )
+    .action(
+      action(async (options: { kind?: string; unreachable?: boolean; json?: boolean }, command: Command) => {
+        const input = { kind: kindOf(options.kind), unreachable: options.unreachable === true };
+        const [{ withRuntime }, { listLocations }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/list-locations.js'),
+        ]);
+        const rows = await withRuntime(globalOptions(command), (rt) => listLocations(rt, input));
+        if (options.json) {
+          printJson(rows);
+          return EXIT.ok;
+        }
+        printTable(
+          ['LOCATION', 'CERTIFICATES', 'KEYS', 'LAST SEEN', 'STATUS', 'FINDINGS'],
+          rows.map((l) => [
+            l.locationKey,
+            String(l.certificates),
+            String(l.keys),
+            l.lastSeen,
+            status(l),
+            [...new Set(l.findings.map((f) => f.code))].join(',') || '-',
+          ]),
+        );
+        printLine(counted(rows.length, 'location'));
+        return EXIT.ok;
+      }),
+    );
+
+  locations
+    .command('forget')
+    .description(
+      'Forget locations scanned by mistake or taken down: every open sighting there ends (history kept, reason ' +
+        '"forgotten"), the findings about what they served are dropped, and each is audited. A location is named ' +
+        'by its key as `locations list` prints it, a file path, or host:port (every SNI name probed there). Nothing ' +
+        'is forgotten when one of them names no location (CUSTOS_NOT_FOUND).',
+    )
+    .argument('<location...>', 'tls:10.0.0.5:443:, 10.0.0.5:443, /etc/ssl/old.pem')
+    .option('--json', 'print [{"locationKey","ended"}]')
+    .addHelpText(
+      'after',
+      examples('custos locations forget 127.0.0.1:8443', 'custos locations forget tls:web.corp.test:443:'),
+    )
+    .action(
+      action(async (selectors: string[], options: { json?: boolean }, command: Command) => {
+        const [{ withRuntime }, { forgetLocations }] = await Promise.all([
+          import('../runtime.js'),
+          import('../../core/forget-locations.js'),
+        ]);
+        const forgotten = await withRuntime(globalOptions(command), (rt) =>
+          forgetLocations(rt, { selectors, actor: rt.actor }),
+        );
+        if (options.json) printJson(forgotten);
+        else
+          for (const f of forgotten)
+            printLine(`forgot ${f.locationKey}: ${counted(f.ended, 'sighting')} ended`);
+        return EXIT.ok;
+      }),
+    );
+}
