@@ -46,6 +46,12 @@ export function addGlobalOptions(program: Command): void {
     '--database-url <url>',
     'keep the state in PostgreSQL instead, e.g. postgres://custos@db:5432/custos',
   );
+  configOption(
+    program,
+    'remote.url',
+    '--server <url>',
+    'run the command against this Custos server over its API (token in env CUSTOS_TOKEN), not the local store',
+  );
   configOption(program, 'logLevel', '--log-level <level>', 'log JSON lines on stderr at this level');
 }
 

@@ -470,6 +470,18 @@ export const ERROR_CODES = {
     http: 422,
     summary: 'The certificate is not strict DER (RFC 5280 §4.1), so no other lint could read it. (X.690 §10)',
   },
+  // The CLI against a server (--server, issue 13).
+  CUSTOS_SERVER_UNAVAILABLE: {
+    exit: 3,
+    http: 502,
+    summary:
+      'The Custos server named by --server (CUSTOS_SERVER) cannot be reached or did not answer as one.',
+  },
+  CUSTOS_REMOTE_UNSUPPORTED: {
+    exit: 2,
+    http: 400,
+    summary: 'This command works on the local store only; run it without --server (CUSTOS_SERVER).',
+  },
   CUSTOS_UNAUTHENTICATED: {
     exit: 2,
     http: 401,

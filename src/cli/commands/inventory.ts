@@ -85,9 +85,10 @@ export function registerInventory(program: Command): void {
     )
     .action(
       action(async (options: ListOptions, command: Command) => {
-        const [{ withRuntime }, { listInventory }] = await Promise.all([
+        const [{ withBackend }, { listInventory }, { allPages }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/list-inventory.js'),
+          import('../remote-pages.js'),
         ]);
         const input = {
           expiringWithinMs:
@@ -105,10 +106,26 @@ export function registerInventory(program: Command): void {
               ? undefined
               : positiveInteger(options.limit, '--limit', 1_000_000_000),
         };
-        const { views, now } = await withRuntime(globalOptions(command), async (rt) => ({
-          views: await listInventory(rt, input),
-          now: input.at ?? rt.clock.now(),
-        }));
+        const { views, now } = await withBackend(globalOptions(command), {
+          local: async (rt) => ({ views: await listInventory(rt, input), now: input.at ?? rt.clock.now() }),
+          remote: async (api, deps) => ({
+            views: await allPages<CertificateView>(
+              api,
+              '/v1/certificates',
+              {
+                owner: options.owner,
+                finding: options.finding,
+                expiringWithin: options.expiringWithin,
+                at: input.at?.toISOString(),
+                includeRetired: input.includeRetired || undefined,
+                expiringSoon: options.expiringSoon,
+                unowned: input.unowned || undefined,
+              },
+              input.limit,
+            ),
+            now: input.at ?? deps.clock.now(),
+          }),
+        });
         if (options.json) printJson(views);
         else printInventory(views, now);
         return EXIT.ok;

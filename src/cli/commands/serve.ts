@@ -37,11 +37,11 @@ export function registerServe(program: Command): void {
     )
     .action(
       action(async (flags: ServeFlags, cmd: Command) => {
-        const [{ withRuntime }, { serve, parseListenAddress }] = await Promise.all([
+        const [{ withServerRuntime }, { serve, parseListenAddress }] = await Promise.all([
           import('../runtime.js'),
           import('../../server/listen.js'),
         ]);
-        await withRuntime({ ...globalOptions(cmd), surface: 'server' }, (rt) =>
+        await withServerRuntime({ ...globalOptions(cmd), surface: 'server' }, (rt) =>
           serve(rt, {
             listen: parseListenAddress(rt.config.server.listen),
             workers: flags.workers,

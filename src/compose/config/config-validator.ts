@@ -122,6 +122,7 @@ const FORMATS: Record<string, { check: (text: string) => boolean; expected: stri
 
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'x-env', schemaType: 'string' });
 for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format.check);
 
 /** The schema with every key optional: what one layer (the file, the environment, the flags) may hold. */

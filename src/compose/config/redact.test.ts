@@ -26,12 +26,15 @@ test('only the keys the schema marks secret are redacted, and the configuration 
     smtp: { url: 'smtp://u:p@mail.example:25', from: 'x:y@corp.example' },
     scan: { timeout: '5s', concurrency: 64 },
     server: { listen: '127.0.0.1:8700', baseUrl: 'http://127.0.0.1:8700' },
+    remote: { url: 'https://custos.corp.example', token: 'custos_t0ps3cr3t' },
     ca: { crlValidity: '7d', ocspValidity: '1h' },
     audit: { key: 'q6Ktbm9ZKKGE1QpDLdTyzqp8yDXzTcxU9+LgFMM2G1E=', keyFile: '/run/secrets/audit.key' },
   };
   const shown = redactedConfig(config);
   assert.equal(shown.audit?.key, '(redacted)', 'a secret that is not a URL is redacted whole');
   assert.equal(shown.audit?.keyFile, '/run/secrets/audit.key');
+  assert.equal(shown.remote?.token, '(redacted)', "the CLI's bearer token is never shown");
+  assert.equal(shown.remote?.url, 'https://custos.corp.example');
   assert.equal(shown.databaseUrl, 'postgres://custos:(redacted)@db.example/custos');
   assert.equal(shown.smtp?.url, 'smtp://u:(redacted)@mail.example:25');
   assert.equal(shown.smtp?.from, 'x:y@corp.example');

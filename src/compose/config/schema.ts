@@ -86,6 +86,30 @@ const server = Type.Object(
   { additionalProperties: false, default: {}, description: 'The server (`custos serve`, docs/server.md).' },
 );
 
+/** Where the CLI sends its commands instead of the local store (`--server`); a client setting, not the server's. */
+const remote = Type.Object(
+  {
+    url: Type.Optional(
+      Type.String({
+        format: 'base-url',
+        'x-env': 'CUSTOS_SERVER',
+        description:
+          'Run commands against this Custos server over its API (e.g. https://custos.corp.example:8700) instead of the local store; the same commands either way (docs/server.md).',
+      }),
+    ),
+    token: Type.Optional(
+      Type.String({
+        minLength: 1,
+        'x-secret': true,
+        'x-env': 'CUSTOS_TOKEN',
+        description:
+          'The bearer token the CLI sends to remote.url (made by `custos token create`); prefer the environment to the file.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'The server the CLI talks to (--server).' },
+);
+
 const ca = Type.Object(
   {
     crlValidity: Type.String({
@@ -188,6 +212,7 @@ export const CONFIG_SCHEMA = Type.Object(
     scan,
     audit: Type.Optional(audit),
     server,
+    remote: Type.Optional(remote),
     ca,
     provisioners: Type.Optional(
       Type.Array(provisioner, {
@@ -216,7 +241,9 @@ export interface ConfigKey {
   secret: boolean;
 }
 
-const envName = (path: readonly string[]): string =>
+/** The variable of a key: `x-env` when the schema names one (CUSTOS_SERVER), else derived from the path. */
+const envName = (path: readonly string[], schema: TSchema): string =>
+  (schema as { 'x-env'?: string })['x-env'] ??
   `CUSTOS_${path.map((p) => p.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()).join('_')}`;
 
 function collectKeys(schema: TSchema, path: readonly string[], out: ConfigKey[]): ConfigKey[] {
@@ -227,7 +254,7 @@ function collectKeys(schema: TSchema, path: readonly string[], out: ConfigKey[])
     out.push({
       path,
       name: path.join('.'),
-      env: envName(path),
+      env: envName(path, schema),
       schema,
       secret: (schema as { 'x-secret'?: boolean })['x-secret'] === true,
     });

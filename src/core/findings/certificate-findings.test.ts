@@ -63,3 +63,35 @@ test('a root that only sits in a trust bundle is not, and its SHA-1 self-signatu
     ['weak-signature', 'self-signed'],
   );
 });
+
+test('expiring-soon: the 30-day window, or the last third of a shorter lifetime', () => {
+  const codes = (lifetimeMs: number, leftMs: number): string[] =>
+    certificateFindings(
+      opensslSelfSigned({
+        notBefore: new Date(NOW.getTime() + leftMs - lifetimeMs),
+        notAfter: new Date(NOW.getTime() + leftMs),
+      }),
+      context(),
+    ).map((f) => f.code);
+  const HOUR = 3_600_000;
+  const cases: Array<[string, number, number, boolean]> = [
+    ['a 1-year certificate with 31 days left', 365 * DAY, 31 * DAY, false],
+    ['a 1-year certificate with 30 days left', 365 * DAY, 30 * DAY, true],
+    ['a 90-day certificate with 30 days left', 90 * DAY, 30 * DAY, true],
+    ['a 24-hour certificate just issued', 24 * HOUR, 24 * HOUR, false],
+    ['a 24-hour certificate with 9 hours left', 24 * HOUR, 9 * HOUR, false],
+    ['a 24-hour certificate with 8 hours left', 24 * HOUR, 8 * HOUR, true],
+    ['a 7-day certificate with 3 days left', 7 * DAY, 3 * DAY, false],
+    ['a 7-day certificate with 2 days left', 7 * DAY, 2 * DAY, true],
+  ];
+  for (const [what, lifetime, left, expected] of cases)
+    assert.equal(codes(lifetime, left).includes('expiring-soon'), expected, what);
+  const message = certificateFindings(
+    opensslSelfSigned({
+      notBefore: new Date(NOW.getTime() - 20 * HOUR),
+      notAfter: new Date(NOW.getTime() + 4 * HOUR),
+    }),
+    context(),
+  ).find((f) => f.code === 'expiring-soon')?.message;
+  assert.match(message ?? '', /^expires in 4 hours/);
+});

@@ -66,11 +66,15 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
   ],
   [
     'expiring-soon',
+    // The window is the last third of a short-lived certificate's lifetime when that is shorter (the default
+    // renewal point, 2/3 of the lifetime): a 24-hour certificate is not "expiring soon" from the moment it is issued.
     (c, { at, expiringWithinDays }) => {
       const left = c.notAfter.getTime() - at.getTime();
-      return left >= 0 && left <= expiringWithinDays * DAY_MS
-        ? `expires in ${days(left)} days (notAfter ${c.notAfter.toISOString()})`
-        : null;
+      const lifetime = c.notAfter.getTime() - c.notBefore.getTime();
+      const window = Math.min(expiringWithinDays * DAY_MS, lifetime / 3);
+      if (left < 0 || left > window) return null;
+      const when = left < DAY_MS ? `${Math.floor(left / 3_600_000)} hours` : `${days(left)} days`;
+      return `expires in ${when} (notAfter ${c.notAfter.toISOString()})`;
     },
   ],
   [
