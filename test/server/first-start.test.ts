@@ -72,6 +72,25 @@ describe('custos serve: the first start and the dashboard sign-in', () => {
       assert.equal(((await session.json()) as { kind: string }).kind, 'session');
       const reused = await fetch(dashboard, { redirect: 'manual' });
       assert.equal(reused.status, 401, 'the code works once');
+
+      // The token commands against the server (--server, CUSTOS_TOKEN): the same commands, over /v1/tokens.
+      const remote = (...args: string[]) =>
+        runCustos(['--server', first.url, 'token', ...args], { env: { CUSTOS_TOKEN: token } });
+      const made = await remote('create', '--scopes', 'read', '--name', 'remote', '--json');
+      assert.equal(made.code, 0, made.stderr);
+      const { token: readToken, id } = made.json<{ token: string; id: string }>();
+      secrets.push(readToken);
+      const listed = await remote('list', '--json');
+      assert.ok(
+        listed.json<{ id: string }[]>().some((t) => t.id === id),
+        listed.stdout,
+      );
+      assert.equal((await remote('revoke', id)).code, 0);
+      const refused = await runCustos(['--server', first.url, 'token', 'list'], {
+        env: { CUSTOS_TOKEN: readToken },
+      });
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /CUSTOS_UNAUTHENTICATED/);
     } finally {
       assert.equal(await first.stop(), 0);
     }
