@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isScope, SCOPES, type Scope } from '../../core/auth/scopes.js';
+import type { TokenView } from '../../core/auth/token-view.js';
 import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
@@ -60,29 +61,39 @@ export function registerTokens(program: Command): void {
       action(async (options: CreateOptions, command: Command) => {
         const scopes = parseScopes(options.scopes);
         const ttlMs = parseDuration(options.ttl, '--ttl');
-        const [{ withRuntime }, { createApiToken }, { tokenView }] = await Promise.all([
+        const [{ withBackend }, { createApiToken }, { tokenView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/auth/api-tokens.js'),
           import('../../core/auth/token-view.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          const created = await createApiToken(rt, {
-            scopes,
-            ttlMs,
-            ...(options.owner === undefined ? {} : { owner: options.owner }),
-            ...(options.name === undefined ? {} : { name: options.name }),
-          });
-          const view = tokenView(created.record, rt.clock.now());
-          if (options.json) printJson({ token: created.token, ...view });
-          else {
-            printLine(created.token);
-            process.stderr.write(
-              `API token ${view.id} (${view.name}) with scopes ${view.scopes.join(',')}` +
-                `${view.owner === null ? '' : ` bound to owner ${view.owner}`}, valid until ${view.expiresAt}; it is not shown again\n`,
-            );
-          }
-          return EXIT.ok;
+        const input = {
+          scopes,
+          ...(options.owner === undefined ? {} : { owner: options.owner }),
+          ...(options.name === undefined ? {} : { name: options.name }),
+        };
+        const { token, view } = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const created = await createApiToken(rt, { ...input, ttlMs });
+            return { token: created.token, view: tokenView(created.record, rt.clock.now()) };
+          },
+          remote: async (api) => {
+            const created = await api.request<{ token: string; info: TokenView }>({
+              method: 'POST',
+              path: '/v1/tokens',
+              body: { ...input, ttl: options.ttl },
+            });
+            return { token: created.token, view: created.info };
+          },
         });
+        if (options.json) printJson({ token, ...view });
+        else {
+          printLine(token);
+          process.stderr.write(
+            `API token ${view.id} (${view.name}) with scopes ${view.scopes.join(',')}` +
+              `${view.owner === null ? '' : ` bound to owner ${view.owner}`}, valid until ${view.expiresAt}; it is not shown again\n`,
+          );
+        }
+        return EXIT.ok;
       }),
     );
 
@@ -104,14 +115,18 @@ export function registerTokens(program: Command): void {
     )
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { listApiTokens }, { tokenView }] = await Promise.all([
+        const [{ withBackend }, { listApiTokens }, { tokenView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/auth/api-tokens.js'),
           import('../../core/auth/token-view.js'),
         ]);
-        const views = await withRuntime(globalOptions(command), async (rt) => {
-          const now = rt.clock.now();
-          return (await listApiTokens(rt)).map((t) => tokenView(t, now));
+        const views = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const now = rt.clock.now();
+            return (await listApiTokens(rt)).map((t) => tokenView(t, now));
+          },
+          remote: async (api) =>
+            (await api.request<{ items: TokenView[] }>({ method: 'GET', path: '/v1/tokens' })).items,
         });
         if (options.json) printJson(views);
         else
@@ -141,17 +156,19 @@ export function registerTokens(program: Command): void {
     .addHelpText('after', examples('custos token revoke tok_3f2a9c01'))
     .action(
       action(async (id: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { revokeApiToken }, { tokenView }] = await Promise.all([
+        const [{ withBackend }, { revokeApiToken }, { tokenView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/auth/api-tokens.js'),
           import('../../core/auth/token-view.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          const view = tokenView(await revokeApiToken(rt, id), rt.clock.now());
-          if (options.json) printJson(view);
-          else printLine(`revoked ${view.id} (${view.name}) at ${view.revokedAt ?? ''}`);
-          return EXIT.ok;
+        const view = await withBackend(globalOptions(command), {
+          local: async (rt) => tokenView(await revokeApiToken(rt, id), rt.clock.now()),
+          remote: (api) =>
+            api.request<TokenView>({ method: 'DELETE', path: `/v1/tokens/${encodeURIComponent(id)}` }),
         });
+        if (options.json) printJson(view);
+        else printLine(`revoked ${view.id} (${view.name}) at ${view.revokedAt ?? ''}`);
+        return EXIT.ok;
       }),
     );
 
