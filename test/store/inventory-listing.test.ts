@@ -173,6 +173,11 @@ for (const dialect of DIALECTS) {
         page.map((r) => r.seq),
         [11, 12],
       );
+      const newest = await store.audit.query({ type: 'certificate', limit: 3, newest: true });
+      assert.deepEqual(
+        newest.map((r) => r.seq),
+        [10, 11, 12],
+      );
     });
   });
 }
