@@ -148,7 +148,7 @@ export const v1AuditPlugin: FastifyPluginAsyncTypebox<V1AuditOptions> = async (a
             },
             { description: 'ok false names the first break (or, with state, the mismatches)' },
           ),
-          400: problemResponse('A checkpoint is malformed (CUSTOS_INVALID_ARGUMENT)'),
+          422: problemResponse('A checkpoint is malformed (CUSTOS_CHECKPOINT_INVALID)'),
           403: problemResponse('An owner-bound credential (CUSTOS_FORBIDDEN)'),
         },
       },
