@@ -16,6 +16,7 @@ import { parseDuration } from '../core/duration.js';
 import { registerAuth } from './plugins/auth.js';
 import { healthPlugin } from './plugins/health.js';
 import { revocationPlugin } from './plugins/revocation.js';
+import { tokensPlugin } from './plugins/tokens.js';
 import { v1CaPlugin } from './plugins/v1-ca.js';
 import { v1ManagedPlugin } from './plugins/v1-managed.js';
 import { v1ScansPlugin } from './plugins/v1-scans.js';
@@ -83,14 +84,15 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   });
   installProblems(app);
   // Before every route: each one is guarded by its config.scope (none: admin).
-  await registerAuth(app, { rt });
+  const deny = await registerAuth(app, { rt });
   await registerOpenApi(app, packageVersion());
 
   const services = options.services ?? buildServices(rt);
   await app.register(healthPlugin, { rt });
   await app.register(revocationPlugin, { rt, ocsp: services.ocsp });
+  await app.register(tokensPlugin, { rt, deny });
   await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
-  await app.register(v1CaPlugin, { rt, prefix: '/v1' });
-  await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
+  await app.register(v1CaPlugin, { rt, deny, prefix: '/v1' });
+  await app.register(v1ManagedPlugin, { rt, deny, prefix: '/v1' });
   return app;
 }

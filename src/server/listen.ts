@@ -8,6 +8,8 @@ import { writeCrlFile } from '../compose/crl-file.js';
 import { managedDependencies } from '../compose/managed.js';
 import type { Runtime } from '../compose/runtime.js';
 import { refreshCrls } from '../core/ca/refresh-crls.js';
+import { createLoginCode, loginUrl } from '../core/auth/dashboard-login.js';
+import { firstAdminToken } from '../core/auth/first-admin-token.js';
 import { runReconciler } from '../core/managed/managed-jobs.js';
 import { runScanJobs } from '../core/scan/scan-jobs.js';
 import { DomainError } from '../core/errors.js';
@@ -31,12 +33,22 @@ export function parseListenAddress(text: string): ListenAddress {
   return { host: match[1] ?? match[2] ?? '', port };
 }
 
+export interface SignIn {
+  adminToken: string | null;
+  dashboardUrl: string;
+}
+
 export interface ServeOptions {
   listen: ListenAddress;
   /** Run the background work (false: `--no-workers`, serve only). */
   workers: boolean;
   /** Told the URL once the server accepts connections (the CLI prints it). */
   onListening(url: string): void;
+  /**
+   * Told, right after onListening, how to sign in: the admin token of a first start (null on every later start:
+   * one was made before) and the dashboard URL with a one-time login code (the CLI prints both).
+   */
+  onSignIn(signIn: SignIn): void;
   /** How long in-flight requests may take to finish after a signal before their connections are cut (default 10 s). */
   graceMs?: number;
 }
@@ -122,6 +134,9 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    // Made before listening, so a client that sees the URL can use it; decided atomically (docs/server.md).
+    const firstToken = await firstAdminToken(rt);
+    if (firstToken !== null) rt.logger.info({ token: firstToken.record.id }, 'first start: admin token made');
     try {
       await app.listen({ host: options.listen.host, port: options.listen.port });
     } catch (cause) {
@@ -135,6 +150,8 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
     const url = urlOf(app.server.address() as AddressInfo);
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
+    const code = await createLoginCode(rt);
+    options.onSignIn({ adminToken: firstToken?.token ?? null, dashboardUrl: loginUrl(url, code.secret) });
 
     const signal = await stopped;
     rt.logger.info({ signal }, 'shutting down: finishing requests and background work');

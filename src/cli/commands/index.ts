@@ -24,6 +24,7 @@ import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
 import { registerServe } from './serve.js';
+import { registerTokens } from './token.js';
 import { registerTokenBootstrap } from './token-bootstrap.js';
 import { registerVerify } from './verify.js';
 
@@ -55,5 +56,6 @@ export function registerCommands(program: Command): void {
   registerCaCrl(program);
   registerManaged(program);
   registerServe(program);
+  registerTokens(program);
   registerTokenBootstrap(program);
 }

@@ -14,7 +14,8 @@ export function registerServe(program: Command): void {
     .description(
       'Run the Custos server: the HTTP API (OpenAPI at /openapi.json), /healthz and /readyz, the CRLs and the ' +
         'OCSP responder of the built-in CA, and the background work. Prints `listening: URL` once it accepts ' +
-        'connections; SIGINT or SIGTERM stops it gracefully (requests in flight finish, then the store is closed; ' +
+        'connections, then, on the first start only, `admin token: TOKEN` (an admin API token, shown once), and on ' +
+        'every start `dashboard: URL` (a one-time sign-in link, valid 15 minutes); SIGINT or SIGTERM stops it gracefully (requests in flight finish, then the store is closed; ' +
         'exit 0). Logs JSON lines on stderr at info unless --log-level says otherwise. See docs/server.md.',
     );
   configOption(
@@ -45,6 +46,10 @@ export function registerServe(program: Command): void {
             listen: parseListenAddress(rt.config.server.listen),
             workers: flags.workers,
             onListening: (url) => printLine(`listening: ${url}`),
+            onSignIn: ({ adminToken, dashboardUrl }) => {
+              if (adminToken !== null) printLine(`admin token: ${adminToken}`);
+              printLine(`dashboard: ${dashboardUrl}`);
+            },
           }),
         );
         return EXIT.ok;

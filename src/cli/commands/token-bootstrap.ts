@@ -3,6 +3,7 @@ import { parseDuration } from '../../core/duration.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
+import { TOKEN_GROUP } from './token.js';
 
 interface BootstrapOptions {
   identity: string;
@@ -12,7 +13,7 @@ interface BootstrapOptions {
 }
 
 export function registerTokenBootstrap(program: Command): void {
-  commandGroup(program, 'token', 'credentials that let workloads ask the built-in CA for certificates')
+  commandGroup(program, 'token', TOKEN_GROUP)
     .command('bootstrap')
     .description(
       'Make a one-time bootstrap token: its holder (a device, a first start) may ask the built-in CA once for a certificate of --identity, until --ttl runs out. The token is printed once and never again: Custos keeps only its SHA-256, and the audit trail names it by a short id (docs/provisioners.md).',

@@ -114,3 +114,7 @@ export async function endSession(deps: LoginDependencies, id: string): Promise<v
       ]);
   });
 }
+
+/** The sign-in URL of a login code at the server's base URL (`dashboard: http://127.0.0.1:8700/login?code=...`). */
+export const loginUrl = (baseUrl: string, code: string): string =>
+  `${baseUrl.replace(/\/+$/, '')}/login?code=${encodeURIComponent(code)}`;

@@ -47,8 +47,18 @@ export const principalFrom = (record: CredentialRecord): Principal => ({
 
 const routeOf = (request: FastifyRequest): string => `${request.method} ${request.routeOptions.url ?? '?'}`;
 
-/** Installs the hook on the root instance, so it runs before every route of every plugin registered after it. */
-export async function registerAuth(app: App, { rt }: AuthOptions): Promise<void> {
+/** Answers a refused request (401 or 403) as problem+json, audited; the login route refuses a code with it. */
+export type Deny = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  denial: Omit<Denial, 'address' | 'route'> & { hint?: string },
+) => Promise<FastifyReply>;
+
+/**
+ * Installs the hook on the root instance, so it runs before every route of every plugin registered after it;
+ * returns how it refuses a request, for routes that authenticate on their own (the login code).
+ */
+export async function registerAuth(app: App, { rt }: AuthOptions): Promise<Deny> {
   const audit = denialAudit(rt);
   const flusher = setInterval(() => void audit.flush(), 60_000);
   flusher.unref();
@@ -57,20 +67,22 @@ export async function registerAuth(app: App, { rt }: AuthOptions): Promise<void>
     await audit.flush(true);
   });
   app.decorateRequest('principal', null);
+  // The OpenAPI document says which routes need no credential (the others need a bearer token or the session).
+  app.addHook('onRoute', (route) => {
+    if (route.config?.scope === 'public') route.schema = { ...route.schema, security: [] };
+  });
 
-  const deny = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    denial: Omit<Denial, 'address' | 'route'>,
-  ): Promise<FastifyReply> => {
+  const deny: Deny = async (request, reply, { hint: given, ...denial }) => {
     await audit.record({ ...denial, address: request.ip, route: routeOf(request) });
     const code = denial.status === 401 ? 'CUSTOS_UNAUTHENTICATED' : 'CUSTOS_FORBIDDEN';
     const hint =
-      denial.status === 401
+      given ??
+      (denial.status === 401
         ? 'send `Authorization: Bearer <token>` with a token from `custos token create`'
-        : `ask an admin for a token with the scope ${denial.scope} (\`custos token create --scopes ${denial.scope}\`)`;
+        : `ask an admin for a token with the scope ${denial.scope} (\`custos token create --scopes ${denial.scope}\`)`);
     request.log.info({ code, status: denial.status, credential: denial.credential }, denial.reason);
-    if (denial.status === 401) reply.header('www-authenticate', 'Bearer realm="custos"');
+    if (denial.status === 401 && request.routeOptions.config.scope !== 'public')
+      reply.header('www-authenticate', 'Bearer realm="custos"');
     return sendProblem(reply, problemOf(code, denial.reason, { hint, requestId: String(request.id) }));
   };
 
@@ -114,4 +126,5 @@ export async function registerAuth(app: App, { rt }: AuthOptions): Promise<void>
     request.principal = principal;
     return undefined;
   });
+  return deny;
 }

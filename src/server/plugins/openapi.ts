@@ -18,6 +18,7 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
       },
       tags: [
         { name: 'health', description: 'Liveness and readiness probes' },
+        { name: 'auth', description: 'API tokens, who a request is, and the dashboard sign-in' },
         {
           name: 'revocation',
           description: 'CRLs, CA certificates and the OCSP responder of the built-in CA',
@@ -29,7 +30,18 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
           description: 'Managed certificates: apply, status, renew, rollback, delete',
         },
       ],
-      components: {},
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token from `custos token create`' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'custos_session',
+            description: "The dashboard's session",
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     // Shared schemas (Problem) appear under components.schemas with their $id as the name.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
