@@ -118,10 +118,10 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1FindingsPlugin, { rt });
   await app.register(v1ObjectsPlugin, { rt });
   await app.register(v1AuditPlugin, { rt });
-  await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
-  await app.register(v1CaPlugin, { rt, prefix: '/v1' });
-  await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
   await app.register(metricsPlugin, { rt, metrics: services.metrics });
   await app.register(dashboardPlugin);
+  await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
+  await app.register(v1CaPlugin, { rt, deny, prefix: '/v1' });
+  await app.register(v1ManagedPlugin, { rt, deny, prefix: '/v1' });
   return app;
 }

@@ -106,6 +106,24 @@ describe('/v1 CA routes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('documents the action routes and their answers in /openapi.json', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    for (const [path, method, status] of [
+      ['/v1/scans', 'post', '202'],
+      ['/v1/scans/{id}', 'get', '200'],
+      ['/v1/cas/{name}', 'get', '404'],
+      ['/v1/certificates/issue', 'post', '201'],
+      ['/v1/certificates/{fingerprint}/revoke', 'post', '200'],
+      ['/v1/bootstrap-tokens', 'post', '201'],
+      ['/v1/managed', 'post', '201'],
+      ['/v1/managed/{name}', 'delete', '200'],
+      ['/v1/managed/{name}/rollback', 'post', '409'],
+    ] as const)
+      assert.ok(doc.paths[path]?.[method]?.responses[status], `${method} ${path} ${status} documented`);
+  });
+
   it('lists and shows the CAs as `ca list|show --json`', async () => {
     const list = await t.app.inject({ method: 'GET', url: '/v1/cas', headers: reader });
     assert.equal(list.statusCode, 200, list.body);
@@ -272,6 +290,47 @@ describe('/v1 CA routes', () => {
       payload: { reason: 'superseded' },
     });
     assert.equal(mine.statusCode, 200, mine.body);
+  });
+
+  it('issues for a key made here (generateKey), answered once with the certificate', async () => {
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/v1/certificates/issue',
+      headers: issuer,
+      payload: { generateKey: 'ec-p256', dnsNames: ['gen.corp.example'] },
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    const body = issued.json<{ certificate: string; chain: string; privateKey: string }>();
+    await writeFile(join(dir, 'gen.pem'), body.certificate);
+    await writeFile(join(dir, 'gen.key'), body.privateKey);
+    await writeFile(join(dir, 'gen-chain.pem'), body.chain);
+    const fromCert = await openssl(dir, 'x509', '-in', 'gen.pem', '-noout', '-pubkey');
+    const fromKey = await openssl(dir, 'pkey', '-in', 'gen.key', '-pubout');
+    assert.equal(fromCert.output, fromKey.output, "the key is the certificate's");
+    const verified = await openssl(
+      dir,
+      'verify',
+      '-CAfile',
+      'root.pem',
+      '-untrusted',
+      'gen-chain.pem',
+      'gen.pem',
+    );
+    assert.equal(verified.code, 0, verified.output);
+    const both = await t.app.inject({
+      method: 'POST',
+      url: '/v1/certificates/issue',
+      headers: issuer,
+      payload: { generateKey: 'ec-p256', csr: await aCsr(dir, 'both', 'both.corp.example') },
+    });
+    assert.equal(both.statusCode, 400);
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/v1/certificates/issue',
+      headers: issuer,
+      payload: { generateKey: 'dsa-1024', dnsNames: ['x.corp.example'] },
+    });
+    assert.equal(unknown.statusCode, 400);
   });
 
   it('makes a bootstrap token that one issuance spends, for its identity', async () => {
