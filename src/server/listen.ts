@@ -114,6 +114,10 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
       );
     }
     const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
+    // The first scrape of /metrics finds the estate families computed (a listing of the whole inventory).
+    const warming = services.metrics
+      .warm()
+      .catch((err: unknown) => rt.logger.warn({ err }, 'metrics: the first computation failed'));
     const url = urlOf(app.server.address() as AddressInfo);
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
@@ -125,7 +129,7 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
       app.server.closeAllConnections();
     }, options.graceMs ?? 10_000);
     grace.unref();
-    await Promise.all([app.close(), workers?.stop()]);
+    await Promise.all([app.close(), workers?.stop(), warming]);
     closed = true;
     clearTimeout(grace);
     rt.logger.info('stopped');
