@@ -243,17 +243,6 @@ describe('/metrics on custos serve', () => {
     assert.equal(value('custos_metrics_series_dropped_total'), 0);
   });
 
-  test('counters are read incrementally: a renewal by another process shows at the next scrape', async () => {
-    const renewals = async () =>
-      samples(await (await fetch(`${server.url}/metrics`, { headers: bearer(readToken) })).text()).find(
-        (s) => s.name === 'custos_renewals_total' && s.labels.result === 'success',
-      )?.value;
-    assert.equal(await renewals(), 1);
-    await run('managed', 'renew', 'web');
-    assert.equal((await custos.run('managed', 'reconcile', '--timeout', '60s')).code, 1);
-    assert.equal(await renewals(), 2);
-  });
-
   test('metrics.public opens /metrics to scrapers without a token; metrics.maxSeries caps each family', async () => {
     const open = await aServer([...custos.stateFlags, '--no-workers'], {
       env: { CUSTOS_METRICS_PUBLIC: 'true', CUSTOS_METRICS_MAX_SERIES: '2' },
@@ -279,5 +268,16 @@ describe('/metrics on custos serve', () => {
     } finally {
       await open.stop();
     }
+  });
+
+  test('counters are read incrementally: a renewal by another process shows at the next scrape', async () => {
+    const renewals = async () =>
+      samples(await (await fetch(`${server.url}/metrics`, { headers: bearer(readToken) })).text()).find(
+        (s) => s.name === 'custos_renewals_total' && s.labels.result === 'success',
+      )?.value;
+    assert.equal(await renewals(), 1);
+    await run('managed', 'renew', 'web');
+    assert.equal((await custos.run('managed', 'reconcile', '--timeout', '60s')).code, 1);
+    assert.equal(await renewals(), 2);
   });
 });
