@@ -114,10 +114,11 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
       );
     }
     const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
-    // The first scrape of /metrics finds the estate families computed (a listing of the whole inventory).
-    const warming = services.metrics
+    // The first scrape of /metrics finds the estate families computed (a listing of the whole inventory). Not
+    // awaited at shutdown: it changes nothing, and a large estate must not hold a SIGTERM for its duration.
+    void services.metrics
       .warm()
-      .catch((err: unknown) => rt.logger.warn({ err }, 'metrics: the first computation failed'));
+      .catch((err: unknown) => rt.logger.warn({ err }, 'metrics: computing the estate families failed'));
     const url = urlOf(app.server.address() as AddressInfo);
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
@@ -129,7 +130,7 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
       app.server.closeAllConnections();
     }, options.graceMs ?? 10_000);
     grace.unref();
-    await Promise.all([app.close(), workers?.stop(), warming]);
+    await Promise.all([app.close(), workers?.stop()]);
     closed = true;
     clearTimeout(grace);
     rt.logger.info('stopped');
