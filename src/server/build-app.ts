@@ -55,7 +55,11 @@ export function buildServices(rt: Runtime): ServerServices {
       { authorities: rt.store.authorities, keys: rt.keys, clock: rt.clock },
       { validityMs: parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity') },
     ),
-    metrics: metricsCollector(rt, { maxSeries: rt.config.metrics.maxSeries, render: rt.renderMetrics }),
+    metrics: metricsCollector(rt, {
+      maxSeries: rt.config.metrics.maxSeries,
+      render: rt.renderMetrics,
+      sleep: rt.sleep,
+    }),
   };
 }
 

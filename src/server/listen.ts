@@ -175,6 +175,11 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
     if (firstToken !== null) rt.logger.info({ token: firstToken.record.id }, 'first start: admin token made');
     const code = await createLoginCode(rt);
     const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
+    // The first scrape of /metrics finds the estate families computed (a listing of the whole inventory). Not
+    // awaited at shutdown: it changes nothing, and a large estate must not hold a SIGTERM for its duration.
+    void services.metrics
+      .warm()
+      .catch((err: unknown) => rt.logger.warn({ err }, 'metrics: computing the estate families failed'));
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
     options.onSignIn({ adminToken: firstToken?.token ?? null, dashboardUrl: loginUrl(url, code.secret) });

@@ -244,6 +244,9 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
         'server:',
         '  listen: 127.0.0.1:8700 # default',
         '  baseUrl: http://127.0.0.1:8700 # default',
+        'metrics:',
+        '  public: false # default',
+        '  maxSeries: 100000 # default',
         'ca:',
         '  crlValidity: 7d # default',
         '  ocspValidity: 1h # default',
@@ -267,6 +270,8 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'scan.concurrency': { from: 'file', file, line: 5 },
       'server.listen': { from: 'default' },
       'server.baseUrl': { from: 'default' },
+      'metrics.public': { from: 'default' },
+      'metrics.maxSeries': { from: 'default' },
       'ca.crlValidity': { from: 'default' },
       'ca.ocspValidity': { from: 'default' },
     });

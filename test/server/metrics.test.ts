@@ -269,4 +269,15 @@ describe('/metrics on custos serve', () => {
       await open.stop();
     }
   });
+
+  test('counters are read incrementally: a renewal by another process shows at the next scrape', async () => {
+    const renewals = async () =>
+      samples(await (await fetch(`${server.url}/metrics`, { headers: bearer(readToken) })).text()).find(
+        (s) => s.name === 'custos_renewals_total' && s.labels.result === 'success',
+      )?.value;
+    assert.equal(await renewals(), 1);
+    await run('managed', 'renew', 'web');
+    assert.equal((await custos.run('managed', 'reconcile', '--timeout', '60s')).code, 1);
+    assert.equal(await renewals(), 2);
+  });
 });

@@ -36,6 +36,7 @@ export function registerMetrics(program: Command): void {
           const text = await metricsCollector(rt, {
             maxSeries: rt.config.metrics.maxSeries,
             render: rt.renderMetrics,
+            sleep: rt.sleep,
           }).scrape();
           if (options.output === undefined) process.stdout.write(text);
           else await rt.writeOutputFile(options.output, text);

@@ -7,7 +7,8 @@ import type { MetricFamily, MetricSample } from './metric-family.js';
  * on Custos: `certmanager_certificate_expiration_timestamp_seconds` (the current revision's notAfter),
  * `certmanager_certificate_renewal_timestamp_seconds` (when it is due for renewal) and
  * `certmanager_certificate_ready_status` (one series per condition status True/False/Unknown, 1 for the Ready
- * condition's status, 0 for the others, as cert-manager exports it).
+ * condition's status, 0 for the others, as cert-manager exports it); and Custos's
+ * `custos_managed_certificate_stale_endpoints` (endpoints still serving another certificate).
  */
 
 export interface ManagedMetricsInput {
@@ -30,6 +31,7 @@ export function managedFamilies(input: ManagedMetricsInput): MetricFamily[] {
   const expiration: MetricSample[] = [];
   const renewal: MetricSample[] = [];
   const ready: MetricSample[] = [];
+  const stale: MetricSample[] = [];
   for (const { name, spec } of input.specs) {
     const labels = {
       name,
@@ -42,6 +44,7 @@ export function managedFamilies(input: ManagedMetricsInput): MetricFamily[] {
     const notAfter = input.notAfter.get(name);
     if (notAfter !== undefined) expiration.push({ labels, value: Math.floor(notAfter.getTime() / 1000) });
     if (status?.renewalTime) renewal.push({ labels, value: Math.floor(status.renewalTime.getTime() / 1000) });
+    stale.push({ labels, value: status?.staleEndpoints.length ?? 0 });
     const current = status?.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
     for (const condition of CONDITION_STATUSES)
       ready.push({ labels: { ...labels, condition }, value: condition === current ? 1 : 0 });
@@ -64,6 +67,12 @@ export function managedFamilies(input: ManagedMetricsInput): MetricFamily[] {
       help: "The managed certificate's Ready condition: 1 on the series of its status (True, False or Unknown), 0 on the others.",
       type: 'gauge',
       samples: ready,
+    },
+    {
+      name: 'custos_managed_certificate_stale_endpoints',
+      help: 'Verification endpoints of the managed certificate that served another certificate than its current revision at the last check.',
+      type: 'gauge',
+      samples: stale,
     },
   ];
 }

@@ -1,3 +1,4 @@
+import type { Sleep } from '../notify/deliver-notices.js';
 import { estateFamilies, type EstateMetricsDeps } from './estate-metrics.js';
 import { lifecycleCounters } from './lifecycle-counters.js';
 import type { MetricFamily } from './metric-family.js';
@@ -8,36 +9,63 @@ export interface MetricsCollectorOptions {
   maxSeries: number;
   /** How long the estate families are reused while the audit trail has not moved (they hold time-judged values). */
   maxAgeMs?: number;
+  /** How long they are reused even though the audit trail moved (a busy server computes them at most this often). */
+  minAgeMs?: number;
+  /**
+   * How long a scrape waits for the estate families being computed again before it serves the previous ones (the
+   * first scrape always waits). Small estates are computed well within it, so they are always current.
+   */
+  waitMs?: number;
   /** Renders families in the Prometheus text format (the connector behind `rt.renderMetrics`). */
   render(families: MetricFamily[]): Promise<string>;
+  /** Sleeps (the wait budget), ended early by the signal; from the composition root, as core keeps no timers. */
+  sleep: Sleep;
 }
 
 export interface MetricsCollector {
   /** The whole exposition: the estate families (reused while nothing changed) and the counters (always current). */
   scrape(): Promise<string>;
+  /** Starts computing the estate families, so the first scrape finds them ready (at server start). */
+  warm(): Promise<void>;
 }
 
-/** Default of `maxAgeMs`: expiry and `expiring-soon` are judged at most a minute late. */
-export const ESTATE_MAX_AGE_MS = 60_000;
+/**
+ * Default of `maxAgeMs`: `x509_cert_expired` and the expiry findings are judged at most five minutes late (alerts on
+ * `x509_cert_not_after - time()` are exact whatever the age).
+ */
+export const ESTATE_MAX_AGE_MS = 5 * 60_000;
+/** Default of `minAgeMs`. */
+export const ESTATE_MIN_AGE_MS = 15_000;
+/** Default of `waitMs`: half of Prometheus' default scrape timeout (10 s). */
+export const ESTATE_WAIT_MS = 5_000;
 
 interface Snapshot {
   /** The audit head's seq when it was computed: every change to the inventory or managed state moves it. */
   seq: number;
+  /** The moment the families were judged at. */
   at: number;
+  /** When the computation finished (reuse is counted from here). */
+  readyAt: number;
   text: string;
 }
 
 /**
- * What `/metrics` and `custos metrics` expose. The estate families cost a listing of the whole inventory; they are
- * computed once and reused, rendered, while the audit head has not moved (every change to the inventory, the
- * objects or a managed certificate writes an audit event) and for at most `maxAgeMs`; concurrent scrapes share one
- * computation. The lifecycle counters read only the audit records appended since the previous scrape.
+ * What `/metrics` and `custos metrics` expose. The estate families cost a listing of the whole inventory, so they
+ * are computed once and reused, rendered, while the audit head has not moved (every change to the inventory, the
+ * objects or a managed certificate writes an audit event) and for at most `maxAgeMs`, and in any case for
+ * `minAgeMs`. When they are out of date a scrape starts one computation (concurrent scrapes share it) and waits
+ * for it at most `waitMs`, then serves the previous families, so the next scrape sees the new ones. (The wait
+ * bounds the time spent in the database on PostgreSQL; SQLite's reads and the judging run on the event loop, and
+ * hold it for their duration.) `custos_metrics_estate_timestamp_seconds` says when they were judged. The lifecycle
+ * counters read only the audit records appended since the previous scrape.
  */
 export function metricsCollector(
   deps: EstateMetricsDeps,
   options: MetricsCollectorOptions,
 ): MetricsCollector {
   const maxAgeMs = options.maxAgeMs ?? ESTATE_MAX_AGE_MS;
+  const minAgeMs = options.minAgeMs ?? ESTATE_MIN_AGE_MS;
+  const waitMs = options.waitMs ?? ESTATE_WAIT_MS;
   const counters = lifecycleCounters(deps.store.audit);
   const dropped = droppedSeriesCounter();
   let snapshot: Snapshot | null = null;
@@ -48,16 +76,28 @@ export function metricsCollector(
     const capped = capSeries(await estateFamilies(deps), options.maxSeries);
     dropped.add(capped.dropped);
     const text = await options.render(capped.families);
-    return { seq, at, text };
+    snapshot = { seq, at, readyAt: deps.clock.now().getTime(), text };
+    return snapshot;
+  };
+
+  const refresh = (seq: number): Promise<Snapshot> => {
+    computing ??= compute(seq).finally(() => (computing = null));
+    return computing;
   };
 
   const current = async (): Promise<Snapshot> => {
     const seq = (await deps.store.audit.head())?.seq ?? 0;
-    const now = deps.clock.now().getTime();
-    if (snapshot !== null && snapshot.seq === seq && now - snapshot.at < maxAgeMs) return snapshot;
-    computing ??= compute(seq).finally(() => (computing = null));
-    snapshot = await computing;
-    return snapshot;
+    const previous = snapshot;
+    if (previous === null) return refresh(seq);
+    const age = deps.clock.now().getTime() - previous.readyAt;
+    if (age < minAgeMs || (previous.seq === seq && age < maxAgeMs)) return previous;
+    // A computation that fails fails the scrapes waiting for it (the server logs the cause); the next one retries.
+    const waited = new AbortController();
+    try {
+      return await Promise.race([refresh(seq), options.sleep(waitMs, waited.signal).then(() => previous)]);
+    } finally {
+      waited.abort();
+    }
   };
 
   return {
@@ -65,8 +105,20 @@ export function metricsCollector(
       const [estate] = await Promise.all([current(), counters.refresh()]);
       const counted = capSeries(counters.families(), options.maxSeries);
       dropped.add(counted.dropped);
-      const live: MetricFamily[] = [...counted.families, dropped.family()];
+      const live: MetricFamily[] = [
+        ...counted.families,
+        dropped.family(),
+        {
+          name: 'custos_metrics_estate_timestamp_seconds',
+          help: 'When the certificate, TLS endpoint, finding and managed certificate families were judged (Unix seconds).',
+          type: 'gauge',
+          samples: [{ labels: {}, value: Math.floor(estate.at / 1000) }],
+        },
+      ];
       return estate.text + (await options.render(live));
+    },
+    async warm() {
+      await current();
     },
   };
 }
