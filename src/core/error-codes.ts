@@ -498,8 +498,7 @@ export const ERROR_CODES = {
   CUSTOS_SERVER_TLS_INVALID: {
     exit: 2,
     http: 500,
-    summary:
-      "The server's TLS certificate or key cannot be served: unreadable, not PEM, expired, or the key is not the certificate's.",
+    summary: "The server's TLS certificate or key cannot be served: unreadable, expired, or not a pair.",
   },
 } satisfies Record<string, ErrorCodeInfo>;
 

@@ -81,6 +81,8 @@ describe('custos serve --demo', () => {
     has('CN=weak.demo.example', 'weak-key', 'weak-signature');
     has('CN=no-chain.demo.example', 'incomplete-chain');
     has('CN=files.demo.example', 'expiring-soon');
+    // From the PKCS#12 whose password the scan was not given: its certificates are stored in the clear.
+    has('CN=legacy.demo.example', 'expired');
     const selfSigned = items.find((i) => i.subject === 'CN=self-signed.demo.example');
     assert.ok(
       selfSigned?.findings.some((f) => f.code === 'self-signed' && f.waivedBy != null),

@@ -92,6 +92,22 @@ describe('custos serve: the built-in CA and TLS', () => {
     assert.equal((JSON.parse(cas.stdout) as unknown[]).length, 1);
   });
 
+  test('server.baseUrl defaults to https once the server serves TLS, and stays as set otherwise', async () => {
+    const baseUrl = async (env: Record<string, string>) => {
+      const shown = await runCustos(['--data-dir', join(dir, 'config'), 'config', 'show', '-o', 'json'], {
+        env,
+      });
+      assert.equal(shown.code, 0, shown.stderr);
+      return shown.json<{ config: { server: { baseUrl: string } } }>().config.server.baseUrl;
+    };
+    assert.equal(await baseUrl({}), 'http://127.0.0.1:8700');
+    assert.equal(await baseUrl({ CUSTOS_SERVER_TLS_ENABLED: 'true' }), 'https://127.0.0.1:8700');
+    assert.equal(
+      await baseUrl({ CUSTOS_SERVER_TLS_ENABLED: 'true', CUSTOS_SERVER_BASE_URL: 'http://ca.corp.example' }),
+      'http://ca.corp.example',
+    );
+  });
+
   test('--no-ca starts without creating a CA', async () => {
     const dataDir = join(dir, 'no-ca');
     const server = await aServer(['--data-dir', dataDir, '--no-ca', '--no-workers']);

@@ -70,7 +70,7 @@ export function registerServe(program: Command): void {
         'custos serve --listen 0.0.0.0:8700 --data-dir /var/lib/custos',
         'custos serve --demo   # a local estate with every kind of problem, in the dashboard within a minute',
         'custos serve --listen 127.0.0.1:0 --no-workers   # a free port, printed as "listening: URL"',
-        'custos serve --tls && curl --cacert <(custos ca bundle) https://127.0.0.1:8700/healthz',
+        'custos serve --tls   # then: curl --cacert <(custos ca bundle) https://127.0.0.1:8700/healthz',
         'custos serve --tls-cert /etc/custos/tls.pem --tls-key /etc/custos/tls.key   # kill -HUP reloads them',
         'curl -fsS http://127.0.0.1:8700/readyz',
       ),

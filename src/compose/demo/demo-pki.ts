@@ -7,6 +7,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { nodeSigner, type SignatureHash } from '../../connectors/crypto/node-signer.js';
 import { certificatesPem, pemBlock } from '../../pki/formats/pem-writer.js';
+import { writePkcs12 } from '../../pki/formats/pkcs12-writer.js';
 import { generateCertificate } from '../../pki/x509/generate/certificate.js';
 import type { DistinguishedName } from '../../pki/x509/generate/distinguished-name.js';
 import type { GeneralNameInput } from '../../pki/x509/extensions/subject-alt-name.js';
@@ -34,7 +35,14 @@ export interface DemoPki {
    * For the file tree: a certificate expiring in 20 days with the demo intermediate after it (so the inventory knows
    * the intermediate an incomplete chain lacks) and its key, the leaf as DER, and a key that is not its own.
    */
-  files: { certPem: string; keyPem: string; strayKeyPem: string; derCertificate: Uint8Array };
+  files: {
+    certPem: string;
+    keyPem: string;
+    strayKeyPem: string;
+    derCertificate: Uint8Array;
+    /** An expired certificate, its intermediate and its key in a PKCS#12 file whose password the scan is not given. */
+    pkcs12: Uint8Array;
+  };
 }
 
 const cn = (value: string): DistinguishedName => [[{ type: 'CN', value }]];
@@ -128,6 +136,14 @@ export async function generateDemoPki(now: Date, dns: (name: string) => string):
     notBefore: at(-10),
     notAfter: at(20),
   });
+  const legacyKey = ec();
+  const legacy = await leaf(intermediate, {
+    subject: dns('legacy'),
+    names: [{ dns: dns('legacy') }],
+    key: legacyKey,
+    notBefore: at(-400),
+    notAfter: at(-30),
+  });
   return {
     rootPem: pemBlock('CERTIFICATE', root.der),
     endpoints: [
@@ -146,6 +162,12 @@ export async function generateDemoPki(now: Date, dns: (name: string) => string):
       keyPem: keyPem(fileLeaf.key),
       strayKeyPem: keyPem(ec()),
       derCertificate: fileLeaf.der,
+      pkcs12: writePkcs12({
+        certificates: [legacy.der, intermediate.der],
+        privateKey: new Uint8Array(legacyKey.export({ type: 'pkcs8', format: 'der' })),
+        password: 'demo-secret',
+        salt: randomBytes(16),
+      }),
     },
   };
 }

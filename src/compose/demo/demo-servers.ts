@@ -44,7 +44,7 @@ export async function startDemoServer(
   server.on('secureConnection', (socket) => socket.end('custos demo\n'));
   let bound: number;
   try {
-    bound = port === 0 ? await listenOn(server, 0) : await listenOn(server, port);
+    bound = await listenOn(server, port);
   } catch {
     bound = await listenOn(server, 0);
   }

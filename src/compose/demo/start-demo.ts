@@ -59,11 +59,13 @@ async function loadOrCreateState(rt: Runtime, file: string): Promise<{ state: De
     const files = join(resolve(rt.config.dataDir), 'demo', 'files');
     await mkdir(join(files, 'payments'), { recursive: true });
     await mkdir(join(files, 'legacy'), { recursive: true });
-    // A certificate (and the intermediate) with its key beside it, the same leaf as DER, and a file that holds a
-    // certificate with a key that is not its own.
+    // A certificate (and the intermediate) with its key beside it, the same leaf as DER, a file that holds a
+    // certificate with a key that is not its own, and a PKCS#12 whose password is unknown (its certificates are
+    // stored in the clear, so they are still read).
     await writeFile(join(files, 'payments', 'files.crt'), pki.files.certPem);
     await writeFile(join(files, 'payments', 'files.key'), pki.files.keyPem, { mode: 0o600 });
     await writeFile(join(files, 'legacy', 'files.der'), pki.files.derCertificate);
+    await writeFile(join(files, 'legacy', 'legacy.p12'), pki.files.pkcs12, { mode: 0o600 });
     await writeFile(
       join(files, 'legacy', 'old-site.pem'),
       `${pki.endpoints[0]?.certPem ?? ''}${pki.files.strayKeyPem}`,
