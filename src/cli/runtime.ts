@@ -63,3 +63,9 @@ export const withDependencies = <T>(
   options: GlobalOptions,
   work: (deps: Dependencies) => Promise<T>,
 ): Promise<T> => compose.withDependencies(options, work);
+
+/** The error of flags that only the local store can answer, given to a command sent to a server. */
+export const remoteUnsupported = (flags: string): DomainError =>
+  new DomainError('CUSTOS_REMOTE_UNSUPPORTED', `${flags} work on the local store only, not with --server.`, {
+    hint: 'Leave the flag out, or run the command on the server host without --server.',
+  });

@@ -27,20 +27,30 @@ export function registerApply(program: Command): void {
     )
     .action(
       action(async (options: ApplyOptions, command: Command) => {
-        const [{ withRuntime }, { applyManifests }, { readUserFile }] = await Promise.all([
+        const [{ withBackend }, { applyManifests }, { readUserFile }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/declarative/apply-manifests.js'),
           import('../../compose/user-files.js'),
         ]);
         const text = (await readUserFile(options.file, { what: 'the manifest' })).toString('utf8');
-        const result = await withRuntime(globalOptions(command), (rt) =>
-          applyManifests(rt, {
-            text,
-            fileName: options.file,
-            actor: rt.actor,
-            dryRun: options.dryRun === true,
-          }),
-        );
+        const result = await withBackend(globalOptions(command), {
+          local: (rt) =>
+            applyManifests(rt, {
+              text,
+              fileName: options.file,
+              actor: rt.actor,
+              dryRun: options.dryRun === true,
+            }),
+          // The file goes as it is (YAML), so the server's problems name its documents and lines.
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof applyManifests>>>({
+              method: 'POST',
+              path: '/v1/apply',
+              query: { dryRun: options.dryRun === true || undefined },
+              body: text,
+              contentType: 'application/yaml',
+            }),
+        });
         if (options.json) {
           printJson(result);
           return EXIT.ok;

@@ -25,13 +25,15 @@ export function registerCaList(program: Command): void {
     .addHelpText('after', examples('custos ca list', 'custos ca list --json'))
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { authorityView }] = await Promise.all([
+        const [{ withBackend }, { authorityView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/authority-view.js'),
         ]);
-        const views = await withRuntime(globalOptions(command), async (rt) =>
-          (await rt.store.authorities.list()).map(authorityView),
-        );
+        const views = await withBackend(globalOptions(command), {
+          local: async (rt) => (await rt.store.authorities.list()).map(authorityView),
+          remote: (api) =>
+            api.request<Array<ReturnType<typeof authorityView>>>({ method: 'GET', path: '/v1/cas' }),
+        });
         if (options.json) {
           printJson(views);
           return EXIT.ok;
@@ -64,14 +66,21 @@ export function registerCaList(program: Command): void {
     .addHelpText('after', examples('custos ca show default', 'custos ca show default --json'))
     .action(
       action(async (name: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { authorityView }] = await Promise.all([
+        const [{ withBackend }, { authorityView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/authority-view.js'),
         ]);
-        const view = await withRuntime(globalOptions(command), async (rt) => {
-          const authority = await rt.store.authorities.get(name);
-          if (authority === null) throw notFound(name);
-          return authorityView(authority);
+        const view = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const authority = await rt.store.authorities.get(name);
+            if (authority === null) throw notFound(name);
+            return authorityView(authority);
+          },
+          remote: (api) =>
+            api.request<ReturnType<typeof authorityView>>({
+              method: 'GET',
+              path: `/v1/cas/${encodeURIComponent(name)}`,
+            }),
         });
         if (options.json) printJson(view);
         else printAuthority(view);

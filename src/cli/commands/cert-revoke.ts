@@ -30,33 +30,42 @@ export function registerCertRevoke(program: Command): void {
           command: Command,
         ) => {
           const reason = parseRevocationReason(options.reason, '--reason');
-          const [{ withRuntime }, revoke, { parseDuration }] = await Promise.all([
+          const [{ withBackend, remoteUnsupported }, revoke, { parseDuration }] = await Promise.all([
             import('../runtime.js'),
             import('../../core/ca/revoke-certificate.js'),
             import('../../core/duration.js'),
           ]);
-          return withRuntime(globalOptions(command), async (rt) => {
-            const result = await revoke.revokeCertificate(rt, {
-              certificate,
-              reason,
-              ...(options.ca === undefined ? {} : { authority: options.ca }),
-              crlValidityMs: parseDuration(rt.config.ca.crlValidity, 'ca.crlValidity'),
-            });
-            if (result.crl !== null) await writeCrlFile(rt, result.crl);
-            const revocation = result.certificate.revocation;
-            if (options.json) {
-              printJson(revoke.revocationSummary(result));
-            } else if (result.revoked) {
-              printLine(
-                `revoked serial ${result.certificate.serialNumber} of CA ${result.certificate.authority} (${revocation?.reason}); CRL ${result.crl?.crlNumber} published`,
-              );
-            } else {
-              printLine(
-                `serial ${result.certificate.serialNumber} of CA ${result.certificate.authority} is already revoked (${revocation?.reason}, ${revocation?.revokedAt.toISOString()}); nothing changed`,
-              );
-            }
-            return EXIT.ok;
+          const summary = await withBackend(globalOptions(command), {
+            local: async (rt) => {
+              const result = await revoke.revokeCertificate(rt, {
+                certificate,
+                reason,
+                ...(options.ca === undefined ? {} : { authority: options.ca }),
+                crlValidityMs: parseDuration(rt.config.ca.crlValidity, 'ca.crlValidity'),
+              });
+              if (result.crl !== null) await writeCrlFile(rt, result.crl);
+              return revoke.revocationSummary(result);
+            },
+            remote: (api) => {
+              const fingerprint = certificate.replace(/:/g, '');
+              if (!/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw remoteUnsupported('A serial number');
+              return api.request<ReturnType<typeof revoke.revocationSummary>>({
+                method: 'POST',
+                path: `/v1/certificates/${fingerprint.toLowerCase()}/revoke`,
+                body: { reason: options.reason, ...(options.ca === undefined ? {} : { ca: options.ca }) },
+              });
+            },
           });
+          if (options.json) printJson(summary);
+          else if (summary.revoked)
+            printLine(
+              `revoked serial ${summary.serialNumber} of CA ${summary.ca} (${summary.reason}); CRL ${summary.crlNumber} published`,
+            );
+          else
+            printLine(
+              `serial ${summary.serialNumber} of CA ${summary.ca} is already revoked (${summary.reason}, ${summary.revokedAt}); nothing changed`,
+            );
+          return EXIT.ok;
         },
       ),
     );

@@ -1,3 +1,4 @@
+import type { FindingRow } from '../../core/findings/list-findings.js';
 import type { Command } from 'commander';
 import { SEVERITIES, type Severity } from '../../core/findings/finding.js';
 import { DomainError } from '../../core/errors.js';
@@ -41,17 +42,22 @@ export function registerFindings(program: Command): void {
     .action(
       action(async (options: FindingsOptions, command: Command) => {
         const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
-        const [{ withRuntime }, { listFindings }] = await Promise.all([
+        const [{ withBackend }, { listFindings, failsAt }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/findings/list-findings.js'),
         ]);
-        const { rows, failed } = await withRuntime(globalOptions(command), (rt) =>
-          listFindings(rt, {
-            finding: options.finding,
-            expiringSoonDays: parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
-            failOn,
-          }),
-        );
+        const expiringSoonDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
+        const { rows, failed } = await withBackend(globalOptions(command), {
+          local: (rt) => listFindings(rt, { finding: options.finding, expiringSoonDays, failOn }),
+          remote: async (api) => {
+            const rows = await api.request<FindingRow[]>({
+              method: 'GET',
+              path: '/v1/findings',
+              query: { finding: options.finding, expiringSoon: options.expiringSoon },
+            });
+            return { rows, failed: failsAt(rows, failOn) };
+          },
+        });
         if (options.json) printJson(rows);
         else {
           printTable(

@@ -111,7 +111,7 @@ export function registerInventory(program: Command): void {
     )
     .action(
       action(async (options: ListOptions, command: Command) => {
-        const [{ withBackend }, { listInventory }, { allPages }] = await Promise.all([
+        const [{ withBackend, remoteUnsupported }, { listInventory }, { allPages }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/list-inventory.js'),
           import('../remote-pages.js'),
@@ -134,23 +134,26 @@ export function registerInventory(program: Command): void {
         };
         const { views, now } = await withBackend(globalOptions(command), {
           local: async (rt) => ({ views: await listInventory(rt, input), now: input.at ?? rt.clock.now() }),
-          remote: async (api, deps) => ({
-            views: await allPages<CertificateView>(
-              api,
-              '/v1/certificates',
-              {
-                owner: options.owner,
-                finding: options.finding,
-                expiringWithin: options.expiringWithin,
-                at: input.at?.toISOString(),
-                includeRetired: input.includeRetired || undefined,
-                expiringSoon: options.expiringSoon,
-                unowned: input.unowned || undefined,
-              },
-              input.limit,
-            ),
-            now: input.at ?? deps.clock.now(),
-          }),
+          // The API answers for now with the default expiring-soon window; a past moment is a question for the store.
+          remote: async (api, deps) => {
+            if (options.at !== undefined || options.expiringSoon !== '30d')
+              throw remoteUnsupported('--at and --expiring-soon');
+            return {
+              views: await allPages<CertificateView>(
+                api,
+                '/v1/certificates',
+                {
+                  owner: options.owner,
+                  finding: options.finding,
+                  expiringWithin: options.expiringWithin,
+                  includeRetired: input.includeRetired || undefined,
+                  unowned: input.unowned || undefined,
+                },
+                input.limit,
+              ),
+              now: deps.clock.now(),
+            };
+          },
         });
         if (options.json) printJson(views);
         else printInventory(views, now, input.includeRetired);
@@ -174,14 +177,21 @@ export function registerInventory(program: Command): void {
     )
     .action(
       action(async (prefix: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { showCertificate }] = await Promise.all([
+        const [{ withBackend }, { showCertificate }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/show-certificate.js'),
         ]);
-        const { view, now } = await withRuntime(globalOptions(command), async (rt) => ({
-          view: await showCertificate(rt, { prefix }),
-          now: rt.clock.now(),
-        }));
+        const { view, now } = await withBackend(globalOptions(command), {
+          local: async (rt) => ({ view: await showCertificate(rt, { prefix }), now: rt.clock.now() }),
+          // The server's answer is the same certificate with more beside it (chain, managed status, audit trail).
+          remote: async (api, deps) => ({
+            view: await api.request<Awaited<ReturnType<typeof showCertificate>>>({
+              method: 'GET',
+              path: `/v1/certificates/${encodeURIComponent(prefix)}`,
+            }),
+            now: deps.clock.now(),
+          }),
+        });
         if (options.json) {
           printJson(view);
           return EXIT.ok;

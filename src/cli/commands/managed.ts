@@ -22,16 +22,20 @@ export function registerManaged(program: Command): void {
     )
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { managedSpecs }, { managedListItem }] = await Promise.all([
+        const [{ withBackend }, { managedSpecs }, { managedListItem }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/managed/load-managed.js'),
           import('../../core/managed/managed-view.js'),
         ]);
-        const items = await withRuntime(globalOptions(command), async (rt) => {
-          const statuses = new Map((await rt.store.managed.statuses()).map((s) => [s.name, s]));
-          return (await managedSpecs(rt.store.objects)).map((m) =>
-            managedListItem(m.name, m.spec.issuerRef.name, statuses.get(m.name) ?? null),
-          );
+        const items = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const statuses = new Map((await rt.store.managed.statuses()).map((s) => [s.name, s]));
+            return (await managedSpecs(rt.store.objects)).map((m) =>
+              managedListItem(m.name, m.spec.issuerRef.name, statuses.get(m.name) ?? null),
+            );
+          },
+          remote: (api) =>
+            api.request<Array<ReturnType<typeof managedListItem>>>({ method: 'GET', path: '/v1/managed' }),
         });
         if (options.json) {
           printJson(items);
@@ -75,14 +79,13 @@ export function registerManaged(program: Command): void {
     )
     .action(
       action(async (name: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { managedSpec }, { managedStatusView }] = await Promise.all([
+        const [{ withBackend }, { managedSpec }, { managedStatusView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/managed/load-managed.js'),
           import('../../core/managed/managed-view.js'),
         ]);
-        const { status, renewal, previous, nextRetry } = await withRuntime(
-          globalOptions(command),
-          async (rt) => {
+        const { status, renewal, previous, nextRetry } = await withBackend(globalOptions(command), {
+          local: async (rt) => {
             await managedSpec(rt.store.objects, name);
             const s = await rt.store.managed.status(name);
             return {
@@ -92,7 +95,17 @@ export function registerManaged(program: Command): void {
               nextRetry: s?.nextRetry?.toISOString() ?? null,
             };
           },
-        );
+          // The API answers the status contract; the renewal time and retry are in `managed list`.
+          remote: async (api) => ({
+            status: await api.request<ReturnType<typeof managedStatusView>>({
+              method: 'GET',
+              path: `/v1/managed/${encodeURIComponent(name)}`,
+            }),
+            renewal: null,
+            previous: null,
+            nextRetry: null,
+          }),
+        });
         if (options.json) {
           printJson(status);
           return EXIT.ok;
@@ -123,11 +136,16 @@ export function registerManaged(program: Command): void {
     .addHelpText('after', examples('custos managed renew web && custos managed reconcile'))
     .action(
       action(async (name: string, _options: unknown, command: Command) => {
-        const [{ withRuntime }, { requestRenewal }] = await Promise.all([
+        const [{ withBackend }, { requestRenewal }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/managed/request-renewal.js'),
         ]);
-        await withRuntime(globalOptions(command), (rt) => requestRenewal(rt, name));
+        await withBackend(globalOptions(command), {
+          local: (rt) => requestRenewal(rt, name),
+          remote: async (api) => {
+            await api.request({ method: 'POST', path: `/v1/managed/${encodeURIComponent(name)}/renew` });
+          },
+        });
         printLine(`renewal of ${name} requested; run \`custos managed reconcile\` to carry it out now`);
         return EXIT.ok;
       }),
@@ -143,11 +161,18 @@ export function registerManaged(program: Command): void {
     .addHelpText('after', examples('custos managed rollback web && custos managed reconcile'))
     .action(
       action(async (name: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { rollbackManaged }] = await Promise.all([
+        const [{ withBackend }, { rollbackManaged }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/managed/rollback-managed.js'),
         ]);
-        const result = await withRuntime(globalOptions(command), (rt) => rollbackManaged(rt, name));
+        const result = await withBackend(globalOptions(command), {
+          local: (rt) => rollbackManaged(rt, name),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof rollbackManaged>>>({
+              method: 'POST',
+              path: `/v1/managed/${encodeURIComponent(name)}/rollback`,
+            }),
+        });
         if (options.json) printJson(result);
         else
           printLine(
@@ -174,14 +199,21 @@ export function registerManaged(program: Command): void {
     )
     .action(
       action(async (name: string, options: { revoke?: boolean; json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { managedDependencies }, { deleteManaged }] = await Promise.all([
+        const [{ withBackend }, { managedDependencies }, { deleteManaged }] = await Promise.all([
           import('../runtime.js'),
           import('../../compose/managed.js'),
           import('../../core/managed/delete-managed.js'),
         ]);
-        const result = await withRuntime(globalOptions(command), async (rt) =>
-          deleteManaged(await managedDependencies(rt), name, { revoke: options.revoke === true }),
-        );
+        const result = await withBackend(globalOptions(command), {
+          local: async (rt) =>
+            deleteManaged(await managedDependencies(rt), name, { revoke: options.revoke === true }),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof deleteManaged>>>({
+              method: 'DELETE',
+              path: `/v1/managed/${encodeURIComponent(name)}`,
+              query: { revoke: options.revoke === true || undefined },
+            }),
+        });
         if (options.json) printJson(result);
         else {
           printLine(

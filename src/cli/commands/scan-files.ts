@@ -40,25 +40,35 @@ export function registerScanFiles(program: Command): void {
     )
     .action(
       action(async (paths: string[], options: ScanFilesOptions, command: Command) => {
-        const [{ withRuntime }, { scanFiles }, { scanPasswords }] = await Promise.all([
-          import('../runtime.js'),
-          import('../../core/scan-files.js'),
-          import('../passwords.js'),
-        ]);
+        const [{ withBackend, remoteUnsupported }, { scanFiles }, { scanPasswords }, { runRemoteScan }] =
+          await Promise.all([
+            import('../runtime.js'),
+            import('../../core/scan-files.js'),
+            import('../passwords.js'),
+            import('../remote-scan.js'),
+          ]);
         const global = globalOptions(command);
         const passwords = await scanPasswords({ ...options, environment: global.env.CUSTOS_PASSWORDS });
         const progress = new Progress();
-        const result = await withRuntime(global, (rt) =>
-          scanFiles(rt, {
-            paths,
-            passwords,
-            actor: rt.actor,
-            onProgress: (p) =>
-              progress.update(
-                `scanning: ${counted(p.files, 'file')}, ${counted(p.certificates, 'certificate')} read`,
-              ),
-          }),
-        );
+        const result = await withBackend(global, {
+          local: (rt) =>
+            scanFiles(rt, {
+              paths,
+              passwords,
+              actor: rt.actor,
+              onProgress: (p) =>
+                progress.update(
+                  `scanning: ${counted(p.files, 'file')}, ${counted(p.certificates, 'certificate')} read`,
+                ),
+            }),
+          // The server scans its own files: the paths are paths on the server host.
+          remote: async (api) => {
+            if (passwords.length > 0) throw remoteUnsupported('--password and --password-file');
+            return (await runRemoteScan(api, { kind: 'files', targets: paths }, progress)) as Awaited<
+              ReturnType<typeof scanFiles>
+            >;
+          },
+        });
         progress.done();
         if (options.json) {
           printJson(result);

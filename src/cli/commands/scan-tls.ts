@@ -109,40 +109,74 @@ export function registerScanTls(program: Command): void {
             ? `skipped ${plan.skippedAddresses} addresses of the ranges that are never a unicast destination (0.0.0.0/8, multicast, 240.0.0.0/4, ::, ff00::/8)`
             : null;
         if (skipped !== null && options.json !== true) printLine(skipped);
-        const [{ withRuntime }, { scanTls }] = await Promise.all([
-          import('../runtime.js'),
-          import('../../core/scan-tls.js'),
-        ]);
+        const [{ withBackend }, { scanTls }, { runRemoteScan }, { pemBlock }, { API_MAX_ENDPOINTS }] =
+          await Promise.all([
+            import('../runtime.js'),
+            import('../../core/scan-tls.js'),
+            import('../remote-scan.js'),
+            import('../../pki/formats/pem-writer.js'),
+            import('../../core/scan/start-scan.js'),
+          ]);
         const expiringWithinDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
 
         const progress = new Progress();
         const served: TlsEndpointResult[] = [];
         const failed: TlsEndpointResult[] = [];
         let done = 0;
-        const summary = await withRuntime(globalOptions(command), async (rt) => {
-          const trustAnchors = await rt.certificateFiles.trustAnchors({
-            files: options.trust,
-            includeSystem: true,
-          });
-          if (options.json) process.stdout.write('{"results":[\n');
-          return scanTls(rt, {
-            endpoints: plan.endpoints(),
-            concurrency: rt.config.scan.concurrency,
-            trustAnchors,
-            expiringWithinDays,
-            endAfter: {
-              probes: rt.config.scan.tls.endAfter,
-              durationMs: parseDuration(rt.config.scan.tls.endAfterDuration, 'scan.tls.endAfterDuration'),
-            },
-            actor: rt.actor,
-            onResult: (result) => {
-              done++;
-              if (options.json) process.stdout.write(`${done > 1 ? ',\n' : ''}${JSON.stringify(result)}`);
-              else if (result.ok) served.push(result);
-              else if (failed.length <= MAX_FAILURE_ROWS) failed.push(result);
-              progress.update(`scanning: ${done}/${plan.total} endpoints`);
-            },
-          });
+        const onResult = (result: TlsEndpointResult): void => {
+          done++;
+          if (options.json) process.stdout.write(`${done > 1 ? ',\n' : ''}${JSON.stringify(result)}`);
+          else if (result.ok) served.push(result);
+          else if (failed.length <= MAX_FAILURE_ROWS) failed.push(result);
+          progress.update(`scanning: ${done}/${plan.total} endpoints`);
+        };
+        const summary = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const trustAnchors = await rt.certificateFiles.trustAnchors({
+              files: options.trust,
+              includeSystem: true,
+            });
+            if (options.json) process.stdout.write('{"results":[\n');
+            return scanTls(rt, {
+              endpoints: plan.endpoints(),
+              concurrency: rt.config.scan.concurrency,
+              trustAnchors,
+              expiringWithinDays,
+              endAfter: {
+                probes: rt.config.scan.tls.endAfter,
+                durationMs: parseDuration(rt.config.scan.tls.endAfterDuration, 'scan.tls.endAfterDuration'),
+              },
+              actor: rt.actor,
+              onResult,
+            });
+          },
+          // The server probes from where it runs; the trust files are read here and sent as PEM.
+          remote: async (api, deps) => {
+            const trust: string[] = [];
+            for (const file of options.trust)
+              for (const der of await deps.certificateFiles.read(file, [], '--trust'))
+                trust.push(pemBlock('CERTIFICATE', der));
+            const scanned = (await runRemoteScan(
+              api,
+              {
+                kind: 'tls',
+                targets: texts,
+                ports: options.ports,
+                ...(options.sni.length > 0 ? { sni: options.sni } : {}),
+                ...(trust.length > 0 ? { trust } : {}),
+                ...(options.starttls === undefined ? {} : { starttls: options.starttls }),
+                expiringSoon: options.expiringSoon,
+                maxEndpoints: Math.min(
+                  positiveInteger(options.maxEndpoints, '--max-endpoints', 2 ** 32),
+                  API_MAX_ENDPOINTS,
+                ),
+              },
+              progress,
+            )) as { results: TlsEndpointResult[]; summary: Awaited<ReturnType<typeof scanTls>> };
+            if (options.json) process.stdout.write('{"results":[\n');
+            for (const result of scanned.results) onResult(result);
+            return scanned.summary;
+          },
         });
         progress.done();
         if (options.json) {

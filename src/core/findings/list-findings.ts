@@ -46,8 +46,9 @@ export async function listFindings(
         })),
     )
     .sort((a, b) => rank(b.severity) - rank(a.severity) || a.code.localeCompare(b.code));
-  const { failOn } = input;
-  const failed =
-    failOn !== undefined && rows.some((r) => r.waivedBy === undefined && rank(r.severity) >= rank(failOn));
-  return { rows, failed };
+  return { rows, failed: failsAt(rows, input.failOn) };
 }
+
+/** Whether an unwaived finding at or above `failOn` is among the rows (always false without failOn). */
+export const failsAt = (rows: readonly FindingRow[], failOn: Severity | undefined): boolean =>
+  failOn !== undefined && rows.some((r) => r.waivedBy === undefined && rank(r.severity) >= rank(failOn));

@@ -1,0 +1,163 @@
+/**
+ * The CLI against a server (`--server URL` / CUSTOS_SERVER with CUSTOS_TOKEN): a real `custos serve` over its own
+ * data directory, and the CLI run from an empty directory elsewhere. The same commands answer the same as on the
+ * server's store; what only the local store can do says so; credentials and reachability fail with their codes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCustos } from '../support/cli.js';
+import { aServer, type ServerProcess } from '../support/server.js';
+
+async function signInLines(server: ServerProcess): Promise<{ adminToken: string }> {
+  for (let i = 0; i < 200; i++) {
+    const { stdout } = server.output();
+    const token = /^admin token: (\S+)$/m.exec(stdout)?.[1];
+    if (token !== undefined && /^dashboard: /m.test(stdout)) return { adminToken: token };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no admin token printed:\n${server.output().stdout}`);
+}
+
+const openssl = (args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8' });
+
+test('the CLI runs the same commands against a server over its API', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'custos-remote-'));
+  const serverDir = join(root, 'server');
+  const clientDir = join(root, 'client');
+  const certs = join(root, 'certs');
+  await Promise.all([mkdir(clientDir), mkdir(certs)]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=remote.test',
+    '-addext',
+    'subjectAltName=DNS:remote.test',
+    '-days',
+    '10',
+    '-keyout',
+    join(certs, 'remote.key'),
+    '-out',
+    join(certs, 'remote.pem'),
+  ]);
+  const server = await aServer(['--data-dir', serverDir], { timeoutMs: 60_000 });
+  t.after(async () => {
+    await server.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+  const { adminToken } = await signInLines(server);
+  const remote = (args: string[], token = adminToken) =>
+    runCustos(args, {
+      cwd: clientDir,
+      env: { CUSTOS_SERVER: server.url, CUSTOS_TOKEN: token },
+      timeoutMs: 120_000,
+    });
+  const local = (args: string[]) => runCustos(['--data-dir', serverDir, ...args], { timeoutMs: 120_000 });
+
+  await t.test('scan files runs on the server as a job and prints what the local scan prints', async () => {
+    const scan = await remote(['scan', 'files', certs, '--json']);
+    assert.equal(scan.code, 0, scan.stderr);
+    const result = scan.json<{ files: number; certificates: number; new: number }>();
+    assert.equal(result.certificates, 1);
+    assert.equal(result.new, 1);
+  });
+
+  await t.test('inventory list, findings and ca list answer what the server store holds', async () => {
+    for (const args of [
+      ['inventory', 'list', '--json'],
+      ['findings', '--json'],
+      ['ca', 'list', '--json'],
+    ]) {
+      const [r, l] = await Promise.all([remote(args), local(args)]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.json(), l.json(), `custos ${args.join(' ')}`);
+    }
+    const table = await remote(['inventory', 'list']);
+    assert.match(table.stdout, /remote\.test/);
+  });
+
+  await t.test('cert issue --generate-key keeps the key here and sends only a CSR', async () => {
+    const out = join(clientDir, 'tls');
+    const issued = await remote([
+      'cert',
+      'issue',
+      '--generate-key',
+      'ec-p256',
+      '--dns',
+      'svc.remote.test',
+      '--ttl',
+      '1h',
+      '--out-dir',
+      out,
+      '--json',
+    ]);
+    assert.equal(issued.code, 0, issued.stderr);
+    const summary = issued.json<{ fingerprintSha256: string; files: Record<string, string> }>();
+    for (const f of ['cert.pem', 'chain.pem', 'fullchain.pem', 'key.pem'])
+      assert.ok(existsSync(join(out, f)), f);
+    assert.equal(
+      openssl(['x509', '-in', join(out, 'cert.pem'), '-noout', '-pubkey']),
+      openssl(['pkey', '-in', join(out, 'key.pem'), '-pubout']),
+      'the certificate is for the key written here',
+    );
+    assert.match(
+      openssl(['x509', '-in', join(out, 'cert.pem'), '-noout', '-ext', 'subjectAltName']),
+      /svc\.remote\.test/,
+    );
+    const shown = await local(['inventory', 'show', summary.fingerprintSha256.slice(0, 12), '--json']);
+    assert.equal(shown.code, 0, 'the server recorded it');
+
+    const revoked = await remote([
+      'cert',
+      'revoke',
+      summary.fingerprintSha256,
+      '--reason',
+      'keyCompromise',
+      '--json',
+    ]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(revoked.json<{ revoked: boolean }>().revoked, true);
+  });
+
+  await t.test('what only the local store can do refuses rather than touching a local store', async () => {
+    const init = await remote(['ca', 'init', '--name', 'second']);
+    assert.equal(init.code, 2);
+    assert.match(init.stderr, /CUSTOS_REMOTE_UNSUPPORTED/);
+    const past = await remote(['inventory', 'list', '--at', '2026-01-01T00:00:00Z']);
+    assert.equal(past.code, 2);
+    assert.match(past.stderr, /CUSTOS_REMOTE_UNSUPPORTED/);
+    assert.ok(!existsSync(join(clientDir, '.custos')), 'no store was made where the CLI ran');
+  });
+
+  await t.test('credentials and scopes are enforced, with the same codes as the server', async () => {
+    const bad = await remote(['findings'], 'cst_not-a-token');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /CUSTOS_UNAUTHENTICATED/);
+    const made = await local(['token', 'create', '--scopes', 'read', '--name', 'reader', '--json']);
+    assert.equal(made.code, 0, made.stderr);
+    const reader = made.json<{ token: string }>().token;
+    assert.equal((await remote(['findings'], reader)).code, 0);
+    const denied = await remote(['scan', 'files', certs], reader);
+    assert.equal(denied.code, 2);
+    assert.match(denied.stderr, /CUSTOS_FORBIDDEN/);
+  });
+
+  await t.test('a server that is not there is CUSTOS_SERVER_UNAVAILABLE, exit 3', async () => {
+    const gone = await runCustos(['findings'], {
+      cwd: clientDir,
+      env: { CUSTOS_SERVER: 'http://127.0.0.1:9', CUSTOS_TOKEN: adminToken },
+    });
+    assert.equal(gone.code, 3);
+    assert.match(gone.stderr, /CUSTOS_SERVER_UNAVAILABLE/);
+  });
+});
