@@ -34,6 +34,10 @@ function OwnerPanel({ name, owner }: { name: string | null; owner: Owner | null 
     }`;
 }
 
+/** Ready True is good news and Ready False bad; the other conditions (Issuing, Failed, ...) need a look when True. */
+const conditionTone = (k: Condition): 'good' | 'bad' | 'warn' | 'none' =>
+  k.type === 'Ready' ? (k.status === 'True' ? 'good' : 'bad') : k.status === 'True' ? 'warn' : 'none';
+
 function Conditions({ conditions }: { conditions: Condition[] }): VNode {
   return html`<table class="list conditions">
     <thead>
@@ -50,7 +54,7 @@ function Conditions({ conditions }: { conditions: Condition[] }): VNode {
         (k) =>
           html`<tr>
             <td>${k.type}</td>
-            <td><${StatusBadge} status=${k.status} /></td>
+            <td><${StatusBadge} status=${k.status} tone=${conditionTone(k)} /></td>
             <td>${k.reason}</td>
             <td>${k.message}</td>
             <td>${dateTime(k.lastTransitionTime)}</td>
@@ -121,8 +125,8 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
       c.managed === null
         ? ''
         : html`<h2>
-              Managed: <a href=${href('/managed')}>${c.managed.name}</a> (revision
-              ${c.managed.revision ?? '-'})
+              Managed:
+              <a href=${href('/managed')}>${c.managed.name}</a> ${`(revision ${c.managed.revision ?? '-'})`}
             </h2>
             <${Conditions} conditions=${c.managed.conditions} />`
     }
