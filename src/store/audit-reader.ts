@@ -43,7 +43,11 @@ export class KyselyAuditReader implements AuditReader {
         page = page.where(
           sql<SqlBool>`subject in (select e.fingerprint from certificate_evaluations e where e.owner = ${ownerScope})`,
         );
-      const rows = await page.orderBy('seq').limit(query.limit).execute();
+      const rows = await page
+        .orderBy('seq', query.newest === true ? 'desc' : 'asc')
+        .limit(query.limit)
+        .execute();
+      if (query.newest === true) rows.reverse();
       return rows.map(toAuditRecord);
     });
   }

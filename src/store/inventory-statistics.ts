@@ -79,7 +79,9 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
   }
 
   timelineByOwner(query: StatisticsQuery): Promise<TimelineBucket[]> {
-    return reading('computing the expiry timeline', () => this.timeline(query, sql<string>`coalesce(e.owner, '')`));
+    return reading('computing the expiry timeline', () =>
+      this.timeline(query, sql<string>`coalesce(e.owner, '')`),
+    );
   }
 
   timelineBySeverity(query: StatisticsQuery): Promise<Array<TimelineBucket & { key: Severity | 'none' }>> {

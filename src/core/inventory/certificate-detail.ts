@@ -98,7 +98,7 @@ export async function certificateDetail(
     chainOf(deps, fingerprint),
     view.owner === null ? Promise.resolve([]) : deps.store.objects.list('Owner'),
     deps.store.managed.statuses(),
-    deps.store.audit.query({ subject: fingerprint, limit: AUDIT_TRAIL }),
+    deps.store.audit.query({ subject: fingerprint, limit: AUDIT_TRAIL, newest: true }),
   ]);
   const owner = owners.find((o) => o.object.metadata.name === view.owner)?.object;
   const managed = statuses.find((s) => s.fingerprintSha256 === fingerprint);

@@ -111,7 +111,9 @@ async function waivedFindings(deps: ListInventoryDeps, at: Date, owner: string |
   const { exceptions } = await readGovernance(deps.store.objects);
   const codes = [
     ...new Set(
-      exceptions.filter((e) => new Date(e.spec.expires).getTime() > at.getTime()).flatMap((e) => e.spec.waives),
+      exceptions
+        .filter((e) => new Date(e.spec.expires).getTime() > at.getTime())
+        .flatMap((e) => e.spec.waives),
     ),
   ];
   if (codes.length === 0) return 0;

@@ -5,11 +5,7 @@ import { judgeEntries, type ListInventoryDeps } from '../list-inventory.js';
 import { readGovernance } from '../ownership/governance.js';
 import type { LocationKind } from './location.js';
 import type { CertificateView } from './certificate-view.js';
-import type {
-  CertificateQuery,
-  InventoryPosition,
-  InventorySort,
-} from '../ports/inventory-store.js';
+import type { CertificateQuery, InventoryPosition, InventorySort } from '../ports/inventory-store.js';
 
 export interface PageInventoryInput {
   /** Only certificates expiring within this many ms of now (expired ones too). */

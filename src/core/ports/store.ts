@@ -54,6 +54,8 @@ export interface AuditQuery {
   afterSeq?: number;
   /** At most this many, in `seq` order (newest last). */
   limit: number;
+  /** The newest `limit` records (still answered oldest first) instead of the first ones. */
+  newest?: boolean;
 }
 
 export interface AuditReader {

@@ -25,7 +25,10 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
         },
         { name: 'inventory', description: 'Certificates: listing, detail, summary (scope read)' },
         { name: 'findings', description: 'Findings and acknowledgements' },
-        { name: 'objects', description: 'Declarative objects: owners, identities, rules, policies, exceptions' },
+        {
+          name: 'objects',
+          description: 'Declarative objects: owners, identities, rules, policies, exceptions',
+        },
         { name: 'audit', description: 'The tamper-evident audit trail: query, export, verify' },
         { name: 'scans', description: 'Scans of files and TLS endpoints, run as durable jobs' },
         { name: 'ca', description: 'The built-in CA: its CAs, issuance, revocation, bootstrap tokens' },

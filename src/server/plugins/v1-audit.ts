@@ -33,7 +33,10 @@ function wholeChain(principal: Principal, what: string): void {
 }
 
 const Break = Type.Union([
-  Type.Object({ kind: Type.String(), seq: Type.Integer(), message: Type.String() }, { additionalProperties: true }),
+  Type.Object(
+    { kind: Type.String(), seq: Type.Integer(), message: Type.String() },
+    { additionalProperties: true },
+  ),
   Type.Null(),
 ]);
 
@@ -50,9 +53,13 @@ export const v1AuditPlugin: FastifyPluginAsyncTypebox<V1AuditOptions> = async (a
           type: Type.Optional(
             Type.String({ description: 'Only this type, or types below it (certificate: certificate.*)' }),
           ),
-          subject: Type.Optional(Type.String({ description: 'Only records about this fingerprint, location or name' })),
+          subject: Type.Optional(
+            Type.String({ description: 'Only records about this fingerprint, location or name' }),
+          ),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The nextCursor of the previous page' })),
+          cursor: Type.Optional(
+            Type.String({ pattern: '^[0-9]{1,15}$', description: 'The nextCursor of the previous page' }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -141,7 +148,7 @@ export const v1AuditPlugin: FastifyPluginAsyncTypebox<V1AuditOptions> = async (a
             },
             { description: 'ok false names the first break (or, with state, the mismatches)' },
           ),
-          400: problemResponse('A checkpoint is malformed (CUSTOS_INVALID_ARGUMENT)'),
+          422: problemResponse('A checkpoint is malformed (CUSTOS_CHECKPOINT_INVALID)'),
           403: problemResponse('An owner-bound credential (CUSTOS_FORBIDDEN)'),
         },
       },

@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
 import { parseDuration } from '../../core/duration.js';
 import { certificateDetail } from '../../core/inventory/certificate-detail.js';
-import { inventorySummary } from '../../core/inventory/inventory-summary.js';
+import { inventorySummary, type InventorySummary } from '../../core/inventory/inventory-summary.js';
 import { pageInventory } from '../../core/inventory/page-inventory.js';
 import { INVENTORY_SORTS } from '../../core/ports/inventory-store.js';
 import { principalOf } from '../auth/principal.js';
@@ -35,7 +35,9 @@ const ListQuery = Type.Object({
       description: 'Search: text in the subject or a name, a fingerprint prefix, or an owner name',
     }),
   ),
-  environment: Type.Optional(Type.String({ description: 'Only certificates of identities of this environment' })),
+  environment: Type.Optional(
+    Type.String({ description: 'Only certificates of identities of this environment' }),
+  ),
   locationKind: Type.Optional(Type.Union(LOCATION_KINDS.map((k) => Type.Literal(k)))),
   unowned: Type.Optional(Type.Boolean({ description: 'Only certificates nobody owns' })),
   includeRetired: Type.Optional(
@@ -78,7 +80,26 @@ const Summary = Type.Object({
   ),
 });
 
+/** How long a summary is served again: dashboards poll it, and one aggregation over the store then serves them all. */
+const SUMMARY_TTL_MS = 15_000;
+
 export const v1CertificatesPlugin: FastifyPluginAsyncTypebox<V1CertificatesOptions> = async (app, { rt }) => {
+  // Per owner scope ('' for every owner): the summary being computed or computed last, and when it was asked.
+  const summaries = new Map<string, { at: number; summary: Promise<InventorySummary> }>();
+  const summaryFor = (owner: string | null): Promise<InventorySummary> => {
+    const key = owner ?? '';
+    const now = rt.clock.now().getTime();
+    const cached = summaries.get(key);
+    if (cached !== undefined && now - cached.at < SUMMARY_TTL_MS) return cached.summary;
+    const summary = inventorySummary(rt, { owner });
+    summaries.set(key, { at: now, summary });
+    // A failed computation is not served again.
+    summary.catch(() => {
+      if (summaries.get(key)?.summary === summary) summaries.delete(key);
+    });
+    return summary;
+  };
+
   app.get(
     '/v1/certificates',
     {
@@ -149,9 +170,10 @@ export const v1CertificatesPlugin: FastifyPluginAsyncTypebox<V1CertificatesOptio
       schema: {
         tags: ['inventory'],
         summary: "The dashboard's headline numbers and expiry timeline (the caller's owner only, when bound)",
+        description: 'Computed at most every 15 seconds per owner scope: `at` says when.',
         response: { 200: Summary },
       },
     },
-    async (request) => inventorySummary(rt, { owner: principalOf(request).owner }),
+    async (request) => summaryFor(principalOf(request).owner),
   );
 };

@@ -72,9 +72,15 @@ export const v1FindingsPlugin: FastifyPluginAsyncTypebox<V1FindingsOptions> = as
         tags: ['findings'],
         summary: "Acknowledge a certificate's notices: they escalate no further (as `custos ack`)",
         body: Type.Object({
-          fingerprint: Type.String({ description: 'The fingerprint or a unique prefix (at least 4 hex digits)' }),
+          fingerprint: Type.String({
+            description: 'The fingerprint or a unique prefix (at least 4 hex digits)',
+          }),
           by: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 200, description: 'Who takes it in hand (default: the token)' }),
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'Who takes it in hand (default: the token)',
+            }),
           ),
         }),
         response: {
@@ -94,9 +100,9 @@ export const v1FindingsPlugin: FastifyPluginAsyncTypebox<V1FindingsOptions> = as
       const principal = principalOf(request);
       await certificateInScope(rt, { prefix: request.body.fingerprint, ownerScope: principal.owner });
       const ack = await acknowledgeCertificate(rt, {
-          fingerprintPrefix: request.body.fingerprint,
-          by: request.body.by ?? principal.name,
-          actor: actorOf(principal),
+        fingerprintPrefix: request.body.fingerprint,
+        by: request.body.by ?? principal.name,
+        actor: actorOf(principal),
       });
       return {
         fingerprintSha256: ack.fingerprintSha256,

@@ -140,7 +140,8 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
         );
       const body = request.body;
       // A JSON array becomes a multi-document YAML text (JSON is YAML), so problems name the document and line.
-      const text = typeof body === 'string' ? body : body.map((d) => JSON.stringify(d, null, 1)).join('\n---\n');
+      const text =
+        typeof body === 'string' ? body : body.map((d) => JSON.stringify(d, null, 1)).join('\n---\n');
       return applyManifests(rt, {
         text,
         fileName: 'request body',

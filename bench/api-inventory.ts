@@ -1,0 +1,108 @@
+/**
+ * bench/api-inventory: the inventory API over HTTP at 1,000,000 certificates (the store bench/inventory-query
+ * fills, reused while it holds the count). A real server (buildApp + listen on 127.0.0.1) with a bearer token;
+ * one client, sequential requests, so each figure is one request's latency:
+ *
+ *   node dist/bench/api-inventory.js            (CUSTOS_BENCH_API_COUNT=100000 for a quick run)
+ *
+ * Prints p50 / p99 of `GET /v1/certificates` (first page of 50, by notAfter; aim p99 < 100 ms), a deep page (the
+ * cursor of the middle of the inventory), a first page sorted by subject, a filtered first page (unowned), a
+ * search, a certificate's page and `GET /v1/summary` (SQL aggregation over every certificate).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { composeDependencies, openRuntime, type Runtime } from '../src/compose/runtime.js';
+import { createApiToken } from '../src/core/auth/api-tokens.js';
+import { encodeCursor } from '../src/core/inventory/page-inventory.js';
+import { buildApp } from '../src/server/build-app.js';
+import { benchDataDir, fillInventory, syntheticCertificate } from './inventory-query.js';
+
+const DAY_MS = 86_400_000;
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+
+async function main(): Promise<void> {
+  const count = Number(process.env.CUSTOS_BENCH_API_COUNT ?? 1_000_000);
+  const dataDir = benchDataDir(count);
+  const metaFile = join(dataDir, 'bench.json');
+  console.log(`bench/api-inventory: ${count.toLocaleString('en')} certificates in SQLite (${dataDir})`);
+  console.log(
+    `  load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
+  if (existsSync(metaFile)) console.log('  reusing the filled store');
+  else {
+    const now = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+    const seconds = await fillInventory({ dataDir, count, now });
+    await writeFile(metaFile, JSON.stringify({ now: now.toISOString(), count, seconds }));
+  }
+  const now = new Date((JSON.parse(readFileSync(metaFile, 'utf8')) as { now: string }).now);
+
+  const opened = await openRuntime(
+    await composeDependencies({
+      surface: 'server',
+      flags: [{ key: 'dataDir', flag: '--data-dir', value: dataDir }],
+      env: {},
+      cwd: dataDir,
+    }),
+  );
+  const rt: Runtime = { ...opened, logger: pino({ level: 'warn' }) };
+  const app = await buildApp(rt);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const { token } = await createApiToken({ ...rt, actor: 'bench:api-inventory' }, { scopes: ['read'] });
+  const headers = { authorization: `Bearer ${token}` };
+
+  const time = async (name: string, url: string, runs: number, aim = ''): Promise<void> => {
+    const times: number[] = [];
+    let items = 0;
+    for (let run = 0; run < runs; run += 1) {
+      const started = performance.now();
+      const response = await fetch(`${base}${url}`, { headers });
+      const body = (await response.json()) as { items?: unknown[] };
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`${url}: ${response.status} ${JSON.stringify(body)}`);
+      items = Array.isArray(body.items) ? body.items.length : 1;
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `  ${name.padEnd(44)} ${String(items).padStart(3)} items  p50 ${ms(percentile(times, 50)).padStart(8)}  p99 ${ms(percentile(times, 99)).padStart(8)}${aim}`,
+    );
+  };
+
+  try {
+    // The middle of the inventory by notAfter: synthetic notAfter values are spread evenly over two years.
+    const middle = syntheticCertificate(Math.floor(count / 2), now);
+    const deep = encodeCursor('notAfter', {
+      key: now.getTime() + 365 * DAY_MS,
+      fingerprint: middle.fingerprintSha256,
+    });
+    await time('warm-up', '/v1/certificates', 10);
+    await time('GET /v1/certificates (first page of 50)', '/v1/certificates', 200, '  (aim p99 < 100 ms)');
+    await time('first page of 500', '/v1/certificates?limit=500', 30);
+    await time('deep page (cursor at one year)', `/v1/certificates?cursor=${deep}`, 200);
+    await time('first page, sort=-notAfter', '/v1/certificates?sort=-notAfter', 100);
+    await time('first page, sort=subject', '/v1/certificates?sort=subject', 100);
+    await time('first page, unowned=true', '/v1/certificates?unowned=true', 100);
+    await time('first page, finding=expiring-soon', '/v1/certificates?finding=expiring-soon', 100);
+    await time('search q=team-42', '/v1/certificates?q=team-42', 10);
+    await time(
+      'GET /v1/certificates/{fingerprint}',
+      `/v1/certificates/${middle.fingerprintSha256.slice(0, 16)}`,
+      50,
+    );
+    await time('GET /v1/summary', '/v1/summary', 5);
+  } finally {
+    await app.close();
+    await rt.store.close();
+  }
+}
+
+await main();
