@@ -11,9 +11,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as wait } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { composeDependencies, openRuntime } from '../src/compose/runtime.js';
 import { createApiToken } from '../src/core/auth/api-tokens.js';
@@ -38,31 +41,49 @@ const CUSTOS = resolve('bin/custos');
 const dir = await mkdtemp(join(tmpdir(), 'custos-bench-api-'));
 const children: ChildProcess[] = [];
 
-/** Starts a server process and resolves with what `ready` finds in its output (its URL). */
-function start(command: string, args: string[], ready: RegExp, env?: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(command, args, {
+/** Starts `custos serve` and resolves with its process and the URL it prints. */
+function startCustos(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CUSTOS, ...args], {
     cwd: dir,
-    env: env ?? process.env,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let output = '';
   return new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`custos serve did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const match = ready.exec(output);
-      if (match?.[1] === undefined) return;
+      const url = /^listening: (\S+)$/m.exec(output)?.[1];
+      if (url === undefined) return;
       clearTimeout(timer);
-      resolveUrl(match[1]);
+      child.stdout?.off('data', onData).resume();
+      child.stderr?.off('data', onData).resume();
+      resolveUrl({ child, url });
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${command} exited (${code}):\n${output}`));
+      reject(new Error(`custos serve exited (${code}):\n${output}`));
     });
   });
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port (cfssl logs nothing at warning level). */
+async function untilListening(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const up = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.once('error', () => done(false));
+    });
+    if (up) return;
+    await wait(100);
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
 interface Run {
@@ -70,10 +91,28 @@ interface Run {
   p50: number;
   p99: number;
   failed: number;
+  /** The server process's CPU time per request (user + system), when /proc tells it. */
+  cpuMs: number | null;
+}
+
+/** A process's CPU time so far (user + system, ms) from /proc/PID/stat; null where there is no /proc. */
+function cpuTimeMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** `total` requests from `clients` concurrent keep-alive clients; `send(i)` makes request i and says if it worked. */
-async function load(total: number, clients: number, send: (i: number) => Promise<boolean>): Promise<Run> {
+async function load(
+  server: ChildProcess,
+  total: number,
+  clients: number,
+  send: (i: number) => Promise<boolean>,
+): Promise<Run> {
+  const cpu0 = cpuTimeMs(server.pid);
   const latencies: number[] = [];
   let next = 0;
   let failed = 0;
@@ -90,11 +129,13 @@ async function load(total: number, clients: number, send: (i: number) => Promise
   const ms = performance.now() - t0;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rate: (total / ms) * 1000, p50: at(0.5), p99: at(0.99), failed };
+  const cpu1 = cpuTimeMs(server.pid);
+  const cpuMs = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / total;
+  return { rate: (total / ms) * 1000, p50: at(0.5), p99: at(0.99), failed, cpuMs };
 }
 
 const line = (name: string, r: Run): string =>
-  `${name.padEnd(44)} ${Math.round(r.rate).toLocaleString('en').padStart(7)}/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms${r.failed > 0 ? `   (${r.failed} failed)` : ''}`;
+  `${name.padEnd(44)} ${Math.round(r.rate).toLocaleString('en').padStart(7)}/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms${r.cpuMs === null ? '' : `   server CPU ${r.cpuMs.toFixed(2)} ms/request`}${r.failed > 0 ? `   (${r.failed} failed)` : ''}`;
 
 try {
   // 256 P-256 CSRs with their own keys, sent round robin to both servers.
@@ -126,22 +167,11 @@ try {
   );
   const { token } = await createApiToken({ ...rt, actor: 'bench' }, { scopes: ['issue'] });
   await rt.store.close();
-  const custosUrl = await start(
-    process.execPath,
-    [
-      CUSTOS,
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'warn',
-      'serve',
-      '--listen',
-      '127.0.0.1:0',
-      '--no-workers',
-    ],
-    /^listening: (\S+)$/m,
+  const custosServer = await startCustos(
+    ['--data-dir', dataDir, '--log-level', 'warn', 'serve', '--listen', '127.0.0.1:0', '--no-workers'],
     env,
   );
+  const custosUrl = custosServer.url;
   const issued: Array<{ serialNumber: string; chain: string }> = [];
   const issue = async (i: number): Promise<boolean> => {
     const res = await fetch(`${custosUrl}/v1/certificates/issue`, {
@@ -174,7 +204,7 @@ try {
       }),
     );
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    await start(
+    const server = spawn(
       'cfssl',
       [
         'serve',
@@ -191,8 +221,10 @@ try {
         '-config',
         'config.json',
       ],
-      /(Now listening on \S+)/,
+      { cwd: dir, stdio: 'ignore' },
     );
+    children.push(server);
+    await untilListening(port);
     const sign = async (i: number): Promise<boolean> => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/cfssl/sign`, {
         method: 'POST',
@@ -202,11 +234,11 @@ try {
       const body = (await res.json()) as { success: boolean };
       return res.status === 200 && body.success;
     };
-    await load(200, CLIENTS, sign); // warm-up
-    cfssl = await load(COUNT, CLIENTS, sign);
+    await load(server, 200, CLIENTS, sign); // warm-up
+    cfssl = await load(server, COUNT, CLIENTS, sign);
   }
-  await load(200, CLIENTS, issue); // warm-up
-  const custos = await load(COUNT, CLIENTS, issue);
+  await load(custosServer.child, 200, CLIENTS, issue); // warm-up
+  const custos = await load(custosServer.child, COUNT, CLIENTS, issue);
 
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]?.toFixed(2)}; ` +
@@ -234,9 +266,12 @@ try {
     await res.arrayBuffer();
     return res.status === 200;
   };
-  await load(requests.length, CLIENTS, ask); // the first answer for each serial is signed, later ones cached
+  await load(custosServer.child, requests.length, CLIENTS, ask); // the first answer for each serial is signed, later ones cached
   console.log(
-    line(`custos  POST /ocsp (${requests.length} serials, cached)`, await load(OCSP_REQUESTS, CLIENTS, ask)),
+    line(
+      `custos  POST /ocsp (${requests.length} serials, cached)`,
+      await load(custosServer.child, OCSP_REQUESTS, CLIENTS, ask),
+    ),
   );
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -106,6 +106,24 @@ describe('/v1 CA routes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('documents the action routes and their answers in /openapi.json', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    for (const [path, method, status] of [
+      ['/v1/scans', 'post', '202'],
+      ['/v1/scans/{id}', 'get', '200'],
+      ['/v1/cas/{name}', 'get', '404'],
+      ['/v1/certificates/issue', 'post', '201'],
+      ['/v1/certificates/{fingerprint}/revoke', 'post', '200'],
+      ['/v1/bootstrap-tokens', 'post', '201'],
+      ['/v1/managed', 'post', '201'],
+      ['/v1/managed/{name}', 'delete', '200'],
+      ['/v1/managed/{name}/rollback', 'post', '409'],
+    ] as const)
+      assert.ok(doc.paths[path]?.[method]?.responses[status], `${method} ${path} ${status} documented`);
+  });
+
   it('lists and shows the CAs as `ca list|show --json`', async () => {
     const list = await t.app.inject({ method: 'GET', url: '/v1/cas', headers: reader });
     assert.equal(list.statusCode, 200, list.body);

@@ -186,14 +186,15 @@ describe('/v1/managed', () => {
     assert.equal(back.conditions.find((c) => c.type === 'Ready')?.status, 'True');
   });
 
-  it("refuses another owner's token, and a read token's changes", async () => {
+  it("hides it from another owner's token, refuses its changes and a read token's", async () => {
     const other = await t.app.inject({ method: 'GET', url: '/v1/managed/web', headers: teamB });
-    assert.equal(other.statusCode, 403);
-    assert.equal(other.json<{ code: string }>().code, 'CUSTOS_FORBIDDEN');
+    assert.equal(other.statusCode, 404, 'a read answers as if it did not exist');
+    assert.equal(other.json<{ code: string }>().code, 'CUSTOS_MANAGED_NOT_FOUND');
     const listed = await t.app.inject({ method: 'GET', url: '/v1/managed', headers: teamB });
     assert.deepEqual(listed.json(), []);
     const renew = await t.app.inject({ method: 'POST', url: '/v1/managed/web/renew', headers: teamB });
     assert.equal(renew.statusCode, 403);
+    assert.equal(renew.json<{ code: string }>().code, 'CUSTOS_FORBIDDEN');
     const apply = await t.app.inject({
       method: 'POST',
       url: '/v1/managed',

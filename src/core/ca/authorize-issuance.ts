@@ -1,9 +1,9 @@
 /**
  * Who may ask the built-in CA for a certificate: turns the credential a caller presents into the ProvisionerGrant
  * an IssuanceRequest carries, or refuses it. The one entry point for `custos cert issue` (an operator, or
- * `--token`), the API (bootstrap tokens, OIDC and Kubernetes JWTs) and renewal over mTLS. Every decision, granted
- * or refused, is audited with the provisioner and the claims used (`issuance.authorized`, `issuance.refused`);
- * never the token itself. A decision whose audit event cannot be written is not given (fail closed).
+ * `--token`), the API (its tokens, bootstrap tokens, OIDC and Kubernetes JWTs) and renewal over mTLS. Every decision,
+ * granted or refused, is audited with the provisioner and the claims used (`issuance.authorized`, `issuance.refused`;
+ * an API token's grant only by the `certificate.issued` event that names it); never the token itself. A decision whose audit event cannot be written is not given (fail closed).
  */
 import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -133,6 +133,10 @@ export async function authorizeIssuance(
     }
     throw error;
   }
+  // An API token's grant was decided by the server (its issue scope, checked and, when refused, audited there); the
+  // certificate.issued event names the token and the grant in the issuance's own transaction, so a separate write per
+  // request would add nothing but a serialised commit under load.
+  if (credential.kind === 'api') return grant;
   await deps.store.transaction((tx) =>
     tx.appendAudit([
       {

@@ -17,12 +17,15 @@ export async function managedSpecs(objects: ObjectsReader): Promise<ManagedSpecE
   }));
 }
 
+/** CUSTOS_MANAGED_NOT_FOUND for this name. */
+export const managedNotFound = (name: string): DomainError =>
+  new DomainError('CUSTOS_MANAGED_NOT_FOUND', `No managed certificate is named "${name}".`, {
+    hint: '`custos managed list` shows them; declare one with `custos apply -f` (kind: ManagedCertificate).',
+  });
+
 /** One declared ManagedCertificate; CUSTOS_MANAGED_NOT_FOUND when none has that name. */
 export async function managedSpec(objects: ObjectsReader, name: string): Promise<ManagedSpecEntry> {
   const found = (await managedSpecs(objects)).find((m) => m.name === name);
-  if (found === undefined)
-    throw new DomainError('CUSTOS_MANAGED_NOT_FOUND', `No managed certificate is named "${name}".`, {
-      hint: '`custos managed list` shows them; declare one with `custos apply -f` (kind: ManagedCertificate).',
-    });
+  if (found === undefined) throw managedNotFound(name);
   return found;
 }

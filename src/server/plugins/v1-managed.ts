@@ -10,7 +10,7 @@ import { managedDependencies } from '../../compose/managed.js';
 import type { Runtime } from '../../compose/runtime.js';
 import { applyManifests } from '../../core/declarative/apply-manifests.js';
 import { deleteManaged } from '../../core/managed/delete-managed.js';
-import { managedSpec, managedSpecs } from '../../core/managed/load-managed.js';
+import { managedNotFound, managedSpec, managedSpecs } from '../../core/managed/load-managed.js';
 import { managedListItem, managedStatusView } from '../../core/managed/managed-view.js';
 import { requestRenewal } from '../../core/managed/request-renewal.js';
 import { rollbackManaged } from '../../core/managed/rollback-managed.js';
@@ -116,11 +116,18 @@ export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = asyn
         tags: ['managed'],
         summary: 'Conditions, revision and stale endpoints (exactly `custos managed status NAME --json`)',
         params: Name,
-        response: { 200: ManagedStatusSchema, 403: forbidden, 404: notFound },
+        response: { 200: ManagedStatusSchema, 404: notFound },
       },
     },
     async (request) => {
-      await ownManaged(principalOf(request), request.params.name);
+      const principal = principalOf(request);
+      const { spec } = await managedSpec(rt.store.objects, request.params.name);
+      // A read of another owner's managed certificate answers as if it did not exist (as the other reads do).
+      if (principal.owner !== null) {
+        const owner =
+          spec.identity === undefined ? null : await identityOwner(rt.store.objects, spec.identity);
+        if (owner !== principal.owner) throw managedNotFound(request.params.name);
+      }
       return managedStatusView(await rt.store.managed.status(request.params.name));
     },
   );
