@@ -39,7 +39,10 @@ export interface DenialAudit {
   flush(all?: boolean): Promise<void>;
 }
 
-export function denialAudit(deps: { store: Store; clock: Clock; logger: Logger }): DenialAudit {
+export function denialAudit(
+  deps: { store: Store; clock: Clock; logger: Logger },
+  maxSources = MAX_SOURCES,
+): DenialAudit {
   const windows = new Map<string, Window>();
   const write = async (events: AuditEventInput[]): Promise<void> => {
     if (events.length === 0) return;
@@ -77,7 +80,7 @@ export function denialAudit(deps: { store: Store; clock: Clock; logger: Logger }
     async record(denial) {
       await flush();
       const tracked = denial.credential ?? denial.address;
-      const source = windows.has(tracked) || windows.size < MAX_SOURCES ? tracked : '*';
+      const source = windows.has(tracked) || windows.size < maxSources ? tracked : '*';
       const window = windows.get(source);
       if (window !== undefined) {
         window.repeated += 1;
