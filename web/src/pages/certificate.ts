@@ -125,8 +125,8 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
       c.managed === null
         ? ''
         : html`<h2>
-              Managed:
-              <a href=${href('/managed')}>${c.managed.name}</a> ${`(revision ${c.managed.revision ?? '-'})`}
+              ${'Managed: '}<a href=${href('/managed')}>${c.managed.name}</a
+              >${` (revision ${c.managed.revision ?? '-'})`}
             </h2>
             <${Conditions} conditions=${c.managed.conditions} />`
     }
