@@ -103,8 +103,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1AuditPlugin, { rt });
   await app.register(tokensPlugin, { rt, deny });
   await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
-  await app.register(v1CaPlugin, { rt, prefix: '/v1' });
-  await app.register(v1ManagedPlugin, { rt, prefix: '/v1' });
+  await app.register(v1CaPlugin, { rt, deny, prefix: '/v1' });
+  await app.register(v1ManagedPlugin, { rt, deny, prefix: '/v1' });
   await app.register(dashboardPlugin);
   return app;
 }

@@ -195,6 +195,13 @@ describe('/v1/managed', () => {
     const renew = await t.app.inject({ method: 'POST', url: '/v1/managed/web/renew', headers: teamB });
     assert.equal(renew.statusCode, 403);
     assert.equal(renew.json<{ code: string }>().code, 'CUSTOS_FORBIDDEN');
+    const denied = [];
+    for await (const record of t.rt.store.audit.records())
+      if (record.type === 'api.denied')
+        denied.push([record.subject, (record.data as { reason: string }).reason]);
+    assert.deepEqual(denied.length, 1, 'the refusal is audited as the auth plugin audits its own');
+    assert.equal(denied[0]?.[0], 'route:POST /v1/managed/:name/renew');
+    assert.match(String(denied[0]?.[1]), /owner team-b/);
     const apply = await t.app.inject({
       method: 'POST',
       url: '/v1/managed',

@@ -216,7 +216,7 @@ describe('/v1/scans', () => {
     const rt = await aRuntime(dataDir);
     const token = bearer(await apiToken(rt, { scopes: ['write'] }));
     await rt.store.close();
-    const first = await aServer(['--data-dir', dataDir, '--no-workers']);
+    const first = await aServer(['--data-dir', dataDir, '--no-workers'], { timeoutMs: 60_000 });
     let id: string;
     try {
       const res = await fetch(`${first.url}/v1/scans`, {
@@ -234,10 +234,10 @@ describe('/v1/scans', () => {
     } finally {
       await first.stop();
     }
-    const second = await aServer(['--data-dir', dataDir]);
+    const second = await aServer(['--data-dir', dataDir], { timeoutMs: 60_000 });
     try {
       let scan: ScanBody | undefined;
-      for (let i = 0; i < 100 && scan?.status !== 'succeeded'; i++) {
+      for (let i = 0; i < 300 && scan?.status !== 'succeeded'; i++) {
         await wait(200);
         scan = (await (await fetch(`${second.url}/v1/scans/${id}`, { headers: token })).json()) as ScanBody;
       }

@@ -6,7 +6,10 @@
 import type { ObjectsReader } from '../../core/ports/objects-store.js';
 import type { EvaluationReader } from '../../core/ports/evaluation-store.js';
 import { DomainError } from '../../core/errors.js';
-import { allows, type Principal, type Scope } from './principal.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../app.js';
+import type { Deny } from '../plugins/auth.js';
+import { actorOf, allows, type Principal, type Scope } from './principal.js';
 
 const forbidden = (principal: Principal, what: string): DomainError =>
   new DomainError('CUSTOS_FORBIDDEN', `This credential acts for owner ${principal.owner} only: ${what}.`, {
@@ -57,4 +60,24 @@ export function requireScope(principal: Principal, scope: Scope): void {
         hint: `ask an admin for a token with the scope ${scope}`,
       },
     );
+}
+
+/**
+ * Refusals of this plugin's routes (CUSTOS_FORBIDDEN: an owner binding, a further scope) are answered and audited as
+ * the auth plugin's own refusals are; every other error goes on to the app's error handler.
+ */
+export function auditRefusals(app: App, deny: Deny): void {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (!(error instanceof DomainError) || error.code !== 'CUSTOS_FORBIDDEN' || request.principal === null)
+      throw error;
+    const principal = request.principal;
+    return deny(request, reply, {
+      status: 403,
+      actor: actorOf(principal),
+      credential: principal.id,
+      scope: request.routeOptions.config.scope ?? 'admin',
+      reason: error.message,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    });
+  });
 }

@@ -17,13 +17,16 @@ import { revocationSummary, revokeCertificate } from '../../core/ca/revoke-certi
 import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
 import { certificatesPem, pemBlock } from '../../pki/formats/pem-writer.js';
-import { requireCertificateOwner, requireIdentityOwner } from '../auth/owner-scope.js';
+import { auditRefusals, requireCertificateOwner, requireIdentityOwner } from '../auth/owner-scope.js';
 import { actorOf, principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
+import type { Deny } from './auth.js';
 import { AuthorityViewSchema, IssuedSchema, RevokedSchema } from './v1-ca-schemas.js';
 
 export interface V1CaOptions {
   rt: Runtime;
+  /** The auth plugin's refusal: owner-binding refusals are audited as its own are. */
+  deny: Deny;
 }
 
 const CaName = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) });
@@ -83,7 +86,8 @@ const caNotFound = (name: string) =>
     hint: '`GET /v1/cas` lists them',
   });
 
-export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { rt }) => {
+export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { rt, deny }) => {
+  auditRefusals(app, deny);
   const crlValidityMs = parseDuration(rt.config.ca.crlValidity, 'ca.crlValidity');
 
   app.get(

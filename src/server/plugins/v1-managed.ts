@@ -14,9 +14,10 @@ import { managedNotFound, managedSpec, managedSpecs } from '../../core/managed/l
 import { managedListItem, managedStatusView } from '../../core/managed/managed-view.js';
 import { requestRenewal } from '../../core/managed/request-renewal.js';
 import { rollbackManaged } from '../../core/managed/rollback-managed.js';
-import { identityOwner, requireIdentityOwner, requireScope } from '../auth/owner-scope.js';
+import { auditRefusals, identityOwner, requireIdentityOwner, requireScope } from '../auth/owner-scope.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
+import type { Deny } from './auth.js';
 import {
   AppliedSchema,
   DeletedSchema,
@@ -28,6 +29,8 @@ import {
 
 export interface V1ManagedOptions {
   rt: Runtime;
+  /** The auth plugin's refusal: owner-binding refusals are audited as its own are. */
+  deny: Deny;
 }
 
 const Name = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{0,252}$' }) });
@@ -36,7 +39,8 @@ const forbidden = problemResponse(
   "Not a managed certificate of the bound owner's identities (CUSTOS_FORBIDDEN)",
 );
 
-export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = async (app, { rt }) => {
+export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = async (app, { rt, deny }) => {
+  auditRefusals(app, deny);
   /** The named managed certificate, refused to a bound principal when its identity is not its owner's. */
   const ownManaged = async (principal: Principal, name: string) => {
     const entry = await managedSpec(rt.store.objects, name);
