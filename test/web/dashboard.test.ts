@@ -196,6 +196,16 @@ describe('the dashboard in Chromium', () => {
     await browser.screenshot(page, '06-inventory-search');
 
     await listed(() => page.getByRole('link', { name: 'clear filters' }).click());
+    await page.getByLabel('Finding').fill('expired');
+    await listed(() => page.getByLabel('Finding').press('Enter'));
+    const expired = await listAll({ finding: 'expired', sort: 'notAfter' });
+    assert.equal(expired.length, estate.expired);
+    assert.deepEqual(
+      await rowFingerprints(),
+      expired.map((c) => c.fingerprintSha256),
+    );
+
+    await listed(() => page.getByRole('link', { name: 'clear filters' }).click());
     await listed(() => page.getByRole('button', { name: /Not after/ }).click());
     const latest = await listAll({ sort: '-notAfter' });
     assert.deepEqual(

@@ -30,6 +30,7 @@ const FILTERS = [
   'environment',
   'locationKind',
 ] as const;
+/** Suggested finding codes; any code (lint-*, a policy's) can be typed (README: Findings). */
 const FINDINGS = [
   'expired',
   'expiring-soon',
@@ -39,6 +40,10 @@ const FINDINGS = [
   'incomplete-chain',
   'hostname-mismatch',
   'self-signed',
+  'long-validity',
+  'weak-signature',
+  'key-type-not-allowed',
+  'validity-too-long',
 ];
 const WINDOWS = ['7d', '30d', '90d', '180d'];
 const LOCATION_KINDS = ['tls', 'file', 'k8s-secret', 'agent', 'issued'];
@@ -53,7 +58,7 @@ const NEXT_SORT: Record<string, string> = {
 type Params = Record<string, string>;
 
 /** The text filters are applied together when the form is submitted (Enter or Search); the others at once. */
-const TEXT_FILTERS = ['q', 'owner', 'environment'] as const;
+const TEXT_FILTERS = ['q', 'finding', 'owner', 'environment'] as const;
 
 function Filters({ params }: { params: Params }): VNode {
   const set = (changes: Params): void => navigate('/certificates', { ...params, ...changes, cursor: '' });
@@ -70,12 +75,13 @@ function Filters({ params }: { params: Params }): VNode {
       </select></label
     >`;
   // Keyed by the URL's value, so the field shows the filter in force after back, clear or a link.
-  const input = (key: string, label: string, placeholder: string): VNode =>
+  const input = (key: string, label: string, placeholder: string, list?: string): VNode =>
     html`<label
       >${label}
       <input
         key=${params[key] ?? ''}
         name=${key}
+        list=${list}
         defaultValue=${params[key] ?? ''}
         placeholder=${placeholder}
     /></label>`;
@@ -96,9 +102,10 @@ function Filters({ params }: { params: Params }): VNode {
       defaultValue=${params.q ?? ''}
     />
     <button type="submit">Search</button>
-    ${select('finding', 'Finding', FINDINGS)} ${select('expiringWithin', 'Expiring within', WINDOWS)}
-    ${input('owner', 'Owner', 'team name')} ${input('environment', 'Environment', 'e.g. prod')}
-    ${select('locationKind', 'Location', LOCATION_KINDS)}
+    ${input('finding', 'Finding', 'e.g. expired', 'finding-codes')}
+    <datalist id="finding-codes">${FINDINGS.map((code) => html`<option value=${code} />`)}</datalist>
+    ${select('expiringWithin', 'Expiring within', WINDOWS)} ${input('owner', 'Owner', 'team name')}
+    ${input('environment', 'Environment', 'e.g. prod')} ${select('locationKind', 'Location', LOCATION_KINDS)}
     <label
       ><input
         type="checkbox"
