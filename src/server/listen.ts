@@ -134,9 +134,6 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    // Made before listening, so a client that sees the URL can use it; decided atomically (docs/server.md).
-    const firstToken = await firstAdminToken(rt);
-    if (firstToken !== null) rt.logger.info({ token: firstToken.record.id }, 'first start: admin token made');
     try {
       await app.listen({ host: options.listen.host, port: options.listen.port });
     } catch (cause) {
@@ -146,11 +143,15 @@ export async function serve(rt: Runtime, options: ServeOptions): Promise<void> {
         { cause, hint: 'pick another address with --listen HOST:PORT (port 0 picks a free one)' },
       );
     }
-    const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
     const url = urlOf(app.server.address() as AddressInfo);
+    // Made once the address is ours (a start that cannot listen must not spend the first start's token), and
+    // before the URL is told, so whoever reads it can sign in; the first admin token is decided atomically.
+    const firstToken = await firstAdminToken(rt);
+    if (firstToken !== null) rt.logger.info({ token: firstToken.record.id }, 'first start: admin token made');
+    const code = await createLoginCode(rt);
+    const workers = options.workers ? startWorkers(backgroundTasks(rt, services), rt.logger) : undefined;
     rt.logger.info({ url, workers: workers?.names ?? 'off' }, 'listening');
     options.onListening(url);
-    const code = await createLoginCode(rt);
     options.onSignIn({ adminToken: firstToken?.token ?? null, dashboardUrl: loginUrl(url, code.secret) });
 
     const signal = await stopped;

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,7 +15,7 @@ import { DIALECTS, type TestDatabase } from '../store/dialects.js';
 
 /** The server's stdout once it has printed its dashboard line. */
 async function signInLines(server: ServerProcess): Promise<string> {
-  for (let i = 0; i < 200; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     const { stdout } = server.output();
     if (/^dashboard: /m.test(stdout)) return stdout;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -33,7 +34,18 @@ describe('custos serve: the first start and the dashboard sign-in', () => {
   after(() => rm(dataDir, { recursive: true, force: true }));
 
   test('prints an admin token on the first start only and a one-time dashboard URL on every start', async () => {
-    const first = await aServer(['--data-dir', dataDir, '--no-workers']);
+    // A start that cannot listen is no first start: it makes no admin token.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as { port: number };
+      const busy = await runCustos(['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`]);
+      assert.equal(busy.code, 3, busy.stderr);
+      assert.doesNotMatch(busy.stdout, /admin token/);
+    } finally {
+      blocker.close();
+    }
+    const first = await aServer(['--data-dir', dataDir, '--no-workers'], { timeoutMs: 60_000 });
     const secrets: string[] = [];
     try {
       const stdout = await signInLines(first);
@@ -64,7 +76,7 @@ describe('custos serve: the first start and the dashboard sign-in', () => {
       assert.equal(await first.stop(), 0);
     }
 
-    const second = await aServer(['--data-dir', dataDir, '--no-workers']);
+    const second = await aServer(['--data-dir', dataDir, '--no-workers'], { timeoutMs: 60_000 });
     try {
       const stdout = await signInLines(second);
       assert.equal(adminTokenOf(stdout), undefined, 'no admin token on a later start');
@@ -112,11 +124,13 @@ for (const dialect of DIALECTS) {
       const listed = await runCustos([...state, 'token', 'list', '--json']);
       assert.equal(listed.code, 0, listed.stderr);
       assert.deepEqual(listed.json(), []);
-      const servers = await Promise.all([
-        aServer([...state, '--no-workers']),
-        aServer([...state, '--no-workers']),
+      const started = await Promise.allSettled([
+        aServer([...state, '--no-workers'], { timeoutMs: 60_000 }),
+        aServer([...state, '--no-workers'], { timeoutMs: 60_000 }),
       ]);
+      const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
       try {
+        for (const s of started) if (s.status === 'rejected') throw s.reason;
         const outputs = await Promise.all(servers.map(signInLines));
         assert.equal(outputs.filter((o) => adminTokenOf(o) !== undefined).length, 1, outputs.join('\n'));
         assert.ok(outputs.every((o) => dashboardOf(o) !== ''));
