@@ -43,10 +43,15 @@ export async function listInventory(
   input: ListInventoryInput,
 ): Promise<CertificateView[]> {
   const at = input.at ?? deps.clock.now();
-  // Filters on judged results (finding, owner) apply after the query, so the limit does too when there are some.
-  const judgedFilter = input.finding !== undefined || input.owner !== undefined || input.unowned === true;
+  // Now, the stored evaluations answer the owner filters in the query (as the API's pages do); a past moment is
+  // judged here, and so is a finding: those filters apply after the query, so the limit does too.
+  const ownerInQuery = input.at === undefined;
+  const judgedFilter =
+    input.finding !== undefined || (!ownerInQuery && (input.owner !== undefined || input.unowned === true));
   const entries = await deps.store.inventory.listCertificates({
     at: input.at,
+    owner: ownerInQuery ? input.owner : undefined,
+    unowned: ownerInQuery ? input.unowned : undefined,
     limit: judgedFilter ? undefined : input.limit,
     includeRetired: input.includeRetired,
     fingerprintPrefix: input.fingerprintPrefix,
