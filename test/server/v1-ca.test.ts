@@ -292,6 +292,47 @@ describe('/v1 CA routes', () => {
     assert.equal(mine.statusCode, 200, mine.body);
   });
 
+  it('issues for a key made here (generateKey), answered once with the certificate', async () => {
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/v1/certificates/issue',
+      headers: issuer,
+      payload: { generateKey: 'ec-p256', dnsNames: ['gen.corp.example'] },
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    const body = issued.json<{ certificate: string; chain: string; privateKey: string }>();
+    await writeFile(join(dir, 'gen.pem'), body.certificate);
+    await writeFile(join(dir, 'gen.key'), body.privateKey);
+    await writeFile(join(dir, 'gen-chain.pem'), body.chain);
+    const fromCert = await openssl(dir, 'x509', '-in', 'gen.pem', '-noout', '-pubkey');
+    const fromKey = await openssl(dir, 'pkey', '-in', 'gen.key', '-pubout');
+    assert.equal(fromCert.output, fromKey.output, "the key is the certificate's");
+    const verified = await openssl(
+      dir,
+      'verify',
+      '-CAfile',
+      'root.pem',
+      '-untrusted',
+      'gen-chain.pem',
+      'gen.pem',
+    );
+    assert.equal(verified.code, 0, verified.output);
+    const both = await t.app.inject({
+      method: 'POST',
+      url: '/v1/certificates/issue',
+      headers: issuer,
+      payload: { generateKey: 'ec-p256', csr: await aCsr(dir, 'both', 'both.corp.example') },
+    });
+    assert.equal(both.statusCode, 400);
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/v1/certificates/issue',
+      headers: issuer,
+      payload: { generateKey: 'dsa-1024', dnsNames: ['x.corp.example'] },
+    });
+    assert.equal(unknown.statusCode, 400);
+  });
+
   it('makes a bootstrap token that one issuance spends, for its identity', async () => {
     const made = await t.app.inject({
       method: 'POST',

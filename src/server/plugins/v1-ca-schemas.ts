@@ -44,6 +44,9 @@ export const IssuedSchema = Type.Object(
     certificate: Type.String({ description: 'The certificate, PEM' }),
     chain: Type.String({ description: 'The CA certificates above it without the root, PEM (may be empty)' }),
     fullchain: Type.String({ description: 'The certificate and the chain, PEM' }),
+    privateKey: Type.Optional(
+      Type.String({ description: 'With generateKey only: the key, PKCS#8 PEM, in this answer only' }),
+    ),
   },
   { title: 'IssuedCertificate' },
 );

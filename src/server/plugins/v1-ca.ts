@@ -16,6 +16,7 @@ import { parseRevocationReason, REASON_NAMES } from '../../core/ca/revocation-re
 import { revocationSummary, revokeCertificate } from '../../core/ca/revoke-certificate.js';
 import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
+import { KEY_TYPES, type KeyType } from '../../core/ports/key-manager.js';
 import { certificatesPem, pemBlock } from '../../pki/formats/pem-writer.js';
 import { auditRefusals, requireCertificateOwner, requireIdentityOwner } from '../auth/owner-scope.js';
 import { actorOf, principalOf } from '../auth/principal.js';
@@ -37,7 +38,16 @@ const Names = Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxIt
 
 const IssueBody = Type.Object(
   {
-    csr: Type.String({ maxLength: 64 * 1024, description: 'The PKCS#10 request, PEM' }),
+    csr: Type.Optional(
+      Type.String({ maxLength: 64 * 1024, description: 'The PKCS#10 request, PEM (or give generateKey)' }),
+    ),
+    generateKey: Type.Optional(
+      Type.Unsafe<KeyType>({
+        type: 'string',
+        enum: [...KEY_TYPES],
+        description: 'Make the key here instead of taking a CSR: answered once as privateKey, never stored',
+      }),
+    ),
     ca: Type.Optional(Type.String({ description: 'The CA that signs (default: default)' })),
     ttl: Type.Optional(Type.String({ description: "The lifetime, e.g. 24h (default: the CA's)" })),
     identity: Type.Optional(
@@ -127,7 +137,7 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
       config: { scope: 'issue' },
       schema: {
         tags: ['ca'],
-        summary: 'Issue a certificate for a CSR (as `custos cert issue --csr`)',
+        summary: 'Issue a certificate for a CSR or a key made here (as `custos cert issue`)',
         description:
           "The request passes the issuance checks (CSR signature first) and every lint; the certificate enters the inventory linked to `identity`. The names are the fields' when any is given, else the CSR's. A token bound to an owner must name an identity of that owner.",
         body: IssueBody,
@@ -145,13 +155,17 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
       const body = request.body;
       const identity = body.identity ?? null;
       if (body.token === undefined) await requireIdentityOwner(principal, rt.store.objects, identity);
-      const fromCsr = readCsrRequest(new TextEncoder().encode(body.csr));
+      if ((body.csr === undefined) === (body.generateKey === undefined))
+        throw new DomainError('CUSTOS_INVALID_ARGUMENT', 'Give exactly one of csr and generateKey.');
+      const fromCsr = body.csr === undefined ? null : readCsrRequest(new TextEncoder().encode(body.csr));
+      const generated = body.generateKey === undefined ? null : await rt.generateKeyPair(body.generateKey);
       const actor = actorOf(principal);
       const { certificate, chain } = await issueForCaller(
         { ...rt, actor, baseUrl: rt.config.server.baseUrl },
         {
           authority: body.ca ?? 'default',
           fromCsr,
+          ...(generated === null ? {} : { generatedSpki: generated.publicKeySpki }),
           names: {
             commonName: body.commonName ?? null,
             dnsNames: uniqueNames(body.dnsNames),
@@ -177,6 +191,7 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
         certificate: pemBlock('CERTIFICATE', certificate.der),
         chain: certificatesPem(intermediates),
         fullchain: certificatesPem([certificate.der, ...intermediates]),
+        ...(generated === null ? {} : { privateKey: generated.privateKeyPem }),
       });
     },
   );
