@@ -72,12 +72,16 @@ async function listAll(params: Record<string, string>): Promise<Listed[]> {
 }
 
 const rowFingerprints = (): Promise<string[]> =>
-  page.locator('table.inventory tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-fingerprint') ?? ''));
+  page
+    .locator('table.inventory tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-fingerprint') ?? ''));
 
-/** Waits until the inventory shows the answer to the current URL. */
-async function settled(): Promise<void> {
+/** Does what the user does, then waits until the inventory shows the answer of the request it made. */
+async function listed(action: () => Promise<unknown>): Promise<void> {
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/certificates');
+  await action();
+  await answered;
   await page.waitForSelector('table.inventory[aria-busy="false"]');
-  await page.waitForLoadState('networkidle');
 }
 
 before(async () => {
@@ -127,7 +131,10 @@ describe('the dashboard in Chromium', () => {
     }
     assert.ok(summary.waivedByException >= 1, 'the weak key is waived by the exception');
     const chartTotal = Number(await page.getByTestId('timeline').getAttribute('data-total'));
-    assert.equal(chartTotal, summary.timeline.reduce((n, w) => n + w.total, 0));
+    assert.equal(
+      chartTotal,
+      summary.timeline.reduce((n, w) => n + w.total, 0),
+    );
     assert.ok(chartTotal > 0, 'certificates expire in the next 26 weeks');
     await browser.screenshot(page, '02-overview');
     await page.getByRole('button', { name: 'severity' }).click();
@@ -135,8 +142,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   test('the inventory pages through every certificate, 50 at a time, in the order of the API', async () => {
-    await page.getByRole('link', { name: 'Inventory' }).click();
-    await settled();
+    await listed(() => page.getByRole('link', { name: 'Inventory' }).click());
     const all = await listAll({ sort: 'notAfter' });
     assert.ok(all.length > 50, `${all.length} certificates`);
     const shown: string[] = [];
@@ -144,55 +150,74 @@ describe('the dashboard in Chromium', () => {
     assert.equal(shown.length, 50);
     await browser.screenshot(page, '04-inventory');
     while (await page.getByRole('button', { name: 'Next →' }).isEnabled()) {
-      await page.getByRole('button', { name: 'Next →' }).click();
-      await settled();
+      await listed(() => page.getByRole('button', { name: 'Next →' }).click());
       shown.push(...(await rowFingerprints()));
     }
-    assert.deepEqual(shown, all.map((c) => c.fingerprintSha256));
-    await page.getByRole('button', { name: '← Previous' }).click();
-    await settled();
-    assert.deepEqual(await rowFingerprints(), all.slice(0, 50).map((c) => c.fingerprintSha256));
+    assert.deepEqual(
+      shown,
+      all.map((c) => c.fingerprintSha256),
+    );
+    await listed(() => page.getByRole('button', { name: '← Previous' }).click());
+    assert.deepEqual(
+      await rowFingerprints(),
+      all.slice(0, 50).map((c) => c.fingerprintSha256),
+    );
   });
 
   test('filters, search and sort are answered by the server', async () => {
     await page.goto(`${server.url}/#/certificates`);
-    await settled();
+    await page.waitForSelector('table.inventory[aria-busy="false"]');
     await page.getByLabel('Owner').fill('web');
-    await page.getByLabel('Owner').press('Enter');
-    await settled();
+    await listed(() => page.getByLabel('Owner').press('Enter'));
     const web = await listAll({ owner: 'web', sort: 'notAfter' });
     assert.equal(web.length, 25);
-    assert.deepEqual(await rowFingerprints(), web.map((c) => c.fingerprintSha256));
+    assert.deepEqual(
+      await rowFingerprints(),
+      web.map((c) => c.fingerprintSha256),
+    );
     await browser.screenshot(page, '05-inventory-owner-web');
 
-    await page.getByLabel('Expiring within').selectOption('7d');
-    await settled();
+    await listed(() => page.getByLabel('Expiring within').selectOption('7d'));
     const soon = await listAll({ owner: 'web', expiringWithin: '7d', sort: 'notAfter' });
     assert.equal(soon.length, 2);
-    assert.deepEqual(await rowFingerprints(), soon.map((c) => c.fingerprintSha256));
+    assert.deepEqual(
+      await rowFingerprints(),
+      soon.map((c) => c.fingerprintSha256),
+    );
 
-    await page.getByRole('link', { name: 'clear filters' }).click();
+    await listed(() => page.getByRole('link', { name: 'clear filters' }).click());
     const target = estate.leaves.get('api-7.payments.corp.example');
     assert.ok(target !== undefined);
-    await page.getByPlaceholder('Search name, fingerprint or owner').fill(target.fingerprintSha256.slice(0, 10));
-    await page.getByRole('button', { name: 'Search' }).click();
-    await settled();
+    await page
+      .getByPlaceholder('Search name, fingerprint or owner')
+      .fill(target.fingerprintSha256.slice(0, 10));
+    await listed(() => page.getByRole('button', { name: 'Search' }).click());
     assert.deepEqual(await rowFingerprints(), [target.fingerprintSha256]);
     await browser.screenshot(page, '06-inventory-search');
 
-    await page.getByRole('link', { name: 'clear filters' }).click();
-    await settled();
-    await page.getByRole('button', { name: /Not after/ }).click();
-    await settled();
+    await listed(() => page.getByRole('link', { name: 'clear filters' }).click());
+    await page.getByLabel('Finding').fill('expired');
+    await listed(() => page.getByLabel('Finding').press('Enter'));
+    const expired = await listAll({ finding: 'expired', sort: 'notAfter' });
+    assert.equal(expired.length, estate.expired);
+    assert.deepEqual(
+      await rowFingerprints(),
+      expired.map((c) => c.fingerprintSha256),
+    );
+
+    await listed(() => page.getByRole('link', { name: 'clear filters' }).click());
+    await listed(() => page.getByRole('button', { name: /Not after/ }).click());
     const latest = await listAll({ sort: '-notAfter' });
-    assert.deepEqual(await rowFingerprints(), latest.slice(0, 50).map((c) => c.fingerprintSha256));
+    assert.deepEqual(
+      await rowFingerprints(),
+      latest.slice(0, 50).map((c) => c.fingerprintSha256),
+    );
   });
 
   test('a certificate page shows its chain, locations, findings, owner, escalation and audit trail', async () => {
     const target = estate.leaves.get('api-0.payments.corp.example');
     assert.ok(target !== undefined);
-    await page.goto(`${server.url}/#/certificates?q=api-0.payments`);
-    await settled();
+    await listed(() => page.goto(`${server.url}/#/certificates?q=api-0.payments`));
     await page.getByRole('link', { name: 'api-0.payments.corp.example' }).click();
     await page.getByTestId('certificate-name').waitFor();
     await page.waitForLoadState('networkidle');
@@ -200,7 +225,11 @@ describe('the dashboard in Chromium', () => {
     assert.equal(await page.getByTestId('owner').innerText(), 'payments');
     const text = await page.locator('main').innerText();
     assert.match(text, /CN=Corp Issuing CA/, 'the chain names the issuing CA');
-    assert.match(text, new RegExp(`${root}/payments/api-0\\.payments\\.corp\\.example\\.pem`), 'the file location');
+    assert.match(
+      text,
+      new RegExp(`${root}/payments/api-0\\.payments\\.corp\\.example\\.pem`),
+      'the file location',
+    );
     assert.match(text, /expired/, 'the expired finding');
     assert.match(text, /payments-lead@corp\.example/, 'the escalation path');
     assert.match(text, /certificate\.discovered/, 'the audit trail');
@@ -211,15 +240,19 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Owners' }).click();
     await page.locator('table.owners').waitFor();
     assert.deepEqual(
-      await page.locator('table.owners tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-owner'))),
+      await page
+        .locator('table.owners tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-owner'))),
       ['payments', 'web'],
     );
     assert.match(await page.locator('table.owners').innerText(), /payments-oncall@corp\.example/);
     await browser.screenshot(page, '08-owners');
-    await page.locator('table.owners').getByRole('link', { name: 'payments' }).click();
-    await settled();
+    await listed(() => page.locator('table.owners').getByRole('link', { name: 'payments' }).click());
     const payments = await listAll({ owner: 'payments', sort: 'notAfter' });
-    assert.equal(await page.getByTestId('page-count').innerText(), `${Math.min(50, payments.length)} certificates on this page`);
+    assert.equal(
+      await page.getByTestId('page-count').innerText(),
+      `${Math.min(50, payments.length)} certificates on this page`,
+    );
 
     await page.getByRole('link', { name: 'Exceptions' }).click();
     await page.locator('table.exceptions').waitFor();
@@ -233,8 +266,47 @@ describe('the dashboard in Chromium', () => {
 
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.locator('table.audit').waitFor();
-    assert.match(await page.locator('table.audit').innerText(), /scan\.completed/);
+    await page.getByLabel('Event type').fill('scan');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('table.audit').getByText('scan.completed').waitFor();
     await browser.screenshot(page, '11-audit');
+  });
+
+  test("a managed certificate's page shows its conditions; renew and acknowledge are audited as the session", async () => {
+    await page.getByRole('link', { name: 'Managed' }).click();
+    await page.locator('table.managed tr[data-managed="shop-web"] a').click();
+    await page.getByRole('heading', { name: /Managed: shop-web/ }).waitFor();
+    assert.match(await page.locator('table.conditions').innerText(), /Ready\s+True\s+Ready/);
+    const fingerprint = await page.getByTestId('fingerprint').innerText();
+
+    await page.getByRole('button', { name: 'Renew now' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Renewal of shop-web requested/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Acknowledged/)
+      .waitFor();
+    await page.getByText('notice.acknowledged').waitFor();
+    await browser.screenshot(page, '12-managed-certificate');
+
+    const me = await api<{ id: string }>('/v1/me');
+    const renewals = await api<{ items: Array<{ actor: string; subject: string }> }>(
+      '/v1/audit?type=managed.renew-requested',
+    );
+    assert.deepEqual(
+      renewals.items.map((e) => [e.actor, e.subject]),
+      [[`dashboard:${me.id}`, 'ManagedCertificate/shop-web']],
+    );
+    const acks = await api<{ items: Array<{ actor: string }> }>(
+      `/v1/audit?type=notice.acknowledged&subject=${fingerprint}`,
+    );
+    assert.deepEqual(
+      acks.items.map((e) => e.actor),
+      [`dashboard:${me.id}`],
+    );
     assert.deepEqual(errors, [], 'no script error on any page');
   });
 });

@@ -35,32 +35,38 @@ export function navigate(path: string, params: Record<string, string> = {}): voi
 export const href = (path: string): string => `#${path}`;
 
 export interface Loaded<T> {
+  /** The latest answer (for an earlier path while the current one loads). */
   data: T | undefined;
   error: ApiError | Error | undefined;
+  /** True until the answer for the current path (or the reload) is in. */
   loading: boolean;
   reload(): void;
 }
 
-/** GETs `path` (again whenever it changes or `reload()` is called). */
-export function useApi<T>(path: string | null): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+/** GETs `path` (again whenever it changes or `reload()` is called), keeping the last answer on screen meanwhile. */
+export function useApi<T>(path: string): Loaded<T> {
   const [round, setRound] = useState(0);
+  const key = `${round} ${path}`;
+  const [state, setState] = useState<{ key?: string; data?: T; error?: Error }>({});
   useEffect(() => {
-    if (path === null) return;
     let current = true;
-    setState((s) => ({ ...s, loading: true }));
     get<T>(path).then(
-      (data) => current && setState({ data, loading: false }),
+      (data) => current && setState({ key, data }),
       (error: unknown) =>
         current &&
-        setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
+        setState((s) => ({
+          key,
+          data: s.data,
+          error: error instanceof Error ? error : new Error(String(error)),
+        })),
     );
     return () => {
       current = false;
     };
-  }, [path, round]);
+  }, [key]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  const done = state.key === key;
+  return { data: state.data, error: done ? state.error : undefined, loading: !done, reload };
 }
 
 export const MeContext = createContext<Me | null>(null);

@@ -20,8 +20,21 @@ export function whenLoaded<T>(loaded: Loaded<T>, body: (data: T) => VNode): VNod
 export const SeverityBadge = ({ severity }: { severity: Severity | string }): VNode =>
   html`<span class=${`badge sev-${severity}`}>${severity}</span>`;
 
-export const StatusBadge = ({ status, reason }: { status: string; reason?: string }): VNode =>
-  html`<span class=${`badge status-${status.toLowerCase()}`} title=${reason ?? ''}>${status}</span>`;
+/** A status word; its colour says whether it is good news (`tone`, else judged from the word itself). */
+export const StatusBadge = ({
+  status,
+  reason,
+  tone,
+}: {
+  status: string;
+  reason?: string;
+  tone?: 'good' | 'bad' | 'warn' | 'none';
+}): VNode =>
+  html`<span
+    class=${`badge ${tone === undefined ? `status-${status.toLowerCase()}` : `tone-${tone}`}`}
+    title=${reason ?? ''}
+    >${status}</span
+  >`;
 
 export function Fields({ rows }: { rows: Array<[string, unknown]> }): VNode {
   return html`<dl class="fields">

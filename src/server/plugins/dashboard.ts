@@ -5,7 +5,7 @@
  * from /v1 with the session cookie that `/login?code=` sets, and says how to sign in when /v1/me answers 401.
  * The files are read once, at start-up; only those listed are served, so no request path reaches the file system.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -42,7 +42,8 @@ function loadAssets(): Map<string, Asset> {
       type: JS,
     });
   const scripts = join(root, 'dist', 'web');
-  for (const entry of readdirSync(scripts, { recursive: true, withFileTypes: true })) {
+  const built = existsSync(scripts) ? readdirSync(scripts, { recursive: true, withFileTypes: true }) : [];
+  for (const entry of built) {
     if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
     const path = join(entry.parentPath, entry.name);
     assets.set(`${ASSETS}/app/${path.slice(scripts.length + 1).replaceAll('\\', '/')}`, {
@@ -78,9 +79,18 @@ function page(): string {
 `;
 }
 
+/** What `/` says when only the server was compiled (`tsc -p tsconfig.json`), not the dashboard's scripts. */
+const NOT_BUILT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Custos</title></head>
+<body><p>The dashboard's scripts are not built: run <code>npm run build</code> (it compiles web/ into dist/web/)
+and restart <code>custos serve</code>.</p></body></html>
+`;
+
 export const dashboardPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const assets = loadAssets();
-  const html = page();
+  const ready = assets.has(`${ASSETS}/app/main.js`);
+  if (!ready) app.log.warn('the dashboard is not built (no dist/web/main.js): run npm run build');
+  const html = ready ? page() : NOT_BUILT;
   const hidden = { hide: true };
 
   app.get('/', { schema: hidden, config: { scope: 'public' } }, async (_request, reply) =>

@@ -101,10 +101,11 @@ export function CertificateActions(props: CertificateActionsProps): VNode {
       </form>`,
     );
   if (parts.length === 0)
-    return html`<p class="muted">The scopes of this session (${me.scopes.join(', ')}) allow no action here.</p>`;
+    return html`<p class="muted">
+      The scopes of this session (${me.scopes.join(', ')}) allow no action here.
+    </p>`;
   return html`<div class="actions">
-    ${parts}
-    ${message === undefined ? '' : html`<p class="ok" role="status">${message}</p>`}
+    ${parts} ${message === undefined ? '' : html`<p class="ok" role="status">${message}</p>`}
     ${error === undefined ? '' : html`<${ErrorBox} error=${error} />`}
   </div>`;
 }

@@ -19,28 +19,42 @@ function OwnerPanel({ name, owner }: { name: string | null; owner: Owner | null 
   return html`<p>
       <a href=${href(`/certificates?owner=${encodeURIComponent(name)}`)} data-testid="owner">${name}</a>
     </p>
-    ${owner === null
-      ? ''
-      : html`<ol class="escalation">
-          <li><strong>first</strong>: <${ContactsText} contacts=${owner.spec.contacts} /></li>
-          ${(owner.spec.escalation ?? []).map(
-            (level) =>
-              html`<li><strong>after ${level.after}</strong>: <${ContactsText} contacts=${level.contacts} /></li>`,
-          )}
-        </ol>`}`;
+    ${
+      owner === null
+        ? ''
+        : html`<ol class="escalation">
+            <li><strong>first</strong>: <${ContactsText} contacts=${owner.spec.contacts} /></li>
+            ${(owner.spec.escalation ?? []).map(
+              (level) =>
+                html`<li>
+                  <strong>after ${level.after}</strong>: <${ContactsText} contacts=${level.contacts} />
+                </li>`,
+            )}
+          </ol>`
+    }`;
 }
+
+/** Ready True is good news and Ready False bad; the other conditions (Issuing, Failed, ...) need a look when True. */
+const conditionTone = (k: Condition): 'good' | 'bad' | 'warn' | 'none' =>
+  k.type === 'Ready' ? (k.status === 'True' ? 'good' : 'bad') : k.status === 'True' ? 'warn' : 'none';
 
 function Conditions({ conditions }: { conditions: Condition[] }): VNode {
   return html`<table class="list conditions">
     <thead>
-      <tr><th>Condition</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th></tr>
+      <tr>
+        <th>Condition</th>
+        <th>Status</th>
+        <th>Reason</th>
+        <th>Message</th>
+        <th>Since</th>
+      </tr>
     </thead>
     <tbody>
       ${conditions.map(
         (k) =>
           html`<tr>
             <td>${k.type}</td>
-            <td><${StatusBadge} status=${k.status} /></td>
+            <td><${StatusBadge} status=${k.status} tone=${conditionTone(k)} /></td>
             <td>${k.reason}</td>
             <td>${k.message}</td>
             <td>${dateTime(k.lastTransitionTime)}</td>
@@ -62,7 +76,10 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
         ['Issuer', c.issuer],
         ['Serial', html`<code>${c.serialNumber}</code>`],
         ['Names', c.subjectAltNames.join(', ') || '-'],
-        ['Valid', `${day(c.notBefore)} .. ${day(c.notAfter)} (${expired(c.notAfter) ? 'expired' : 'expires'} ${relativeDays(c.notAfter)})`],
+        [
+          'Valid',
+          `${day(c.notBefore)} .. ${day(c.notAfter)} (${expired(c.notAfter) ? 'expired' : 'expires'} ${relativeDays(c.notAfter)})`,
+        ],
         ['Key', `${c.keyAlgorithm} ${c.keySize ?? ''}`],
         ['Signature', c.signatureAlgorithm],
         ['Identity', c.identity ?? '-'],
@@ -81,47 +98,64 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
     <${OwnerPanel} name=${c.owner} owner=${c.ownerDetail} />
 
     <h2>Findings</h2>
-    ${c.findings.length === 0
-      ? html`<${Empty} text="No findings." />`
-      : html`<table class="list findings">
-          <tbody>
-            ${c.findings.map(
-              (f) =>
-                html`<tr>
-                  <td><${SeverityBadge} severity=${f.severity} /></td>
-                  <td><code>${f.code}</code></td>
-                  <td>${f.message}</td>
-                  <td>
-                    ${f.waivedBy === undefined
-                      ? ''
-                      : html`waived by <a href=${href('/exceptions')}>${f.waivedBy}</a>`}
-                  </td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`}
-    ${c.managed === null
-      ? ''
-      : html`<h2>Managed: <a href=${href('/managed')}>${c.managed.name}</a> (revision ${c.managed.revision ?? '-'})</h2>
-          <${Conditions} conditions=${c.managed.conditions} />`}
+    ${
+      c.findings.length === 0
+        ? html`<${Empty} text="No findings." />`
+        : html`<table class="list findings">
+            <tbody>
+              ${c.findings.map(
+                (f) =>
+                  html`<tr>
+                    <td><${SeverityBadge} severity=${f.severity} /></td>
+                    <td><code>${f.code}</code></td>
+                    <td>${f.message}</td>
+                    <td>
+                      ${
+                        f.waivedBy === undefined
+                          ? ''
+                          : html`waived by <a href=${href('/exceptions')}>${f.waivedBy}</a>`
+                      }
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    ${
+      c.managed === null
+        ? ''
+        : html`<h2>
+              ${'Managed: '}<a href=${href('/managed')}>${c.managed.name}</a
+              >${` (revision ${c.managed.revision ?? '-'})`}
+            </h2>
+            <${Conditions} conditions=${c.managed.conditions} />`
+    }
 
     <h2>Chain</h2>
-    ${c.chain.length === 0
-      ? html`<${Empty} text="No issuer of this certificate is in the inventory." />`
-      : html`<ol class="chain">
-          ${c.chain.map(
-            (link) =>
-              html`<li>
-                <a href=${href(`/certificates/${link.fingerprintSha256}`)}>${link.subject}</a>
-                <span class="muted"> until ${day(link.notAfter)}</span>
-              </li>`,
-          )}
-        </ol>`}
+    ${
+      c.chain.length === 0
+        ? html`<${Empty} text="No issuer of this certificate is in the inventory." />`
+        : html`<ol class="chain">
+            ${c.chain.map(
+              (link) =>
+                html`<li>
+                  <a href=${href(`/certificates/${link.fingerprintSha256}`)}>${link.subject}</a>
+                  <span class="muted"> until ${day(link.notAfter)}</span>
+                </li>`,
+            )}
+          </ol>`
+    }
 
     <h2>Locations and sightings</h2>
     <table class="list sightings">
       <thead>
-        <tr><th>Location</th><th>Kind</th><th>First seen</th><th>Last seen</th><th>Ended</th></tr>
+        <tr>
+          <th>Location</th>
+          <th>Kind</th>
+          <th>First seen</th>
+          <th>Last seen</th>
+          <th>Ended</th>
+        </tr>
       </thead>
       <tbody>
         ${c.sightings.map(

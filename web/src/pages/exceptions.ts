@@ -25,8 +25,13 @@ export function ExceptionsPage(): VNode {
         : html`<table class="list exceptions">
             <thead>
               <tr>
-                <th>Name</th><th>State</th><th>Waives</th><th>Expires</th><th>Reason</th>
-                <th>Compensating control</th><th>Approver</th>
+                <th>Name</th>
+                <th>State</th>
+                <th>Waives</th>
+                <th>Expires</th>
+                <th>Reason</th>
+                <th>Compensating control</th>
+                <th>Approver</th>
               </tr>
             </thead>
             <tbody>
@@ -36,7 +41,9 @@ export function ExceptionsPage(): VNode {
                     <td>${metadata.name}</td>
                     <td><${StatusBadge} status=${state(spec.expires, now)} /></td>
                     <td>${spec.waives.join(', ')}</td>
-                    <td>${day(spec.expires)} <span class="muted">${relativeDays(spec.expires, now)}</span></td>
+                    <td>
+                      ${day(spec.expires)} <span class="muted">${relativeDays(spec.expires, now)}</span>
+                    </td>
                     <td>${spec.reason}</td>
                     <td>${spec.compensatingControl}</td>
                     <td>${spec.approver}</td>

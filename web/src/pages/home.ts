@@ -8,10 +8,22 @@ import { whenLoaded } from '../widgets.js';
 import { Timeline, type StackBy } from './timeline.js';
 
 /** Each headline number, and the inventory filter that lists the certificates it counts. */
-type Headline = 'expired' | 'expiringIn7Days' | 'expiringIn30Days' | 'unowned' | 'staleDeployments' | 'openFindings' | 'waivedByException';
+type Headline =
+  | 'expired'
+  | 'expiringIn7Days'
+  | 'expiringIn30Days'
+  | 'unowned'
+  | 'staleDeployments'
+  | 'openFindings'
+  | 'waivedByException';
 const HEADLINES: Array<{ key: Headline; label: string; link: string | null; alarm: boolean }> = [
   { key: 'expired', label: 'Expired', link: '/certificates?finding=expired', alarm: true },
-  { key: 'expiringIn7Days', label: 'Expiring in 7 days', link: '/certificates?expiringWithin=7d', alarm: true },
+  {
+    key: 'expiringIn7Days',
+    label: 'Expiring in 7 days',
+    link: '/certificates?expiringWithin=7d',
+    alarm: true,
+  },
   {
     key: 'expiringIn30Days',
     label: 'Expiring in 30 days',

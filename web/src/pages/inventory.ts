@@ -21,7 +21,16 @@ import type { Certificate, Page } from '../types.js';
 import { Empty, SeverityBadge, whenLoaded } from '../widgets.js';
 
 const PAGE_SIZE = 50;
-const FILTERS = ['q', 'finding', 'expiringWithin', 'owner', 'unowned', 'environment', 'locationKind'] as const;
+const FILTERS = [
+  'q',
+  'finding',
+  'expiringWithin',
+  'owner',
+  'unowned',
+  'environment',
+  'locationKind',
+] as const;
+/** Suggested finding codes; any code (lint-*, a policy's) can be typed (README: Findings). */
 const FINDINGS = [
   'expired',
   'expiring-soon',
@@ -31,6 +40,10 @@ const FINDINGS = [
   'incomplete-chain',
   'hostname-mismatch',
   'self-signed',
+  'long-validity',
+  'weak-signature',
+  'key-type-not-allowed',
+  'validity-too-long',
 ];
 const WINDOWS = ['7d', '30d', '90d', '180d'];
 const LOCATION_KINDS = ['tls', 'file', 'k8s-secret', 'agent', 'issued'];
@@ -44,64 +57,65 @@ const NEXT_SORT: Record<string, string> = {
 
 type Params = Record<string, string>;
 
+/** The text filters are applied together when the form is submitted (Enter or Search); the others at once. */
+const TEXT_FILTERS = ['q', 'finding', 'owner', 'environment'] as const;
+
 function Filters({ params }: { params: Params }): VNode {
-  const [text, setText] = useState(params.q ?? '');
-  const set = (key: string, value: string): void =>
-    navigate('/certificates', { ...params, [key]: value, cursor: '' });
+  const set = (changes: Params): void => navigate('/certificates', { ...params, ...changes, cursor: '' });
   const select = (key: string, label: string, options: string[]): VNode =>
     html`<label
       >${label}
       <select
         name=${key}
         value=${params[key] ?? ''}
-        onChange=${(e: Event) => set(key, (e.target as HTMLSelectElement).value)}
+        onChange=${(e: Event) => set({ [key]: (e.target as HTMLSelectElement).value })}
       >
         <option value="">any</option>
         ${options.map((o) => html`<option value=${o}>${o}</option>`)}
       </select></label
     >`;
-  const input = (key: string, label: string, placeholder: string): VNode =>
+  // Keyed by the URL's value, so the field shows the filter in force after back, clear or a link.
+  const input = (key: string, label: string, placeholder: string, list?: string): VNode =>
     html`<label
       >${label}
       <input
+        key=${params[key] ?? ''}
         name=${key}
-        value=${params[key] ?? ''}
+        list=${list}
+        defaultValue=${params[key] ?? ''}
         placeholder=${placeholder}
-        onChange=${(e: Event) => set(key, (e.target as HTMLInputElement).value.trim())}
     /></label>`;
   return html`<form
     class="filters"
     onSubmit=${(e: Event) => {
       e.preventDefault();
-      set('q', text.trim());
+      const form = new FormData(e.currentTarget as HTMLFormElement);
+      set(Object.fromEntries(TEXT_FILTERS.map((key) => [key, String(form.get(key) ?? '').trim()])));
     }}
   >
     <input
       class="search"
+      key=${params.q ?? ''}
       name="q"
       type="search"
       placeholder="Search name, fingerprint or owner"
-      value=${text}
-      onInput=${(e: Event) => setText((e.target as HTMLInputElement).value)}
+      defaultValue=${params.q ?? ''}
     />
     <button type="submit">Search</button>
-    ${select('finding', 'Finding', FINDINGS)} ${select('expiringWithin', 'Expiring within', WINDOWS)}
-    ${input('owner', 'Owner', 'team name')} ${input('environment', 'Environment', 'e.g. prod')}
-    ${select('locationKind', 'Location', LOCATION_KINDS)}
+    ${input('finding', 'Finding', 'e.g. expired', 'finding-codes')}
+    <datalist id="finding-codes">${FINDINGS.map((code) => html`<option value=${code} />`)}</datalist>
+    ${select('expiringWithin', 'Expiring within', WINDOWS)} ${input('owner', 'Owner', 'team name')}
+    ${input('environment', 'Environment', 'e.g. prod')} ${select('locationKind', 'Location', LOCATION_KINDS)}
     <label
       ><input
         type="checkbox"
         name="unowned"
         checked=${params.unowned === 'true'}
-        onChange=${(e: Event) => set('unowned', (e.target as HTMLInputElement).checked ? 'true' : '')}
+        onChange=${(e: Event) => set({ unowned: (e.target as HTMLInputElement).checked ? 'true' : '' })}
       />
       unowned only</label
     >
-    ${
-      FILTERS.some((f) => params[f])
-        ? html`<a class="clear" href=${href('/certificates')} onClick=${() => setText('')}>clear filters</a>`
-        : ''
-    }
+    ${FILTERS.some((f) => params[f]) ? html`<a class="clear" href=${href('/certificates')}>clear filters</a>` : ''}
   </form>`;
 }
 

@@ -23,14 +23,20 @@ export function OwnersPage(): VNode {
         ? html`<${Empty} text="No owners yet: apply an Owner (docs/declarative.md)." />`
         : html`<table class="list owners">
             <thead>
-              <tr><th>Owner</th><th>Contacts</th><th>Escalation</th></tr>
+              <tr>
+                <th>Owner</th>
+                <th>Contacts</th>
+                <th>Escalation</th>
+              </tr>
             </thead>
             <tbody>
               ${items.map(
                 (o) =>
                   html`<tr data-owner=${o.metadata.name}>
                     <td>
-                      <a href=${href(`/certificates?owner=${encodeURIComponent(o.metadata.name)}`)}>${o.metadata.name}</a>
+                      <a href=${href(`/certificates?owner=${encodeURIComponent(o.metadata.name)}`)}
+                        >${o.metadata.name}</a
+                      >
                     </td>
                     <td><${ContactsText} contacts=${o.spec.contacts} /></td>
                     <td>
