@@ -12,6 +12,7 @@ import { authorities } from './0011-authorities.js';
 import { bootstrapTokens } from './0012-bootstrap-tokens.js';
 import { managedCertificates } from './0013-managed-certificates.js';
 import { issuedRequestKeys } from './0014-issued-request-keys.js';
+import { managedRevokeAfter } from './0017-managed-revoke-after.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0012-bootstrap-tokens': bootstrapTokens,
   '0013-managed-certificates': managedCertificates,
   '0014-issued-request-keys': issuedRequestKeys,
+  '0017-managed-revoke-after': managedRevokeAfter,
 };
