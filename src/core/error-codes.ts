@@ -470,6 +470,17 @@ export const ERROR_CODES = {
     http: 422,
     summary: 'The certificate is not strict DER (RFC 5280 §4.1), so no other lint could read it. (X.690 §10)',
   },
+  CUSTOS_MANAGED_EXISTS: {
+    exit: 2,
+    http: 409,
+    summary: 'A managed certificate of that name already exists; adopt under another --name.',
+  },
+  CUSTOS_MANAGED_ADOPT_NO_DESTINATION: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The certificate to adopt was not found in a file beside its private key, and no --destination was given.',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ import { registerGet } from './get.js';
 import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
 import { registerManaged } from './managed.js';
+import { registerManagedAdopt } from './managed-adopt.js';
 import { registerLint } from './lint.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
@@ -54,6 +55,7 @@ export function registerCommands(program: Command): void {
   registerCertRevoke(program);
   registerCaCrl(program);
   registerManaged(program);
+  registerManagedAdopt(program);
   registerServe(program);
   registerTokenBootstrap(program);
 }
