@@ -5,7 +5,7 @@
  * `managed.replace-requested`, ..., `managed.ready`, `managed.revoked-after-replace`, `certificate.revoked`.
  */
 import { DomainError } from '../errors.js';
-import type { Store } from '../ports/store.js';
+import type { Store, StoreTransaction } from '../ports/store.js';
 import type { ManagedDependencies } from './managed-dependencies.js';
 import { enqueueReconcile } from './managed-jobs.js';
 import type { RevokeAfterReady } from './managed-status.js';
@@ -76,34 +76,90 @@ export async function requestReplacement(
         'CUSTOS_MANAGED_CONFLICT',
         `Revision ${ref.revision} of "${ref.name}" is no longer current; nothing was changed.`,
       );
-    const mark: RevokeAfterReady = {
-      revision: ref.revision,
-      fingerprintSha256: ref.fingerprintSha256,
+    await markForReplacement(tx, {
+      name: ref.name,
+      revoke: options.revokeAfter
+        ? [{ revision: ref.revision, fingerprintSha256: ref.fingerprintSha256, reason: options.reason }]
+        : [],
       reason: options.reason,
-    };
-    const marked = status.revokeAfterReady.some((r) => r.fingerprintSha256 === ref.fingerprintSha256);
-    await tx.managed.putStatus({
-      ...status,
-      renewRequested: true,
-      nextRetry: null,
-      revokeAfterReady:
-        options.revokeAfter && !marked ? [...status.revokeAfterReady, mark] : status.revokeAfterReady,
-      updatedAt: now,
+      at: now,
+      actor: deps.actor,
     });
-    await tx.appendAudit([
-      {
-        type: 'managed.replace-requested',
-        actor: deps.actor,
-        subject: `ManagedCertificate/${ref.name}`,
-        at: now,
-        data: {
-          revision: ref.revision,
-          fingerprintSha256: ref.fingerprintSha256,
-          reason: options.reason,
-          revokeAfterReplacement: options.revokeAfter,
-        },
-      },
-    ]);
-    await enqueueReconcile(tx.jobs, ref.name, now);
   });
+}
+
+/**
+ * Within a transaction: a managed certificate's replacement is asked for (`renewRequested`, a reconcile job) and
+ * the revisions given are marked for revocation once it is live; audited as `managed.replace-requested`.
+ */
+export async function markForReplacement(
+  tx: StoreTransaction,
+  input: {
+    name: string;
+    revoke: RevokeAfterReady[];
+    reason: RevokeAfterReady['reason'];
+    at: Date;
+    actor: string;
+  },
+): Promise<void> {
+  const status = await tx.managed.status(input.name);
+  if (status === null || status.revision === null) return;
+  const marked = new Set(status.revokeAfterReady.map((r) => r.fingerprintSha256));
+  const added = input.revoke.filter((r) => !marked.has(r.fingerprintSha256));
+  await tx.managed.putStatus({
+    ...status,
+    renewRequested: true,
+    nextRetry: null,
+    revokeAfterReady: [...status.revokeAfterReady, ...added],
+    updatedAt: input.at,
+  });
+  await tx.appendAudit([
+    {
+      type: 'managed.replace-requested',
+      actor: input.actor,
+      subject: `ManagedCertificate/${input.name}`,
+      at: input.at,
+      data: {
+        revision: status.revision,
+        fingerprintSha256: status.fingerprintSha256,
+        reason: input.reason,
+        revokeAfterReplacement: input.revoke.map((r) => ({
+          revision: r.revision,
+          fingerprintSha256: r.fingerprintSha256,
+        })),
+      },
+    },
+  ]);
+  await enqueueReconcile(tx.jobs, input.name, input.at);
+}
+
+/**
+ * An Identity's owner changed: each of its managed certificates that has a revision is re-issued with a new key
+ * (under the new owner, which follows the identity) and every revision so far revoked (affiliationChanged) once
+ * the replacement is verified live. Runs in the transaction that stores the identity.
+ */
+export async function replaceForOwnerChange(
+  tx: StoreTransaction,
+  input: { identity: string; at: Date; actor: string },
+): Promise<string[]> {
+  const replaced: string[] = [];
+  for (const stored of await tx.objects.list('ManagedCertificate')) {
+    if (stored.object.spec.identity !== input.identity) continue;
+    const name = stored.object.metadata.name;
+    const revisions = await tx.managed.revisions(name);
+    if (revisions.length === 0) continue;
+    await markForReplacement(tx, {
+      name,
+      revoke: revisions.map((r) => ({
+        revision: r.revision,
+        fingerprintSha256: r.fingerprintSha256,
+        reason: 'affiliationChanged',
+      })),
+      reason: 'affiliationChanged',
+      at: input.at,
+      actor: input.actor,
+    });
+    replaced.push(name);
+  }
+  return replaced;
 }
