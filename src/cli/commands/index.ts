@@ -16,6 +16,7 @@ import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
 import { registerManaged } from './managed.js';
 import { registerManagedAdopt } from './managed-adopt.js';
+import { registerIdentitiesDestroy } from './identities-destroy.js';
 import { registerLint } from './lint.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
@@ -56,6 +57,7 @@ export function registerCommands(program: Command): void {
   registerCaCrl(program);
   registerManaged(program);
   registerManagedAdopt(program);
+  registerIdentitiesDestroy(program);
   registerServe(program);
   registerTokenBootstrap(program);
 }
