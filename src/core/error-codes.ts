@@ -500,6 +500,17 @@ export const ERROR_CODES = {
     http: 500,
     summary: "The server's TLS certificate or key cannot be served: unreadable, expired, or not a pair.",
   },
+  CUSTOS_MANAGED_EXISTS: {
+    exit: 2,
+    http: 409,
+    summary: 'A managed certificate of that name already exists; adopt under another --name.',
+  },
+  CUSTOS_MANAGED_ADOPT_NO_DESTINATION: {
+    exit: 2,
+    http: 422,
+    summary:
+      'The certificate to adopt was not found in a file beside its private key, and no --destination was given.',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

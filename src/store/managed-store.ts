@@ -4,6 +4,7 @@ import type {
   Condition,
   ManagedStatus,
   PendingRevision,
+  RevokeAfterReady,
   StaleEndpoint,
 } from '../core/managed/managed-status.js';
 import type { ManagedReader, ManagedWriter } from '../core/ports/managed-store.js';
@@ -30,6 +31,8 @@ export type ManagedTables = {
     stale_endpoints: string;
     failed_for: string | null;
     updated_at: number;
+    /** Migration 0017. */
+    revoke_after: string;
   };
   managed_revisions: {
     name: string;
@@ -80,6 +83,7 @@ function toStatus(row: StatusRow): ManagedStatus {
     staleEndpoints: JSON.parse(row.stale_endpoints) as StaleEndpoint[],
     failedFor: row.failed_for,
     updatedAt: new Date(Number(row.updated_at)),
+    revokeAfterReady: JSON.parse(row.revoke_after) as RevokeAfterReady[],
   };
 }
 
@@ -106,6 +110,7 @@ function toRow(status: ManagedStatus): StatusRow {
     stale_endpoints: JSON.stringify(status.staleEndpoints),
     failed_for: status.failedFor,
     updated_at: status.updatedAt.getTime(),
+    revoke_after: JSON.stringify(status.revokeAfterReady),
   };
 }
 

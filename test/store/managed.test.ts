@@ -1,6 +1,6 @@
 /**
- * Managed certificates' store (migration 0013-managed-certificates), on every dialect of DIALECTS: the status round
- * trip (conditions, revisions, pending issuance, deployed and verified marks, stale endpoints), revisions recorded
+ * Managed certificates' store (migrations 0013-managed-certificates, 0017-managed-revoke-after), on every dialect of DIALECTS: the status round
+ * trip (conditions, revisions, pending issuance, deployed and verified marks, stale endpoints, revisions to revoke after their replacement), revisions recorded
  * once per number with their key sealed, and nothing visible before the transaction commits.
  */
 import assert from 'node:assert/strict';
@@ -50,6 +50,8 @@ const status = (sealedKey: string): ManagedStatus => ({
   verified: null,
   staleEndpoints: [{ host: '127.0.0.1', port: 8443, sni: 'web.example', servedFingerprint: null }],
   updatedAt: day(1),
+  // Migration 0017-managed-revoke-after.
+  revokeAfterReady: [{ revision: 1, fingerprintSha256: 'ab'.repeat(32), reason: 'keyCompromise' }],
 });
 
 const revision = (n: number, sealedKey: string): CertificateRevision => ({

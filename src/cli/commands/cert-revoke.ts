@@ -4,6 +4,7 @@ import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { writeCrlFile } from '../../compose/crl-file.js';
 import { EXIT, printJson, printLine } from '../output.js';
+import type { RevocationOutcome } from '../../core/managed/revoke-or-replace.js';
 
 export function registerCertRevoke(program: Command): void {
   commandGroup(program, 'cert', 'certificates of the built-in CA: issue and revoke')
@@ -14,56 +15,81 @@ export function registerCertRevoke(program: Command): void {
     .argument('<certificate>', 'the serial number (hex, colons allowed) or the SHA-256 fingerprint')
     .requiredOption('--reason <reason>', `why: ${Object.keys(REASON_NAMES).join(', ')}`)
     .option('--ca <name>', 'the CA that issued it (default: the one that issued that serial)')
-    .option('--json', 'print {fingerprintSha256, serialNumber, ca, revoked, revokedAt, reason, crlNumber}')
+    .option(
+      '--now',
+      'keyCompromise of a managed certificate still deployed: revoke at once (what still serves it breaks) instead of after its replacement is live',
+    )
+    .option(
+      '--json',
+      'print {fingerprintSha256, serialNumber, ca, revoked, revokedAt, reason, crlNumber, managed}; managed is null or {name, revision, revokeAfterReplacement, destinations, endpoints}',
+    )
     .addHelpText(
       'after',
       examples(
         'custos cert revoke 4e738cee95ac9b909da3fb17adfd715a --reason keyCompromise',
         'custos cert revoke e004044b839b6b82f178262f811cda45a99710f0c2accfc30f5e10c70602fc72 --reason superseded --ca edge',
+        '# a managed revision still deployed: replaced (new key), deployed and verified first, then revoked',
+        'custos cert revoke 9be0c1… --reason keyCompromise && custos managed reconcile',
+        'custos cert revoke 9be0c1… --reason keyCompromise --now   # at once; says what will break',
       ),
     )
     .action(
       action(
         async (
           certificate: string,
-          options: { reason: string; ca?: string; json?: boolean },
+          options: { reason: string; ca?: string; now?: boolean; json?: boolean },
           command: Command,
         ) => {
           const reason = parseRevocationReason(options.reason, '--reason');
-          const [{ withBackend, remoteUnsupported }, revoke, { parseDuration }] = await Promise.all([
-            import('../runtime.js'),
-            import('../../core/ca/revoke-certificate.js'),
-            import('../../core/duration.js'),
-          ]);
-          const summary = await withBackend(globalOptions(command), {
+          const [{ withBackend, remoteUnsupported }, { revokeOrReplace }, { parseDuration }] =
+            await Promise.all([
+              import('../runtime.js'),
+              import('../../core/managed/revoke-or-replace.js'),
+              import('../../core/duration.js'),
+            ]);
+          const outcome = await withBackend(globalOptions(command), {
             local: async (rt) => {
-              const result = await revoke.revokeCertificate(rt, {
+              const { outcome, crl } = await revokeOrReplace(rt, {
                 certificate,
                 reason,
                 ...(options.ca === undefined ? {} : { authority: options.ca }),
                 crlValidityMs: parseDuration(rt.config.ca.crlValidity, 'ca.crlValidity'),
+                now: options.now === true,
               });
-              if (result.crl !== null) await writeCrlFile(rt, result.crl);
-              return revoke.revocationSummary(result);
+              if (crl !== null) await writeCrlFile(rt, crl);
+              return outcome;
             },
             remote: (api) => {
               const fingerprint = certificate.replace(/:/g, '');
               if (!/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw remoteUnsupported('A serial number');
-              return api.request<ReturnType<typeof revoke.revocationSummary>>({
+              return api.request<RevocationOutcome>({
                 method: 'POST',
                 path: `/v1/certificates/${fingerprint.toLowerCase()}/revoke`,
-                body: { reason: options.reason, ...(options.ca === undefined ? {} : { ca: options.ca }) },
+                body: {
+                  reason: options.reason,
+                  ...(options.ca === undefined ? {} : { ca: options.ca }),
+                  ...(options.now === true ? { now: true } : {}),
+                },
               });
             },
           });
-          if (options.json) printJson(summary);
-          else if (summary.revoked)
+          const { managed } = outcome;
+          if (options.json) printJson(outcome);
+          else if (managed?.revokeAfterReplacement === true)
             printLine(
-              `revoked serial ${summary.serialNumber} of CA ${summary.ca} (${summary.reason}); CRL ${summary.crlNumber} published`,
+              `serial ${outcome.serialNumber} is revision ${managed.revision} of managed certificate ${managed.name}, still deployed: a replacement with a new key is issued, deployed and verified first, then it is revoked (keyCompromise) — by \`custos managed reconcile\` or \`custos serve\`. --now revokes it at once.`,
+            );
+          else if (outcome.revoked)
+            printLine(
+              `revoked serial ${outcome.serialNumber} of CA ${outcome.ca} (${outcome.reason}); CRL ${outcome.crlNumber} published`,
             );
           else
             printLine(
-              `serial ${summary.serialNumber} of CA ${summary.ca} is already revoked (${summary.reason}, ${summary.revokedAt}); nothing changed`,
+              `serial ${outcome.serialNumber} of CA ${outcome.ca} is already revoked (${outcome.reason}, ${outcome.revokedAt}); nothing changed`,
+            );
+          if (managed !== null && !managed.revokeAfterReplacement && options.json !== true)
+            printLine(
+              `revision ${managed.revision} of managed certificate ${managed.name} was still deployed (${managed.destinations.join(', ') || 'no destination'}) and served (${managed.endpoints.join(', ') || 'no verify endpoint'}): clients that check revocation refuse it until its replacement (asked for now) is live — run \`custos managed reconcile\`.`,
             );
           return EXIT.ok;
         },

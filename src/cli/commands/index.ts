@@ -16,6 +16,8 @@ import { registerInventory } from './inventory.js';
 import { registerJobs } from './jobs.js';
 import { registerLocations } from './locations.js';
 import { registerManaged } from './managed.js';
+import { registerManagedAdopt } from './managed-adopt.js';
+import { registerIdentitiesDestroy } from './identities-destroy.js';
 import { registerLint } from './lint.js';
 import { registerMetrics } from './metrics.js';
 import { registerNotifyLog } from './notify-log.js';
@@ -57,6 +59,8 @@ export function registerCommands(program: Command): void {
   registerCertRevoke(program);
   registerCaCrl(program);
   registerManaged(program);
+  registerManagedAdopt(program);
+  registerIdentitiesDestroy(program);
   registerServe(program);
   registerTokens(program);
   registerTokenBootstrap(program);

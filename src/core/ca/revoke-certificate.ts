@@ -46,7 +46,11 @@ export function normaliseSerial(text: string): string | null {
   return even.replace(/^(00)+(?=..)/, '');
 }
 
-async function find(deps: Pick<CaDependencies, 'store'>, input: RevokeInput): Promise<IssuedCertificate> {
+/** The certificate of the built-in CA a serial or fingerprint names (CUSTOS_ISSUED_NOT_FOUND when none). */
+export async function findIssuedCertificate(
+  deps: Pick<CaDependencies, 'store'>,
+  input: Pick<RevokeInput, 'certificate' | 'authority'>,
+): Promise<IssuedCertificate> {
   const text = input.certificate.trim().toLowerCase();
   const authorities = await deps.store.authorities.list();
   if (input.authority !== undefined && !authorities.some((a) => a.name === input.authority))
@@ -89,7 +93,7 @@ async function find(deps: Pick<CaDependencies, 'store'>, input: RevokeInput): Pr
 }
 
 export async function revokeCertificate(deps: CaDependencies, input: RevokeInput): Promise<RevokeResult> {
-  const certificate = await find(deps, input);
+  const certificate = await findIssuedCertificate(deps, input);
   if (certificate.revocation !== null) return { certificate, revoked: false, crl: null };
   const at = deps.clock.now();
   const revocation = {

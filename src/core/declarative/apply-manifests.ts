@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { replaceForOwnerChange } from '../managed/replace-revision.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectsReader, ObjectsWriter } from '../ports/objects-store.js';
@@ -108,6 +109,9 @@ export async function applyManifests(
     await storeDefaultPolicies(tx.objects, at, (events) => tx.appendAudit(events));
     const objects: ObjectChange[] = [];
     const events: AuditEventInput[] = [];
+    const ownersBefore = new Map(
+      (await tx.objects.list('Identity')).map((o) => [o.object.metadata.name, o.object.spec.owner]),
+    );
     for (const manifest of manifests) {
       const { object } = manifest;
       const result = await tx.objects.put(object, at, input.actor);
@@ -115,6 +119,13 @@ export async function applyManifests(
       if (result.change !== 'unchanged') events.push(objectEvent(object, result, at, input.actor, manifest));
     }
     if (events.length > 0) await tx.appendAudit(events);
+    // An identity handed to another owner: its managed certificates are re-issued and the old revisions revoked.
+    for (const { object } of manifests) {
+      if (object.kind !== 'Identity') continue;
+      const before = ownersBefore.get(object.metadata.name);
+      if (before !== undefined && before !== object.spec.owner)
+        await replaceForOwnerChange(tx, { identity: object.metadata.name, at, actor: input.actor });
+    }
     const { ownerChanges } = await evaluate({ tx, at, actor: input.actor }, 'all');
     return { dryRun: false, objects, ownerChanges };
   });

@@ -20,7 +20,11 @@ export function decideIssuing({ spec, status, now }: IssuingInput): IssuingActio
   if (status.pending === null && !isTrue(status.conditions, 'Issuing')) return null;
   if (!retryDue(status.nextRetry, now) && status.nextRetry !== null)
     return { kind: 'wait', until: status.nextRetry };
+  // A key to be revoked (compromised, or the previous owner's) is never carried into the replacement.
   const reuseCurrentKey =
-    spec.privateKey?.rotationPolicy === 'Never' && status.revision !== null && status.pending === null;
+    spec.privateKey?.rotationPolicy === 'Never' &&
+    status.revision !== null &&
+    status.pending === null &&
+    !status.revokeAfterReady.some((r) => r.revision === status.revision);
   return { kind: 'issue', reuseCurrentKey };
 }

@@ -74,6 +74,18 @@ export interface ManagedStatus {
    */
   failedFor: string | null;
   updatedAt: Date;
+  /**
+   * Revisions to revoke once a newer revision is verified live (key compromise, ownership change): revoking
+   * before would take the site down, so the replacement comes first and the audit trail shows the order.
+   */
+  revokeAfterReady: RevokeAfterReady[];
+}
+
+/** A revision waiting for its replacement to be verified live before it is revoked. */
+export interface RevokeAfterReady {
+  revision: number;
+  fingerprintSha256: string;
+  reason: 'keyCompromise' | 'affiliationChanged';
 }
 
 /** One issuance of a ManagedCertificate. */
@@ -110,5 +122,6 @@ export function initialStatus(name: string, at: Date): ManagedStatus {
     staleEndpoints: [],
     failedFor: null,
     updatedAt: at,
+    revokeAfterReady: [],
   };
 }

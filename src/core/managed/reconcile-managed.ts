@@ -10,6 +10,7 @@ import { managedSpecs } from './load-managed.js';
 import { nextAction } from './next-action.js';
 import { deployRevision } from './steps/deploy-revision.js';
 import { issueRevision } from './steps/issue-revision.js';
+import { revokeReplaced } from './steps/revoke-replaced.js';
 import { startIssuing } from './steps/start-issuing.js';
 import { verifyRevision, type VerifyOptions } from './steps/verify-revision.js';
 
@@ -56,6 +57,9 @@ export async function reconcileManaged(
         break;
       case 'verify':
         status = await verifyRevision(deps, { spec, status, ...action }, options.verify);
+        break;
+      case 'revoke':
+        status = await revokeReplaced(deps, { spec, status, revisions: action.revisions });
         break;
       case 'wait':
         return { name, state: 'waiting', nextRunAt: action.until, status, steps };

@@ -60,6 +60,20 @@ export const RevokedSchema = Type.Object(
     revokedAt: Nullable(Type.String({ format: 'date-time' })),
     reason: Nullable(Type.String()),
     crlNumber: Nullable(Type.Integer()),
+    managed: Nullable(
+      Type.Object(
+        {
+          name: Type.String(),
+          revision: Type.Integer(),
+          revokeAfterReplacement: Type.Boolean({
+            description: 'True: a keyCompromise of a deployed revision waits for its replacement to be live',
+          }),
+          destinations: Type.Array(Type.String()),
+          endpoints: Type.Array(Type.String()),
+        },
+        { description: 'The managed revision revoked (or to be revoked after its replacement), else null' },
+      ),
+    ),
   },
   { title: 'Revocation' },
 );

@@ -13,7 +13,7 @@ import { issueForCaller, uniqueNames } from '../../core/ca/issue-for-caller.js';
 import { parseLifetime } from '../../core/ca/lifetime.js';
 import { createBootstrapToken } from '../../core/ca/provisioners/create-bootstrap-token.js';
 import { parseRevocationReason, REASON_NAMES } from '../../core/ca/revocation-reasons.js';
-import { revocationSummary, revokeCertificate } from '../../core/ca/revoke-certificate.js';
+import { revokeOrReplace } from '../../core/managed/revoke-or-replace.js';
 import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
 import { KEY_TYPES, type KeyType } from '../../core/ports/key-manager.js';
@@ -68,6 +68,12 @@ const RevokeBody = Type.Object(
   {
     reason: Type.String({ description: `One of ${Object.keys(REASON_NAMES).join(', ')}` }),
     ca: Type.Optional(Type.String()),
+    now: Type.Optional(
+      Type.Boolean({
+        description:
+          'keyCompromise of a deployed managed revision: revoke at once instead of after its replacement is live',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -219,17 +225,18 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
       const fingerprint = request.params.fingerprint.toLowerCase();
       const reason = parseRevocationReason(request.body.reason, 'reason');
       await requireCertificateOwner(principal, rt.store.evaluations, fingerprint);
-      const result = await revokeCertificate(
+      const { outcome, crl } = await revokeOrReplace(
         { ...rt, actor: actorOf(principal) },
         {
           certificate: fingerprint,
           reason,
           ...(request.body.ca === undefined ? {} : { authority: request.body.ca }),
           crlValidityMs,
+          now: request.body.now === true,
         },
       );
-      if (result.crl !== null) await writeCrlFile(rt, result.crl);
-      return revocationSummary(result);
+      if (crl !== null) await writeCrlFile(rt, crl);
+      return outcome;
     },
   );
 

@@ -16,6 +16,7 @@ import { credentials } from './0015-credentials.js';
 import { listingIndexes } from './0016-listing-indexes.js';
 import { scans } from './0019-scans.js';
 import { locationReachability } from './0018-location-reachability.js';
+import { managedRevokeAfter } from './0017-managed-revoke-after.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0016-listing-indexes': listingIndexes,
   '0019-scans': scans,
   '0018-location-reachability': locationReachability,
+  '0017-managed-revoke-after': managedRevokeAfter,
 };
