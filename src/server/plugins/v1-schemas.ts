@@ -59,6 +59,9 @@ const certificateFields = {
   findings: Type.Array(Type.Ref('Finding')),
   owner: nullable(Type.String()),
   identity: nullable(Type.String()),
+  retiredAt: nullable(
+    Type.String({ format: 'date-time', description: 'When its last sighting ended (includeRetired); else null' }),
+  ),
 };
 
 /** One certificate, exactly as `custos inventory list --json` prints it. */
