@@ -192,7 +192,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
     assert.match(problems[1] ?? '', /scan\.concurrency: must be >= 1 \(got 0\)/);
     assert.match(
       problems[3] ?? '',
-      /scan\.retries: unknown key \(expected timeout, concurrency, dnsServers\)/,
+      /scan\.retries: unknown key \(expected timeout, concurrency, dnsServers, tls, profiles\)/,
     );
     assert.match(
       problems[8] ?? '',

@@ -24,3 +24,16 @@ export const pkcs11Pin = (env: Environment): string | undefined => {
   const pin = env.CUSTOS_PKCS11_PIN;
   return pin === undefined || pin === '' ? undefined : pin;
 };
+
+/**
+ * The variables a configuration names as holding secrets (`scan.profiles[].passwordsFromEnv`), read when they are
+ * needed: not every variable of the process is in the snapshot, only those asked for.
+ */
+export function readNamedVariables(names: readonly string[]): Environment {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return Object.freeze(out);
+}
