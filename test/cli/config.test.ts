@@ -268,6 +268,8 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'smtp.from': { from: 'file', file, line: 3 },
       'scan.timeout': { from: 'env', variable: 'CUSTOS_SCAN_TIMEOUT' },
       'scan.concurrency': { from: 'file', file, line: 5 },
+      'scan.tls.endAfter': { from: 'default' },
+      'scan.tls.endAfterDuration': { from: 'default' },
       'server.listen': { from: 'default' },
       'server.baseUrl': { from: 'default' },
       'ca.crlValidity': { from: 'default' },
