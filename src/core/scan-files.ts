@@ -58,10 +58,16 @@ const sameFile = (state: FileState, stat: FileStat): boolean =>
   state.ctimeMs === stat.ctimeMs &&
   state.inode === stat.inode;
 
+/** The problems of a file that another password may solve. */
+const PASSWORD_PROBLEMS: ReadonlySet<string> = new Set([
+  'CUSTOS_PKCS12_PASSWORD_UNKNOWN',
+  'CUSTOS_KEY_ENCRYPTED',
+]);
+
 /**
  * Scans file trees into the inventory: every certificate and private key found by content, each file a location.
  * A file unchanged since the last scan (same size, mtime, ctime and inode) is not read again; its sightings are
- * touched. A file that is gone ends its sightings. All changes land in one transaction with their audit events.
+ * touched — unless no password opened it and passwords are given now. A file that is gone ends its sightings. All changes land in one transaction with their audit events.
  */
 export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Promise<ScanFilesResult> {
   const roots = input.paths.map((p) => deps.files.resolve(p));
@@ -83,9 +89,12 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   let files = 0;
   let certificatesRead = 0;
 
+  // A file no password opened last time is read again whenever passwords are given: one of them may be new.
+  const retryPasswords = input.passwords.length > 0;
   const unchanged = (stat: FileStat): boolean => {
     const before = previousByPath.get(stat.path);
-    return before !== undefined && sameFile(before, stat);
+    if (before === undefined || !sameFile(before, stat)) return false;
+    return !(retryPasswords && before.problem !== null && PASSWORD_PROBLEMS.has(before.problem.code));
   };
   const walk = deps.files.walk(roots, { maxFileBytes: MAX_CONTAINER_BYTES });
   for await (const { item, content } of orderedMap(walk, READ_AHEAD, async (item) => ({

@@ -192,7 +192,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
     assert.match(problems[1] ?? '', /scan\.concurrency: must be >= 1 \(got 0\)/);
     assert.match(
       problems[3] ?? '',
-      /scan\.retries: unknown key \(expected timeout, concurrency, dnsServers\)/,
+      /scan\.retries: unknown key \(expected timeout, concurrency, dnsServers, tls, profiles\)/,
     );
     assert.match(
       problems[8] ?? '',
@@ -241,6 +241,9 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
         'scan:',
         '  timeout: 3s # env CUSTOS_SCAN_TIMEOUT',
         `  concurrency: 8 # file ${file}:5`,
+        '  tls:',
+        '    endAfter: 3 # default',
+        '    endAfterDuration: 7d # default',
         'server:',
         '  listen: 127.0.0.1:8700 # default',
         '  baseUrl: http://127.0.0.1:8700 # default',
@@ -273,6 +276,8 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'smtp.from': { from: 'file', file, line: 3 },
       'scan.timeout': { from: 'env', variable: 'CUSTOS_SCAN_TIMEOUT' },
       'scan.concurrency': { from: 'file', file, line: 5 },
+      'scan.tls.endAfter': { from: 'default' },
+      'scan.tls.endAfterDuration': { from: 'default' },
       'server.listen': { from: 'default' },
       'server.baseUrl': { from: 'default' },
       'metrics.public': { from: 'default' },

@@ -59,6 +59,9 @@ export const INVENTORY_FINDINGS: ReadonlySet<string> = new Set([
   'long-validity',
   'self-signed',
   'key-mismatch',
+  // One code per fact (issue 9): the default policies' codes stand for weak-key and long-validity.
+  'key-type-not-allowed',
+  'validity-too-long',
 ]);
 
 /** The inventory finding codes of an entry, sorted. */

@@ -147,7 +147,7 @@ export async function buildEveryFormatTree(): Promise<EveryFormatTree> {
 
   // --- DER, with a weak RSA key, under a name that says nothing ----------------------------------------------
   const weak = await leaf('weak.example', withKey('RSA', 1024), issuedBy(intermediate));
-  expect('weak', weak, ['weak-key']);
+  expect('weak', weak, ['key-type-not-allowed']);
   await put('der/legacy.bin', weak.der);
   at('der/legacy.bin', 'weak');
 
@@ -235,7 +235,7 @@ export async function buildEveryFormatTree(): Promise<EveryFormatTree> {
   );
   expect('partnerRoot', partnerRoot, []);
   const jksLeaf = await leaf('jks.example', validFor(800), issuedBy(intermediate));
-  expect('jks', jksLeaf, ['long-validity'], { keyIn: ['java/keystore.jks'] });
+  expect('jks', jksLeaf, ['validity-too-long'], { keyIn: ['java/keystore.jks'] });
   const jksSource = join(work, 'jks-source.p12');
   const jksKey = await scratch('jks.key', jksLeaf.privateKeyPem);
   const jksCert = await scratch('jks.crt', jksLeaf.pem);

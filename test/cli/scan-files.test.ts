@@ -199,7 +199,7 @@ describe('custos scan files: a tree of every format', () => {
   });
 
   test('filters the inventory by finding and by expiry window', async () => {
-    const weak = (await custos.run('inventory', 'list', '--finding', 'weak-key', '--json')).json<
+    const weak = (await custos.run('inventory', 'list', '--finding', 'key-type-not-allowed', '--json')).json<
       InventoryEntry[]
     >();
     assert.deepEqual(

@@ -159,6 +159,8 @@ for (const dialect of DIALECTS) {
         // A fourth failure changes nothing: nothing is sighted there any more.
         await scan(custos, server.port);
         assert.equal((await audit(custos)).filter((e) => e.type === 'sighting.ended').length, 2);
+        const state = await custos.run('audit', 'verify', '--state');
+        assert.equal(state.code, 0, `the audit trail replays to the sightings left: ${state.stderr}`);
       } finally {
         await custos.dispose();
       }
@@ -236,6 +238,8 @@ for (const dialect of DIALECTS) {
         const events = await audit(custos);
         assert.ok(events.some((e) => e.type === 'location.forgotten' && e.subject === ipKey));
         assert.ok(events.some((e) => e.type === 'sighting.ended' && e.data['reason'] === 'forgotten'));
+        const state = await custos.run('audit', 'verify', '--state');
+        assert.equal(state.code, 0, `the audit trail replays to the sightings left: ${state.stderr}`);
       } finally {
         await custos.dispose();
       }

@@ -271,7 +271,12 @@ spec:
     const run = (await cli('notify', 'run', '--json')).json<RunSummary>();
     const reasons = (subject: string) =>
       [...new Set(run.deliveries.filter((d) => d.subject === subject).map((d) => d.reason))].sort();
-    assert.ok(reasons(weak.fingerprintSha256).includes('finding:weak-key'), JSON.stringify(run.deliveries));
+    // One code per fact: the weak key is the default policy's key-type-not-allowed, notified once.
+    assert.ok(
+      reasons(weak.fingerprintSha256).includes('finding:key-type-not-allowed'),
+      JSON.stringify(run.deliveries),
+    );
+    assert.ok(!reasons(weak.fingerprintSha256).includes('finding:weak-key'));
     assert.ok(reasons(weak.fingerprintSha256).includes('finding:self-signed'));
     assert.deepEqual(
       reasons(legacy.fingerprintSha256).filter((r) => r === 'finding:self-signed'),

@@ -103,7 +103,7 @@ apiVersion: custos/v1
 kind: Exception
 metadata: {name: legacy-plc}
 spec:
-  waives: [weak-key, rsa-too-small]
+  waives: [key-type-not-allowed, rsa-too-small]
   scope: {fingerprints: ["${plcFingerprint.slice(0, 12)}"]}
   reason: "PLC firmware cannot hold a 2048-bit key until the 2027 refit"
   compensatingControl: "reachable only through gateway gw-3, which terminates TLS"
@@ -268,12 +268,12 @@ for (const dialect of DIALECTS) {
 
     test('waived findings stay visible with waivedBy, and `findings` counts them apart', async () => {
       const plc = entryOf('plc').findings;
-      assert.equal(plc.find((f) => f.code === 'weak-key')?.waivedBy, 'legacy-plc');
+      assert.equal(plc.find((f) => f.code === 'key-type-not-allowed')?.waivedBy, 'legacy-plc');
       assert.equal(plc.find((f) => f.code === 'rsa-too-small')?.waivedBy, 'legacy-plc');
       assert.equal(
-        plc.find((f) => f.code === 'key-type-not-allowed')?.waivedBy,
+        plc.find((f) => f.code === 'weak-key'),
         undefined,
-        'not a waived code',
+        'one code per fact: key-type-not-allowed states it',
       );
       assert.equal(entryOf('stray').findings.find((f) => f.code === 'unowned')?.waivedBy, undefined);
       const findings = await custos.run('findings');
@@ -286,7 +286,7 @@ for (const dialect of DIALECTS) {
       const entries = await list('--at', later);
       const plc = entries.find((e) => e.fingerprintSha256 === certs.plc?.fingerprintSha256);
       assert.ok(plc);
-      assert.ok(plc.findings.some((f) => f.code === 'weak-key'));
+      assert.ok(plc.findings.some((f) => f.code === 'key-type-not-allowed'));
       assert.ok(
         plc.findings.every((f) => f.waivedBy === undefined),
         JSON.stringify(plc.findings),

@@ -165,6 +165,8 @@ for (const dialect of DIALECTS) {
           certificates: 5,
           new: 3, // the root, the expired and the self-signed leaf; the rest came in the first pass
           changed: 0,
+          unreachable: 0, // the failed endpoints never served anything: nothing to end
+          ended: 0,
           trusted: 2, // valid, and wrong order (clients reorder); not the leaf-only chain
           failures: { 'not-tls': 1, timeout: 1, refused: 1 },
           findings: undefined,

@@ -26,6 +26,7 @@ import { registerOwners } from './owners.js';
 import { registerPolicyTest } from './policy-test.js';
 import { registerScanFiles } from './scan-files.js';
 import { registerScanTls } from './scan-tls.js';
+import { registerScanProfiles } from './scan-profiles.js';
 import { registerServe } from './serve.js';
 import { registerTokens } from './token.js';
 import { registerTokenBootstrap } from './token-bootstrap.js';
@@ -35,6 +36,7 @@ import { registerVerify } from './verify.js';
 export function registerCommands(program: Command): void {
   registerScanFiles(program);
   registerScanTls(program);
+  registerScanProfiles(program);
   registerInventory(program);
   registerLocations(program);
   registerFindings(program);

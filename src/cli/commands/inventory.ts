@@ -104,7 +104,7 @@ export function registerInventory(program: Command): void {
       examples(
         'custos inventory list --expiring-within 30d',
         'custos inventory list --limit 100',
-        'custos inventory list --finding weak-key --json | jq -r ".[].fingerprintSha256"',
+        'custos inventory list --finding key-type-not-allowed --json | jq -r ".[].fingerprintSha256"',
         'custos inventory list --at 2026-10-01T00:00:00Z --json',
         'custos inventory list --unowned',
       ),

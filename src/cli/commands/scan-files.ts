@@ -3,6 +3,7 @@ import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable, Progress } from '../output.js';
 import { counted } from '../../core/plural.js';
+import type { ScanFilesResult } from '../../core/scan-files.js';
 
 interface ScanFilesOptions {
   password: string[];
@@ -74,18 +75,23 @@ export function registerScanFiles(program: Command): void {
           printJson(result);
           return EXIT.ok;
         }
-        printLine(
-          `${counted(result.files, 'file')} (${result.unchanged} unchanged), ${counted(result.certificates, 'certificate')}, ${result.new} new, ` +
-            `${counted(result.sightingsStarted, 'sighting')} started, ${result.sightingsEnded} ended, ${counted(result.errors.length, 'error')}`,
-        );
-        if (result.errors.length > 0) {
-          printLine();
-          printTable(
-            ['ERROR', 'PATH', 'MESSAGE'],
-            result.errors.map((e) => [e.code, e.path, e.message]),
-          );
-        }
+        printFilesResult(result);
         return EXIT.ok;
       }),
     );
+}
+
+/** The summary line of a file scan, then its errors. */
+export function printFilesResult(result: ScanFilesResult): void {
+  printLine(
+    `${counted(result.files, 'file')} (${result.unchanged} unchanged), ${counted(result.certificates, 'certificate')}, ${result.new} new, ` +
+      `${counted(result.sightingsStarted, 'sighting')} started, ${result.sightingsEnded} ended, ${counted(result.errors.length, 'error')}`,
+  );
+  if (result.errors.length > 0) {
+    printLine();
+    printTable(
+      ['ERROR', 'PATH', 'MESSAGE'],
+      result.errors.map((e) => [e.code, e.path, e.message]),
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DomainError } from '../../core/errors.js';
-import type { TlsEndpointResult } from '../../core/scan-tls.js';
+import type { ScanTlsSummary, TlsEndpointResult } from '../../core/scan-tls.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
 import { EXIT, printLine, printTable, Progress, shortFingerprint } from '../output.js';
@@ -185,18 +185,23 @@ export function registerScanTls(program: Command): void {
           return EXIT.ok;
         }
         printEndpoints(served, failed);
-        const failures = Object.entries(summary.failures).map(([code, n]) => `${n} ${code}`);
-        printLine(
-          `${counted(summary.endpoints, 'endpoint')}: ${summary.served} served a chain (${summary.trusted} trusted), ` +
-            `${summary.failed} failed${failures.length > 0 ? ` (${failures.join(', ')})` : ''}; ` +
-            `${counted(summary.certificates, 'certificate')}, ${summary.new} new, ${counted(summary.changed, 'endpoint')} changed` +
-            (summary.unreachable + summary.ended > 0
-              ? `; ${summary.unreachable} known unreachable, ${summary.ended} ended`
-              : ''),
-        );
+        printLine(tlsSummaryLine(summary));
         return EXIT.ok;
       }),
     );
+}
+
+/** The last line of a TLS scan: endpoints, what they served, what changed. */
+export function tlsSummaryLine(summary: ScanTlsSummary): string {
+  const failures = Object.entries(summary.failures).map(([code, n]) => `${n} ${code}`);
+  return (
+    `${counted(summary.endpoints, 'endpoint')}: ${summary.served} served a chain (${summary.trusted} trusted), ` +
+    `${summary.failed} failed${failures.length > 0 ? ` (${failures.join(', ')})` : ''}; ` +
+    `${counted(summary.certificates, 'certificate')}, ${summary.new} new, ${counted(summary.changed, 'endpoint')} changed` +
+    (summary.unreachable + summary.ended > 0
+      ? `; ${summary.unreachable} known unreachable, ${summary.ended} ended`
+      : '')
+  );
 }
 
 function printEndpoints(served: TlsEndpointResult[], failed: TlsEndpointResult[]): void {

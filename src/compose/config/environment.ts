@@ -28,15 +28,24 @@ export const pkcs11Pin = (env: Environment): string | undefined => {
 /** The variables a command Custos runs for a destination inherits: where programs are, the home and the locale. */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME'] as const;
 
-/**
- * The environment of an `exec` destination's command: PATH, HOME, locale and user of this process, and nothing
- * else (never Custos's own secrets such as CUSTOS_KEK); the destination adds the revision's variables.
- */
-export function commandEnvironment(): Readonly<Record<string, string>> {
+/** The values of these variables of the process (those set), frozen. */
+function variables(names: readonly string[]): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of INHERITED) {
+  for (const name of names) {
     const value = process.env[name];
     if (value !== undefined) out[name] = value;
   }
   return Object.freeze(out);
 }
+
+/**
+ * The environment of an `exec` destination's command: PATH, HOME, locale and user of this process, and nothing
+ * else (never Custos's own secrets such as CUSTOS_KEK); the destination adds the revision's variables.
+ */
+export const commandEnvironment = (): Readonly<Record<string, string>> => variables(INHERITED);
+
+/**
+ * The variables a configuration names as holding secrets (`scan.profiles[].passwordsFromEnv`), read when they are
+ * needed: not every variable of the process is in the snapshot, only those asked for.
+ */
+export const readNamedVariables = (names: readonly string[]): Environment => variables(names);

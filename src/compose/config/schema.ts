@@ -25,6 +25,10 @@ const smtp = Type.Object(
   { additionalProperties: false, description: 'Email delivery; without it the email channel is off.' },
 );
 
+/** One enum (not a union of literals), so a bad value is one problem naming the allowed values. */
+const oneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Unsafe<T>(Type.String({ enum: [...values], description }));
+
 const scanTls = Type.Object(
   {
     endAfter: Type.Integer({
@@ -48,6 +52,51 @@ const scanTls = Type.Object(
   },
 );
 
+/** A named scan (`custos scan --profile NAME`): what to scan and with which settings, so a cron line forgets none. */
+const scanProfile = Type.Object(
+  {
+    name: Type.String({
+      pattern: '^[a-z0-9][a-z0-9._-]{0,62}$',
+      description: 'Its name, e.g. web or certbot.',
+    }),
+    targets: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          'TLS targets, as `scan tls` takes them: host, host:port, IP address, [IPv6]:port, CIDR range.',
+      }),
+    ),
+    ports: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Ports of targets that name none, e.g. 443,8443 (default 443).',
+      }),
+    ),
+    sni: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'SNI names to send, each its own location.' }),
+    ),
+    starttls: Type.Optional(
+      oneOf(['smtp', 'postgres'] as const, 'Upgrade every endpoint with smtp or postgres.'),
+    ),
+    trust: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Files of private roots trusted besides the system roots.',
+      }),
+    ),
+    paths: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Files and directories to scan, as `scan files`.',
+      }),
+    ),
+    passwordsFromEnv: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), {
+        description:
+          'Environment variables holding passwords to try on PKCS#12/JKS files and encrypted keys, one per line.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const scan = Type.Object(
   {
     timeout: Type.String({
@@ -68,6 +117,12 @@ const scan = Type.Object(
       }),
     ),
     tls: scanTls,
+    profiles: Type.Optional(
+      Type.Array(scanProfile, {
+        description:
+          'Named scans run by `custos scan --profile NAME` (all of them by `custos scan`): targets, ports, sni, starttls, trust, paths, passwordsFromEnv. In the file only.',
+      }),
+    ),
   },
   { additionalProperties: false, default: {}, description: 'Discovery settings.' },
 );
@@ -213,10 +268,6 @@ const metrics = Type.Object(
   },
   { additionalProperties: false, default: {}, description: 'The Prometheus metrics (docs/metrics.md).' },
 );
-
-/** One enum (not a union of literals), so a bad value is one problem naming the allowed values. */
-const oneOf = <T extends string>(values: readonly T[], description: string) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values], description }));
 
 const provisionerLimits = Type.Object(
   {

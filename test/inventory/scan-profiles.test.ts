@@ -1,0 +1,138 @@
+/**
+ * Issue 9, "scans remember their settings": named scan profiles in custos.yaml (targets, SNI names, trust anchors,
+ * paths, passwords by environment variable name) run by `custos scan --profile NAME` and `custos scan`, through the
+ * real CLI against a node:tls server on 127.0.0.1 and a real PKCS#12 file, run twice, on SQLite and PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { aChain, withDnsNames, withSubject, type BuiltCertificate } from '../support/certificates.js';
+import { aCustos, runCustos, type CliResult } from '../support/cli.js';
+import { DIALECTS } from '../store/dialects.js';
+import { tlsServer, type Running } from '../scan-tls/servers.js';
+
+interface ProfilesJson {
+  profiles: Array<{
+    name: string;
+    tls?: { endpoints: number; served: number; trusted: number; new: number };
+    files?: { files: number; certificates: number; unchanged: number; errors: Array<{ code: string }> };
+  }>;
+}
+
+interface Listed {
+  fingerprintSha256: string;
+  findings: Array<{ code: string }>;
+  locations: Array<{ kind: string; sni?: string | null; path?: string }>;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`scan profiles (${dialect.name})`, () => {
+    if (dialect.unavailable !== null) {
+      it('runs when its database is available', (t) => t.skip(dialect.unavailable ?? undefined));
+      return;
+    }
+    let dir: string;
+    let web: { root: BuiltCertificate; intermediate: BuiltCertificate; leaf: BuiltCertificate };
+    let stored: { leaf: BuiltCertificate };
+    let server: Running;
+    let config: string;
+
+    before(async () => {
+      dir = await realpath(await mkdtemp(join(tmpdir(), 'custos-profiles-')));
+      web = await aChain(withSubject('CN=web.corp.test'), withDnsNames('web.corp.test'));
+      stored = await aChain(withSubject('CN=keystore.corp.test'), withDnsNames('keystore.corp.test'));
+      await writeFile(join(dir, 'root.pem'), web.root.pem);
+      await mkdir(join(dir, 'certs'));
+      await writeFile(join(dir, 'leaf.key'), stored.leaf.privateKeyPem);
+      await writeFile(join(dir, 'leaf.crt'), stored.leaf.pem);
+      await promisify(execFile)('openssl', [
+        'pkcs12',
+        '-export',
+        '-in',
+        join(dir, 'leaf.crt'),
+        '-inkey',
+        join(dir, 'leaf.key'),
+        '-passout',
+        'pass:s3cret',
+        '-out',
+        join(dir, 'certs', 'store.p12'),
+      ]);
+      server = await tlsServer({ key: web.leaf, chain: [web.leaf, web.intermediate] });
+      config = join(dir, 'custos.yaml');
+      await writeFile(
+        config,
+        [
+          'scan:',
+          '  profiles:',
+          '    - name: web',
+          `      targets: ["127.0.0.1:${server.port}"]`,
+          '      sni: [web.corp.test]',
+          `      trust: [${join(dir, 'root.pem')}]`,
+          '    - name: keystores',
+          `      paths: [${join(dir, 'certs')}]`,
+          '      passwordsFromEnv: [KEYSTORE_PASSWORDS]',
+          '',
+        ].join('\n'),
+      );
+    });
+    after(async () => {
+      await server?.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('runs one profile by name, then all, remembering trust, SNI and passwords; twice', async () => {
+      const db = await dialect.create();
+      const custos = await aCustos(db.options);
+      const run = (env: Record<string, string>, ...args: string[]): Promise<CliResult> =>
+        runCustos([...custos.stateFlags, '--config', config, ...args], { env });
+      try {
+        const one = await run({}, 'scan', '--profile', 'web', '--json');
+        assert.equal(one.code, 0, one.stderr);
+        assert.deepEqual(
+          one.json<ProfilesJson>().profiles.map((p) => [p.name, p.tls?.served, p.tls?.trusted, p.files]),
+          [['web', 1, 1, undefined]],
+        );
+        const listed = (await custos.run('inventory', 'list', '--json')).json<Listed[]>();
+        const leaf = listed.find((e) => e.fingerprintSha256 === web.leaf.fingerprintSha256);
+        assert.deepEqual(
+          leaf?.locations.map((l) => l.sni),
+          ['web.corp.test'],
+        );
+        assert.ok(!leaf?.findings.some((f) => f.code === 'untrusted-root'), JSON.stringify(leaf?.findings));
+
+        const noPasswords = await run({}, 'scan');
+        assert.equal(noPasswords.code, 2);
+        assert.match(noPasswords.stderr, /CUSTOS_USAGE: .*KEYSTORE_PASSWORDS/);
+        const unknown = await run({}, 'scan', '--profile', 'nope');
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /CUSTOS_NOT_FOUND: scan: no scan profile "nope" .*web, keystores/);
+
+        for (const round of [1, 2]) {
+          const all = await run({ KEYSTORE_PASSWORDS: 'wrong\ns3cret\n' }, 'scan', '--json');
+          assert.equal(all.code, 0, all.stderr);
+          const [webRun, keystores] = all.json<ProfilesJson>().profiles;
+          assert.equal(webRun?.tls?.trusted, 1, `round ${round}`);
+          assert.equal(keystores?.files?.errors.length, 0, JSON.stringify(keystores));
+          assert.equal(keystores?.files?.unchanged, round === 1 ? 0 : 1);
+        }
+        const after = (await custos.run('inventory', 'list', '--json')).json<Listed[]>();
+        const fromKeystore = after.find((e) => e.fingerprintSha256 === stored.leaf.fingerprintSha256);
+        assert.deepEqual(
+          fromKeystore?.locations.map((l) => l.path),
+          [join(dir, 'certs', 'store.p12')],
+        );
+        const table = await run({ KEYSTORE_PASSWORDS: 's3cret' }, 'scan');
+        assert.equal(table.code, 0, table.stderr);
+        assert.match(table.stdout, /^profile web:\n {2}tls: 1 endpoint: 1 served a chain \(1 trusted\)/m);
+        assert.match(table.stdout, /^profile keystores:\n1 file \(1 unchanged\)/m);
+      } finally {
+        await custos.cleanup();
+        await db.dispose();
+      }
+    });
+  });
+}
