@@ -31,6 +31,12 @@ export const LocationSchema = Type.Object(
     firstSeen: Type.String({ format: 'date-time' }),
     lastSeen: Type.String({ format: 'date-time' }),
     endedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    endReason: Type.Optional(
+      Type.String({ description: 'Why the sighting ended: replaced, gone, unreachable: ..., forgotten' }),
+    ),
+    unreachableSince: Type.Optional(
+      Type.String({ format: 'date-time', description: 'A TLS location failing its probes since then' }),
+    ),
   },
   {
     $id: 'Location',
@@ -60,7 +66,10 @@ const certificateFields = {
   owner: nullable(Type.String()),
   identity: nullable(Type.String()),
   retiredAt: nullable(
-    Type.String({ format: 'date-time', description: 'When its last sighting ended (includeRetired); else null' }),
+    Type.String({
+      format: 'date-time',
+      description: 'When its last sighting ended (includeRetired); else null',
+    }),
   ),
 };
 
