@@ -26,6 +26,9 @@ import { v1CaPlugin } from './plugins/v1-ca.js';
 import { v1ManagedPlugin } from './plugins/v1-managed.js';
 import { v1ScansPlugin } from './plugins/v1-scans.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { v1IdentitiesPlugin } from './plugins/v1-identities.js';
+import { v1JobsPlugin } from './plugins/v1-jobs.js';
+import { v1OwnershipPlugin } from './plugins/v1-ownership.js';
 import { v1AuditPlugin } from './plugins/v1-audit.js';
 import { v1CertificatesPlugin } from './plugins/v1-certificates.js';
 import { v1FindingsPlugin } from './plugins/v1-findings.js';
@@ -127,5 +130,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1ScansPlugin, { rt, prefix: '/v1' });
   await app.register(v1CaPlugin, { rt, deny, prefix: '/v1' });
   await app.register(v1ManagedPlugin, { rt, deny, prefix: '/v1' });
+  await app.register(v1IdentitiesPlugin, { rt, deny, prefix: '/v1' });
+  await app.register(v1OwnershipPlugin, { rt, deny, prefix: '/v1' });
+  await app.register(v1JobsPlugin, { rt, prefix: '/v1' });
   return app;
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCustos } from '../support/cli.js';
@@ -128,6 +128,77 @@ test('the CLI runs the same commands against a server over its API', async (t) =
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.equal(revoked.json<{ revoked: boolean }>().revoked, true);
   });
+
+  await t.test(
+    'owners, ack, adopt, bootstrap tokens, identities, jobs and metrics go through the API',
+    async () => {
+      const governance = join(clientDir, 'governance.yaml');
+      await writeFile(
+        governance,
+        [
+          'apiVersion: custos/v1\nkind: Owner\nmetadata: {name: team-a}\nspec: {contacts: {email: [a@corp.example]}}',
+          'apiVersion: custos/v1\nkind: Owner\nmetadata: {name: team-b}\nspec: {contacts: {email: [b@corp.example]}}',
+          'apiVersion: custos/v1\nkind: Identity\nmetadata: {name: edge}\nspec: {owner: team-a, kind: device}',
+        ].join('\n---\n'),
+      );
+      assert.equal((await remote(['apply', '-f', governance])).code, 0);
+      const [owners, ownersHere] = await Promise.all([
+        remote(['get', 'owners', '-o', 'json']),
+        local(['get', 'owners', '-o', 'json']),
+      ]);
+      assert.equal(owners.code, 0, owners.stderr);
+      assert.deepEqual(owners.json(), ownersHere.json());
+
+      const listed = await remote(['inventory', 'list', '--json']);
+      const item = listed
+        .json<Array<{ fingerprintSha256: string; subject: string }>>()
+        .find((c) => c.subject.includes('remote.test'));
+      assert.ok(item, listed.stdout);
+      const prefix = item.fingerprintSha256.slice(0, 12);
+      const assigned = await remote(['owners', 'assign', prefix, 'team-b', '--json']);
+      assert.equal(assigned.code, 0, assigned.stderr);
+      assert.equal(assigned.json<{ owner: string }>().owner, 'team-b');
+      const shown = await local(['inventory', 'show', prefix, '--json']);
+      assert.equal(shown.json<{ owner: string }>().owner, 'team-b', 'the server store holds the assignment');
+
+      const ack = await remote(['ack', prefix, '--by', 'alice', '--json']);
+      assert.equal(ack.code, 0, ack.stderr);
+      assert.equal(ack.json<{ by: string }>().by, 'alice');
+
+      const planned = await remote([
+        'managed',
+        'adopt',
+        prefix,
+        '--issuer',
+        'default',
+        '--dry-run',
+        '--json',
+      ]);
+      assert.equal(planned.code, 0, planned.stderr);
+      assert.match(planned.json<{ manifest: string }>().manifest, /remote\.pem/, 'found beside its key');
+      const adopted = await remote(['managed', 'adopt', prefix, '--issuer', 'default', '--name', 'adopted']);
+      assert.equal(adopted.code, 0, adopted.stderr);
+      const managed = await local(['managed', 'list', '--json']);
+      assert.ok(managed.json<Array<{ name: string }>>().some((m) => m.name === 'adopted'));
+
+      const bootstrap = await remote(['token', 'bootstrap', '--identity', 'edge', '--ttl', '15m', '--json']);
+      assert.equal(bootstrap.code, 0, bootstrap.stderr);
+      assert.equal(bootstrap.json<{ identity: string }>().identity, 'edge');
+
+      const destroyed = await remote(['identities', 'destroy', 'edge', '--json']);
+      assert.equal(destroyed.code, 0, destroyed.stderr);
+      assert.equal(destroyed.json<{ identity: string }>().identity, 'edge');
+      const identities = await local(['get', 'identities', '-o', 'json']);
+      assert.deepEqual(identities.json(), [], 'the server store no longer has it');
+
+      const jobs = await remote(['jobs', 'list', '--json']);
+      assert.equal(jobs.code, 0, jobs.stderr);
+      assert.ok(Array.isArray(jobs.json()));
+      const metrics = await remote(['metrics']);
+      assert.equal(metrics.code, 0, metrics.stderr);
+      assert.match(metrics.stdout, /^x509_cert_not_after\{.*subject_CN="remote\.test"/m);
+    },
+  );
 
   await t.test('what only the local store can do refuses rather than touching a local store', async () => {
     const init = await remote(['ca', 'init', '--name', 'second']);

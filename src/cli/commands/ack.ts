@@ -18,24 +18,33 @@ export function registerAck(program: Command): void {
     .addHelpText('after', examples('custos ack 3f2a9c01', 'custos ack 3F:2A:9C:01 --by alice@corp.example'))
     .action(
       action(async (prefix: string, options: { by?: string; json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { acknowledgeCertificate }] = await Promise.all([
+        const [{ withBackend }, { acknowledgeCertificate }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/notify/acknowledge-certificate.js'),
         ]);
-        const ack = await withRuntime(globalOptions(command), (rt) =>
-          acknowledgeCertificate(rt, {
-            fingerprintPrefix: prefix,
-            by: options.by ?? rt.user,
-            actor: rt.actor,
-          }),
-        );
+        const ack = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const done = await acknowledgeCertificate(rt, {
+              fingerprintPrefix: prefix,
+              by: options.by ?? rt.user,
+              actor: rt.actor,
+            });
+            return {
+              fingerprintSha256: done.fingerprintSha256,
+              subject: done.subject,
+              by: done.by,
+              at: done.at.toISOString(),
+            };
+          },
+          remote: (api, deps) =>
+            api.request<{ fingerprintSha256: string; subject: string; by: string; at: string }>({
+              method: 'POST',
+              path: '/v1/findings/ack',
+              body: { fingerprint: prefix, by: options.by ?? deps.user },
+            }),
+        });
         if (options.json) {
-          printJson({
-            fingerprintSha256: ack.fingerprintSha256,
-            subject: ack.subject,
-            by: ack.by,
-            at: ack.at.toISOString(),
-          });
+          printJson(ack);
         } else {
           printLine(
             `acknowledged ${ack.fingerprintSha256} (${ack.subject}) by ${ack.by}: its notices escalate no further`,

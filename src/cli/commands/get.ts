@@ -57,13 +57,23 @@ export function registerGet(program: Command): void {
           if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
             throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
           }
-          const [{ withRuntime }, { getObjects }] = await Promise.all([
+          const [{ withBackend, remoteUnsupported }, { getObjects }] = await Promise.all([
             import('../runtime.js'),
             import('../../core/declarative/get-objects.js'),
           ]);
-          const shown = await withRuntime(globalOptions(command), (rt) =>
-            getObjects(rt, { kind, showSecrets: options.showSecrets === true }),
-          );
+          const shown = await withBackend(globalOptions(command), {
+            local: (rt) => getObjects(rt, { kind, showSecrets: options.showSecrets === true }),
+            remote: (api) => {
+              if (options.showSecrets === true) throw remoteUnsupported('--show-secrets');
+              if (kind === 'ManagedCertificate')
+                throw new DomainError(
+                  'CUSTOS_REMOTE_UNSUPPORTED',
+                  'The server lists managed certificates with their readiness, not as documents.',
+                  { hint: 'Use `custos managed list` (or `managed status NAME`) with --server.' },
+                );
+              return api.request<AnyDeclarativeObject[]>({ method: 'GET', path: `/v1/${resource}` });
+            },
+          });
           if (options.output === 'json') printJson(shown);
           else if (options.output === 'yaml') {
             const { stringify } = await import('yaml');

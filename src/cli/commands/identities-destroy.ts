@@ -20,14 +20,19 @@ export function registerIdentitiesDestroy(program: Command): void {
     )
     .action(
       action(async (name: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { managedDependencies }, { destroyIdentity }] = await Promise.all([
+        const [{ withBackend }, { managedDependencies }, { destroyIdentity }] = await Promise.all([
           import('../runtime.js'),
           import('../../compose/managed.js'),
           import('../../core/managed/destroy-identity.js'),
         ]);
-        const result = await withRuntime(globalOptions(command), async (rt) =>
-          destroyIdentity(await managedDependencies(rt), name),
-        );
+        const result = await withBackend(globalOptions(command), {
+          local: async (rt) => destroyIdentity(await managedDependencies(rt), name),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof destroyIdentity>>>({
+              method: 'POST',
+              path: `/v1/identities/${encodeURIComponent(name)}/destroy`,
+            }),
+        });
         const cleared = result.managed.every((m) => m.destinations.every((d) => d.ok));
         if (options.json) printJson(result);
         else {

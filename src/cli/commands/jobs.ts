@@ -19,12 +19,15 @@ export function registerJobs(program: Command): void {
     )
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { jobView, jobRow, JOB_TABLE_HEADER }] = await Promise.all([
+        const [{ withBackend }, { jobView, jobRow, JOB_TABLE_HEADER }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/jobs/job-view.js'),
         ]);
-        const jobs = await withRuntime(globalOptions(command), (rt) => rt.store.jobs.list());
-        const views = jobs.map(jobView);
+        const views = await withBackend(globalOptions(command), {
+          local: async (rt) => (await rt.store.jobs.list()).map(jobView),
+          remote: (api) =>
+            api.request<Array<ReturnType<typeof jobView>>>({ method: 'GET', path: '/v1/jobs' }),
+        });
         if (options.json) {
           printJson(views);
           return EXIT.ok;

@@ -69,23 +69,30 @@ export function registerManagedAdopt(program: Command): void {
         ) => {
           const destinations = options.destination?.map(destinationOf);
           const reload = options.reload?.split(' ').filter((w) => w !== '');
-          const [{ withRuntime }, { adoptManaged }] = await Promise.all([
+          const [{ withBackend }, { adoptManaged }] = await Promise.all([
             import('../runtime.js'),
             import('../../core/managed/adopt-managed.js'),
           ]);
-          const result = await withRuntime(globalOptions(command), (rt) =>
-            adoptManaged(rt, {
-              fingerprint,
-              issuer: options.issuer,
-              actor: rt.actor,
-              ...(options.name === undefined ? {} : { name: options.name }),
-              ...(options.identity === undefined ? {} : { identity: options.identity }),
-              ...(options.duration === undefined ? {} : { duration: options.duration }),
-              ...(destinations === undefined ? {} : { destinations }),
-              ...(reload === undefined || reload.length === 0 ? {} : { reload }),
-              dryRun: options.dryRun === true,
-            }),
-          );
+          // The flags as the use case (and the body of POST /v1/managed/adopt) take them.
+          const input = {
+            fingerprint,
+            issuer: options.issuer,
+            ...(options.name === undefined ? {} : { name: options.name }),
+            ...(options.identity === undefined ? {} : { identity: options.identity }),
+            ...(options.duration === undefined ? {} : { duration: options.duration }),
+            ...(destinations === undefined ? {} : { destinations }),
+            ...(reload === undefined || reload.length === 0 ? {} : { reload }),
+            dryRun: options.dryRun === true,
+          };
+          const result = await withBackend(globalOptions(command), {
+            local: (rt) => adoptManaged(rt, { ...input, actor: rt.actor }),
+            remote: (api) =>
+              api.request<Awaited<ReturnType<typeof adoptManaged>>>({
+                method: 'POST',
+                path: '/v1/managed/adopt',
+                body: input,
+              }),
+          });
           if (options.json) {
             printJson(result);
             return EXIT.ok;

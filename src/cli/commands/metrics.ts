@@ -2,9 +2,19 @@ import type { Command } from 'commander';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT } from '../output.js';
+import type { Dependencies } from '../runtime.js';
 
 interface MetricsOptions {
   output?: string;
+}
+
+async function write(
+  deps: Pick<Dependencies, 'writeOutputFile'>,
+  text: string,
+  output: string | undefined,
+): Promise<void> {
+  if (output === undefined) process.stdout.write(text);
+  else await deps.writeOutputFile(output, text);
 }
 
 export function registerMetrics(program: Command): void {
@@ -28,18 +38,22 @@ export function registerMetrics(program: Command): void {
     )
     .action(
       action(async (options: MetricsOptions, command: Command) => {
-        const [{ withRuntime }, { metricsCollector }] = await Promise.all([
+        const [{ withBackend }, { metricsCollector }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/metrics/metrics-collector.js'),
         ]);
-        await withRuntime(globalOptions(command), async (rt) => {
-          const text = await metricsCollector(rt, {
-            maxSeries: rt.config.metrics.maxSeries,
-            render: rt.renderMetrics,
-            sleep: rt.sleep,
-          }).scrape();
-          if (options.output === undefined) process.stdout.write(text);
-          else await rt.writeOutputFile(options.output, text);
+        await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const text = await metricsCollector(rt, {
+              maxSeries: rt.config.metrics.maxSeries,
+              render: rt.renderMetrics,
+              sleep: rt.sleep,
+            }).scrape();
+            await write(rt, text, options.output);
+          },
+          // The server's own scrape: its counters (issuance, renewals, notifications) are the live ones.
+          remote: async (api, deps) =>
+            write(deps, await api.text({ method: 'GET', path: '/metrics' }), options.output),
         });
         return EXIT.ok;
       }),

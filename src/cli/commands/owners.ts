@@ -17,13 +17,19 @@ export function registerOwners(program: Command): void {
     .addHelpText('after', examples('custos owners assign 3f2a9c01 payments'))
     .action(
       action(async (prefix: string, owner: string, options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { assignOwner }] = await Promise.all([
+        const [{ withBackend }, { assignOwner }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ownership/assign-owner.js'),
         ]);
-        const result = await withRuntime(globalOptions(command), (rt) =>
-          assignOwner(rt, { fingerprintPrefix: prefix, owner, actor: rt.actor }),
-        );
+        const result = await withBackend(globalOptions(command), {
+          local: (rt) => assignOwner(rt, { fingerprintPrefix: prefix, owner, actor: rt.actor }),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof assignOwner>>>({
+              method: 'POST',
+              path: `/v1/certificates/${encodeURIComponent(prefix)}/owner`,
+              body: { owner },
+            }),
+        });
         if (options.json) printJson(result);
         else
           printLine(

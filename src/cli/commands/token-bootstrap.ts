@@ -33,32 +33,47 @@ export function registerTokenBootstrap(program: Command): void {
     .action(
       action(async (options: BootstrapOptions, command: Command) => {
         const ttlMs = parseDuration(options.ttl, '--ttl');
-        const [{ withRuntime }, { createBootstrapToken }] = await Promise.all([
+        const [{ withBackend }, { createBootstrapToken }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/provisioners/create-bootstrap-token.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          const created = await createBootstrapToken(rt, {
-            identity: options.identity,
-            ttlMs,
-            ...(options.provisioner === undefined ? {} : { provisioner: options.provisioner }),
-          });
-          if (options.json)
-            printJson({
-              token: created.token,
-              id: created.id,
-              provisioner: created.provisioner,
-              identity: created.identity,
-              expiresAt: created.expiresAt.toISOString(),
+        const provisioner = options.provisioner === undefined ? {} : { provisioner: options.provisioner };
+        const created = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const made = await createBootstrapToken(rt, {
+              identity: options.identity,
+              ttlMs,
+              ...provisioner,
             });
-          else {
-            printLine(created.token);
-            process.stderr.write(
-              `bootstrap token ${created.id} for identity ${created.identity} (provisioner ${created.provisioner}), redeemable once until ${created.expiresAt.toISOString()}; it is not shown again\n`,
-            );
-          }
-          return EXIT.ok;
+            return {
+              token: made.token,
+              id: made.id,
+              provisioner: made.provisioner,
+              identity: made.identity,
+              expiresAt: made.expiresAt.toISOString(),
+            };
+          },
+          remote: (api) =>
+            api.request<{
+              token: string;
+              id: string;
+              provisioner: string;
+              identity: string;
+              expiresAt: string;
+            }>({
+              method: 'POST',
+              path: '/v1/bootstrap-tokens',
+              body: { identity: options.identity, ttl: options.ttl, ...provisioner },
+            }),
         });
+        if (options.json) printJson(created);
+        else {
+          printLine(created.token);
+          process.stderr.write(
+            `bootstrap token ${created.id} for identity ${created.identity} (provisioner ${created.provisioner}), redeemable once until ${created.expiresAt}; it is not shown again\n`,
+          );
+        }
+        return EXIT.ok;
       }),
     );
 }

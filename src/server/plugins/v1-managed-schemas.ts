@@ -83,3 +83,47 @@ export const DeletedSchema = Type.Object({
     }),
   ),
 });
+
+/** The body of `POST /v1/managed/adopt`: the flags of `custos managed adopt`. */
+export const AdoptSchema = Type.Object(
+  {
+    fingerprint: Type.String({
+      pattern: '^[0-9A-Fa-f:]{4,95}$',
+      description: 'A fingerprint or a unique prefix',
+    }),
+    issuer: Type.String({ minLength: 1, description: 'issuerRef.name, e.g. default' }),
+    name: Type.Optional(Type.String({ description: 'Default: from its first DNS name' })),
+    identity: Type.Optional(Type.String()),
+    duration: Type.Optional(Type.String({ description: "Default: the certificate's own lifetime" })),
+    destinations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            certificate: Type.String({ minLength: 1 }),
+            privateKey: Type.String({ minLength: 1 }),
+            fullchain: Type.Optional(Type.String({ minLength: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Default: the files where it lies beside its private key' },
+      ),
+    ),
+    reload: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Program and arguments' })),
+    dryRun: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, title: 'ManagedAdopt' },
+);
+
+export const AdoptedSchema = Type.Object(
+  {
+    name: Type.String(),
+    fingerprintSha256: Type.String(),
+    manifest: Type.String({ description: 'The ManagedCertificate applied, as YAML' }),
+    apply: Type.Object({
+      dryRun: Type.Boolean(),
+      objects: Type.Array(AppliedSchema),
+      ownerChanges: Type.Array(Type.Object({}, { additionalProperties: true })),
+    }),
+  },
+  { title: 'ManagedAdopted' },
+);

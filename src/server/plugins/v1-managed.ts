@@ -9,16 +9,26 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { managedDependencies } from '../../compose/managed.js';
 import type { Runtime } from '../../compose/runtime.js';
 import { applyManifests } from '../../core/declarative/apply-manifests.js';
+import { adoptManaged } from '../../core/managed/adopt-managed.js';
 import { deleteManaged } from '../../core/managed/delete-managed.js';
+import { findCertificateByPrefix } from '../../core/inventory/find-by-prefix.js';
 import { managedNotFound, managedSpec, managedSpecs } from '../../core/managed/load-managed.js';
 import { managedListItem, managedStatusView } from '../../core/managed/managed-view.js';
 import { requestRenewal } from '../../core/managed/request-renewal.js';
 import { rollbackManaged } from '../../core/managed/rollback-managed.js';
-import { auditRefusals, identityOwner, requireIdentityOwner, requireScope } from '../auth/owner-scope.js';
+import {
+  auditRefusals,
+  identityOwner,
+  requireCertificateOwner,
+  requireIdentityOwner,
+  requireScope,
+} from '../auth/owner-scope.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
 import type { Deny } from './auth.js';
 import {
+  AdoptedSchema,
+  AdoptSchema,
   AppliedSchema,
   DeletedSchema,
   ManagedDocumentSchema,
@@ -83,6 +93,40 @@ export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = asyn
       const applied = result.objects[0];
       if (applied === undefined) throw new Error('apply returned no object for one document');
       return reply.code(applied.change === 'created' ? 201 : 200).send(applied);
+    },
+  );
+
+  app.post(
+    '/managed/adopt',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['managed'],
+        summary: 'Turn a discovered certificate into a managed one (as `custos managed adopt --json`)',
+        description:
+          'Same names and key type; destinations default to the files where it lies beside its key, verification endpoints to the TLS endpoints that serve it. Applied as a manifest (audited object.created), unless `dryRun`. A token bound to an owner adopts only its own certificates, for one of its identities.',
+        body: AdoptSchema,
+        response: {
+          200: AdoptedSchema,
+          201: AdoptedSchema,
+          403: forbidden,
+          404: problemResponse('No certificate matches (CUSTOS_NOT_FOUND)'),
+          409: problemResponse('A managed certificate of that name exists (CUSTOS_MANAGED_EXISTS)'),
+          422: problemResponse('The resulting document is not valid (CUSTOS_MANIFEST_INVALID)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const body = request.body;
+      if (principal.owner !== null) {
+        const certificate = await findCertificateByPrefix(rt.store.inventory, body.fingerprint);
+        await requireCertificateOwner(principal, rt.store.evaluations, certificate.fingerprintSha256);
+        await requireIdentityOwner(principal, rt.store.objects, body.identity ?? null);
+      }
+      const result = await adoptManaged(rt, { ...body, actor: actorOf(principal) });
+      const created = !result.apply.dryRun && result.apply.objects.some((o) => o.change === 'created');
+      return reply.code(created ? 201 : 200).send(result);
     },
   );
 

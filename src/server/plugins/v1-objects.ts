@@ -45,7 +45,7 @@ function visibleTo(principal: Principal, o: AnyDeclarativeObject): boolean {
   }
 }
 
-const ApplyResult = Type.Object({
+export const ApplyResultSchema = Type.Object({
   dryRun: Type.Boolean(),
   objects: Type.Array(
     Type.Object({
@@ -124,7 +124,7 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
           Type.String(),
         ]),
         response: {
-          200: ApplyResult,
+          200: ApplyResultSchema,
           403: problemResponse('An owner-bound credential cannot apply objects (CUSTOS_FORBIDDEN)'),
           422: problemResponse('A document is invalid (CUSTOS_MANIFEST_INVALID); nothing was applied'),
         },
