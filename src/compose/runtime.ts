@@ -1,3 +1,4 @@
+import { CredentialCache } from '../core/auth/credential-cache.js';
 import { issuanceBatcher, type IssuanceRecorder } from '../core/ca/issuance-batcher.js';
 import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Store } from '../core/ports/store.js';
@@ -15,6 +16,8 @@ export interface Runtime extends Dependencies {
   auditKeys: AuditKeyring;
   /** Records the built-in CA's issuances, one transaction per batch of those made at once (group commit). */
   issuances: IssuanceRecorder;
+  /** Credentials the server authenticated in the last seconds (core/auth/credential-cache.ts). */
+  credentialCache: CredentialCache;
 }
 
 /** What the composition root needs to know about the process: its flags, environment and directory. */
@@ -56,7 +59,13 @@ export async function openRuntime(deps: Dependencies): Promise<Runtime> {
     },
     'store opened',
   );
-  return { ...deps, store, auditKeys, issuances: issuanceBatcher(store) };
+  return {
+    ...deps,
+    store,
+    auditKeys,
+    issuances: issuanceBatcher(store),
+    credentialCache: new CredentialCache(),
+  };
 }
 
 /** Builds the dependencies, opens the store, runs the work, and always closes the store. */

@@ -4,6 +4,7 @@
  * audited in its transaction (`token.created`, `token.revoked`), naming the token by its id, never its secret.
  */
 import { MAX_DURATION_MS } from '../duration.js';
+import type { CredentialCache } from './credential-cache.js';
 import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { CredentialRecord, CredentialWriter } from '../ports/credential-store.js';
@@ -17,7 +18,8 @@ export interface TokenDependencies {
   clock: Clock;
   secureRandom: SecureRandom;
   /** Who does it (`cli:alice`, `api:tok_...`). */
-  actor: string;
+  actor: string; /** The server's cache of authenticated credentials: what is revoked here is forgotten there at once. */
+  credentialCache?: CredentialCache;
 }
 
 export interface CreateApiTokenInput {
@@ -137,7 +139,7 @@ export const listApiTokens = (deps: Pick<TokenDependencies, 'store'>): Promise<C
 
 /** Revokes a token by its id: it authenticates nothing from now on. Revoking a revoked token changes nothing. */
 export async function revokeApiToken(deps: TokenDependencies, id: string): Promise<CredentialRecord> {
-  return deps.store.transaction(async (tx) => {
+  const revoked = await deps.store.transaction(async (tx) => {
     const record = await tx.credentials.get(id);
     if (record === null || record.kind !== 'token')
       throw new DomainError('CUSTOS_NOT_FOUND', `No API token has the id "${id}".`, {
@@ -156,4 +158,6 @@ export async function revokeApiToken(deps: TokenDependencies, id: string): Promi
     ]);
     return { ...record, revokedAt: now };
   });
+  deps.credentialCache?.forget(id); // after the commit, so no request caches it again from before
+  return revoked;
 }

@@ -7,11 +7,14 @@ import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { CredentialKind, CredentialRecord } from '../ports/credential-store.js';
 import type { Store } from '../ports/store.js';
+import type { CredentialCache } from './credential-cache.js';
 import { looksLikeSecret, secretSha256 } from './credential-secret.js';
 
 export interface AuthenticateDependencies {
   store: Store;
   clock: Clock;
+  /** Credentials authenticated in the last seconds (the server's; credential-cache.ts): no store read for them. */
+  credentialCache?: CredentialCache;
 }
 
 /** lastUsedAt is written at most this often per credential, so a busy token costs no write per request. */
@@ -44,16 +47,20 @@ export async function authenticate(
 ): Promise<CredentialRecord> {
   const kind = kinds.find((k) => looksLikeSecret(secret, k));
   if (kind === undefined) throw new Unauthenticated('is not a Custos credential', null);
-  const record = await deps.store.credentials.bySecret(secretSha256(secret));
-  if (record === null || record.kind !== kind) throw new Unauthenticated('is unknown', null);
+  const hash = secretSha256(secret);
   const now = deps.clock.now();
+  const cached = deps.credentialCache?.get(hash, now) ?? null;
+  const record = cached ?? (await deps.store.credentials.bySecret(hash));
+  if (record === null || record.kind !== kind) throw new Unauthenticated('is unknown', null);
   if (record.revokedAt !== null)
     throw new Unauthenticated(`was revoked at ${record.revokedAt.toISOString()}`, record);
   if (now.getTime() >= record.expiresAt.getTime())
     throw new Unauthenticated(`expired at ${record.expiresAt.toISOString()}`, record);
+  let current = record;
   if (record.lastUsedAt === null || now.getTime() - record.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await deps.store.transaction((tx) => tx.credentials.touch(record.id, now));
-    return { ...record, lastUsedAt: now };
+    current = { ...record, lastUsedAt: now };
   }
-  return record;
+  deps.credentialCache?.put(hash, current, now, cached === null);
+  return current;
 }

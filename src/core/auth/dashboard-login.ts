@@ -5,6 +5,7 @@
  * whoever made them (admin for the server's own code).
  */
 import type { Clock } from '../ports/clock.js';
+import type { CredentialCache } from './credential-cache.js';
 import type { CredentialRecord } from '../ports/credential-store.js';
 import type { SecureRandom } from '../ports/secure-random.js';
 import type { Store, StoreTransaction } from '../ports/store.js';
@@ -17,7 +18,8 @@ export interface LoginDependencies {
   store: Store;
   clock: Clock;
   secureRandom: SecureRandom;
-  actor: string;
+  actor: string; /** The server's cache of authenticated credentials: what is revoked here is forgotten there at once. */
+  credentialCache?: CredentialCache;
 }
 
 export const LOGIN_CODE_TTL_MS = 15 * 60_000;
@@ -113,6 +115,7 @@ export async function endSession(deps: LoginDependencies, id: string): Promise<v
         { type: 'session.ended', actor: deps.actor, subject: `session:${id}`, at: now, data: { id } },
       ]);
   });
+  deps.credentialCache?.forget(id); // after the commit, so no request caches it again from before
 }
 
 /** The sign-in URL of a login code at the server's base URL (`dashboard: http://127.0.0.1:8700/login?code=...`). */

@@ -9,6 +9,7 @@
  * actor, as of the latest issuance of the batch (a batch spans the milliseconds of one commit).
  */
 import type { AuditEventInput } from '../audit/audit-event.js';
+import type { LintFailure } from '../../pki/lint/lint.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import { evaluate } from '../evaluation/evaluate.js';
 import type { Location } from '../inventory/location.js';
@@ -21,6 +22,11 @@ export interface IssuanceRecord {
   leaf: ParsedCertificate;
   request: IssuanceRequest;
   at: Date;
+  /**
+   * The failures (warnings and notices: an error refuses issuance) of the inventory's lints run on this certificate
+   * before it was signed, so the evaluation does not read and lint it again; absent when other lints ran.
+   */
+  lintFailures?: readonly LintFailure[];
 }
 
 export async function recordIssuance(
@@ -52,9 +58,14 @@ export async function recordIssuances(
     }
     await tx.appendAudit(records.flatMap(auditEvents));
     const at = new Date(Math.max(...records.map((r) => r.at.getTime())));
+    const lintFailures = new Map(
+      records.flatMap((r) =>
+        r.lintFailures === undefined ? [] : [[r.certificate.fingerprintSha256, r.lintFailures] as const],
+      ),
+    );
     for (const group of groupsBy(records, (r) => r.actor))
       await evaluate(
-        { tx, at, actor: group[0]!.actor },
+        { tx, at, actor: group[0]!.actor, lintFailures },
         group.map((r) => r.certificate.fingerprintSha256),
       );
   });

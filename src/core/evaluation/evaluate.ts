@@ -3,7 +3,8 @@ import type { StoreTransaction } from '../ports/store.js';
 import { governance, readGovernance } from '../ownership/governance.js';
 import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
 import { reconcileOwnership, type OwnerChange } from '../ownership/reconcile-ownership.js';
-import { lintFindings } from '../findings/lint-findings.js';
+import type { LintFailure } from '../../pki/lint/lint.js';
+import { findingsOfLintFailures, lintFindings } from '../findings/lint-findings.js';
 import { sameEvaluation, type Evaluation } from './evaluation.js';
 
 /** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
@@ -14,6 +15,11 @@ export interface EvaluateDeps {
   tx: StoreTransaction;
   at: Date;
   actor: string;
+  /**
+   * The lint failures of certificates linted just before (by fingerprint): the built-in CA lints every certificate
+   * before it signs, so recording an issuance passes that result along instead of reading the DER and linting again.
+   */
+  lintFailures?: ReadonlyMap<string, readonly LintFailure[]>;
 }
 
 export interface EvaluateResult {
@@ -51,7 +57,7 @@ export async function evaluate(
     actor,
     onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
   });
-  await addLintFindings(tx, evaluations);
+  await addLintFindings(tx, evaluations, deps.lintFailures ?? new Map());
   const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
   const changed = evaluations.filter((e) => {
     const before = stored.get(e.fingerprintSha256);
@@ -66,11 +72,21 @@ export async function evaluate(
  * them without reading DER: the evaluated certificates' DER is read once here (a scan: the changed ones; an apply:
  * all, which is also how an inventory evaluated before the lints existed gains them).
  */
-async function addLintFindings(tx: StoreTransaction, evaluations: Evaluation[]): Promise<void> {
-  if (evaluations.length === 0) return;
-  const ders = await tx.inventory.certificateDers(evaluations.map((e) => e.fingerprintSha256));
+async function addLintFindings(
+  tx: StoreTransaction,
+  evaluations: Evaluation[],
+  known: ReadonlyMap<string, readonly LintFailure[]>,
+): Promise<void> {
+  const unlinted = evaluations.filter((e) => !known.has(e.fingerprintSha256));
+  const ders =
+    unlinted.length === 0
+      ? new Map<string, Uint8Array>()
+      : await tx.inventory.certificateDers(unlinted.map((e) => e.fingerprintSha256));
   for (const evaluation of evaluations) {
+    const failures = known.get(evaluation.fingerprintSha256);
     const der = ders.get(evaluation.fingerprintSha256);
-    if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];
+    if (failures !== undefined)
+      evaluation.findings = [...evaluation.findings, ...findingsOfLintFailures(failures)];
+    else if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];
   }
 }

@@ -1,4 +1,4 @@
-import type { LintSeverity } from '../../pki/lint/lint.js';
+import type { LintFailure, LintSeverity } from '../../pki/lint/lint.js';
 import { INVENTORY_SKIPPED, lintCertificate } from '../../pki/lint/run-lints.js';
 import type { Finding, Severity } from './finding.js';
 
@@ -28,6 +28,11 @@ export function lintFindings(der: Uint8Array): Finding[] {
   } catch {
     return []; // not even lenient DER: the inventory never holds such a certificate
   }
+  return findingsOfLintFailures(failures);
+}
+
+/** Lint failures as inventory findings (those of a certificate the CA just linted, passed along unread). */
+export function findingsOfLintFailures(failures: readonly LintFailure[]): Finding[] {
   return failures
     .filter((f) => !INVENTORY_SKIPPED.has(f.lint))
     .map((f) => ({

@@ -1,5 +1,5 @@
 /**
- * Untrusted signed structures read through the @peculiar/asn1-* schemas (CSRs, OCSP requests): the bytes
+ * Untrusted signed structures read through the @peculiar/asn1-* schemas (OCSP requests): the bytes
  * must be exactly one DER element, and anything the schema parser throws becomes CUSTOS_DER_MALFORMED, so a
  * caller sees one kind of error for any malformed input.
  */
@@ -18,13 +18,4 @@ export function parseUntrusted<T>(der: Uint8Array, schema: new () => T, what: st
     if (error instanceof PkiFormatError) throw error;
     return malformed(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** The bytes of the first element inside the outer SEQUENCE (the signed part: tbs, info, ...). */
-export function firstElement(der: Uint8Array, what: string): Uint8Array {
-  const top = new Asn1Cursor(der, 0, der.length);
-  top.expect(TAG.SEQUENCE, what);
-  const inner = top.inner();
-  inner.expect(TAG.SEQUENCE, what);
-  return der.subarray(inner.tlvStart, inner.end);
 }
