@@ -80,8 +80,9 @@ export async function judgeEntries(
       entries.flatMap((e) => e.sightings.filter((s) => s.location.kind === 'tls').map((s) => s.locationKey)),
     ),
   ];
-  const served =
-    input.at === undefined && tlsKeys.length > 0 ? await store.inventory.servedFindingsAt(tlsKeys) : [];
+  const served = groupServed(
+    input.at === undefined && tlsKeys.length > 0 ? await store.inventory.servedFindingsAt(tlsKeys) : [],
+  );
   const views: CertificateView[] = [];
   const sightedBy = new Map(entries.map((e) => [e.certificate.fingerprintSha256, e.sightings]));
   // Ownership, policy findings and waivers (src/core/ownership/governance.ts), judged at the same moment.
@@ -115,7 +116,9 @@ export async function judgeEntries(
       ),
       ownKeyBeside: ownKeyBeside(e.sightings, e.keySightings),
     });
-    findings.push(...servedFindingsOf(e.certificate.fingerprintSha256, e.sightings, served, findings));
+    findings.push(
+      ...servedFindingsOf(e.sightings, served.get(e.certificate.fingerprintSha256) ?? [], findings),
+    );
     findings.push(...(managed.get(e.certificate.fingerprintSha256) ?? []));
     const current = e.sightings.some((s) => s.endedAt === null);
     const evaluation =
@@ -137,19 +140,14 @@ export async function judgeEntries(
  * where it holds), leaving out codes the certificate already has on its own (an expired leaf is one `expired`) and
  * what was found at locations probed by bare IP address (those belong to the location: `locations list`).
  */
-function servedFindingsOf(
-  fingerprint: string,
-  sightings: Sighting[],
-  served: ServedFinding[],
-  own: Finding[],
-): Finding[] {
+function servedFindingsOf(sightings: Sighting[], served: ServedFinding[], own: Finding[]): Finding[] {
+  if (served.length === 0) return [];
   const open = new Set(
     sightings.filter((s) => s.endedAt === null && !probedByBareAddress(s.location)).map((s) => s.locationKey),
   );
   const byCode = new Map<string, { finding: Finding; locations: string[] }>();
   for (const f of served) {
-    if (f.fingerprintSha256 !== fingerprint || !open.has(f.locationKey) || own.some((o) => o.code === f.code))
-      continue;
+    if (!open.has(f.locationKey) || own.some((o) => o.code === f.code)) continue;
     const entry = byCode.get(f.code);
     if (entry) entry.locations.push(f.locationKey);
     else
@@ -162,6 +160,17 @@ function servedFindingsOf(
     ...finding,
     message: `${finding.message} (served at ${locations.join(', ')})`,
   }));
+}
+
+/** The served findings by the fingerprint they are about (in their order), so each certificate reads its own. */
+function groupServed(served: ServedFinding[]): Map<string, ServedFinding[]> {
+  const byFingerprint = new Map<string, ServedFinding[]>();
+  for (const f of served) {
+    const list = byFingerprint.get(f.fingerprintSha256);
+    if (list) list.push(f);
+    else byFingerprint.set(f.fingerprintSha256, [f]);
+  }
+  return byFingerprint;
 }
 
 function groupKeys(sightings: Sighting[]): Map<string, string[]> {

@@ -221,14 +221,17 @@ export class KyselyInventoryReader implements InventoryReader {
 
     // A retired certificate (none current) is listed with its history: all of it, or what had begun by `at`.
     const history: SightingWindow = at === undefined ? { kind: 'all' } : { kind: 'started-by', at };
+    // The whole inventory (metrics, a full listing): every sighting in the window is wanted, so the window is read
+    // in one pass rather than each of 100,000 certificates and keys looked up in the index (4x the CPU).
+    const whole = wholeInventory(query);
     const sightings = await this.sightingsOfObjects(
       'certificate',
-      rows.map((row) => row.fingerprint),
+      whole ? 'every' : rows.map((row) => row.fingerprint),
       query.includeRetired ? history : current,
     );
     const keySightings = await this.sightingsOfObjects(
       'key',
-      rows.map((row) => row.public_key_sha256),
+      whole ? 'every' : rows.map((row) => row.public_key_sha256),
       current,
     );
     return rows.map((row) => {
@@ -243,17 +246,17 @@ export class KyselyInventoryReader implements InventoryReader {
     });
   }
 
-  /** The sightings of these certificates or keys within the window, by object hash. */
+  /** The sightings of these certificates or keys (or of every one) within the window, by object hash. */
   private async sightingsOfObjects(
     type: 'certificate' | 'key',
-    hashes: string[],
+    hashes: string[] | 'every',
     window: SightingWindow,
   ): Promise<Map<string, Sighting[]>> {
     const condition = sightingWindow(window);
     const byHash = new Map<string, Sighting[]>();
-    let query = selectSightings(this.db)
-      .where('sightings.object_type', '=', type)
-      .where(inValues(this.dialect, 'sightings.object_hash', [...new Set(hashes)]));
+    let query = selectSightings(this.db).where('sightings.object_type', '=', type);
+    if (hashes !== 'every')
+      query = query.where(inValues(this.dialect, 'sightings.object_hash', [...new Set(hashes)]));
     if (condition !== null) query = query.where(condition);
     for (const row of await query.execute()) {
       const list = byHash.get(row.object_hash);
@@ -263,6 +266,20 @@ export class KyselyInventoryReader implements InventoryReader {
     return byHash;
   }
 }
+
+/** Whether the query lists every certificate in its window: no filter, no page. */
+const wholeInventory = (q: CertificateQuery): boolean =>
+  q.notAfterBefore === undefined &&
+  q.fingerprints === undefined &&
+  q.fingerprintPrefix === undefined &&
+  q.limit === undefined &&
+  q.after === undefined &&
+  q.owner === undefined &&
+  q.unowned !== true &&
+  q.identities === undefined &&
+  q.policyFinding === undefined &&
+  q.locationKind === undefined &&
+  (q.search === undefined || q.search === '');
 
 /** A sort key as the listing compares it: notAfter in epoch ms (PostgreSQL's bigint arrives as a string). */
 const sortKeyOf = (value: unknown, sort: InventorySort): number | string =>

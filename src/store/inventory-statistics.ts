@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Severity } from '../core/findings/finding.js';
 import type {
   InventoryCounts,
+  InventoryOverview,
   InventoryStatistics,
   StatisticsQuery,
   TimelineBucket,
@@ -34,18 +35,39 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
       : sql<number>`coalesce(json_array_length(cast(e.findings as json)), 0)`;
   }
 
-  counts(query: StatisticsQuery): Promise<InventoryCounts> {
+  /**
+   * The counts and both timelines in one pass over the current certificates, grouped by the week they expire in
+   * (-1 outside the timeline), their owner and their worst severity: each certificate's sighting and evaluation is
+   * looked up once, not once per aggregate.
+   */
+  overview(query: StatisticsQuery): Promise<InventoryOverview> {
     return reading('counting the inventory', async () => {
       const at = query.at.getTime();
       const soon = at + query.expiringSoonMs;
-      const { rows } = await sql<Record<keyof Omit<InventoryCounts, 'findings'> | 'stored', unknown>>`
-        select count(*) as certificates,
+      const end = at + query.weeks * WEEK_MS;
+      // Integer division of a non-negative bigint: the week the certificate expires in.
+      const week = sql<number>`case when c.not_after > ${at} and c.not_after <= ${end}
+        then cast((c.not_after - ${at}) / ${WEEK_MS} as integer) else -1 end`;
+      const has = (severity: Severity) => sql`e.findings like ${`%"severity":"${severity}"%`}`;
+      const worst = sql<string>`case
+        when ${has('critical')} then 'critical'
+        when ${has('high')} or c.not_after <= ${soon} then 'high'
+        when ${has('medium')} then 'medium'
+        when ${has('low')} then 'low'
+        when ${has('info')} then 'info'
+        else 'none' end`;
+      const { rows } = await sql<
+        Record<'week' | 'owner' | 'severity' | keyof Omit<InventoryCounts, 'findings'> | 'stored', unknown>
+      >`
+        select ${week} as week, coalesce(e.owner, '') as owner, ${worst} as severity,
+          count(*) as certificates,
           sum(case when c.not_after <= ${at} then 1 else 0 end) as expired,
           sum(case when c.not_after > ${at} and c.not_after <= ${at + 7 * 86_400_000} then 1 else 0 end) as "expiringIn7Days",
           sum(case when c.not_after > ${at} and c.not_after <= ${at + 30 * 86_400_000} then 1 else 0 end) as "expiringIn30Days",
           sum(case when e.owner is null then 1 else 0 end) as unowned,
           sum(${this.findingsLength()} + case when c.not_after <= ${soon} then 1 else 0 end) as stored
-        from ${this.current(query)}`.execute(this.db);
+        from ${this.current(query)}
+        group by 1, 2, 3 order by 1, 2, 3`.execute(this.db);
       const served = await sql<{ count: unknown }>`
         select count(*) as count from served_findings f
         where exists (select 1 from sightings s inner join locations l on l.id = s.location_id
@@ -53,51 +75,44 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
         ${query.owner === undefined ? sql`` : sql`and exists (select 1 from certificate_evaluations e where e.fingerprint = f.fingerprint and e.owner = ${query.owner})`}`.execute(
         this.db,
       );
-      const row = rows[0];
       const n = (value: unknown): number => Number(value ?? 0);
+      const counts: InventoryCounts = {
+        certificates: 0,
+        expired: 0,
+        expiringIn7Days: 0,
+        expiringIn30Days: 0,
+        unowned: 0,
+        findings: n(served.rows[0]?.count),
+      };
+      const byOwner = new Map<string, TimelineBucket>();
+      const bySeverity = new Map<string, TimelineBucket & { key: Severity | 'none' }>();
+      const add = <B extends TimelineBucket>(buckets: Map<string, B>, bucket: B) => {
+        const id = `${bucket.week}\u0000${bucket.key}`;
+        const known = buckets.get(id);
+        if (known) known.count += bucket.count;
+        else buckets.set(id, bucket);
+      };
+      for (const r of rows) {
+        counts.certificates += n(r.certificates);
+        counts.expired += n(r.expired);
+        counts.expiringIn7Days += n(r.expiringIn7Days);
+        counts.expiringIn30Days += n(r.expiringIn30Days);
+        counts.unowned += n(r.unowned);
+        counts.findings += n(r.stored);
+        const w = n(r.week);
+        if (w < 0) continue;
+        add(byOwner, { week: w, key: String(r.owner ?? ''), count: n(r.certificates) });
+        add(bySeverity, { week: w, key: String(r.severity) as Severity | 'none', count: n(r.certificates) });
+      }
       return {
-        certificates: n(row?.certificates),
-        expired: n(row?.expired),
-        expiringIn7Days: n(row?.expiringIn7Days),
-        expiringIn30Days: n(row?.expiringIn30Days),
-        unowned: n(row?.unowned),
-        findings: n(row?.stored) + n(served.rows[0]?.count),
+        counts,
+        // Rows come ordered by week, then owner (the database's collation); severities are plain ASCII words.
+        timelineByOwner: [...byOwner.values()],
+        timelineBySeverity: [...bySeverity.values()].sort(
+          (a, b) => a.week - b.week || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+        ),
       };
     });
-  }
-
-  private async timeline(query: StatisticsQuery, key: RawBuilder<string>): Promise<TimelineBucket[]> {
-    const at = query.at.getTime();
-    const end = at + query.weeks * WEEK_MS;
-    // Integer division of a non-negative bigint: the week the certificate expires in.
-    const week = sql<number>`cast((c.not_after - ${at}) / ${WEEK_MS} as integer)`;
-    const { rows } = await sql<{ week: unknown; key: string | null; count: unknown }>`
-      select ${week} as week, ${key} as key, count(*) as count
-      from ${this.current(query)} and c.not_after > ${at} and c.not_after <= ${end}
-      group by 1, 2 order by 1, 2`.execute(this.db);
-    return rows.map((r) => ({ week: Number(r.week), key: r.key ?? '', count: Number(r.count) }));
-  }
-
-  timelineByOwner(query: StatisticsQuery): Promise<TimelineBucket[]> {
-    return reading('computing the expiry timeline', () =>
-      this.timeline(query, sql<string>`coalesce(e.owner, '')`),
-    );
-  }
-
-  timelineBySeverity(query: StatisticsQuery): Promise<Array<TimelineBucket & { key: Severity | 'none' }>> {
-    const soon = query.at.getTime() + query.expiringSoonMs;
-    const has = (severity: Severity) => sql`e.findings like ${`%"severity":"${severity}"%`}`;
-    const worst = sql<string>`case
-      when ${has('critical')} then 'critical'
-      when ${has('high')} or c.not_after <= ${soon} then 'high'
-      when ${has('medium')} then 'medium'
-      when ${has('low')} then 'low'
-      when ${has('info')} then 'info'
-      else 'none' end`;
-    return reading(
-      'computing the expiry timeline',
-      async () => (await this.timeline(query, worst)) as Array<TimelineBucket & { key: Severity | 'none' }>,
-    );
   }
 
   fingerprintsWithFindings(codes: readonly string[], limit: number, owner?: string): Promise<string[]> {

@@ -133,7 +133,11 @@ for (const dialect of DIALECTS) {
 
     it('aggregates counts and a weekly timeline by owner and severity', async () => {
       const query = { at: day(25), expiringSoonMs: 10 * 86_400_000, weeks: 26 };
-      const counts = await store.statistics.counts(query);
+      const {
+        counts,
+        timelineByOwner: byOwner,
+        timelineBySeverity: bySeverity,
+      } = await store.statistics.overview(query);
       assert.equal(counts.certificates, 12);
       assert.equal(counts.expired, 0);
       assert.equal(counts.expiringIn7Days, 9);
@@ -141,18 +145,16 @@ for (const dialect of DIALECTS) {
       assert.equal(counts.unowned, 4);
       // 4 stored `unowned` findings, and 12 expiring within the 10 days.
       assert.equal(counts.findings, 16);
-      const byOwner = await store.statistics.timelineByOwner(query);
       assert.equal(
         byOwner.reduce((n, b) => n + b.count, 0),
         12,
       );
       assert.ok(byOwner.every((b) => b.week === 0 || b.week === 1));
-      const bySeverity = await store.statistics.timelineBySeverity(query);
       assert.ok(
         bySeverity.every((b) => b.key === 'high'),
         JSON.stringify(bySeverity),
       );
-      const alpha = await store.statistics.counts({ ...query, owner: 'alpha' });
+      const alpha = (await store.statistics.overview({ ...query, owner: 'alpha' })).counts;
       assert.equal(alpha.certificates, 4);
       assert.equal((await store.statistics.fingerprintsWithFindings(['unowned'], 100)).length, 4);
     });

@@ -55,10 +55,8 @@ export async function inventorySummary(
     expiringSoonMs: DEFAULT_EXPIRING_WITHIN_DAYS * 86_400_000,
     weeks: TIMELINE_WEEKS,
   };
-  const [counts, byOwner, bySeverity, statuses, waived] = await Promise.all([
-    deps.store.statistics.counts(query),
-    deps.store.statistics.timelineByOwner(query),
-    deps.store.statistics.timelineBySeverity(query),
+  const [{ counts, timelineByOwner, timelineBySeverity }, statuses, waived] = await Promise.all([
+    deps.store.statistics.overview(query),
     deps.store.managed.statuses(),
     waivedFindings(deps, at, owner),
   ]);
@@ -72,7 +70,7 @@ export async function inventorySummary(
     staleDeployments,
     openFindings: counts.findings,
     waivedByException: waived,
-    timeline: timeline(at, byOwner, bySeverity),
+    timeline: timeline(at, timelineByOwner, timelineBySeverity),
   };
 }
 

@@ -29,12 +29,18 @@ export interface TimelineBucket {
   count: number;
 }
 
+/** The headline counts and the expiry timeline by owner and by severity, ordered by week then key. */
+export interface InventoryOverview {
+  counts: InventoryCounts;
+  timelineByOwner: TimelineBucket[];
+  /** The worst severity of a certificate: of its stored findings, and `high` when it expires within the window. */
+  timelineBySeverity: Array<TimelineBucket & { key: Severity | 'none' }>;
+}
+
 /** Aggregates over the inventory, computed by the database (GROUP BY), never by reading every certificate. */
 export interface InventoryStatistics {
-  counts(query: StatisticsQuery): Promise<InventoryCounts>;
-  timelineByOwner(query: StatisticsQuery): Promise<TimelineBucket[]>;
-  /** The worst severity of a certificate: of its stored findings, and `high` when it expires within the window. */
-  timelineBySeverity(query: StatisticsQuery): Promise<Array<TimelineBucket & { key: Severity | 'none' }>>;
+  /** Counts and timelines in one pass over the current certificates. */
+  overview(query: StatisticsQuery): Promise<InventoryOverview>;
   /** Current certificates with a stored finding of one of these codes (the candidates of a waiver), at most `limit`. */
   fingerprintsWithFindings(codes: readonly string[], limit: number, owner?: string): Promise<string[]>;
 }
