@@ -60,7 +60,10 @@ const certificateFields = {
   owner: nullable(Type.String()),
   identity: nullable(Type.String()),
   retiredAt: nullable(
-    Type.String({ format: 'date-time', description: 'When its last sighting ended (includeRetired); else null' }),
+    Type.String({
+      format: 'date-time',
+      description: 'When its last sighting ended (includeRetired); else null',
+    }),
   ),
 };
 
