@@ -47,7 +47,13 @@ const heapMb = (): number => {
 export async function fuzzTarget(
   corpus: Corpus,
   target: string,
-  options: { seed: number; count: number; progress?: (done: number) => void },
+  options: {
+    seed: number;
+    count: number;
+    /** Stop before `count` at this time (performance.now()); `inputs` says how many ran. */
+    until?: number;
+    progress?: (done: number) => void;
+  },
 ): Promise<FuzzStats> {
   const seeds = corpus[target] ?? [];
   const stats: FuzzStats = {
@@ -61,7 +67,8 @@ export async function fuzzTarget(
     findings: [],
   };
   if (seeds.length === 0) return stats;
-  const run = TARGETS[target]!(seeds);
+  const made = await TARGETS[target]!(seeds);
+  const { run, close } = typeof made === 'function' ? { run: made, close: undefined } : made;
   const warmup = Math.min(200, Math.floor(options.count / 10));
   let heapStart = 0;
   for (let index = 0; index < options.count; index++) {
@@ -88,8 +95,10 @@ export async function fuzzTarget(
     }
     stats.inputs++;
     if ((index & 255) === 255) options.progress?.(index + 1);
+    if (options.until !== undefined && performance.now() > options.until) break;
   }
-  if (options.count > warmup) stats.heapGrowthMb = heapMb() - heapStart;
+  if (stats.inputs > warmup) stats.heapGrowthMb = heapMb() - heapStart;
+  await close?.();
   return stats;
 }
 

@@ -5,6 +5,7 @@
  *
  *   npm run fuzz                                  (10,000 inputs per target, seed 1)
  *   npm run fuzz -- --count 1000000 --seed 7 --target lean-x509 --target csr
+ *   npm run fuzz -- --count 1000000 --seconds 600 --target api-body   (stops a target after 600 s)
  *   npm run fuzz -- --replay csr:1234 [--seed 7]  (that one input: its hex and what the reader says)
  *
  * Each target runs in a worker; a worker that reports no progress for
@@ -21,10 +22,12 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     target: { type: 'string', multiple: true },
     replay: { type: 'string' },
+    seconds: { type: 'string' },
   },
 });
 const COUNT = Number(values.count);
 const SEED = Number(values.seed);
+const SECONDS = values.seconds === undefined ? null : Number(values.seconds);
 const STUCK_MS = 60_000;
 const targets = values.target ?? Object.keys(TARGETS);
 for (const name of targets)
@@ -37,18 +40,21 @@ if (values.replay) {
   const [target, index] = values.replay.split(':');
   const input = fuzzInput(corpus, SEED, target!, Number(index));
   console.log(Buffer.from(input).toString('hex'));
+  const made = await TARGETS[target!]!(corpus[target!]!);
+  const { run, close } = typeof made === 'function' ? { run: made, close: undefined } : made;
   try {
-    console.log(await TARGETS[target!]!(corpus[target!]!)(input));
+    console.log(await run(input));
   } catch (error) {
     console.log(isExpectedError(error) ? 'refused:' : 'CRASH:', error);
   }
+  await close?.();
   process.exit(0);
 }
 
 function inWorker(target: string): Promise<FuzzStats | 'stuck'> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: { corpus, target, seed: SEED, count: COUNT },
+      workerData: { corpus, target, seed: SEED, count: COUNT, seconds: SECONDS },
     });
     let last = Date.now();
     let done = 0;

@@ -5,6 +5,10 @@
  * other exception is a crash. The container targets go through readContainer, which must not throw at all.
  */
 import { webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readCsrRequest } from '../../src/core/ca/csr-request.js';
+import { checkPolicyExpressions } from '../../src/core/declarative/check-policy-expressions.js';
+import { parseManifests } from '../../src/core/declarative/parse-manifests.js';
 import { DomainError } from '../../src/core/errors.js';
 import { readContainer } from '../../src/pki/formats/read-container.js';
 import { analyseChain } from '../../src/pki/path/analyse-chain.js';
@@ -17,9 +21,10 @@ import { readOcspRequest } from '../../src/pki/x509/generate/ocsp-request.js';
 import { parseCertificate } from '../../src/pki/x509/lean-reader.js';
 import { containerSeeds, PASSWORD, ToolFixtures } from '../../test/pki/container-fixtures.js';
 import { aSigner, privateKeyPem, toPem } from '../../test/support/signers.js';
+import { apiBodyTarget, apiSeed, ocspResponderTarget, type ServerTarget } from './api-target.js';
 
 export type Corpus = Record<string, Uint8Array[]>;
-type Run = (input: Uint8Array) => unknown;
+export type Run = (input: Uint8Array) => unknown;
 
 /** Whether an exception is a clear error with a code (not a crash). */
 export function isExpectedError(error: unknown): boolean {
@@ -52,7 +57,7 @@ const container: (corpus: Uint8Array[]) => Run = () => (input) => {
 const AT = new Date('2026-12-03T12:00:00Z');
 
 /** How each target runs an input, given its seeds (the path target takes its chain from them). */
-export const TARGETS: Record<string, (seeds: Uint8Array[]) => Run> = {
+export const TARGETS: Record<string, (seeds: Uint8Array[]) => Run | Promise<ServerTarget>> = {
   pem: container,
   der: container,
   pkcs7: container,
@@ -72,6 +77,15 @@ export const TARGETS: Record<string, (seeds: Uint8Array[]) => Run> = {
     }),
   csr: () => (input) => readCsr(input),
   'ocsp-request': () => (input) => readOcspRequest(input),
+  /** The CSR reader of issuance (`cert issue --csr`, POST /v1/certificates/issue): PEM or DER. */
+  'csr-request': () => (input) => readCsrRequest(input),
+  /** `apply -f` and POST /v1/apply: the YAML/JSON documents, their schemas and the CEL checks. */
+  manifests: () => (input) =>
+    parseManifests(Buffer.from(input).toString('utf8'), 'fuzz.yaml', [checkPolicyExpressions]),
+  /** The OCSP responder behind POST /ocsp, over a store with a CA. */
+  'ocsp-responder': (seeds) => ocspResponderTarget(seeds),
+  /** JSON/YAML bodies of POST /v1/apply, /v1/scans, /v1/certificates/issue, /v1/findings/ack. */
+  'api-body': (seeds) => apiBodyTarget(seeds),
 };
 
 async function chain(): Promise<Uint8Array[]> {
@@ -178,6 +192,10 @@ export async function makeCorpus(): Promise<Corpus> {
     ),
     generateCsr({}, aSigner('Ed25519', 'fuzz-csr')),
   ]);
+  const ocspRequests = [new Uint8Array(f.read('nonce.req')), new Uint8Array(f.read('two.req'))];
+  const csrPems = csrs.map((der) => new TextEncoder().encode(toPem('CERTIFICATE REQUEST', der)));
+  const governance = readFileSync(new URL('../../../docs/examples/governance.yaml', import.meta.url), 'utf8');
+  const json = (value: unknown): string => JSON.stringify(value);
   return {
     pem: pick('PEM bundle with keys', 'PEM with encrypted keys', 'TRUSTED CERTIFICATE'),
     der: pick('DER certificate'),
@@ -188,6 +206,34 @@ export async function makeCorpus(): Promise<Corpus> {
     'lean-x509': [leaf!, intermediate!, root!, ...pick('DER certificate')],
     'path-validation': [leaf!, intermediate!, root!],
     csr: [...csrs, new Uint8Array(f.read('openssl.csr'))],
-    'ocsp-request': [new Uint8Array(f.read('nonce.req')), new Uint8Array(f.read('two.req'))],
+    'ocsp-request': ocspRequests,
+    'csr-request': [...csrPems, ...csrs, new Uint8Array(f.read('openssl.csr'))],
+    manifests: [
+      new TextEncoder().encode(governance),
+      new TextEncoder().encode(
+        json([{ apiVersion: 'custos/v1', kind: 'Owner', metadata: { name: 'a' }, spec: { contacts: {} } }]),
+      ),
+    ],
+    'ocsp-responder': ocspRequests,
+    'api-body': [
+      apiSeed('/v1/apply', governance, 'application/yaml'),
+      apiSeed(
+        '/v1/apply',
+        json([
+          { apiVersion: 'custos/v1', kind: 'Owner', metadata: { name: 'fuzz' }, spec: { contacts: {} } },
+        ]),
+      ),
+      apiSeed('/v1/scans', json({ kind: 'files', targets: ['/nonexistent/custos-fuzz'] })),
+      apiSeed(
+        '/v1/scans',
+        json({ kind: 'tls', targets: ['127.0.0.1:1', '10.0.0.0/30'], ports: '443,8443', sni: ['a.example'] }),
+      ),
+      apiSeed(
+        '/v1/certificates/issue',
+        json({ csr: Buffer.from(csrPems[0]!).toString('latin1'), ttl: '24h', dnsNames: ['d.example.com'] }),
+      ),
+      apiSeed('/v1/certificates/issue', json({ generateKey: 'ec-p256', commonName: 'fuzz', ttl: '1h' })),
+      apiSeed('/v1/findings/ack', json({ fingerprint: 'ab12cd34', by: 'fuzz' })),
+    ],
   };
 }

@@ -6,6 +6,7 @@ import {
   listSizeLimit,
   MAX_EVALUATION_COST,
 } from './cel-cost.js';
+import { unboundedMatch } from './cel-regex.js';
 
 /**
  * The CEL environments policies are compiled in (the CEL spec through @marcbachmann/cel-js). Variables are
@@ -150,7 +151,8 @@ function celProblem(error: unknown): { message: string; offset: number } {
 
 /**
  * Parses and type-checks one validation expression; it must be a bool expression whose cost bound, with lists of
- * unknown size counted as ASSUMED_LIST_SIZE elements, is within MAX_EVALUATION_COST.
+ * unknown size counted as ASSUMED_LIST_SIZE elements, is within MAX_EVALUATION_COST, and whose `matches` patterns
+ * run in linear time (cel-regex.ts).
  */
 export function compileExpression(expression: string, type: PolicyType): CompileResult {
   const environment = ENVIRONMENTS[type];
@@ -180,6 +182,8 @@ export function compileExpression(expression: string, type: PolicyType): Compile
       offset: costliestNode(program.ast, ASSUMED_LIST_SIZE).start,
     };
   }
+  const unbounded = unboundedMatch(program.ast);
+  if (unbounded !== null) return { ok: false, ...unbounded };
   return { ok: true, program, listLimit: listSizeLimit(program.ast) };
 }
 
