@@ -41,6 +41,7 @@ import { provisionersOf } from './config/provisioners-config.js';
 import type { Config } from './config/schema.js';
 import type { ValueSource } from './config/value-source.js';
 import { buildKeyManager } from './key-manager.js';
+import { boundRegExpBacktracking } from './regexp-engine.js';
 import { pkcs11KeyBackendFromEnvironment } from './pkcs11-keys.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -115,6 +116,7 @@ const JWKS_TIMEOUT_MS = 5_000;
 
 /** Builds every dependency from the configuration: the one place that picks the implementation of each port. */
 export function buildDependencies(loaded: LoadedConfig, context: ComposeContext): Dependencies {
+  boundRegExpBacktracking();
   const { config } = loaded;
   const user = currentUser(context.env);
   return {

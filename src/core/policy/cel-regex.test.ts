@@ -4,6 +4,10 @@ import type { PolicyObject } from '../declarative/objects.js';
 import { complianceActivation } from './activation.js';
 import { compileExpression } from './cel-environment.js';
 import { compilePolicies, evaluatePolicies } from './evaluate-policies.js';
+import { boundRegExpBacktracking } from '../../compose/regexp-engine.js';
+
+// As every command and the server do at start (the composition root).
+boundRegExpBacktracking();
 
 const policy = (expression: string): PolicyObject => ({
   apiVersion: 'custos/v1',

@@ -1,17 +1,15 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { setFlagsFromString } from 'node:v8';
 
 /**
  * The bound on `matches()`. cel-js runs it with JavaScript's backtracking RegExp (not RE2), so `'aaaa…!'.matches(
  * '^(a+)+$')` would take exponential time. Two guards:
  * - V8 re-runs a regular expression that backtracks too much (50,000 backtracks) on its linear-time engine, which
- *   gives the same answer in time linear in the subject. That engine takes every pattern without backreferences,
- *   lookarounds or a counted repetition under another quantifier.
+ *   gives the same answer in time linear in the subject (set by the composition root: src/compose/regexp-engine.ts).
+ *   That engine takes every pattern without backreferences, lookarounds or a counted repetition under another
+ *   quantifier.
  * - An expression is refused when it is applied if a `matches` pattern is not a string literal (a pattern read
  *   from a certificate would be chosen by whoever made the certificate) or uses one of those three forms.
  */
-setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-
 /** Why a pattern could take more than linear time, or null. */
 export function unboundedPatternReason(pattern: string): string | null {
   /** Per open group: whether it holds a quantifier, and a counted one ({n,m}). */
