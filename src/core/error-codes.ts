@@ -511,6 +511,12 @@ export const ERROR_CODES = {
     summary:
       'The certificate to adopt was not found in a file beside its private key, and no --destination was given.',
   },
+  CUSTOS_CA_CANNOT_ROTATE: {
+    exit: 2,
+    http: 409,
+    summary:
+      'The certificate authority cannot be rotated: its newest generation does not sign yet, or Custos does not hold its root key.',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

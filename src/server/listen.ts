@@ -8,6 +8,7 @@ import { writeCrlFile } from '../compose/crl-file.js';
 import { managedDependencies } from '../compose/managed.js';
 import type { Runtime } from '../compose/runtime.js';
 import { refreshCrls } from '../core/ca/refresh-crls.js';
+import { applyRollover } from '../core/ca/rotate-authority.js';
 import { createLoginCode, loginUrl } from '../core/auth/dashboard-login.js';
 import { firstAdminToken } from '../core/auth/first-admin-token.js';
 import { runReconciler } from '../core/managed/managed-jobs.js';
@@ -74,6 +75,17 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
       run: async () => {
         const { resigned, dropped } = await services.ocsp.refresh();
         if (resigned + dropped > 0) rt.logger.info({ resigned, dropped }, 'OCSP responses refreshed');
+      },
+    },
+    {
+      // CA rollover (`custos ca rotate`): a `next` CA becomes active once its overlap has passed (the one before it
+      // retiring), a retiring CA retired once none of its certificates is valid. Issuance already picks the new CA
+      // when its overlap passes; this writes the statuses that move the bundle.
+      name: 'ca-rollover',
+      everyMs: 5_000,
+      run: async () => {
+        for (const transition of await applyRollover(rt))
+          rt.logger.info({ ca: transition.name, transition: transition.kind }, 'CA rollover');
       },
     },
     {

@@ -132,6 +132,19 @@ function queries(db: Db): AuthorityReader {
         .execute();
       return rows.map(toIssued);
     },
+    async validIssued(authority, at) {
+      const row = await db
+        .selectFrom('issued_certificates')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('count'),
+          eb.fn.max(eb('not_after', '-', eb.ref('not_before'))).as('longest'),
+        ])
+        .where('authority', '=', authority)
+        .where('not_after', '>', at.getTime())
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.count), longestTtlMs: row.longest === null ? 0 : Number(row.longest) };
+    },
     async revoked(authority) {
       const rows = await db
         .selectFrom('issued_certificates')
@@ -175,6 +188,8 @@ export function authorityReader(db: Kysely<StoreDatabase>): AuthorityReader {
       reading('reading issued certificates', () => q.issuedUnder(authority, requestKey)),
     revoked: (authority) => reading('reading revoked certificates', () => q.revoked(authority)),
     latestCrl: (authority) => reading('reading a CRL', () => q.latestCrl(authority)),
+    validIssued: (authority, at) =>
+      reading('reading issued certificates', () => q.validIssued(authority, at)),
   };
 }
 
@@ -192,6 +207,7 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
       run('reading issued certificates', () => q.issuedUnder(authority, requestKey)),
     revoked: (authority) => run('reading revoked certificates', () => q.revoked(authority)),
     latestCrl: (authority) => run('reading a CRL', () => q.latestCrl(authority)),
+    validIssued: (authority, at) => run('reading issued certificates', () => q.validIssued(authority, at)),
     async create(authority) {
       // Checked before the insert: a failed statement would end the transaction (PostgreSQL) and latch it.
       if ((await run('reading a certificate authority', () => q.get(authority.name))) !== null)

@@ -92,7 +92,7 @@ export function registerCaList(program: Command): void {
     .description(
       'Print the trust bundle (PEM): every root and intermediate relying parties must trust now — the CAs that are active, next (rolling in) or retiring.',
     )
-    .option('--ca <name>', 'only this CA')
+    .option('--ca <name>', 'only this CA (all its generations, after `ca rotate`)')
     .option('--out <file>', 'write it to this file (atomically) instead of stdout')
     .addHelpText(
       'after',
@@ -100,16 +100,19 @@ export function registerCaList(program: Command): void {
     )
     .action(
       action(async (options: { ca?: string; out?: string }, command: Command) => {
-        const [{ withRuntime }, { trustBundle }, { certificatesPem }] = await Promise.all([
+        const [{ withRuntime }, { trustBundle }, { certificatesPem }, { generationOf }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/authority-view.js'),
           import('../../pki/formats/pem-writer.js'),
+          import('../../core/ca/rollover.js'),
         ]);
         return withRuntime(globalOptions(command), async (rt) => {
           let authorities = await rt.store.authorities.list();
           if (options.ca !== undefined) {
-            authorities = authorities.filter((a) => a.name === options.ca);
-            if (authorities.length === 0) throw notFound(options.ca);
+            // Every generation of the CA (`ca rotate` makes NAME--r2, ...).
+            const family = generationOf(options.ca).family;
+            if (!authorities.some((a) => a.name === options.ca)) throw notFound(options.ca);
+            authorities = authorities.filter((a) => generationOf(a.name).family === family);
           }
           const pem = certificatesPem(trustBundle(authorities));
           if (options.out !== undefined) await rt.writeOutputFile(options.out, pem);

@@ -7,6 +7,7 @@ import { registerCaList } from './ca-list.js';
 import { registerCertIssue } from './cert-issue.js';
 import { registerCertRevoke } from './cert-revoke.js';
 import { registerCaCrl } from './ca-crl.js';
+import { registerCaRotate } from './ca-rotate.js';
 import { registerConfigShow } from './config-show.js';
 import { registerAudit } from './audit.js';
 import { registerExceptions } from './exceptions.js';
@@ -60,6 +61,7 @@ export function registerCommands(program: Command): void {
   registerCertIssue(program);
   registerCertRevoke(program);
   registerCaCrl(program);
+  registerCaRotate(program);
   registerManaged(program);
   registerManagedAdopt(program);
   registerIdentitiesDestroy(program);

@@ -35,9 +35,9 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** CUSTOS_INVALID_ARGUMENT unless the name is lower-case letters, digits and dashes (it goes into URLs and files). */
 export function checkAuthorityName(name: string): void {
-  if (!NAME.test(name))
+  if (!NAME.test(name) || /--r[0-9]+$/.test(name))
     throw new DomainError('CUSTOS_INVALID_ARGUMENT', `"${name}" is not a CA name.`, {
-      hint: 'Use 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit (it is part of the CRL and CA certificate URLs).',
+      hint: 'Use 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit (it is part of the CRL and CA certificate URLs); names ending in --r<N> are the generations `ca rotate` makes.',
     });
 }
 

@@ -24,6 +24,8 @@ import { withCommonNameInSans } from './common-name-in-sans.js';
 import type { IssuanceRecorder } from './issuance-batcher.js';
 import type { IssuanceRequest } from './issuance-request.js';
 import { recordIssuance } from './record-issuance.js';
+import { signerAt } from './rollover.js';
+import { generationsFrom } from './rotate-authority.js';
 import { newSerialNumber } from './serial-number.js';
 
 export interface IssueDependencies extends CaDependencies {
@@ -44,25 +46,21 @@ export interface IssuedResult {
   chain: Uint8Array[];
 }
 
-/** The CA a request names, if it signs now: CUSTOS_CA_NOT_FOUND, CUSTOS_CA_NOT_ACTIVE otherwise. */
+/**
+ * The generation of the CA a request names that signs now (after `ca rotate`, the newest one whose overlap has
+ * passed, whether or not the rollover task has written its status yet): CUSTOS_CA_NOT_FOUND, CUSTOS_CA_NOT_ACTIVE.
+ */
 export async function signingAuthority(
   deps: Pick<CaDependencies, 'store'>,
   name: string,
   now: Date,
 ): Promise<CertificateAuthority & { certificate: Uint8Array }> {
-  const authority = await deps.store.authorities.get(name);
-  if (authority === null)
-    throw new DomainError('CUSTOS_CA_NOT_FOUND', `No certificate authority is named "${name}".`, {
-      hint: '`custos ca list` shows them; `custos ca init` creates the default one.',
-    });
-  const signs =
-    authority.status === 'active' &&
-    authority.certificate !== null &&
-    (authority.signsFrom === null || authority.signsFrom.getTime() <= now.getTime());
-  if (!signs || authority.certificate === null)
+  const generations = await generationsFrom(deps, name);
+  const authority = signerAt(generations, now);
+  if (authority?.certificate === null || authority?.certificate === undefined)
     throw new DomainError(
       'CUSTOS_CA_NOT_ACTIVE',
-      `The certificate authority "${name}" is ${authority.status} and does not sign now.`,
+      `The certificate authority "${name}" is ${generations[0]!.status} and does not sign now.`,
     );
   return { ...authority, certificate: authority.certificate };
 }

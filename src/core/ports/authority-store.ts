@@ -75,6 +75,11 @@ export interface AuthorityReader {
   /** Every revoked certificate of a CA, for its CRL (expired ones included; the CRL builder decides). */
   revoked(authority: string): Promise<IssuedCertificate[]>;
   latestCrl(authority: string): Promise<CrlRecord | null>;
+  /**
+   * The certificates a CA issued that are still valid at `at` (not expired, not revoked): how many, and the longest
+   * lifetime (notAfter - notBefore) among them in ms, 0 when none (rollover: the overlap and when the old CA retires).
+   */
+  validIssued(authority: string, at: Date): Promise<{ count: number; longestTtlMs: number }>;
 }
 
 /** Changes to CAs, issued certificates and CRLs inside a store transaction (with the audit events that record them). */

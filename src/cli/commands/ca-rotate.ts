@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { action, commandGroup, examples } from '../command-group.js';
+import { globalOptions } from '../global-options.js';
+import { EXIT, printJson, printLine, printTable } from '../output.js';
+
+export function registerCaRotate(program: Command): void {
+  commandGroup(program, 'ca', 'the built-in certificate authority: its CAs, trust bundle and CRLs')
+    .command('rotate')
+    .description(
+      'Roll a CA over without an outage: a new issuing CA NAME--rN (new key, same key type and backend, under the same root) enters the trust bundle now as `next` and signs only after the overlap (default 2 × the longest lifetime of a certificate the CA issued that is still valid); then the old one is `retiring` (still in the bundle, CRL and OCSP) until none of its certificates is valid, then `retired`. Issuance naming the CA picks the generation that signs. The status changes are written by `custos serve` (task ca-rollover) and by every `ca rotate`; --status only writes them. Audited as ca.rotated, ca.activated, ca.retired.',
+    )
+    .argument('<name>', 'the CA (any of its generations)')
+    .option('--overlap <duration>', 'how long the new CA waits before it signs (30s, 12h, 14d)')
+    .option('--status', 'rotate nothing: write the status changes that are due and show the generations')
+    .option(
+      '--json',
+      'print {rotated, applied, generations} (rotated: the new CA as `ca show --json`, or null)',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'custos ca rotate default',
+        'custos ca rotate edge --overlap 14d',
+        'custos ca rotate edge --status',
+      ),
+    )
+    .action(
+      action(
+        async (
+          name: string,
+          options: { overlap?: string; status?: boolean; json?: boolean },
+          command: Command,
+        ) => {
+          const [
+            { withRuntime },
+            { applyRollover, generationsFrom, rotateAuthority },
+            { parseDuration },
+            views,
+          ] = await Promise.all([
+            import('../runtime.js'),
+            import('../../core/ca/rotate-authority.js'),
+            import('../../core/duration.js'),
+            import('../../core/ca/authority-view.js'),
+          ]);
+          const overlapMs =
+            options.overlap === undefined ? undefined : parseDuration(options.overlap, '--overlap');
+          return withRuntime(globalOptions(command), async (rt) => {
+            const applied = await applyRollover(rt);
+            const rotated =
+              options.status === true
+                ? null
+                : await rotateAuthority(rt, { name, ...(overlapMs === undefined ? {} : { overlapMs }) });
+            const generations = (await generationsFrom(rt, name)).map(views.authorityView);
+            if (options.json) {
+              printJson({
+                rotated: rotated === null ? null : views.authorityView(rotated),
+                applied,
+                generations,
+              });
+              return EXIT.ok;
+            }
+            for (const t of applied)
+              printLine(t.kind === 'activate' ? `${t.name} now signs.` : `${t.name} is retired.`);
+            if (rotated !== null)
+              printLine(
+                `${rotated.name} is in the trust bundle and signs from ${rotated.signsFrom?.toISOString() ?? 'now'}.`,
+              );
+            printTable(
+              ['NAME', 'STATUS', 'SIGNS FROM', 'SUBJECT'],
+              generations.map((g) => [g.name, g.status, g.signsFrom ?? '-', g.subject ?? '-']),
+            );
+            return EXIT.ok;
+          });
+        },
+      ),
+    );
+}
