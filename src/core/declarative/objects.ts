@@ -39,18 +39,6 @@ export const metadataSchema = closed({
   annotations: Type.Optional(Type.Record(Type.String(), text())),
 });
 
-/** The whole document of one kind (apiVersion, kind, metadata, spec), as the API documents it. */
-export const documentSchema = <K extends Kind>(kind: K) =>
-  closed(
-    {
-      apiVersion: Type.Literal(API_VERSION),
-      kind: Type.Literal(kind),
-      metadata: metadataSchema,
-      spec: SPEC_SCHEMAS[kind],
-    },
-    { title: `${kind}Document` },
-  );
-
 export interface ObjectMetadata {
   name: string;
   labels?: Record<string, string>;
