@@ -1,7 +1,7 @@
 import { compileExpression } from '../policy/cel-environment.js';
 import { POLICY_TYPES } from './kinds/policy.js';
 import type { ObjectCheck } from './parse-manifests.js';
-import { valueAt } from './schema.js';
+import { valueAt } from '../schema/validator.js';
 
 /**
  * Compiles every validation of a Policy in the environment of its type: a syntax error, an unknown variable or

@@ -1,53 +1,71 @@
-import { durationProblem } from '../duration.js';
-import { listOf, mapOf, string, type Schema } from './schema.js';
+import { Type, type TProperties, type TSchema, type ObjectOptions } from '@sinclair/typebox';
+
+/**
+ * The field types the declarative kinds are written with, as TypeBox schemas: validated by core/schema/validator.ts
+ * and published as they are in the API's OpenAPI document. `x-expected` says what a valid value looks like, for the
+ * message of one that is not.
+ */
 
 /** Object names: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (as Kubernetes). */
 export const NAME_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 
-export const name = (description?: string): Schema<string> =>
-  string({
+interface TextOptions {
+  pattern?: RegExp;
+  /** What the pattern means, for the message: "a lower-case name (a-z, 0-9, '-')". */
+  expected?: string;
+  format?: string;
+  description?: string;
+}
+
+/** A non-empty string. */
+export const text = (options: TextOptions = {}) =>
+  Type.String({
+    minLength: 1,
+    ...(options.pattern ? { pattern: options.pattern.source } : {}),
+    ...(options.expected ? { 'x-expected': options.expected } : {}),
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.description ? { description: options.description } : {}),
+  });
+
+/** A closed object: an unknown field is a problem. */
+export const closed = <P extends TProperties>(properties: P, options: ObjectOptions = {}) =>
+  Type.Object(properties, { ...options, additionalProperties: false });
+
+/** A closed object of optional fields of which at least one is given (JSON Schema: `anyOf` of each required). */
+export const atLeastOne = <P extends TProperties>(properties: P, options: ObjectOptions = {}) =>
+  closed(properties, { ...options, anyOf: Object.keys(properties).map((key) => ({ required: [key] })) });
+
+export const integer = (minimum: number, maximum: number, description?: string) =>
+  Type.Integer({ minimum, maximum, ...(description ? { description } : {}) });
+
+/** One of a few strings (a plain JSON Schema enum). */
+export const choice = <const T extends string>(values: readonly T[], description?: string) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+export const list = <T extends TSchema>(item: T, options: { minItems?: number; description?: string } = {}) =>
+  Type.Array(item, options);
+
+export const name = (description?: string) =>
+  text({
     pattern: NAME_PATTERN,
     expected: "a name of lower-case letters, digits, '-' and '.' (at most 63)",
     ...(description ? { description } : {}),
   });
 
-export const email = (): Schema<string> =>
-  string({ pattern: /^[^@\s]+@[^@\s]+$/, expected: 'an email address', format: 'email' });
+export const email = () => text({ format: 'email' });
 
-export const httpUrl = (): Schema<string> =>
-  string({
-    expected: 'an http(s) URL',
-    format: 'uri',
-    check: (value) => {
-      if (!URL.canParse(value)) return `expected an http(s) URL, got ${JSON.stringify(value)}`;
-      const { protocol } = new URL(value);
-      return protocol === 'https:' || protocol === 'http:'
-        ? null
-        : `expected an http(s) URL, got ${JSON.stringify(value)}`;
-    },
-  });
+export const httpUrl = () => text({ format: 'http-url' });
 
-export const duration = (description?: string): Schema<string> =>
-  string({
-    expected: 'a duration such as 2s, 5m, 4h or 7d',
-    check: durationProblem,
-    ...(description ? { description } : {}),
-  });
+export const duration = (description?: string) =>
+  text({ format: 'declared-duration', ...(description ? { description } : {}) });
 
 /** An RFC 3339 time with a zone, e.g. 2027-03-31T00:00:00Z. */
-export const timestamp = (description?: string): Schema<string> =>
-  string({
-    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
-    expected: 'an RFC 3339 time with a zone, e.g. 2027-03-31T00:00:00Z',
-    format: 'date-time',
-    check: (value) => (Number.isNaN(Date.parse(value)) ? `"${value}" is not a real time` : null),
-    ...(description ? { description } : {}),
-  });
+export const timestamp = (description?: string) =>
+  text({ format: 'date-time', ...(description ? { description } : {}) });
 
 /** Free labels: keys and values are strings. */
-export const labels = (description: string): Schema<Record<string, string>> =>
-  mapOf(string({ expected: 'a non-empty string label value' }), description);
+export const labels = (description: string) =>
+  Type.Record(Type.String(), text({ expected: 'a non-empty string label value' }), { description });
 
 /** A list of globs (see src/core/ownership/glob.ts). */
-export const globs = (description: string): Schema<string[]> =>
-  listOf(string(), { minItems: 1, description });
+export const globs = (description: string) => list(text(), { minItems: 1, description });

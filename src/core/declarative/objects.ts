@@ -4,7 +4,8 @@ import { managedCertificateSpec, type ManagedCertificateSpec } from './kinds/man
 import { ownerSpec, type OwnerSpec } from './kinds/owner.js';
 import { ownershipRuleSpec, type OwnershipRuleSpec } from './kinds/ownership-rule.js';
 import { policySpec, type PolicySpec } from './kinds/policy.js';
-import type { Schema } from './schema.js';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { closed, name, text } from './fields.js';
 
 export const API_VERSION = 'custos/v1';
 
@@ -21,16 +22,22 @@ export interface SpecOfKind {
 export type Kind = keyof SpecOfKind;
 
 /** One schema per kind: the single source of validation (and of the JSON Schema the API publishes). */
-export const SPEC_SCHEMAS: { [K in Kind]: Schema<SpecOfKind[K]> } = {
+export const SPEC_SCHEMAS = {
   Owner: ownerSpec,
   Identity: identitySpec,
   OwnershipRule: ownershipRuleSpec,
   Policy: policySpec,
   Exception: exceptionSpec,
   ManagedCertificate: managedCertificateSpec,
-};
+} satisfies { [K in Kind]: TSchema };
 
 export const KINDS = Object.keys(SPEC_SCHEMAS) as Kind[];
+
+export const metadataSchema = closed({
+  name: name('The object name, unique per kind.'),
+  labels: Type.Optional(Type.Record(Type.String(), text())),
+  annotations: Type.Optional(Type.Record(Type.String(), text())),
+});
 
 export interface ObjectMetadata {
   name: string;

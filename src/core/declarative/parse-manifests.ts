@@ -1,19 +1,27 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { DomainError } from '../errors.js';
-import { name } from './fields.js';
 import {
   API_VERSION,
   isKind,
   KINDS,
   SPEC_SCHEMAS,
+  metadataSchema,
   type AnyDeclarativeObject,
   type IdentityObject,
   type Kind,
   type ObjectMetadata,
   type OwnerObject,
+  type SpecOfKind,
 } from './objects.js';
 import { referenceProblems, type ReferencedKind, type ReferenceTargets } from './references.js';
-import { formatPath, mapOf, object, optional, string, type FieldPath, type FieldProblem } from './schema.js';
+import { managedCertificateProblems } from './kinds/managed-certificate.js';
+import {
+  formatPath,
+  validator,
+  type FieldPath,
+  type FieldProblem,
+  type Validate,
+} from '../schema/validator.js';
 import { redactedSecretProblems, withStoredSecrets } from './webhook-secrets.js';
 import { counted } from '../plural.js';
 
@@ -78,11 +86,10 @@ interface CheckedDocument {
   problem(path: FieldPath, message: string): void;
 }
 
-const metadataSchema = object({
-  name: name('The object name, unique per kind.'),
-  labels: optional(mapOf(string())),
-  annotations: optional(mapOf(string())),
-});
+const validateMetadata = validator(metadataSchema);
+const SPEC_VALIDATORS = Object.fromEntries(KINDS.map((k) => [k, validator(SPEC_SCHEMAS[k])])) as {
+  [K in Kind]: Validate<AnyDeclarativeObject['spec']>;
+};
 
 /**
  * How many alias expansions a document may cause in all (yaml's maxAliasCount); a billion-laughs bomb stops there.
@@ -176,7 +183,7 @@ export function parseManifests(
           message: 'unknown field (expected apiVersion, kind, metadata, spec)',
         });
     }
-    const metadata = metadataSchema.validate(input.metadata, ['metadata'], fieldProblems);
+    const metadata = validateMetadata(input.metadata, ['metadata'], fieldProblems);
     const spec = kind === null ? undefined : validateSpec(kind, input.spec, fieldProblems);
     for (const p of fieldProblems) problem(p.path, p.message, kind, objectName);
     if (kind === null) return;
@@ -280,7 +287,12 @@ function validateSpec(
   spec: unknown,
   problems: FieldProblem[],
 ): AnyDeclarativeObject['spec'] | undefined {
-  return SPEC_SCHEMAS[kind].validate(spec, ['spec'], problems);
+  const valid = SPEC_VALIDATORS[kind](spec, ['spec'], problems);
+  if (valid === undefined || kind !== 'ManagedCertificate') return valid;
+  // The checks across fields of a valid spec.
+  const more = managedCertificateProblems(valid as SpecOfKind['ManagedCertificate'], ['spec']);
+  problems.push(...more);
+  return more.length === 0 ? valid : undefined;
 }
 
 /** The node at the path, or at the nearest parent that exists. */

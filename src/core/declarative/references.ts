@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from './fields.js';
 import type { Kind } from './objects.js';
-import { valueAt, type FieldProblem } from './schema.js';
+import { valueAt, type FieldProblem } from '../schema/validator.js';
 
 export type ReferencedKind = Extract<Kind, 'Owner' | 'Identity'>;
 

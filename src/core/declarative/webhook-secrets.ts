@@ -1,6 +1,6 @@
 import type { Contacts, OwnerSpec } from './kinds/owner.js';
 import type { AnyDeclarativeObject } from './objects.js';
-import { valueAt, type FieldPath, type FieldProblem } from './schema.js';
+import { valueAt, type FieldPath, type FieldProblem } from '../schema/validator.js';
 
 /**
  * What `get` prints in place of every webhook secret. Applied back as a secret, it means "keep the secret stored

@@ -1,17 +1,7 @@
-import { parseIpAddress } from '../../../pki/ip-address.js';
+import { Type, type Static } from '@sinclair/typebox';
 import { parseDuration } from '../../duration.js';
-import { duration, httpUrl, name } from '../fields.js';
-import {
-  integer,
-  listOf,
-  object,
-  oneOf,
-  optional,
-  string,
-  type FieldProblem,
-  type Infer,
-  type Schema,
-} from '../schema.js';
+import type { FieldPath, FieldProblem } from '../../schema/validator.js';
+import { choice, closed, duration, integer, list, name, text } from '../fields.js';
 
 export const KEY_ALGORITHMS = ['ECDSA', 'RSA', 'Ed25519'] as const;
 export const ROTATION_POLICIES = ['Always', 'Never'] as const;
@@ -25,45 +15,42 @@ export const KEY_SIZES: Record<(typeof KEY_ALGORITHMS)[number], readonly number[
 
 const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-const absolutePath = (description: string): Schema<string> =>
-  string({ pattern: /^\//, expected: 'an absolute path', description });
+const absolutePath = (description: string) =>
+  text({ pattern: /^\//, expected: 'an absolute path', description });
 
-const fileDestination = object(
+const command = (description: string) => list(text(), { minItems: 1, description });
+
+const fileDestination = closed(
   {
     certificate: absolutePath('The leaf certificate alone (PEM).'),
-    chain: optional(absolutePath('The certificates above the leaf, nearest first (PEM).')),
-    fullchain: optional(
+    chain: Type.Optional(absolutePath('The certificates above the leaf, nearest first (PEM).')),
+    fullchain: Type.Optional(
       absolutePath('The leaf followed by its chain (PEM), as nginx ssl_certificate takes it.'),
     ),
     privateKey: absolutePath('The private key (PKCS#8 PEM).'),
-    mode: optional(
-      string({
+    mode: Type.Optional(
+      text({
         pattern: /^0?[0-7]{3}$/,
         expected: "an octal file mode as a quoted string, e.g. '0640'",
         description: 'Mode of every file written (default: 0644 for certificates, 0600 for the key).',
       }),
     ),
-    reload: optional(
-      object({
-        command: listOf(string(), {
-          minItems: 1,
-          description: 'Program and arguments, run without a shell after the files are written.',
-        }),
-        timeout: optional(duration('How long the command may run (default 30s).')),
+    reload: Type.Optional(
+      closed({
+        command: command('Program and arguments, run without a shell after the files are written.'),
+        timeout: Type.Optional(duration('How long the command may run (default 30s).')),
       }),
     ),
   },
   { description: 'Files written atomically; the previous ones kept as NAME.previous for rollback.' },
 );
 
-const command = (description: string): Schema<string[]> => listOf(string(), { minItems: 1, description });
-
-const execDestination = object(
+const execDestination = closed(
   {
     command: command(
       'Program and arguments, run without a shell; the paths of the revision files are in its environment (CUSTOS_CERTIFICATE_FILE, ...).',
     ),
-    timeout: optional(duration('How long the command may run (default 30s).')),
+    timeout: Type.Optional(duration('How long the command may run (default 30s).')),
   },
   {
     description:
@@ -72,25 +59,21 @@ const execDestination = object(
 );
 
 /** Only the CUSTOS_* variables are read from the environment (src/compose/config/environment.ts). */
-const environmentVariable = (description: string): Schema<string> =>
-  string({
-    pattern: /^CUSTOS_[A-Z0-9_]+$/,
-    expected: 'an environment variable named CUSTOS_...',
-    description,
-  });
+const environmentVariable = (description: string) =>
+  text({ pattern: /^CUSTOS_[A-Z0-9_]+$/, expected: 'an environment variable named CUSTOS_...', description });
 
-const webhookDestination = object(
+const webhookDestination = closed(
   {
-    url: httpUrl(),
-    secretEnv: optional(
+    url: text({ format: 'key-safe-url', description: 'https://, or http:// to a loopback address only.' }),
+    secretEnv: Type.Optional(
       environmentVariable(
         'The variable holding the HMAC secret: the body is signed in Custos-Signature, as webhook notifications are.',
       ),
     ),
-    bearerTokenEnv: optional(
+    bearerTokenEnv: Type.Optional(
       environmentVariable('The variable holding a token sent as Authorization: Bearer.'),
     ),
-    timeout: optional(duration('How long to wait for the answer (default 10s).')),
+    timeout: Type.Optional(duration('How long to wait for the answer (default 10s).')),
   },
   {
     description:
@@ -98,97 +81,66 @@ const webhookDestination = object(
   },
 );
 
-const DESTINATION_KINDS = ['file', 'exec', 'webhook'] as const;
-
-const destinationFields = object({
-  file: optional(fileDestination),
-  exec: optional(execDestination),
-  webhook: optional(webhookDestination),
-});
-
 /** One destination: exactly one of its kinds. */
-const destination: Schema<Infer<typeof destinationFields>> = {
-  validate(value, path, problems) {
-    const checked = destinationFields.validate(value, path, problems);
-    if (checked === undefined) return undefined;
-    const given = DESTINATION_KINDS.filter((k) => checked[k] !== undefined);
-    if (given.length !== 1) {
-      problems.push({
-        path,
-        message: `give exactly one of ${DESTINATION_KINDS.join(', ')}${given.length > 1 ? `, got ${given.join(' and ')}` : ''}`,
-      });
-      return undefined;
-    }
-    const url = checked.webhook?.url;
-    if (url !== undefined && new URL(url).protocol === 'http:' && !isLoopback(new URL(url).hostname)) {
-      problems.push({
-        path: [...path, 'webhook', 'url'],
-        message: 'the revision carries its private key: use https:// (http:// only to a loopback address)',
-      });
-      return undefined;
-    }
-    return checked;
+const destination = closed(
+  {
+    file: Type.Optional(fileDestination),
+    exec: Type.Optional(execDestination),
+    webhook: Type.Optional(webhookDestination),
   },
-  json: () => ({ ...destinationFields.json(), minProperties: 1, maxProperties: 1 }),
-};
+  { minProperties: 1, maxProperties: 1, description: 'Exactly one of file, exec, webhook.' },
+);
 
-const isLoopback = (host: string): boolean =>
-  host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-
-const fields = object({
-  identity: optional(name('The Identity the certificate is for.')),
-  commonName: optional(string({ description: 'Subject common name.' })),
-  dnsNames: optional(
-    listOf(string({ pattern: DNS_NAME, expected: 'a lower-case DNS name (a leading *. allowed)' })),
+/**
+ * ManagedCertificate: the lifecycle unit (cert-manager's Certificate). The reconciler issues a revision through
+ * `issuerRef`, deploys it to every destination, and is Ready only when every `verify` endpoint serves it. The
+ * checks across fields are in managedCertificateProblems.
+ */
+export const managedCertificateSpec = closed({
+  identity: Type.Optional(name('The Identity the certificate is for.')),
+  commonName: Type.Optional(text({ description: 'Subject common name.' })),
+  dnsNames: Type.Optional(
+    list(text({ pattern: DNS_NAME, expected: 'a lower-case DNS name (a leading *. allowed)' })),
   ),
-  ipAddresses: optional(
-    listOf(
-      string({
-        expected: 'an IPv4 or IPv6 address',
-        check: (v) => (parseIpAddress(v) === null ? `"${v}" is not an IP address` : null),
-      }),
-    ),
-  ),
-  uris: optional(
-    listOf(
-      string({
-        expected: 'a URI such as spiffe://corp.example/ns/web/sa/api',
-        check: (v) => (URL.canParse(v) ? null : `"${v}" is not a URI`),
-      }),
-    ),
-  ),
+  ipAddresses: Type.Optional(list(text({ format: 'ip-address' }))),
+  uris: Type.Optional(list(text({ format: 'uri' }))),
   duration: duration('Lifetime of each revision.'),
-  renewBefore: optional(duration('Renew this long before expiry (default: at 2/3 of the lifetime).')),
-  supersededGracePeriod: optional(
+  renewBefore: Type.Optional(duration('Renew this long before expiry (default: at 2/3 of the lifetime).')),
+  supersededGracePeriod: Type.Optional(
     duration(
       'How long a superseded revision may still be served before it is a superseded-still-served finding (default 1h).',
     ),
   ),
-  issuerRef: object({ name: name('The issuer: a CA of the built-in CA (`default`), later ACME.') }),
-  privateKey: optional(
-    object({
-      algorithm: oneOf(KEY_ALGORITHMS, 'Key algorithm (default ECDSA).'),
-      size: optional(integer({ min: 256, max: 4096, description: 'ECDSA 256|384, RSA 2048|3072|4096.' })),
-      rotationPolicy: optional(oneOf(ROTATION_POLICIES, 'Always (default): a new key for every revision.')),
+  issuerRef: closed({ name: name('The issuer: a CA of the built-in CA (`default`), later ACME.') }),
+  privateKey: Type.Optional(
+    closed({
+      algorithm: choice(KEY_ALGORITHMS, 'Key algorithm (default ECDSA).'),
+      size: Type.Optional(integer(256, 4096, 'ECDSA 256|384, RSA 2048|3072|4096.')),
+      rotationPolicy: Type.Optional(
+        choice(ROTATION_POLICIES, 'Always (default): a new key for every revision.'),
+      ),
     }),
   ),
-  destinations: optional(listOf(destination, { description: 'Where revisions go.' })),
-  verify: optional(
-    listOf(
-      object({
-        host: string({ description: 'Host name or IP address to connect to.' }),
-        port: integer({ min: 1, max: 65535 }),
-        sni: optional(string({ description: 'Server name sent (default: host, unless an IP address).' })),
-        starttls: optional(oneOf(['smtp', 'postgres'] as const, 'Plain-text upgrade before TLS.')),
+  destinations: Type.Optional(list(destination, { description: 'Where revisions go.' })),
+  verify: Type.Optional(
+    list(
+      closed({
+        host: text({ description: 'Host name or IP address to connect to.' }),
+        port: integer(1, 65535),
+        sni: Type.Optional(text({ description: 'Server name sent (default: host, unless an IP address).' })),
+        starttls: Type.Optional(choice(['smtp', 'postgres'] as const, 'Plain-text upgrade before TLS.')),
       }),
     ),
   ),
 });
 
-type Fields = Infer<typeof fields>;
+export type ManagedCertificateSpec = Static<typeof managedCertificateSpec>;
 
-/** Checks across fields: something to certify, a key size the algorithm takes, renewBefore within the lifetime. */
-function crossFieldProblems(spec: Fields, path: ReadonlyArray<string | number>): FieldProblem[] {
+/**
+ * The checks across the fields of a valid spec: something to certify, a key size the algorithm takes, renewBefore
+ * within the lifetime.
+ */
+export function managedCertificateProblems(spec: ManagedCertificateSpec, path: FieldPath): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const named =
     (spec.dnsNames?.length ?? 0) + (spec.ipAddresses?.length ?? 0) + (spec.uris?.length ?? 0) > 0 ||
@@ -216,20 +168,3 @@ function crossFieldProblems(spec: Fields, path: ReadonlyArray<string | number>):
   }
   return problems;
 }
-
-/**
- * ManagedCertificate: the lifecycle unit (cert-manager's Certificate). The reconciler issues a revision through
- * `issuerRef`, deploys it to every destination, and is Ready only when every `verify` endpoint serves it.
- */
-export const managedCertificateSpec: Schema<Fields> = {
-  validate(value, path, problems) {
-    const spec = fields.validate(value, path, problems);
-    if (spec === undefined) return undefined;
-    const more = crossFieldProblems(spec, path);
-    problems.push(...more);
-    return more.length === 0 ? spec : undefined;
-  },
-  json: () => fields.json(),
-};
-
-export type ManagedCertificateSpec = Fields;

@@ -1,36 +1,36 @@
-import { duration, email, httpUrl } from '../fields.js';
-import { listOf, object, optional, string, type Infer } from '../schema.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { atLeastOne, closed, duration, email, httpUrl, list, text } from '../fields.js';
 
-const contacts = object(
+const contacts = atLeastOne(
   {
-    email: optional(listOf(email(), { minItems: 1, description: 'Email addresses (SMTP).' })),
-    webhooks: optional(
-      listOf(
-        object({
+    email: Type.Optional(list(email(), { minItems: 1, description: 'Email addresses (SMTP).' })),
+    webhooks: Type.Optional(
+      list(
+        closed({
           url: httpUrl(),
-          secret: string({ description: 'HMAC-SHA256 signing secret; never printed back.' }),
+          secret: text({ description: 'HMAC-SHA256 signing secret; never printed back.' }),
         }),
         { minItems: 1, description: 'Generic JSON webhooks, signed with the secret (Custos-Signature).' },
       ),
     ),
-    slack: optional(
-      listOf(httpUrl(), { minItems: 1, description: 'Slack-compatible incoming-webhook URLs.' }),
+    slack: Type.Optional(
+      list(httpUrl(), { minItems: 1, description: 'Slack-compatible incoming-webhook URLs.' }),
     ),
   },
-  { minFields: 1, description: 'Where notices go: at least one of email, webhooks, slack.' },
+  { description: 'Where notices go: at least one of email, webhooks, slack.' },
 );
 
-export type Contacts = Infer<typeof contacts>;
+export type Contacts = Static<typeof contacts>;
 
 /**
  * Owner: an accountable team. `contacts` is escalation level 0; each `escalation` level is reached when a notice
  * is still unacknowledged `after` this long after it was first sent.
  */
-export const ownerSpec = object({
+export const ownerSpec = closed({
   contacts,
-  escalation: optional(
-    listOf(
-      object({
+  escalation: Type.Optional(
+    list(
+      closed({
         after: duration('Time unacknowledged after the first notice before this level is told.'),
         contacts,
       }),
@@ -39,4 +39,4 @@ export const ownerSpec = object({
   ),
 });
 
-export type OwnerSpec = Infer<typeof ownerSpec>;
+export type OwnerSpec = Static<typeof ownerSpec>;

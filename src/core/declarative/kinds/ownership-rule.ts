@@ -1,5 +1,5 @@
-import { globs, labels, name } from '../fields.js';
-import { integer, listOf, object, optional, string, type Infer } from '../schema.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { closed, globs, integer, labels, list, name, text } from '../fields.js';
 
 /**
  * OwnershipRule: assigns an owner to the certificates its `match` covers. Rules run by `order` (lower first, then
@@ -7,22 +7,20 @@ import { integer, listOf, object, optional, string, type Infer } from '../schema
  * must match, and a list matches when any of its items does. An empty `match` covers every certificate (a
  * catch-all owner, best given the highest order).
  */
-export const ownershipRuleSpec = object({
+export const ownershipRuleSpec = closed({
   owner: name('The owner (an Owner name).'),
-  order: optional(integer({ min: -1_000_000, max: 1_000_000, description: 'Lower first; default 0.' })),
-  match: object({
-    dnsNames: optional(globs('Globs over SAN dNSNames and the CN.')),
-    paths: optional(globs('Globs over file locations (** crosses directories).')),
-    hosts: optional(globs('Globs over TLS location hosts.')),
-    ports: optional(
-      listOf(integer({ min: 1, max: 65535 }), { minItems: 1, description: 'TLS location ports.' }),
+  order: Type.Optional(integer(-1_000_000, 1_000_000, 'Lower first; default 0.')),
+  match: closed({
+    dnsNames: Type.Optional(globs('Globs over SAN dNSNames and the CN.')),
+    paths: Type.Optional(globs('Globs over file locations (** crosses directories).')),
+    hosts: Type.Optional(globs('Globs over TLS location hosts.')),
+    ports: Type.Optional(list(integer(1, 65535), { minItems: 1, description: 'TLS location ports.' })),
+    namespaces: Type.Optional(
+      list(text(), { minItems: 1, description: 'Kubernetes namespaces of k8s-secret locations.' }),
     ),
-    namespaces: optional(
-      listOf(string(), { minItems: 1, description: 'Kubernetes namespaces of k8s-secret locations.' }),
-    ),
-    labels: optional(labels('Labels the linked identity must all carry.')),
+    labels: Type.Optional(labels('Labels the linked identity must all carry.')),
   }),
 });
 
-export type OwnershipRuleSpec = Infer<typeof ownershipRuleSpec>;
+export type OwnershipRuleSpec = Static<typeof ownershipRuleSpec>;
 export type RuleMatch = OwnershipRuleSpec['match'];

@@ -1,5 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import { SEVERITIES } from '../../findings/finding.js';
-import { listOf, object, oneOf, string, type Infer } from '../schema.js';
+import { choice, closed, list, text } from '../fields.js';
 
 /**
  * Policy: rules as code in CEL. A `compliance` policy runs over the inventory; an `issuance` policy runs when a
@@ -8,20 +9,20 @@ import { listOf, object, oneOf, string, type Infer } from '../schema.js';
  */
 export const POLICY_TYPES = ['compliance', 'issuance'] as const;
 
-export const policySpec = object({
-  type: oneOf(POLICY_TYPES, 'compliance: over the inventory; issuance: at request time.'),
-  code: string({
+export const policySpec = closed({
+  type: choice(POLICY_TYPES, 'compliance: over the inventory; issuance: at request time.'),
+  code: text({
     pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/,
     expected: 'a finding code of lower-case words joined by "-", e.g. rsa-too-small',
   }),
-  severity: oneOf(SEVERITIES),
-  validations: listOf(
-    object({
-      expression: string({ description: 'A CEL expression that is true when the certificate complies.' }),
-      message: string({ description: 'The finding message when the expression is false.' }),
+  severity: choice(SEVERITIES),
+  validations: list(
+    closed({
+      expression: text({ description: 'A CEL expression that is true when the certificate complies.' }),
+      message: text({ description: 'The finding message when the expression is false.' }),
     }),
     { minItems: 1 },
   ),
 });
 
-export type PolicySpec = Infer<typeof policySpec>;
+export type PolicySpec = Static<typeof policySpec>;
