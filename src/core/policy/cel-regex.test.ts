@@ -4,10 +4,10 @@ import type { PolicyObject } from '../declarative/objects.js';
 import { complianceActivation } from './activation.js';
 import { compileExpression } from './cel-environment.js';
 import { compilePolicies, evaluatePolicies } from './evaluate-policies.js';
-import { boundRegExpBacktracking } from '../../compose/regexp-engine.js';
+import { setFlagsFromString } from 'node:v8';
 
-// As every command and the server do at start (the composition root).
-boundRegExpBacktracking();
+// What the composition root sets for every command and the server (src/compose/regexp-engine.ts).
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 const policy = (expression: string): PolicyObject => ({
   apiVersion: 'custos/v1',
