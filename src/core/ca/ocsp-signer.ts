@@ -54,7 +54,10 @@ export function createOcspSigners(
   const actor = options.actor ?? 'server:ocsp';
   const current = new Map<string, { renewAtMs: number; ca: Uint8Array; signer: Promise<ResponderSigner> }>();
 
-  const issue = async (authority: CertificateAuthority, caCertificate: Uint8Array): Promise<ResponderSigner> => {
+  const issue = async (
+    authority: CertificateAuthority,
+    caCertificate: Uint8Array,
+  ): Promise<ResponderSigner> => {
     const now = deps.clock.now();
     const ca = parseCertificate(caCertificate);
     const issuer = issuerIdentity(caCertificate);
@@ -124,7 +127,10 @@ export function createOcspSigners(
       const caCertificate = authority.certificate;
       if (caCertificate === null)
         return Promise.reject(
-          new DomainError('CUSTOS_INTERNAL', `CA ${authority.name} has no certificate to issue a responder with.`),
+          new DomainError(
+            'CUSTOS_INTERNAL',
+            `CA ${authority.name} has no certificate to issue a responder with.`,
+          ),
         );
       const nowMs = deps.clock.now().getTime();
       const held = current.get(authority.name);

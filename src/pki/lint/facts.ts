@@ -16,7 +16,8 @@ export function extensionOf(
  * §4.2.2.2, BR §7.1.2.8). It names no host, so the subscriber-name lints (BR §7.1.2.7) do not apply to it.
  */
 export const isOcspResponder = (certificate: PathCertificate): boolean =>
-  certificate.extendedKeyUsage?.length === 1 && certificate.extendedKeyUsage[0] === EXTENDED_KEY_USAGE.OCSPSigning;
+  certificate.extendedKeyUsage?.length === 1 &&
+  certificate.extendedKeyUsage[0] === EXTENDED_KEY_USAGE.OCSPSigning;
 
 const LDH_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 

@@ -12,6 +12,8 @@ export const sanPresent: Lint = {
   source: 'CA/B Forum BR §7.1.2.7.12; RFC 5280 §4.2.1.6',
   appliesTo: 'leaf',
   check(certificate) {
-    return isOcspResponder(certificate) || extensionOf(certificate, OID_SUBJECT_ALT_NAME) ? undefined : 'no subjectAltName extension';
+    return isOcspResponder(certificate) || extensionOf(certificate, OID_SUBJECT_ALT_NAME)
+      ? undefined
+      : 'no subjectAltName extension';
   },
 };
