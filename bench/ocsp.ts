@@ -11,10 +11,13 @@
  *     (each request still reads its certificate's revocation state from the store);
  *   - in-process, requests with a nonce (signed each time);
  *   - over HTTP (POST /ocsp on 127.0.0.1, 16 concurrent clients), from the cache.
- * Not here yet: `openssl ocsp -index -port` answering for the same CA (its key is sealed in the store).
+ *   - `openssl ocsp -index index.txt -port N -rsigner -rkey -CA` answering for the same CA and serials over HTTP
+ *     (the same 16 clients), signed by an OCSP responder certificate that CA issued to a key written for it.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +27,8 @@ import { buildApp } from '../src/server/build-app.js';
 import { generateCertificate } from '../src/pki/x509/generate/certificate.js';
 import { issuerIdentity } from '../src/pki/x509/generate/issuer-identity.js';
 import { parseCertificate } from '../src/pki/x509/lean-reader.js';
+import { ocspNoCheckExtension } from '../src/pki/x509/extensions/ocsp-nocheck.js';
+import { pemBlock } from '../src/pki/formats/pem-writer.js';
 import { ocspRequest } from './support/ocsp-request.js';
 
 const { values } = parseArgs({
@@ -116,27 +121,85 @@ t = performance.now();
 for (let i = 0; i < 2000; i++) await responder.respond(nonced[i % 100]!);
 console.log(`in-process, with a nonce (signed each time):    ${rate(2000, performance.now() - t)}`);
 
+/** HTTP_REQUESTS POSTs of the plain requests to `url` from 16 clients, after one warm-up pass. */
+async function postRate(url: string): Promise<string> {
+  let next = 0;
+  const post = (der: Uint8Array) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: der }).then(
+      (res) => res.arrayBuffer(),
+    );
+  for (const der of plain) await post(der);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < HTTP_REQUESTS) await post(plain[next++ % CERTIFICATES]!);
+    }),
+  );
+  return rate(HTTP_REQUESTS, performance.now() - started);
+}
+
 const app = await buildApp({ ...rt, logger: rt.logger.child({}, { level: 'silent' }) });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const { port } = app.server.address() as { port: number };
 const url = `http://127.0.0.1:${port}/ocsp`;
-let next = 0;
-const client = async () => {
-  while (next < HTTP_REQUESTS) {
-    const der = plain[next++ % CERTIFICATES]!;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ocsp-request' },
-      body: der,
-    });
-    await res.arrayBuffer();
-  }
-};
-for (const der of plain)
-  await fetch(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: der });
-t = performance.now();
-await Promise.all(Array.from({ length: 16 }, client));
-console.log(`HTTP POST /ocsp, 16 clients, from the cache:    ${rate(HTTP_REQUESTS, performance.now() - t)}`);
+console.log(`HTTP POST /ocsp, 16 clients, from the cache:    ${await postRate(url)}`);
 await app.close();
+
+// openssl ocsp as the responder for the same CA: an index of the same serials, a responder certificate from the CA.
+const responderKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const responderCert = await generateCertificate(
+  {
+    serialNumber: Buffer.from('7f000001', 'hex'),
+    subject: [[{ type: 'CN', value: 'openssl OCSP responder' }]],
+    issuer: issuer.subject,
+    authorityKeyIdentifier: issuer.subjectKeyIdentifier,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 24 * HOUR),
+    publicKeySpki: new Uint8Array(responderKey.publicKey.export({ type: 'spki', format: 'der' })),
+    keyUsage: ['digitalSignature'],
+    extendedKeyUsage: ['OCSPSigning'],
+    extensions: [ocspNoCheckExtension()],
+  },
+  signer,
+);
+const asn1Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z`;
+const notAfter = asn1Time(new Date(now.getTime() + 24 * HOUR));
+const index = serials.map((serial, i) => {
+  const hex = Buffer.from(serial).toString('hex').toUpperCase();
+  return i % 10 === 0
+    ? `R\t${notAfter}\t${asn1Time(now)},keyCompromise\t${hex}\tunknown\t/CN=svc-${i}\n`
+    : `V\t${notAfter}\t\t${hex}\tunknown\t/CN=svc-${i}\n`;
+});
+await writeFile(join(dir, 'index.txt'), index.join(''));
+await writeFile(join(dir, 'ca.pem'), pemBlock('CERTIFICATE', ca.certificate!));
+await writeFile(join(dir, 'rsigner.pem'), pemBlock('CERTIFICATE', responderCert));
+await writeFile(join(dir, 'rkey.pem'), responderKey.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+const free = createServer();
+await new Promise<void>((done) => free.listen(0, '127.0.0.1', done));
+const opensslPort = (free.address() as { port: number }).port;
+await new Promise<void>((done) => free.close(() => done()));
+const openssl = spawn(
+  'openssl',
+  [
+    'ocsp',
+    '-index',
+    'index.txt',
+    '-port',
+    String(opensslPort),
+    '-rsigner',
+    'rsigner.pem',
+    '-rkey',
+    'rkey.pem',
+  ].concat(['-CA', 'ca.pem', '-nmin', '60', '-ignore_err']),
+  { cwd: dir, stdio: 'ignore' },
+);
+await new Promise((done) => setTimeout(done, 500));
+try {
+  console.log(
+    `openssl ocsp -index -port, 16 clients:         ${await postRate(`http://127.0.0.1:${opensslPort}/`)}`,
+  );
+} finally {
+  openssl.kill();
+}
 await rt.store.close();
 await rm(dir, { recursive: true, force: true });

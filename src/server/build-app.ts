@@ -14,6 +14,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerFacto
 import type { App } from './app.js';
 import type { Runtime } from '../compose/runtime.js';
 import { createOcspResponder, type OcspResponder } from '../core/ca/ocsp-responder.js';
+import { createOcspSigners } from '../core/ca/ocsp-signer.js';
 import { parseDuration } from '../core/duration.js';
 import { metricsCollector, type MetricsCollector } from '../core/metrics/metrics-collector.js';
 import { registerAuth } from './plugins/auth.js';
@@ -55,7 +56,12 @@ export interface ServerServices {
 export function buildServices(rt: Runtime): ServerServices {
   return {
     ocsp: createOcspResponder(
-      { authorities: rt.store.authorities, keys: rt.keys, clock: rt.clock },
+      {
+        authorities: rt.store.authorities,
+        keys: rt.keys,
+        clock: rt.clock,
+        ...(rt.config.ca.ocspSigner === 'delegated' ? { delegated: createOcspSigners(rt) } : {}),
+      },
       { validityMs: parseDuration(rt.config.ca.ocspValidity, 'ca.ocspValidity') },
     ),
     metrics: metricsCollector(rt, {

@@ -258,6 +258,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
         'ca:',
         '  crlValidity: 7d # default',
         '  ocspValidity: 1h # default',
+        '  ocspSigner: delegated # default',
         '',
       ].join('\n'),
     );
@@ -288,6 +289,7 @@ describe('custos.yaml, CUSTOS_* and flags: one configuration', () => {
       'server.tls.duration': { from: 'default' },
       'ca.crlValidity': { from: 'default' },
       'ca.ocspValidity': { from: 'default' },
+      'ca.ocspSigner': { from: 'default' },
     });
     const bad = await runCustos(['config', 'show', '-o', 'toml'], { cwd });
     assert.equal(bad.code, 2);

@@ -33,7 +33,7 @@ test('only the keys the schema marks secret are redacted, and the configuration 
     },
     remote: { url: 'https://custos.corp.example', token: 'custos_t0ps3cr3t' },
     metrics: { public: false, maxSeries: 100_000 },
-    ca: { crlValidity: '7d', ocspValidity: '1h' },
+    ca: { crlValidity: '7d', ocspValidity: '1h', ocspSigner: 'delegated' as const },
     audit: { key: 'q6Ktbm9ZKKGE1QpDLdTyzqp8yDXzTcxU9+LgFMM2G1E=', keyFile: '/run/secrets/audit.key' },
   };
   const shown = redactedConfig(config);

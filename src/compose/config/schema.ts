@@ -248,6 +248,14 @@ const ca = Type.Object(
       description:
         'How long an OCSP response of the built-in CA is valid (nextUpdate - thisUpdate); it is re-signed when half of it has passed.',
     }),
+    ocspSigner: Type.Unsafe<'ca' | 'delegated'>(
+      Type.String({
+        enum: ['ca', 'delegated'],
+        default: 'delegated',
+        description:
+          "Who signs the built-in CA's OCSP responses: a delegated responder certificate each CA issues for 7 days and renews (id-kp-OCSPSigning, ocsp-nocheck), or the CA's own key.",
+      }),
+    ),
   },
   { additionalProperties: false, default: {}, description: 'The built-in CA (docs/ca.md).' },
 );

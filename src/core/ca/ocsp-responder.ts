@@ -1,7 +1,8 @@
 /**
  * The OCSP responder of the built-in CA (RFC 6960): reads a request, finds the CA by the CertID's issuerNameHash and
  * issuerKeyHash among the CAs in the store, answers good, revoked (time and reason) or unknown from the issued
- * records, signed by that CA's key through the KeyManager.
+ * records, signed by that CA's key through the KeyManager, or, given `delegated`, by the CA's delegated responder
+ * (ocsp-signer.ts), whose certificate and the CA's travel in the response's `certs` (RFC 6960 §4.2.2.2).
  *
  * Responses without a nonce are cached per (CA, hash algorithm, serial) with thisUpdate/nextUpdate, so the responder
  * does not sign per request. A cached response is served only while it still says what the store says: every
@@ -25,16 +26,18 @@ import {
   type OcspRequestContent,
 } from '../../pki/x509/generate/ocsp-request.js';
 import { issuerIdentity, type IssuerIdentity } from '../../pki/x509/generate/issuer-identity.js';
-import type { Signer } from '../../pki/x509/generate/signer.js';
 import type { AuthorityReader, CertificateAuthority } from '../ports/authority-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeyManager } from '../ports/key-manager.js';
+import type { OcspSigners, ResponderSigner } from './ocsp-signer.js';
 import { serialText } from './serial-number.js';
 
 export interface OcspResponderDeps {
   authorities: AuthorityReader;
   keys: KeyManager;
   clock: Clock;
+  /** Sign with each CA's delegated responder instead of the CA's key (`ca.ocspSigner: delegated`). */
+  delegated?: OcspSigners;
 }
 
 export interface OcspResponderOptions {
@@ -61,7 +64,10 @@ export interface OcspAnswer {
 
 export interface OcspResponder {
   respond(request: Uint8Array): Promise<OcspAnswer>;
-  /** Re-signs cached responses past half their validity that were asked for within the last validity; drops others. */
+  /**
+   * Renews the delegated responders past 2/3 of their lifetime (of the CAs asked about), then re-signs cached
+   * responses past half their validity that were asked for within the last validity; drops others.
+   */
   refresh(): Promise<{ resigned: number; dropped: number }>;
   /** Cached responses held now. */
   readonly size: number;
@@ -99,7 +105,7 @@ export function createOcspResponder(
   const recheckMs = options.authorityRecheckMs ?? 5_000;
   const cache = new Map<string, Entry>();
   const signing = new Map<string, Promise<Entry>>();
-  const signers = new Map<string, Promise<Signer>>();
+  const signers = new Map<string, Promise<ResponderSigner>>();
   let known: { at: number; list: KnownAuthority[] } | undefined;
 
   const loadAuthorities = async (): Promise<KnownAuthority[]> => {
@@ -119,11 +125,15 @@ export function createOcspResponder(
     return match(await loadAuthorities());
   };
 
-  const signerOf = (k: KnownAuthority): Promise<Signer> => {
+  const signerOf = (k: KnownAuthority): Promise<ResponderSigner> => {
+    if (deps.delegated !== undefined) return deps.delegated.signerFor(k.authority);
     const key = `${k.authority.name}\u0000${JSON.stringify(k.authority.key)}`;
     let signer = signers.get(key);
     if (signer === undefined) {
-      signer = deps.keys.signer(k.authority.key);
+      signer = deps.keys.signer(k.authority.key).then((own) => ({
+        signer: own,
+        certificates: [],
+      }));
       signer.catch(() => signers.delete(key));
       signers.set(key, signer);
     }
@@ -151,6 +161,7 @@ export function createOcspResponder(
   ): Promise<{ der: Uint8Array; thisUpdate: Date; nextUpdate: Date }> => {
     const thisUpdate = deps.clock.now();
     const nextUpdate = new Date(thisUpdate.getTime() + validityMs);
+    const { signer, certificates } = await signerOf(k);
     const der = await generateOcspResponse(
       {
         producedAt: thisUpdate,
@@ -161,8 +172,9 @@ export function createOcspResponder(
           nextUpdate,
         })),
         ...(request.nonce ? { extensions: [request.nonce] } : {}),
+        certificates,
       },
-      await signerOf(k),
+      signer,
     );
     return { der, thisUpdate, nextUpdate };
   };
@@ -254,6 +266,8 @@ export function createOcspResponder(
       const nowMs = deps.clock.now().getTime();
       let resigned = 0;
       let dropped = 0;
+      if (deps.delegated !== undefined && known !== undefined)
+        for (const k of known.list) await deps.delegated.signerFor(k.authority);
       for (const [key, entry] of [...cache]) {
         if (nowMs - entry.lastAskedMs > validityMs) {
           cache.delete(key);

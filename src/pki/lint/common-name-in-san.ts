@@ -1,11 +1,12 @@
 import { formatIpAddress, parseIpAddress } from '../ip-address.js';
 import type { PathCertificate } from '../path/path-certificate.js';
+import { isOcspResponder } from './facts.js';
 import type { Lint } from './lint.js';
 
 /**
  * BR §7.1.4.3 (subject commonName): when present, a character-for-character copy of one of the subjectAltName's
  * dNSNames, or an IP address in its canonical text (dotted decimal; RFC 5952 for IPv6) that is one of its
- * iPAddresses. Case, hex or zero-padded addresses and a U-label for an A-label all differ.
+ * iPAddresses (not an OCSP responder's, whose commonName names the responder, BR §7.1.2.8). Case, hex or zero-padded addresses and a U-label for an A-label all differ.
  */
 export const commonNameInSan: Lint = {
   name: 'common-name-in-san',
@@ -14,7 +15,7 @@ export const commonNameInSan: Lint = {
   appliesTo: 'leaf',
   check(certificate) {
     const cn = certificate.commonName;
-    if (cn === null) return undefined;
+    if (cn === null || isOcspResponder(certificate)) return undefined;
     const address = parseIpAddress(cn);
     const names = certificate.subjectAltNames;
     const found = address && formatIpAddress(address) === cn ? names.ip.includes(cn) : names.dns.includes(cn);

@@ -1,4 +1,5 @@
 /** Small readers the lints share: one extension by OID, DNS name syntax, public suffixes. No DER walking here. */
+import { EXTENDED_KEY_USAGE } from '../x509/extensions/extended-key-usage.js';
 import type { RawExtension } from '../x509/lean-reader.js';
 import type { PathCertificate } from '../path/path-certificate.js';
 
@@ -9,6 +10,14 @@ export function extensionOf(
 ): (RawExtension & { oid: string }) | undefined {
   return certificate.extensionList.find((e) => e.oid === oid);
 }
+
+/**
+ * A delegated OCSP responder's certificate: extendedKeyUsage id-kp-OCSPSigning and nothing else (RFC 6960
+ * §4.2.2.2, BR §7.1.2.8). It names no host, so the subscriber-name lints (BR §7.1.2.7) do not apply to it.
+ */
+export const isOcspResponder = (certificate: PathCertificate): boolean =>
+  certificate.extendedKeyUsage?.length === 1 &&
+  certificate.extendedKeyUsage[0] === EXTENDED_KEY_USAGE.OCSPSigning;
 
 const LDH_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 
