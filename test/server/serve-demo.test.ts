@@ -78,7 +78,8 @@ describe('custos serve --demo', () => {
     has('CN=expiring.demo.example', 'expiring-soon');
     has('CN=self-signed.demo.example', 'self-signed', 'untrusted-root', 'unowned');
     has('CN=wrong-host.demo.example', 'hostname-mismatch');
-    has('CN=weak.demo.example', 'weak-key', 'weak-signature');
+    // The default policy's code stands for weak-key (one code per fact).
+    has('CN=weak.demo.example', 'key-type-not-allowed', 'weak-signature');
     has('CN=no-chain.demo.example', 'incomplete-chain');
     has('CN=files.demo.example', 'expiring-soon');
     // From the PKCS#12 whose password the scan was not given: its certificates are stored in the clear.

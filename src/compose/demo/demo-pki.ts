@@ -133,7 +133,7 @@ export async function generateDemoPki(now: Date, dns: (name: string) => string):
   const fileLeaf = await leaf(intermediate, {
     subject: dns('files'),
     names: [{ dns: dns('files') }],
-    notBefore: at(-10),
+    notBefore: at(-70),
     notAfter: at(20),
   });
   const legacyKey = ec();

@@ -129,10 +129,11 @@ export async function startDemo(rt: Runtime): Promise<RunningDemo> {
       // Files first: the intermediate in the tree is what tells an incomplete chain from an unknown issuer.
       await scanFiles(rt, { paths: [filesDirectory], passwords: [], actor: rt.actor });
       await scanTls(rt, {
+        // Each by its name, as clients reach it: findings of a probe by bare address stay with that address.
         endpoints: state.endpoints.map((e) => ({
           host: '127.0.0.1',
           port: e.port,
-          sni: null,
+          sni: dns(e.name),
           starttls: null,
         })),
         concurrency: 8,

@@ -14,9 +14,9 @@ import { managedCertificates } from './0013-managed-certificates.js';
 import { issuedRequestKeys } from './0014-issued-request-keys.js';
 import { credentials } from './0015-credentials.js';
 import { listingIndexes } from './0016-listing-indexes.js';
-import { scans } from './0019-scans.js';
-import { locationReachability } from './0018-location-reachability.js';
 import { managedRevokeAfter } from './0017-managed-revoke-after.js';
+import { locationReachability } from './0018-location-reachability.js';
+import { scans } from './0019-scans.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -40,7 +40,7 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0014-issued-request-keys': issuedRequestKeys,
   '0015-credentials': credentials,
   '0016-listing-indexes': listingIndexes,
-  '0019-scans': scans,
-  '0018-location-reachability': locationReachability,
   '0017-managed-revoke-after': managedRevokeAfter,
+  '0018-location-reachability': locationReachability,
+  '0019-scans': scans,
 };
