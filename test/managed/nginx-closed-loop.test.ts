@@ -5,10 +5,8 @@
  * leaves the certificate DeployedPartially naming it — until it is reloaded too and the retry finds it Ready.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -28,59 +26,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { aCertificate, withDnsNames, withSubject } from '../support/certificates.js';
 import { aTestIssuer, type TestIssuer } from '../support/test-issuer.js';
 import { DIALECTS, type TestDatabase } from '../store/dialects.js';
-
-const NGINX = '/usr/sbin/nginx';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-interface Nginx {
-  port: number;
-  conf: string;
-  process: ChildProcess;
-  /** The command that makes this nginx reload its configuration and certificates. */
-  reload: string[];
-}
-
-async function startNginx(root: string, name: string, files: { cert: string; key: string }): Promise<Nginx> {
-  const dir = join(root, name);
-  await mkdir(join(dir, 'temp'), { recursive: true });
-  const port = await freePort();
-  const conf = join(dir, 'nginx.conf');
-  await writeFile(
-    conf,
-    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')};\n` +
-      `events { worker_connections 64; }\nhttp {\n  access_log off;\n` +
-      ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-        .map((t) => `  ${t}_temp_path ${join(dir, 'temp')};\n`)
-        .join('') +
-      `  server { listen 127.0.0.1:${port} ssl; server_name web.test; ` +
-      `ssl_certificate ${files.cert}; ssl_certificate_key ${files.key}; return 200 "${name}\\n"; }\n}\n`,
-  );
-  const child = spawn(NGINX, ['-p', `${dir}/`, '-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
-    const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
-    assert.ok(child.exitCode === null && Date.now() < deadline, `nginx ${name} did not start:\n${log}`);
-    await wait(50);
-  }
-  return { port, conf, process: child, reload: [NGINX, '-p', `${dir}/`, '-c', conf, '-s', 'reload'] };
-}
+import { NGINX, startNginx, type Nginx } from '../support/nginx.js';
 
 const sqlite = DIALECTS.find((d) => d.name === 'sqlite');
 
@@ -113,8 +59,12 @@ describe(
       placeholder = initial.fingerprintSha256;
       await writeFile(tls.fullchain, initial.pem);
       await writeFile(tls.key, initial.privateKeyPem, { mode: 0o600 });
-      first = await startNginx(root, 'first', { cert: tls.fullchain, key: tls.key });
-      second = await startNginx(root, 'second', { cert: tls.fullchain, key: tls.key });
+      first = await startNginx(root, 'first', { cert: tls.fullchain, key: tls.key, serverName: 'web.test' });
+      second = await startNginx(root, 'second', {
+        cert: tls.fullchain,
+        key: tls.key,
+        serverName: 'web.test',
+      });
       db = await (sqlite as NonNullable<typeof sqlite>).create();
       store = await openStore(db.options);
       issuer = await aTestIssuer({ now: clock.now });

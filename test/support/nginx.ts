@@ -69,7 +69,7 @@ export async function startNginx(
     port,
     conf,
     process: child,
-    reload: [NGINX, '-c', conf, '-s', 'reload'],
+    reload: [NGINX, '-p', `${dir}/`, '-c', conf, '-s', 'reload'],
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
