@@ -17,6 +17,7 @@ import { applyManifests } from '../../src/core/declarative/apply-manifests.js';
 import { certificatesPem } from '../../src/pki/formats/pem-writer.js';
 import { apiToken, bearer } from '../support/api-token.js';
 import { anApp, type TestApp } from '../support/server.js';
+import { twoTeams } from './v1-teams.js';
 
 const exec = promisify(execFile);
 
@@ -54,26 +55,7 @@ async function aCsr(dir: string, name: string, cn: string): Promise<string> {
   return readFile(join(dir, `${name}.csr`), 'utf8');
 }
 
-const GOVERNANCE = `apiVersion: custos/v1
-kind: Owner
-metadata: {name: team-a}
-spec: {contacts: {email: [a@corp.example]}}
----
-apiVersion: custos/v1
-kind: Owner
-metadata: {name: team-b}
-spec: {contacts: {email: [b@corp.example]}}
----
-apiVersion: custos/v1
-kind: Identity
-metadata: {name: payments-api}
-spec: {owner: team-a, kind: service}
----
-apiVersion: custos/v1
-kind: Identity
-metadata: {name: billing-api}
-spec: {owner: team-b, kind: service}
-`;
+const GOVERNANCE = twoTeams({ 'payments-api': 'team-a', 'billing-api': 'team-b' });
 
 describe('/v1 CA routes', () => {
   let t: TestApp;

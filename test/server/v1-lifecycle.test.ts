@@ -13,22 +13,9 @@ import { initAuthority } from '../../src/core/ca/init-authority.js';
 import { applyManifests } from '../../src/core/declarative/apply-manifests.js';
 import { apiToken, bearer } from '../support/api-token.js';
 import { anApp, type TestApp } from '../support/server.js';
+import { twoTeams } from './v1-teams.js';
 
-const GOVERNANCE = `apiVersion: custos/v1
-kind: Owner
-metadata: {name: team-a}
-spec: {contacts: {email: [a@corp.example]}}
----
-apiVersion: custos/v1
-kind: Owner
-metadata: {name: team-b}
-spec: {contacts: {email: [b@corp.example]}}
----
-apiVersion: custos/v1
-kind: Identity
-metadata: {name: web}
-spec: {owner: team-a, kind: service}
-`;
+const GOVERNANCE = twoTeams({ web: 'team-a' });
 
 type Headers = Record<string, string>;
 

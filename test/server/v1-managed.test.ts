@@ -18,6 +18,7 @@ import { applyManifests } from '../../src/core/declarative/apply-manifests.js';
 import { runReconciler } from '../../src/core/managed/managed-jobs.js';
 import { apiToken, bearer } from '../support/api-token.js';
 import { anApp, type TestApp } from '../support/server.js';
+import { twoTeams } from './v1-teams.js';
 
 interface Status {
   conditions: Array<{ type: string; status: string; reason: string }>;
@@ -26,21 +27,7 @@ interface Status {
   staleEndpoints: unknown[];
 }
 
-const GOVERNANCE = `apiVersion: custos/v1
-kind: Owner
-metadata: {name: team-a}
-spec: {contacts: {email: [a@corp.example]}}
----
-apiVersion: custos/v1
-kind: Owner
-metadata: {name: team-b}
-spec: {contacts: {email: [b@corp.example]}}
----
-apiVersion: custos/v1
-kind: Identity
-metadata: {name: web}
-spec: {owner: team-a, kind: service}
-`;
+const GOVERNANCE = twoTeams({ web: 'team-a' });
 
 describe('/v1/managed', () => {
   let t: TestApp;
