@@ -4,15 +4,14 @@
  * the identity with `cert issue` is revoked too; the Identity is gone, in one `identity.destroyed` event.
  */
 import assert from 'node:assert/strict';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { withRuntime } from '../../src/compose/runtime.js';
 import { aCertificate, withDnsNames } from '../support/certificates.js';
 import { aCustos, type Custos } from '../support/cli.js';
-import { listen, type Running } from '../scan-tls/servers.js';
+import { servingFiles, type Running } from '../scan-tls/servers.js';
 
 let custos: Custos;
 let dir: string;
@@ -22,20 +21,11 @@ before(async () => {
   custos = await aCustos();
   dir = await mkdtemp(join(tmpdir(), 'custos-identities-destroy-'));
   const placeholder = await aCertificate(withDnsNames('edge.test'));
-  const fallback = createSecureContext({ key: placeholder.privateKeyPem, cert: placeholder.pem });
   // Serves the deployed files while they exist, the placeholder once they are removed.
-  const server = createTlsServer({
-    key: placeholder.privateKeyPem,
-    cert: placeholder.pem,
-    SNICallback: (_name, done) => {
-      Promise.all([readFile(join(dir, 'edge.key')), readFile(join(dir, 'edge.crt'))]).then(
-        ([key, cert]) => done(null, createSecureContext({ key, cert })),
-        () => done(null, fallback),
-      );
-    },
-  });
-  server.on('tlsClientError', () => undefined);
-  endpoint = await listen(server);
+  endpoint = await servingFiles(
+    { key: join(dir, 'edge.key'), cert: join(dir, 'edge.crt') },
+    { key: placeholder, chain: [placeholder] },
+  );
   assert.equal((await custos.run('ca', 'init')).code, 0);
 });
 after(async () => {

@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { withRuntime } from '../../src/compose/runtime.js';
 import { aCertificate, withDnsNames } from '../support/certificates.js';
 import { aCustos, type Custos } from '../support/cli.js';
-import { listen, type Running } from '../scan-tls/servers.js';
+import { servingFiles, type Running } from '../scan-tls/servers.js';
 
 let custos: Custos;
 let dir: string;
@@ -22,19 +21,11 @@ before(async () => {
   custos = await aCustos();
   dir = await mkdtemp(join(tmpdir(), 'custos-owner-change-'));
   const placeholder = await aCertificate(withDnsNames('pay.test'));
-  const fallback = createSecureContext({ key: placeholder.privateKeyPem, cert: placeholder.pem });
-  const server = createTlsServer({
-    key: placeholder.privateKeyPem,
-    cert: placeholder.pem,
-    SNICallback: (_name, done) => {
-      Promise.all([readFile(join(dir, 'pay.key')), readFile(join(dir, 'pay-fullchain.pem'))]).then(
-        ([key, cert]) => done(null, createSecureContext({ key, cert })),
-        () => done(null, fallback),
-      );
-    },
-  });
-  server.on('tlsClientError', () => undefined);
-  endpoint = await listen(server);
+  // Serves the deployed files while they exist, the placeholder once they are removed.
+  endpoint = await servingFiles(
+    { key: join(dir, 'pay.key'), cert: join(dir, 'pay-fullchain.pem') },
+    { key: placeholder, chain: [placeholder] },
+  );
   assert.equal((await custos.run('ca', 'init')).code, 0);
 });
 after(async () => {

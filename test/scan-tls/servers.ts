@@ -4,6 +4,7 @@
  * a STARTTLS SMTP server and a PostgreSQL SSLRequest responder.
  */
 import { createSocket as createUdpSocket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import {
   createSecureContext,
@@ -181,4 +182,23 @@ export async function dnsServer(
     server: `127.0.0.1:${socket.address().port}`,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
+}
+
+/**
+ * A TLS endpoint that serves the key and certificate files deployed at these paths, read at each handshake (so a
+ * deployment needs no reload), and the placeholder while the files are missing (before a deploy, after a removal).
+ */
+export function servingFiles(files: { key: string; cert: string }, placeholder: Served): Promise<Running> {
+  const fallback = createSecureContext(contextOptions(placeholder));
+  const server = createTlsServer({
+    ...contextOptions(placeholder),
+    SNICallback: (_name, done) => {
+      Promise.all([readFile(files.key), readFile(files.cert)]).then(
+        ([key, cert]) => done(null, createSecureContext({ key, cert })),
+        () => done(null, fallback),
+      );
+    },
+  });
+  server.on('tlsClientError', () => undefined);
+  return listen(server);
 }
