@@ -15,7 +15,7 @@ export interface DestinationContext {
 /** The destination kinds, as one explicit map (Kubernetes secrets and agents join it later). */
 export function buildDestinationRegistry(context: DestinationContext): DestinationRegistry {
   return {
-    file: createFileDestination(),
+    file: createFileDestination({ env: context.commandEnvironment }),
     exec: createExecDestination({ base: context.commandEnvironment }),
     webhook: createWebhookDestination({ env: context.env, now: context.now }),
   };

@@ -37,13 +37,16 @@ async function current(path: string): Promise<Buffer | null> {
 
 const describe = (config: FileDestinationSpec): string => `file:${config.certificate}`;
 
-async function reload(config: FileDestinationSpec): Promise<CommandOutcome | null> {
+async function reload(
+  config: FileDestinationSpec,
+  env: Readonly<Record<string, string>> | undefined,
+): Promise<CommandOutcome | null> {
   if (config.reload === undefined) return null;
   const timeoutMs =
     config.reload.timeout === undefined
       ? DEFAULT_RELOAD_TIMEOUT_MS
       : parseDuration(config.reload.timeout, 'reload.timeout', { form: 'declared' });
-  return runCommand(config.reload.command, timeoutMs);
+  return runCommand(config.reload.command, timeoutMs, env === undefined ? {} : { env });
 }
 
 const reloadError = (outcome: CommandOutcome | null): string | null =>
@@ -55,7 +58,13 @@ const reloadError = (outcome: CommandOutcome | null): string | null =>
  * deploying the same revision twice keeps the true previous one. Then the reload command, without a shell, within
  * its timeout; its exit code and output come back for the audit trail.
  */
-export function createFileDestination(): Destination<FileDestinationSpec> {
+export function createFileDestination(
+  options: {
+    /** The whole environment of the reload command (the registry gives PATH, HOME and locale only, never
+     * Custos's own secrets such as CUSTOS_KEK); without it the command inherits this process's. */
+    env?: Readonly<Record<string, string>>;
+  } = {},
+): Destination<FileDestinationSpec> {
   return {
     describe,
     async deploy(config, bundle) {
@@ -79,7 +88,7 @@ export function createFileDestination(): Destination<FileDestinationSpec> {
         };
         return outcome;
       }
-      const outcome = await reload(config);
+      const outcome = await reload(config, options.env);
       const error = reloadError(outcome);
       return { ok: error === null, target: describe(config), files: written, reload: outcome, error };
     },
@@ -99,7 +108,7 @@ export function createFileDestination(): Destination<FileDestinationSpec> {
           error: error instanceof Error ? error.message : String(error),
         };
       }
-      const outcome = await reload(config);
+      const outcome = await reload(config, options.env);
       const error = reloadError(outcome);
       return { ok: error === null, target: describe(config), files: removed, reload: outcome, error };
     },
