@@ -75,6 +75,7 @@ export function syntheticCertificate(i: number, now: Date): ParsedCertificate {
     signatureAlgorithm: 'ecdsa-with-SHA256',
     isCA: false,
     pathLength: null,
+    extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'],
     selfSigned: false,
     spiffeId: null,
     subjectKeyId: createHash('sha1').update(der).digest('hex'),

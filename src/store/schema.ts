@@ -27,6 +27,8 @@ export interface CertificatesTable {
   signature_algorithm: string;
   is_ca: number | boolean;
   path_length: number | null;
+  /** extendedKeyUsage OIDs as JSON text, `null` when absent (0020). */
+  extended_key_usage: string;
   self_signed: number | boolean;
   spiffe_id: string | null;
   subject_key_id: string | null;

@@ -1,6 +1,6 @@
 /**
  * A self-signed certificate made by `openssl req -x509` carries `CA:TRUE` by default; used as an end entity (its
- * key beside it, or subjectAltNames) it is `self-signed`, while a root that only sits in a trust bundle is not.
+ * key beside it, subjectAltNames, or a serverAuth/clientAuth purpose) it is `self-signed`, while a root that only sits in a trust bundle is not.
  * Real openssl certificates, scanned by the real CLI.
  */
 import assert from 'node:assert/strict';
@@ -51,6 +51,9 @@ before(async () => {
   // A certificate naming a SAN, its key kept elsewhere.
   await opensslSelfSigned(elsewhere, 'api.internal', '-addext', 'subjectAltName=DNS:api.internal');
   await writeFile(join(scanned, 'api.internal.crt'), await readFile(join(elsewhere, 'api.internal.crt')));
+  // A client certificate: no SAN, only a clientAuth purpose, its key kept elsewhere.
+  await opensslSelfSigned(elsewhere, 'batch-client', '-addext', 'extendedKeyUsage=clientAuth');
+  await writeFile(join(scanned, 'batch-client.crt'), await readFile(join(elsewhere, 'batch-client.crt')));
   // A root in a trust bundle: no SAN, no key beside it, not served.
   await opensslSelfSigned(elsewhere, 'Example Root CA');
   await writeFile(join(scanned, 'ca-bundle.pem'), await readFile(join(elsewhere, 'Example Root CA.crt')));
@@ -73,7 +76,7 @@ const entry = (cn: string): InventoryEntry => {
 };
 
 test('openssl req -x509 certificates carry CA:TRUE', () => {
-  for (const cn of ['app.internal', 'api.internal', 'Example Root CA'])
+  for (const cn of ['app.internal', 'api.internal', 'batch-client', 'Example Root CA'])
     assert.equal(entry(cn).isCA, true, cn);
 });
 
@@ -83,6 +86,10 @@ test('with its private key beside it, a CA:TRUE self-signed certificate is a sel
 
 test('naming subjectAltNames, a CA:TRUE self-signed certificate is a self-signed end entity', () => {
   assert.ok(inventoryFindings(entry('api.internal')).includes('self-signed'));
+});
+
+test('with a TLS purpose (extendedKeyUsage clientAuth), a CA:TRUE self-signed certificate is a self-signed end entity', () => {
+  assert.ok(inventoryFindings(entry('batch-client')).includes('self-signed'));
 });
 
 test('a root that only sits in a trust bundle is not self-signed', () => {

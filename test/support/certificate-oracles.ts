@@ -35,6 +35,7 @@ export interface PeculiarView {
   curve: string | null;
   isCA: boolean;
   pathLength: number | null;
+  extendedKeyUsage: string[] | null;
   spiffeId: string | null;
   subjectKeyId: string | null;
   authorityKeyId: string | null;
@@ -82,6 +83,7 @@ export function peculiarView(der: Uint8Array): PeculiarView {
   }
   const basicConstraints = certificate.getExtension(x509.BasicConstraintsExtension);
   const commonNames = certificate.subjectName.getField('CN');
+  const eku = certificate.getExtension(x509.ExtendedKeyUsageExtension);
   return {
     fingerprintSha256: sha256Hex(new Uint8Array(certificate.rawData)),
     serialNumber: certificate.serialNumber,
@@ -94,6 +96,7 @@ export function peculiarView(der: Uint8Array): PeculiarView {
     ...keyFacts(certificate.publicKey.algorithm as Algorithm),
     isCA: basicConstraints?.ca ?? false,
     pathLength: basicConstraints?.pathLength ?? null,
+    extendedKeyUsage: eku ? Array.from(eku.usages, String) : null,
     spiffeId: names.uri.find((uri) => uri.startsWith('spiffe://')) ?? null,
     subjectKeyId: certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? null,
     authorityKeyId: certificate.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId ?? null,

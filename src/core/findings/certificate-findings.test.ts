@@ -22,6 +22,7 @@ const opensslSelfSigned = (overrides: Partial<Fields> = {}): Fields => ({
   signatureAlgorithm: 'ecdsa-with-SHA256',
   isCA: true,
   pathLength: null,
+  extendedKeyUsage: null,
   selfSigned: true,
   spiffeId: null,
   subjectKeyId: '01',
@@ -50,6 +51,11 @@ test('a CA:TRUE self-signed certificate used as an end entity is self-signed', (
     subjectAltNames: { dns: ['app.internal'], ip: [], uri: [], email: [] },
   });
   assert.deepEqual(codes(withSan, context()), ['self-signed']);
+  for (const purpose of ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'])
+    // serverAuth, clientAuth
+    assert.deepEqual(codes(opensslSelfSigned({ extendedKeyUsage: [purpose] }), context()), ['self-signed']);
+  // Any other purpose (here codeSigning) says nothing of TLS use: such a root stays a root.
+  assert.deepEqual(codes(opensslSelfSigned({ extendedKeyUsage: ['1.3.6.1.5.5.7.3.3'] }), context()), []);
 });
 
 test('a root that only sits in a trust bundle is not, and its SHA-1 self-signature is not weak', () => {

@@ -1,4 +1,5 @@
 import { signatureAlgorithmNamed } from '../../pki/asn1/algorithms.js';
+import { EKU_CLIENT_AUTH, EKU_SERVER_AUTH } from '../../pki/x509/extensions/extended-key-usage.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 
 /** What the checks read: every parsed field but the DER. */
@@ -36,8 +37,9 @@ function finding(code: FindingCode, message: string): Finding {
 const days = (ms: number): number => Math.floor(ms / DAY_MS);
 /**
  * Used as an end entity: no CA, or a self-signed certificate that carries `CA:TRUE` (what `openssl req -x509`
- * writes by default) yet is used as a leaf — it names subjectAltNames, its own private key lies beside it, or a
- * TLS endpoint serves it. A root that only sits in a trust bundle is none of these.
+ * writes by default) yet is used as a leaf — it names subjectAltNames, it is for TLS servers or clients (a
+ * serverAuth/clientAuth extendedKeyUsage), its own private key lies beside it, or a TLS endpoint serves it. A root
+ * that only sits in a trust bundle is none of these.
  */
 function isLeaf(cert: CertificateFields, ctx: CertificateFindingsContext): boolean {
   if (!cert.isCA) return true;
@@ -45,6 +47,7 @@ function isLeaf(cert: CertificateFields, ctx: CertificateFindingsContext): boole
   const san = cert.subjectAltNames;
   return (
     san.dns.length + san.ip.length + san.uri.length + san.email.length > 0 ||
+    (cert.extendedKeyUsage ?? []).some((oid) => oid === EKU_SERVER_AUTH || oid === EKU_CLIENT_AUTH) ||
     ctx.servedOverTls ||
     ctx.ownKeyBeside
   );

@@ -22,7 +22,7 @@ import {
   OID_BASIC_CONSTRAINTS,
   type BasicConstraints,
 } from '../x509/extensions/basic-constraints.js';
-import { decodeExtendedKeyUsage, OID_EXTENDED_KEY_USAGE } from '../x509/extensions/extended-key-usage.js';
+import { OID_EXTENDED_KEY_USAGE } from '../x509/extensions/extended-key-usage.js';
 import { decodeKeyUsage, OID_KEY_USAGE } from '../x509/extensions/key-usage.js';
 import {
   decodeNameConstraints,
@@ -54,8 +54,6 @@ export interface PathCertificate extends ParsedCertificate {
   basicConstraints: BasicConstraints | null;
   /** keyUsage flags (bit i of the BIT STRING is 1 << i, as x509.KeyUsageFlags), null when absent. */
   keyUsage: number | null;
-  /** extendedKeyUsage OIDs, null when the extension is absent. */
-  extendedKeyUsage: string[] | null;
   /** subjectAltName dNSName and iPAddress entries, null when the extension is absent. */
   presentedIdentities: PresentedIdentities | null;
   /** GeneralName tag numbers of the other subjectAltName entries (1 rfc822Name, 6 URI, ...). */
@@ -123,7 +121,6 @@ export function readPathCertificate(
     const alt = parts.subjectAltName ?? null;
     const bc = value(OID_BASIC_CONSTRAINTS);
     const ku = value(OID_KEY_USAGE);
-    const eku = value(OID_EXTENDED_KEY_USAGE);
     const nc = value(OID_NAME_CONSTRAINTS);
     return {
       ...certificate,
@@ -136,7 +133,6 @@ export function readPathCertificate(
       signature: parts.signature,
       basicConstraints: bc ? decodeBasicConstraints(bc, 'strict-der') : null,
       keyUsage: ku ? decodeKeyUsage(ku, 'strict-der') : null,
-      extendedKeyUsage: eku ? decodeExtendedKeyUsage(eku, 'strict-der') : null,
       presentedIdentities: alt ? { dns: alt.dns, ip: alt.ip } : null,
       otherNameTags: alt
         ? [...alt.otherNameTags, ...(alt.uri.length ? [6] : []), ...(alt.email.length ? [1] : [])]

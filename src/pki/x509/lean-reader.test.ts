@@ -194,9 +194,11 @@ const FIXTURES: Fixture[] = [
     expect: { subjectKeyId: null, authorityKeyId: null, isCA: false, selfSigned: true },
   },
   {
-    name: 'key usages and extended key usages are skipped',
+    name: 'key usage is skipped, extended key usages are read',
     options: () => [withKeyUsages('digitalSignature'), withExtendedKeyUsages('serverAuth', 'clientAuth')],
+    expect: { extendedKeyUsage: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] },
   },
+  { name: 'no extended key usage', options: () => [], expect: { extendedKeyUsage: null } },
   ...['01', '7f', '80', 'ff00ff', '00ff', '0123456789abcdef0123456789abcdef01'].map((serial) => ({
     name: `serial ${serial}`,
     options: () => [withSerial(serial)],

@@ -34,6 +34,7 @@ import { decodeOid } from '../asn1/oid.js';
 import { formatIpAddress } from '../ip-address.js';
 import { decodeAuthorityKeyIdentifier } from './extensions/authority-key-identifier.js';
 import { decodeBasicConstraints } from './extensions/basic-constraints.js';
+import { decodeExtendedKeyUsage } from './extensions/extended-key-usage.js';
 import { decodeSubjectAltName, type SubjectAltName } from './extensions/subject-alt-name.js';
 import { decodeSubjectKeyIdentifier } from './extensions/subject-key-identifier.js';
 import type { Asn1Mode } from '../asn1/reader.js';
@@ -44,6 +45,7 @@ const ID_CE = {
   SUBJECT_ALT_NAME: 0x11,
   BASIC_CONSTRAINTS: 0x13,
   AUTHORITY_KEY_IDENTIFIER: 0x23,
+  EXTENDED_KEY_USAGE: 0x25,
 } as const;
 
 /** One extension as it is in the certificate. */
@@ -180,6 +182,7 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
   let pathLength: number | null = null;
   let subjectKeyId: string | null = null;
   let authorityKeyId: string | null = null;
+  let extendedKeyUsage: string[] | null = null;
   if (tbs.peek() === 0xa3) {
     tbs.next('extensions');
     const explicit = tbs.inner();
@@ -230,6 +233,9 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
         case ID_CE.AUTHORITY_KEY_IDENTIFIER:
           authorityKeyId = decodeAuthorityKeyIdentifier(bytes, mode, start, end);
           break;
+        case ID_CE.EXTENDED_KEY_USAGE:
+          extendedKeyUsage = decodeExtendedKeyUsage(bytes, mode, start, end);
+          break;
         default: // not kept: skipped by length
       }
     }
@@ -255,6 +261,7 @@ function walk(der: Uint8Array, mode: Asn1Mode, parts: CertificateParts | null): 
     signatureAlgorithm: signatureAlgorithmOf(signatureOid).name,
     isCA,
     pathLength,
+    extendedKeyUsage,
     selfSigned:
       sameName && (subjectKeyId === null || authorityKeyId === null || subjectKeyId === authorityKeyId),
     spiffeId: subjectAltNames.uri.find((uri) => uri.startsWith('spiffe://')) ?? null,

@@ -45,6 +45,8 @@ export interface ParsedCertificate {
   isCA: boolean;
   /** basicConstraints pathLenConstraint, if present. */
   pathLength: number | null;
+  /** extendedKeyUsage KeyPurposeId OIDs in certificate order, null when the extension is absent. */
+  extendedKeyUsage: string[] | null;
   /** Subject equals issuer and, when both are present, the AKI equals the SKI. */
   selfSigned: boolean;
   /** The first URI SAN with the spiffe:// scheme. */
