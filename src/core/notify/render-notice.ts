@@ -56,7 +56,9 @@ export function certificateLines(certificate: NoticeCertificate): string[] {
     `Fingerprint (SHA-256): ${certificate.fingerprintSha256}`,
     certificate.locations.length === 0 ? 'Where: (no location seen now)' : 'Where:',
     ...certificate.locations.map(
-      (l) => `  - ${l.kind} ${locationText(l)} (last seen ${l.lastSeen.toISOString()})`,
+      // `issued by ca NAME` names its kind itself.
+      (l) =>
+        `  - ${l.kind === 'issued' ? '' : `${l.kind} `}${locationText(l)} (last seen ${l.lastSeen.toISOString()})`,
     ),
   ];
 }
