@@ -1,6 +1,7 @@
 import { debugRequested, readEnvironment } from '../compose/config/environment.js';
 import { DomainError } from '../core/errors.js';
 import { ERROR_CODES } from '../core/error-codes.js';
+import { tableLines } from '../core/text-table.js';
 
 /** Writes JSON to stdout: indented on a terminal, compact when piped (smaller and faster for jq and scripts). */
 export function printJson(value: unknown): void {
@@ -10,17 +11,16 @@ export function printJson(value: unknown): void {
 
 /** Prints rows as aligned columns under a header. */
 export function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${tableLines(header, rows).join('\n')}\n`);
 }
 
 export function printLine(text = ''): void {
   process.stdout.write(`${text}\n`);
+}
+
+/** A warning: something done that will not work as meant. One line on stderr; the exit code is not changed. */
+export function printWarning(message: string): void {
+  process.stderr.write(`custos: warning: ${message}\n`);
 }
 
 /** The CLI's exit codes: 0 success, 1 a failure the command was asked to find, 2 bad usage or input, 3 environment. */

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import { after, before, test } from 'node:test';
-import type { WebhookPayload } from '../../src/connectors/notifier-webhook/webhook-payload.js';
+import type { WebhookNotice, WebhookPayload } from '../../src/connectors/notifier-webhook/webhook-payload.js';
 import { aCertificate, withDnsNames, withSubject } from '../support/certificates.js';
 import { aCustos, type Custos } from '../support/cli.js';
 import { listen, type Running } from '../scan-tls/servers.js';
@@ -25,7 +25,8 @@ let bServer: ReturnType<typeof createTlsServer>;
 let b: Running;
 let receiver: HttpServer;
 let receiverPort: number;
-const notices: WebhookPayload[] = [];
+// Every notice of every digest received.
+const notices: WebhookNotice[] = [];
 
 before(async () => {
   custos = await aCustos();
@@ -54,7 +55,7 @@ before(async () => {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      notices.push(JSON.parse(body) as WebhookPayload);
+      notices.push(...(JSON.parse(body) as WebhookPayload).notices);
       res.writeHead(204).end();
     });
   });

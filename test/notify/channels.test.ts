@@ -16,6 +16,7 @@ import { closedPortUrl, startHttpReceiver, type ReceivedRequest } from './suppor
 
 const SECRET = 'correct horse battery staple';
 const clock = { now: () => new Date() };
+const SEEN = new Date('2026-11-30T08:00:00.000Z');
 const fast: DeliveryPolicy = { attempts: 3, backoffMs: 50, timeoutMs: 2_000, concurrency: 8 };
 
 function noticesFor(owner: NotificationOwner): Notice[] {
@@ -27,6 +28,17 @@ function noticesFor(owner: NotificationOwner): Notice[] {
         subject: 'CN=api.corp.example, O=Corp',
         subjectAltNames: ['api.corp.example', 'api2.corp.example'],
         notAfter: new Date(Date.now() + 5 * 86_400_000),
+        locations: [
+          { kind: 'file', path: '/etc/ssl/api.pem', lastSeen: SEEN },
+          {
+            kind: 'tls',
+            host: '10.0.0.7',
+            port: 8443,
+            sni: 'api.corp.example',
+            address: '10.0.0.7',
+            lastSeen: SEEN,
+          },
+        ],
         owner: owner.name,
         findings: [],
       },
@@ -73,7 +85,16 @@ test('email goes to a real SMTP server with the certificate named in subject and
   assert.match(mail.text, /Names: api.corp.example, api2.corp.example/);
   assert.match(mail.text, new RegExp(`Fingerprint \\(SHA-256\\): ${'ab'.repeat(32)}`));
   assert.match(mail.text, /custos ack abababababababab/);
-  assert.equal(mail.headers.get('x-custos-notice'), notices[0]!.key);
+  assert.match(mail.text, /file \/etc\/ssl\/api.pem \(last seen 2026-11-30T08:00:00.000Z\)/);
+  assert.match(
+    mail.text,
+    /tls 10.0.0.7:8443 \(sni api.corp.example\) \(last seen 2026-11-30T08:00:00.000Z\)/,
+  );
+  assert.match(
+    mail.text,
+    /What to do: Renew the certificate and deploy the renewal to every location listed/,
+  );
+  assert.match(String(mail.headers.get('x-custos-digest')), /^digest:[0-9a-f]{24}$/);
 });
 
 test('the webhook body names the certificate and is signed so the receiver verifies it', async (t) => {
@@ -121,7 +142,11 @@ test('the webhook body names the certificate and is signed so the receiver verif
   });
   assert.equal(replayed.valid, false);
 
-  const body = JSON.parse(request.rawBody) as WebhookPayload;
+  const digest = JSON.parse(request.rawBody) as WebhookPayload;
+  assert.equal(digest.type, 'custos.digest');
+  assert.equal(digest.owner, 'payments');
+  assert.equal(digest.notices.length, 1);
+  const body = digest.notices[0]!;
   assert.equal(body.type, 'custos.notice');
   assert.equal(body.reason, 'expiring');
   assert.equal(body.reasonKey, 'expiring-7d');
@@ -135,6 +160,19 @@ test('the webhook body names the certificate and is signed so the receiver verif
     notAfter: notices[0]!.certificate!.notAfter.toISOString(),
   });
   assert.equal(body.notice, notices[0]!.key);
+  assert.deepEqual(body.locations, [
+    { kind: 'file', path: '/etc/ssl/api.pem', where: '/etc/ssl/api.pem', lastSeen: SEEN.toISOString() },
+    {
+      kind: 'tls',
+      host: '10.0.0.7',
+      port: 8443,
+      sni: 'api.corp.example',
+      address: '10.0.0.7',
+      where: '10.0.0.7:8443 (sni api.corp.example)',
+      lastSeen: SEEN.toISOString(),
+    },
+  ]);
+  assert.match(body.remedy, /^Renew the certificate/);
   assert.ok(!request.rawBody.includes(SECRET));
 });
 

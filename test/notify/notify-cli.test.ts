@@ -145,7 +145,10 @@ describe('custos notify through the CLI', () => {
     assert.match(smtp.messages[0]!.subject, /Certificate expires within 7 days: CN=api.corp.example/);
     assert.equal(hook.requests.length, 1);
     assert.ok(verifies(hook.requests[0]!));
-    const body = JSON.parse(hook.requests[0]!.rawBody) as Record<string, unknown>;
+    const digest = JSON.parse(hook.requests[0]!.rawBody) as { type: string; notices: unknown[] };
+    assert.equal(digest.type, 'custos.digest');
+    assert.equal(digest.notices.length, 1);
+    const body = digest.notices[0] as Record<string, unknown>;
     assert.equal(body.owner, 'payments');
     assert.equal(body.reason, 'expiring');
     assert.equal(body.level, 0);
@@ -284,8 +287,10 @@ spec:
       'a waived finding is not notified',
     );
     assert.deepEqual(reasons('exception:legacy-appliance'), [`exception-expiring:${expires.slice(0, 10)}`]);
-    const exceptionMail = smtp.messages.find((m) => /Exception legacy-appliance expires on/.test(m.subject));
-    assert.ok(exceptionMail, smtp.messages.map((m) => m.subject).join('\n'));
+    // One digest to the owner's email holds the certificates and the exception.
+    assert.equal(smtp.messages.length, 1);
+    const exceptionMail = smtp.messages[0]!;
+    assert.match(exceptionMail.text, /Why: Exception legacy-appliance expires on/);
     assert.match(exceptionMail.text, /Reason: the appliance only takes a self-signed certificate/);
   });
 

@@ -96,6 +96,7 @@ for (const dialect of DIALECTS) {
             subject: c.subject,
             subjectAltNames: c.subjectAltNames.dns,
             notAfter: c.notAfter,
+            locations: [],
             owner: owner.name,
             findings: [],
           })),
@@ -261,12 +262,15 @@ for (const dialect of DIALECTS) {
         ['oncall@corp.example', 'lead@corp.example'],
       );
       assert.match(smtp.messages[1]!.subject, /\[escalation level 1\] Certificate expires within 3 days/);
-      const body = JSON.parse(hook.requests[0]!.rawBody) as {
+      const digest = JSON.parse(hook.requests[0]!.rawBody) as {
         level: number;
-        certificate: { fingerprintSha256: string };
+        notices: Array<{ level: number; certificate: { fingerprintSha256: string } }>;
       };
-      assert.equal(body.level, 1);
-      assert.equal(body.certificate.fingerprintSha256, cert.fingerprintSha256);
+      assert.equal(digest.level, 1);
+      assert.deepEqual(
+        digest.notices.map((n) => [n.level, n.certificate.fingerprintSha256]),
+        [[1, cert.fingerprintSha256]],
+      );
       clock.advance(10_000);
       const again = await runNotifications(deps(clock, owner, [cert]), {
         actor: 'test',

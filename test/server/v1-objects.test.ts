@@ -121,6 +121,16 @@ describe('/v1 findings, objects, apply, ack and audit', () => {
       dryRun: true,
       objects: [{ kind: 'Owner', name: 'gamma', change: 'created', generation: 1 }],
       ownerChanges: [],
+      // The server has no SMTP configured: applied all the same, with a warning naming the contact.
+      warnings: [
+        {
+          owner: 'gamma',
+          channel: 'email',
+          contact: 'gamma@corp.example',
+          message:
+            'Owner/gamma: email contact gamma@corp.example will get no notices: the email channel is not configured (set smtp.url and smtp.from in custos.yaml, or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)',
+        },
+      ],
     });
     const yaml =
       'apiVersion: custos/v1\nkind: Owner\nmetadata: {name: gamma}\nspec:\n  contacts: {email: [gamma@corp.example]}\n';

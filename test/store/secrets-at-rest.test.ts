@@ -108,6 +108,7 @@ for (const dialect of DIALECTS) {
                 subject: 'CN=api.corp.example',
                 subjectAltNames: ['api.corp.example'],
                 notAfter: new Date(now.getTime() + 3 * 86_400_000),
+                locations: [],
                 owner: 'payments',
                 findings: [],
               },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
+import { EXIT, printJson, printLine, printWarning, shortFingerprint } from '../output.js';
 
 interface ApplyOptions {
   file: string;
@@ -19,7 +19,7 @@ export function registerApply(program: Command): void {
     .option('--dry-run', 'print what would change and write nothing')
     .option(
       '--json',
-      'print {"dryRun","objects":[{"kind","name","change","generation"}],"ownerChanges":[...]}',
+      'print {"dryRun","objects":[{"kind","name","change","generation"}],"ownerChanges":[...],"warnings":[{"owner","channel","contact","message"}]}',
     )
     .addHelpText(
       'after',
@@ -51,6 +51,8 @@ export function registerApply(program: Command): void {
               contentType: 'application/yaml',
             }),
         });
+        // Warnings go to stderr in every output form: stdout stays what scripts parse.
+        for (const w of result.warnings) printWarning(w.message);
         if (options.json) {
           printJson(result);
           return EXIT.ok;

@@ -5,6 +5,7 @@ import { globalOptions } from '../global-options.js';
 import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
 import { parseWindowFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
+import { locationText } from '../../core/inventory/location-text.js';
 
 interface ListOptions {
   expiringWithin?: string;
@@ -17,21 +18,6 @@ interface ListOptions {
   unowned?: boolean;
   limit?: string;
 }
-
-const locationText = (l: CertificateView['locations'][number]): string => {
-  switch (l.kind) {
-    case 'file':
-      return l.path;
-    case 'tls':
-      return `${l.host}:${l.port}${l.sni && l.sni !== l.host ? ` (sni ${l.sni})` : ''}`;
-    case 'k8s-secret':
-      return `${l.cluster}/${l.namespace}/${l.name}`;
-    case 'agent':
-      return `${l.deviceId}${l.path ? `:${l.path}` : ''}`;
-    case 'issued':
-      return `issued by ca ${l.authority}${l.identity === null ? '' : ` for ${l.identity}`}`;
-  }
-};
 
 /** One location, or how many; with `unreachable since T` when a TLS location has stopped answering. */
 function locationsText(locations: CertificateView['locations']): string {

@@ -26,6 +26,7 @@ export function registerNotifyRun(program: Command): void {
     .description(
       'Send the notices due now: expiry at the tightest threshold crossed, expired certificates, new findings, exceptions expiring within 14 days, and escalations of unacknowledged notices. ' +
         'Each notice goes once per contact, also when several runs overlap (a run claims its notices before sending). ' +
+        'They go out as one digest per owner and contact: a table of the certificates due, most urgent first, each with every location and when it was last seen there, what to do, and its custos ack line. ' +
         'Failed deliveries are retried: 3 tries with backoff within the run, then by a later run after a wait that doubles from 1 minute (see custos jobs list). ' +
         'Email needs smtp.url and smtp.from in custos.yaml (or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM). Exits 1 when a delivery failed.',
     )

@@ -1,4 +1,4 @@
-import { renderNotice } from '../../core/notify/render-notice.js';
+import { renderDigest } from '../../core/notify/render-digest.js';
 import type { Notifier } from '../../core/ports/notifier.js';
 
 /**
@@ -19,7 +19,7 @@ export function createEmailNotifier(settings: EmailSettings): Notifier {
       : { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) };
   return {
     channel: 'email',
-    async deliver(notice, contact, { timeoutMs }) {
+    async deliver(digest, contact, { at, timeoutMs }) {
       if (contact.channel !== 'email')
         return { ok: false, error: `not an email contact: ${contact.channel}` };
       // Loaded on the first email, not when the registry is built for every command (~65 ms measured here).
@@ -33,14 +33,14 @@ export function createEmailNotifier(settings: EmailSettings): Notifier {
         greetingTimeout: timeoutMs,
         socketTimeout: timeoutMs,
       });
-      const { title, lines } = renderNotice(notice);
+      const { title, lines } = renderDigest(digest, at);
       try {
         await transport.sendMail({
           from: settings.from,
           to: contact.address,
           subject: title,
           text: `${lines.join('\n')}\n`,
-          headers: { 'X-Custos-Notice': notice.key, 'X-Custos-Level': String(notice.level) },
+          headers: { 'X-Custos-Digest': digest.key, 'X-Custos-Level': String(digest.level) },
         });
         return { ok: true };
       } catch (cause) {

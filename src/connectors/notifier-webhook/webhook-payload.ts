@@ -1,12 +1,19 @@
+import type { Location } from '../../core/inventory/location.js';
+import { locationText } from '../../core/inventory/location-text.js';
+import type { Digest } from '../../core/notify/digest.js';
+import type { Notice, NoticeLocation } from '../../core/notify/notice.js';
+import { renderDigest } from '../../core/notify/render-digest.js';
 import { renderNotice } from '../../core/notify/render-notice.js';
-import type { Notice } from '../../core/notify/notice.js';
+
+/** Where a certificate is: the location's own fields (kind, path, host, port, sni, ...), in words, and when last seen. */
+export type WebhookLocation = Location & { where: string; lastSeen: string };
 
 /**
- * The JSON body of a generic webhook notice (a contract: receivers parse it). It names the certificate by
- * fingerprint, subject, SANs and notAfter, with the owner, the reason and the escalation level. `notice` is
- * stable across retries, so a receiver can drop duplicates.
+ * One notice of a digest (a contract: receivers parse it). Before digests it was the whole body of a request; it
+ * keeps that shape, with `locations` and `remedy` added. `notice` is stable across retries, so a receiver can drop
+ * duplicates.
  */
-export interface WebhookPayload {
+export interface WebhookNotice {
   type: 'custos.notice';
   notice: string;
   reason: Notice['reason']['kind'];
@@ -21,6 +28,10 @@ export interface WebhookPayload {
     subjectAltNames: string[];
     notAfter: string;
   } | null;
+  /** Every location the certificate is at now, with when it was last seen there ([] for an exception). */
+  locations: WebhookLocation[];
+  /** What to do about it. */
+  remedy: string;
   finding?: { code: string; severity: string; message: string };
   exception?: { name: string; expires: string; waives: string[]; reason: string };
   title: string;
@@ -28,7 +39,29 @@ export interface WebhookPayload {
   sentAt: string;
 }
 
-export function webhookPayload(notice: Notice, at: Date): WebhookPayload {
+/**
+ * The JSON body of a generic webhook request: one digest, every notice due for this owner's webhook in one run,
+ * most urgent first (the order of the digest's table: worst severity, then the earliest notAfter).
+ */
+export interface WebhookPayload {
+  type: 'custos.digest';
+  /** Stable for the same notices (a retry of the same digest carries the same value). */
+  digest: string;
+  owner: string;
+  /** The highest escalation level in it. */
+  level: number;
+  title: string;
+  text: string;
+  sentAt: string;
+  notices: WebhookNotice[];
+}
+
+function webhookLocation(location: NoticeLocation): WebhookLocation {
+  const { lastSeen, ...fields } = location;
+  return { ...fields, where: locationText(location), lastSeen: lastSeen.toISOString() };
+}
+
+export function webhookNotice(notice: Notice, at: Date): WebhookNotice {
   const rendered = renderNotice(notice);
   const c = notice.certificate;
   const reason = notice.reason;
@@ -49,6 +82,8 @@ export function webhookPayload(notice: Notice, at: Date): WebhookPayload {
             subjectAltNames: c.subjectAltNames,
             notAfter: c.notAfter.toISOString(),
           },
+    locations: (c?.locations ?? []).map(webhookLocation),
+    remedy: notice.remedy,
     ...(reason.kind === 'finding'
       ? {
           finding: {
@@ -71,5 +106,19 @@ export function webhookPayload(notice: Notice, at: Date): WebhookPayload {
     title: rendered.title,
     text: rendered.lines.join('\n'),
     sentAt: at.toISOString(),
+  };
+}
+
+export function webhookPayload(digest: Digest, at: Date): WebhookPayload {
+  const rendered = renderDigest(digest, at);
+  return {
+    type: 'custos.digest',
+    digest: digest.key,
+    owner: digest.owner,
+    level: digest.level,
+    title: rendered.title,
+    text: rendered.lines.join('\n'),
+    sentAt: at.toISOString(),
+    notices: digest.notices.map((notice) => webhookNotice(notice, at)),
   };
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { replaceForOwnerChange } from '../managed/replace-revision.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Clock } from '../ports/clock.js';
+import type { NotifierRegistry } from '../ports/notifier.js';
+import { unreachableContacts, type ContactWarning } from '../notify/channel-settings.js';
 import type { ObjectsReader, ObjectsWriter } from '../ports/objects-store.js';
 import type { Store } from '../ports/store.js';
 import { governance, readGovernance, withObjects } from '../ownership/governance.js';
@@ -17,6 +19,8 @@ import { manifestError, parseManifests, type ParsedManifest } from './parse-mani
 export interface ApplyManifestsDeps {
   store: Store;
   clock: Clock;
+  /** The notification channels configured: given, the Owners applied are checked against them (`warnings`). */
+  notifiers?: NotifierRegistry;
 }
 
 export interface ApplyManifestsInput {
@@ -40,6 +44,8 @@ export interface ApplyResult {
   dryRun: boolean;
   objects: ObjectChange[];
   ownerChanges: OwnerChange[];
+  /** What was applied but will not work as written: an Owner's email contact while no SMTP is configured. */
+  warnings: ContactWarning[];
 }
 
 const key = (o: AnyDeclarativeObject): string => `${o.kind}/${o.metadata.name}`;
@@ -72,6 +78,8 @@ export async function applyManifests(
   const parsed = parseManifests(input.text, input.fileName, [checkPolicyExpressions], current);
   if (!parsed.ok) throw manifestError(parsed.problems);
   const manifests = parsed.manifests;
+  const owners = manifests.flatMap(({ object }) => (object.kind === 'Owner' ? [object] : []));
+  const warnings = deps.notifiers === undefined ? [] : unreachableContacts(owners, deps.notifiers);
 
   const at = deps.clock.now();
   if (input.dryRun) {
@@ -102,7 +110,7 @@ export async function applyManifests(
         });
       }
     }
-    return { dryRun: true, objects, ownerChanges };
+    return { dryRun: true, objects, ownerChanges, warnings };
   }
 
   return deps.store.transaction(async (tx) => {
@@ -127,7 +135,7 @@ export async function applyManifests(
         await replaceForOwnerChange(tx, { identity: object.metadata.name, at, actor: input.actor });
     }
     const { ownerChanges } = await evaluate({ tx, at, actor: input.actor }, 'all');
-    return { dryRun: false, objects, ownerChanges };
+    return { dryRun: false, objects, ownerChanges, warnings };
   });
 }
 

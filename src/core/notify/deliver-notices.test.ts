@@ -6,14 +6,20 @@ import { makeNotice, type Notice } from './notice.js';
 
 const T0 = new Date('2026-06-01T00:00:00Z');
 
-function notice(address: string, fingerprint: string): Notice {
+function notice(address: string, fingerprint: string, owner = 'payments'): Notice {
   return makeNotice({
     subject: fingerprint,
     reason: { kind: 'expired' },
     level: 0,
-    owner: 'payments',
+    owner,
     contact: { channel: 'email', address },
-    certificate: { fingerprintSha256: fingerprint, subject: 'CN=x', subjectAltNames: [], notAfter: T0 },
+    certificate: {
+      fingerprintSha256: fingerprint,
+      subject: 'CN=x',
+      subjectAltNames: [],
+      notAfter: T0,
+      locations: [],
+    },
   });
 }
 
@@ -22,9 +28,9 @@ function scripted(script: Record<string, Array<DeliveryOutcome | 'hang' | 'throw
   const attempts: string[] = [];
   const notifier: Notifier = {
     channel: 'email',
-    async deliver(n, contact) {
+    async deliver(digest, contact) {
       const address = contact.channel === 'email' ? contact.address : '';
-      attempts.push(`${address} ${n.subject}`);
+      attempts.push(`${address} ${digest.notices.map((n) => n.subject).join(',')}`);
       const next = script[address]!.shift() ?? { ok: true };
       if (next === 'hang') return new Promise<DeliveryOutcome>(() => undefined);
       if (next === 'throw') throw new Error('boom');
@@ -90,15 +96,34 @@ test('an attempt that never answers is cut off at the deadline', async () => {
   assert.deepEqual([result!.ok, result!.attempts, result!.error], [false, 3, 'no answer within 1000 ms']);
 });
 
+test("one owner's notices to one contact go as one digest; each notice gets the digest's result", async () => {
+  const { notifier, attempts } = scripted({ 'a@x': [], 'b@x': [] });
+  const { sleep } = recordingSleep();
+  const notices = [notice('a@x', 'f1'), notice('b@x', 'f1'), notice('a@x', 'f2')];
+  const results = await deliverNotices({ notifiers: { email: notifier }, clock, sleep }, notices, policy);
+  assert.deepEqual(attempts.sort(), ['a@x f1,f2', 'b@x f1']);
+  assert.deepEqual(
+    results.map((r) => [r.notice.subject, r.notice.contactKey, r.ok, r.attempts]),
+    [
+      ['f1', 'email:a@x', true, 1],
+      ['f1', 'email:b@x', true, 1],
+      ['f2', 'email:a@x', true, 1],
+    ],
+  );
+  assert.equal(results[0]!.digest, results[2]!.digest);
+  assert.notEqual(results[0]!.digest, results[1]!.digest);
+});
+
 test('a contact that exhausted its attempts is not tried again this run; other contacts still are', async () => {
   const dead = { ok: false, error: 'refused' } as const;
   const { notifier, attempts } = scripted({ 'dead@x': [dead, dead, dead], 'live@x': [] });
   const { sleep } = recordingSleep();
+  // Two owners share the dead contact: two digests, the second not tried once the first has failed.
   const notices = [
     notice('dead@x', 'f1'),
-    notice('dead@x', 'f2'),
+    notice('dead@x', 'f2', 'billing'),
     notice('live@x', 'f1'),
-    notice('live@x', 'f2'),
+    notice('live@x', 'f2', 'billing'),
   ];
   const results = await deliverNotices({ notifiers: { email: notifier }, clock, sleep }, notices, policy);
   assert.deepEqual(

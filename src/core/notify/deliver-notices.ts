@@ -1,5 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryOutcome, NotifierRegistry } from '../ports/notifier.js';
+import { channelOffError } from './channel-settings.js';
+import { digestsOf, type Digest } from './digest.js';
 import type { Notice } from './notice.js';
 
 /** Waits `ms`, or less when `signal` aborts; never rejects. Injected so that core sets no timers of its own. */
@@ -31,6 +33,8 @@ export interface DeliverNoticesDeps {
 
 export interface DeliveryResult {
   notice: Notice;
+  /** The digest the notice went out in (its owner and contact's one message of this run). */
+  digest: string;
   ok: boolean;
   /** Attempts made in this run (0 when the channel is not configured or the contact was given up on). */
   attempts: number;
@@ -39,62 +43,63 @@ export interface DeliveryResult {
   lastAttemptAt: Date;
 }
 
+/** What one digest's delivery came to; each of its notices shares it. */
+type DigestOutcome = Omit<DeliveryResult, 'notice' | 'digest'>;
+
 /**
- * Delivers notices: contacts in parallel (at most `concurrency` at once), each contact's notices one after
- * another, each notice tried up to `attempts` times with exponential backoff and a deadline per attempt. A contact
- * that exhausts its attempts is given up on for the rest of the run, so a dead channel costs one notice's
- * retries, never the others' time. Returns one result per notice, in the order given.
+ * Delivers notices as digests: one message per owner and contact (digest.ts), contacts in parallel (at most
+ * `concurrency` at once), each contact's digests one after another, each digest tried up to `attempts` times with
+ * exponential backoff and a deadline per attempt. A contact that exhausts its attempts is given up on for the rest
+ * of the run, so a dead channel costs one digest's retries, never the others' time. Returns one result per notice
+ * (the result of its digest), in the order given: each notice is still recorded on its own.
  */
 export async function deliverNotices(
   deps: DeliverNoticesDeps,
   notices: readonly Notice[],
   policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
 ): Promise<DeliveryResult[]> {
-  const byContact = new Map<string, number[]>();
-  notices.forEach((notice, index) => {
-    const list = byContact.get(notice.contactKey) ?? [];
-    list.push(index);
-    byContact.set(notice.contactKey, list);
-  });
-  const results = new Array<DeliveryResult>(notices.length);
+  const byContact = new Map<string, Digest[]>();
+  for (const digest of digestsOf(notices)) {
+    const list = byContact.get(digest.contactKey) ?? [];
+    list.push(digest);
+    byContact.set(digest.contactKey, list);
+  }
+  const outcomes = new Map<string, { digest: string; outcome: DigestOutcome }>();
   const queues = [...byContact.values()];
   const worker = async (): Promise<void> => {
     for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
       let unreachable: string | null = null;
-      for (const index of queue) {
-        const notice = notices[index]!;
+      for (const digest of queue) {
+        let outcome: DigestOutcome;
         if (unreachable !== null) {
           const now = deps.clock.now();
-          results[index] = {
-            notice,
-            ok: false,
-            attempts: 0,
-            error: unreachable,
-            firstAttemptAt: now,
-            lastAttemptAt: now,
-          };
-          continue;
+          outcome = { ok: false, attempts: 0, error: unreachable, firstAttemptAt: now, lastAttemptAt: now };
+        } else {
+          outcome = await deliverDigest(deps, digest, policy);
+          if (!outcome.ok)
+            unreachable = `not tried: the contact failed earlier in this run (${outcome.error})`;
         }
-        const result = await deliverOne(deps, notice, policy);
-        results[index] = result;
-        if (!result.ok) unreachable = `not tried: the contact failed earlier in this run (${result.error})`;
+        for (const notice of digest.notices) outcomes.set(notice.key, { digest: digest.key, outcome });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.concurrency, queues.length)) }, worker));
-  return results;
+  return notices.map((notice) => {
+    const { digest, outcome } = outcomes.get(notice.key) as { digest: string; outcome: DigestOutcome };
+    return { notice, digest, ...outcome };
+  });
 }
 
-async function deliverOne(
+async function deliverDigest(
   deps: DeliverNoticesDeps,
-  notice: Notice,
+  digest: Digest,
   policy: DeliveryPolicy,
-): Promise<DeliveryResult> {
+): Promise<DigestOutcome> {
   const firstAttemptAt = deps.clock.now();
-  const notifier = deps.notifiers[notice.contact.channel];
+  const notifier = deps.notifiers[digest.contact.channel];
   if (notifier === undefined) {
-    const error = `the ${notice.contact.channel} channel is not configured${notice.contact.channel === 'email' ? ' (set smtp.url and smtp.from in custos.yaml, or CUSTOS_SMTP_URL and CUSTOS_SMTP_FROM)' : ''}`;
-    return { notice, ok: false, attempts: 0, error, firstAttemptAt, lastAttemptAt: firstAttemptAt };
+    const error = channelOffError(digest.contact.channel);
+    return { ok: false, attempts: 0, error, firstAttemptAt, lastAttemptAt: firstAttemptAt };
   }
   let error = '';
   let lastAttemptAt = firstAttemptAt;
@@ -102,13 +107,12 @@ async function deliverOne(
     if (attempt > 1) await deps.sleep(policy.backoffMs * 2 ** (attempt - 2));
     lastAttemptAt = deps.clock.now();
     const outcome = await withDeadline(deps.sleep, policy.timeoutMs, () =>
-      notifier.deliver(notice, notice.contact, { at: lastAttemptAt, timeoutMs: policy.timeoutMs }),
+      notifier.deliver(digest, digest.contact, { at: lastAttemptAt, timeoutMs: policy.timeoutMs }),
     );
-    if (outcome.ok)
-      return { notice, ok: true, attempts: attempt, error: null, firstAttemptAt, lastAttemptAt };
+    if (outcome.ok) return { ok: true, attempts: attempt, error: null, firstAttemptAt, lastAttemptAt };
     error = outcome.error;
   }
-  return { notice, ok: false, attempts: policy.attempts, error, firstAttemptAt, lastAttemptAt };
+  return { ok: false, attempts: policy.attempts, error, firstAttemptAt, lastAttemptAt };
 }
 
 /**

@@ -54,6 +54,22 @@ function plannedCertificate(view: CertificateView): PlannedCertificate {
     subject: view.subject,
     subjectAltNames: view.subjectAltNames,
     notAfter: new Date(view.notAfter),
+    // Where it is now: the sightings still open (an ended one is history, not a place to act on).
+    locations: view.locations
+      .filter((l) => l.endedAt === undefined)
+      .map(
+        ({
+          firstSeen: _first,
+          lastSeen,
+          endedAt: _ended,
+          endReason: _reason,
+          unreachableSince: _since,
+          ...location
+        }) => ({
+          ...location,
+          lastSeen: new Date(lastSeen),
+        }),
+      ),
     owner: view.owner,
     findings: view.findings,
   };

@@ -1,5 +1,10 @@
 import type { Finding } from '../findings/finding.js';
+import { FINDING_CODES, remedyOf } from '../findings/finding-codes.js';
+import type { Location } from '../inventory/location.js';
 import { contactKey, type Contact } from './contact.js';
+
+/** Where a certificate is installed or served, and when it was last seen there. */
+export type NoticeLocation = Location & { lastSeen: Date };
 
 /** The certificate a notice is about, as a notice names it. */
 export interface NoticeCertificate {
@@ -7,6 +12,8 @@ export interface NoticeCertificate {
   subject: string;
   subjectAltNames: string[];
   notAfter: Date;
+  /** Every location it is installed or served at now (its open sightings). */
+  locations: NoticeLocation[];
 }
 
 /** An exception whose expiry a notice announces. */
@@ -41,6 +48,8 @@ export interface Notice {
   contact: Contact;
   contactKey: string;
   certificate: NoticeCertificate | null;
+  /** What to do: the remedy of the finding code (or of the expiry), as a person reads it. */
+  remedy: string;
 }
 
 export function reasonKey(reason: NoticeReason): string {
@@ -57,11 +66,25 @@ export function reasonKey(reason: NoticeReason): string {
   }
 }
 
+/** What to do about a reason: the finding code's remedy; for an exception, extend it or fix what it waives. */
+export function noticeRemedy(reason: NoticeReason): string {
+  switch (reason.kind) {
+    case 'expiring':
+      return FINDING_CODES['expiring-soon'].remedy;
+    case 'expired':
+      return FINDING_CODES.expired.remedy;
+    case 'finding':
+      return remedyOf(reason.finding.code);
+    case 'exception-expiring':
+      return `Extend the exception (a later spec.expires, approved again) or fix what it waives (${reason.exception.waives.join(', ')}) before ${reason.exception.expires.toISOString().slice(0, 10)}.`;
+  }
+}
+
 export function noticeKey(subject: string, reason: string, contact: string, level: number): string {
   return `${subject}|${reason}|${contact}|${level}`;
 }
 
-export function makeNotice(fields: Omit<Notice, 'key' | 'reasonKey' | 'contactKey'>): Notice {
+export function makeNotice(fields: Omit<Notice, 'key' | 'reasonKey' | 'contactKey' | 'remedy'>): Notice {
   const reason = reasonKey(fields.reason);
   const contact = contactKey(fields.contact);
   return {
@@ -69,5 +92,6 @@ export function makeNotice(fields: Omit<Notice, 'key' | 'reasonKey' | 'contactKe
     key: noticeKey(fields.subject, reason, contact, fields.level),
     reasonKey: reason,
     contactKey: contact,
+    remedy: noticeRemedy(fields.reason),
   };
 }

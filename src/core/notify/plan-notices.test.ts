@@ -29,6 +29,7 @@ function cert(
     subject: `CN=${fingerprint}.example`,
     subjectAltNames: [`${fingerprint}.example`],
     notAfter: at(daysLeft * DAY),
+    locations: [],
     owner: 'payments',
     findings: [],
     ...more,

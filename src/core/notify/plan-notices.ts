@@ -70,6 +70,7 @@ export function planNotices(input: PlanNoticesInput): Notice[] {
       subject: certificate.subject,
       subjectAltNames: certificate.subjectAltNames,
       notAfter: certificate.notAfter,
+      locations: certificate.locations,
     };
     const subject = certificate.fingerprintSha256;
     for (const reason of currentReasons(certificate, input.now, thresholds)) {

@@ -162,6 +162,7 @@ function auditEvent(result: DeliveryResult, record: DeliveryRecord, actor: strin
     at: record.lastAttemptAt,
     data: {
       notice: record.key,
+      digest: result.digest,
       reason: record.reasonKey,
       level: record.level,
       owner: record.owner,

@@ -56,6 +56,18 @@ export const ApplyResultSchema = Type.Object({
     }),
   ),
   ownerChanges: Type.Array(Type.Object({}, { additionalProperties: true })),
+  warnings: Type.Array(
+    Type.Object({
+      owner: Type.String(),
+      channel: Type.String({ description: 'email | slack | webhook' }),
+      contact: Type.String({ description: 'The address, or a URL origin' }),
+      message: Type.String(),
+    }),
+    {
+      description:
+        'What was applied but will not work as written: an Owner email contact while no SMTP is configured',
+    },
+  ),
 });
 
 export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = async (app, { rt }) => {
