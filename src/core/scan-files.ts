@@ -5,6 +5,9 @@ import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type FileLocation } from './inventory/location.js';
 import { evaluate } from './evaluation/evaluate.js';
+import { foldedArchiveFiles } from './key-pairing/certbot-lineage.js';
+import { configuredKeyPairs } from './key-pairing/configured-key-pairs.js';
+import type { ConfiguredKeyPair } from './key-pairing/key-pairs.js';
 import { orderedMap } from './scan/ordered-map.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
@@ -80,11 +83,13 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   const previous = await deps.store.transaction((tx) => tx.inventory.fileStatesUnder(roots));
   const previousByPath = new Map(previous.map((s) => [s.path, s]));
 
-  const errors: ScanError[] = [];
-  const observed: LocationObservation[] = [];
+  let errors: ScanError[] = [];
+  let observed: LocationObservation[] = [];
   const unchangedPaths = new Set<string>();
-  const states: FileState[] = [];
+  let states: FileState[] = [];
   const walked = new Set<string>();
+  const links: Array<{ path: string; linkTarget: string }> = [];
+  let configured: ConfiguredKeyPair[] = [];
   const explicitFiles = new Set(roots);
   let files = 0;
   let certificatesRead = 0;
@@ -109,6 +114,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     const { stat } = item;
     files += 1;
     walked.add(stat.path);
+    if (stat.linkTarget !== undefined) links.push({ path: stat.path, linkTarget: stat.linkTarget });
     if (content === null) {
       unchangedPaths.add(stat.path);
       const problem = previousByPath.get(stat.path)?.problem;
@@ -119,10 +125,26 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     states.push({ ...stat, problem: read.problems[0] ?? null });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
     observed.push(...read.observations);
+    configured.push(...read.keyPairs);
     certificatesRead += read.certificates;
     if (input.onProgress && files % 1000 === 0) input.onProgress({ files, certificates: certificatesRead });
   }
   input.onProgress?.({ files, certificates: certificatesRead });
+
+  // A certbot lineage is its live/ files: the archive/ versions they link to are not locations of their own.
+  const folded = foldedArchiveFiles(links, walked);
+  if (folded.size > 0) {
+    const kept = (path: string): boolean => !folded.has(path);
+    for (const path of folded) {
+      walked.delete(path);
+      unchangedPaths.delete(path);
+    }
+    files -= folded.size;
+    states = states.filter((state) => kept(state.path));
+    configured = configured.filter((pair) => kept(pair.source));
+    observed = observed.filter((o) => o.location.kind !== 'file' || kept(o.location.path));
+    errors = errors.filter((e) => kept(e.path));
+  }
 
   const at = deps.clock.now();
   const observedKeys = new Set(observed.map((o) => locationKey(o.location)));
@@ -153,6 +175,8 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     await evaluate({ tx, at, actor: input.actor }, result.changedCertificates);
     await tx.inventory.putFileStates(states);
     await tx.inventory.deleteFileStates([...gonePaths]);
+    // The pairs a configuration file declares are replaced when it is read again, dropped when it is gone.
+    await tx.inventory.replaceConfiguredKeyPairs([...states.map((state) => state.path), ...gonePaths], configured);
     await tx.appendAudit([
       {
         type: 'scan.completed',
@@ -187,6 +211,8 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
 
 interface FileRead {
   observations: LocationObservation[];
+  /** The certificate-key pairs the file declares, when it is a web server's configuration. */
+  keyPairs: ConfiguredKeyPair[];
   certificates: number;
   problems: Array<{ code: string; message: string }>;
 }
@@ -224,7 +250,8 @@ function readFile(
   explicit: boolean,
   clock: Clock,
 ): FileRead {
-  if (!(content instanceof Uint8Array)) return { observations: [], certificates: 0, problems: [content] };
+  if (!(content instanceof Uint8Array))
+    return { observations: [], keyPairs: [], certificates: 0, problems: [content] };
   const bytes = content;
   // The per-file budget (certificates, and time by the scan's clock): its breach is a problem of this file only.
   const container = readContainer(bytes, { passwords, limits: { now: () => clock.now().getTime() } });
@@ -264,5 +291,9 @@ function readFile(
     }
   }
   for (const key of container.keys) observation(key.k8sSecret).keys.push(key.publicKeySha256);
-  return { observations: [...bySecret.values()], certificates, problems };
+  const keyPairs =
+    container.format === null && !looksBinary(bytes)
+      ? configuredKeyPairs(new TextDecoder().decode(bytes), path)
+      : [];
+  return { observations: [...bySecret.values()], keyPairs, certificates, problems };
 }

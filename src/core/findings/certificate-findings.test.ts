@@ -35,6 +35,7 @@ const context = (overrides: Partial<CertificateFindingsContext> = {}): Certifica
   at: NOW,
   expiringWithinDays: 30,
   locationsWithKeys: [],
+  pairedKeys: [],
   servedOverTls: false,
   ownKeyBeside: false,
   ...overrides,
