@@ -74,7 +74,9 @@ export async function judgeEntries(
   // The sightings a finding is judged on: the open ones, or all that were open at the moment asked about.
   const considered = (s: Sighting): boolean => s.endedAt === null || input.at !== undefined;
   // The key files that belong to the certificates' files by a layout (same stem, certbot, nginx or Apache).
-  const certificatePaths = [...new Set(entries.flatMap((e) => e.sightings.filter(considered).flatMap(plainFilePath)))];
+  const certificatePaths = [
+    ...new Set(entries.flatMap((e) => e.sightings.filter(considered).flatMap(plainFilePath))),
+  ];
   const pairs =
     certificatePaths.length > 0
       ? pairKeys(certificatePaths, await store.inventory.configuredKeyPairs(certificatePaths))
@@ -118,10 +120,13 @@ export async function judgeEntries(
         })
       : new Map<string, Finding[]>();
   for (const e of entries) {
-    const certificatePairs = e.sightings.filter(considered).flatMap((s) =>
-      plainFilePath(s).flatMap((path) => pairsOf.get(path) ?? []),
-    );
-    const pairedKeys = certificatePairs.map((pair) => ({ pair, keys: keysByLocation.get(keyFileKey(pair)) ?? [] }));
+    const certificatePairs = e.sightings
+      .filter(considered)
+      .flatMap((s) => plainFilePath(s).flatMap((path) => pairsOf.get(path) ?? []));
+    const pairedKeys = certificatePairs.map((pair) => ({
+      pair,
+      keys: keysByLocation.get(keyFileKey(pair)) ?? [],
+    }));
     const findings = certificateFindings(e.certificate, {
       at,
       expiringWithinDays: input.expiringSoonDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
@@ -205,7 +210,8 @@ const plainFilePath = (s: Sighting): string[] =>
 /** The pairs by their certificate file. */
 function groupPairs(pairs: KeyPair[]): Map<string, KeyPair[]> {
   const byCertificate = new Map<string, KeyPair[]>();
-  for (const p of pairs) byCertificate.set(p.certificatePath, [...(byCertificate.get(p.certificatePath) ?? []), p]);
+  for (const p of pairs)
+    byCertificate.set(p.certificatePath, [...(byCertificate.get(p.certificatePath) ?? []), p]);
   return byCertificate;
 }
 

@@ -176,7 +176,10 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     await tx.inventory.putFileStates(states);
     await tx.inventory.deleteFileStates([...gonePaths]);
     // The pairs a configuration file declares are replaced when it is read again, dropped when it is gone.
-    await tx.inventory.replaceConfiguredKeyPairs([...states.map((state) => state.path), ...gonePaths], configured);
+    await tx.inventory.replaceConfiguredKeyPairs(
+      [...states.map((state) => state.path), ...gonePaths],
+      configured,
+    );
     await tx.appendAudit([
       {
         type: 'scan.completed',

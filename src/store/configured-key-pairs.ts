@@ -28,9 +28,7 @@ export async function replaceConfiguredKeyPairs(
       .where(inValues(ctx.dialect, 'source_path', [...new Set(sources)]))
       .execute();
   const rows = [
-    ...new Map(
-      pairs.map((p) => [`${p.source}\u0000${p.certificatePath}\u0000${p.keyPath}`, p]),
-    ).values(),
+    ...new Map(pairs.map((p) => [`${p.source}\u0000${p.certificatePath}\u0000${p.keyPath}`, p])).values(),
   ].map((p) => ({
     source_path: p.source,
     certificate_path: p.certificatePath,

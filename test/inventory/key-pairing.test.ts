@@ -89,7 +89,17 @@ for (const dialect of DIALECTS) {
       // A certbot lineage: live/ links into archive/, the leaf signed by a CA whose certificate is the chain.
       const ca = { certificate: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
       await aKey(ca.key);
-      await openssl('req', '-x509', '-new', '-key', ca.key, '-subj', '/CN=Test Issuing CA', '-out', ca.certificate);
+      await openssl(
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        ca.key,
+        '-subj',
+        '/CN=Test Issuing CA',
+        '-out',
+        ca.certificate,
+      );
       const archive = at('letsencrypt/archive/shop.test');
       await aKey(join(archive, 'privkey1.pem'));
       await aCertificateFor('shop.test', join(archive, 'privkey1.pem'), join(archive, 'cert1.pem'), ca);
@@ -184,7 +194,11 @@ for (const dialect of DIALECTS) {
             ],
           ],
         );
-        const text = await custos.run('inventory', 'show', entry(listed, 'CN=web.corp.test').fingerprintSha256);
+        const text = await custos.run(
+          'inventory',
+          'show',
+          entry(listed, 'CN=web.corp.test').fingerprintSha256,
+        );
         assert.equal(text.code, 0, text.stderr);
         assert.match(text.stdout, /PRIVATE KEY AT\s+PAIRED WITH/);
         assert.ok(text.stdout.includes(`${at('tls/web.crt')} (same-stem)`), text.stdout);

@@ -96,7 +96,10 @@ export class LocalFileTree implements FileTree {
         }
         if (entry.bytes) this.#bytesOf.set(path, entry.bytes);
         const stat = toFileStat(path, stats);
-        yield { kind: 'file', stat: entry.linkTarget === undefined ? stat : { ...stat, linkTarget: entry.linkTarget } };
+        yield {
+          kind: 'file',
+          stat: entry.linkTarget === undefined ? stat : { ...stat, linkTarget: entry.linkTarget },
+        };
       }
       // Sockets, FIFOs and devices hold no certificates: skipped, and a FIFO is never opened (it would block).
     }
