@@ -72,6 +72,7 @@ for (const dialect of DIALECTS) {
     }
     let dir: string;
     let tree: string;
+    let ca: { certificate: string; key: string };
     const at = (...parts: string[]): string => join(tree, ...parts);
 
     before(async () => {
@@ -87,7 +88,7 @@ for (const dialect of DIALECTS) {
       await aCertificateFor('api.corp.test', join(dir, 'api-own.key'), at('tls/api.pem'));
       await aKey(at('tls/api-key.pem'));
       // A certbot lineage: live/ links into archive/, the leaf signed by a CA whose certificate is the chain.
-      const ca = { certificate: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
+      ca = { certificate: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
       await aKey(ca.key);
       await openssl(
         'req',
@@ -216,6 +217,39 @@ for (const dialect of DIALECTS) {
         await copyFile(join(dir, 'mail-own.key'), at('private/mail-2024.key'));
         await scan();
         assert.deepEqual(mismatches(await list(custos)), {});
+
+        // certbot renews: archive/ gains the second versions, live/ links move to them. The lineage stays its live/
+        // files, now holding the new leaf; the old leaf's sightings there end.
+        const archive = at('letsencrypt/archive/shop.test');
+        await aKey(join(archive, 'privkey2.pem'));
+        await aCertificateFor('shop.test', join(archive, 'privkey2.pem'), join(archive, 'cert2.pem'), ca);
+        await copyFile(ca.certificate, join(archive, 'chain2.pem'));
+        await writeFile(
+          join(archive, 'fullchain2.pem'),
+          (await readFile(join(archive, 'cert2.pem'), 'utf8')) + (await readFile(ca.certificate, 'utf8')),
+        );
+        for (const name of ['cert', 'chain', 'fullchain', 'privkey']) {
+          await rm(at(`letsencrypt/live/shop.test/${name}.pem`));
+          await symlink(`../../archive/shop.test/${name}2.pem`, at(`letsencrypt/live/shop.test/${name}.pem`));
+        }
+        await scan();
+        const renewed = (await list(custos)).filter((e) => e.subject === 'CN=shop.test');
+        assert.equal(renewed.length, 1, 'the old leaf is no longer installed anywhere');
+        assert.notEqual(renewed[0]?.fingerprintSha256, shop.fingerprintSha256);
+        assert.deepEqual(
+          renewed.map((e) => [
+            e.locations.map((l) => l.path),
+            e.keyLocations.map((l) => l.path),
+            e.findings.filter((f) => f.code === 'key-mismatch'),
+          ]),
+          [
+            [
+              [at('letsencrypt/live/shop.test/cert.pem'), at('letsencrypt/live/shop.test/fullchain.pem')],
+              [at('letsencrypt/live/shop.test/privkey.pem')],
+              [],
+            ],
+          ],
+        );
 
         // The configuration pointed at another key again: read again, the finding is back.
         await writeFile(
