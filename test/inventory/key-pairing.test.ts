@@ -75,6 +75,23 @@ for (const dialect of DIALECTS) {
     let ca: { certificate: string; key: string };
     const at = (...parts: string[]): string => join(tree, ...parts);
 
+    /** What certbot does on its Nth issuance of shop.test: new versions in archive/, the live/ links moved to them. */
+    async function certbotIssues(n: number): Promise<void> {
+      const archive = at('letsencrypt/archive/shop.test');
+      await aKey(join(archive, `privkey${n}.pem`));
+      await aCertificateFor('shop.test', join(archive, `privkey${n}.pem`), join(archive, `cert${n}.pem`), ca);
+      await copyFile(ca.certificate, join(archive, `chain${n}.pem`));
+      await writeFile(
+        join(archive, `fullchain${n}.pem`),
+        (await readFile(join(archive, `cert${n}.pem`), 'utf8')) + (await readFile(ca.certificate, 'utf8')),
+      );
+      for (const name of ['cert', 'chain', 'fullchain', 'privkey']) {
+        const link = at(`letsencrypt/live/shop.test/${name}.pem`);
+        await rm(link, { force: true });
+        await symlink(`../../archive/shop.test/${name}${n}.pem`, link);
+      }
+    }
+
     before(async () => {
       dir = await realpath(await mkdtemp(join(tmpdir(), 'custos-key-pairs-')));
       tree = join(dir, 'tree');
@@ -101,16 +118,7 @@ for (const dialect of DIALECTS) {
         '-out',
         ca.certificate,
       );
-      const archive = at('letsencrypt/archive/shop.test');
-      await aKey(join(archive, 'privkey1.pem'));
-      await aCertificateFor('shop.test', join(archive, 'privkey1.pem'), join(archive, 'cert1.pem'), ca);
-      await copyFile(ca.certificate, join(archive, 'chain1.pem'));
-      await writeFile(
-        join(archive, 'fullchain1.pem'),
-        (await readFile(join(archive, 'cert1.pem'), 'utf8')) + (await readFile(ca.certificate, 'utf8')),
-      );
-      for (const name of ['cert', 'chain', 'fullchain', 'privkey'])
-        await symlink(`../../archive/shop.test/${name}1.pem`, at(`letsencrypt/live/shop.test/${name}.pem`));
+      await certbotIssues(1);
       // nginx pairs mail.crt with a key file of another name in another directory: the wrong key.
       await aKey(join(dir, 'mail-own.key'));
       await aCertificateFor('mail.corp.test', join(dir, 'mail-own.key'), at('certs/mail.crt'));
@@ -220,18 +228,7 @@ for (const dialect of DIALECTS) {
 
         // certbot renews: archive/ gains the second versions, live/ links move to them. The lineage stays its live/
         // files, now holding the new leaf; the old leaf's sightings there end.
-        const archive = at('letsencrypt/archive/shop.test');
-        await aKey(join(archive, 'privkey2.pem'));
-        await aCertificateFor('shop.test', join(archive, 'privkey2.pem'), join(archive, 'cert2.pem'), ca);
-        await copyFile(ca.certificate, join(archive, 'chain2.pem'));
-        await writeFile(
-          join(archive, 'fullchain2.pem'),
-          (await readFile(join(archive, 'cert2.pem'), 'utf8')) + (await readFile(ca.certificate, 'utf8')),
-        );
-        for (const name of ['cert', 'chain', 'fullchain', 'privkey']) {
-          await rm(at(`letsencrypt/live/shop.test/${name}.pem`));
-          await symlink(`../../archive/shop.test/${name}2.pem`, at(`letsencrypt/live/shop.test/${name}.pem`));
-        }
+        await certbotIssues(2);
         await scan();
         const renewed = (await list(custos)).filter((e) => e.subject === 'CN=shop.test');
         assert.equal(renewed.length, 1, 'the old leaf is no longer installed anywhere');
