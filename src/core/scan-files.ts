@@ -71,6 +71,9 @@ const PASSWORD_PROBLEMS: ReadonlySet<string> = new Set([
  * Scans file trees into the inventory: every certificate and private key found by content, each file a location.
  * A file unchanged since the last scan (same size, mtime, ctime and inode) is not read again; its sightings are
  * touched — unless no password opened it and passwords are given now. A file that is gone ends its sightings. All changes land in one transaction with their audit events.
+ * The certificate-key pairs web server configurations declare are kept with the configuration file (its key files
+ * are judged against its certificates when the inventory is read: src/core/key-pairing/); the archive/ files of a
+ * certbot lineage whose live/ links are walked are no locations of their own (certbot-lineage.ts).
  */
 export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Promise<ScanFilesResult> {
   const roots = input.paths.map((p) => deps.files.resolve(p));

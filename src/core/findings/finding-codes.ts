@@ -17,7 +17,8 @@ export const FINDING_CODES = {
   'self-signed': { severity: 'medium', summary: 'A leaf certificate that signs itself.' },
   'key-mismatch': {
     severity: 'high',
-    summary: 'A certificate and a private key at the same location do not belong together.',
+    summary:
+      'A certificate and the private key beside it do not belong together: in the same file or Secret, or in the key file paired with it by the same stem, a certbot lineage or an nginx/Apache configuration.',
   },
   'untrusted-root': { severity: 'critical', summary: 'No path from the served chain to a trust anchor.' },
   'incomplete-chain': {
