@@ -262,9 +262,15 @@ function readFile(
   // The per-file budget (certificates, and time by the scan's clock): its breach is a problem of this file only.
   const container = readContainer(bytes, { passwords, limits: { now: () => clock.now().getTime() } });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
+  // A web server's configuration declares which key file goes with which certificate file.
+  const keyPairs =
+    container.format === null && !looksBinary(bytes)
+      ? configuredKeyPairs(new TextDecoder().decode(bytes), path)
+      : [];
   if (
     container.format === null &&
     problems.length === 0 &&
+    keyPairs.length === 0 &&
     (explicit || CONTAINER_EXTENSIONS.test(path) || looksBinary(bytes))
   ) {
     problems.push({
@@ -297,9 +303,5 @@ function readFile(
     }
   }
   for (const key of container.keys) observation(key.k8sSecret).keys.push(key.publicKeySha256);
-  const keyPairs =
-    container.format === null && !looksBinary(bytes)
-      ? configuredKeyPairs(new TextDecoder().decode(bytes), path)
-      : [];
   return { observations: [...bySecret.values()], keyPairs, certificates, problems };
 }

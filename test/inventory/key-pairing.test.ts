@@ -212,6 +212,11 @@ for (const dialect of DIALECTS) {
         assert.match(text.stdout, /PRIVATE KEY AT\s+PAIRED WITH/);
         assert.ok(text.stdout.includes(`${at('tls/web.crt')} (same-stem)`), text.stdout);
 
+        // A configuration named on the command line is recognised as one, not reported as an unrecognised file.
+        const named = await custos.run('scan', 'files', at('nginx/sites/mail.conf'), '--json');
+        assert.equal(named.code, 0, named.stderr);
+        assert.deepEqual(named.json<{ errors: unknown[] }>().errors, []);
+
         // A second scan reads nothing again (the configurations' pairs are remembered) and finds the same.
         const second = await scan();
         assert.equal(second.unchanged, second.files);
