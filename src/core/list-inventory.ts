@@ -1,8 +1,9 @@
 import { ownKeyBeside } from './inventory/key-beside.js';
 import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
-import { certificateView, type CertificateView } from './inventory/certificate-view.js';
+import { certificateView, keyLocationView, type CertificateView } from './inventory/certificate-view.js';
+import { pairKeys, type KeyPair } from './key-pairing/key-pairs.js';
 import type { Sighting } from './inventory/sighting.js';
-import { probedByBareAddress } from './inventory/location.js';
+import { locationKey, probedByBareAddress } from './inventory/location.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import type { InventoryEntry, ServedFinding } from './ports/inventory-store.js';
@@ -70,7 +71,21 @@ export async function judgeEntries(
   at: Date,
   input: Pick<ListInventoryInput, 'at' | 'finding' | 'expiringSoonDays' | 'owner' | 'unowned'>,
 ): Promise<CertificateView[]> {
-  const locationKeys = [...new Set(entries.flatMap((e) => e.sightings.map((s) => s.locationKey)))];
+  // The sightings a finding is judged on: the open ones, or all that were open at the moment asked about.
+  const considered = (s: Sighting): boolean => s.endedAt === null || input.at !== undefined;
+  // The key files that belong to the certificates' files by a layout (same stem, certbot, nginx or Apache).
+  const certificatePaths = [
+    ...new Set(entries.flatMap((e) => e.sightings.filter(considered).flatMap(plainFilePath))),
+  ];
+  const pairs =
+    certificatePaths.length > 0
+      ? pairKeys(certificatePaths, await store.inventory.configuredKeyPairs(certificatePaths))
+      : [];
+  const pairsOf = groupPairs(pairs);
+  const keyFileKey = (pair: KeyPair): string => locationKey({ kind: 'file', path: pair.keyPath });
+  const locationKeys = [
+    ...new Set([...entries.flatMap((e) => e.sightings.map((s) => s.locationKey)), ...pairs.map(keyFileKey)]),
+  ];
   const keySightings =
     locationKeys.length > 0 ? await store.inventory.keySightingsAt(locationKeys, input.at) : [];
   const keysByLocation = groupKeys(keySightings);
@@ -105,16 +120,24 @@ export async function judgeEntries(
         })
       : new Map<string, Finding[]>();
   for (const e of entries) {
+    const certificatePairs = e.sightings
+      .filter(considered)
+      .flatMap((s) => plainFilePath(s).flatMap((path) => pairsOf.get(path) ?? []));
+    const pairedKeys = certificatePairs.map((pair) => ({
+      pair,
+      keys: keysByLocation.get(keyFileKey(pair)) ?? [],
+    }));
     const findings = certificateFindings(e.certificate, {
       at,
       expiringWithinDays: input.expiringSoonDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
       locationsWithKeys: e.sightings
-        .filter((s) => s.endedAt === null || input.at !== undefined)
+        .filter(considered)
         .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
-      servedOverTls: e.sightings.some(
-        (s) => s.location.kind === 'tls' && (s.endedAt === null || input.at !== undefined),
-      ),
-      ownKeyBeside: ownKeyBeside(e.sightings, e.keySightings),
+      pairedKeys,
+      servedOverTls: e.sightings.some((s) => s.location.kind === 'tls' && considered(s)),
+      ownKeyBeside:
+        ownKeyBeside(e.sightings, e.keySightings) ||
+        pairedKeys.some((p) => p.keys.includes(e.certificate.publicKeySha256)),
     });
     findings.push(
       ...servedFindingsOf(e.sightings, served.get(e.certificate.fingerprintSha256) ?? [], findings),
@@ -129,7 +152,14 @@ export async function judgeEntries(
     if (input.owner !== undefined && judged.owner !== input.owner) continue;
     if (input.unowned && judged.owner !== null) continue;
     views.push(
-      certificateView(e.certificate, e.sightings, e.keySightings, judged.findings, judged, input.at),
+      certificateView(
+        e.certificate,
+        e.sightings,
+        e.keySightings.map((s) => keyLocationView(s, certificatePairs)),
+        judged.findings,
+        judged,
+        input.at,
+      ),
     );
   }
   return views;
@@ -171,6 +201,18 @@ function groupServed(served: ServedFinding[]): Map<string, ServedFinding[]> {
     else byFingerprint.set(f.fingerprintSha256, [f]);
   }
   return byFingerprint;
+}
+
+/** The path of a plain file location (not a Secret in a manifest file), as a list of none or one. */
+const plainFilePath = (s: Sighting): string[] =>
+  s.location.kind === 'file' && s.location.k8sSecret === undefined ? [s.location.path] : [];
+
+/** The pairs by their certificate file. */
+function groupPairs(pairs: KeyPair[]): Map<string, KeyPair[]> {
+  const byCertificate = new Map<string, KeyPair[]>();
+  for (const p of pairs)
+    byCertificate.set(p.certificatePath, [...(byCertificate.get(p.certificatePath) ?? []), p]);
+  return byCertificate;
 }
 
 function groupKeys(sightings: Sighting[]): Map<string, string[]> {

@@ -5,6 +5,9 @@ import { DomainError } from './errors.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type FileLocation } from './inventory/location.js';
 import { evaluate } from './evaluation/evaluate.js';
+import { foldedArchiveFiles } from './key-pairing/certbot-lineage.js';
+import { configuredKeyPairs } from './key-pairing/configured-key-pairs.js';
+import type { ConfiguredKeyPair } from './key-pairing/key-pairs.js';
 import { orderedMap } from './scan/ordered-map.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
@@ -68,6 +71,9 @@ const PASSWORD_PROBLEMS: ReadonlySet<string> = new Set([
  * Scans file trees into the inventory: every certificate and private key found by content, each file a location.
  * A file unchanged since the last scan (same size, mtime, ctime and inode) is not read again; its sightings are
  * touched — unless no password opened it and passwords are given now. A file that is gone ends its sightings. All changes land in one transaction with their audit events.
+ * The certificate-key pairs web server configurations declare are kept with the configuration file (its key files
+ * are judged against its certificates when the inventory is read: src/core/key-pairing/); the archive/ files of a
+ * certbot lineage whose live/ links are walked are no locations of their own (certbot-lineage.ts).
  */
 export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Promise<ScanFilesResult> {
   const roots = input.paths.map((p) => deps.files.resolve(p));
@@ -80,11 +86,13 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   const previous = await deps.store.transaction((tx) => tx.inventory.fileStatesUnder(roots));
   const previousByPath = new Map(previous.map((s) => [s.path, s]));
 
-  const errors: ScanError[] = [];
-  const observed: LocationObservation[] = [];
+  let errors: ScanError[] = [];
+  let observed: LocationObservation[] = [];
   const unchangedPaths = new Set<string>();
-  const states: FileState[] = [];
+  let states: FileState[] = [];
   const walked = new Set<string>();
+  const links: Array<{ path: string; linkTarget: string }> = [];
+  let configured: ConfiguredKeyPair[] = [];
   const explicitFiles = new Set(roots);
   let files = 0;
   let certificatesRead = 0;
@@ -109,6 +117,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     const { stat } = item;
     files += 1;
     walked.add(stat.path);
+    if (stat.linkTarget !== undefined) links.push({ path: stat.path, linkTarget: stat.linkTarget });
     if (content === null) {
       unchangedPaths.add(stat.path);
       const problem = previousByPath.get(stat.path)?.problem;
@@ -119,10 +128,26 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     states.push({ ...stat, problem: read.problems[0] ?? null });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
     observed.push(...read.observations);
+    configured.push(...read.keyPairs);
     certificatesRead += read.certificates;
     if (input.onProgress && files % 1000 === 0) input.onProgress({ files, certificates: certificatesRead });
   }
   input.onProgress?.({ files, certificates: certificatesRead });
+
+  // A certbot lineage is its live/ files: the archive/ versions they link to are not locations of their own.
+  const folded = foldedArchiveFiles(links, walked);
+  if (folded.size > 0) {
+    const kept = (path: string): boolean => !folded.has(path);
+    for (const path of folded) {
+      walked.delete(path);
+      unchangedPaths.delete(path);
+    }
+    files -= folded.size;
+    states = states.filter((state) => kept(state.path));
+    configured = configured.filter((pair) => kept(pair.source));
+    observed = observed.filter((o) => o.location.kind !== 'file' || kept(o.location.path));
+    errors = errors.filter((e) => kept(e.path));
+  }
 
   const at = deps.clock.now();
   const observedKeys = new Set(observed.map((o) => locationKey(o.location)));
@@ -153,6 +178,11 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     await evaluate({ tx, at, actor: input.actor }, result.changedCertificates);
     await tx.inventory.putFileStates(states);
     await tx.inventory.deleteFileStates([...gonePaths]);
+    // The pairs a configuration file declares are replaced when it is read again, dropped when it is gone.
+    await tx.inventory.replaceConfiguredKeyPairs(
+      [...states.map((state) => state.path), ...gonePaths],
+      configured,
+    );
     await tx.appendAudit([
       {
         type: 'scan.completed',
@@ -187,6 +217,8 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
 
 interface FileRead {
   observations: LocationObservation[];
+  /** The certificate-key pairs the file declares, when it is a web server's configuration. */
+  keyPairs: ConfiguredKeyPair[];
   certificates: number;
   problems: Array<{ code: string; message: string }>;
 }
@@ -224,14 +256,21 @@ function readFile(
   explicit: boolean,
   clock: Clock,
 ): FileRead {
-  if (!(content instanceof Uint8Array)) return { observations: [], certificates: 0, problems: [content] };
+  if (!(content instanceof Uint8Array))
+    return { observations: [], keyPairs: [], certificates: 0, problems: [content] };
   const bytes = content;
   // The per-file budget (certificates, and time by the scan's clock): its breach is a problem of this file only.
   const container = readContainer(bytes, { passwords, limits: { now: () => clock.now().getTime() } });
   const problems: Array<{ code: string; message: string }> = container.problems.map((p) => ({ ...p }));
+  // A web server's configuration declares which key file goes with which certificate file.
+  const keyPairs =
+    container.format === null && !looksBinary(bytes)
+      ? configuredKeyPairs(new TextDecoder().decode(bytes), path)
+      : [];
   if (
     container.format === null &&
     problems.length === 0 &&
+    keyPairs.length === 0 &&
     (explicit || CONTAINER_EXTENSIONS.test(path) || looksBinary(bytes))
   ) {
     problems.push({
@@ -264,5 +303,5 @@ function readFile(
     }
   }
   for (const key of container.keys) observation(key.k8sSecret).keys.push(key.publicKeySha256);
-  return { observations: [...bySecret.values()], certificates, problems };
+  return { observations: [...bySecret.values()], keyPairs, certificates, problems };
 }

@@ -25,6 +25,8 @@ import {
 } from './sighting-rows.js';
 import { listLocations } from './location-probes.js';
 import { servedFindingsAt } from './served-findings.js';
+import { configuredKeyPairsOf } from './configured-key-pairs.js';
+import type { ConfiguredKeyPair } from '../core/key-pairing/key-pairs.js';
 import { reading } from './store-errors.js';
 import { applyListingFilters, applyListingOrder, sortKeyExpression } from './inventory-filters.js';
 import { inValues } from './value-lists.js';
@@ -70,6 +72,12 @@ export class KyselyInventoryReader implements InventoryReader {
         .execute();
       return rows.map(toCertificateFacts);
     });
+  }
+
+  configuredKeyPairs(certificatePaths: string[]): Promise<ConfiguredKeyPair[]> {
+    return reading('reading configured key pairs', () =>
+      configuredKeyPairsOf(this.db, this.dialect, certificatePaths),
+    );
   }
 
   servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]> {

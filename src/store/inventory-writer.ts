@@ -4,6 +4,7 @@ import { KyselyInventoryReader } from './inventory-reader.js';
 import { deleteFileStates, fileStatesUnder, putFileStates } from './file-state-queries.js';
 import { clearProbeFailures, recordProbeFailures } from './location-probes.js';
 import { replaceServedFindings } from './served-findings.js';
+import { replaceConfiguredKeyPairs } from './configured-key-pairs.js';
 import {
   endSightings,
   openFileSightingsUnder,
@@ -46,5 +47,7 @@ export function inventoryWriter(ctx: StoreContext, run: Run): InventoryWriter {
     fileStatesUnder: (roots) => run('reading file states', () => fileStatesUnder(ctx, roots)),
     putFileStates: (states) => run('storing file states', () => putFileStates(ctx, states)),
     deleteFileStates: (paths) => run('deleting file states', () => deleteFileStates(ctx, paths)),
+    replaceConfiguredKeyPairs: (sources, pairs) =>
+      run('storing configured key pairs', () => replaceConfiguredKeyPairs(ctx, sources, pairs)),
   };
 }

@@ -214,8 +214,13 @@ export function registerInventory(program: Command): void {
         if (view.keyLocations.length > 0) {
           printLine();
           printTable(
-            ['PRIVATE KEY AT', 'FIRST SEEN', 'LAST SEEN'],
-            view.keyLocations.map((l) => [locationText(l), l.firstSeen, l.lastSeen]),
+            ['PRIVATE KEY AT', 'PAIRED WITH', 'FIRST SEEN', 'LAST SEEN'],
+            view.keyLocations.map((l) => [
+              locationText(l),
+              l.pairedWith?.map((p) => `${p.certificatePath} (${p.layout})`).join(', ') ?? '-',
+              l.firstSeen,
+              l.lastSeen,
+            ]),
           );
         }
         printLine();

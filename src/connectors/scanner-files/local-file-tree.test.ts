@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, symlink, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,22 @@ test('walks in name order, follows links once, reports loops, dangling links and
       join(dir, 'c-link.pem'),
       `CUSTOS_FILE_NOT_FOUND ${join(dir, 'd-dangling.pem')}`,
       join(dir, 'a.pem'), // a root that is a file
+    ]);
+  }));
+
+test('tells where a link to a file leads (certbot live/ into archive/), and nothing for other files', () =>
+  withTree(async (dir) => {
+    await mkdir(join(dir, 'archive'));
+    await mkdir(join(dir, 'live'));
+    await writeFile(join(dir, 'archive', 'cert1.pem'), 'c');
+    await symlink('../archive/cert1.pem', join(dir, 'live', 'cert.pem'));
+    const stats: Array<[string, string | undefined]> = [];
+    for await (const item of new LocalFileTree().walk([dir], { maxFileBytes: 100 }))
+      if (item.kind === 'file') stats.push([item.stat.path, item.stat.linkTarget]);
+    const real = await realpath(dir);
+    assert.deepEqual(stats, [
+      [join(dir, 'archive', 'cert1.pem'), undefined],
+      [join(dir, 'live', 'cert.pem'), join(real, 'archive', 'cert1.pem')],
     ]);
   }));
 

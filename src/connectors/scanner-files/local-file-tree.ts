@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync, type Stats } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/error-codes.js';
@@ -11,8 +11,12 @@ import { fileNameText } from './file-name.js';
 interface Entry {
   path: string;
   bytes?: Buffer;
+  /** The directory listed it as a symbolic link. */
+  link?: boolean;
   /** Filled when it is stat'ed, ahead of its turn, with its siblings. */
   stats?: Stats | { error: unknown };
+  /** For a link: the path it resolves to (filled with `stats`), unless that could not be told. */
+  linkTarget?: string;
 }
 
 /**
@@ -69,14 +73,16 @@ export class LocalFileTree implements FileTree {
           continue;
         }
         entered.add(id);
-        let names: Buffer[];
+        let listed: Array<{ name: Buffer; isSymbolicLink(): boolean }>;
         try {
-          names = await readdir(entry.bytes ?? path, { encoding: 'buffer' });
+          listed = await readdir(entry.bytes ?? path, { encoding: 'buffer', withFileTypes: true });
         } catch (error) {
           yield errorItem(path, error);
           continue;
         }
-        const children = names.map((name) => child(entry, name)).sort((a, b) => compare(a.path, b.path));
+        const children = listed
+          .map((d) => ({ ...child(entry, d.name), link: d.isSymbolicLink() }))
+          .sort((a, b) => compare(a.path, b.path));
         for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i] as Entry);
       } else if (stats.isFile()) {
         if (stats.size > options.maxFileBytes) {
@@ -89,7 +95,11 @@ export class LocalFileTree implements FileTree {
           continue;
         }
         if (entry.bytes) this.#bytesOf.set(path, entry.bytes);
-        yield { kind: 'file', stat: toFileStat(path, stats) };
+        const stat = toFileStat(path, stats);
+        yield {
+          kind: 'file',
+          stat: entry.linkTarget === undefined ? stat : { ...stat, linkTarget: entry.linkTarget },
+        };
       }
       // Sockets, FIFOs and devices hold no certificates: skipped, and a FIFO is never opened (it would block).
     }
@@ -131,7 +141,10 @@ export class LocalFileTree implements FileTree {
   }
 }
 
-/** Stats the entries on top of the stack that have not been, up to STAT_AHEAD of them at once (following links). */
+/**
+ * Stats the entries on top of the stack that have not been, up to STAT_AHEAD of them at once (following links), and
+ * resolves the links among them (a directory entry tells which are, so other files cost nothing more).
+ */
 async function statAhead(stack: Entry[]): Promise<void> {
   const batch: Entry[] = [];
   for (let i = stack.length - 1; i >= 0 && batch.length < STAT_AHEAD; i -= 1) {
@@ -145,6 +158,14 @@ async function statAhead(stack: Entry[]): Promise<void> {
         entry.stats = await stat(entry.bytes ?? entry.path);
       } catch (error) {
         entry.stats = { error };
+        return;
+      }
+      if (entry.link === true && entry.stats.isFile()) {
+        try {
+          entry.linkTarget = fileNameText(await realpath(entry.bytes ?? entry.path, { encoding: 'buffer' }));
+        } catch {
+          // Replaced between the stat and now: read as a file of its own.
+        }
       }
     }),
   );

@@ -36,6 +36,7 @@ const context = (overrides: Partial<CertificateFindingsContext> = {}): Certifica
   at: NOW,
   expiringWithinDays: 30,
   locationsWithKeys: [],
+  pairedKeys: [],
   servedOverTls: false,
   ownKeyBeside: false,
   ...overrides,
@@ -100,4 +101,25 @@ test('expiring-soon: the 30-day window, or the last third of a shorter lifetime'
     context(),
   ).find((f) => f.code === 'expiring-soon')?.message;
   assert.match(message ?? '', /^expires in 4 hours/);
+});
+
+test('key-mismatch: a paired key file holding another key names both files; its own key, or none read, is fine', () => {
+  const leaf = opensslSelfSigned({ isCA: false, selfSigned: false, issuer: 'CN=Issuing CA' });
+  const pair = {
+    certificatePath: '/etc/ssl/web.crt',
+    keyPath: '/etc/ssl/private/web.key',
+    layout: 'nginx' as const,
+    source: '/etc/nginx/sites/web.conf',
+  };
+  const mismatch = (keys: string[]): string | undefined =>
+    certificateFindings(leaf, context({ pairedKeys: [{ pair, keys }] })).find(
+      (f) => f.code === 'key-mismatch',
+    )?.message;
+  assert.equal(
+    mismatch(['ef'.repeat(32)]),
+    'the private key in /etc/ssl/private/web.key does not belong to the certificate in /etc/ssl/web.crt ' +
+      '(paired by ssl_certificate / ssl_certificate_key in /etc/nginx/sites/web.conf)',
+  );
+  assert.equal(mismatch([leaf.publicKeySha256]), undefined);
+  assert.equal(mismatch([]), undefined, 'an encrypted key no password opened is not judged');
 });

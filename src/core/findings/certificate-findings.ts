@@ -4,6 +4,7 @@ import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 
 /** What the checks read: every parsed field but the DER. */
 type CertificateFields = Omit<ParsedCertificate, 'der'>;
+import { pairedBy, type KeyPair } from '../key-pairing/key-pairs.js';
 import type { Finding } from './finding.js';
 import { FINDING_CODES, type FindingCode } from './finding-codes.js';
 
@@ -22,6 +23,12 @@ export interface CertificateFindingsContext {
    * none of which is its own is a `key-mismatch`.
    */
   locationsWithKeys: Array<{ locationKey: string; keys: string[] }>;
+  /**
+   * The key files paired with the certificate's files by a layout (src/core/key-pairing/key-pairs.ts), each with the
+   * public-key hashes of the private keys sighted in it: a leaf whose paired key file holds none of its own is a
+   * `key-mismatch` naming both files.
+   */
+  pairedKeys: Array<{ pair: KeyPair; keys: string[] }>;
   /** A TLS endpoint serves the certificate (it is then in use as an end entity, whatever its basicConstraints). */
   servedOverTls: boolean;
   /** The certificate's own private key lies beside it (same file or Secret, or a file in the same directory). */
@@ -116,12 +123,19 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
     'key-mismatch',
     (c, ctx) => {
       if (!isLeaf(c, ctx)) return null;
-      const mismatched = ctx.locationsWithKeys.filter(
-        (l) => l.keys.length > 0 && !l.keys.includes(c.publicKeySha256),
-      );
-      return mismatched.length > 0
-        ? `the private key at ${mismatched.map((l) => l.locationKey).join(', ')} does not belong to this certificate`
-        : null;
+      const foreign = (keys: string[]): boolean => keys.length > 0 && !keys.includes(c.publicKeySha256);
+      const mismatched = ctx.locationsWithKeys.filter((l) => foreign(l.keys));
+      const messages = ctx.pairedKeys
+        .filter((p) => foreign(p.keys))
+        .map(
+          ({ pair }) =>
+            `the private key in ${pair.keyPath} does not belong to the certificate in ${pair.certificatePath} (paired by ${pairedBy(pair)})`,
+        );
+      if (mismatched.length > 0)
+        messages.unshift(
+          `the private key at ${mismatched.map((l) => l.locationKey).join(', ')} does not belong to this certificate`,
+        );
+      return messages.length > 0 ? messages.join('; ') : null;
     },
   ],
 ];

@@ -48,7 +48,8 @@ export const FINDING_CODES = {
   },
   'key-mismatch': {
     severity: 'high',
-    summary: 'A certificate and a private key at the same location do not belong together.',
+    summary:
+      'A certificate and the private key beside it do not belong together: in the same file or Secret, or in the key file paired with it by the same stem, a certbot lineage or an nginx/Apache configuration.',
     remedy:
       'Install the private key that belongs to this certificate (or the certificate that belongs to the key) at the location listed, then reload the service.',
   },

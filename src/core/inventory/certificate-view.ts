@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/finding.js';
+import type { KeyPair } from '../key-pairing/key-pairs.js';
 import type { CertificateFacts } from '../ports/inventory-store.js';
 import type { Location } from './location.js';
 import type { Sighting } from './sighting.js';
@@ -13,6 +14,11 @@ export type LocationView = Location & {
   endedAt?: string;
   endReason?: string;
   unreachableSince?: string;
+  /**
+   * A key location only: the certificate files whose key file it is by a layout (same stem, certbot lineage,
+   * nginx or Apache configuration), with the layout and the configuration file that pairs them.
+   */
+  pairedWith?: Array<{ certificatePath: string; layout: KeyPair['layout']; source?: string }>;
 };
 
 /**
@@ -34,7 +40,7 @@ export interface CertificateView {
   selfSigned: boolean;
   spiffeId: string | null;
   locations: LocationView[];
-  /** Where the private key of this certificate was seen. */
+  /** Where the private key of this certificate was seen (with the certificate files each is paired with). */
   keyLocations: LocationView[];
   findings: Finding[];
   /** The owner (an Owner name) from an assignment, a rule or the identity; null when unowned. */
@@ -57,6 +63,21 @@ export function locationView(s: Sighting): LocationView {
   return view;
 }
 
+/** A sighting of the certificate's private key, with the certificate files that key file is paired with. */
+export function keyLocationView(s: Sighting, pairs: readonly KeyPair[]): LocationView {
+  const view = locationView(s);
+  const location = s.location;
+  if (location.kind !== 'file' || location.k8sSecret !== undefined) return view;
+  const paired = pairs.filter((p) => p.keyPath === location.path);
+  if (paired.length > 0)
+    view.pairedWith = paired.map((p) => ({
+      certificatePath: p.certificatePath,
+      layout: p.layout,
+      ...('source' in p ? { source: p.source } : {}),
+    }));
+  return view;
+}
+
 export function subjectAltNameList(c: Pick<CertificateFacts, 'subjectAltNames'>): string[] {
   const san = c.subjectAltNames;
   return [...san.dns, ...san.ip, ...san.uri, ...san.email];
@@ -65,7 +86,7 @@ export function subjectAltNameList(c: Pick<CertificateFacts, 'subjectAltNames'>)
 export function certificateView(
   c: CertificateFacts,
   sightings: Sighting[],
-  keySightings: Sighting[],
+  keyLocations: LocationView[],
   findings: Finding[],
   governed: { owner: string | null; identity: string | null } = { owner: null, identity: null },
   at?: Date,
@@ -85,7 +106,7 @@ export function certificateView(
     selfSigned: c.selfSigned,
     spiffeId: c.spiffeId,
     locations: sightings.map(locationView),
-    keyLocations: keySightings.map(locationView),
+    keyLocations,
     findings,
     owner: governed.owner,
     identity: governed.identity,

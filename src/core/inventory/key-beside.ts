@@ -1,8 +1,6 @@
+import { directoryOf } from './file-path.js';
 import type { Location } from './location.js';
 import type { Sighting } from './sighting.js';
-
-/** The directory part of an absolute path ("/etc/ssl/a.pem" -> "/etc/ssl"); core does not import node:path. */
-const directoryOf = (path: string): string => path.slice(0, Math.max(path.lastIndexOf('/'), 0));
 
 /** Two locations are beside each other when they are one location, or two plain files in one directory. */
 function besideEachOther(a: Location, b: Location): boolean {

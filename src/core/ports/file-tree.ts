@@ -11,6 +11,11 @@ export interface FileStat {
   mtimeMs: number;
   ctimeMs: number;
   inode: number;
+  /**
+   * When the walk reached the file through a symbolic link in a directory it listed: the path the link resolves to
+   * (certbot's `live/NAME/cert.pem` -> `archive/NAME/cert3.pem`).
+   */
+  linkTarget?: string;
 }
 
 export type WalkItem =

@@ -1,5 +1,6 @@
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import type { Severity } from '../findings/finding.js';
+import type { ConfiguredKeyPair } from '../key-pairing/key-pairs.js';
 import type { Location, LocationKind } from '../inventory/location.js';
 import type { LocationUnreachable, SightedObject, Sighting } from '../inventory/sighting.js';
 
@@ -159,6 +160,11 @@ export interface InventoryWriter {
   putFileStates(states: FileState[]): Promise<void>;
   /** Forgets the states of these files (they are gone). */
   deleteFileStates(paths: string[]): Promise<void>;
+  /**
+   * Replaces the certificate-key pairs declared by these configuration files (read again, or gone) by `pairs`: the
+   * pairs of an unchanged file stay as they were.
+   */
+  replaceConfiguredKeyPairs(sources: string[], pairs: ConfiguredKeyPair[]): Promise<void>;
 }
 
 /** Inventory queries on committed data (`store.inventory`). */
@@ -179,6 +185,8 @@ export interface InventoryReader {
    * whose private key beside it is another one (`key-mismatch`).
    */
   keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]>;
+  /** The certificate-key pairs web server configurations declare for these certificate files (absolute paths). */
+  configuredKeyPairs(certificatePaths: string[]): Promise<ConfiguredKeyPair[]>;
   /** The findings last recorded about what these locations serve. */
   servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]>;
   /** Locations with an open sighting, ordered by key. */

@@ -37,6 +37,18 @@ export const LocationSchema = Type.Object(
     unreachableSince: Type.Optional(
       Type.String({ format: 'date-time', description: 'A TLS location failing its probes since then' }),
     ),
+    pairedWith: Type.Optional(
+      Type.Array(
+        Type.Object({
+          certificatePath: Type.String(),
+          layout: Type.String({ description: 'same-stem | certbot | nginx | apache' }),
+          source: Type.Optional(Type.String({ description: 'The configuration file that pairs them' })),
+        }),
+        {
+          description: 'A key file: the certificate files it belongs to by layout (docs/cli.md, scan files)',
+        },
+      ),
+    ),
   },
   {
     $id: 'Location',

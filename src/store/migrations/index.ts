@@ -18,6 +18,7 @@ import { managedRevokeAfter } from './0017-managed-revoke-after.js';
 import { locationReachability } from './0018-location-reachability.js';
 import { scans } from './0019-scans.js';
 import { certificateEku } from './0020-certificate-eku.js';
+import { configuredKeyPairs } from './0021-configured-key-pairs.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0018-location-reachability': locationReachability,
   '0019-scans': scans,
   '0020-certificate-eku': certificateEku,
+  '0021-configured-key-pairs': configuredKeyPairs,
 };
