@@ -36,6 +36,7 @@ import { v1FindingsPlugin } from './plugins/v1-findings.js';
 import { v1ObjectsPlugin } from './plugins/v1-objects.js';
 import { sharedSchemas } from './plugins/v1-schemas.js';
 import { installProblems } from './problem.js';
+import { requestLogFields } from './request-log.js';
 import { withCustosVocabulary } from '../core/schema/validator.js';
 
 export interface BuildAppOptions {
@@ -94,7 +95,8 @@ const httpsServer =
 
 export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
-    loggerInstance: rt.logger as FastifyBaseLogger,
+    // Request lines name no header and no secret of the query string (request-log.ts).
+    loggerInstance: rt.logger.child({}, { serializers: { req: requestLogFields } }) as FastifyBaseLogger,
     genReqId: requestId,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
