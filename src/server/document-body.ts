@@ -12,7 +12,10 @@ import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/typ
 import { compileCheck } from '../core/schema/validator.js';
 
 // Fastify hands the compiler one part's schema at a time (typed as the route's whole schema).
-export const documentBodyValidator = <S>({ schema, httpPart }: FastifyRouteSchemaDef<S>): FastifyValidationResult =>
+export const documentBodyValidator = <S>({
+  schema,
+  httpPart,
+}: FastifyRouteSchemaDef<S>): FastifyValidationResult =>
   httpPart === 'body' ? () => true : compileCheck(schema as TSchema);
 
 /**

@@ -211,7 +211,11 @@ describe('/metrics on custos serve', () => {
     const [earliest] = of('probe_ssl_earliest_cert_expiry');
     assert.equal(of('probe_ssl_earliest_cert_expiry').length, 1);
     assert.equal(earliest?.labels.instance, `127.0.0.1:${endpoint.port}`);
-    assert.equal(earliest?.value, seconds(intermediate.x509.notAfter), 'still the earliest of the whole chain');
+    assert.equal(
+      earliest?.value,
+      seconds(intermediate.x509.notAfter),
+      'still the earliest of the whole chain',
+    );
     assert.deepEqual(
       of('probe_ssl_last_chain_info').map((s) => s.labels.fingerprint_sha256),
       [leaf.fingerprintSha256],

@@ -177,7 +177,8 @@ describe('/v1 findings, objects, apply, ack and audit', () => {
       'fields of the kind, e.g. Owner spec.escalation',
     );
     const body = JSON.stringify(doc.paths['/v1/apply']?.post?.requestBody);
-    for (const kind of KINDS) assert.ok(body.includes(`#/components/schemas/${kind}"`), `apply takes ${kind}`);
+    for (const kind of KINDS)
+      assert.ok(body.includes(`#/components/schemas/${kind}"`), `apply takes ${kind}`);
     assert.match(JSON.stringify(doc.paths['/v1/owners']?.get?.responses), /#\/components\/schemas\/Owner"/);
     assert.match(JSON.stringify(doc.paths['/v1/managed']?.post?.requestBody), /ManagedCertificate"/);
   });
@@ -247,7 +248,11 @@ spec:
       assert.equal(asYaml.status, 422);
       const problem = asYaml.body as { code: string; detail: string };
       assert.equal(problem.code, 'CUSTOS_MANIFEST_INVALID');
-      assert.deepEqual(problems(problem.detail, 'request body:', true), fromCli, 'the same lines, paths, messages');
+      assert.deepEqual(
+        problems(problem.detail, 'request body:', true),
+        fromCli,
+        'the same lines, paths, messages',
+      );
 
       const documents = yaml.split('---\n').map((d) => parse(d) as unknown);
       const asJson = await call('POST', '/v1/apply', writer, JSON.stringify(documents), 'application/json');

@@ -134,10 +134,10 @@ describe('the dashboard in Chromium', () => {
     const findings = await api<Array<{ code: string; waivedBy?: string }>>('/v1/findings');
     const waived = findings.filter((f) => f.waivedBy !== undefined);
     assert.equal(summary.waivedByException, waived.length);
-    assert.deepEqual(
-      [...new Set(waived.map((f) => `${f.waivedBy}:${f.code}`))].sort(),
-      ['legacy-plc:key-type-not-allowed', 'web-freeze:expiring-soon'],
-    );
+    assert.deepEqual([...new Set(waived.map((f) => `${f.waivedBy}:${f.code}`))].sort(), [
+      'legacy-plc:key-type-not-allowed',
+      'web-freeze:expiring-soon',
+    ]);
     assert.equal(waived.filter((f) => f.code === 'expiring-soon').length, 3, "the web team's three");
     const chartTotal = Number(await page.getByTestId('timeline').getAttribute('data-total'));
     assert.equal(

@@ -51,7 +51,11 @@ export const documentSchema = <K extends Kind>(kind: K) =>
       metadata: metadataSchema,
       spec: SPEC_SCHEMAS[kind],
     },
-    { $id: kind, title: kind, description: `The ${kind} document, as \`custos apply -f\` reads it (docs/declarative.md).` },
+    {
+      $id: kind,
+      title: kind,
+      description: `The ${kind} document, as \`custos apply -f\` reads it (docs/declarative.md).`,
+    },
   );
 
 export interface ObjectMetadata {

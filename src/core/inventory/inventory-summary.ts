@@ -130,7 +130,7 @@ async function waivedFindings(deps: ListInventoryDeps, at: Date, owner: string |
   };
   const judgedWhenRead = codes.filter((code) => JUDGED_WHEN_READ.has(code));
   if (judgedWhenRead.length === 0) {
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const fingerprints = await deps.store.statistics.fingerprintsWithFindings(codes, WAIVER_BATCH, {
         owner,
         after,
@@ -145,7 +145,7 @@ async function waivedFindings(deps: ListInventoryDeps, at: Date, owner: string |
   const notAfterBefore = expiryOnly
     ? new Date(at.getTime() + DEFAULT_EXPIRING_WITHIN_DAYS * 86_400_000)
     : undefined;
-  for (let after: InventoryPosition | undefined; ; ) {
+  for (let after: InventoryPosition | undefined; ;) {
     const entries = await deps.store.inventory.listCertificates({
       owner,
       notAfterBefore,

@@ -14,7 +14,14 @@ import type { MetricFamily, MetricSample } from './metric-family.js';
 
 type Served = Pick<
   CertificateView,
-  'fingerprintSha256' | 'subject' | 'issuer' | 'subjectAltNames' | 'serialNumber' | 'notAfter' | 'isCA' | 'owner'
+  | 'fingerprintSha256'
+  | 'subject'
+  | 'issuer'
+  | 'subjectAltNames'
+  | 'serialNumber'
+  | 'notAfter'
+  | 'isCA'
+  | 'owner'
 >;
 
 interface Endpoint {

@@ -44,13 +44,18 @@ export function valueAt(value: unknown, path: FieldPath): unknown {
 export function withCustosVocabulary<A extends Ajv>(instance: A): A {
   instance.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
   for (const name of Object.keys(STRING_FORMATS)) {
-    instance.addFormat(name, { type: 'string', validate: (text: string) => formatProblem(name, text) === null });
+    instance.addFormat(name, {
+      type: 'string',
+      validate: (text: string) => formatProblem(name, text) === null,
+    });
   }
   return instance;
 }
 
 // strictRequired off: an anyOf branch names a field its parent object declares.
-const ajv = withCustosVocabulary(new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true }));
+const ajv = withCustosVocabulary(
+  new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true }),
+);
 
 type JsonSchema = {
   type?: string;
