@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
 import { applyManifests } from '../../core/declarative/apply-manifests.js';
 import { getObjects } from '../../core/declarative/get-objects.js';
+import { choice } from '../../core/declarative/fields.js';
 import { KINDS, type AnyDeclarativeObject, type Kind } from '../../core/declarative/objects.js';
 import { DomainError } from '../../core/errors.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
@@ -119,11 +120,7 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
           'The body is a JSON array of documents (apiVersion custos/v1, kind, metadata.name, spec; the schema of each kind is its component), or a multi-document YAML file sent as application/yaml. The documents are validated as `custos apply -f` validates a file: if any is invalid nothing is applied and the problem (CUSTOS_MANIFEST_INVALID) names every document, field path and line.',
         consumes: ['application/json', ...YAML_TYPES],
         querystring: Type.Object({
-          dryRun: Type.Optional(
-            Type.Union([Type.Literal('true'), Type.Literal('false')], {
-              description: 'true: report what would change, write nothing',
-            }),
-          ),
+          dryRun: Type.Optional(choice(['true', 'false'], 'true: report what would change, write nothing')),
         }),
         body: Type.Union([
           Type.Array(Type.Union(KINDS.map((k) => Type.Ref(k))), { maxItems: 10_000 }),
