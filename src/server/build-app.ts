@@ -36,6 +36,8 @@ import { v1FindingsPlugin } from './plugins/v1-findings.js';
 import { v1ObjectsPlugin } from './plugins/v1-objects.js';
 import { sharedSchemas } from './plugins/v1-schemas.js';
 import { installProblems } from './problem.js';
+import { requestLogFields } from './request-log.js';
+import { withCustosVocabulary } from '../core/schema/validator.js';
 
 export interface BuildAppOptions {
   /** The largest request body accepted (bytes); default 1 MiB. */
@@ -93,7 +95,8 @@ const httpsServer =
 
 export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
-    loggerInstance: rt.logger as FastifyBaseLogger,
+    // Request lines name no header and no secret of the query string (request-log.ts).
+    loggerInstance: rt.logger.child({}, { serializers: { req: requestLogFields } }) as FastifyBaseLogger,
     genReqId: requestId,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
@@ -101,7 +104,11 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
     // While closing, new requests get 503 and idle keep-alive connections are closed; in-flight ones finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false },
+      // The formats and annotations of the declarative kinds' schemas (core/schema/validator.ts).
+      plugins: [withCustosVocabulary],
+    },
     ...(options.tls === undefined ? {} : { serverFactory: httpsServer(options.tls) }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 

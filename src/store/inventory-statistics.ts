@@ -115,15 +115,20 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
     });
   }
 
-  fingerprintsWithFindings(codes: readonly string[], limit: number, owner?: string): Promise<string[]> {
+  fingerprintsWithFindings(
+    codes: readonly string[],
+    limit: number,
+    options: { owner?: string; after?: string } = {},
+  ): Promise<string[]> {
     return reading('reading waiver candidates', async () => {
       if (codes.length === 0) return [];
       const anyCode = sql.join(
         codes.map((code) => sql`e.findings like ${`%"code":${JSON.stringify(code)}%`}`),
         sql` or `,
       );
+      const after = options.after === undefined ? sql`` : sql` and c.fingerprint > ${options.after}`;
       const { rows } = await sql<{ fingerprint: string }>`
-        select c.fingerprint as fingerprint from ${this.current({ owner })} and (${anyCode})
+        select c.fingerprint as fingerprint from ${this.current({ owner: options.owner })} and (${anyCode})${after}
         order by c.fingerprint limit ${limit}`.execute(this.db);
       return rows.map((r) => r.fingerprint);
     });

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { DomainError } from '../../src/core/errors.js';
 import { ERROR_CODES } from '../../src/core/error-codes.js';
 import { anApp, type TestApp } from '../support/server.js';
+import { apiToken, bearer } from '../support/api-token.js';
 
 const SECRET_CAUSE = 'driver said: password=hunter2 at 10.0.0.9';
 
@@ -115,6 +116,29 @@ describe('buildApp', () => {
     });
     assert.match(String(hostile.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     assert.ok(t.logs.some((l) => l.requestId === 'lb-1234.abc' && l.msg === 'request completed'));
+  });
+
+  test('request logs name no token and no login code: headers are left out, secret query values redacted', async () => {
+    const token = await apiToken(t.rt, { scopes: ['read'] });
+    const code = 'lc_0123456789abcdef0123456789abcdef';
+    const from = t.logs.length;
+    assert.equal((await t.app.inject({ url: '/healthz', headers: bearer(token) })).statusCode, 200);
+    await t.app.inject({ url: `/?code=${code}&view=inventory` });
+    await t.app.inject({ url: `/login?code=${code}` });
+    await t.app.inject({ url: `/v1/certificates?access_token=${token}` });
+    const lines = t.logs.slice(from).map((l) => JSON.stringify(l));
+    assert.ok(lines.length >= 4, lines.join('\n'));
+    for (const line of lines) {
+      assert.ok(!line.includes(token.slice(4)), `a token in the log: ${line}`);
+      assert.ok(!line.includes(code), `a login code in the log: ${line}`);
+      assert.ok(!/authorization|cookie/i.test(line), `a credential header in the log: ${line}`);
+    }
+    const urls = t.logs.slice(from).flatMap((l) => {
+      const req = l.req as { url?: string } | undefined;
+      return req?.url === undefined ? [] : [req.url];
+    });
+    assert.ok(urls.includes('/?code=REDACTED&view=inventory'), urls.join('\n'));
+    assert.ok(urls.includes('/v1/certificates?access_token=REDACTED'), urls.join('\n'));
   });
 
   test('/openapi.json is an OpenAPI 3 document generated from the routes, with the problem schema', async () => {

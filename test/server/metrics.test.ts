@@ -4,7 +4,8 @@
  * issued by the built-in CA (one Ready and renewed once, one whose verification endpoint serves something else).
  * `promtool check metrics` (Prometheus's own parser and linter) accepts the exposition; the families carry the names
  * and labels of x509-certificate-exporter, blackbox_exporter and cert-manager; the counters match the steps taken;
- * a read token is needed unless metrics.public is set, and a token bound to an owner is refused.
+ * a read token is needed unless metrics.public is set; a token bound to an owner sees its own certificates,
+ * endpoints and managed certificates only.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -65,12 +66,33 @@ function promtool(text: string): Promise<{ code: number; output: string }> {
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 const NAME = 'web.corp.example';
 
-function managed(name: string, dir: string, verifyPort: number | null): string {
+/** The owner `payments`: the TLS leaf (by its www name) and the identity of the managed certificate `api`. */
+const PAYMENTS = `apiVersion: custos/v1
+kind: Owner
+metadata: {name: payments}
+spec:
+  contacts: {email: [payments@corp.example]}
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: payments-web}
+spec:
+  owner: payments
+  order: 10
+  match: {dnsNames: [www.${NAME}]}
+---
+apiVersion: custos/v1
+kind: Identity
+metadata: {name: api-service}
+spec: {kind: service, owner: payments}
+`;
+
+function managed(name: string, dir: string, verifyPort: number | null, identity?: string): string {
   return `apiVersion: custos/v1
 kind: ManagedCertificate
 metadata: {name: ${name}}
 spec:
-  commonName: ${name}.corp.example
+${identity === undefined ? '' : `  identity: ${identity}\n`}  commonName: ${name}.corp.example
   dnsNames: [${name}.corp.example]
   duration: 24h
   issuerRef: {name: default}
@@ -123,12 +145,14 @@ describe('/metrics on custos serve', () => {
     await writeFile(join(dir, 'root.pem'), root.pem);
 
     custos = await aCustos();
+    await writeFile(join(dir, 'payments.yaml'), PAYMENTS);
+    await run('apply', '-f', join(dir, 'payments.yaml'));
     await run('scan', 'files', join(dir, 'tree'));
     await run('scan', 'tls', `127.0.0.1:${endpoint.port}`, '--sni', NAME, '--trust', join(dir, 'root.pem'));
     await run('ca', 'init');
     const manifests = [
       managed('web', join(dir, 'deploy'), null),
-      managed('api', join(dir, 'deploy'), endpoint.port),
+      managed('api', join(dir, 'deploy'), endpoint.port, 'api-service'),
     ];
     await writeFile(join(dir, 'managed.yaml'), manifests.join('---\n'));
     await run('apply', '-f', join(dir, 'managed.yaml'));
@@ -160,14 +184,65 @@ describe('/metrics on custos serve', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('without a token: 401; a token bound to an owner: 403; both problem+json', async () => {
+  test('without a token: 401 problem+json', async () => {
     const anonymous = await fetch(`${server.url}/metrics`);
     assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.equal(((await anonymous.json()) as { code: string }).code, 'CUSTOS_UNAUTHENTICATED');
-    const bound = await fetch(`${server.url}/metrics`, { headers: bearer(ownerToken) });
-    assert.equal(bound.status, 403);
-    assert.match(bound.headers.get('content-type') ?? '', /application\/problem\+json/);
-    assert.equal(((await bound.json()) as { code: string }).code, 'CUSTOS_FORBIDDEN');
+  });
+
+  test("a token bound to an owner sees that owner's series only, and promtool accepts them", async () => {
+    const response = await fetch(`${server.url}/metrics`, { headers: bearer(ownerToken) });
+    assert.equal(response.status, 200);
+    const own = await response.text();
+    const of = (name: string) => samples(own).filter((s) => s.name === name);
+    const x509 = of('x509_cert_not_after');
+    assert.deepEqual([...new Set(x509.map((s) => s.labels.owner))], ['payments']);
+    const fingerprints = new Set(x509.map((s) => s.labels.fingerprint_sha256));
+    assert.ok(fingerprints.has(leaf.fingerprintSha256), 'the TLS leaf (its rule)');
+    for (const other of [file, intermediate, root])
+      assert.ok(!fingerprints.has(other.fingerprintSha256), `not ${other.x509.subject}`);
+    assert.ok(
+      samples(text).some(
+        (s) => s.name === 'x509_cert_not_after' && s.labels.fingerprint_sha256 === file.fingerprintSha256,
+      ),
+      'the unbound token sees the file',
+    );
+    const [earliest] = of('probe_ssl_earliest_cert_expiry');
+    assert.equal(of('probe_ssl_earliest_cert_expiry').length, 1);
+    assert.equal(earliest?.labels.instance, `127.0.0.1:${endpoint.port}`);
+    assert.equal(
+      earliest?.value,
+      seconds(intermediate.x509.notAfter),
+      'still the earliest of the whole chain',
+    );
+    assert.deepEqual(
+      of('probe_ssl_last_chain_info').map((s) => s.labels.fingerprint_sha256),
+      [leaf.fingerprintSha256],
+    );
+    assert.deepEqual(
+      [...new Set(of('certmanager_certificate_ready_status').map((s) => s.labels.name))],
+      ['api'],
+      'the managed certificate of its identity, not web',
+    );
+    const expiringSoon = (exposition: string) =>
+      samples(exposition)
+        .filter((s) => s.name === 'custos_findings' && s.labels.code === 'expiring-soon')
+        .reduce((sum, s) => sum + s.value, 0);
+    assert.equal(expiringSoon(own), 1, 'its leaf, not the intermediate');
+    assert.equal(expiringSoon(text), 2, 'the leaf and the intermediate');
+    for (const global of [
+      'x509_read_errors',
+      'custos_certificates_issued_total',
+      'custos_renewals_total',
+      'custos_metrics_series_dropped_total',
+    ])
+      assert.equal(of(global).length, 0, `${global} is about the whole estate`);
+    assert.equal(of('custos_metrics_estate_timestamp_seconds').length, 1);
+    if (hasPromtool) {
+      const checked = await promtool(own);
+      assert.equal(checked.code, 0, checked.output);
+    }
   });
 
   test('promtool check metrics accepts the exposition', { skip: !hasPromtool && 'no promtool' }, async () => {

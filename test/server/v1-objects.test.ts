@@ -5,7 +5,12 @@
  * token, and keeps an owner-bound token to its owner's certificates.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { KINDS, SPEC_SCHEMAS } from '../../src/core/declarative/objects.js';
+import { parse } from 'yaml';
 import { apiToken, bearer } from '../support/api-token.js';
 import { anEstate, type Estate } from './v1-estate.js';
 
@@ -159,6 +164,118 @@ describe('/v1 findings, objects, apply, ack and audit', () => {
     assert.equal((forbidden.body as { code: string }).code, 'CUSTOS_FORBIDDEN');
     const readOnly = await call('POST', '/v1/apply', reader, JSON.stringify([gamma]), 'application/json');
     assert.equal(readOnly.status, 403);
+  });
+
+  test('one schema source: /openapi.json has a component per kind, the schema `custos apply -f` validates with', async () => {
+    const doc = (await call('GET', '/openapi.json', reader)).body as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    for (const kind of KINDS) {
+      const component = doc.components.schemas[kind];
+      assert.ok(component, `components.schemas.${kind}`);
+      // The spec schema of core/declarative (OpenAPI 3.0 spells patternProperties as additionalProperties).
+      const spec = component.properties.spec as { properties: object; required?: string[] };
+      const source = SPEC_SCHEMAS[kind] as { properties: object; required?: string[] };
+      assert.deepEqual(Object.keys(spec.properties), Object.keys(source.properties), `${kind}: its fields`);
+      assert.deepEqual(spec.required, source.required, `${kind}: its required fields`);
+      assert.deepEqual(component.properties.kind, { type: 'string', enum: [kind] });
+    }
+    assert.ok(
+      (doc.components.schemas.Owner?.properties.spec as { properties: Record<string, unknown> }).properties
+        .escalation,
+      'fields of the kind, e.g. Owner spec.escalation',
+    );
+    const body = JSON.stringify(doc.paths['/v1/apply']?.post?.requestBody);
+    for (const kind of KINDS)
+      assert.ok(body.includes(`#/components/schemas/${kind}"`), `apply takes ${kind}`);
+    assert.match(JSON.stringify(doc.paths['/v1/owners']?.get?.responses), /#\/components\/schemas\/Owner"/);
+    assert.match(JSON.stringify(doc.paths['/v1/managed']?.post?.requestBody), /ManagedCertificate"/);
+  });
+
+  test('an invalid file gets the same code and field paths from POST /v1/apply as from `custos apply -f`', async () => {
+    const yaml = `apiVersion: custos/v1
+kind: Owner
+metadata: {name: delta}
+spec:
+  contacts: {email: not-a-list}
+  colour: blue
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: delta-files}
+spec:
+  owner: delta
+  order: "10"
+  match: {paths: ["/srv/delta/**"]}
+---
+apiVersion: custos/v1
+kind: Exception
+metadata: {name: Delta}
+spec:
+  waives: [weak-key]
+  scope: {}
+  reason: legacy
+  compensatingControl: none
+  approver: ciso@corp.example
+  expires: next year
+`;
+    const dir = await mkdtemp(join(tmpdir(), 'custos-apply-'));
+    try {
+      const file = join(dir, 'delta.yaml');
+      await writeFile(file, yaml);
+      const cli = await estate.custos.run('apply', '-f', file);
+      assert.equal(cli.code, 2, cli.stderr);
+      assert.match(cli.stderr, /^custos: CUSTOS_MANIFEST_INVALID: /);
+      /** `FILE:LINE: document N (Kind/name) PATH: message` without the file, and without the line (JSON has its own). */
+      const problems = (text: string, prefix: string, withLine: boolean) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith(prefix) && /^\d+: document /.test(l.slice(prefix.length)))
+          .map((l) =>
+            l
+              .slice(prefix.length)
+              .replace(withLine ? /^/ : /^\d+: /, '')
+              // The CLI prints the hint after the last problem; the API sends it as `hint`.
+              .replace(/ \(fix every problem listed and apply the file again\)$/, ''),
+          );
+      const fromCli = problems(cli.stderr, `${file}:`, true);
+      assert.ok(fromCli.length >= 5, cli.stderr);
+      for (const path of [
+        'spec.contacts.email',
+        'spec.colour',
+        'spec.order',
+        'metadata.name',
+        'spec.scope',
+        'spec.expires',
+      ])
+        assert.ok(
+          fromCli.some((p) => p.includes(` ${path}: `)),
+          `${path} in:\n${fromCli.join('\n')}`,
+        );
+
+      const asYaml = await call('POST', '/v1/apply', writer, yaml, 'application/yaml');
+      assert.equal(asYaml.status, 422);
+      const problem = asYaml.body as { code: string; detail: string };
+      assert.equal(problem.code, 'CUSTOS_MANIFEST_INVALID');
+      assert.deepEqual(
+        problems(problem.detail, 'request body:', true),
+        fromCli,
+        'the same lines, paths, messages',
+      );
+
+      const documents = yaml.split('---\n').map((d) => parse(d) as unknown);
+      const asJson = await call('POST', '/v1/apply', writer, JSON.stringify(documents), 'application/json');
+      assert.equal(asJson.status, 422);
+      assert.equal((asJson.body as { code: string }).code, 'CUSTOS_MANIFEST_INVALID');
+      assert.deepEqual(
+        problems((asJson.body as { detail: string }).detail, 'request body:', false),
+        problems(cli.stderr, `${file}:`, false),
+        'the same documents, paths and messages as JSON',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('POST /v1/findings/ack acknowledges as `custos ack`, and only the owner-bound token own certificates', async () => {

@@ -1,7 +1,8 @@
 /**
  * A small real estate for the dashboard's browser tests, made through the CLI as a user would: certificate files of
  * two teams and some nobody owns (issued by one CA, spread over the next six months, a few expired, one with a weak
- * key), owners with contacts and an escalation path, ownership rules, an exception for the weak key, and a managed
+ * key), owners with contacts and an escalation path, ownership rules, exceptions (for the weak key; for the web team's
+ * certificates expiring soon), and a managed
  * certificate issued and deployed by the built-in CA. Everything is then scanned into the store in `custos.dataDir`.
  */
 import assert from 'node:assert/strict';
@@ -80,6 +81,17 @@ spec:
   scope: {fingerprints: ["${weak.fingerprintSha256.slice(0, 16)}"]}
   reason: "PLC firmware cannot hold a 2048-bit key until the 2027 refit"
   compensatingControl: "reachable only through gateway gw-3"
+  approver: ciso@corp.example
+  expires: "${exceptionExpires.toISOString()}"
+---
+apiVersion: custos/v1
+kind: Exception
+metadata: {name: web-freeze}
+spec:
+  waives: [expiring-soon]
+  scope: {paths: ["${root}/web/**"]}
+  reason: "change freeze until the web platform migration"
+  compensatingControl: "renewed by hand on the migration day"
   approver: ciso@corp.example
   expires: "${exceptionExpires.toISOString()}"
 ---

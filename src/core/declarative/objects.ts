@@ -39,6 +39,25 @@ export const metadataSchema = closed({
   annotations: Type.Optional(Type.Record(Type.String(), text())),
 });
 
+/**
+ * The whole document of one kind (apiVersion, kind, metadata, spec) with the kind's own metadata and spec schemas:
+ * what the API documents (components.schemas.<Kind> of /openapi.json) and answers for objects of that kind.
+ */
+export const documentSchema = <K extends Kind>(kind: K) =>
+  closed(
+    {
+      apiVersion: Type.Literal(API_VERSION),
+      kind: Type.Literal(kind),
+      metadata: metadataSchema,
+      spec: SPEC_SCHEMAS[kind],
+    },
+    {
+      $id: kind,
+      title: kind,
+      description: `The ${kind} document, as \`custos apply -f\` reads it (docs/declarative.md).`,
+    },
+  );
+
 export interface ObjectMetadata {
   name: string;
   labels?: Record<string, string>;

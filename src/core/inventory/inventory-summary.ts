@@ -1,13 +1,15 @@
 import { DEFAULT_EXPIRING_WITHIN_DAYS } from '../findings/certificate-findings.js';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
 import { judgeEntries, type ListInventoryDeps } from '../list-inventory.js';
+import type { InventoryEntry, InventoryPosition } from '../ports/inventory-store.js';
+import { JUDGED_WHEN_READ } from './page-inventory.js';
 import { readGovernance } from '../ownership/governance.js';
 import type { ManagedStatus } from '../managed/managed-status.js';
 import type { InventoryCounts, TimelineBucket } from '../ports/inventory-statistics.js';
 
 export const TIMELINE_WEEKS = 26;
-/** At most this many certificates are judged to count waived findings (those with a stored finding an exception waives). */
-const WAIVER_CANDIDATES = 10_000;
+/** The certificates judged at a time to count waived findings. */
+const WAIVER_BATCH = 1_000;
 
 export interface TimelineWeek {
   /** The week's first moment (ISO 8601): now + week * 7 days. */
@@ -104,7 +106,13 @@ function timeline(at: Date, byOwner: TimelineBucket[], bySeverity: TimelineBucke
   return weeks;
 }
 
-/** The findings active exceptions waive: the certificates with a stored finding of a waived code, judged. */
+/**
+ * The findings active exceptions waive, counted as `custos findings` marks them (`waivedBy`): the certificates that
+ * may carry a waived finding are judged, a batch at a time. A policy finding is stored, so its certificates are
+ * looked up by code; a built-in one (expired, weak-key, hostname-mismatch, stale-deployment, ...) is judged when
+ * read, so the current certificates are walked (only those expiring within the window when the built-in codes
+ * waived are expiry ones).
+ */
 async function waivedFindings(deps: ListInventoryDeps, at: Date, owner: string | undefined): Promise<number> {
   const { exceptions } = await readGovernance(deps.store.objects);
   const codes = [
@@ -115,11 +123,40 @@ async function waivedFindings(deps: ListInventoryDeps, at: Date, owner: string |
     ),
   ];
   if (codes.length === 0) return 0;
-  const fingerprints = await deps.store.statistics.fingerprintsWithFindings(codes, WAIVER_CANDIDATES, owner);
-  if (fingerprints.length === 0) return 0;
-  const entries = await deps.store.inventory.listCertificates({ fingerprints });
-  const views = await judgeEntries(deps.store, entries, at, {});
-  return views.reduce((sum, v) => sum + v.findings.filter((f) => f.waivedBy !== undefined).length, 0);
+  let waived = 0;
+  const judge = async (entries: InventoryEntry[]): Promise<void> => {
+    const views = await judgeEntries(deps.store, entries, at, {});
+    for (const v of views) waived += v.findings.filter((f) => f.waivedBy !== undefined).length;
+  };
+  const judgedWhenRead = codes.filter((code) => JUDGED_WHEN_READ.has(code));
+  if (judgedWhenRead.length === 0) {
+    for (let after: string | undefined; ;) {
+      const fingerprints = await deps.store.statistics.fingerprintsWithFindings(codes, WAIVER_BATCH, {
+        owner,
+        after,
+      });
+      if (fingerprints.length > 0) await judge(await deps.store.inventory.listCertificates({ fingerprints }));
+      if (fingerprints.length < WAIVER_BATCH) return waived;
+      after = fingerprints.at(-1);
+    }
+  }
+  // Expired and expiring-soon certificates expire within the window; a policy code waived too widens the walk.
+  const expiryOnly = codes.every((code) => code === 'expired' || code === 'expiring-soon');
+  const notAfterBefore = expiryOnly
+    ? new Date(at.getTime() + DEFAULT_EXPIRING_WITHIN_DAYS * 86_400_000)
+    : undefined;
+  for (let after: InventoryPosition | undefined; ;) {
+    const entries = await deps.store.inventory.listCertificates({
+      owner,
+      notAfterBefore,
+      after,
+      limit: WAIVER_BATCH,
+    });
+    await judge(entries);
+    const last = entries.at(-1)?.position;
+    if (entries.length < WAIVER_BATCH || last === undefined) return waived;
+    after = last;
+  }
 }
 
 /** The managed certificates whose current certificate this owner owns. */

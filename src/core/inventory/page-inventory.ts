@@ -40,7 +40,7 @@ export interface InventoryPage {
 }
 
 /** Built-in findings judged when read (never stored): their codes cannot be looked up in the stored evaluations. */
-const JUDGED_WHEN_READ = new Set<string>(
+export const JUDGED_WHEN_READ: ReadonlySet<string> = new Set<string>(
   Object.keys(FINDING_CODES).filter((code) => code !== 'unowned' && code !== 'policy-error'),
 );
 

@@ -12,13 +12,26 @@ export interface EstateMetricsDeps {
   clock: Clock;
 }
 
+/** Whose estate: every owner's (null), or one owner's (what a token bound to that owner may see). */
+export interface EstateScope {
+  owner: string | null;
+}
+
 /**
  * The gauges that describe the estate now: every certificate where it is installed (x509-certificate-exporter's
  * families), every TLS endpoint's served chain (blackbox_exporter's), the findings by code, and every managed
  * certificate (cert-manager's). One inventory listing (`listInventory`, as `custos inventory list` judges it)
  * feeds the certificate, TLS and finding families.
+ *
+ * Of one owner: its certificates (their judged owner), the TLS endpoints whose leaf is its (the earliest expiry
+ * still over the whole served chain), the findings of its certificates, and the managed certificates whose identity
+ * it owns (as `/v1/managed` answers a token bound to it); `x509_read_errors` (files that are no certificate, so of
+ * no owner) is left out.
  */
-export async function estateFamilies(deps: EstateMetricsDeps): Promise<MetricFamily[]> {
+export async function estateFamilies(
+  deps: EstateMetricsDeps,
+  scope: EstateScope = { owner: null },
+): Promise<MetricFamily[]> {
   const now = deps.clock.now();
   const [views, problems, specs, statuses, identities] = await Promise.all([
     listInventory(deps, {}),
@@ -49,10 +62,27 @@ export async function estateFamilies(deps: EstateMetricsDeps): Promise<MetricFam
     }),
   );
 
+  const { owner } = scope;
+  if (owner === null)
+    return [
+      ...x509Families(views, problems.length, now),
+      ...tlsFamilies(views),
+      ...findingFamilies(views),
+      ...managedFamilies({ specs, statuses, notAfter, identityNamespaces }),
+    ];
+  const own = views.filter((v) => v.owner === owner);
+  const ownIdentities = new Set(
+    identities.filter((i) => i.object.spec.owner === owner).map((i) => i.object.metadata.name),
+  );
   return [
-    ...x509Families(views, problems.length, now),
-    ...tlsFamilies(views),
-    ...findingFamilies(views),
-    ...managedFamilies({ specs, statuses, notAfter, identityNamespaces }),
+    ...x509Families(own, null, now),
+    ...tlsFamilies(views, (leaf) => leaf.owner === owner),
+    ...findingFamilies(own),
+    ...managedFamilies({
+      specs: specs.filter((m) => m.spec.identity !== undefined && ownIdentities.has(m.spec.identity)),
+      statuses,
+      notAfter,
+      identityNamespaces,
+    }),
   ];
 }

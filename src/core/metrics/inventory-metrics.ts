@@ -8,10 +8,11 @@ import type { MetricFamily, MetricSample } from './metric-family.js';
  * `x509_read_errors`, plus Custos's `owner` and `fingerprint_sha256` labels. One series per certificate and
  * location, so an alert names the file to fix; TLS endpoints carry `endpoint` and `sni` instead of `filepath`.
  * The views come ordered by notAfter, so a capped family keeps the certificates that expire first.
+ * `fileProblems` null leaves `x509_read_errors` out (an owner's exposition: unreadable files have no owner).
  */
 export function x509Families(
   views: readonly CertificateView[],
-  fileProblems: number,
+  fileProblems: number | null,
   now: Date,
 ): MetricFamily[] {
   const notAfter: MetricSample[] = [];
@@ -49,12 +50,16 @@ export function x509Families(
       type: 'gauge',
       samples: expired,
     },
-    {
-      name: 'x509_read_errors',
-      help: 'Files the last scan could not read as certificates (broken, unreadable, password unknown).',
-      type: 'gauge',
-      samples: [{ labels: {}, value: fileProblems }],
-    },
+    ...(fileProblems === null
+      ? []
+      : [
+          {
+            name: 'x509_read_errors',
+            help: 'Files the last scan could not read as certificates (broken, unreadable, password unknown).',
+            type: 'gauge' as const,
+            samples: [{ labels: {}, value: fileProblems }],
+          },
+        ]),
   ];
 }
 

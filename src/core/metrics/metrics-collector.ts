@@ -23,8 +23,12 @@ export interface MetricsCollectorOptions {
 }
 
 export interface MetricsCollector {
-  /** The whole exposition: the estate families (reused while nothing changed) and the counters (always current). */
-  scrape(): Promise<string>;
+  /**
+   * The whole exposition: the estate families (reused while nothing changed) and the counters (always current).
+   * With an owner, that owner's estate families only (estate-metrics.ts); the lifecycle counters, counted from the
+   * whole audit trail, and the dropped-series counter are left out.
+   */
+  scrape(owner?: string | null): Promise<string>;
   /** Starts computing the estate families, so the first scrape finds them ready (at server start). */
   warm(): Promise<void>;
 }
@@ -68,26 +72,30 @@ export function metricsCollector(
   const waitMs = options.waitMs ?? ESTATE_WAIT_MS;
   const counters = lifecycleCounters(deps.store.audit);
   const dropped = droppedSeriesCounter();
-  let snapshot: Snapshot | null = null;
-  let computing: Promise<Snapshot> | null = null;
+  /** Every owner's estate under '', each owner's own under its name, as the scrapes asked for them. */
+  const states = new Map<string, { snapshot: Snapshot | null; computing: Promise<Snapshot> | null }>();
 
-  const compute = async (seq: number): Promise<Snapshot> => {
+  const compute = async (owner: string | null, seq: number): Promise<Snapshot> => {
     const at = deps.clock.now().getTime();
-    const capped = capSeries(await estateFamilies(deps), options.maxSeries);
-    dropped.add(capped.dropped);
+    const capped = capSeries(await estateFamilies(deps, { owner }), options.maxSeries);
+    // The dropped-series counter is exported with every owner's exposition only, so it counts what that one dropped.
+    if (owner === null) dropped.add(capped.dropped);
     const text = await options.render(capped.families);
-    snapshot = { seq, at, readyAt: deps.clock.now().getTime(), text };
-    return snapshot;
+    return { seq, at, readyAt: deps.clock.now().getTime(), text };
   };
 
-  const refresh = (seq: number): Promise<Snapshot> => {
-    computing ??= compute(seq).finally(() => (computing = null));
-    return computing;
-  };
-
-  const current = async (): Promise<Snapshot> => {
+  const current = async (owner: string | null): Promise<Snapshot> => {
+    const key = owner ?? '';
+    const state = states.get(key) ?? { snapshot: null, computing: null };
+    states.set(key, state);
+    const refresh = (seq: number): Promise<Snapshot> => {
+      state.computing ??= compute(owner, seq)
+        .then((snapshot) => (state.snapshot = snapshot))
+        .finally(() => (state.computing = null));
+      return state.computing;
+    };
     const seq = (await deps.store.audit.head())?.seq ?? 0;
-    const previous = snapshot;
+    const previous = state.snapshot;
     if (previous === null) return refresh(seq);
     const age = deps.clock.now().getTime() - previous.readyAt;
     if (age < minAgeMs || (previous.seq === seq && age < maxAgeMs)) return previous;
@@ -100,25 +108,27 @@ export function metricsCollector(
     }
   };
 
+  const judgedAt = (estate: Snapshot): MetricFamily => ({
+    name: 'custos_metrics_estate_timestamp_seconds',
+    help: 'When the certificate, TLS endpoint, finding and managed certificate families were judged (Unix seconds).',
+    type: 'gauge',
+    samples: [{ labels: {}, value: Math.floor(estate.at / 1000) }],
+  });
+
   return {
-    async scrape() {
-      const [estate] = await Promise.all([current(), counters.refresh()]);
+    async scrape(owner = null) {
+      if (owner !== null) {
+        const estate = await current(owner);
+        return estate.text + (await options.render([judgedAt(estate)]));
+      }
+      const [estate] = await Promise.all([current(null), counters.refresh()]);
       const counted = capSeries(counters.families(), options.maxSeries);
       dropped.add(counted.dropped);
-      const live: MetricFamily[] = [
-        ...counted.families,
-        dropped.family(),
-        {
-          name: 'custos_metrics_estate_timestamp_seconds',
-          help: 'When the certificate, TLS endpoint, finding and managed certificate families were judged (Unix seconds).',
-          type: 'gauge',
-          samples: [{ labels: {}, value: Math.floor(estate.at / 1000) }],
-        },
-      ];
+      const live: MetricFamily[] = [...counted.families, dropped.family(), judgedAt(estate)];
       return estate.text + (await options.render(live));
     },
     async warm() {
-      await current();
+      await current(null);
     },
   };
 }

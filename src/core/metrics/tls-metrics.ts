@@ -14,7 +14,14 @@ import type { MetricFamily, MetricSample } from './metric-family.js';
 
 type Served = Pick<
   CertificateView,
-  'fingerprintSha256' | 'subject' | 'issuer' | 'subjectAltNames' | 'serialNumber' | 'notAfter' | 'isCA'
+  | 'fingerprintSha256'
+  | 'subject'
+  | 'issuer'
+  | 'subjectAltNames'
+  | 'serialNumber'
+  | 'notAfter'
+  | 'isCA'
+  | 'owner'
 >;
 
 interface Endpoint {
@@ -54,13 +61,17 @@ export function leafOf<T extends Pick<Served, 'subject' | 'issuer' | 'isCA' | 'f
 
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-export function tlsFamilies(views: readonly CertificateView[]): MetricFamily[] {
+/** The endpoints of the views (those whose leaf `keep` accepts: an owner's), each judged over its whole chain. */
+export function tlsFamilies(
+  views: readonly CertificateView[],
+  keep: (leaf: Served) => boolean = () => true,
+): MetricFamily[] {
   const earliest: MetricSample[] = [];
   const chainInfo: MetricSample[] = [];
   const leafNotAfter: MetricSample[] = [];
   for (const endpoint of endpoints(views)) {
     const leaf = leafOf(endpoint.chain);
-    if (leaf === undefined) continue;
+    if (leaf === undefined || !keep(leaf)) continue;
     earliest.push({
       labels: endpoint.labels,
       value: Math.min(...endpoint.chain.map((c) => seconds(c.notAfter))),

@@ -41,6 +41,13 @@ export interface InventoryOverview {
 export interface InventoryStatistics {
   /** Counts and timelines in one pass over the current certificates. */
   overview(query: StatisticsQuery): Promise<InventoryOverview>;
-  /** Current certificates with a stored finding of one of these codes (the candidates of a waiver), at most `limit`. */
-  fingerprintsWithFindings(codes: readonly string[], limit: number, owner?: string): Promise<string[]>;
+  /**
+   * Current certificates with a stored finding of one of these codes (the candidates of a waiver), at most `limit`,
+   * in fingerprint order after `after` (the last of the previous batch).
+   */
+  fingerprintsWithFindings(
+    codes: readonly string[],
+    limit: number,
+    options?: { owner?: string; after?: string },
+  ): Promise<string[]>;
 }

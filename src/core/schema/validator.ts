@@ -36,13 +36,26 @@ export function valueAt(value: unknown, path: FieldPath): unknown {
   return current;
 }
 
-// strictRequired off: an anyOf branch names a field its parent object declares.
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
-/** What a valid value looks like, for messages: "a name of lower-case letters, …". */
-ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-for (const name of Object.keys(STRING_FORMATS)) {
-  ajv.addFormat(name, { type: 'string', validate: (text: string) => formatProblem(name, text) === null });
+/**
+ * Teaches an Ajv instance what the schemas of Custos use beyond JSON Schema: the `x-expected` annotation (what a
+ * valid value looks like, for messages: "a name of lower-case letters, …") and the string formats of formats.ts. The
+ * API's Ajv gets it too (an Ajv plugin of the server), so a schema means the same wherever it is compiled.
+ */
+export function withCustosVocabulary<A extends Ajv>(instance: A): A {
+  instance.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+  for (const name of Object.keys(STRING_FORMATS)) {
+    instance.addFormat(name, {
+      type: 'string',
+      validate: (text: string) => formatProblem(name, text) === null,
+    });
+  }
+  return instance;
 }
+
+// strictRequired off: an anyOf branch names a field its parent object declares.
+const ajv = withCustosVocabulary(
+  new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true }),
+);
 
 type JsonSchema = {
   type?: string;
@@ -167,6 +180,10 @@ function withoutNulls(value: unknown): unknown {
       .map(([k, v]) => [k, withoutNulls(v)]),
   );
 }
+
+/** A plain check against a schema (Ajv's: true, or false with `errors`), for what is not a document: an API route's
+ * query string. No type coercion: a value is what it is, as in a file. */
+export const compileCheck = (schema: TSchema) => ajv.compile(schema);
 
 export type Validate<T> = (value: unknown, path: FieldPath, problems: FieldProblem[]) => T | undefined;
 

@@ -2,13 +2,13 @@
  * `GET /metrics`: the Prometheus exposition (text format 0.0.4) of docs/metrics.md — the inventory in
  * x509-certificate-exporter's names, TLS endpoints in blackbox_exporter's, managed certificates in cert-manager's,
  * findings and the lifecycle counters. It needs a token with the `read` scope unless `metrics.public` opens it to
- * scrapers without one. The exposition names every certificate and endpoint of the estate, so a token bound to an
- * owner (which sees that owner's certificates only) is refused.
+ * scrapers without one. A token bound to an owner (which sees that owner's certificates only) gets that owner's
+ * certificates, TLS endpoints, findings and managed certificates, without the counters of the whole estate
+ * (docs/metrics.md, "A token bound to an owner").
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
-import { DomainError } from '../../core/errors.js';
 import type { MetricsCollector } from '../../core/metrics/metrics-collector.js';
 import { problemResponse } from '../problem.js';
 
@@ -28,28 +28,19 @@ export const metricsPlugin: FastifyPluginAsyncTypebox<MetricsOptions> = async (a
         tags: ['metrics'],
         summary: 'Prometheus metrics (text exposition format 0.0.4)',
         description:
-          'Needs a token with the read scope not bound to an owner, unless metrics.public is set. The families are listed in docs/metrics.md.',
+          "Needs a token with the read scope, unless metrics.public is set. A token bound to an owner gets that owner's series only. The families are listed in docs/metrics.md.",
         response: {
           200: {
             description: 'The exposition',
             content: { 'text/plain': { schema: Type.String() } },
           },
           401: problemResponse('No valid credential (CUSTOS_UNAUTHENTICATED)'),
-          403: problemResponse('The token lacks the read scope, or is bound to an owner (CUSTOS_FORBIDDEN)'),
+          403: problemResponse('The token lacks the read scope (CUSTOS_FORBIDDEN)'),
         },
       },
       logLevel: 'warn',
     },
-    async (request, reply) => {
-      if (request.principal !== null && request.principal.owner !== null)
-        throw new DomainError(
-          'CUSTOS_FORBIDDEN',
-          `The credential ${request.principal.id} is bound to the owner ${request.principal.owner}; /metrics names every owner's certificates.`,
-          {
-            hint: 'scrape with a read token that is not bound to an owner (`custos token create --scopes read`)',
-          },
-        );
-      return reply.type(EXPOSITION).send(await metrics.scrape());
-    },
+    async (request, reply) =>
+      reply.type(EXPOSITION).send(await metrics.scrape(request.principal?.owner ?? null)),
   );
 };

@@ -2,17 +2,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable } from './v1-ca-schemas.js';
 
-/** The envelope; the spec is checked by the declarative kind's schema, as `custos apply -f` checks it. */
-export const ManagedDocumentSchema = Type.Object(
-  {
-    apiVersion: Type.Literal('custos/v1'),
-    kind: Type.Literal('ManagedCertificate'),
-    metadata: Type.Object({ name: Type.String() }, { additionalProperties: true }),
-    spec: Type.Object({}, { additionalProperties: true, description: 'As docs/managed.md describes it' }),
-  },
-  { title: 'ManagedCertificateDocument' },
-);
-
 export const AppliedSchema = Type.Object({
   kind: Type.String(),
   name: Type.String(),

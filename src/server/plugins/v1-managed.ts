@@ -25,13 +25,15 @@ import {
 } from '../auth/owner-scope.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
+import { documentBodyValidator, documentsText } from '../document-body.js';
+import { manifestError } from '../../core/declarative/parse-manifests.js';
+import { valueAt } from '../../core/schema/validator.js';
 import type { Deny } from './auth.js';
 import {
   AdoptedSchema,
   AdoptSchema,
   AppliedSchema,
   DeletedSchema,
-  ManagedDocumentSchema,
   ManagedListItemSchema,
   ManagedStatusSchema,
   RollbackSchema,
@@ -62,12 +64,13 @@ export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = asyn
     '/managed',
     {
       config: { scope: 'write' },
+      validatorCompiler: documentBodyValidator,
       schema: {
         tags: ['managed'],
         summary: 'Create or change a managed certificate (as `custos apply -f` with one ManagedCertificate)',
         description:
           'The document is checked as `apply` checks it (schema, references to identities); the reconciler issues, deploys and verifies it. 201 when created, 200 when configured or unchanged.',
-        body: ManagedDocumentSchema,
+        body: Type.Unsafe<unknown>(Type.Ref('ManagedCertificate')),
         response: {
           200: AppliedSchema,
           201: AppliedSchema,
@@ -78,15 +81,24 @@ export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = asyn
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const spec = request.body.spec as { identity?: unknown };
-      await requireIdentityOwner(
-        principal,
-        rt.store.objects,
-        typeof spec.identity === 'string' ? spec.identity : null,
-      );
+      const kind = valueAt(request.body, ['kind']);
+      if (kind !== 'ManagedCertificate' || Array.isArray(request.body))
+        throw manifestError([
+          {
+            fileName: 'request body',
+            document: 1,
+            line: 1,
+            kind: null,
+            name: null,
+            path: 'kind',
+            message: `expected one ManagedCertificate document, got ${Array.isArray(request.body) ? 'a list' : JSON.stringify(kind ?? null)}`,
+          },
+        ]);
+      const identity = valueAt(request.body, ['spec', 'identity']);
+      await requireIdentityOwner(principal, rt.store.objects, typeof identity === 'string' ? identity : null);
       const result = await applyManifests(rt, {
-        // JSON is YAML: the document goes through the very parser and checks of `custos apply -f`.
-        text: JSON.stringify(request.body),
+        // The document goes through the very parser and checks of `custos apply -f` (document-body.ts).
+        text: documentsText(request.body),
         fileName: 'request body',
         actor: actorOf(principal),
       });

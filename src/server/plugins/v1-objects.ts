@@ -10,10 +10,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
 import { applyManifests } from '../../core/declarative/apply-manifests.js';
 import { getObjects } from '../../core/declarative/get-objects.js';
-import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.js';
+import { choice } from '../../core/declarative/fields.js';
+import { KINDS, type AnyDeclarativeObject, type Kind } from '../../core/declarative/objects.js';
 import { DomainError } from '../../core/errors.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
+import { documentBodyValidator, documentsText } from '../document-body.js';
 
 export interface V1ObjectsOptions {
   rt: Runtime;
@@ -81,7 +83,7 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
         schema: {
           tags: ['objects'],
           summary: `Every ${kind} (as \`custos get ${collection} -o json\`)`,
-          response: { 200: Type.Array(Type.Ref('DeclarativeObject')) },
+          response: { 200: Type.Array(Type.Ref(kind)) },
         },
       },
       async (request) => {
@@ -98,7 +100,7 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
           summary: `One ${kind} by name`,
           params: Type.Object({ name: Type.String({ maxLength: 253 }) }),
           response: {
-            200: Type.Ref('DeclarativeObject'),
+            200: Type.Ref(kind),
             404: problemResponse(`No ${kind} of that name (CUSTOS_NOT_FOUND)`),
           },
         },
@@ -122,18 +124,19 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
     '/v1/apply',
     {
       config: { scope: 'write' },
+      validatorCompiler: documentBodyValidator,
       schema: {
         tags: ['objects'],
         summary: 'Apply declarative documents, all or nothing (as `custos apply -f`)',
         description:
-          'The body is a JSON array of documents (apiVersion custos/v1, kind, metadata.name, spec), or a multi-document YAML file sent as application/yaml. If any document is invalid nothing is applied and the problem names every document, field path and line.',
+          'The body is a JSON array of documents (apiVersion custos/v1, kind, metadata.name, spec; the schema of each kind is its component), or a multi-document YAML file sent as application/yaml. The documents are validated as `custos apply -f` validates a file: if any is invalid nothing is applied and the problem (CUSTOS_MANIFEST_INVALID) names every document, field path and line.',
         consumes: ['application/json', ...YAML_TYPES],
         querystring: Type.Object({
-          dryRun: Type.Optional(Type.Boolean({ description: 'Report what would change, write nothing' })),
+          dryRun: Type.Optional(choice(['true', 'false'], 'true: report what would change, write nothing')),
         }),
         body: Type.Union([
-          Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 10_000 }),
-          Type.String(),
+          Type.Array(Type.Union(KINDS.map((k) => Type.Ref(k))), { maxItems: 10_000 }),
+          Type.String({ description: 'A multi-document YAML file (application/yaml)' }),
         ]),
         response: {
           200: ApplyResultSchema,
@@ -150,15 +153,11 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
           `a credential bound to owner "${principal.owner}" cannot apply objects`,
           { hint: 'apply with a token that is not bound to an owner' },
         );
-      const body = request.body;
-      // A JSON array becomes a multi-document YAML text (JSON is YAML), so problems name the document and line.
-      const text =
-        typeof body === 'string' ? body : body.map((d) => JSON.stringify(d, null, 1)).join('\n---\n');
       return applyManifests(rt, {
-        text,
+        text: documentsText(request.body),
         fileName: 'request body',
         actor: actorOf(principal),
-        dryRun: request.query.dryRun === true,
+        dryRun: request.query.dryRun === 'true',
       });
     },
   );

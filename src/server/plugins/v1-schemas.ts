@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { SEVERITIES } from '../../core/findings/finding.js';
-import { KINDS } from '../../core/declarative/objects.js';
+import { documentSchema, KINDS } from '../../core/declarative/objects.js';
 
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -88,14 +88,16 @@ const certificateFields = {
 /** One certificate, exactly as `custos inventory list --json` prints it. */
 export const CertificateSchema = Type.Object(certificateFields, { $id: 'Certificate', title: 'Certificate' });
 
-/** A declarative object as `custos get KIND -o json` prints it (the spec per kind: docs/declarative.md). */
-export const DeclarativeObjectSchema = Type.Object(
-  {
-    apiVersion: Type.Literal('custos/v1'),
-    kind: Type.Union(KINDS.map((k) => Type.Literal(k))),
-    metadata: Type.Object({ name: Type.String() }, { additionalProperties: true }),
-    spec: Type.Object({}, { additionalProperties: true }),
-  },
+/**
+ * The declarative kinds' documents, one component per kind named after it (`Type.Ref('Owner')`): the very TypeBox
+ * schemas `custos apply -f` validates with (core/declarative/objects.ts), so the API, the CLI and the docs cannot
+ * validate differently.
+ */
+export const DOCUMENT_SCHEMAS = KINDS.map(documentSchema);
+
+/** A declarative object of any kind, as `custos get KIND -o json` prints it. */
+export const DeclarativeObjectSchema = Type.Union(
+  KINDS.map((k) => Type.Ref(k)),
   { $id: 'DeclarativeObject', title: 'DeclarativeObject' },
 );
 
@@ -146,7 +148,7 @@ export const CertificateDetailSchema = Type.Object(
       ),
       { description: 'Every sighting, open (endedAt null) and ended' },
     ),
-    ownerDetail: Type.Union([Type.Ref('DeclarativeObject'), Type.Null()], {
+    ownerDetail: Type.Union([Type.Ref('Owner'), Type.Null()], {
       description: 'The Owner object: contacts and escalation path',
     }),
     managed: Type.Union([
@@ -166,5 +168,12 @@ export const CertificateDetailSchema = Type.Object(
 
 /** Adds the shared schemas (referenced as `Type.Ref('Certificate')` etc.) to the app. */
 export function sharedSchemas() {
-  return [FindingSchema, LocationSchema, CertificateSchema, DeclarativeObjectSchema, AuditRecordSchema];
+  return [
+    FindingSchema,
+    LocationSchema,
+    CertificateSchema,
+    ...DOCUMENT_SCHEMAS,
+    DeclarativeObjectSchema,
+    AuditRecordSchema,
+  ];
 }

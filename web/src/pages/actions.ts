@@ -1,14 +1,15 @@
 /**
  * What a principal can do to a certificate from its page, each shown only when the principal's scopes allow it (the
- * server checks again): acknowledge its notices so they escalate no further, and renew the managed certificate it
- * belongs to (`write`); revoke it (`issue`, certificates of the built-in CA). Each action POSTs to /v1 and reloads
- * the page's data when it succeeds.
+ * server checks again): acknowledge its notices so they escalate no further, renew the managed certificate it
+ * belongs to, and assign it an owner (`write`); revoke it (`issue`, certificates of the built-in CA). Each action
+ * POSTs to /v1 and reloads the page's data when it succeeds.
  */
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { html } from '../html.js';
-import { can, useMe } from '../state.js';
+import { can, useApi, useMe } from '../state.js';
+import type { Owner } from '../types.js';
 import { ErrorBox } from '../widgets.js';
 
 /** The revocation reasons as the API spells them (RFC 5280 §5.3.1). */
@@ -23,9 +24,44 @@ const REASONS = [
 
 export interface CertificateActionsProps {
   fingerprint: string;
+  /** Its owner now (null: unowned). */
+  owner: string | null;
   managedName: string | null;
   revoked: boolean;
   reload(): void;
+}
+
+type Run = (done: string, path: string, body: unknown) => void;
+
+/** `POST /v1/certificates/{fingerprint}/owner` (as `custos owners assign`): one of the declared Owners. */
+function AssignOwner(props: { fingerprint: string; owner: string | null; busy: boolean; run: Run }): VNode {
+  const owners = useApi<Owner[]>('/v1/owners');
+  const names = (owners.data ?? []).map((o) => o.metadata.name).filter((n) => n !== props.owner);
+  const [chosen, setChosen] = useState('');
+  const owner = chosen !== '' && names.includes(chosen) ? chosen : (names[0] ?? '');
+  return html`<form
+    class="inline"
+    onSubmit=${(e: Event) => {
+      e.preventDefault();
+      if (owner !== '')
+        props.run(
+          `Owner set to ${owner}: the assignment beats every ownership rule.`,
+          `/v1/certificates/${props.fingerprint}/owner`,
+          { owner },
+        );
+    }}
+  >
+    <select
+      name="owner"
+      aria-label="New owner"
+      value=${owner}
+      disabled=${names.length === 0}
+      onChange=${(e: Event) => setChosen((e.target as HTMLSelectElement).value)}
+    >
+      ${names.map((n) => html`<option value=${n}>${n}</option>`)}
+    </select>
+    <button type="submit" disabled=${props.busy || owner === ''}>Assign owner</button>
+  </form>`;
 }
 
 export function CertificateActions(props: CertificateActionsProps): VNode {
@@ -34,7 +70,7 @@ export function CertificateActions(props: CertificateActionsProps): VNode {
   const [error, setError] = useState<Error | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const [reason, setReason] = useState('superseded');
-  const run = (done: string, path: string, body: unknown): void => {
+  const run: Run = (done, path, body) => {
     setBusy(true);
     setError(undefined);
     setMessage(undefined);
@@ -62,6 +98,8 @@ export function CertificateActions(props: CertificateActionsProps): VNode {
         Acknowledge
       </button>`,
     );
+  if (can(me, 'write'))
+    parts.push(html`<${AssignOwner} fingerprint=${fp} owner=${props.owner} busy=${busy} run=${run} />`);
   const managed = props.managedName;
   if (managed !== null && can(me, 'write'))
     parts.push(

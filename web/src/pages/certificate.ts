@@ -89,6 +89,7 @@ function Detail({ c, reload }: { c: CertificateDetail; reload(): void }): VNode 
     <h2>Actions</h2>
     <${CertificateActions}
       fingerprint=${c.fingerprintSha256}
+      owner=${c.owner}
       managedName=${c.managed?.name ?? null}
       revoked=${revoked}
       reload=${reload}
