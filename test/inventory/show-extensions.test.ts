@@ -2,7 +2,10 @@
  * `custos inventory show` prints what `openssl x509 -text` would tell about a scanned certificate — key usage,
  * extended key usage, basic constraints, AIA, CRL distribution points, SKI/AKI and the SHA-1 fingerprint beside the
  * SHA-256 one — in the table and (additively) in `--json`, and `--pem` prints the stored certificate, which openssl
- * reads back byte for byte. Through the real CLI on every store, against a certificate openssl made.
+ * reads back byte for byte. Subjects and issuers are printed in RFC 4514 order as docs/cli.md promises (the last
+ * RDN first: `CN=api.example, O=Example Corp, C=DE`), and a store written before names were kept in that order is
+ * brought to it by its migration (0020-rfc4514-names), so names written before and after compare equal. Through the
+ * real CLI on every store, against a certificate openssl made.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,8 +22,12 @@ const openssl = (args: string[], input?: string): string =>
 /** An openssl fingerprint or key id (`AB:CD:...`) as Custos writes hex: lower case, no colons. */
 const hex = (text: string): string => text.replace(/:/g, '').toLowerCase();
 
+const RFC_4514 = 'CN=api.example, O=Example Corp, C=DE';
+
 interface Shown {
   fingerprintSha256: string;
+  subject: string;
+  issuer: string;
   fingerprintSha1: string;
   subjectAltNames: string[];
   pem: string;
@@ -52,7 +59,7 @@ for (const dialect of DIALECTS) {
         'ec_paramgen_curve:P-256',
         '-nodes',
         '-subj',
-        '/O=Example Corp/CN=api.example',
+        '/C=DE/O=Example Corp/CN=api.example',
         '-addext',
         'subjectAltName=DNS:api.example',
         '-addext',
@@ -95,6 +102,7 @@ for (const dialect of DIALECTS) {
       const view = shown.json<Shown>();
       assert.equal(view.fingerprintSha256, fingerprint);
       assert.deepEqual(view.subjectAltNames, ['api.example'], 'the listing fields stay');
+      assert.deepEqual([view.subject, view.issuer], [RFC_4514, RFC_4514]);
       const sha1 = openssl(['x509', '-in', certificate, '-noout', '-fingerprint', '-sha1']).split('=')[1]!;
       assert.equal(view.fingerprintSha1, hex(sha1.trim()));
       const ski = openssl(['x509', '-in', certificate, '-noout', '-ext', 'subjectKeyIdentifier'])
@@ -126,6 +134,7 @@ for (const dialect of DIALECTS) {
           ?.slice(label.length)
           .trim();
       assert.equal(line('SHA-1'), hex(sha1.trim()));
+      assert.equal(line('subject'), RFC_4514);
       assert.equal(line('key usage'), 'digitalSignature, keyEncipherment (critical)');
       assert.equal(line('ext. key usage'), 'serverAuth, clientAuth, 1.3.6.1.4.1.99999.1');
       assert.equal(line('basic constr.'), 'not a CA (critical)');
@@ -149,6 +158,17 @@ for (const dialect of DIALECTS) {
       const both = await custos.run('inventory', 'show', fingerprint.slice(0, 10), '--pem', '--json');
       assert.equal(both.code, 2);
       assert.match(both.stderr, /CUSTOS_USAGE: --json and --pem cannot be given together/);
+    });
+
+    test('a store that kept names in their encoded order is brought to RFC 4514 order by its migration', async () => {
+      await database?.exec(
+        "update certificates set subject = 'C=DE, O=Example Corp, CN=api.example', issuer = 'C=DE, O=Example Corp, CN=api.example'",
+      );
+      await database?.exec("delete from kysely_migration where name = '0020-rfc4514-names'");
+      const listed = await custos.run('inventory', 'list', '--json');
+      assert.equal(listed.code, 0, listed.stderr);
+      const [row] = listed.json<Shown[]>();
+      assert.deepEqual([row?.subject, row?.issuer], [RFC_4514, RFC_4514]);
     });
   });
 }

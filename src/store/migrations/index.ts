@@ -17,6 +17,7 @@ import { listingIndexes } from './0016-listing-indexes.js';
 import { managedRevokeAfter } from './0017-managed-revoke-after.js';
 import { locationReachability } from './0018-location-reachability.js';
 import { scans } from './0019-scans.js';
+import { rfc4514Names } from './0020-rfc4514-names.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0017-managed-revoke-after': managedRevokeAfter,
   '0018-location-reachability': locationReachability,
   '0019-scans': scans,
+  '0020-rfc4514-names': rfc4514Names,
 };
