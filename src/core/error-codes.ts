@@ -517,6 +517,13 @@ export const ERROR_CODES = {
     summary:
       'The certificate authority cannot be rotated: its newest generation does not sign yet, or Custos does not hold its root key.',
   },
+  // Deleting declarative objects (issue 9).
+  CUSTOS_OBJECT_IN_USE: {
+    exit: 2,
+    http: 409,
+    summary:
+      'An object to delete is still named by one that stays (an identity or rule by its owner, an exception or managed certificate by its identity, an owner assignment); nothing was deleted.',
+  },
 } satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,5 +1,6 @@
 import { findCertificateByPrefix } from './inventory/find-by-prefix.js';
 import type { CertificateView } from './inventory/certificate-view.js';
+import { shownCertificate, type ShownCertificate } from './inventory/shown-certificate.js';
 import { judgeEntries } from './list-inventory.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
@@ -9,11 +10,14 @@ export interface ShowCertificateDeps {
   clock: Clock;
 }
 
-/** One certificate by fingerprint prefix, with its whole sighting history (open and ended) and its findings now. */
+/**
+ * One certificate by fingerprint prefix, with its whole sighting history (open and ended), its findings now, and
+ * what its stored DER says besides (SHA-1 fingerprint, extensions, PEM).
+ */
 export async function showCertificate(
   deps: ShowCertificateDeps,
   input: { prefix: string },
-): Promise<CertificateView> {
+): Promise<ShownCertificate> {
   const certificate = await findCertificateByPrefix(deps.store.inventory, input.prefix);
   const [sightings, listed] = await Promise.all([
     deps.store.inventory.sightingsOf(certificate.fingerprintSha256),
@@ -30,5 +34,5 @@ export async function showCertificate(
     deps.clock.now(),
     {},
   );
-  return view as CertificateView;
+  return shownCertificate(view as CertificateView, certificate.der);
 }

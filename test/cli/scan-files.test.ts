@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { aCertificate, withFreshKey, withSubject } from '../support/certificates.js';
 import { aCustos, runCustos, type Custos } from '../support/cli.js';
+import { rfc4514Order } from '../support/certificate-oracles.js';
 import { buildEveryFormatTree, PASSWORDS, type EveryFormatTree } from './every-format-tree.js';
 import {
   INVENTORY_FINDINGS,
@@ -164,8 +165,8 @@ describe('custos scan files: a tree of every format', () => {
     assert.equal(entry.notBefore, new Date(field('notBefore').replace(' ', 'T')).toISOString());
     assert.equal(entry.notAfter, new Date(field('notAfter').replace(' ', 'T')).toISOString());
     assert.match(entry.notBefore, ISO_UTC);
-    assert.equal(entry.subject, bundle.certificate.x509.subject);
-    assert.equal(entry.issuer, tree.certificates.get('intermediate')!.certificate.x509.subject);
+    assert.equal(entry.subject, rfc4514Order(bundle.certificate.x509.subject));
+    assert.equal(entry.issuer, rfc4514Order(tree.certificates.get('intermediate')!.certificate.x509.subject));
     assert.deepEqual(entry.subjectAltNames, ['bundle.example', 'www.bundle.example', '192.0.2.10']);
     assert.equal(entry.keyAlgorithm, 'RSA');
     assert.equal(entry.keySize, 2048);

@@ -220,4 +220,20 @@ describe('custos scan tls', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Examples:\n {2}\$ custos scan tls/);
   });
+
+  test('an address with no route is unreachable, not refused, in the table and in --json', async () => {
+    // 2001:db8::/32 is for documentation (RFC 3849): a host with no IPv6 route answers EHOSTUNREACH or ENETUNREACH.
+    const scan = await custos.run('scan', 'tls', '[2001:db8::1]:443', '--timeout', '5s');
+    assert.equal(scan.code, 0, scan.stderr);
+    assert.match(
+      scan.stdout,
+      /^\[2001:db8::1\]:443 +unreachable +- +the address is unreachable from here \(E(HOST|NET)UNREACH\)$/m,
+    );
+    assert.match(scan.stdout, /1 failed \(1 unreachable\)/);
+    const json = await custos.run('scan', 'tls', '[2001:db8::1]:443', '--timeout', '5s', '--json');
+    assert.deepEqual(
+      json.json<ScanJson>().results.map((r) => r.code),
+      ['unreachable'],
+    );
+  });
 });

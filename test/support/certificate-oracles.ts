@@ -18,6 +18,27 @@ import type {
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * A name as @peculiar/x509 prints it (RDNs in encoded order) turned into RFC 4514 order, the last RDN first, as
+ * the lean reader prints names: the RDNs are split at the `, ` that is not inside an escape and put in reverse.
+ */
+export function rfc4514Order(text: string): string {
+  const rdns: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') {
+      current += text.slice(i, i + 2);
+      i++;
+    } else if (text.startsWith(', ', i)) {
+      rdns.push(current);
+      current = '';
+      i++;
+    } else current += text[i];
+  }
+  rdns.push(current);
+  return rdns.reverse().join(', ');
+}
+
 /** The fields of ParsedCertificate that @peculiar/x509 has, in ParsedCertificate's form. */
 export interface PeculiarView {
   fingerprintSha256: string;
@@ -87,8 +108,8 @@ export function peculiarView(der: Uint8Array): PeculiarView {
   return {
     fingerprintSha256: sha256Hex(new Uint8Array(certificate.rawData)),
     serialNumber: certificate.serialNumber,
-    subject: certificate.subject,
-    issuer: certificate.issuer,
+    subject: rfc4514Order(certificate.subject),
+    issuer: rfc4514Order(certificate.issuer),
     commonName: commonNames.length > 0 ? commonNames[commonNames.length - 1]! : null,
     subjectAltNames: names,
     notBefore: certificate.notBefore,

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
+import type { OwnerChange } from '../../core/ownership/reconcile-ownership.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printWarning, shortFingerprint } from '../output.js';
+
+/** One certificate whose owner an apply or delete changed: `certificate 8a7899a06872db6e: owner (none) -> payments by rule r`. */
+export const ownerChangeLine = (c: OwnerChange, suffix = ''): string =>
+  `certificate ${shortFingerprint(c.fingerprintSha256)}: owner ${c.oldOwner ?? '(none)'} -> ${c.newOwner ?? '(none)'} by ${c.by}${suffix}`;
 
 interface ApplyOptions {
   file: string;
@@ -59,11 +64,7 @@ export function registerApply(program: Command): void {
         }
         const suffix = result.dryRun ? ' (dry run)' : '';
         for (const o of result.objects) printLine(`${o.kind}/${o.name} ${o.change}${suffix}`);
-        for (const c of result.ownerChanges) {
-          printLine(
-            `certificate ${shortFingerprint(c.fingerprintSha256)}: owner ${c.oldOwner ?? '(none)'} -> ${c.newOwner ?? '(none)'} by ${c.by}${suffix}`,
-          );
-        }
+        for (const c of result.ownerChanges) printLine(ownerChangeLine(c, suffix));
         return EXIT.ok;
       }),
     );

@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
-import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.js';
+import {
+  COLLECTION_OF_KIND,
+  KIND_WORDS,
+  kindNamed,
+  SINGULAR_OF_KIND,
+} from '../../core/declarative/kind-names.js';
+import type { AnyDeclarativeObject } from '../../core/declarative/objects.js';
 import { DomainError } from '../../core/errors.js';
+import { counted } from '../../core/plural.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable } from '../output.js';
-
-const RESOURCES: Record<string, Kind> = {
-  owners: 'Owner',
-  identities: 'Identity',
-  rules: 'OwnershipRule',
-  policies: 'Policy',
-  exceptions: 'Exception',
-  managedcertificates: 'ManagedCertificate',
-};
 
 function summary(o: AnyDeclarativeObject): string {
   switch (o.kind) {
@@ -34,8 +32,11 @@ function summary(o: AnyDeclarativeObject): string {
 export function registerGet(program: Command): void {
   program
     .command('get')
-    .description('Print the stored owners, identities, ownership rules, policies or exceptions.')
-    .argument('<resource>', Object.keys(RESOURCES).join(' | '))
+    .description(
+      'Print the stored owners, identities, ownership rules, policies, exceptions or managed certificates: every object of a kind, or the one named.',
+    )
+    .argument('<kind>', `singular or plural, any case: ${KIND_WORDS}`)
+    .argument('[name]', 'only this object (CUSTOS_NOT_FOUND, exit 2, when there is none)')
     .option(
       '-o, --output <format>',
       'json or yaml (yaml can be applied again; webhook secrets and the token parts of webhook and Slack URLs are printed as (redacted), which keeps the stored ones)',
@@ -44,16 +45,24 @@ export function registerGet(program: Command): void {
       '--show-secrets',
       'print webhook and Slack URLs whole (webhook signing secrets are never printed back)',
     )
-    .addHelpText('after', examples('custos get owners', 'custos get policies -o yaml > policies.yaml'))
+    .addHelpText(
+      'after',
+      examples(
+        'custos get owners',
+        'custos get owner payments -o yaml',
+        'custos get policies -o yaml > policies.yaml',
+      ),
+    )
     .action(
       action(
-        async (resource: string, options: { output?: string; showSecrets?: boolean }, command: Command) => {
-          const kind = RESOURCES[resource];
-          if (kind === undefined) {
-            throw new DomainError('CUSTOS_USAGE', `"${resource}" is not a resource`, {
-              hint: `use one of ${Object.keys(RESOURCES).join(', ')}`,
-            });
-          }
+        async (
+          kindWord: string,
+          name: string | undefined,
+          options: { output?: string; showSecrets?: boolean },
+          command: Command,
+        ) => {
+          const kind = kindNamed(kindWord);
+          const resource = COLLECTION_OF_KIND[kind];
           if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
             throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
           }
@@ -61,9 +70,9 @@ export function registerGet(program: Command): void {
             import('../runtime.js'),
             import('../../core/declarative/get-objects.js'),
           ]);
-          const shown = await withBackend(globalOptions(command), {
+          const all = await withBackend(globalOptions(command), {
             local: (rt) => getObjects(rt, { kind, showSecrets: options.showSecrets === true }),
-            remote: (api) => {
+            remote: async (api) => {
               if (options.showSecrets === true) throw remoteUnsupported('--show-secrets');
               if (kind === 'ManagedCertificate')
                 throw new DomainError(
@@ -71,10 +80,22 @@ export function registerGet(program: Command): void {
                   'The server lists managed certificates with their readiness, not as documents.',
                   { hint: 'Use `custos managed list` (or `managed status NAME`) with --server.' },
                 );
-              return api.request<AnyDeclarativeObject[]>({ method: 'GET', path: `/v1/${resource}` });
+              return name === undefined
+                ? api.request<AnyDeclarativeObject[]>({ method: 'GET', path: `/v1/${resource}` })
+                : [
+                    await api.request<AnyDeclarativeObject>({
+                      method: 'GET',
+                      path: `/v1/${resource}/${encodeURIComponent(name)}`,
+                    }),
+                  ];
             },
           });
-          if (options.output === 'json') printJson(shown);
+          const shown = name === undefined ? all : all.filter((o) => o.metadata.name === name);
+          if (name !== undefined && shown.length === 0)
+            throw new DomainError('CUSTOS_NOT_FOUND', `no ${kind} named "${name}"`, {
+              hint: `\`custos get ${resource}\` lists them`,
+            });
+          if (options.output === 'json') printJson(name === undefined ? shown : shown[0]);
           else if (options.output === 'yaml') {
             const { stringify } = await import('yaml');
             process.stdout.write(shown.map((o) => stringify(o)).join('---\n'));
@@ -83,7 +104,7 @@ export function registerGet(program: Command): void {
               ['NAME', 'SUMMARY'],
               shown.map((o) => [o.metadata.name, summary(o)]),
             );
-            printLine(`${shown.length} ${resource}`);
+            printLine(counted(shown.length, SINGULAR_OF_KIND[kind], resource));
           }
           return EXIT.ok;
         },

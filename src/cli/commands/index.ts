@@ -9,6 +9,7 @@ import { registerCertRevoke } from './cert-revoke.js';
 import { registerCaCrl } from './ca-crl.js';
 import { registerCaRotate } from './ca-rotate.js';
 import { registerConfigShow } from './config-show.js';
+import { registerDelete } from './delete.js';
 import { registerAudit } from './audit.js';
 import { registerExceptions } from './exceptions.js';
 import { registerFindings } from './findings.js';
@@ -49,6 +50,7 @@ export function registerCommands(program: Command): void {
   registerAck(program);
   registerApply(program);
   registerGet(program);
+  registerDelete(program);
   registerOwners(program);
   registerPolicyTest(program);
   registerExceptions(program);

@@ -6,6 +6,8 @@ import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint }
 import { parseWindowFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 import { locationText } from '../../core/inventory/location-text.js';
+import { DomainError } from '../../core/errors.js';
+import { extensionRows } from '../extension-rows.js';
 
 interface ListOptions {
   expiringWithin?: string;
@@ -156,13 +158,23 @@ export function registerInventory(program: Command): void {
       '<fingerprint-prefix>',
       'at least 4 hex digits of the SHA-256 fingerprint (colons and case are ignored)',
     )
-    .option('--json', 'print the certificate as JSON (same fields as inventory list --json)')
+    .option(
+      '--json',
+      'print the certificate as JSON (the fields of inventory list --json, plus fingerprintSha1, extensions and pem)',
+    )
+    .option('--pem', 'print only the stored certificate as PEM (for openssl x509 -text and the like)')
     .addHelpText(
       'after',
-      examples('custos inventory show 3f2a9c', 'custos inventory show 3F:2A:9C:01 --json'),
+      examples(
+        'custos inventory show 3f2a9c',
+        'custos inventory show 3F:2A:9C:01 --json',
+        'custos inventory show 3f2a9c --pem | openssl x509 -noout -text',
+      ),
     )
     .action(
-      action(async (prefix: string, options: { json?: boolean }, command: Command) => {
+      action(async (prefix: string, options: { json?: boolean; pem?: boolean }, command: Command) => {
+        if (options.json && options.pem)
+          throw new DomainError('CUSTOS_USAGE', '--json and --pem cannot be given together');
         const [{ withBackend }, { showCertificate }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/show-certificate.js'),
@@ -182,8 +194,13 @@ export function registerInventory(program: Command): void {
           printJson(view);
           return EXIT.ok;
         }
+        if (options.pem) {
+          process.stdout.write(view.pem);
+          return EXIT.ok;
+        }
         const rows: Array<[string, string]> = [
           ['fingerprint', view.fingerprintSha256],
+          ['SHA-1', view.fingerprintSha1],
           ['subject', view.subject],
           ['issuer', view.issuer],
           ['serial', view.serialNumber],
@@ -198,7 +215,8 @@ export function registerInventory(program: Command): void {
           ['self-signed', view.selfSigned ? 'yes' : 'no'],
         ];
         if (view.spiffeId) rows.push(['SPIFFE ID', view.spiffeId]);
-        for (const [k, v] of rows) printLine(`${k.padEnd(12)} ${v}`);
+        rows.push(...extensionRows(view.extensions));
+        for (const [k, v] of rows) printLine(`${k.padEnd(14)} ${v}`);
         printLine();
         printTable(
           ['LOCATION', 'FIRST SEEN', 'LAST SEEN', 'ENDED', 'WHY'],

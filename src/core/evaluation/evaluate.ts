@@ -20,6 +20,11 @@ export interface EvaluateDeps {
    * before it signs, so recording an issuance passes that result along instead of reading the DER and linting again.
    */
   lintFailures?: ReadonlyMap<string, readonly LintFailure[]>;
+  /**
+   * A deletion may have taken the last rule, identity or assignment away: ownership is reconciled even though nothing
+   * can give a certificate an owner now, so the owners recorded before are cleared (and audited).
+   */
+  ownersMayHaveGone?: boolean;
 }
 
 export interface EvaluateResult {
@@ -48,8 +53,13 @@ export async function evaluate(
   const judged = governance(objects, at);
   const evaluated = entries.map((e) => judged.evaluate(e.certificate, e.sightings));
   const evaluations = evaluated.map((e) => e.evaluation);
-  // Ownership is skipped while nothing can give a certificate an owner (no recorded owner can exist then either).
-  const owned = objects.rules.length > 0 || objects.identities.length > 0 || objects.assignments.length > 0;
+  // Ownership is skipped while nothing can give a certificate an owner (no recorded owner can exist then either,
+  // unless a deletion has just taken the last of them away).
+  const owned =
+    deps.ownersMayHaveGone === true ||
+    objects.rules.length > 0 ||
+    objects.identities.length > 0 ||
+    objects.assignments.length > 0;
   const ownerChanges = owned ? await reconcileOwnership(tx, { evaluations, at, actor }) : [];
   const decisionChanges = await reconcilePolicyDecisions(tx, {
     evaluated,

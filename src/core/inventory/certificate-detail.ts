@@ -7,7 +7,7 @@ import type { CertificateFacts } from '../ports/inventory-store.js';
 import type { ListInventoryDeps } from '../list-inventory.js';
 import { normaliseFingerprintPrefix } from './find-by-prefix.js';
 import { showCertificate } from '../show-certificate.js';
-import type { CertificateView } from './certificate-view.js';
+import type { ShownCertificate } from './shown-certificate.js';
 import type { Location } from './location.js';
 
 /** A certificate above another in its issuer chain, as far as the inventory knows it. */
@@ -21,7 +21,7 @@ export interface ChainLink {
 export type SightingView = Location & { firstSeen: string; lastSeen: string; endedAt: string | null };
 
 /** `GET /v1/certificates/{fingerprint}`: the listing's fields and what the certificate's page shows besides. */
-export interface CertificateDetail extends CertificateView {
+export interface CertificateDetail extends ShownCertificate {
   /** The issuers above it, nearest first, up to a self-signed one or the first the inventory does not hold. */
   chain: ChainLink[];
   /** Every sighting, open and ended, oldest first. */
@@ -73,7 +73,7 @@ async function chainOf(deps: ListInventoryDeps, fingerprint: string): Promise<Ch
 export async function certificateInScope(
   deps: ListInventoryDeps,
   input: { prefix: string; ownerScope?: string | null },
-): Promise<CertificateView> {
+): Promise<ShownCertificate> {
   const view = await showCertificate(deps, { prefix: input.prefix });
   if (input.ownerScope !== undefined && input.ownerScope !== null && view.owner !== input.ownerScope)
     throw new DomainError(

@@ -196,9 +196,22 @@ test('every change of result, code or waiving exception is recorded and audited;
   );
 });
 
-test('records of a policy that is not judged any more are left alone', () => {
+test('the record of a policy that decides nothing any more (deleted) is cleared and retracted', () => {
   const result = diffDecisions(
-    [recorded('gone', 'violated')],
+    [recorded('gone', 'violated'), recorded('a', 'violated')],
+    [{ fingerprintSha256: FP, decisions: [decision('a', 'violated')] }],
+  );
+  assert.deepEqual(result.set, []);
+  assert.deepEqual(result.cleared, [{ fingerprintSha256: FP, policy: 'gone' }]);
+  assert.deepEqual(
+    result.changes.map((c) => [c.policy, c.code, c.oldResult, c.newResult]),
+    [['gone', 'gone-code', 'violated', 'retracted']],
+  );
+});
+
+test('records of certificates not evaluated now are left alone', () => {
+  const result = diffDecisions(
+    [{ ...recorded('gone', 'violated'), fingerprintSha256: 'other' }],
     [{ fingerprintSha256: FP, decisions: [decision('a', 'pass')] }],
   );
   assert.deepEqual(result, { set: [], cleared: [], changes: [] });

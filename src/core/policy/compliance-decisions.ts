@@ -72,23 +72,34 @@ export interface DecisionChange {
   code: string;
   /** null: not recorded before — the certificate passed when last judged, or is judged for the first time. */
   oldResult: Exclude<PolicyResult, 'pass'> | null;
-  newResult: PolicyResult;
+  /** `retracted`: the policy was deleted (or is no longer a compliance policy), so its recorded decision is cleared. */
+  newResult: PolicyResult | 'retracted';
   exception: string | null;
   reason: string;
 }
+
+const POLICY_GONE = 'the policy no longer exists as a compliance policy';
 
 const decisionKey = (fingerprint: string, policy: string): string => `${fingerprint}\n${policy}`;
 
 /**
  * Compares the decisions of now with those recorded. A violation, error or waiver that differs from the record
  * (result, code or exception) is recorded and is a change; a pass where a record exists clears it and is a change
- * back to `pass`; a pass without a record (a first evaluation that passes, or a pass that stays one) is nothing.
+ * back to `pass`; a pass without a record (a first evaluation that passes, or a pass that stays one) is nothing. A
+ * record under a policy that gave the certificate no decision now (deleted, or no longer a compliance policy) is
+ * cleared and is a change to `retracted`.
  */
 export function diffDecisions(
   recorded: readonly RecordedDecision[],
   current: ReadonlyArray<{ fingerprintSha256: string; decisions: readonly ComplianceDecision[] }>,
 ): { set: RecordedDecision[]; cleared: DecisionKey[]; changes: DecisionChange[] } {
   const before = new Map(recorded.map((r) => [decisionKey(r.fingerprintSha256, r.policy), r]));
+  const recordedOf = new Map<string, RecordedDecision[]>();
+  for (const r of recorded) {
+    const list = recordedOf.get(r.fingerprintSha256);
+    if (list === undefined) recordedOf.set(r.fingerprintSha256, [r]);
+    else list.push(r);
+  }
   const set: RecordedDecision[] = [];
   const cleared: DecisionKey[] = [];
   const changes: DecisionChange[] = [];
@@ -111,6 +122,21 @@ export function diffDecisions(
         newResult: result,
         exception,
         reason: d.reason,
+      });
+    }
+    // A recorded decision under a policy that decided nothing now: the policy is gone, its decision is retracted.
+    const policies = new Set(decisions.map((d) => d.policy));
+    for (const old of recordedOf.get(fingerprintSha256) ?? []) {
+      if (policies.has(old.policy)) continue;
+      cleared.push({ fingerprintSha256, policy: old.policy });
+      changes.push({
+        fingerprintSha256,
+        policy: old.policy,
+        code: old.code,
+        oldResult: old.result,
+        newResult: 'retracted',
+        exception: null,
+        reason: POLICY_GONE,
       });
     }
   }

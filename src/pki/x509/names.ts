@@ -71,7 +71,10 @@ function escapeValue(value: string): string {
 }
 
 export interface ReadName {
-  /** The name as @peculiar/x509 prints it. */
+  /**
+   * The name as RFC 4514 writes it: the RDNs from the last to the first (`CN=api.example, O=Example, C=DE`), each
+   * attribute and escape as @peculiar/x509 prints them (which keeps the encoded order).
+   */
   text: string;
   /** The value of the last CN attribute (a non-string value as plain hex, as @peculiar/x509's getField does). */
   commonName: string | null;
@@ -86,14 +89,12 @@ export function readName(
   mode: Asn1Mode = 'lenient-der',
 ): ReadName {
   const rdns = new Asn1Cursor(bytes, start, end, mode);
-  let text = '';
+  const texts: string[] = [];
   let commonName: string | null = null;
-  let firstRdn = true;
   while (rdns.hasMore()) {
     rdns.expect(TAG.SET, `${what} RDN`);
     const attributes = rdns.inner();
-    if (!firstRdn) text += ', ';
-    firstRdn = false;
+    let text = '';
     let firstAttribute = true;
     while (attributes.hasMore()) {
       attributes.expect(TAG.SEQUENCE, `${what} attribute`);
@@ -114,8 +115,10 @@ export function readName(
         if (type === 'CN') commonName = value;
       }
     }
+    texts.push(text);
   }
-  return { text, commonName };
+  // RFC 4514 §2.1: the last RDN of the sequence first, so the most specific attribute (CN) leads.
+  return { text: texts.reverse().join(', '), commonName };
 }
 
 /**

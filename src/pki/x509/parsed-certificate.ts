@@ -25,7 +25,10 @@ export interface ParsedCertificate {
   fingerprintSha256: string;
   /** Serial number as lower-case hex without leading zero bytes (as `openssl x509 -serial`, lower-cased). */
   serialNumber: string;
-  /** Subject distinguished name, RFC 4514 style ("CN=api.example.com, O=Example"), as @peculiar/x509 prints it. */
+  /**
+   * Subject distinguished name in RFC 4514 order, the last RDN first ("CN=api.example.com, O=Example, C=DE"), each
+   * RDN as @peculiar/x509 prints it.
+   */
   subject: string;
   /** Issuer distinguished name, same form as `subject`. */
   issuer: string;

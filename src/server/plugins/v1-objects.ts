@@ -1,9 +1,10 @@
 /**
  * Declarative objects over HTTP: `GET /v1/{owners,identities,rules,policies,exceptions}` and `/{name}` answer what
  * `custos get KIND -o json` prints (secrets redacted); `POST /v1/apply` applies documents all-or-nothing with the
- * validation and error codes of `custos apply -f` (a JSON array, or YAML as `application/yaml`). A principal bound
+ * validation and error codes of `custos apply -f` (a JSON array, or YAML as `application/yaml`);
+ * `DELETE /v1/objects/{kind}/{name}` and `POST /v1/delete` delete as `custos delete` does. A principal bound
  * to an owner sees that owner, its identities and rules (and the policies and exceptions everyone shares), and
- * cannot apply: a document could hand it another owner's certificates.
+ * can neither apply nor delete: either could hand it another owner's certificates.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -11,6 +12,8 @@ import type { Runtime } from '../../compose/runtime.js';
 import { applyManifests } from '../../core/declarative/apply-manifests.js';
 import { getObjects } from '../../core/declarative/get-objects.js';
 import { choice } from '../../core/declarative/fields.js';
+import { deleteObjects, type ObjectRef } from '../../core/declarative/delete-objects.js';
+import { COLLECTION_OF_KIND, KIND_WORDS, kindNamed } from '../../core/declarative/kind-names.js';
 import { KINDS, type AnyDeclarativeObject, type Kind } from '../../core/declarative/objects.js';
 import { DomainError } from '../../core/errors.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
@@ -21,14 +24,10 @@ export interface V1ObjectsOptions {
   rt: Runtime;
 }
 
-/** The API's collection of each kind (the names `custos get` takes). */
-export const COLLECTIONS: Record<string, Kind> = {
-  owners: 'Owner',
-  identities: 'Identity',
-  rules: 'OwnershipRule',
-  policies: 'Policy',
-  exceptions: 'Exception',
-};
+/** The API's collection of each kind (the names `custos get` takes); managed certificates are under /v1/managed. */
+export const COLLECTIONS: Record<string, Kind> = Object.fromEntries(
+  KINDS.filter((k) => k !== 'ManagedCertificate').map((k) => [COLLECTION_OF_KIND[k], k]),
+);
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -46,6 +45,42 @@ function visibleTo(principal: Principal, o: AnyDeclarativeObject): boolean {
       return true;
   }
 }
+
+/** An owner-bound credential changes no object: a document, or a deletion, could hand it another owner's certificates. */
+function refuseOwnerBound(principal: Principal, verb: 'apply' | 'delete'): void {
+  if (principal.owner !== null)
+    throw new DomainError(
+      'CUSTOS_FORBIDDEN',
+      `a credential bound to owner "${principal.owner}" cannot ${verb} objects`,
+      { hint: `${verb} with a token that is not bound to an owner` },
+    );
+}
+
+export const DeleteResultSchema = Type.Object({
+  objects: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      name: Type.String(),
+      change: Type.String({ description: 'deleted | not-found (with ignoreNotFound)' }),
+    }),
+  ),
+  ownerChanges: Type.Array(Type.Object({}, { additionalProperties: true })),
+  decisionChanges: Type.Array(
+    Type.Object({}, { additionalProperties: true, description: 'as the audit events policy.decided' }),
+  ),
+});
+
+const deleteResponses = {
+  200: DeleteResultSchema,
+  400: problemResponse(
+    'An unknown kind, or a ManagedCertificate (use DELETE /v1/managed/{name}) (CUSTOS_USAGE)',
+  ),
+  403: problemResponse('An owner-bound credential cannot delete objects (CUSTOS_FORBIDDEN)'),
+  404: problemResponse('No object of that kind and name (CUSTOS_NOT_FOUND); nothing was deleted'),
+  409: problemResponse(
+    'Another object that stays still names it (CUSTOS_OBJECT_IN_USE); nothing was deleted',
+  ),
+};
 
 export const ApplyResultSchema = Type.Object({
   dryRun: Type.Boolean(),
@@ -147,17 +182,75 @@ export const v1ObjectsPlugin: FastifyPluginAsyncTypebox<V1ObjectsOptions> = asyn
     },
     async (request) => {
       const principal = principalOf(request);
-      if (principal.owner !== null)
-        throw new DomainError(
-          'CUSTOS_FORBIDDEN',
-          `a credential bound to owner "${principal.owner}" cannot apply objects`,
-          { hint: 'apply with a token that is not bound to an owner' },
-        );
+      refuseOwnerBound(principal, 'apply');
       return applyManifests(rt, {
         text: documentsText(request.body),
         fileName: 'request body',
         actor: actorOf(principal),
         dryRun: request.query.dryRun === 'true',
+      });
+    },
+  );
+
+  app.delete(
+    '/v1/objects/:kind/:name',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['objects'],
+        summary: 'Delete one declarative object (as `custos delete KIND NAME --json`)',
+        description: `The kind is singular or plural, any case (${KIND_WORDS}). In one transaction the object is deleted (audited object.deleted) and every certificate evaluated again: owners re-resolved, a deleted policy's decisions retracted, a deleted exception's waivers ended.`,
+        params: Type.Object({
+          kind: Type.String({ maxLength: 64 }),
+          name: Type.String({ maxLength: 253 }),
+        }),
+        querystring: Type.Object({
+          ignoreNotFound: Type.Optional(
+            Type.Boolean({ description: 'An object that does not exist is not an error' }),
+          ),
+        }),
+        response: deleteResponses,
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      refuseOwnerBound(principal, 'delete');
+      return deleteObjects(rt, {
+        objects: [{ kind: kindNamed(request.params.kind), name: request.params.name }],
+        actor: actorOf(principal),
+        ignoreNotFound: request.query.ignoreNotFound === true,
+      });
+    },
+  );
+
+  app.post(
+    '/v1/delete',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['objects'],
+        summary: 'Delete several declarative objects, all or nothing (as `custos delete -f FILE --json`)',
+        body: Type.Object({
+          objects: Type.Array(
+            Type.Object({ kind: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 253 }) }),
+            { minItems: 1, maxItems: 10_000 },
+          ),
+          ignoreNotFound: Type.Optional(Type.Boolean()),
+        }),
+        response: deleteResponses,
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      refuseOwnerBound(principal, 'delete');
+      const objects: ObjectRef[] = request.body.objects.map((o) => ({
+        kind: kindNamed(o.kind),
+        name: o.name,
+      }));
+      return deleteObjects(rt, {
+        objects,
+        actor: actorOf(principal),
+        ignoreNotFound: request.body.ignoreNotFound === true,
       });
     },
   );

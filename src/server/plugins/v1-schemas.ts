@@ -128,6 +128,16 @@ const ConditionSchema = Type.Object({
 export const CertificateDetailSchema = Type.Object(
   {
     ...certificateFields,
+    fingerprintSha1: Type.String({ description: 'SHA-1 of the DER, lower-case hex without colons' }),
+    extensions: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        description:
+          'keyUsage, extendedKeyUsage, basicConstraints, authorityInfoAccess, crlDistributionPoints, subjectKeyIdentifier, authorityKeyIdentifier: each null when absent, else {critical, ...its value} or {critical, malformed}',
+      },
+    ),
+    pem: Type.String({ description: 'The stored certificate as one PEM block' }),
     chain: Type.Array(
       Type.Object({
         fingerprintSha256: Type.String(),

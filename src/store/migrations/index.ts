@@ -19,6 +19,7 @@ import { locationReachability } from './0018-location-reachability.js';
 import { scans } from './0019-scans.js';
 import { certificateEku } from './0020-certificate-eku.js';
 import { configuredKeyPairs } from './0021-configured-key-pairs.js';
+import { rfc4514Names } from './0022-rfc4514-names.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -47,4 +48,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0019-scans': scans,
   '0020-certificate-eku': certificateEku,
   '0021-configured-key-pairs': configuredKeyPairs,
+  '0022-rfc4514-names': rfc4514Names,
 };

@@ -39,13 +39,17 @@ describe('distinguished names', () => {
   it('every short name the reader prints, the writer takes, and the value reads back', () => {
     const short = ['CN', 'SN', 'C', 'L', 'ST', 'O', 'OU', 'T', 'G', 'I', 'DC', 'E'];
     const der = encodeName(short.map((type) => [{ type, value: type === 'C' ? 'DE' : `v-${type}` }]));
-    const text = short.map((type) => `${type}=${type === 'C' ? 'DE' : `v-${type}`}`).join(', ');
+    // Printed as RFC 4514 orders a name: the last RDN first.
+    const text = short
+      .map((type) => `${type}=${type === 'C' ? 'DE' : `v-${type}`}`)
+      .reverse()
+      .join(', ');
     assert.equal(readName(Buffer.from(der), contentStart(der), der.length, 'name').text, text);
     // Types the writer knows by name and the reader prints as their OID, as @peculiar/x509 does.
     const more = encodeName([[{ type: 'serialNumber', value: '42' }], [{ type: 'street', value: 'Main' }]]);
     assert.equal(
       readName(Buffer.from(more), contentStart(more), more.length, 'name').text,
-      '2.5.4.5=42, 2.5.4.9=Main',
+      '2.5.4.9=Main, 2.5.4.5=42',
     );
     assert.equal(attributeTypeNamed('serialNumber')?.stringType, 'printable');
     assert.throws(() => encodeName([[{ type: 'C', value: 'D_E' }]]), {
