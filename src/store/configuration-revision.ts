@@ -9,12 +9,14 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { compiledOnce } from './compiled-once.js';
 import type { StoreDatabase } from './schema.js';
-import type { OwnershipTables } from './objects-store.js';
 
 const KEY = 'configuration-revision';
 
-const tables = (db: Kysely<StoreDatabase>): Kysely<StoreDatabase & OwnershipTables> =>
-  db.withTables<OwnershipTables>();
+/** The table of migration 0004-ownership that holds it (objects-store.ts declares the others). */
+type GovernanceState = { governance_state: { key: string; value: string } };
+
+const tables = (db: Kysely<StoreDatabase>): Kysely<StoreDatabase & GovernanceState> =>
+  db.withTables<GovernanceState>();
 
 /** Replaces the token: called by each writer of declared_objects and authorities, inside its transaction. */
 export async function bumpConfigurationRevision(db: Kysely<StoreDatabase>): Promise<void> {
