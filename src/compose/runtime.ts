@@ -1,5 +1,9 @@
 import { CredentialCache } from '../core/auth/credential-cache.js';
 import { issuanceBatcher, type IssuanceRecorder } from '../core/ca/issuance-batcher.js';
+import {
+  issuanceConfigurationCache,
+  type IssuanceConfigurationSource,
+} from '../core/ca/issuance-configuration.js';
 import type { AuditKeyring } from '../core/ports/audit-keyring.js';
 import type { Store } from '../core/ports/store.js';
 import { openStore } from '../store/open-store.js';
@@ -16,6 +20,8 @@ export interface Runtime extends Dependencies {
   auditKeys: AuditKeyring;
   /** Records the built-in CA's issuances, one transaction per batch of those made at once (group commit). */
   issuances: IssuanceRecorder;
+  /** The CA generations, policies and identities issuance reads, kept while the store's revision says so. */
+  issuanceConfiguration: IssuanceConfigurationSource;
   /** Credentials the server authenticated in the last seconds (core/auth/credential-cache.ts). */
   credentialCache: CredentialCache;
 }
@@ -64,6 +70,7 @@ export async function openRuntime(deps: Dependencies): Promise<Runtime> {
     store,
     auditKeys,
     issuances: issuanceBatcher(store),
+    issuanceConfiguration: issuanceConfigurationCache(store),
     credentialCache: new CredentialCache(),
   };
 }

@@ -10,6 +10,8 @@ import type {
 } from '../core/ports/authority-store.js';
 import type { KeyReference, KeyType } from '../core/ports/key-manager.js';
 import { chunked, rowsPerInsert } from './chunks.js';
+import { compiledOnce } from './compiled-once.js';
+import { bumpConfigurationRevision } from './configuration-revision.js';
 import type { StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
 import { reading } from './store-errors.js';
@@ -91,18 +93,29 @@ function toIssued(row: IssuedRow): IssuedCertificate {
     provisioner: row.provisioner,
     issuedAt: new Date(Number(row.issued_at)),
     requestKey: row.request_key,
-    revocation:
-      row.revoked_at === null
-        ? null
-        : {
-            revokedAt: new Date(Number(row.revoked_at)),
-            reason: (row.revocation_reason ?? 'unspecified') as RevocationReason,
-            invalidityDate: time(row.invalidity_date),
-          },
+    revocation: revocationOf(row),
   };
 }
 
+const revocationOf = (
+  row: Pick<IssuedRow, 'revoked_at' | 'revocation_reason' | 'invalidity_date'>,
+): IssuedCertificate['revocation'] =>
+  row.revoked_at === null
+    ? null
+    : {
+        revokedAt: new Date(Number(row.revoked_at)),
+        reason: (row.revocation_reason ?? 'unspecified') as RevocationReason,
+        invalidityDate: time(row.invalidity_date),
+      };
+
 function queries(db: Db): AuthorityReader {
+  const revocationState = compiledOnce(db, (authority: string, serial: string) =>
+    db
+      .selectFrom('issued_certificates')
+      .select(['revoked_at', 'revocation_reason', 'invalidity_date'])
+      .where('authority', '=', authority)
+      .where('serial', '=', serial),
+  );
   return {
     async list() {
       const rows = await db.selectFrom('authorities').selectAll().orderBy('name').execute();
@@ -120,6 +133,10 @@ function queries(db: Db): AuthorityReader {
           : select.where('authority', '=', query.authority).where('serial', '=', query.serialNumber);
       const row = await select.executeTakeFirst();
       return row === undefined ? null : toIssued(row);
+    },
+    async revocationOf(authority, serialNumber) {
+      const [row] = await revocationState(authority, serialNumber);
+      return row === undefined ? null : { revocation: revocationOf(row) };
     },
     async issuedUnder(authority, requestKey) {
       const rows = await db
@@ -184,6 +201,8 @@ export function authorityReader(db: Kysely<StoreDatabase>): AuthorityReader {
     list: () => reading('reading certificate authorities', () => q.list()),
     get: (name) => reading('reading a certificate authority', () => q.get(name)),
     issued: (query) => reading('reading an issued certificate', () => q.issued(query)),
+    revocationOf: (authority, serialNumber) =>
+      reading('reading a revocation', () => q.revocationOf(authority, serialNumber)),
     issuedUnder: (authority, requestKey) =>
       reading('reading issued certificates', () => q.issuedUnder(authority, requestKey)),
     revoked: (authority) => reading('reading revoked certificates', () => q.revoked(authority)),
@@ -203,6 +222,8 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
     list: () => run('reading certificate authorities', () => q.list()),
     get: (name) => run('reading a certificate authority', () => q.get(name)),
     issued: (query) => run('reading an issued certificate', () => q.issued(query)),
+    revocationOf: (authority, serialNumber) =>
+      run('reading a revocation', () => q.revocationOf(authority, serialNumber)),
     issuedUnder: (authority, requestKey) =>
       run('reading issued certificates', () => q.issuedUnder(authority, requestKey)),
     revoked: (authority) => run('reading revoked certificates', () => q.revoked(authority)),
@@ -235,6 +256,7 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
           })
           .execute(),
       );
+      await run('creating a certificate authority', () => bumpConfigurationRevision(ctx.db));
     },
     async update(name, change) {
       const set: Partial<AuthorityRow> = {};
@@ -253,6 +275,7 @@ export function authorityWriter(ctx: StoreContext, run: Run): AuthorityWriter {
       );
       if (Number(result.numUpdatedRows) === 0)
         throw new DomainError('CUSTOS_CA_NOT_FOUND', `No certificate authority is named "${name}".`);
+      await run('updating a certificate authority', () => bumpConfigurationRevision(ctx.db));
     },
     recordIssued: (certificate) =>
       run('recording an issued certificate', () => insertIssued(ctx, db, [certificate])),

@@ -25,7 +25,8 @@ import { KyselyJobQueue } from './job-queue.js';
 import { KyselyNotificationLogReader } from './notification-log.js';
 import { KyselyObjectsReader } from './objects-store.js';
 import type { StoreEngine } from './store-engine.js';
-import { storeFailed } from './store-errors.js';
+import { reading, storeFailed } from './store-errors.js';
+import { configurationRevisionReader } from './configuration-revision.js';
 import { KyselyStoreTransaction } from './store-transaction.js';
 
 /** The Store port on Kysely, the same code for SQLite and PostgreSQL; the engine holds what differs. */
@@ -61,6 +62,13 @@ export class KyselyStore implements Store {
     this.bootstrapTokens = bootstrapTokenReader(engine.reader);
     this.credentials = credentialReader(engine.reader);
     this.scans = scanReader(engine.reader);
+    this.readRevision = configurationRevisionReader(engine.reader);
+  }
+
+  private readonly readRevision: () => Promise<string | null>;
+
+  configurationRevision(): Promise<string | null> {
+    return reading('reading the configuration revision', this.readRevision);
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -18,6 +18,7 @@ import type {
 import type { OwnerAssignment, OwnerSource } from '../core/ownership/resolve-owner.js';
 import type { RecordedDecision } from '../core/policy/compliance-decisions.js';
 import { chunked, rowsPerInsert } from './chunks.js';
+import { bumpConfigurationRevision } from './configuration-revision.js';
 import { readDecisions, recordDecisions } from './policy-decisions-store.js';
 import type { StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
@@ -179,6 +180,7 @@ export async function putObject(
         updated_by: by,
       })
       .execute();
+    await bumpConfigurationRevision(ctx.db);
     return { change: 'created', generation: 1 };
   }
   const generation = Number(existing.generation);
@@ -191,6 +193,7 @@ export async function putObject(
     .where('kind', '=', object.kind)
     .where('name', '=', object.metadata.name)
     .execute();
+  await bumpConfigurationRevision(ctx.db);
   return { change: 'configured', generation: generation + 1 };
 }
 
@@ -200,7 +203,9 @@ export async function removeObject(ctx: StoreContext, kind: string, name: string
     .where('kind', '=', kind)
     .where('name', '=', name)
     .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  if (Number(result.numDeletedRows) === 0) return false;
+  await bumpConfigurationRevision(ctx.db);
+  return true;
 }
 
 export async function putAssignment(ctx: StoreContext, a: OwnerAssignment): Promise<void> {

@@ -101,6 +101,45 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('moves the configuration revision with every write of a CA or an object, and with nothing else', async () => {
+      const revisions = [await store.configurationRevision()];
+      const moved = async (what: string, change: () => Promise<unknown>, expected = true) => {
+        await change();
+        const revision = await store.configurationRevision();
+        assert.equal(!revisions.includes(revision), expected, what);
+        revisions.push(revision);
+      };
+      await moved('ca create', () => store.transaction((tx) => tx.authorities.create(authority('default'))));
+      await moved('ca update', () =>
+        store.transaction((tx) => tx.authorities.update('default', { status: 'retired' })),
+      );
+      await moved(
+        'an issued certificate',
+        () => store.transaction((tx) => tx.authorities.recordIssued(issued('a'.repeat(64), '0a'))),
+        false,
+      );
+      const policy = {
+        apiVersion: 'custos/v1',
+        kind: 'Identity',
+        metadata: { name: 'payments' },
+        spec: { kind: 'service', owner: 'payments-team' },
+      } as const;
+      await moved('object created', () => store.transaction((tx) => tx.objects.put(policy, day(0), 'test')));
+      await moved(
+        'object unchanged',
+        () => store.transaction((tx) => tx.objects.put(policy, day(1), 'test')),
+        false,
+      );
+      await moved('object removed', () =>
+        store.transaction((tx) => tx.objects.remove('Identity', 'payments')),
+      );
+      await moved(
+        'nothing to remove',
+        () => store.transaction((tx) => tx.objects.remove('Identity', 'payments')),
+        false,
+      );
+    });
+
     it('records issued certificates, finds them by fingerprint or serial, and keeps the first revocation', async () => {
       await store.transaction((tx) => tx.authorities.create(authority('default')));
       await store.transaction(async (tx) => {
@@ -136,6 +175,13 @@ for (const dialect of DIALECTS) {
         revoked.map((r) => [r.serialNumber, r.revocation]),
         [['0a', first]],
       );
+      // What the OCSP responder reads per request: unknown (null), valid, revoked; twice, as it asks again and again.
+      for (let round = 0; round < 2; round++) {
+        assert.deepEqual(await store.authorities.revocationOf('default', '0a'), { revocation: first });
+        assert.deepEqual(await store.authorities.revocationOf('default', '0b'), { revocation: null });
+        assert.equal(await store.authorities.revocationOf('default', '0c'), null);
+        assert.equal(await store.authorities.revocationOf('other', '0a'), null);
+      }
     });
 
     it('finds the certificates issued under a request key (managed crash recovery), oldest first', async () => {

@@ -4,11 +4,12 @@
  */
 import type { CertificateParams } from '../../pki/x509/generate/certificate.js';
 import type { GeneralNameInput } from '../../pki/x509/extensions/subject-alt-name.js';
-import { issuerIdentity } from '../../pki/x509/generate/issuer-identity.js';
+import { issuerIdentity, type IssuerIdentity } from '../../pki/x509/generate/issuer-identity.js';
 import { keyIdentifier } from '../../pki/x509/generate/key-identifier.js';
 import { readSubjectPublicKey } from '../../pki/x509/public-key.js';
 import type { PathCertificate } from '../../pki/path/path-certificate.js';
 import type { IssuanceRequest } from './issuance-request.js';
+import { subjectKey } from './checks/subject-key.js';
 
 /** The lifetime of a leaf when the request names none. */
 export const DEFAULT_TTL_MS = 24 * 3_600_000;
@@ -48,14 +49,28 @@ export interface LeafInput {
   urls: PublicationUrls;
 }
 
+/** The issuer identity of a CA certificate, read once per parsed certificate (readPathCertificateCached's). */
+const issuers = new WeakMap<PathCertificate, IssuerIdentity>();
+
+function issuerOf(caCertificate: PathCertificate): IssuerIdentity {
+  let identity = issuers.get(caCertificate);
+  if (identity === undefined) {
+    identity = issuerIdentity(caCertificate.der);
+    issuers.set(caCertificate, identity);
+  }
+  return identity;
+}
+
 /** The certificate parameters of a leaf, inside the CA's validity. */
 export function leafParameters(input: LeafInput): CertificateParams {
   const { request, caCertificate, now } = input;
-  const ca = issuerIdentity(caCertificate.der);
+  const ca = issuerOf(caCertificate);
   const ttl = request.ttlMs ?? DEFAULT_TTL_MS;
   const notBefore = new Date(Math.max(now.getTime() - BACKDATE_MS, caCertificate.notBefore.getTime()));
   const notAfter = new Date(Math.min(now.getTime() + ttl, caCertificate.notAfter.getTime()));
-  const rsa = readSubjectPublicKey(request.publicKeySpki).algorithm === 'RSA';
+  // The key as the issuance checks read it (subject-key.ts, once per request); an unreadable key throws here.
+  const read = subjectKey(request.publicKeySpki);
+  const rsa = (read.ok ? read.key : readSubjectPublicKey(request.publicKeySpki)).algorithm === 'RSA';
   return {
     serialNumber: input.serialNumber,
     subject: request.commonName === null ? [] : [[{ type: 'CN', value: request.commonName }]],

@@ -25,7 +25,11 @@ import type { IssuanceRecorder } from './issuance-batcher.js';
 import type { IssuanceRequest } from './issuance-request.js';
 import { recordIssuance } from './record-issuance.js';
 import { signerAt } from './rollover.js';
-import { generationsFrom } from './rotate-authority.js';
+import {
+  readIssuanceConfiguration,
+  type IssuanceConfiguration,
+  type IssuanceConfigurationSource,
+} from './issuance-configuration.js';
 import { newSerialNumber } from './serial-number.js';
 
 export interface IssueDependencies extends CaDependencies {
@@ -38,6 +42,8 @@ export interface IssueDependencies extends CaDependencies {
    * `issuanceBatcher(store)`), or, when absent, one transaction per certificate.
    */
   issuances?: IssuanceRecorder;
+  /** Where the CA, the policies and the identity come from: a cache shared by callers, or, when absent, the store. */
+  issuanceConfiguration?: IssuanceConfigurationSource;
 }
 
 export interface IssuedResult {
@@ -51,11 +57,11 @@ export interface IssuedResult {
  * passed, whether or not the rollover task has written its status yet): CUSTOS_CA_NOT_FOUND, CUSTOS_CA_NOT_ACTIVE.
  */
 export async function signingAuthority(
-  deps: Pick<CaDependencies, 'store'>,
+  configuration: IssuanceConfiguration,
   name: string,
   now: Date,
 ): Promise<CertificateAuthority & { certificate: Uint8Array }> {
-  const generations = await generationsFrom(deps, name);
+  const generations = await configuration.generations(name);
   const authority = signerAt(generations, now);
   if (authority?.certificate === null || authority?.certificate === undefined)
     throw new DomainError(
@@ -79,19 +85,21 @@ export async function issueCertificate(
 ): Promise<IssuedResult> {
   const request = withCommonNameInSans(asked);
   const now = deps.clock.now();
-  const authority = await signingAuthority(deps, request.authority, now);
+  const configuration = await (deps.issuanceConfiguration?.current() ??
+    readIssuanceConfiguration(deps.store));
+  const authority = await signingAuthority(configuration, request.authority, now);
   const caCertificate = readPathCertificateCached(authority.certificate);
-  const [policies, identities] = await Promise.all([
-    deps.store.objects.list('Policy'),
-    request.identity === null ? Promise.resolve([]) : deps.store.objects.list('Identity'),
+  const [policies, identity] = await Promise.all([
+    configuration.policies(),
+    request.identity === null ? null : configuration.identity(request.identity),
   ]);
   checkIssuance(request, {
     authority,
     caCertificate,
     now,
     defaultTtlMs: DEFAULT_TTL_MS,
-    policies: policies.map((stored) => stored.object),
-    identity: identities.find((stored) => stored.object.metadata.name === request.identity)?.object ?? null,
+    policies,
+    identity,
   });
 
   const signer = await deps.keys.signer(authority.key);

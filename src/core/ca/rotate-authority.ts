@@ -42,7 +42,7 @@ const backendOf = (key: KeyReference): KeyBackendChoice =>
 
 /** The CA named and its successors, oldest first. CUSTOS_CA_NOT_FOUND when the name is unknown. */
 export async function generationsFrom(
-  deps: Pick<CaDependencies, 'store'>,
+  deps: { store: Pick<CaDependencies['store'], 'authorities'> },
   name: string,
 ): Promise<CertificateAuthority[]> {
   const first = await deps.store.authorities.get(name);

@@ -70,6 +70,11 @@ export interface AuthorityReader {
   issued(
     query: { authority: string; serialNumber: string } | { fingerprintSha256: string },
   ): Promise<IssuedCertificate | null>;
+  /**
+   * What the OCSP responder asks on every request: null when the CA never issued this serial, else its revocation
+   * (null while it is not revoked). One indexed read of three columns.
+   */
+  revocationOf(authority: string, serialNumber: string): Promise<{ revocation: Revocation | null } | null>;
   /** The certificates a CA issued under a request key, oldest first (a crashed caller finds its issuance again). */
   issuedUnder(authority: string, requestKey: string): Promise<IssuedCertificate[]>;
   /** Every revoked certificate of a CA, for its CRL (expired ones included; the CRL builder decides). */

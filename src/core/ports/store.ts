@@ -99,6 +99,11 @@ export interface Store {
   /** Scans started through the API: request, progress, result. */
   readonly scans: ScanReader;
   /**
+   * A token that changes, in the same transaction, whenever a declarative object or a certificate authority is
+   * written (by any process sharing the database); null before the first such write. What caches of them compare.
+   */
+  configurationRevision(): Promise<string | null>;
+  /**
    * Runs `work` in one transaction: all of it is written or none of it. Failures surface as DomainError
    * `CUSTOS_STORE_FAILED` (or `CUSTOS_AUDIT_WRITE_FAILED` when appending audit failed) with the driver error as cause.
    */

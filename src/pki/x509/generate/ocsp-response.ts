@@ -73,22 +73,6 @@ export function certIdFor(
 /** Whether a CertID hash algorithm (dotted OID) is one the responder can match: SHA-1 or SHA-2. */
 export const isCertIdHash = (oid: string): boolean => oid in DIGEST_OIDS;
 
-/**
- * Whether a CertID asks about a certificate of this issuer (its subject DER and SubjectPublicKeyInfo), hashed with
- * the request's own algorithm (RFC 6960 §4.1.1). False for a hash algorithm not supported.
- */
-export function certIdMatchesIssuer(
-  certId: CertId,
-  issuer: { subject: DistinguishedName; publicKeySpki: Uint8Array },
-): boolean {
-  if (!isCertIdHash(certId.hashAlgorithm)) return false;
-  const expected = certIdFor(issuer, new Uint8Array([1]), certId.hashAlgorithm);
-  return (
-    Buffer.from(expected.issuerNameHash).equals(certId.issuerNameHash) &&
-    Buffer.from(expected.issuerKeyHash).equals(certId.issuerKeyHash)
-  );
-}
-
 function certStatus(input: CertStatusInput): CertStatus {
   if (input.status === 'good') return new CertStatus({ good: null });
   if (input.status === 'unknown') return new CertStatus({ unknown: null });
