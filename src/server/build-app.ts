@@ -147,9 +147,9 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
   await app.register(v1OwnershipPlugin, { rt, deny, prefix: '/v1' });
   await app.register(v1JobsPlugin, { rt, prefix: '/v1' });
   await app.register(v1ExceptionsPlugin, { rt, prefix: '/v1' });
-  await app.register(v1LocationsPlugin, { rt, prefix: '/v1' });
+  await app.register(v1LocationsPlugin, { rt, deny, prefix: '/v1' });
   await app.register(v1InventoryPlugin, { rt, prefix: '/v1' });
-  await app.register(v1NotifyPlugin, { rt, prefix: '/v1' });
+  await app.register(v1NotifyPlugin, { rt, deny, prefix: '/v1' });
   await app.register(v1PolicyPlugin, { rt, deny, prefix: '/v1' });
   return app;
 }

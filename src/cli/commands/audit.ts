@@ -190,9 +190,12 @@ export function registerAudit(program: Command): void {
     .addHelpText('after', examples('custos audit public-key > audit-public.pem'))
     .action(
       action(async (_options: object, command: Command) => {
-        const { withDependencies } = await import('../runtime.js');
-        const keys = await withDependencies(globalOptions(command), (deps) => deps.loadAuditKeys());
-        process.stdout.write(keys.publicKeyPem);
+        const { withBackendNoStore } = await import('../runtime.js');
+        const pem = await withBackendNoStore(globalOptions(command), {
+          local: async (deps) => (await deps.loadAuditKeys()).publicKeyPem,
+          remote: (api) => api.text({ method: 'GET', path: '/v1/audit/public-key' }),
+        });
+        process.stdout.write(pem);
         return EXIT.ok;
       }),
     );

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson } from '../output.js';
@@ -27,11 +28,13 @@ export function registerCaCrl(program: Command): void {
               method: 'POST',
               path: `/v1/cas/${encodeURIComponent(name)}/crl`,
             });
-            return {
-              summary: published,
-              der: pemBlockDer('X509 CRL', pem) ?? new Uint8Array(),
-              write: deps.writeOutputFile,
-            };
+            const der = pemBlockDer('X509 CRL', pem);
+            if (der === null)
+              throw new DomainError(
+                'CUSTOS_INTERNAL',
+                `The server at ${api.baseUrl} answered without the CRL.`,
+              );
+            return { summary: published, der, write: deps.writeOutputFile };
           },
         });
         if (options.out !== undefined) await write(options.out, der);

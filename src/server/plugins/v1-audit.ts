@@ -23,6 +23,7 @@ export interface V1AuditOptions {
 }
 
 const NDJSON = 'application/x-ndjson';
+const PEM = 'application/x-pem-file';
 
 const Break = Type.Union([
   Type.Object(
@@ -182,5 +183,22 @@ export const v1AuditPlugin: FastifyPluginAsyncTypebox<V1AuditOptions> = async (a
       requireUnbound(principalOf(request), 'sign a checkpoint of the audit trail');
       return checkpointAudit(rt);
     },
+  );
+
+  app.get(
+    '/v1/audit/public-key',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The public key (PEM) checkpoints and exports are signed with (as `custos audit public-key`)',
+        produces: [PEM],
+        response: {
+          200: { description: 'An SPKI public key, PEM', content: { [PEM]: { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    async (_request, reply) => reply.type(PEM).send(rt.auditKeys.publicKeyPem),
   );
 };

@@ -9,20 +9,19 @@ import type { Runtime } from '../../compose/runtime.js';
 import { forgetLocations } from '../../core/forget-locations.js';
 import { LOCATION_KINDS } from '../../core/inventory/location.js';
 import { listLocations } from '../../core/list-locations.js';
-import { requireUnbound } from '../auth/owner-scope.js';
+import { auditRefusals, requireUnbound } from '../auth/owner-scope.js';
 import { actorOf, principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
+import type { Deny } from './auth.js';
 
 export interface V1LocationsOptions {
   rt: Runtime;
+  deny: Deny;
 }
 
 const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
-/**
- * A location as `custos locations list --json` prints it: its own fields (those of its kind, declared in the order
- * each kind has them, so the answer is byte for byte the command's), then the listing's.
- */
+/** A location as `custos locations list --json` prints it: the fields of its kind, then the listing's. */
 const LocationListingSchema = Type.Object(
   {
     kind: Type.Union(LOCATION_KINDS.map((k) => Type.Literal(k))),
@@ -68,7 +67,8 @@ const boundRefused = problemResponse(
   'An owner-bound credential: locations hold every owner (CUSTOS_FORBIDDEN)',
 );
 
-export const v1LocationsPlugin: FastifyPluginAsyncTypebox<V1LocationsOptions> = async (app, { rt }) => {
+export const v1LocationsPlugin: FastifyPluginAsyncTypebox<V1LocationsOptions> = async (app, { rt, deny }) => {
+  auditRefusals(app, deny);
   app.get(
     '/locations',
     {

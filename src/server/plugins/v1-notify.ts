@@ -1,7 +1,7 @@
 /**
  * Notifications over `/v1`: `GET /v1/notifications` answers what `custos notify log --json` prints (an owner-bound
  * principal sees its owner's deliveries only); `POST /v1/notifications/run` does what `custos notify run` does, on
- * the server with its notifiers (admin: it sends to every owner).
+ * the server with its notifiers (admin, not bound to an owner: it sends to every owner).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -9,12 +9,15 @@ import type { Runtime } from '../../compose/runtime.js';
 import { deliveryView, runSummaryView } from '../../core/notify/delivery-view.js';
 import { inventoryNoticeSources } from '../../core/notify/inventory-notice-sources.js';
 import { runNotifications } from '../../core/notify/run-notifications.js';
-import { seesOwner } from '../auth/owner-scope.js';
+import { auditRefusals, requireUnbound, seesOwner } from '../auth/owner-scope.js';
 import { actorOf, principalOf } from '../auth/principal.js';
+import { problemResponse } from '../problem.js';
+import type { Deny } from './auth.js';
 import { Nullable } from './v1-ca-schemas.js';
 
 export interface V1NotifyOptions {
   rt: Runtime;
+  deny: Deny;
 }
 
 const DeliverySchema = Type.Object(
@@ -36,7 +39,8 @@ const DeliverySchema = Type.Object(
   { title: 'Delivery', description: 'As `custos notify log --json` prints it' },
 );
 
-export const v1NotifyPlugin: FastifyPluginAsyncTypebox<V1NotifyOptions> = async (app, { rt }) => {
+export const v1NotifyPlugin: FastifyPluginAsyncTypebox<V1NotifyOptions> = async (app, { rt, deny }) => {
+  auditRefusals(app, deny);
   app.get(
     '/notifications',
     {
@@ -84,14 +88,17 @@ export const v1NotifyPlugin: FastifyPluginAsyncTypebox<V1NotifyOptions> = async 
             escalations: Type.Integer(),
             deliveries: Type.Array(DeliverySchema),
           }),
+          403: problemResponse('An owner-bound credential: the run sends to every owner (CUSTOS_FORBIDDEN)'),
         },
       },
     },
     async (request) => {
+      const principal = principalOf(request);
+      requireUnbound(principal, 'send the notices of every owner');
       const summary = await runNotifications(
         { ...rt, sources: inventoryNoticeSources(rt.store) },
         {
-          actor: actorOf(principalOf(request)),
+          actor: actorOf(principal),
           worker: rt.worker,
           ...(request.body.thresholds === undefined ? {} : { thresholdsDays: request.body.thresholds }),
         },
