@@ -58,6 +58,16 @@ export async function withServerRuntime<T>(
   return onStore(await compose.composeDependencies(options), work);
 }
 
+/** As withBackend, for work whose local side needs the dependencies but no store (`audit public-key`). */
+export async function withBackendNoStore<T>(
+  options: GlobalOptions,
+  backends: { local(deps: Dependencies): Promise<T>; remote(api: ApiClient, deps: Dependencies): Promise<T> },
+): Promise<T> {
+  const deps = await compose.composeDependencies(options);
+  const api = remoteClient(deps);
+  return api === null ? backends.local(deps) : backends.remote(api, deps);
+}
+
 /** Runs work that needs the dependencies but no store (`verify`, `config show`). */
 export const withDependencies = <T>(
   options: GlobalOptions,

@@ -201,12 +201,12 @@ test('the CLI runs the same commands against a server over its API', async (t) =
   );
 
   await t.test('what only the local store can do refuses rather than touching a local store', async () => {
-    const init = await remote(['ca', 'init', '--name', 'second']);
-    assert.equal(init.code, 2);
-    assert.match(init.stderr, /CUSTOS_REMOTE_UNSUPPORTED/);
-    const past = await remote(['inventory', 'list', '--at', '2026-01-01T00:00:00Z']);
-    assert.equal(past.code, 2);
-    assert.match(past.stderr, /CUSTOS_REMOTE_UNSUPPORTED/);
+    const secrets = await remote(['get', 'owners', '--show-secrets']);
+    assert.equal(secrets.code, 2);
+    assert.match(secrets.stderr, /CUSTOS_REMOTE_UNSUPPORTED/);
+    const withPassword = await remote(['scan', 'files', certs, '--password', 'secret']);
+    assert.equal(withPassword.code, 2);
+    assert.match(withPassword.stderr, /CUSTOS_REMOTE_UNSUPPORTED/);
     assert.ok(!existsSync(join(clientDir, '.custos')), 'no store was made where the CLI ran');
   });
 

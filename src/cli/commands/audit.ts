@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import type { AuditBreak } from '../../core/audit/audit-chain.js';
 import type { StateVerification } from '../../core/audit/verify-state.js';
+import type { AuditVerification } from '../../core/verify-audit.js';
+import type { AuditStateVerification } from '../../core/audit/verify-audit-state.js';
+import type { SignedCheckpoint } from '../../core/audit/checkpoint-audit.js';
 import { DomainError } from '../../core/errors.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -30,8 +33,8 @@ function report(
 
 /** Prints the state check after an intact chain: a summary, or one line per mismatch on stderr. */
 function reportState(
-  chain: { ok: boolean; records: number; break: AuditBreak | null },
-  state: StateVerification,
+  chain: AuditVerification,
+  state: Pick<StateVerification, 'ok' | 'areas'>,
   json: boolean | undefined,
   summary: string,
 ) {
@@ -109,24 +112,28 @@ export function registerAudit(program: Command): void {
             `export intact: ${result.records} records (${result.firstSeq ?? 0}..${result.lastSeq ?? 0}), checkpoint signed by audit key ${result.keyId}`,
           );
         }
-        const [{ withRuntime }, { verifyAudit }] = await Promise.all([
+        const [{ withBackend }, { verifyAuditAndState }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/verify-audit.js'),
+          import('../../core/audit/verify-audit-state.js'),
         ]);
         const checkpoints = await files.readCheckpoints(options.checkpoint ?? []);
-        const { result, state } = await withRuntime(globalOptions(command), async (rt) => {
-          const chain = await verifyAudit(rt, checkpoints);
-          if (!chain.ok || !options.state) return { result: chain, state: null };
-          const { verifyState } = await import('../../core/audit/verify-state.js');
-          return { result: chain, state: await verifyState(rt) };
+        const verified = await withBackend(globalOptions(command), {
+          local: (rt) => verifyAuditAndState(rt, { checkpoints, state: options.state === true }),
+          remote: (api) =>
+            api.request<AuditStateVerification>({
+              method: 'POST',
+              path: '/v1/audit/verify',
+              body: { state: options.state === true, checkpoints: checkpoints.map((c) => c.checkpoint) },
+            }),
         });
         const held =
           checkpoints.length > 0
             ? `, ${counted(checkpoints.length, 'checkpoint')} ${checkpoints.length === 1 ? 'holds' : 'hold'}`
             : '';
-        const summary = `audit chain intact: ${counted(result.records, 'record')}${held}`;
-        if (state !== null) return reportState(result, state, options.json, summary);
-        return report(result, options.json, summary);
+        const summary = `audit chain intact: ${counted(verified.records, 'record')}${held}`;
+        return verified.areas === undefined
+          ? report(verified, options.json, summary)
+          : reportState(verified, { ok: verified.ok, areas: verified.areas }, options.json, summary);
       }),
     );
   audit
@@ -148,28 +155,31 @@ export function registerAudit(program: Command): void {
     )
     .action(
       action(async (options: { webhook?: string; webhookSecretFile?: string }, command: Command) => {
-        const [{ withRuntime }, { verifyAudit }, { signCheckpoint }, files] = await Promise.all([
+        const [{ withBackend }, { checkpointAudit }, files] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/verify-audit.js'),
-          import('../../core/audit/audit-seal.js'),
+          import('../../core/audit/checkpoint-audit.js'),
           import('../audit-files.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          const verification = await verifyAudit(rt);
-          if (!verification.ok) return report(verification, false, '');
-          const head = await rt.store.audit.head();
-          if (head === null) return EXIT.found; // verified just now: only a concurrent deletion gets here
-          const at = rt.clock.now();
-          const checkpoint = signCheckpoint(rt.auditKeys, head, at);
-          printLine(JSON.stringify(checkpoint));
-          if (options.webhook !== undefined) {
-            const secret = options.webhookSecretFile
-              ? (await files.readText(options.webhookSecretFile, 'a file holding the webhook secret')).trim()
-              : undefined;
-            await rt.sendCheckpoint(options.webhook, checkpoint, { secret, at });
-          }
-          return EXIT.ok;
+        const { signed, send } = await withBackend(globalOptions(command), {
+          local: async (rt) => ({ signed: await checkpointAudit(rt), send: rt.sendCheckpoint }),
+          remote: async (api, deps) => ({
+            signed: await api.request<SignedCheckpoint>({ method: 'POST', path: '/v1/audit/checkpoint' }),
+            send: deps.sendCheckpoint,
+          }),
         });
+        if (!signed.ok) return report(signed, false, '');
+        if (signed.checkpoint === null) return EXIT.found;
+        printLine(JSON.stringify(signed.checkpoint));
+        if (options.webhook !== undefined) {
+          const secret = options.webhookSecretFile
+            ? (await files.readText(options.webhookSecretFile, 'a file holding the webhook secret')).trim()
+            : undefined;
+          await send(options.webhook, signed.checkpoint, {
+            secret,
+            at: new Date(signed.checkpoint.checkpoint.at),
+          });
+        }
+        return EXIT.ok;
       }),
     );
   audit
@@ -180,9 +190,12 @@ export function registerAudit(program: Command): void {
     .addHelpText('after', examples('custos audit public-key > audit-public.pem'))
     .action(
       action(async (_options: object, command: Command) => {
-        const { withDependencies } = await import('../runtime.js');
-        const keys = await withDependencies(globalOptions(command), (deps) => deps.loadAuditKeys());
-        process.stdout.write(keys.publicKeyPem);
+        const { withBackendNoStore } = await import('../runtime.js');
+        const pem = await withBackendNoStore(globalOptions(command), {
+          local: async (deps) => (await deps.loadAuditKeys()).publicKeyPem,
+          remote: (api) => api.text({ method: 'GET', path: '/v1/audit/public-key' }),
+        });
+        process.stdout.write(pem);
         return EXIT.ok;
       }),
     );
@@ -199,11 +212,14 @@ export function registerAudit(program: Command): void {
     .action(
       action(async (options: { since?: string }, command: Command) => {
         const since = options.since !== undefined ? parseTime(options.since, '--since') : undefined;
-        const [{ withRuntime }, { exportAudit }] = await Promise.all([
+        const [{ withBackend }, { exportAudit, exportAuditRemote }] = await Promise.all([
           import('../runtime.js'),
           import('../audit-export.js'),
         ]);
-        const broken = await withRuntime(globalOptions(command), (rt) => exportAudit(rt, since));
+        const broken = await withBackend(globalOptions(command), {
+          local: (rt) => exportAudit(rt, since),
+          remote: (api) => exportAuditRemote(api, since),
+        });
         if (broken === null) return EXIT.ok;
         process.stderr.write(
           `custos: CUSTOS_AUDIT_CHAIN_BROKEN: ${broken.message} (exported without a checkpoint)\n`,

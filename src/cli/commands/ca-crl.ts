@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson } from '../output.js';
-import { writeCrlFile } from '../../compose/crl-file.js';
+import { publishCrlFile, type PublishedCrl } from '../../compose/crl-file.js';
 
 export function registerCaCrl(program: Command): void {
   commandGroup(program, 'ca', 'the built-in certificate authority: its CAs, trust bundle and CRLs')
@@ -16,30 +17,30 @@ export function registerCaCrl(program: Command): void {
     .addHelpText('after', examples('custos ca crl', 'custos ca crl edge --out edge.crl'))
     .action(
       action(async (name: string, options: { out?: string; json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { publishCrl }, { parseDuration }, { pemBlock }] = await Promise.all([
+        const [{ withBackend }, { pemBlock, pemBlockDer }] = await Promise.all([
           import('../runtime.js'),
-          import('../../core/ca/publish-crl.js'),
-          import('../../core/duration.js'),
           import('../../pki/formats/pem-writer.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          const crl = await publishCrl(rt, {
-            authority: name,
-            validityMs: parseDuration(rt.config.ca.crlValidity, 'ca.crlValidity'),
-          });
-          const file = await writeCrlFile(rt, crl);
-          if (options.out !== undefined) await rt.writeOutputFile(options.out, crl.der);
-          if (options.json)
-            printJson({
-              ca: crl.authority,
-              crlNumber: crl.crlNumber,
-              thisUpdate: crl.thisUpdate.toISOString(),
-              nextUpdate: crl.nextUpdate.toISOString(),
-              file,
+        const { summary, der, write } = await withBackend(globalOptions(command), {
+          local: async (rt) => ({ ...(await publishCrlFile(rt, name)), write: rt.writeOutputFile }),
+          remote: async (api, deps) => {
+            const { pem, ...published } = await api.request<PublishedCrl & { pem: string }>({
+              method: 'POST',
+              path: `/v1/cas/${encodeURIComponent(name)}/crl`,
             });
-          else if (options.out === undefined) process.stdout.write(pemBlock('X509 CRL', crl.der));
-          return EXIT.ok;
+            const der = pemBlockDer('X509 CRL', pem);
+            if (der === null)
+              throw new DomainError(
+                'CUSTOS_INTERNAL',
+                `The server at ${api.baseUrl} answered without the CRL.`,
+              );
+            return { summary: published, der, write: deps.writeOutputFile };
+          },
         });
+        if (options.out !== undefined) await write(options.out, der);
+        if (options.json) printJson(summary);
+        else if (options.out === undefined) process.stdout.write(pemBlock('X509 CRL', der));
+        return EXIT.ok;
       }),
     );
 }

@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
+import type { CertificateFiles } from '../../compose/dependencies.js';
+import type { AuthorityView } from '../../core/ca/authority-view.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
+
+/** The signed CA certificate and the chain above it, read where the CLI runs (PEM or DER). */
+async function readFiles(
+  files: CertificateFiles,
+  options: { certificate: string; chain?: string },
+): Promise<{ certificate: Uint8Array; chain: Uint8Array[] }> {
+  const [certificate] = await files.read(options.certificate, [], '--certificate');
+  const chain = options.chain === undefined ? [] : await files.read(options.chain, [], '--chain');
+  return { certificate: certificate!, chain };
+}
 
 export function registerCaImport(program: Command): void {
   commandGroup(program, 'ca', 'the built-in certificate authority: its CAs, trust bundle and CRLs')
@@ -21,24 +33,34 @@ export function registerCaImport(program: Command): void {
           options: { certificate: string; chain?: string; json?: boolean },
           command: Command,
         ) => {
-          const [{ withRuntime }, { importAuthority }, { authorityView }] = await Promise.all([
-            import('../runtime.js'),
-            import('../../core/ca/import-authority.js'),
-            import('../../core/ca/authority-view.js'),
-          ]);
-          return withRuntime(globalOptions(command), async (rt) => {
-            const [certificate] = await rt.certificateFiles.read(options.certificate, [], '--certificate');
-            const chain =
-              options.chain === undefined ? [] : await rt.certificateFiles.read(options.chain, [], '--chain');
-            const authority = await importAuthority(rt, { name, certificate: certificate!, chain });
-            const view = authorityView(authority);
-            if (options.json) printJson(view);
-            else
-              printLine(
-                `CA ${name} is active: ${view.subject ?? ''} (sha256 ${view.fingerprintSha256 ?? ''})`,
-              );
-            return EXIT.ok;
+          const [{ withBackend }, { importAuthority }, { authorityView }, { certificatesPem }] =
+            await Promise.all([
+              import('../runtime.js'),
+              import('../../core/ca/import-authority.js'),
+              import('../../core/ca/authority-view.js'),
+              import('../../pki/formats/pem-writer.js'),
+            ]);
+          const view = await withBackend(globalOptions(command), {
+            local: async (rt) => {
+              const { certificate, chain } = await readFiles(rt.certificateFiles, options);
+              return authorityView(await importAuthority(rt, { name, certificate, chain }));
+            },
+            remote: async (api, deps) => {
+              const { certificate, chain } = await readFiles(deps.certificateFiles, options);
+              return api.request<AuthorityView>({
+                method: 'POST',
+                path: `/v1/cas/${encodeURIComponent(name)}/import`,
+                body: {
+                  certificate: certificatesPem([certificate]),
+                  ...(chain.length === 0 ? {} : { chain: certificatesPem(chain) }),
+                },
+              });
+            },
           });
+          if (options.json) printJson(view);
+          else
+            printLine(`CA ${name} is active: ${view.subject ?? ''} (sha256 ${view.fingerprintSha256 ?? ''})`);
+          return EXIT.ok;
         },
       ),
     );

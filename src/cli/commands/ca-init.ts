@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { AuthorityView } from '../../core/ca/authority-view.js';
 import { KEY_TYPES, type KeyBackendChoice, type KeyType } from '../../core/ports/key-manager.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
@@ -89,60 +90,72 @@ export function registerCaInit(program: Command): void {
     .action(
       action(async (options: InitOptions, command: Command) => {
         const [
-          { withRuntime },
+          { withBackend, remoteUnsupported },
           { initAuthority },
           { authorityView },
           { parseLifetime },
-          { parseDistinguishedName },
+          { subjectText },
         ] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/init-authority.js'),
           import('../../core/ca/authority-view.js'),
           import('../../core/ca/lifetime.js'),
-          import('../../pki/x509/generate/distinguished-name-text.js'),
+          import('../../core/ca/subject-text.js'),
         ]);
         const keyType = keyTypeFlag(options.keyType, '--key-type');
+        const where = keyBackendFlags(options);
         const rootTtlMs = parseLifetime(options.rootTtl, '--root-ttl');
         const intermediateTtlMs = parseLifetime(options.intermediateTtl, '--intermediate-ttl');
-        const dn = (text: string | undefined, flag: string) => {
-          if (text === undefined) return undefined;
-          try {
-            return parseDistinguishedName(text);
-          } catch (error) {
-            throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: ${(error as Error).message}`);
-          }
-        };
-        const subject = dn(options.subject, '--subject');
-        const rootSubject = dn(options.rootSubject, '--root-subject');
-        return withRuntime(globalOptions(command), async (rt) => {
-          const { authority } = await initAuthority(rt, {
-            name: options.name,
-            keyType,
-            where: keyBackendFlags(options),
-            rootTtlMs,
-            intermediateTtlMs,
-            intermediateCsr: options.intermediateCsr === true,
-            ...(subject === undefined ? {} : { subject }),
-            ...(rootSubject === undefined ? {} : { rootSubject }),
-          });
-          const view = authorityView(authority);
-          if (options.out !== undefined && view.csrPem !== null)
-            await rt.writeOutputFile(options.out, view.csrPem);
-          if (options.json) {
-            printJson(view);
-          } else if (view.csrPem !== null) {
-            if (options.out === undefined) process.stdout.write(view.csrPem);
-            process.stderr.write(
-              `CA ${view.name} is pending: have the external root sign ${options.out ?? 'this CSR'}, then run \`custos ca import ${view.name} --certificate FILE --chain FILE\`.\n`,
-            );
-          } else {
-            printLine(`CA ${view.name} created (${view.keyType}, ${view.backend} keys)`);
-            for (const c of view.certificates)
-              printLine(`  ${c.subject}  notAfter ${c.notAfter}  sha256 ${c.fingerprintSha256}`);
-            printLine('Trust it with `custos ca bundle > bundle.pem`.');
-          }
-          return EXIT.ok;
+        const subject = subjectText(options.subject, '--subject');
+        const rootSubject = subjectText(options.rootSubject, '--root-subject');
+        const { view, write } = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const { authority } = await initAuthority(rt, {
+              name: options.name,
+              keyType,
+              where,
+              rootTtlMs,
+              intermediateTtlMs,
+              intermediateCsr: options.intermediateCsr === true,
+              ...(subject === undefined ? {} : { subject }),
+              ...(rootSubject === undefined ? {} : { rootSubject }),
+            });
+            return { view: authorityView(authority), write: rt.writeOutputFile };
+          },
+          remote: async (api, deps) => {
+            // The module is a shared library the server would load: PKCS#11 CAs are made on the server host.
+            if (where.backend === 'pkcs11') throw remoteUnsupported('--pkcs11-module and --pkcs11-slot');
+            const created = await api.request<AuthorityView>({
+              method: 'POST',
+              path: '/v1/cas',
+              body: {
+                name: options.name,
+                keyType,
+                rootTtl: options.rootTtl,
+                intermediateTtl: options.intermediateTtl,
+                subject: options.subject,
+                rootSubject: options.rootSubject,
+                intermediateCsr: options.intermediateCsr === true,
+              },
+            });
+            return { view: created, write: deps.writeOutputFile };
+          },
         });
+        if (options.out !== undefined && view.csrPem !== null) await write(options.out, view.csrPem);
+        if (options.json) {
+          printJson(view);
+        } else if (view.csrPem !== null) {
+          if (options.out === undefined) process.stdout.write(view.csrPem);
+          process.stderr.write(
+            `CA ${view.name} is pending: have the external root sign ${options.out ?? 'this CSR'}, then run \`custos ca import ${view.name} --certificate FILE --chain FILE\`.\n`,
+          );
+        } else {
+          printLine(`CA ${view.name} created (${view.keyType}, ${view.backend} keys)`);
+          for (const c of view.certificates)
+            printLine(`  ${c.subject}  notAfter ${c.notAfter}  sha256 ${c.fingerprintSha256}`);
+          printLine('Trust it with `custos ca bundle > bundle.pem`.');
+        }
+        return EXIT.ok;
       }),
     );
 }

@@ -100,25 +100,24 @@ export function registerCaList(program: Command): void {
     )
     .action(
       action(async (options: { ca?: string; out?: string }, command: Command) => {
-        const [{ withRuntime }, { trustBundle }, { certificatesPem }, { generationOf }] = await Promise.all([
+        const [{ withBackend }, { trustBundleOf }, { certificatesPem }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/authority-view.js'),
           import('../../pki/formats/pem-writer.js'),
-          import('../../core/ca/rollover.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          let authorities = await rt.store.authorities.list();
-          if (options.ca !== undefined) {
-            // Every generation of the CA (`ca rotate` makes NAME--r2, ...).
-            const family = generationOf(options.ca).family;
-            if (!authorities.some((a) => a.name === options.ca)) throw notFound(options.ca);
-            authorities = authorities.filter((a) => generationOf(a.name).family === family);
-          }
-          const pem = certificatesPem(trustBundle(authorities));
-          if (options.out !== undefined) await rt.writeOutputFile(options.out, pem);
-          else process.stdout.write(pem);
-          return EXIT.ok;
+        const { pem, write } = await withBackend(globalOptions(command), {
+          local: async (rt) => ({
+            pem: certificatesPem(trustBundleOf(await rt.store.authorities.list(), options.ca)),
+            write: rt.writeOutputFile,
+          }),
+          remote: async (api, deps) => ({
+            pem: await api.text({ method: 'GET', path: '/v1/trust-bundle', query: { ca: options.ca } }),
+            write: deps.writeOutputFile,
+          }),
         });
+        if (options.out !== undefined) await write(options.out, pem);
+        else process.stdout.write(pem);
+        return EXIT.ok;
       }),
     );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RotateReport } from '../../core/ca/rotate-report.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable } from '../output.js';
@@ -31,46 +32,41 @@ export function registerCaRotate(program: Command): void {
           options: { overlap?: string; status?: boolean; json?: boolean },
           command: Command,
         ) => {
-          const [
-            { withRuntime },
-            { applyRollover, generationsFrom, rotateAuthority },
-            { parseDuration },
-            views,
-          ] = await Promise.all([
+          const [{ withBackend }, { rotateReport }, { parseDuration }] = await Promise.all([
             import('../runtime.js'),
-            import('../../core/ca/rotate-authority.js'),
+            import('../../core/ca/rotate-report.js'),
             import('../../core/duration.js'),
-            import('../../core/ca/authority-view.js'),
           ]);
           const overlapMs =
             options.overlap === undefined ? undefined : parseDuration(options.overlap, '--overlap');
-          return withRuntime(globalOptions(command), async (rt) => {
-            const applied = await applyRollover(rt);
-            const rotated =
-              options.status === true
-                ? null
-                : await rotateAuthority(rt, { name, ...(overlapMs === undefined ? {} : { overlapMs }) });
-            const generations = (await generationsFrom(rt, name)).map(views.authorityView);
-            if (options.json) {
-              printJson({
-                rotated: rotated === null ? null : views.authorityView(rotated),
-                applied,
-                generations,
-              });
-              return EXIT.ok;
-            }
-            for (const t of applied)
-              printLine(t.kind === 'activate' ? `${t.name} now signs.` : `${t.name} is retired.`);
-            if (rotated !== null)
-              printLine(
-                `${rotated.name} is in the trust bundle and signs from ${rotated.signsFrom?.toISOString() ?? 'now'}.`,
-              );
-            printTable(
-              ['NAME', 'STATUS', 'SIGNS FROM', 'SUBJECT'],
-              generations.map((g) => [g.name, g.status, g.signsFrom ?? '-', g.subject ?? '-']),
-            );
-            return EXIT.ok;
+          const statusOnly = options.status === true;
+          const report = await withBackend(globalOptions(command), {
+            local: (rt) =>
+              rotateReport(rt, { name, statusOnly, ...(overlapMs === undefined ? {} : { overlapMs }) }),
+            remote: (api) =>
+              api.request<RotateReport>({
+                method: 'POST',
+                path: `/v1/cas/${encodeURIComponent(name)}/rotate`,
+                body: {
+                  status: statusOnly,
+                  ...(options.overlap === undefined ? {} : { overlap: options.overlap }),
+                },
+              }),
           });
+          if (options.json) {
+            printJson(report);
+            return EXIT.ok;
+          }
+          const { applied, rotated, generations } = report;
+          for (const t of applied)
+            printLine(t.kind === 'activate' ? `${t.name} now signs.` : `${t.name} is retired.`);
+          if (rotated !== null)
+            printLine(`${rotated.name} is in the trust bundle and signs from ${rotated.signsFrom ?? 'now'}.`);
+          printTable(
+            ['NAME', 'STATUS', 'SIGNS FROM', 'SUBJECT'],
+            generations.map((g) => [g.name, g.status, g.signsFrom ?? '-', g.subject ?? '-']),
+          );
+          return EXIT.ok;
         },
       ),
     );

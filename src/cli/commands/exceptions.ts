@@ -18,11 +18,18 @@ export function registerExceptions(program: Command): void {
     .addHelpText('after', examples('custos exceptions list', 'custos exceptions list --json'))
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { listExceptions }] = await Promise.all([
+        const [{ withBackend }, { listExceptions }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/exceptions/list-exceptions.js'),
         ]);
-        const rows = await withRuntime(globalOptions(command), (rt) => listExceptions(rt));
+        const rows = await withBackend(globalOptions(command), {
+          local: (rt) => listExceptions(rt),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof listExceptions>>>({
+              method: 'GET',
+              path: '/v1/exception-states',
+            }),
+        });
         if (options.json) printJson(rows);
         else {
           printTable(

@@ -99,7 +99,7 @@ export function registerInventory(program: Command): void {
     )
     .action(
       action(async (options: ListOptions, command: Command) => {
-        const [{ withBackend, remoteUnsupported }, { listInventory }, { allPages }] = await Promise.all([
+        const [{ withBackend }, { listInventory }, { allPages }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/list-inventory.js'),
           import('../remote-pages.js'),
@@ -122,25 +122,29 @@ export function registerInventory(program: Command): void {
         };
         const { views, now } = await withBackend(globalOptions(command), {
           local: async (rt) => ({ views: await listInventory(rt, input), now: input.at ?? rt.clock.now() }),
-          // The API answers for now with the default expiring-soon window; a past moment is a question for the store.
+          // The pages of the API are the stored evaluation of now; another moment or window is judged by the server.
           remote: async (api, deps) => {
-            if (options.at !== undefined || options.expiringSoon !== '30d')
-              throw remoteUnsupported('--at and --expiring-soon');
-            return {
-              views: await allPages<CertificateView>(
-                api,
-                '/v1/certificates',
-                {
-                  owner: options.owner,
-                  finding: options.finding,
-                  expiringWithin: options.expiringWithin,
-                  includeRetired: input.includeRetired || undefined,
-                  unowned: input.unowned || undefined,
-                },
-                input.limit,
-              ),
-              now: deps.clock.now(),
+            const filters = {
+              owner: options.owner,
+              finding: options.finding,
+              expiringWithin: options.expiringWithin,
+              includeRetired: input.includeRetired || undefined,
+              unowned: input.unowned || undefined,
             };
+            const views =
+              input.at !== undefined || options.expiringSoon !== '30d'
+                ? await api.request<CertificateView[]>({
+                    method: 'GET',
+                    path: '/v1/inventory',
+                    query: {
+                      ...filters,
+                      at: input.at?.toISOString(),
+                      expiringSoon: options.expiringSoon,
+                      limit: input.limit,
+                    },
+                  })
+                : await allPages<CertificateView>(api, '/v1/certificates', filters, input.limit);
+            return { views, now: input.at ?? deps.clock.now() };
           },
         });
         if (options.json) printJson(views);

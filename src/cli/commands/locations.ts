@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { DomainError } from '../../core/errors.js';
 import type { LocationListing } from '../../core/list-locations.js';
-import type { LocationKind } from '../../core/inventory/location.js';
+import { LOCATION_KINDS as KINDS, type LocationKind } from '../../core/inventory/location.js';
 import { counted } from '../../core/plural.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable } from '../output.js';
-
-const KINDS: readonly LocationKind[] = ['tls', 'file', 'k8s-secret', 'agent', 'issued'];
 
 function kindOf(text: string | undefined): LocationKind | undefined {
   if (text === undefined) return undefined;
@@ -52,11 +50,19 @@ export function registerLocations(program: Command): void {
     .action(
       action(async (options: { kind?: string; unreachable?: boolean; json?: boolean }, command: Command) => {
         const input = { kind: kindOf(options.kind), unreachable: options.unreachable === true };
-        const [{ withRuntime }, { listLocations }] = await Promise.all([
+        const [{ withBackend }, { listLocations }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/list-locations.js'),
         ]);
-        const rows = await withRuntime(globalOptions(command), (rt) => listLocations(rt, input));
+        const rows = await withBackend(globalOptions(command), {
+          local: (rt) => listLocations(rt, input),
+          remote: (api) =>
+            api.request<LocationListing[]>({
+              method: 'GET',
+              path: '/v1/locations',
+              query: { kind: input.kind, unreachable: input.unreachable || undefined },
+            }),
+        });
         if (options.json) {
           printJson(rows);
           return EXIT.ok;
@@ -93,13 +99,19 @@ export function registerLocations(program: Command): void {
     )
     .action(
       action(async (selectors: string[], options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { forgetLocations }] = await Promise.all([
+        const [{ withBackend }, { forgetLocations }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/forget-locations.js'),
         ]);
-        const forgotten = await withRuntime(globalOptions(command), (rt) =>
-          forgetLocations(rt, { selectors, actor: rt.actor }),
-        );
+        const forgotten = await withBackend(globalOptions(command), {
+          local: (rt) => forgetLocations(rt, { selectors, actor: rt.actor }),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof forgetLocations>>>({
+              method: 'POST',
+              path: '/v1/locations/forget',
+              body: { locations: selectors },
+            }),
+        });
         if (options.json) printJson(forgotten);
         else
           for (const f of forgotten)

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ReconcileReport } from '../../core/managed/reconcile-until-settled.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
@@ -247,46 +248,31 @@ export function registerManaged(program: Command): void {
     )
     .action(
       action(async (options: { timeout: string; json?: boolean }, command: Command) => {
-        const [
-          { withRuntime },
-          { managedDependencies },
-          { runReconciler },
-          { parseDuration },
-          { DomainError },
-        ] = await Promise.all([
-          import('../runtime.js'),
-          import('../../compose/managed.js'),
-          import('../../core/managed/managed-jobs.js'),
-          import('../../core/duration.js'),
-          import('../../core/errors.js'),
-        ]);
+        const [{ withBackend }, { managedDependencies }, { reconcileUntilSettled }, { parseDuration }] =
+          await Promise.all([
+            import('../runtime.js'),
+            import('../../compose/managed.js'),
+            import('../../core/managed/reconcile-until-settled.js'),
+            import('../../core/duration.js'),
+          ]);
         const timeoutMs = parseDuration(options.timeout, '--timeout');
-        const result = await withRuntime(globalOptions(command), async (rt) => {
-          const deps = await managedDependencies(rt);
-          const until = new Date(rt.clock.now().getTime() + timeoutMs);
-          const run = await runReconciler(deps, { worker: rt.worker, until });
-          const statuses = await rt.store.managed.statuses();
-          return { run, statuses, timedOut: rt.clock.now().getTime() >= until.getTime() };
+        const { managed, jobs } = await withBackend(globalOptions(command), {
+          local: async (rt) =>
+            reconcileUntilSettled(await managedDependencies(rt), {
+              worker: rt.worker,
+              timeoutMs,
+              timeout: options.timeout,
+            }),
+          remote: (api) =>
+            api.request<ReconcileReport>({
+              method: 'POST',
+              path: '/v1/managed/reconcile',
+              body: { timeout: options.timeout },
+              // The server works for up to the timeout, then answers.
+              timeoutMs: timeoutMs + 60_000,
+            }),
         });
-        const managed = result.statuses.map((s) => {
-          const ready = s.conditions.find((c) => c.type === 'Ready');
-          const outcome = result.run.outcomes.find((o) => o.name === s.name);
-          return {
-            name: s.name,
-            state: outcome?.state ?? 'settled',
-            ready: ready?.status ?? 'Unknown',
-            reason: ready?.reason ?? 'NotReconciled',
-            revision: s.revision,
-            nextRunAt: (outcome?.nextRunAt ?? s.nextRetry ?? s.renewalTime)?.toISOString() ?? null,
-          };
-        });
-        if (result.timedOut && managed.some((m) => m.ready !== 'True'))
-          throw new DomainError(
-            'CUSTOS_MANAGED_NOT_SETTLED',
-            `The reconciler ran out of time (${options.timeout}); ${managed.filter((m) => m.ready !== 'True').length} managed certificate(s) not Ready.`,
-            { hint: 'Steps already recorded stay recorded: run it again, or give a longer --timeout.' },
-          );
-        if (options.json) printJson({ managed, jobs: result.run.jobs });
+        if (options.json) printJson({ managed, jobs });
         else {
           printTable(
             ['NAME', 'READY', 'REASON', 'REVISION', 'NEXT RUN'],

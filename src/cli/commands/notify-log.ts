@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DeliveryView } from '../../core/notify/delivery-view.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printTable } from '../output.js';
@@ -19,14 +20,14 @@ export function registerNotifyLog(program: Command): void {
     )
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { deliveryView, deliveryRow, DELIVERY_TABLE_HEADER }] = await Promise.all([
+        const [{ withBackend }, { deliveryView, deliveryRow, DELIVERY_TABLE_HEADER }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/notify/delivery-view.js'),
         ]);
-        const records = await withRuntime(globalOptions(command), (rt) =>
-          rt.store.notifications.deliveries(),
-        );
-        const views = records.map(deliveryView);
+        const views = await withBackend(globalOptions(command), {
+          local: async (rt) => (await rt.store.notifications.deliveries()).map(deliveryView),
+          remote: (api) => api.request<DeliveryView[]>({ method: 'GET', path: '/v1/notifications' }),
+        });
         if (options.json) {
           printJson(views);
           return EXIT.ok;

@@ -45,21 +45,30 @@ export function registerNotifyRun(program: Command): void {
     .action(
       action(async (options: NotifyRunOptions, command: Command) => {
         const thresholdsDays = parseThresholds(options.thresholds);
-        const [{ withRuntime }, { runNotifications }, { inventoryNoticeSources }, view] = await Promise.all([
+        const [{ withBackend }, { runNotifications }, { inventoryNoticeSources }, view] = await Promise.all([
           import('../runtime.js'),
           import('../../core/notify/run-notifications.js'),
           import('../../core/notify/inventory-notice-sources.js'),
           import('../../core/notify/delivery-view.js'),
         ]);
-        const summary = await withRuntime(globalOptions(command), (rt) =>
-          runNotifications(
-            { ...rt, sources: inventoryNoticeSources(rt.store) },
-            { actor: rt.actor, worker: rt.worker, thresholdsDays },
-          ),
-        );
-        const deliveries = summary.deliveries.map(view.deliveryView);
+        const summary = await withBackend(globalOptions(command), {
+          local: async (rt) =>
+            view.runSummaryView(
+              await runNotifications(
+                { ...rt, sources: inventoryNoticeSources(rt.store) },
+                { actor: rt.actor, worker: rt.worker, thresholdsDays },
+              ),
+            ),
+          remote: (api) =>
+            api.request<ReturnType<typeof view.runSummaryView>>({
+              method: 'POST',
+              path: '/v1/notifications/run',
+              body: { thresholds: thresholdsDays },
+            }),
+        });
+        const deliveries = summary.deliveries;
         if (options.json) {
-          printJson({ ...summary, deliveries });
+          printJson(summary);
         } else {
           if (deliveries.length > 0) printTable(view.DELIVERY_TABLE_HEADER, deliveries.map(view.deliveryRow));
           printLine(

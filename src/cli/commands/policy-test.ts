@@ -26,24 +26,41 @@ export function registerPolicyTest(program: Command): void {
     )
     .action(
       action(async (file: string, options: PolicyTestOptions, command: Command) => {
-        const [{ withRuntime }, { testPolicies }, { readUserFile }] = await Promise.all([
+        const [{ withBackend }, { testPolicies }, { readUserFile }, { pemBlock }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/policy/test-policies.js'),
           import('../../compose/user-files.js'),
+          import('../../pki/formats/pem-writer.js'),
         ]);
         const [text, certificate] = await Promise.all([
           readUserFile(file, { what: 'the policy file' }),
           readUserFile(options.certificate, { what: '--certificate' }),
         ]);
-        const result = await withRuntime(globalOptions(command), (rt) =>
-          testPolicies(rt, {
-            text: text.toString('utf8'),
-            fileName: file,
-            certificate,
-            certificateName: options.certificate,
-            identity: options.identity,
-          }),
-        );
+        const result = await withBackend(globalOptions(command), {
+          local: (rt) =>
+            testPolicies(rt, {
+              text: text.toString('utf8'),
+              fileName: file,
+              certificate,
+              certificateName: options.certificate,
+              identity: options.identity,
+            }),
+          remote: (api) =>
+            api.request<Awaited<ReturnType<typeof testPolicies>>>({
+              method: 'POST',
+              path: '/v1/policies/test',
+              body: {
+                policies: text.toString('utf8'),
+                fileName: file,
+                // A DER file goes as PEM.
+                certificate: certificate.includes('-----BEGIN ')
+                  ? certificate.toString('utf8')
+                  : pemBlock('CERTIFICATE', certificate),
+                certificateName: options.certificate,
+                identity: options.identity,
+              },
+            }),
+        });
         if (options.json) printJson(result);
         else {
           printLine(

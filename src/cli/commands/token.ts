@@ -185,15 +185,21 @@ export function registerTokens(program: Command): void {
     )
     .action(
       action(async (_options: Record<string, never>, command: Command) => {
-        const [{ withRuntime }, { createLoginCode, loginUrl }] = await Promise.all([
+        const [{ withBackend }, { createLoginCode, loginUrl }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/auth/dashboard-login.js'),
         ]);
-        return withRuntime(globalOptions(command), async (rt) => {
-          const code = await createLoginCode(rt);
-          printLine(loginUrl(rt.config.server.baseUrl, code.secret));
-          return EXIT.ok;
+        const url = await withBackend(globalOptions(command), {
+          local: async (rt) => loginUrl(rt.config.server.baseUrl, (await createLoginCode(rt)).secret),
+          remote: async (api, deps) => {
+            const { code } = await api.request<{ code: string }>({ method: 'POST', path: '/v1/login-codes' });
+            // At the URL the CLI reaches the server at, unless --base-url (or the client's configuration) names one.
+            const given = (deps.configSources.get('server.baseUrl')?.from ?? 'default') !== 'default';
+            return loginUrl(given ? deps.config.server.baseUrl : api.baseUrl, code);
+          },
         });
+        printLine(url);
+        return EXIT.ok;
       }),
     );
 }

@@ -17,6 +17,8 @@ export interface ApiRequest {
   /** Sent as JSON, or as it is with `contentType` when a string. */
   body?: unknown;
   contentType?: string;
+  /** How long to wait for the answer, when longer than the client's own timeout (a long-running request). */
+  timeoutMs?: number;
 }
 
 export interface ApiClient {
@@ -24,8 +26,10 @@ export interface ApiClient {
   readonly baseUrl: string;
   /** The answer's JSON (undefined for 204). */
   request<T>(request: ApiRequest): Promise<T>;
-  /** The answer's body as text (exports, PEM). */
+  /** The answer's body as text (PEM). */
   text(request: ApiRequest): Promise<string>;
+  /** The answer's body as it arrives (exports of any size), in UTF-8 chunks. */
+  stream(request: ApiRequest): Promise<AsyncIterable<string>>;
 }
 
 export interface ApiClientOptions {
@@ -82,7 +86,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         headers,
         body,
         redirect: 'error',
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: AbortSignal.timeout(request.timeoutMs ?? options.timeoutMs),
       });
     } catch (cause) {
       throw new DomainError('CUSTOS_SERVER_UNAVAILABLE', `Cannot reach the Custos server at ${url.origin}.`, {
@@ -102,6 +106,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     async text(request: ApiRequest): Promise<string> {
       return (await send(request)).text();
+    },
+    async stream(request: ApiRequest): Promise<AsyncIterable<string>> {
+      const response = await send(request);
+      if (response.body === null) return (async function* () {})();
+      return response.body.pipeThrough(new TextDecoderStream());
     },
   };
 }

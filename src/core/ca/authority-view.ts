@@ -5,7 +5,9 @@
  */
 import { pemBlock } from '../../pki/formats/pem-writer.js';
 import { parseCertificate } from '../../pki/x509/lean-reader.js';
+import { DomainError } from '../errors.js';
 import type { CertificateAuthority } from '../ports/authority-store.js';
+import { generationOf } from './rollover.js';
 
 export interface AuthorityCertificateView {
   subject: string;
@@ -90,4 +92,21 @@ export function trustBundle(authorities: readonly CertificateAuthority[]): Uint8
     }
   }
   return out;
+}
+
+/**
+ * The trust bundle of every CA, or of one CA's generations only (`ca rotate` makes NAME--r2, ...);
+ * CUSTOS_CA_NOT_FOUND when no CA has that name.
+ */
+export function trustBundleOf(
+  authorities: readonly CertificateAuthority[],
+  ca: string | undefined,
+): Uint8Array[] {
+  if (ca === undefined) return trustBundle(authorities);
+  if (!authorities.some((a) => a.name === ca))
+    throw new DomainError('CUSTOS_CA_NOT_FOUND', `No certificate authority is named "${ca}".`, {
+      hint: '`custos ca list` shows them; `custos ca init --name NAME` creates one.',
+    });
+  const family = generationOf(ca).family;
+  return trustBundle(authorities.filter((a) => generationOf(a.name).family === family));
 }

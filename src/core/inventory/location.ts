@@ -55,6 +55,9 @@ export function probedByBareAddress(location: Location): boolean {
 export type Location = FileLocation | TlsLocation | K8sSecretLocation | AgentLocation | IssuedLocation;
 export type LocationKind = Location['kind'];
 
+/** Every kind of location, as `--kind` and `locationKind` take them. */
+export const LOCATION_KINDS: readonly LocationKind[] = ['tls', 'file', 'k8s-secret', 'agent', 'issued'];
+
 /** The canonical, unique key of a location. */
 export function locationKey(location: Location): string {
   switch (location.kind) {

@@ -1,4 +1,5 @@
 import type { DeliveryRecord } from './delivery.js';
+import type { NotifyRunSummary } from './run-notifications.js';
 
 /**
  * A delivery as `notify log --json` and `notify run --json` print it (a contract for scripts): times as ISO 8601
@@ -65,3 +66,9 @@ export function deliveryRow(view: DeliveryView): string[] {
     view.lastError ?? '',
   ];
 }
+
+/** What `notify run --json` prints: the run's counts and each delivery it made. */
+export const runSummaryView = (summary: NotifyRunSummary) => ({
+  ...summary,
+  deliveries: summary.deliveries.map(deliveryView),
+});

@@ -3,8 +3,8 @@
  * the same checks and codes as `custos scan files|tls`), then recorded as `queued` with its `scan.run` job and audit
  * event in one transaction. A server's background work (or another server's, with `--no-workers`) runs it.
  */
-import { readContainer } from '../../pki/formats/read-container.js';
 import { parseDuration } from '../duration.js';
+import { pemCertificates } from '../pem-certificates.js';
 import { DomainError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { JsonValue } from '../ports/job-queue.js';
@@ -60,14 +60,7 @@ export const expiringSoonDays = (request: TlsScanRequest): number =>
 
 /** The certificates (DER) of the request's `trust` PEM texts; CUSTOS_INVALID_ARGUMENT for one that holds none. */
 export function trustedCertificates(request: TlsScanRequest): Uint8Array[] {
-  return (request.trust ?? [])
-    .map((pem, i) => {
-      const read = readContainer(new TextEncoder().encode(pem), { passwords: [] });
-      if (read.certificates.length === 0)
-        throw new DomainError('CUSTOS_INVALID_ARGUMENT', `trust[${i}]: holds no PEM certificate`);
-      return read.certificates.map((c) => c.der);
-    })
-    .flat();
+  return (request.trust ?? []).flatMap((pem, i) => pemCertificates(pem, `trust[${i}]`));
 }
 
 export interface StartScanDependencies {

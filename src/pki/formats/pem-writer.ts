@@ -8,3 +8,9 @@ export function pemBlock(label: string, der: Uint8Array): string {
 /** Certificates as PEM, one block each, in the order given. */
 export const certificatesPem = (certificates: readonly Uint8Array[]): string =>
   certificates.map((der) => pemBlock('CERTIFICATE', der)).join('');
+
+/** The DER of the first block of this label in a PEM text (what pemBlock wrote), or null when there is none. */
+export function pemBlockDer(label: string, text: string): Uint8Array | null {
+  const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]*)-----END ${label}-----`).exec(text);
+  return match === null ? null : new Uint8Array(Buffer.from(match[1]!, 'base64'));
+}

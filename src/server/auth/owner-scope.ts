@@ -46,6 +46,16 @@ export async function requireCertificateOwner(
     throw forbidden(principal, `certificate ${fingerprintSha256} is not its owner's`);
 }
 
+/** Refuses a bound principal what reaches beyond its owner (the whole audit chain, every location, the CAs). */
+export function requireUnbound(principal: Principal, what: string): void {
+  if (principal.owner !== null)
+    throw new DomainError(
+      'CUSTOS_FORBIDDEN',
+      `a credential bound to owner "${principal.owner}" cannot ${what}: it reaches beyond that owner`,
+      { hint: 'use a token that is not bound to an owner' },
+    );
+}
+
 /** Whether a bound principal may see this owner's objects (always, for an unbound one). */
 export const seesOwner = (principal: Principal, owner: string | null): boolean =>
   principal.owner === null || owner === principal.owner;

@@ -1,6 +1,6 @@
 /**
  * Credentials over HTTP: API tokens for admins (`POST /v1/tokens`, `GET /v1/tokens`, `DELETE /v1/tokens/{id}`, as
- * `custos token create|list|revoke`), who a request is (`GET /v1/me`, which the dashboard reads), and the dashboard's
+ * `custos token create|list|revoke`), dashboard login codes (`POST /v1/login-codes`, as `custos token login-code`), who a request is (`GET /v1/me`, which the dashboard reads), and the dashboard's
  * sign-in: `GET /login?code=` redeems a one-time login code for a session cookie, `POST /logout` ends the session.
  * A principal bound to an owner manages only tokens bound to that owner.
  */
@@ -10,7 +10,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Runtime } from '../../compose/runtime.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../core/auth/api-tokens.js';
 import { Unauthenticated } from '../../core/auth/authenticate.js';
-import { endSession, redeemLoginCode, SESSION_TTL_MS } from '../../core/auth/dashboard-login.js';
+import {
+  createLoginCode,
+  endSession,
+  loginUrl,
+  redeemLoginCode,
+  SESSION_TTL_MS,
+} from '../../core/auth/dashboard-login.js';
 import { SCOPES } from '../../core/auth/scopes.js';
 import { tokenView, type TokenView } from '../../core/auth/token-view.js';
 import { parseDuration } from '../../core/duration.js';
@@ -20,7 +26,7 @@ import { problemResponse } from '../problem.js';
 import { SESSION_COOKIE, type Deny } from './auth.js';
 
 export interface TokensOptions {
-  rt: Pick<Runtime, 'store' | 'clock' | 'secureRandom' | 'actor'>;
+  rt: Pick<Runtime, 'store' | 'clock' | 'secureRandom' | 'actor' | 'config'>;
   deny: Deny;
 }
 
@@ -181,6 +187,37 @@ export const tokensPlugin: FastifyPluginAsyncTypebox<TokensOptions> = async (app
     (request) => {
       const principal = principalOf(request);
       return { ...principal, scopes: [...principal.scopes] };
+    },
+  );
+
+  app.post(
+    '/v1/login-codes',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: 'A one-time dashboard login code (as `custos token login-code`): works once, for 15 minutes',
+        description:
+          "The session it opens holds the requesting credential's scopes and owner. `url` is at the server's server.baseUrl.",
+        response: {
+          201: Type.Object({
+            code: Type.String({ description: 'The one-time code: shown once' }),
+            url: Type.String({ description: 'The sign-in URL: /login?code=' }),
+            expiresAt: Type.String({ format: 'date-time' }),
+          }),
+          401: unauthenticated,
+          403: forbidden,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const code = await createLoginCode(as(request), { scopes: principal.scopes, owner: principal.owner });
+      return reply.code(201).send({
+        code: code.secret,
+        url: loginUrl(rt.config.server.baseUrl, code.secret),
+        expiresAt: code.record.expiresAt.toISOString(),
+      });
     },
   );
 

@@ -1,7 +1,8 @@
 /**
  * The audit trail over HTTP: `GET /v1/audit` (records by time, type and subject, a page at a time),
  * `GET /v1/audit/export` (what `custos audit export` writes: JSON lines and a signed checkpoint) and
- * `POST /v1/audit/verify` (what `custos audit verify --json` prints). An owner-bound principal queries the records
+ * `POST /v1/audit/verify` (what `custos audit verify --json` prints) and `POST /v1/audit/checkpoint` (what
+ * `custos audit checkpoint` prints). An owner-bound principal queries the records
  * about its owner's certificates only; export and verify read the whole chain, so they need an unbound one.
  */
 import { Readable } from 'node:stream';
@@ -11,10 +12,10 @@ import type { Runtime } from '../../compose/runtime.js';
 import { auditRecordView } from '../../core/audit/audit-record-view.js';
 import { exportAuditLines } from '../../core/audit/export-audit.js';
 import { parseCheckpoint } from '../../core/audit/read-checkpoint.js';
-import { verifyState } from '../../core/audit/verify-state.js';
-import { DomainError } from '../../core/errors.js';
-import { verifyAudit } from '../../core/verify-audit.js';
-import { principalOf, type Principal } from '../auth/principal.js';
+import { verifyAuditAndState } from '../../core/audit/verify-audit-state.js';
+import { checkpointAudit } from '../../core/audit/checkpoint-audit.js';
+import { requireUnbound } from '../auth/owner-scope.js';
+import { principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
 
 export interface V1AuditOptions {
@@ -22,15 +23,7 @@ export interface V1AuditOptions {
 }
 
 const NDJSON = 'application/x-ndjson';
-
-function wholeChain(principal: Principal, what: string): void {
-  if (principal.owner !== null)
-    throw new DomainError(
-      'CUSTOS_FORBIDDEN',
-      `a credential bound to owner "${principal.owner}" cannot ${what}: it covers every owner's records`,
-      { hint: 'use a token that is not bound to an owner' },
-    );
-}
+const PEM = 'application/x-pem-file';
 
 const Break = Type.Union([
   Type.Object(
@@ -108,7 +101,7 @@ export const v1AuditPlugin: FastifyPluginAsyncTypebox<V1AuditOptions> = async (a
       },
     },
     async (request, reply) => {
-      wholeChain(principalOf(request), 'export the audit trail');
+      requireUnbound(principalOf(request), 'export the audit trail');
       const since = request.query.since === undefined ? undefined : new Date(request.query.since);
       const lines = exportAuditLines(rt, {
         since,
@@ -154,15 +147,58 @@ export const v1AuditPlugin: FastifyPluginAsyncTypebox<V1AuditOptions> = async (a
       },
     },
     async (request) => {
-      wholeChain(principalOf(request), 'verify the audit trail');
+      requireUnbound(principalOf(request), 'verify the audit trail');
       const checkpoints = (request.body?.checkpoints ?? []).map((value, i) => {
         const source = `checkpoints[${i}]`;
         return { source, checkpoint: parseCheckpoint(value, source) };
       });
-      const chain = await verifyAudit(rt, checkpoints);
-      if (!chain.ok || request.body?.state !== true) return chain;
-      const state = await verifyState(rt);
-      return { ...chain, ok: state.ok, areas: state.areas };
+      return verifyAuditAndState(rt, { checkpoints, state: request.body?.state === true });
     },
+  );
+
+  app.post(
+    '/v1/audit/checkpoint',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Verify the chain, then sign a checkpoint of its head (as `custos audit checkpoint`)',
+        description:
+          'The statement {seq, hash, at} signed with the audit key, to be kept outside the database: `audit verify --checkpoint` later proves the history up to it intact. A broken chain is 200 with ok false and the break, and no checkpoint.',
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            records: Type.Integer(),
+            break: Break,
+            checkpoint: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+              description:
+                'The signed checkpoint, as `custos audit checkpoint` prints it; null for a broken or empty chain',
+            }),
+          }),
+          403: problemResponse('An owner-bound credential (CUSTOS_FORBIDDEN)'),
+        },
+      },
+    },
+    async (request) => {
+      requireUnbound(principalOf(request), 'sign a checkpoint of the audit trail');
+      return checkpointAudit(rt);
+    },
+  );
+
+  app.get(
+    '/v1/audit/public-key',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The public key (PEM) checkpoints and exports are signed with (as `custos audit public-key`)',
+        produces: [PEM],
+        response: {
+          200: { description: 'An SPKI public key, PEM', content: { [PEM]: { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    async (_request, reply) => reply.type(PEM).send(rt.auditKeys.publicKeyPem),
   );
 };

@@ -77,3 +77,33 @@ export const RevokedSchema = Type.Object(
   },
   { title: 'Revocation' },
 );
+
+/** A CA name (lower-case letters, digits, dashes; `--rN` marks a generation `ca rotate` made). */
+export const CaNameSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+
+export const PublishedCrlSchema = Type.Object(
+  {
+    ca: Type.String(),
+    crlNumber: Type.Integer(),
+    thisUpdate: Type.String({ format: 'date-time' }),
+    nextUpdate: Type.String({ format: 'date-time' }),
+    file: Type.String({ description: 'Where the server wrote it (DER): <data-dir>/crl/<ca>.crl' }),
+    pem: Type.String({ description: 'The CRL, PEM' }),
+  },
+  { title: 'PublishedCrl' },
+);
+
+export const RotateReportSchema = Type.Object(
+  {
+    rotated: Nullable(AuthorityViewSchema),
+    applied: Type.Array(
+      Type.Object(
+        { kind: Type.String({ description: 'activate or retire' }), name: Type.String() },
+        { additionalProperties: true },
+      ),
+      { description: 'The status changes written now' },
+    ),
+    generations: Type.Array(AuthorityViewSchema, { description: 'Every generation of the CA, oldest first' }),
+  },
+  { title: 'CaRotation' },
+);

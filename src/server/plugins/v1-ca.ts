@@ -22,7 +22,7 @@ import { auditRefusals, requireCertificateOwner, requireIdentityOwner } from '..
 import { actorOf, principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
 import type { Deny } from './auth.js';
-import { AuthorityViewSchema, IssuedSchema, RevokedSchema } from './v1-ca-schemas.js';
+import { AuthorityViewSchema, CaNameSchema, IssuedSchema, RevokedSchema } from './v1-ca-schemas.js';
 
 export interface V1CaOptions {
   rt: Runtime;
@@ -30,7 +30,7 @@ export interface V1CaOptions {
   deny: Deny;
 }
 
-const CaName = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) });
+const CaName = Type.Object({ name: CaNameSchema });
 const Fingerprint = Type.Object({
   fingerprint: Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the DER, hex' }),
 });

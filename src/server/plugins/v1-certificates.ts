@@ -11,6 +11,7 @@ import { parseDuration } from '../../core/duration.js';
 import { certificateDetail } from '../../core/inventory/certificate-detail.js';
 import { inventorySummary, type InventorySummary } from '../../core/inventory/inventory-summary.js';
 import { pageInventory } from '../../core/inventory/page-inventory.js';
+import { LOCATION_KINDS } from '../../core/inventory/location.js';
 import { INVENTORY_SORTS } from '../../core/ports/inventory-store.js';
 import { principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
@@ -20,7 +21,6 @@ export interface V1CertificatesOptions {
   rt: Runtime;
 }
 
-const LOCATION_KINDS = ['file', 'tls', 'k8s-secret', 'agent', 'issued'] as const;
 export const MAX_PAGE = 500;
 
 const ListQuery = Type.Object({

@@ -116,3 +116,25 @@ export const AdoptedSchema = Type.Object(
   },
   { title: 'ManagedAdopted' },
 );
+
+export const ReconcileReportSchema = Type.Object(
+  {
+    managed: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        state: Type.String({ description: 'What this run did with it, or settled' }),
+        ready: Type.String({ description: 'True, False or Unknown' }),
+        reason: Type.String(),
+        revision: Type.Union([Type.Integer(), Type.Null()]),
+        nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      }),
+    ),
+    jobs: Type.Object({
+      completed: Type.Integer(),
+      retried: Type.Integer(),
+      failed: Type.Integer(),
+      lost: Type.Integer(),
+    }),
+  },
+  { title: 'ReconcileReport', description: 'As `custos managed reconcile --json` prints it' },
+);

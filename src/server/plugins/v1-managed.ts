@@ -9,12 +9,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { managedDependencies } from '../../compose/managed.js';
 import type { Runtime } from '../../compose/runtime.js';
 import { applyManifests } from '../../core/declarative/apply-manifests.js';
+import { parseDuration } from '../../core/duration.js';
 import { adoptManaged } from '../../core/managed/adopt-managed.js';
 import { deleteManaged } from '../../core/managed/delete-managed.js';
 import { findCertificateByPrefix } from '../../core/inventory/find-by-prefix.js';
 import { managedNotFound, managedSpec, managedSpecs } from '../../core/managed/load-managed.js';
 import { managedListItem, managedStatusView } from '../../core/managed/managed-view.js';
 import { requestRenewal } from '../../core/managed/request-renewal.js';
+import { reconcileUntilSettled } from '../../core/managed/reconcile-until-settled.js';
 import { rollbackManaged } from '../../core/managed/rollback-managed.js';
 import {
   auditRefusals,
@@ -22,6 +24,7 @@ import {
   requireCertificateOwner,
   requireIdentityOwner,
   requireScope,
+  requireUnbound,
 } from '../auth/owner-scope.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
@@ -36,6 +39,7 @@ import {
   DeletedSchema,
   ManagedListItemSchema,
   ManagedStatusSchema,
+  ReconcileReportSchema,
   RollbackSchema,
 } from './v1-managed-schemas.js';
 
@@ -139,6 +143,40 @@ export const v1ManagedPlugin: FastifyPluginAsyncTypebox<V1ManagedOptions> = asyn
       const result = await adoptManaged(rt, { ...body, actor: actorOf(principal) });
       const created = !result.apply.dryRun && result.apply.objects.some((o) => o.change === 'created');
       return reply.code(created ? 201 : 200).send(result);
+    },
+  );
+
+  app.post(
+    '/managed/reconcile',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['managed'],
+        summary:
+          'Run the reconciler until every managed certificate has settled (as `custos managed reconcile --json`)',
+        description:
+          "Works the queue until each is Ready, waiting for a retry, or Failed, or the timeout runs out (504 CUSTOS_MANAGED_NOT_SETTLED when some are not Ready then). It works every owner's certificates, so an owner-bound token may not.",
+        body: Type.Object(
+          { timeout: Type.String({ default: '60s', description: 'Give up after this long (30s, 5m)' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: ReconcileReportSchema,
+          403: forbidden,
+          504: problemResponse('Ran out of time with some not Ready (CUSTOS_MANAGED_NOT_SETTLED)'),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      requireUnbound(principal, 'run the reconciler');
+      const deps = await managedDependencies({ ...rt, actor: actorOf(principal) });
+      const { timeout } = request.body;
+      return reconcileUntilSettled(deps, {
+        worker: rt.worker,
+        timeoutMs: parseDuration(timeout, 'timeout'),
+        timeout,
+      });
     },
   );
 
