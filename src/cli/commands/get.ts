@@ -3,7 +3,15 @@ import type { AnyDeclarativeObject, Kind } from '../../core/declarative/objects.
 import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable } from '../output.js';
+import {
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 
 const RESOURCES: Record<string, Kind> = {
   owners: 'Owner',
@@ -31,32 +39,54 @@ function summary(o: AnyDeclarativeObject): string {
   }
 }
 
+/** `-o yaml` prints documents `apply -f` takes back; `-o wide` adds the kind and the labels. */
+const OBJECTS: Listing<AnyDeclarativeObject> = {
+  columns: [
+    { header: 'NAME', value: (o) => o.metadata.name },
+    { header: 'KIND', value: (o) => o.kind, in: 'wide' },
+    {
+      header: 'LABELS',
+      value: (o) =>
+        Object.entries(o.metadata.labels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '-',
+      in: 'wide',
+    },
+    { header: 'SUMMARY', value: summary },
+  ],
+  sortBy: { name: (o) => o.metadata.name },
+  yamlDocuments: true,
+};
+
 export function registerGet(program: Command): void {
-  program
+  const get = program
     .command('get')
     .description('Print the stored owners, identities, ownership rules, policies or exceptions.')
     .argument('<resource>', Object.keys(RESOURCES).join(' | '))
     .option(
-      '-o, --output <format>',
-      'json or yaml (yaml can be applied again; webhook secrets and the token parts of webhook and Slack URLs are printed as (redacted), which keeps the stored ones)',
-    )
-    .option(
       '--show-secrets',
       'print webhook and Slack URLs whole (webhook signing secrets are never printed back)',
+    );
+  listingOptions(get, sortFields(OBJECTS))
+    .addHelpText(
+      'after',
+      examples(
+        'custos get owners',
+        'custos get policies -o yaml > policies.yaml',
+        'custos get owners -o wide',
+      ) +
+        '\n-o yaml can be applied again; webhook secrets and the token parts of webhook and Slack URLs are printed as (redacted), which keeps the stored ones.\n',
     )
-    .addHelpText('after', examples('custos get owners', 'custos get policies -o yaml > policies.yaml'))
     .action(
       action(
-        async (resource: string, options: { output?: string; showSecrets?: boolean }, command: Command) => {
+        async (resource: string, options: { showSecrets?: boolean } & ListingFlags, command: Command) => {
           const kind = RESOURCES[resource];
           if (kind === undefined) {
             throw new DomainError('CUSTOS_USAGE', `"${resource}" is not a resource`, {
               hint: `use one of ${Object.keys(RESOURCES).join(', ')}`,
             });
           }
-          if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
-            throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
-          }
+          const output = listingOutput(options, sortFields(OBJECTS));
           const [{ withBackend, remoteUnsupported }, { getObjects }] = await Promise.all([
             import('../runtime.js'),
             import('../../core/declarative/get-objects.js'),
@@ -74,17 +104,7 @@ export function registerGet(program: Command): void {
               return api.request<AnyDeclarativeObject[]>({ method: 'GET', path: `/v1/${resource}` });
             },
           });
-          if (options.output === 'json') printJson(shown);
-          else if (options.output === 'yaml') {
-            const { stringify } = await import('yaml');
-            process.stdout.write(shown.map((o) => stringify(o)).join('---\n'));
-          } else {
-            printTable(
-              ['NAME', 'SUMMARY'],
-              shown.map((o) => [o.metadata.name, summary(o)]),
-            );
-            printLine(`${shown.length} ${resource}`);
-          }
+          await printListing(shown, { ...OBJECTS, summary: (rows) => `${rows.length} ${resource}` }, output);
           return EXIT.ok;
         },
       ),

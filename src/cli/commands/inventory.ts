@@ -1,22 +1,43 @@
 import type { Command } from 'commander';
 import type { CertificateView } from '../../core/inventory/certificate-view.js';
+import { INVENTORY_SORTS, type InventorySort } from '../../core/ports/inventory-store.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
-import { parseWindowFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
+import {
+  displayName,
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printLine,
+  printListing,
+  printTable,
+  shortFingerprint,
+  type ListingFlags,
+  type Listing,
+  type ListingOutput,
+} from '../output.js';
+import { parseWindowFlag, parseMoment, positiveInteger, relativeDays } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
-interface ListOptions {
+interface ListOptions extends ListingFlags {
   expiringWithin?: string;
   finding?: string;
   at?: string;
   includeRetired?: boolean;
   expiringSoon: string;
-  json?: boolean;
   owner?: string;
   unowned?: boolean;
   limit?: string;
 }
+
+/** The fields `inventory list --sort-by` takes: the orders the store sorts by (`-FIELD` reverses one). */
+const SORT_FIELDS = INVENTORY_SORTS.filter((s) => !s.startsWith('-'));
+
+const inventorySort = (sort: ListingOutput['sort']): InventorySort | undefined =>
+  sort === undefined
+    ? undefined
+    : INVENTORY_SORTS.find((s) => s === `${sort.descending ? '-' : ''}${sort.field}`);
 
 const locationText = (l: CertificateView['locations'][number]): string => {
   switch (l.kind) {
@@ -34,7 +55,7 @@ const locationText = (l: CertificateView['locations'][number]): string => {
 };
 
 /** One location, or how many; with `unreachable since T` when a TLS location has stopped answering. */
-function locationsText(locations: CertificateView['locations']): string {
+export function locationsText(locations: CertificateView['locations']): string {
   const unreachable = locations
     .map((l) => l.unreachableSince)
     .filter((t): t is string => t !== undefined)
@@ -48,35 +69,39 @@ function locationsText(locations: CertificateView['locations']): string {
   return `${where} (${which}unreachable since ${unreachable[0] as string})`;
 }
 
-function printInventory(views: CertificateView[], now: Date, includeRetired: boolean): void {
-  printTable(
-    [
-      'FINGERPRINT',
-      'NOT AFTER',
-      'EXPIRES',
-      'SUBJECT',
-      'OWNER',
-      'LOCATIONS',
-      'FINDINGS',
-      ...(includeRetired ? ['ENDED'] : []),
+/** The inventory's table; `-o wide` adds the full fingerprint and subject, the issuer, key and location count. */
+function inventoryListing(now: Date, includeRetired: boolean): Listing<CertificateView> {
+  return {
+    columns: [
+      { header: 'FINGERPRINT', value: (v) => shortFingerprint(v.fingerprintSha256), in: 'table' },
+      { header: 'FINGERPRINT', value: (v) => v.fingerprintSha256, in: 'wide' },
+      { header: 'NOT AFTER', value: (v) => v.notAfter.slice(0, 10) },
+      { header: 'EXPIRES', value: (v) => relativeDays(new Date(v.notAfter), now) },
+      { header: 'SUBJECT', value: displayName, in: 'table' },
+      { header: 'SUBJECT', value: (v) => v.subject, in: 'wide' },
+      { header: 'ISSUER', value: (v) => v.issuer, in: 'wide' },
+      {
+        header: 'KEY',
+        value: (v) => `${v.keyAlgorithm}${v.keySize === null ? '' : ` ${v.keySize}`}`,
+        in: 'wide',
+      },
+      { header: 'OWNER', value: (v) => v.owner ?? '-' },
+      { header: 'LOCATION COUNT', value: (v) => String(v.locations.length), in: 'wide' },
+      { header: 'LOCATIONS', value: (v) => locationsText(v.locations) },
+      {
+        header: 'FINDINGS',
+        value: (v) =>
+          v.findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`)).join(',') || '-',
+      },
+      ...(includeRetired ? [{ header: 'ENDED', value: (v: CertificateView) => v.retiredAt ?? '-' }] : []),
     ],
-    views.map((v) => [
-      shortFingerprint(v.fingerprintSha256),
-      v.notAfter.slice(0, 10),
-      relativeDays(new Date(v.notAfter), now),
-      displayName(v),
-      v.owner ?? '-',
-      locationsText(v.locations),
-      v.findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`)).join(',') || '-',
-      ...(includeRetired ? [v.retiredAt ?? '-'] : []),
-    ]),
-  );
-  printLine(counted(views.length, 'certificate'));
+    summary: (views) => counted(views.length, 'certificate'),
+  };
 }
 
 export function registerInventory(program: Command): void {
   const inventory = commandGroup(program, 'inventory', 'query the certificate inventory');
-  inventory
+  const list = inventory
     .command('list')
     .description(
       'List the certificates installed now (or at --at), where each one is, and what is wrong with it. Expiry findings are judged at the moment asked about.',
@@ -89,7 +114,10 @@ export function registerInventory(program: Command): void {
       '--finding <code>',
       'only certificates with this finding code (expired, weak-key, key-mismatch, ...)',
     )
-    .option('--at <time>', 'answer for a past moment from the sighting history, e.g. 2026-10-01T00:00:00Z')
+    .option(
+      '--at <time>',
+      'answer for a past moment from the sighting history: a time (2026-10-01T00:00:00Z) or how long ago (7d)',
+    )
     .option(
       '--include-retired',
       'also list certificates no longer seen anywhere, with their ended sightings (ENDED column, retiredAt in JSON)',
@@ -97,20 +125,26 @@ export function registerInventory(program: Command): void {
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--owner <name>', 'only certificates of this owner (see `custos get owners`)')
     .option('--unowned', 'only certificates no rule, assignment or identity gives an owner')
-    .option('--limit <n>', 'at most n certificates, those expiring first (a first page)')
-    .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)')
+    .option('--limit <n>', 'at most n certificates, the first in the --sort-by order (a first page)')
+    .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)');
+  listingOptions(list, SORT_FIELDS)
     .addHelpText(
       'after',
       examples(
         'custos inventory list --expiring-within 30d',
         'custos inventory list --limit 100',
+        'custos inventory list --sort-by owner -o wide',
         'custos inventory list --finding key-type-not-allowed --json | jq -r ".[].fingerprintSha256"',
         'custos inventory list --at 2026-10-01T00:00:00Z --json',
+        'custos inventory list --at 7d --no-headers | wc -l',
         'custos inventory list --unowned',
       ),
     )
     .action(
       action(async (options: ListOptions, command: Command) => {
+        const output = listingOutput(options, SORT_FIELDS);
+        const sort = inventorySort(output.sort);
+        const at = options.at === undefined ? undefined : parseMoment(options.at, '--at');
         const [{ withBackend, remoteUnsupported }, { listInventory }, { allPages }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/list-inventory.js'),
@@ -122,18 +156,24 @@ export function registerInventory(program: Command): void {
               ? parseWindowFlag(options.expiringWithin, '--expiring-within')
               : undefined,
           finding: options.finding,
-          at: options.at !== undefined ? parseTime(options.at, '--at') : undefined,
           includeRetired: options.includeRetired === true,
           expiringSoonDays: parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
           owner: options.owner,
           unowned: options.unowned === true,
+          sort,
           limit:
             options.limit === undefined
               ? undefined
               : positiveInteger(options.limit, '--limit', 1_000_000_000),
         };
         const { views, now } = await withBackend(globalOptions(command), {
-          local: async (rt) => ({ views: await listInventory(rt, input), now: input.at ?? rt.clock.now() }),
+          local: async (rt) => {
+            const moment = at?.(rt.clock.now());
+            return {
+              views: await listInventory(rt, { ...input, at: moment }),
+              now: moment ?? rt.clock.now(),
+            };
+          },
           // The API answers for now with the default expiring-soon window; a past moment is a question for the store.
           remote: async (api, deps) => {
             if (options.at !== undefined || options.expiringSoon !== '30d')
@@ -148,6 +188,7 @@ export function registerInventory(program: Command): void {
                   expiringWithin: options.expiringWithin,
                   includeRetired: input.includeRetired || undefined,
                   unowned: input.unowned || undefined,
+                  sort,
                 },
                 input.limit,
               ),
@@ -155,8 +196,8 @@ export function registerInventory(program: Command): void {
             };
           },
         });
-        if (options.json) printJson(views);
-        else printInventory(views, now, input.includeRetired);
+        // The store sorted the rows (--sort-by), so that --limit keeps the first in that order.
+        await printListing(views, inventoryListing(now, input.includeRetired), output);
         return EXIT.ok;
       }),
     );

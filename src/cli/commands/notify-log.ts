@@ -1,10 +1,50 @@
 import type { Command } from 'commander';
+import { DELIVERY_TABLE_HEADER, deliveryRow, type DeliveryView } from '../../core/notify/delivery-view.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable } from '../output.js';
+import {
+  columnsOf,
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
+
+/** `-o wide` adds the whole subject, the notice key, the first attempt and when it was sent. */
+const DELIVERIES: Listing<DeliveryView> = {
+  columns: [
+    ...columnsOf(DELIVERY_TABLE_HEADER, deliveryRow),
+    { header: 'FULL SUBJECT', value: (v) => v.subject, in: 'wide' },
+    { header: 'FIRST ATTEMPT', value: (v) => v.firstAttemptAt, in: 'wide' },
+    { header: 'SENT', value: (v) => v.sentAt ?? '-', in: 'wide' },
+    { header: 'NOTICE', value: (v) => v.notice, in: 'wide' },
+  ],
+  sortBy: {
+    lastAttemptAt: (v) => v.lastAttemptAt,
+    firstAttemptAt: (v) => v.firstAttemptAt,
+    status: (v) => v.status,
+    attempts: (v) => v.attempts,
+    level: (v) => v.level,
+    reason: (v) => v.reason,
+    owner: (v) => v.owner,
+    channel: (v) => v.channel,
+    subject: (v) => v.subject,
+  },
+  summary: (views) => {
+    const failed = views.filter((v) => v.status === 'failed').length;
+    return `${views.length} deliveries: ${views.length - failed} sent, ${failed} failed`;
+  },
+};
 
 export function registerNotifyLog(program: Command): void {
-  commandGroup(program, 'notify', 'notices to owners: expiry, findings, expiring exceptions, escalation')
+  const log = commandGroup(
+    program,
+    'notify',
+    'notices to owners: expiry, findings, expiring exceptions, escalation',
+  )
     .command('log')
     .description(
       'Show every delivery of every notice and its result: sent, or failed with the last error (failed ones are retried by the next `notify run`).',
@@ -12,28 +52,27 @@ export function registerNotifyLog(program: Command): void {
     .option(
       '--json',
       'print a JSON array of {notice, subject, reason, level, owner, channel, contact, status, attempts, lastError, firstAttemptAt, lastAttemptAt, sentAt}',
-    )
+    );
+  listingOptions(log, sortFields(DELIVERIES))
     .addHelpText(
       'after',
-      examples('custos notify log', 'custos notify log --json | jq \'.[] | select(.status == "failed")\''),
+      examples(
+        'custos notify log',
+        'custos notify log --json | jq \'.[] | select(.status == "failed")\'',
+        'custos notify log --sort-by owner -o wide',
+      ),
     )
     .action(
-      action(async (options: { json?: boolean }, command: Command) => {
-        const [{ withRuntime }, { deliveryView, deliveryRow, DELIVERY_TABLE_HEADER }] = await Promise.all([
+      action(async (options: ListingFlags, command: Command) => {
+        const output = listingOutput(options, sortFields(DELIVERIES));
+        const [{ withRuntime }, { deliveryView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/notify/delivery-view.js'),
         ]);
         const records = await withRuntime(globalOptions(command), (rt) =>
           rt.store.notifications.deliveries(),
         );
-        const views = records.map(deliveryView);
-        if (options.json) {
-          printJson(views);
-          return EXIT.ok;
-        }
-        printTable(DELIVERY_TABLE_HEADER, views.map(deliveryRow));
-        const failed = views.filter((v) => v.status === 'failed').length;
-        printLine(`${views.length} deliveries: ${views.length - failed} sent, ${failed} failed`);
+        await printListing(records.map(deliveryView), DELIVERIES, output);
         return EXIT.ok;
       }),
     );
