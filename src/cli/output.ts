@@ -33,6 +33,25 @@ export interface Column<T> {
 /** What `--sort-by FIELD` sorts a listing by: the row's value of that field (a missing one sorts first). */
 export type SortKey<T> = (row: T) => string | number | null | undefined;
 
+/** The fields of a row that hold one string or number (or none): what `--sort-by` can sort by as they are. */
+type ScalarFields<T> = {
+  [K in keyof T]: T[K] extends string | number | null | undefined ? K : never;
+}[keyof T] &
+  string;
+
+/** `--sort-by` over these fields of the row, each by its own value. */
+export function byFields<T>(...fields: Array<ScalarFields<T>>): Record<string, SortKey<T>> {
+  return Object.fromEntries(fields.map((f) => [f, (row: T) => row[f] as string | number | null | undefined]));
+}
+
+/** The FINGERPRINT column: shortened in the table (a prefix `inventory show` accepts), whole in `-o wide`. */
+export function fingerprintColumns<T>(fingerprint: (row: T) => string | null): Array<Column<T>> {
+  return [
+    { header: 'FINGERPRINT', value: (r) => shortFingerprint(fingerprint(r) ?? '-'), in: 'table' },
+    { header: 'FINGERPRINT', value: (r) => fingerprint(r) ?? '-', in: 'wide' },
+  ];
+}
+
 /** How a listing prints: its table, the fields it sorts by in the CLI, the line under the table. */
 export interface Listing<T> {
   columns: Array<Column<T>>;

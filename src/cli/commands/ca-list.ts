@@ -4,13 +4,14 @@ import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import {
+  byFields,
   EXIT,
+  fingerprintColumns,
   listingOptions,
   listingOutput,
   printJson,
   printLine,
   printListing,
-  shortFingerprint,
   sortFields,
   type Listing,
   type ListingFlags,
@@ -31,24 +32,13 @@ const AUTHORITIES: Listing<AuthorityView> = {
     { header: 'KEY', value: (v) => v.keyType },
     { header: 'BACKEND', value: (v) => v.backend },
     { header: 'NOT AFTER', value: (v) => v.notAfter?.slice(0, 10) ?? '-' },
-    {
-      header: 'FINGERPRINT',
-      value: (v) => (v.fingerprintSha256 === null ? '-' : shortFingerprint(v.fingerprintSha256)),
-      in: 'table',
-    },
-    { header: 'FINGERPRINT', value: (v) => v.fingerprintSha256 ?? '-', in: 'wide' },
+    ...fingerprintColumns<AuthorityView>((v) => v.fingerprintSha256),
     { header: 'CERTIFICATES', value: (v) => String(v.certificates.length), in: 'wide' },
     { header: 'SIGNS FROM', value: (v) => v.signsFrom ?? '-', in: 'wide' },
     { header: 'CREATED', value: (v) => v.createdAt, in: 'wide' },
     { header: 'SUBJECT', value: (v) => v.subject ?? '-' },
   ],
-  sortBy: {
-    name: (v) => v.name,
-    status: (v) => v.status,
-    keyType: (v) => v.keyType,
-    notAfter: (v) => v.notAfter,
-    createdAt: (v) => v.createdAt,
-  },
+  sortBy: byFields<AuthorityView>('name', 'status', 'keyType', 'notAfter', 'createdAt'),
 };
 
 export function registerCaList(program: Command): void {

@@ -3,6 +3,7 @@ import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import type { ExceptionListing } from '../../core/exceptions/list-exceptions.js';
 import {
+  byFields,
   EXIT,
   listingOptions,
   listingOutput,
@@ -25,12 +26,7 @@ const EXCEPTIONS: Listing<ExceptionListing> = {
     { header: 'COMPENSATING CONTROL', value: (r) => r.compensatingControl, in: 'wide' },
     { header: 'REASON', value: (r) => r.reason },
   ],
-  sortBy: {
-    name: (r) => r.name,
-    state: (r) => r.state,
-    expires: (r) => r.expires,
-    approver: (r) => r.approver,
-  },
+  sortBy: byFields<ExceptionListing>('name', 'state', 'expires', 'approver'),
   summary: (rows) => counted(rows.length, 'exception'),
 };
 

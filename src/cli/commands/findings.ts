@@ -6,11 +6,12 @@ import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import {
   displayName,
+  byFields,
   EXIT,
+  fingerprintColumns,
   listingOptions,
   listingOutput,
   printListing,
-  shortFingerprint,
   sortFields,
   type Listing,
   type ListingFlags,
@@ -30,8 +31,7 @@ const FINDINGS: Listing<FindingRow> = {
   columns: [
     { header: 'SEVERITY', value: (r) => r.severity },
     { header: 'FINDING', value: (r) => r.code },
-    { header: 'FINGERPRINT', value: (r) => shortFingerprint(r.fingerprintSha256), in: 'table' },
-    { header: 'FINGERPRINT', value: (r) => r.fingerprintSha256, in: 'wide' },
+    ...fingerprintColumns<FindingRow>((r) => r.fingerprintSha256),
     { header: 'SUBJECT', value: displayName, in: 'table' },
     { header: 'SUBJECT', value: (r) => r.subject, in: 'wide' },
     { header: 'LOCATIONS', value: (r) => locationsText(r.locations), in: 'wide' },
@@ -42,10 +42,7 @@ const FINDINGS: Listing<FindingRow> = {
   ],
   sortBy: {
     severity: (r) => SEVERITIES.indexOf(r.severity),
-    code: (r) => r.code,
-    fingerprintSha256: (r) => r.fingerprintSha256,
-    subject: (r) => r.subject,
-    waivedBy: (r) => r.waivedBy,
+    ...byFields<FindingRow>('code', 'fingerprintSha256', 'subject', 'waivedBy'),
   },
   // Waived findings stay listed but are counted apart: an exception accepted them.
   summary: (rows) => {

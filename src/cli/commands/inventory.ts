@@ -6,13 +6,13 @@ import { globalOptions } from '../global-options.js';
 import {
   displayName,
   EXIT,
+  fingerprintColumns,
   listingOptions,
   listingOutput,
   printJson,
   printLine,
   printListing,
   printTable,
-  shortFingerprint,
   type ListingFlags,
   type Listing,
   type ListingOutput,
@@ -73,8 +73,7 @@ export function locationsText(locations: CertificateView['locations']): string {
 function inventoryListing(now: Date, includeRetired: boolean): Listing<CertificateView> {
   return {
     columns: [
-      { header: 'FINGERPRINT', value: (v) => shortFingerprint(v.fingerprintSha256), in: 'table' },
-      { header: 'FINGERPRINT', value: (v) => v.fingerprintSha256, in: 'wide' },
+      ...fingerprintColumns<CertificateView>((v) => v.fingerprintSha256),
       { header: 'NOT AFTER', value: (v) => v.notAfter.slice(0, 10) },
       { header: 'EXPIRES', value: (v) => relativeDays(new Date(v.notAfter), now) },
       { header: 'SUBJECT', value: displayName, in: 'table' },

@@ -3,6 +3,7 @@ import { JOB_TABLE_HEADER, jobRow, type JobView } from '../../core/jobs/job-view
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import {
+  byFields,
   columnsOf,
   EXIT,
   listingOptions,
@@ -21,14 +22,7 @@ const JOBS: Listing<JobView> = {
     { header: 'DEDUP KEY', value: (v) => v.dedupKey ?? '-', in: 'wide' },
     { header: 'CREATED', value: (v) => v.createdAt, in: 'wide' },
   ],
-  sortBy: {
-    id: (v) => v.id,
-    kind: (v) => v.kind,
-    status: (v) => v.status,
-    attempts: (v) => v.attempts,
-    nextRunAt: (v) => v.nextRunAt,
-    createdAt: (v) => v.createdAt,
-  },
+  sortBy: byFields<JobView>('id', 'kind', 'status', 'attempts', 'nextRunAt', 'createdAt'),
   summary: (views) => {
     const count = (status: string) => views.filter((v) => v.status === status).length;
     return `${views.length} jobs: ${count('queued')} queued, ${count('running')} running, ${count('failed')} failed`;

@@ -6,6 +6,7 @@ import { counted } from '../../core/plural.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import {
+  byFields,
   EXIT,
   listingOptions,
   listingOutput,
@@ -44,15 +45,15 @@ const LOCATIONS: Listing<LocationListing> = {
     { header: 'STATUS', value: status },
     { header: 'FINDINGS', value: (l) => [...new Set(l.findings.map((f) => f.code))].join(',') || '-' },
   ],
-  sortBy: {
-    locationKey: (l) => l.locationKey,
-    kind: (l) => l.kind,
-    certificates: (l) => l.certificates,
-    keys: (l) => l.keys,
-    firstSeen: (l) => l.firstSeen,
-    lastSeen: (l) => l.lastSeen,
-    unreachableSince: (l) => l.unreachableSince,
-  },
+  sortBy: byFields<LocationListing>(
+    'locationKey',
+    'kind',
+    'certificates',
+    'keys',
+    'firstSeen',
+    'lastSeen',
+    'unreachableSince',
+  ),
   summary: (rows) => counted(rows.length, 'location'),
 };
 

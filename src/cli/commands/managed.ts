@@ -3,14 +3,15 @@ import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import type { ManagedListItem } from '../../core/managed/managed-view.js';
 import {
+  byFields,
   EXIT,
+  fingerprintColumns,
   listingOptions,
   listingOutput,
   printJson,
   printLine,
   printListing,
   printTable,
-  shortFingerprint,
   sortFields,
   type Listing,
   type ListingFlags,
@@ -26,25 +27,20 @@ const MANAGED: Listing<ManagedListItem> = {
     { header: 'READY', value: (i) => i.ready },
     { header: 'REASON', value: (i) => i.reason },
     { header: 'REVISION', value: (i) => (i.revision === null ? '-' : String(i.revision)) },
-    {
-      header: 'FINGERPRINT',
-      value: (i) => (i.fingerprintSha256 === null ? '-' : shortFingerprint(i.fingerprintSha256)),
-      in: 'table',
-    },
-    { header: 'FINGERPRINT', value: (i) => i.fingerprintSha256 ?? '-', in: 'wide' },
+    ...fingerprintColumns<ManagedListItem>((i) => i.fingerprintSha256),
     { header: 'ISSUER', value: (i) => i.issuer, in: 'wide' },
     { header: 'RENEWAL', value: (i) => i.renewalTime ?? '-' },
     { header: 'NEXT RETRY', value: (i) => i.nextRetry ?? '-' },
   ],
-  sortBy: {
-    name: (i) => i.name,
-    ready: (i) => i.ready,
-    reason: (i) => i.reason,
-    revision: (i) => i.revision,
-    renewalTime: (i) => i.renewalTime,
-    nextRetry: (i) => i.nextRetry,
-    issuer: (i) => i.issuer,
-  },
+  sortBy: byFields<ManagedListItem>(
+    'name',
+    'ready',
+    'reason',
+    'revision',
+    'renewalTime',
+    'nextRetry',
+    'issuer',
+  ),
   summary: (items) =>
     `${items.length} managed certificate(s), ${items.filter((i) => i.ready === 'True').length} ready`,
 };

@@ -3,6 +3,7 @@ import { DELIVERY_TABLE_HEADER, deliveryRow, type DeliveryView } from '../../cor
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import {
+  byFields,
   columnsOf,
   EXIT,
   listingOptions,
@@ -22,17 +23,17 @@ const DELIVERIES: Listing<DeliveryView> = {
     { header: 'SENT', value: (v) => v.sentAt ?? '-', in: 'wide' },
     { header: 'NOTICE', value: (v) => v.notice, in: 'wide' },
   ],
-  sortBy: {
-    lastAttemptAt: (v) => v.lastAttemptAt,
-    firstAttemptAt: (v) => v.firstAttemptAt,
-    status: (v) => v.status,
-    attempts: (v) => v.attempts,
-    level: (v) => v.level,
-    reason: (v) => v.reason,
-    owner: (v) => v.owner,
-    channel: (v) => v.channel,
-    subject: (v) => v.subject,
-  },
+  sortBy: byFields<DeliveryView>(
+    'lastAttemptAt',
+    'firstAttemptAt',
+    'status',
+    'attempts',
+    'level',
+    'reason',
+    'owner',
+    'channel',
+    'subject',
+  ),
   summary: (views) => {
     const failed = views.filter((v) => v.status === 'failed').length;
     return `${views.length} deliveries: ${views.length - failed} sent, ${failed} failed`;

@@ -6,6 +6,7 @@ import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
 import {
+  byFields,
   EXIT,
   listingOptions,
   listingOutput,
@@ -57,15 +58,7 @@ const TOKENS: Listing<TokenView> = {
     { header: 'REVOKED', value: (v) => v.revokedAt ?? '-', in: 'wide' },
     { header: 'LAST USED', value: (v) => v.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-' },
   ],
-  sortBy: {
-    id: (v) => v.id,
-    name: (v) => v.name,
-    owner: (v) => v.owner,
-    state: (v) => v.state,
-    createdAt: (v) => v.createdAt,
-    expiresAt: (v) => v.expiresAt,
-    lastUsedAt: (v) => v.lastUsedAt,
-  },
+  sortBy: byFields<TokenView>('id', 'name', 'owner', 'state', 'createdAt', 'expiresAt', 'lastUsedAt'),
 };
 
 export function registerTokens(program: Command): void {
