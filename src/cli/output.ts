@@ -157,8 +157,9 @@ export async function printListing<T>(rows: T[], listing: Listing<T>, output: Li
     );
     return;
   }
-  const shown = output.format === 'wide' ? 'table' : 'wide';
-  const columns = listing.columns.filter((c) => c.in !== shown);
+  // The columns of the other variant are left out: `-o wide` drops those only the default table has.
+  const leftOut = output.format === 'wide' ? 'table' : 'wide';
+  const columns = listing.columns.filter((c) => c.in !== leftOut);
   printTable(
     columns.map((c) => c.header),
     sorted.map((r) => columns.map((c) => c.value(r))),
