@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { debugRequested, readEnvironment } from '../compose/config/environment.js';
 import { DomainError } from '../core/errors.js';
 import { ERROR_CODES } from '../core/error-codes.js';
@@ -9,9 +10,161 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** Prints rows as aligned columns under a header. */
-export function printTable(header: string[], rows: string[][]): void {
-  process.stdout.write(`${tableLines(header, rows).join('\n')}\n`);
+/** Prints rows as aligned columns under a header (or, with `headers: false`, the rows alone, aligned the same way). */
+export function printTable(header: string[], rows: string[][], { headers = true } = {}): void {
+  const lines = tableLines(header, rows).slice(headers ? 0 : 1);
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** A column of a listing's table. */
+export interface Column<T> {
+  header: string;
+  value(row: T): string;
+  /** `wide`: only in `-o wide`; `table`: only in the default table (`-o wide` shows a fuller column instead). */
+  in?: 'wide' | 'table';
+}
+
+/** What `--sort-by FIELD` sorts a listing by: the row's value of that field (a missing one sorts first). */
+export type SortKey<T> = (row: T) => string | number | null | undefined;
+
+/** The fields of a row that hold one string or number (or none): what `--sort-by` can sort by as they are. */
+type ScalarFields<T> = {
+  [K in keyof T]: T[K] extends string | number | null | undefined ? K : never;
+}[keyof T] &
+  string;
+
+/** `--sort-by` over these fields of the row, each by its own value. */
+export function byFields<T>(...fields: Array<ScalarFields<T>>): Record<string, SortKey<T>> {
+  return Object.fromEntries(fields.map((f) => [f, (row: T) => row[f] as string | number | null | undefined]));
+}
+
+/** The FINGERPRINT column: shortened in the table (a prefix `inventory show` accepts), whole in `-o wide`. */
+export function fingerprintColumns<T>(fingerprint: (row: T) => string | null): Array<Column<T>> {
+  return [
+    { header: 'FINGERPRINT', value: (r) => shortFingerprint(fingerprint(r) ?? '-'), in: 'table' },
+    { header: 'FINGERPRINT', value: (r) => fingerprint(r) ?? '-', in: 'wide' },
+  ];
+}
+
+/** How a listing prints: its table, the fields it sorts by in the CLI, the line under the table. */
+export interface Listing<T> {
+  columns: Array<Column<T>>;
+  /**
+   * The fields (named as in its JSON) `--sort-by` sorts by here, in the CLI. A listing the store sorts (inventory
+   * list) has none: the rows come in the order asked for.
+   */
+  sortBy?: Record<string, SortKey<T>>;
+  /** The line under the table (`3 certificates`); `--no-headers` leaves it out. */
+  summary?(rows: T[]): string;
+  /** `-o yaml` as one document per row, separated by `---` (what `apply -f` takes back), not one list. */
+  yamlDocuments?: boolean;
+}
+
+/** The fields a listing sorts by in the CLI: what its `--sort-by` takes. */
+export const sortFields = <T>(listing: Listing<T>): string[] => Object.keys(listing.sortBy ?? {});
+
+/** The flags every listing takes (`--json` is each command's own, with its documented fields: it is `-o json`). */
+export interface ListingFlags {
+  output?: string;
+  headers?: boolean;
+  sortBy?: string;
+  json?: boolean;
+}
+
+const OUTPUT_FORMATS = ['json', 'yaml', 'wide'] as const;
+
+/** A listing's output as the flags ask for it, checked before any work. */
+export interface ListingOutput {
+  format: 'table' | (typeof OUTPUT_FORMATS)[number];
+  headers: boolean;
+  sort?: { field: string; descending: boolean };
+}
+
+/**
+ * Adds the output flags of a listing: `-o json|yaml|wide`, `--no-headers` and `--sort-by` over `sortFields`
+ * (see docs/cli.md#output).
+ */
+export function listingOptions(command: Command, sortFields: readonly string[]): Command {
+  return command
+    .option('-o, --output <format>', 'json (the same as --json), yaml, or wide (the table with more columns)')
+    .option('--no-headers', 'print the table rows only: no header line and no count under them')
+    .option(
+      '--sort-by <field>',
+      `sort by ${sortFields.join(', ')}; -FIELD sorts the other way (e.g. --sort-by -${sortFields[0] ?? 'name'})`,
+    );
+}
+
+/** Reads a listing's output flags; a format or sort field it does not know is CUSTOS_INVALID_ARGUMENT (exit 2). */
+export function listingOutput(flags: ListingFlags, sortFields: readonly string[]): ListingOutput {
+  const format = flags.output === undefined ? undefined : OUTPUT_FORMATS.find((f) => f === flags.output);
+  if (flags.output !== undefined && format === undefined)
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${flags.output}" is not an output format`, {
+      hint: `use one of ${OUTPUT_FORMATS.join(', ')}, or leave -o out for the table`,
+    });
+  if (flags.json === true && format !== undefined && format !== 'json')
+    throw new DomainError('CUSTOS_USAGE', `--json and -o ${format} ask for two formats`, {
+      hint: 'give one of them',
+    });
+  return {
+    format: flags.json === true ? 'json' : (format ?? 'table'),
+    headers: flags.headers !== false,
+    ...(flags.sortBy === undefined ? {} : { sort: sortField(flags.sortBy, sortFields) }),
+  };
+}
+
+/** `notAfter`, `-notAfter`, or as kubectl users write it, `.notAfter` or `{.notAfter}`; case does not matter. */
+function sortField(text: string, fields: readonly string[]): { field: string; descending: boolean } {
+  const parts = /^(-?)\{?\.?([A-Za-z]\w*)\}?$/.exec(text.trim());
+  const field = fields.find((f) => f.toLowerCase() === parts?.[2]?.toLowerCase());
+  if (parts === null || field === undefined)
+    throw new DomainError(
+      'CUSTOS_INVALID_ARGUMENT',
+      `--sort-by: "${text}" is not a field this listing sorts by`,
+      {
+        hint: `sort by one of ${fields.join(', ')}; -FIELD sorts the other way`,
+      },
+    );
+  return { field, descending: parts[1] === '-' };
+}
+
+function compareKeys(a: string | number | null | undefined, b: string | number | null | undefined): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * Prints a listing as the flags ask: the table (with the wide columns, without the header and count), or the rows
+ * as JSON (exactly what `--json` prints) or YAML. Sorted first by `--sort-by` when the listing sorts in the CLI.
+ */
+export async function printListing<T>(rows: T[], listing: Listing<T>, output: ListingOutput): Promise<void> {
+  const key = output.sort === undefined ? undefined : listing.sortBy?.[output.sort.field];
+  const direction = output.sort?.descending === true ? -1 : 1;
+  // Array.prototype.sort is stable: rows with equal keys keep the listing's own order.
+  const sorted = key === undefined ? rows : [...rows].sort((a, b) => direction * compareKeys(key(a), key(b)));
+  if (output.format === 'json') return printJson(sorted);
+  if (output.format === 'yaml') {
+    const { stringify } = await import('yaml');
+    process.stdout.write(
+      listing.yamlDocuments === true ? sorted.map((r) => stringify(r)).join('---\n') : stringify(sorted),
+    );
+    return;
+  }
+  // The columns of the other variant are left out: `-o wide` drops those only the default table has.
+  const leftOut = output.format === 'wide' ? 'table' : 'wide';
+  const columns = listing.columns.filter((c) => c.in !== leftOut);
+  printTable(
+    columns.map((c) => c.header),
+    sorted.map((r) => columns.map((c) => c.value(r))),
+    { headers: output.headers },
+  );
+  if (output.headers && listing.summary !== undefined) printLine(listing.summary(sorted));
+}
+
+/** The columns of a table core defines as a header and a row function (jobs, deliveries). */
+export function columnsOf<T>(header: readonly string[], row: (r: T) => string[]): Array<Column<T>> {
+  return header.map((h, i) => ({ header: h, value: (r: T) => row(r)[i] ?? '' }));
 }
 
 export function printLine(text = ''): void {

@@ -5,10 +5,10 @@ const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
 /**
- * Parses an ISO 8601 time given on the command line (`2026-10-01T00:00:00Z`, or a date `2026-10-01` = midnight
- * UTC). A date that does not exist (`2026-02-31`, `24:00`) is refused, not rolled over into the next month.
+ * Reads an ISO 8601 time (`2026-10-01T00:00:00Z`, or a date `2026-10-01` = midnight UTC), or null. A date that
+ * does not exist (`2026-02-31`, `24:00`) is null, not rolled over into the next month.
  */
-export function parseTime(text: string, flag: string): Date {
+function isoTime(text: string): Date | null {
   const parts = ISO_TIME.exec(text);
   const time = parts ? new Date(parts[4] === undefined ? `${text}T00:00:00Z` : text) : new Date(Number.NaN);
   if (parts && !Number.isNaN(time.getTime())) {
@@ -26,9 +26,29 @@ export function parseTime(text: string, flag: string): Date {
       return time;
     }
   }
-  throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not an ISO 8601 time`, {
-    hint: 'write e.g. 2026-10-01T00:00:00Z or 2026-10-01',
-  });
+  return null;
+}
+
+/**
+ * Parses a moment given on the command line (`--at`, `--since`): an ISO 8601 time, or a duration meaning that long
+ * before now (`7d`, `12h`, `1h30m`), as `--expiring-within` takes durations. Checked at once; the answer is a
+ * function of the clock's now, which the command reads when it runs.
+ */
+export function parseMoment(text: string, flag: string): (now: Date) => Date {
+  const time = isoTime(text);
+  if (time !== null) return () => time;
+  if (/^\d{4}-/.test(text))
+    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${flag}: "${text}" is not an ISO 8601 time`, {
+      hint: 'write e.g. 2026-10-01T00:00:00Z or 2026-10-01 (a date that exists)',
+    });
+  if (!/^\d+(?:\.\d+)?(?:ms|s|m|h|d)/.test(text))
+    throw new DomainError(
+      'CUSTOS_INVALID_ARGUMENT',
+      `${flag}: "${text}" is not an ISO 8601 time or a duration`,
+      { hint: 'write e.g. 2026-10-01T00:00:00Z, 2026-10-01, or 7d for 7 days ago' },
+    );
+  const agoMs = parseDuration(text, flag, { allowZero: true });
+  return (now) => new Date(now.getTime() - agoMs);
 }
 
 /** A window such as `--expiring-within 30d`: zero is allowed, at most 100 years. */

@@ -6,7 +6,7 @@ import type { Sighting } from './inventory/sighting.js';
 import { locationKey, probedByBareAddress } from './inventory/location.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
-import type { InventoryEntry, ServedFinding } from './ports/inventory-store.js';
+import type { InventoryEntry, InventorySort, ServedFinding } from './ports/inventory-store.js';
 import type { Evaluation } from './evaluation/evaluation.js';
 import type { Finding } from './findings/finding.js';
 import { governance, readGovernance } from './ownership/governance.js';
@@ -33,7 +33,9 @@ export interface ListInventoryInput {
   owner?: string;
   /** Only certificates nobody owns. */
   unowned?: boolean;
-  /** At most this many, ordered by notAfter then fingerprint (a first page). */
+  /** The order (default notAfter, then fingerprint): the store sorts, so `limit` keeps the first in this order. */
+  sort?: InventorySort;
+  /** At most this many, the first in the order of `sort` (a first page). */
   limit?: number;
 }
 
@@ -56,6 +58,7 @@ export async function listInventory(
     owner: ownerInQuery ? input.owner : undefined,
     unowned: ownerInQuery ? input.unowned : undefined,
     limit: judgedFilter ? undefined : input.limit,
+    sort: input.sort,
     includeRetired: input.includeRetired,
     fingerprintPrefix: input.fingerprintPrefix,
     notAfterBefore:

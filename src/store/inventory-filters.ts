@@ -21,14 +21,19 @@ const OWNER_KEY = sql<string>`coalesce((select e.owner from certificate_evaluati
 /** `%` and `_` match themselves in a search (LIKE ... ESCAPE '\\'). */
 const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Whether a listing's order runs backwards (`-notAfter`, `-owner`). */
+const descending = (sort: InventorySort | undefined): boolean => sort?.startsWith('-') === true;
+
 export function sortKeyExpression(sort: InventorySort): RawBuilder<unknown> {
   switch (sort) {
     case 'notAfter':
     case '-notAfter':
       return sql.ref('certificates.not_after');
     case 'subject':
+    case '-subject':
       return sql.ref('certificates.subject');
     case 'owner':
+    case '-owner':
       return OWNER_KEY;
   }
 }
@@ -70,7 +75,7 @@ export function applyListingFilters<O>(
   }
   if (filter.after !== undefined) {
     const key = sortKeyExpression(filter.sort ?? 'notAfter');
-    const op = sql.raw(filter.sort === '-notAfter' ? '<' : '>');
+    const op = sql.raw(descending(filter.sort) ? '<' : '>');
     q = q.where(
       sql<SqlBool>`(${key}, certificates.fingerprint) ${op} (${filter.after.key}, ${filter.after.fingerprint})`,
     );
@@ -80,7 +85,7 @@ export function applyListingFilters<O>(
 
 /** The listing's order: the sort key, then the fingerprint, both in the sort's direction. */
 export function applyListingOrder<O>(query: CertificatesQuery<O>, sort: InventorySort): CertificatesQuery<O> {
-  const direction = sort === '-notAfter' ? sql.raw('desc') : sql.raw('asc');
+  const direction = descending(sort) ? sql.raw('desc') : sql.raw('asc');
   return query
     .orderBy(sql`${sortKeyExpression(sort)} ${direction}`)
     .orderBy(sql`certificates.fingerprint ${direction}`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Evaluation } from '../../src/core/evaluation/evaluation.js';
 import type { ParsedCertificate } from '../../src/pki/x509/parsed-certificate.js';
-import type { CertificateQuery, InventorySort } from '../../src/core/ports/inventory-store.js';
+import { INVENTORY_SORTS, type CertificateQuery } from '../../src/core/ports/inventory-store.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { withDnsNames } from '../support/certificates.js';
@@ -90,7 +90,7 @@ for (const dialect of DIALECTS) {
     };
 
     it('walks every certificate exactly once in each sort, pages of 2 equal to one page', async () => {
-      for (const sort of ['notAfter', '-notAfter', 'subject', 'owner'] as InventorySort[]) {
+      for (const sort of INVENTORY_SORTS) {
         const paged = await walk({ sort }, 2);
         const whole = (await store.inventory.listCertificates({ sort })).map(
           (e) => e.certificate.fingerprintSha256,
@@ -111,6 +111,12 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(
         byOwner.map((f) => ownerOf.get(f) ?? ''),
         [...byOwner.map((f) => ownerOf.get(f) ?? '')].sort(),
+      );
+      // A leading `-` reverses the order, ties (by fingerprint) included.
+      assert.deepEqual(await walk({ sort: '-owner' }, 4), [...byOwner].reverse());
+      assert.deepEqual(
+        await walk({ sort: '-subject' }, 3),
+        [...(await walk({ sort: 'subject' }, 3))].reverse(),
       );
     });
 

@@ -8,7 +8,7 @@ import { DomainError } from '../../core/errors.js';
 import { action, collect, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
-import { parseTime } from '../parse-flags.js';
+import { parseMoment } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 
 interface VerifyOptions {
@@ -204,21 +204,29 @@ export function registerAudit(program: Command): void {
     .description(
       'Print the audit trail as JSON lines, oldest first, each record with its seq, prevHash, hash and mac, then a checkpoint line signed over the last record with the public key, so `audit verify --file` can check it offline. A broken chain is exported without a checkpoint, and exits 1.',
     )
-    .option('--since <time>', 'only records at or after this time, e.g. 2026-10-01T00:00:00Z')
+    .option(
+      '--since <time>',
+      'only records at or after this time: a time (2026-10-01T00:00:00Z) or how long ago (7d, 12h)',
+    )
     .addHelpText(
       'after',
-      examples('custos audit export > audit.jsonl', 'custos audit export --since 2026-10-01 | jq .type'),
+      examples(
+        'custos audit export > audit.jsonl',
+        'custos audit export --since 2026-10-01 | jq .type',
+        'custos audit export --since 24h > last-day.jsonl',
+      ),
     )
     .action(
       action(async (options: { since?: string }, command: Command) => {
-        const since = options.since !== undefined ? parseTime(options.since, '--since') : undefined;
+        const since = options.since === undefined ? undefined : parseMoment(options.since, '--since');
         const [{ withBackend }, { exportAudit, exportAuditRemote }] = await Promise.all([
           import('../runtime.js'),
           import('../audit-export.js'),
         ]);
         const broken = await withBackend(globalOptions(command), {
-          local: (rt) => exportAudit(rt, since),
-          remote: (api) => exportAuditRemote(api, since),
+          local: (rt) => exportAudit(rt, since?.(rt.clock.now())),
+          // A duration is counted back from this machine's clock: the server's is not asked for.
+          remote: (api) => exportAuditRemote(api, since?.(new Date())),
         });
         if (broken === null) return EXIT.ok;
         process.stderr.write(

@@ -3,7 +3,19 @@ import type { AuthorityView } from '../../core/ca/authority-view.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import {
+  byFields,
+  EXIT,
+  fingerprintColumns,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printLine,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 
 const GROUP = 'the built-in certificate authority: its CAs, trust bundle and CRLs';
 
@@ -12,19 +24,42 @@ const notFound = (name: string) =>
     hint: '`custos ca list` shows them; `custos ca init --name NAME` creates one.',
   });
 
+/** `-o wide` adds the whole fingerprint, the certificates up to the root, the CA it signs from and its creation. */
+const AUTHORITIES: Listing<AuthorityView> = {
+  columns: [
+    { header: 'NAME', value: (v) => v.name },
+    { header: 'STATUS', value: (v) => v.status },
+    { header: 'KEY', value: (v) => v.keyType },
+    { header: 'BACKEND', value: (v) => v.backend },
+    { header: 'NOT AFTER', value: (v) => v.notAfter?.slice(0, 10) ?? '-' },
+    ...fingerprintColumns<AuthorityView>((v) => v.fingerprintSha256),
+    { header: 'CERTIFICATES', value: (v) => String(v.certificates.length), in: 'wide' },
+    { header: 'SIGNS FROM', value: (v) => v.signsFrom ?? '-', in: 'wide' },
+    { header: 'CREATED', value: (v) => v.createdAt, in: 'wide' },
+    { header: 'SUBJECT', value: (v) => v.subject ?? '-' },
+  ],
+  sortBy: byFields<AuthorityView>('name', 'status', 'keyType', 'notAfter', 'createdAt'),
+};
+
 export function registerCaList(program: Command): void {
   const ca = commandGroup(program, 'ca', GROUP);
-  ca.command('list')
+  const list = ca
+    .command('list')
     .description(
       'List the certificate authorities: status, key type and backend, subject, expiry, fingerprint.',
     )
     .option(
       '--json',
       'print a JSON array of {name, status, keyType, backend, subject, notAfter, fingerprintSha256, certificates, ...}',
+    );
+  listingOptions(list, sortFields(AUTHORITIES))
+    .addHelpText(
+      'after',
+      examples('custos ca list', 'custos ca list --json', 'custos ca list --sort-by notAfter -o wide'),
     )
-    .addHelpText('after', examples('custos ca list', 'custos ca list --json'))
     .action(
-      action(async (options: { json?: boolean }, command: Command) => {
+      action(async (options: ListingFlags, command: Command) => {
+        const output = listingOutput(options, sortFields(AUTHORITIES));
         const [{ withBackend }, { authorityView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/ca/authority-view.js'),
@@ -34,22 +69,7 @@ export function registerCaList(program: Command): void {
           remote: (api) =>
             api.request<Array<ReturnType<typeof authorityView>>>({ method: 'GET', path: '/v1/cas' }),
         });
-        if (options.json) {
-          printJson(views);
-          return EXIT.ok;
-        }
-        printTable(
-          ['NAME', 'STATUS', 'KEY', 'BACKEND', 'NOT AFTER', 'FINGERPRINT', 'SUBJECT'],
-          views.map((v) => [
-            v.name,
-            v.status,
-            v.keyType,
-            v.backend,
-            v.notAfter?.slice(0, 10) ?? '-',
-            v.fingerprintSha256 === null ? '-' : shortFingerprint(v.fingerprintSha256),
-            v.subject ?? '-',
-          ]),
-        );
+        await printListing(views, AUTHORITIES, output);
         return EXIT.ok;
       }),
     );

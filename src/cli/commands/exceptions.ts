@@ -1,12 +1,38 @@
 import type { Command } from 'commander';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable } from '../output.js';
+import type { ExceptionListing } from '../../core/exceptions/list-exceptions.js';
+import {
+  byFields,
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 import { counted } from '../../core/plural.js';
+
+/** `-o wide` adds the scope and the compensating control. */
+const EXCEPTIONS: Listing<ExceptionListing> = {
+  columns: [
+    { header: 'NAME', value: (r) => r.name },
+    { header: 'STATE', value: (r) => r.state },
+    { header: 'EXPIRES', value: (r) => r.expires },
+    { header: 'WAIVES', value: (r) => r.waives.join(',') },
+    { header: 'APPROVER', value: (r) => r.approver },
+    { header: 'SCOPE', value: (r) => JSON.stringify(r.scope), in: 'wide' },
+    { header: 'COMPENSATING CONTROL', value: (r) => r.compensatingControl, in: 'wide' },
+    { header: 'REASON', value: (r) => r.reason },
+  ],
+  sortBy: byFields<ExceptionListing>('name', 'state', 'expires', 'approver'),
+  summary: (rows) => counted(rows.length, 'exception'),
+};
 
 export function registerExceptions(program: Command): void {
   const exceptions = commandGroup(program, 'exceptions', 'approved, expiring waivers of finding codes');
-  exceptions
+  const list = exceptions
     .command('list')
     .description(
       'List the exceptions with their state: active, expiring (within 14 days) or expired (no longer waiving).',
@@ -14,10 +40,19 @@ export function registerExceptions(program: Command): void {
     .option(
       '--json',
       'print [{"name","state","expires","waives","scope","reason","compensatingControl","approver"}]',
+    );
+  listingOptions(list, sortFields(EXCEPTIONS))
+    .addHelpText(
+      'after',
+      examples(
+        'custos exceptions list',
+        'custos exceptions list --json',
+        'custos exceptions list --sort-by expires -o wide',
+      ),
     )
-    .addHelpText('after', examples('custos exceptions list', 'custos exceptions list --json'))
     .action(
-      action(async (options: { json?: boolean }, command: Command) => {
+      action(async (options: ListingFlags, command: Command) => {
+        const output = listingOutput(options, sortFields(EXCEPTIONS));
         const [{ withBackend }, { listExceptions }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/exceptions/list-exceptions.js'),
@@ -30,14 +65,7 @@ export function registerExceptions(program: Command): void {
               path: '/v1/exception-states',
             }),
         });
-        if (options.json) printJson(rows);
-        else {
-          printTable(
-            ['NAME', 'STATE', 'EXPIRES', 'WAIVES', 'APPROVER', 'REASON'],
-            rows.map((r) => [r.name, r.state, r.expires, r.waives.join(','), r.approver, r.reason]),
-          );
-          printLine(counted(rows.length, 'exception'));
-        }
+        await printListing(rows, EXCEPTIONS, output);
         return EXIT.ok;
       }),
     );

@@ -4,16 +4,53 @@ import { SEVERITIES, type Severity } from '../../core/findings/finding.js';
 import { DomainError } from '../../core/errors.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import {
+  displayName,
+  byFields,
+  EXIT,
+  fingerprintColumns,
+  listingOptions,
+  listingOutput,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 import { parseWindowFlag } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
+import { locationsText } from './inventory.js';
 
-interface FindingsOptions {
+interface FindingsOptions extends ListingFlags {
   finding?: string;
   failOn?: string;
   expiringSoon: string;
-  json?: boolean;
 }
+
+/** Worst first by default; `--sort-by severity` from the least severe (`-severity`: the worst first). */
+const FINDINGS: Listing<FindingRow> = {
+  columns: [
+    { header: 'SEVERITY', value: (r) => r.severity },
+    { header: 'FINDING', value: (r) => r.code },
+    ...fingerprintColumns<FindingRow>((r) => r.fingerprintSha256),
+    { header: 'SUBJECT', value: displayName, in: 'table' },
+    { header: 'SUBJECT', value: (r) => r.subject, in: 'wide' },
+    { header: 'LOCATIONS', value: (r) => locationsText(r.locations), in: 'wide' },
+    {
+      header: 'MESSAGE',
+      value: (r) => (r.waivedBy ? `${r.message} (waived by exception ${r.waivedBy})` : r.message),
+    },
+  ],
+  sortBy: {
+    severity: (r) => SEVERITIES.indexOf(r.severity),
+    ...byFields<FindingRow>('code', 'fingerprintSha256', 'subject', 'waivedBy'),
+  },
+  // Waived findings stay listed but are counted apart: an exception accepted them.
+  summary: (rows) => {
+    const waived = rows.filter((r) => r.waivedBy !== undefined).length;
+    return `${counted(rows.length - waived, 'finding')} (${waived} waived) on ${counted(new Set(rows.map((r) => r.fingerprintSha256)).size, 'certificate')}`;
+  },
+};
+const SORT_FIELDS = sortFields(FINDINGS);
 
 function parseSeverity(text: string): Severity {
   if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
@@ -23,7 +60,7 @@ function parseSeverity(text: string): Severity {
 }
 
 export function registerFindings(program: Command): void {
-  program
+  const findings = program
     .command('findings')
     .description(
       'List every problem of the certificates installed now, one line per certificate and finding, worst first.',
@@ -37,10 +74,19 @@ export function registerFindings(program: Command): void {
     .option(
       '--json',
       'print a JSON array of {fingerprintSha256, subject, code, severity, message, locations}',
+    );
+  listingOptions(findings, SORT_FIELDS)
+    .addHelpText(
+      'after',
+      examples(
+        'custos findings',
+        'custos findings --fail-on high --json',
+        'custos findings --sort-by code -o wide',
+      ),
     )
-    .addHelpText('after', examples('custos findings', 'custos findings --fail-on high --json'))
     .action(
       action(async (options: FindingsOptions, command: Command) => {
+        const output = listingOutput(options, SORT_FIELDS);
         const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn);
         const [{ withBackend }, { listFindings, failsAt }] = await Promise.all([
           import('../runtime.js'),
@@ -58,24 +104,7 @@ export function registerFindings(program: Command): void {
             return { rows, failed: failsAt(rows, failOn) };
           },
         });
-        if (options.json) printJson(rows);
-        else {
-          printTable(
-            ['SEVERITY', 'FINDING', 'FINGERPRINT', 'SUBJECT', 'MESSAGE'],
-            rows.map((r) => [
-              r.severity,
-              r.code,
-              shortFingerprint(r.fingerprintSha256),
-              displayName(r),
-              r.waivedBy ? `${r.message} (waived by exception ${r.waivedBy})` : r.message,
-            ]),
-          );
-          // Waived findings stay listed but are counted apart: an exception accepted them.
-          const waived = rows.filter((r) => r.waivedBy !== undefined).length;
-          printLine(
-            `${counted(rows.length - waived, 'finding')} (${waived} waived) on ${counted(new Set(rows.map((r) => r.fingerprintSha256)).size, 'certificate')}`,
-          );
-        }
+        await printListing(rows, FINDINGS, output);
         return failed ? EXIT.found : EXIT.ok;
       }),
     );

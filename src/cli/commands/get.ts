@@ -10,7 +10,16 @@ import { DomainError } from '../../core/errors.js';
 import { counted } from '../../core/plural.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable } from '../output.js';
+import {
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 
 function summary(o: AnyDeclarativeObject): string {
   switch (o.kind) {
@@ -29,8 +38,27 @@ function summary(o: AnyDeclarativeObject): string {
   }
 }
 
+/** `-o yaml` prints documents `apply -f` takes back; `-o wide` adds the kind and the labels. */
+const OBJECTS: Listing<AnyDeclarativeObject> = {
+  columns: [
+    { header: 'NAME', value: (o) => o.metadata.name },
+    { header: 'KIND', value: (o) => o.kind, in: 'wide' },
+    {
+      header: 'LABELS',
+      value: (o) =>
+        Object.entries(o.metadata.labels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '-',
+      in: 'wide',
+    },
+    { header: 'SUMMARY', value: summary },
+  ],
+  sortBy: { name: (o) => o.metadata.name },
+  yamlDocuments: true,
+};
+
 export function registerGet(program: Command): void {
-  program
+  const get = program
     .command('get')
     .description(
       'Print the stored owners, identities, ownership rules, policies, exceptions or managed certificates: every object of a kind, or the one named.',
@@ -38,34 +66,31 @@ export function registerGet(program: Command): void {
     .argument('<kind>', `singular or plural, any case: ${KIND_WORDS}`)
     .argument('[name]', 'only this object (CUSTOS_NOT_FOUND, exit 2, when there is none)')
     .option(
-      '-o, --output <format>',
-      'json or yaml (yaml can be applied again; webhook secrets and the token parts of webhook and Slack URLs are printed as (redacted), which keeps the stored ones)',
-    )
-    .option(
       '--show-secrets',
       'print webhook and Slack URLs whole (webhook signing secrets are never printed back)',
-    )
+    );
+  listingOptions(get, sortFields(OBJECTS))
     .addHelpText(
       'after',
       examples(
         'custos get owners',
         'custos get owner payments -o yaml',
         'custos get policies -o yaml > policies.yaml',
-      ),
+        'custos get owners -o wide',
+      ) +
+        '\n-o yaml can be applied again; webhook secrets and the token parts of webhook and Slack URLs are printed as (redacted), which keeps the stored ones.\n',
     )
     .action(
       action(
         async (
           kindWord: string,
           name: string | undefined,
-          options: { output?: string; showSecrets?: boolean },
+          options: { showSecrets?: boolean } & ListingFlags,
           command: Command,
         ) => {
           const kind = kindNamed(kindWord);
           const resource = COLLECTION_OF_KIND[kind];
-          if (options.output !== undefined && options.output !== 'json' && options.output !== 'yaml') {
-            throw new DomainError('CUSTOS_INVALID_ARGUMENT', `-o: "${options.output}" is not json or yaml`);
-          }
+          const output = listingOutput(options, sortFields(OBJECTS));
           const [{ withBackend, remoteUnsupported }, { getObjects }] = await Promise.all([
             import('../runtime.js'),
             import('../../core/declarative/get-objects.js'),
@@ -95,17 +120,14 @@ export function registerGet(program: Command): void {
             throw new DomainError('CUSTOS_NOT_FOUND', `no ${kind} named "${name}"`, {
               hint: `\`custos get ${resource}\` lists them`,
             });
-          if (options.output === 'json') printJson(name === undefined ? shown : shown[0]);
-          else if (options.output === 'yaml') {
-            const { stringify } = await import('yaml');
-            process.stdout.write(shown.map((o) => stringify(o)).join('---\n'));
-          } else {
-            printTable(
-              ['NAME', 'SUMMARY'],
-              shown.map((o) => [o.metadata.name, summary(o)]),
+          // With a NAME, -o json prints the object itself, not a list of one.
+          if (name !== undefined && output.format === 'json') printJson(shown[0]);
+          else
+            await printListing(
+              shown,
+              { ...OBJECTS, summary: (rows) => counted(rows.length, SINGULAR_OF_KIND[kind], resource) },
+              output,
             );
-            printLine(counted(shown.length, SINGULAR_OF_KIND[kind], resource));
-          }
           return EXIT.ok;
         },
       ),

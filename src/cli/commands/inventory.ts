@@ -1,28 +1,49 @@
 import type { Command } from 'commander';
 import type { CertificateView } from '../../core/inventory/certificate-view.js';
+import { INVENTORY_SORTS, type InventorySort } from '../../core/ports/inventory-store.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { displayName, EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
-import { parseWindowFlag, parseTime, positiveInteger, relativeDays } from '../parse-flags.js';
+import {
+  displayName,
+  EXIT,
+  fingerprintColumns,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printLine,
+  printListing,
+  printTable,
+  type ListingFlags,
+  type Listing,
+  type ListingOutput,
+} from '../output.js';
+import { parseWindowFlag, parseMoment, positiveInteger, relativeDays } from '../parse-flags.js';
 import { counted } from '../../core/plural.js';
 import { locationText } from '../../core/inventory/location-text.js';
 import { DomainError } from '../../core/errors.js';
 import { extensionRows } from '../extension-rows.js';
 
-interface ListOptions {
+interface ListOptions extends ListingFlags {
   expiringWithin?: string;
   finding?: string;
   at?: string;
   includeRetired?: boolean;
   expiringSoon: string;
-  json?: boolean;
   owner?: string;
   unowned?: boolean;
   limit?: string;
 }
 
+/** The fields `inventory list --sort-by` takes: the orders the store sorts by (`-FIELD` reverses one). */
+const SORT_FIELDS = INVENTORY_SORTS.filter((s) => !s.startsWith('-'));
+
+const inventorySort = (sort: ListingOutput['sort']): InventorySort | undefined =>
+  sort === undefined
+    ? undefined
+    : INVENTORY_SORTS.find((s) => s === `${sort.descending ? '-' : ''}${sort.field}`);
+
 /** One location, or how many; with `unreachable since T` when a TLS location has stopped answering. */
-function locationsText(locations: CertificateView['locations']): string {
+export function locationsText(locations: CertificateView['locations']): string {
   const unreachable = locations
     .map((l) => l.unreachableSince)
     .filter((t): t is string => t !== undefined)
@@ -36,35 +57,38 @@ function locationsText(locations: CertificateView['locations']): string {
   return `${where} (${which}unreachable since ${unreachable[0] as string})`;
 }
 
-function printInventory(views: CertificateView[], now: Date, includeRetired: boolean): void {
-  printTable(
-    [
-      'FINGERPRINT',
-      'NOT AFTER',
-      'EXPIRES',
-      'SUBJECT',
-      'OWNER',
-      'LOCATIONS',
-      'FINDINGS',
-      ...(includeRetired ? ['ENDED'] : []),
+/** The inventory's table; `-o wide` adds the full fingerprint and subject, the issuer, key and location count. */
+function inventoryListing(now: Date, includeRetired: boolean): Listing<CertificateView> {
+  return {
+    columns: [
+      ...fingerprintColumns<CertificateView>((v) => v.fingerprintSha256),
+      { header: 'NOT AFTER', value: (v) => v.notAfter.slice(0, 10) },
+      { header: 'EXPIRES', value: (v) => relativeDays(new Date(v.notAfter), now) },
+      { header: 'SUBJECT', value: displayName, in: 'table' },
+      { header: 'SUBJECT', value: (v) => v.subject, in: 'wide' },
+      { header: 'ISSUER', value: (v) => v.issuer, in: 'wide' },
+      {
+        header: 'KEY',
+        value: (v) => `${v.keyAlgorithm}${v.keySize === null ? '' : ` ${v.keySize}`}`,
+        in: 'wide',
+      },
+      { header: 'OWNER', value: (v) => v.owner ?? '-' },
+      { header: 'LOCATION COUNT', value: (v) => String(v.locations.length), in: 'wide' },
+      { header: 'LOCATIONS', value: (v) => locationsText(v.locations) },
+      {
+        header: 'FINDINGS',
+        value: (v) =>
+          v.findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`)).join(',') || '-',
+      },
+      ...(includeRetired ? [{ header: 'ENDED', value: (v: CertificateView) => v.retiredAt ?? '-' }] : []),
     ],
-    views.map((v) => [
-      shortFingerprint(v.fingerprintSha256),
-      v.notAfter.slice(0, 10),
-      relativeDays(new Date(v.notAfter), now),
-      displayName(v),
-      v.owner ?? '-',
-      locationsText(v.locations),
-      v.findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`)).join(',') || '-',
-      ...(includeRetired ? [v.retiredAt ?? '-'] : []),
-    ]),
-  );
-  printLine(counted(views.length, 'certificate'));
+    summary: (views) => counted(views.length, 'certificate'),
+  };
 }
 
 export function registerInventory(program: Command): void {
   const inventory = commandGroup(program, 'inventory', 'query the certificate inventory');
-  inventory
+  const list = inventory
     .command('list')
     .description(
       'List the certificates installed now (or at --at), where each one is, and what is wrong with it. Expiry findings are judged at the moment asked about.',
@@ -77,7 +101,10 @@ export function registerInventory(program: Command): void {
       '--finding <code>',
       'only certificates with this finding code (expired, weak-key, key-mismatch, ...)',
     )
-    .option('--at <time>', 'answer for a past moment from the sighting history, e.g. 2026-10-01T00:00:00Z')
+    .option(
+      '--at <time>',
+      'answer for a past moment from the sighting history: a time (2026-10-01T00:00:00Z) or how long ago (7d)',
+    )
     .option(
       '--include-retired',
       'also list certificates no longer seen anywhere, with their ended sightings (ENDED column, retiredAt in JSON)',
@@ -85,20 +112,26 @@ export function registerInventory(program: Command): void {
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option('--owner <name>', 'only certificates of this owner (see `custos get owners`)')
     .option('--unowned', 'only certificates no rule, assignment or identity gives an owner')
-    .option('--limit <n>', 'at most n certificates, those expiring first (a first page)')
-    .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)')
+    .option('--limit <n>', 'at most n certificates, the first in the --sort-by order (a first page)')
+    .option('--json', 'print a JSON array of certificates (the fields documented in docs/cli.md)');
+  listingOptions(list, SORT_FIELDS)
     .addHelpText(
       'after',
       examples(
         'custos inventory list --expiring-within 30d',
         'custos inventory list --limit 100',
+        'custos inventory list --sort-by owner -o wide',
         'custos inventory list --finding key-type-not-allowed --json | jq -r ".[].fingerprintSha256"',
         'custos inventory list --at 2026-10-01T00:00:00Z --json',
+        'custos inventory list --at 7d --no-headers | wc -l',
         'custos inventory list --unowned',
       ),
     )
     .action(
       action(async (options: ListOptions, command: Command) => {
+        const output = listingOutput(options, SORT_FIELDS);
+        const sort = inventorySort(output.sort);
+        const at = options.at === undefined ? undefined : parseMoment(options.at, '--at');
         const [{ withBackend }, { listInventory }, { allPages }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/list-inventory.js'),
@@ -110,45 +143,53 @@ export function registerInventory(program: Command): void {
               ? parseWindowFlag(options.expiringWithin, '--expiring-within')
               : undefined,
           finding: options.finding,
-          at: options.at !== undefined ? parseTime(options.at, '--at') : undefined,
           includeRetired: options.includeRetired === true,
           expiringSoonDays: parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000,
           owner: options.owner,
           unowned: options.unowned === true,
+          sort,
           limit:
             options.limit === undefined
               ? undefined
               : positiveInteger(options.limit, '--limit', 1_000_000_000),
         };
         const { views, now } = await withBackend(globalOptions(command), {
-          local: async (rt) => ({ views: await listInventory(rt, input), now: input.at ?? rt.clock.now() }),
+          local: async (rt) => {
+            const moment = at?.(rt.clock.now());
+            return {
+              views: await listInventory(rt, { ...input, at: moment }),
+              now: moment ?? rt.clock.now(),
+            };
+          },
           // The pages of the API are the stored evaluation of now; another moment or window is judged by the server.
           remote: async (api, deps) => {
+            const moment = at?.(deps.clock.now());
             const filters = {
               owner: options.owner,
               finding: options.finding,
               expiringWithin: options.expiringWithin,
               includeRetired: input.includeRetired || undefined,
               unowned: input.unowned || undefined,
+              sort,
             };
             const views =
-              input.at !== undefined || options.expiringSoon !== '30d'
+              moment !== undefined || options.expiringSoon !== '30d'
                 ? await api.request<CertificateView[]>({
                     method: 'GET',
                     path: '/v1/inventory',
                     query: {
                       ...filters,
-                      at: input.at?.toISOString(),
+                      at: moment?.toISOString(),
                       expiringSoon: options.expiringSoon,
                       limit: input.limit,
                     },
                   })
                 : await allPages<CertificateView>(api, '/v1/certificates', filters, input.limit);
-            return { views, now: input.at ?? deps.clock.now() };
+            return { views, now: moment ?? deps.clock.now() };
           },
         });
-        if (options.json) printJson(views);
-        else printInventory(views, now, input.includeRetired);
+        // The store sorted the rows (--sort-by), so that --limit keeps the first in that order.
+        await printListing(views, inventoryListing(now, input.includeRetired), output);
         return EXIT.ok;
       }),
     );

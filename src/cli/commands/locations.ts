@@ -5,7 +5,18 @@ import { LOCATION_KINDS as KINDS, type LocationKind } from '../../core/inventory
 import { counted } from '../../core/plural.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable } from '../output.js';
+import {
+  byFields,
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printLine,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 
 function kindOf(text: string | undefined): LocationKind | undefined {
   if (text === undefined) return undefined;
@@ -20,13 +31,37 @@ const status = (l: LocationListing): string =>
     ? 'ok'
     : `unreachable since ${l.unreachableSince} (${l.lastFailure ?? 'failed'}, ${counted(l.failedProbes ?? 0, 'probe')})`;
 
+/** `-o wide` adds the kind and when something was first seen there. */
+const LOCATIONS: Listing<LocationListing> = {
+  columns: [
+    { header: 'LOCATION', value: (l) => l.locationKey },
+    { header: 'KIND', value: (l) => l.kind, in: 'wide' },
+    { header: 'CERTIFICATES', value: (l) => String(l.certificates) },
+    { header: 'KEYS', value: (l) => String(l.keys) },
+    { header: 'FIRST SEEN', value: (l) => l.firstSeen, in: 'wide' },
+    { header: 'LAST SEEN', value: (l) => l.lastSeen },
+    { header: 'STATUS', value: status },
+    { header: 'FINDINGS', value: (l) => [...new Set(l.findings.map((f) => f.code))].join(',') || '-' },
+  ],
+  sortBy: byFields<LocationListing>(
+    'locationKey',
+    'kind',
+    'certificates',
+    'keys',
+    'firstSeen',
+    'lastSeen',
+    'unreachableSince',
+  ),
+  summary: (rows) => counted(rows.length, 'location'),
+};
+
 export function registerLocations(program: Command): void {
   const locations = commandGroup(
     program,
     'locations',
     'where certificates are installed or served: list them, forget mistaken ones',
   );
-  locations
+  const list = locations
     .command('list')
     .description(
       'List the locations something is sighted at now (files, TLS endpoints by host, port and SNI name, ...), how ' +
@@ -38,17 +73,20 @@ export function registerLocations(program: Command): void {
     .option(
       '--json',
       'print [{"locationKey","kind",...location,"certificates","keys","firstSeen","lastSeen","unreachableSince"?,"failedProbes"?,"lastFailure"?,"findings"}]',
-    )
+    );
+  listingOptions(list, sortFields(LOCATIONS))
     .addHelpText(
       'after',
       examples(
         'custos locations list',
         'custos locations list --kind tls --unreachable',
+        'custos locations list --sort-by -lastSeen -o wide',
         'custos locations list --json | jq -r ".[].locationKey"',
       ),
     )
     .action(
-      action(async (options: { kind?: string; unreachable?: boolean; json?: boolean }, command: Command) => {
+      action(async (options: { kind?: string; unreachable?: boolean } & ListingFlags, command: Command) => {
+        const output = listingOutput(options, sortFields(LOCATIONS));
         const input = { kind: kindOf(options.kind), unreachable: options.unreachable === true };
         const [{ withBackend }, { listLocations }] = await Promise.all([
           import('../runtime.js'),
@@ -63,22 +101,7 @@ export function registerLocations(program: Command): void {
               query: { kind: input.kind, unreachable: input.unreachable || undefined },
             }),
         });
-        if (options.json) {
-          printJson(rows);
-          return EXIT.ok;
-        }
-        printTable(
-          ['LOCATION', 'CERTIFICATES', 'KEYS', 'LAST SEEN', 'STATUS', 'FINDINGS'],
-          rows.map((l) => [
-            l.locationKey,
-            String(l.certificates),
-            String(l.keys),
-            l.lastSeen,
-            status(l),
-            [...new Set(l.findings.map((f) => f.code))].join(',') || '-',
-          ]),
-        );
-        printLine(counted(rows.length, 'location'));
+        await printListing(rows, LOCATIONS, output);
         return EXIT.ok;
       }),
     );

@@ -2,27 +2,72 @@ import type { Command } from 'commander';
 import type { ReconcileReport } from '../../core/managed/reconcile-until-settled.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable, shortFingerprint } from '../output.js';
+import type { ManagedListItem } from '../../core/managed/managed-view.js';
+import {
+  byFields,
+  EXIT,
+  fingerprintColumns,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printLine,
+  printListing,
+  printTable,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 
 const GROUP =
   'managed certificates: renewed, deployed and verified live on every endpoint (kind: ManagedCertificate)';
 
+/** `-o wide` adds the whole fingerprint and the issuer. */
+const MANAGED: Listing<ManagedListItem> = {
+  columns: [
+    { header: 'NAME', value: (i) => i.name },
+    { header: 'READY', value: (i) => i.ready },
+    { header: 'REASON', value: (i) => i.reason },
+    { header: 'REVISION', value: (i) => (i.revision === null ? '-' : String(i.revision)) },
+    ...fingerprintColumns<ManagedListItem>((i) => i.fingerprintSha256),
+    { header: 'ISSUER', value: (i) => i.issuer, in: 'wide' },
+    { header: 'RENEWAL', value: (i) => i.renewalTime ?? '-' },
+    { header: 'NEXT RETRY', value: (i) => i.nextRetry ?? '-' },
+  ],
+  sortBy: byFields<ManagedListItem>(
+    'name',
+    'ready',
+    'reason',
+    'revision',
+    'renewalTime',
+    'nextRetry',
+    'issuer',
+  ),
+  summary: (items) =>
+    `${items.length} managed certificate(s), ${items.filter((i) => i.ready === 'True').length} ready`,
+};
+
 export function registerManaged(program: Command): void {
   const group = commandGroup(program, 'managed', GROUP);
 
-  group
+  const list = group
     .command('list')
     .description('Show every managed certificate with its readiness, revision, renewal time and next retry.')
     .option(
       '--json',
       'print a JSON array of {name, ready, reason, revision, fingerprintSha256, renewalTime, nextRetry, issuer}',
-    )
+    );
+  listingOptions(list, sortFields(MANAGED))
     .addHelpText(
       'after',
-      examples('custos managed list', 'custos managed list --json | jq \'.[] | select(.ready != "True")\''),
+      examples(
+        'custos managed list',
+        'custos managed list --json | jq \'.[] | select(.ready != "True")\'',
+        'custos managed list --sort-by renewalTime -o wide',
+      ),
     )
     .action(
-      action(async (options: { json?: boolean }, command: Command) => {
+      action(async (options: ListingFlags, command: Command) => {
+        const output = listingOutput(options, sortFields(MANAGED));
         const [{ withBackend }, { managedSpecs }, { managedListItem }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/managed/load-managed.js'),
@@ -35,28 +80,9 @@ export function registerManaged(program: Command): void {
               managedListItem(m.name, m.spec.issuerRef.name, statuses.get(m.name) ?? null),
             );
           },
-          remote: (api) =>
-            api.request<Array<ReturnType<typeof managedListItem>>>({ method: 'GET', path: '/v1/managed' }),
+          remote: (api) => api.request<ManagedListItem[]>({ method: 'GET', path: '/v1/managed' }),
         });
-        if (options.json) {
-          printJson(items);
-          return EXIT.ok;
-        }
-        printTable(
-          ['NAME', 'READY', 'REASON', 'REVISION', 'FINGERPRINT', 'RENEWAL', 'NEXT RETRY'],
-          items.map((i) => [
-            i.name,
-            i.ready,
-            i.reason,
-            i.revision === null ? '-' : String(i.revision),
-            i.fingerprintSha256 === null ? '-' : shortFingerprint(i.fingerprintSha256),
-            i.renewalTime ?? '-',
-            i.nextRetry ?? '-',
-          ]),
-        );
-        printLine(
-          `${items.length} managed certificate(s), ${items.filter((i) => i.ready === 'True').length} ready`,
-        );
+        await printListing(items, MANAGED, output);
         return EXIT.ok;
       }),
     );

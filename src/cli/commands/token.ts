@@ -5,7 +5,18 @@ import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { configOption, globalOptions } from '../global-options.js';
-import { EXIT, printJson, printLine, printTable } from '../output.js';
+import {
+  byFields,
+  EXIT,
+  listingOptions,
+  listingOutput,
+  printJson,
+  printLine,
+  printListing,
+  sortFields,
+  type Listing,
+  type ListingFlags,
+} from '../output.js';
 
 export const TOKEN_GROUP =
   'credentials: API tokens for the server (create, list, revoke, login-code) and bootstrap tokens for the built-in CA';
@@ -32,6 +43,23 @@ function parseScopes(text: string): Scope[] {
     );
   return words.filter(isScope);
 }
+
+/** `-o wide` adds who created each token and when, and when it was revoked. */
+const TOKENS: Listing<TokenView> = {
+  columns: [
+    { header: 'ID', value: (v) => v.id },
+    { header: 'NAME', value: (v) => v.name },
+    { header: 'SCOPES', value: (v) => v.scopes.join(',') },
+    { header: 'OWNER', value: (v) => v.owner ?? '-' },
+    { header: 'STATE', value: (v) => v.state },
+    { header: 'CREATED', value: (v) => v.createdAt, in: 'wide' },
+    { header: 'CREATED BY', value: (v) => v.createdBy, in: 'wide' },
+    { header: 'EXPIRES', value: (v) => v.expiresAt.slice(0, 10) },
+    { header: 'REVOKED', value: (v) => v.revokedAt ?? '-', in: 'wide' },
+    { header: 'LAST USED', value: (v) => v.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-' },
+  ],
+  sortBy: byFields<TokenView>('id', 'name', 'owner', 'state', 'createdAt', 'expiresAt', 'lastUsedAt'),
+};
 
 export function registerTokens(program: Command): void {
   const token = commandGroup(program, 'token', TOKEN_GROUP);
@@ -97,7 +125,7 @@ export function registerTokens(program: Command): void {
       }),
     );
 
-  token
+  const list = token
     .command('list')
     .description(
       'List the API tokens (never their secrets): id, name, scopes, owner, state, expiry, last use.',
@@ -105,16 +133,19 @@ export function registerTokens(program: Command): void {
     .option(
       '--json',
       'print a JSON array of {id, name, scopes, owner, state, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt}',
-    )
+    );
+  listingOptions(list, sortFields(TOKENS))
     .addHelpText(
       'after',
       examples(
         'custos token list',
         'custos token list --json | jq -r \'.[] | select(.state=="active") | .id\'',
+        'custos token list --sort-by -lastUsedAt -o wide',
       ),
     )
     .action(
-      action(async (options: { json?: boolean }, command: Command) => {
+      action(async (options: ListingFlags, command: Command) => {
+        const output = listingOutput(options, sortFields(TOKENS));
         const [{ withBackend }, { listApiTokens }, { tokenView }] = await Promise.all([
           import('../runtime.js'),
           import('../../core/auth/api-tokens.js'),
@@ -128,20 +159,7 @@ export function registerTokens(program: Command): void {
           remote: async (api) =>
             (await api.request<{ items: TokenView[] }>({ method: 'GET', path: '/v1/tokens' })).items,
         });
-        if (options.json) printJson(views);
-        else
-          printTable(
-            ['ID', 'NAME', 'SCOPES', 'OWNER', 'STATE', 'EXPIRES', 'LAST USED'],
-            views.map((v) => [
-              v.id,
-              v.name,
-              v.scopes.join(','),
-              v.owner ?? '-',
-              v.state,
-              v.expiresAt.slice(0, 10),
-              v.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-',
-            ]),
-          );
+        await printListing(views, TOKENS, output);
         return EXIT.ok;
       }),
     );

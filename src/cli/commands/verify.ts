@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action, collect, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
-import { parseWindowFlag, parseTime } from '../parse-flags.js';
+import { parseWindowFlag, parseMoment } from '../parse-flags.js';
 
 interface VerifyOptions {
   chain: string[];
@@ -30,7 +30,10 @@ export function registerVerify(program: Command): void {
     .option('--trust <file>', 'trust anchors to use instead of the system roots (repeatable)', collect, [])
     .option('--system-roots', 'with --trust: also trust the system roots')
     .option('--host <name|ip>', 'the host name or IP address the certificate must be valid for')
-    .option('--at <time>', 'verify at this time instead of now, e.g. 2026-10-01T00:00:00Z')
+    .option(
+      '--at <time>',
+      'verify at this time instead of now: a time (2026-10-01T00:00:00Z) or how long ago (30d)',
+    )
     .option('--password <password>', 'password of a PKCS#12 or JKS input (repeatable)', collect, [])
     .option('--expiring-soon <duration>', 'window of the expiring-soon finding', '30d')
     .option(
@@ -53,7 +56,7 @@ export function registerVerify(program: Command): void {
     )
     .action(
       action(async (cert: string, options: VerifyOptions, command: Command) => {
-        const at = options.at === undefined ? null : parseTime(options.at, '--at');
+        const at = options.at === undefined ? undefined : parseMoment(options.at, '--at');
         const expiringWithinDays = parseWindowFlag(options.expiringSoon, '--expiring-soon') / 86_400_000;
         const [{ withDependencies }, { verifyChain }] = await Promise.all([
           import('../runtime.js'),
@@ -74,7 +77,7 @@ export function registerVerify(program: Command): void {
             chain,
             trustAnchors,
             host: options.host ?? null,
-            at,
+            at: at?.(deps.clock.now()) ?? null,
             expiringWithinDays,
             strict: options.strict === true,
           });

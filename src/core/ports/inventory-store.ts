@@ -56,8 +56,8 @@ export interface CertificateQuery {
   search?: string;
 }
 
-/** The orders a listing can take: by notAfter (either way), by subject, by owner (unowned first). */
-export const INVENTORY_SORTS = ['notAfter', '-notAfter', 'subject', 'owner'] as const;
+/** The orders a listing can take: by notAfter, subject or owner (unowned first); a leading `-` reverses one. */
+export const INVENTORY_SORTS = ['notAfter', '-notAfter', 'subject', '-subject', 'owner', '-owner'] as const;
 export type InventorySort = (typeof INVENTORY_SORTS)[number];
 
 /** Where an entry stands in a listing: its sort key (notAfter in epoch ms, subject, owner or '') and fingerprint. */

@@ -46,7 +46,11 @@ const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
   sort: Type.Union(
     INVENTORY_SORTS.map((s) => Type.Literal(s)),
-    { default: 'notAfter', description: 'notAfter (default), -notAfter, subject, owner' },
+    {
+      default: 'notAfter',
+      description:
+        'notAfter (default), subject or owner (unowned first); a leading - reverses it (-notAfter)',
+    },
   ),
   cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'The nextCursor of the previous page' })),
 });

@@ -2,13 +2,14 @@
  * `GET /v1/inventory`: the inventory judged at a moment, as `custos inventory list --json [--at T] [--expiring-soon
  * D]` prints it — an auditor's question ("what was installed, expired or expiring at T, and who owned it?") that the
  * pages of `GET /v1/certificates` (the stored evaluation of now) do not answer. The whole list in one answer (or the
- * first `limit`, those expiring first). An owner-bound principal sees its owner's certificates only.
+ * first `limit` in the order of `sort`). An owner-bound principal sees its owner's certificates only.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
 import { parseDuration } from '../../core/duration.js';
 import { listInventory } from '../../core/list-inventory.js';
+import { INVENTORY_SORTS } from '../../core/ports/inventory-store.js';
 import { principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
 
@@ -46,8 +47,14 @@ export const v1InventoryPlugin: FastifyPluginAsyncTypebox<V1InventoryOptions> = 
           includeRetired: Type.Optional(
             Type.Boolean({ description: 'Also certificates seen nowhere any more' }),
           ),
+          sort: Type.Optional(
+            Type.Union(
+              INVENTORY_SORTS.map((s) => Type.Literal(s)),
+              { description: 'The order (default notAfter; a leading - reverses it)' },
+            ),
+          ),
           limit: Type.Optional(
-            Type.Integer({ minimum: 1, description: 'At most this many, those expiring first' }),
+            Type.Integer({ minimum: 1, description: 'At most this many, the first in the order of sort' }),
           ),
         }),
         response: {
@@ -72,6 +79,7 @@ export const v1InventoryPlugin: FastifyPluginAsyncTypebox<V1InventoryOptions> = 
             ? undefined
             : parseDuration(q.expiringWithin, 'expiringWithin', { allowZero: true }),
         includeRetired: q.includeRetired === true,
+        sort: q.sort,
         limit: q.limit,
       });
     },
