@@ -238,9 +238,20 @@ function keysFor(key: KeyChoice, fresh: boolean): Promise<CryptoKeyPair> {
   return keys;
 }
 
+/**
+ * A subject as the tests write it. Text is RFC 4514 (`CN=api.example, O=Example`: the most specific RDN first, as
+ * Custos prints names and `custos ca init --subject` reads them), so it is encoded last RDN first; a JsonName or a
+ * Name is taken in encoded order.
+ */
+function subjectName(subject: CertificateSpec['subject']): x509.Name {
+  if (subject instanceof x509.Name) return subject;
+  if (typeof subject !== 'string') return new x509.Name(subject);
+  return new x509.Name(new x509.Name(subject).toJSON().reverse());
+}
+
 function defaultDnsNames(spec: CertificateSpec): string[] {
   if (spec.ca) return [];
-  const name = (spec.subject instanceof x509.Name ? spec.subject : new x509.Name(spec.subject)).toJSON();
+  const name = subjectName(spec.subject).toJSON();
   const cn = name.flatMap((rdn) => rdn['CN'] ?? []).pop();
   return cn && /^[a-z0-9*][a-z0-9.*-]*$/i.test(cn) ? [cn] : [];
 }
@@ -292,7 +303,7 @@ export async function aCertificate(...options: CertificateOption[]): Promise<Bui
       ? new Date(spec.notAfter.getTime() - spec.validDays * DAY_MS)
       : new Date(Date.now() - DAY_MS));
   const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + spec.validDays * DAY_MS);
-  const subject = spec.subject instanceof x509.Name ? spec.subject : new x509.Name(spec.subject);
+  const subject = subjectName(spec.subject);
   const issuer = spec.issuer && issuerIdentity(spec.issuer.der);
   const signer = nodeSigner(KeyObject.from((spec.issuer?.keys ?? keys).privateKey), {
     hash: spec.signatureHash,
