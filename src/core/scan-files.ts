@@ -89,7 +89,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   let errors: ScanError[] = [];
   let observed: LocationObservation[] = [];
   const unchangedPaths = new Set<string>();
-  let states: FileState[] = [];
+  const states: FileState[] = [];
   const walked = new Set<string>();
   const links: Array<{ path: string; linkTarget: string }> = [];
   let configured: ConfiguredKeyPair[] = [];
@@ -134,7 +134,8 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   }
   input.onProgress?.({ files, certificates: certificatesRead });
 
-  // A certbot lineage is its live/ files: the archive/ versions they link to are not locations of their own.
+  // A certbot lineage is its live/ files: the archive/ versions they link to are not locations of their own (they
+  // are still remembered as read, below, so that the next scan does not read them again).
   const folded = foldedArchiveFiles(links, walked);
   if (folded.size > 0) {
     const kept = (path: string): boolean => !folded.has(path);
@@ -143,7 +144,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       unchangedPaths.delete(path);
     }
     files -= folded.size;
-    states = states.filter((state) => kept(state.path));
+    // Their file states stay: an archive version unchanged since the last scan is not read again.
     configured = configured.filter((pair) => kept(pair.source));
     observed = observed.filter((o) => o.location.kind !== 'file' || kept(o.location.path));
     errors = errors.filter((e) => kept(e.path));
@@ -155,7 +156,7 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     // A path may hold several locations (a manifest with several Secrets): sort the open ones by what became of
     // their file — unchanged (touch), gone (end), or read again without that location in it (end).
     const open = await tx.inventory.openFileSightingsUnder(roots);
-    const gonePaths = new Set(previous.map((s) => s.path).filter((p) => !walked.has(p)));
+    const gonePaths = new Set(previous.map((s) => s.path).filter((p) => !walked.has(p) && !folded.has(p)));
     const unchangedKeys = new Set<string>();
     const goneKeys = new Set<string>();
     for (const s of open) {
