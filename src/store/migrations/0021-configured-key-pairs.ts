@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { columnTypes, type StoreMigration } from './store-migration.js';
 
 /**
@@ -5,6 +6,10 @@ import { columnTypes, type StoreMigration } from './store-migration.js';
  * `ssl_certificate_key`, Apache `SSLCertificateFile` / `SSLCertificateKeyFile`), by the configuration file that
  * declares them: kept while that file is unchanged (it is not read again), replaced when it is read, dropped when it
  * is gone. A certificate whose paired key file holds another key is a `key-mismatch`.
+ *
+ * The files scanned before are forgotten as read (their `file_states`), so the next scan reads every file once
+ * again: a configuration unchanged since then would otherwise never be read for the pairs it declares. Sightings and
+ * history are kept; only the unchanged-file shortcut starts over.
  */
 export const configuredKeyPairs: StoreMigration = {
   async up(db, dialect) {
@@ -22,5 +27,6 @@ export const configuredKeyPairs: StoreMigration = {
       .on('configured_key_pairs')
       .column('certificate_path')
       .execute();
+    await sql`delete from file_states`.execute(db);
   },
 };
