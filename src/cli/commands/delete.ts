@@ -90,7 +90,7 @@ export function registerDelete(program: Command): void {
         for (const c of result.ownerChanges) printLine(ownerChangeLine(c));
         for (const c of result.decisionChanges)
           printLine(
-            `certificate ${shortFingerprint(c.fingerprintSha256)}: policy ${c.policy} ${c.oldResult ?? 'pass'} -> ${c.newResult}`,
+            `certificate ${shortFingerprint(c.fingerprintSha256)}: policy ${c.policy} ${c.oldResult ?? '(none)'} -> ${c.newResult}`,
           );
         return EXIT.ok;
       }),

@@ -65,6 +65,7 @@ export function registerGet(program: Command): void {
     )
     .argument('<kind>', `singular or plural, any case: ${KIND_WORDS}`)
     .argument('[name]', 'only this object (CUSTOS_NOT_FOUND, exit 2, when there is none)')
+    .option('--json', 'print the objects as JSON (the same as -o json; with NAME, the object itself)')
     .option(
       '--show-secrets',
       'print webhook and Slack URLs whole (webhook signing secrets are never printed back)',
