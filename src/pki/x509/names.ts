@@ -1,6 +1,6 @@
 /**
- * Distinguished names as @peculiar/x509 2.2 prints them (`Name.toString()`): RDNs in encoded order joined
- * with ", ", the attributes of a multi-valued RDN in encoded order joined with "+", short names from
+ * Distinguished names in RFC 4514 order (the last RDN first) joined with ", ", each RDN as @peculiar/x509 2.2
+ * prints it (`Name.toString()` prints the RDNs in encoded order): the attributes of a multi-valued RDN in encoded order joined with "+", short names from
  * oids.ts else the dotted OID, string values escaped as its `escape()` does, and values of any other ASN.1
  * type as "#" + the hex of their whole encoding. String decoding follows asn1js: UTF8String as UTF-8 (raw
  * bytes as Latin-1 when invalid), BMPString as UTF-16BE code units, UniversalString as the low 16 bits of
