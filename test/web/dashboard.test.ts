@@ -323,7 +323,9 @@ describe('the dashboard in Chromium', () => {
     assert.ok(target !== undefined);
     const fingerprint = target.fingerprintSha256;
     await page.goto(`${server.url}/#/certificates/${fingerprint}`);
-    await page.getByTestId('certificate-name').waitFor();
+    // The previous test left another certificate's page open; going to a new hash only re-renders, so wait
+    // for this certificate's fingerprint rather than for any certificate page.
+    await page.getByTestId('fingerprint').getByText(fingerprint, { exact: true }).waitFor();
     await page.waitForLoadState('networkidle');
     assert.match(await page.locator('main').innerText(), /Unowned/);
     await page.getByLabel('New owner').selectOption('web');
