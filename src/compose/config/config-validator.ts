@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { MAX_DURATION_MS, MAX_TIMER_MS, parseDuration } from '../../core/duration.js';
+import { STRING_FORMATS } from '../../core/schema/formats.js';
+import { withCustosVocabulary } from '../../core/schema/validator.js';
 import { CONFIG_SCHEMA } from './schema.js';
 
 /** One thing wrong with one layer of the configuration, as a field path and a message (no location yet). */
@@ -10,120 +10,10 @@ export interface SchemaProblem {
   message: string;
 }
 
-/** A timer's delay: above zero and within what a Node timer holds (longer ones fire after 1 ms). */
-function isTimeout(text: string): boolean {
-  try {
-    return parseDuration(text, 'timeout', { maxMs: MAX_TIMER_MS }) > 0;
-  } catch {
-    return false;
-  }
-}
-
-function isSmtpUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const url = new URL(text);
-  try {
-    decodeURIComponent(url.username);
-    decodeURIComponent(url.password);
-  } catch {
-    return false;
-  }
-  return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
-}
-
-/** `10.0.0.53`, `10.0.0.53:5353`, `fd00::53` or `[fd00::53]:53`, the forms node's resolver accepts. */
-function isDnsServer(text: string): boolean {
-  if (isIP(text) !== 0) return true;
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
-  if (match === null) return false;
-  const port = Number(match[3]);
-  const address = match[1] ?? match[2] ?? '';
-  return port >= 1 && port <= 65_535 && isIP(address) === (match[1] === undefined ? 4 : 6);
-}
-
-/** A duration the one syntax reads (`7d`, `12h`), above zero. */
-function isDuration(text: string): boolean {
-  try {
-    return parseDuration(text, 'duration') > 0;
-  } catch {
-    return false;
-  }
-}
-
-/** A lifetime: above zero, at most 100 years. */
-function isTtl(text: string): boolean {
-  try {
-    return parseDuration(text, 'ttl', { maxMs: MAX_DURATION_MS }) > 0;
-  } catch {
-    return false;
-  }
-}
-
-/** An absolute http(s) URL without query or fragment: a base that paths are appended to. */
-function isBaseUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const url = new URL(text);
-  return (
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
-    url.hostname !== '' &&
-    url.search === '' &&
-    url.hash === ''
-  );
-}
-
-/** `127.0.0.1:8700`, `localhost:0`, `[::1]:8700`: a host name or address and a port (0: any free port). */
-function isListenAddress(text: string): boolean {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  if (match === null || Number(match[3]) > 65_535) return false;
-  if (match[1] !== undefined) return isIP(match[1]) === 6;
-  const host = match[2] ?? '';
-  return isIP(host) === 4 || /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})*$/i.test(host);
-}
-
-const isHttpUrl = (text: string): boolean =>
-  URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol) && new URL(text).hostname !== '';
-
-/** What each format means, for the message of a value that does not match it. */
-const FORMATS: Record<string, { check: (text: string) => boolean; expected: string }> = {
-  timeout: {
-    check: isTimeout,
-    expected: 'a duration above zero and at most 24 days (a timer holds no more), e.g. 500ms, 5s, 1m30s',
-  },
-  'smtp-url': {
-    check: isSmtpUrl,
-    expected: 'smtp://host:port or smtps://user:password@host:port (user and password percent-encoded)',
-  },
-  'mail-sender': {
-    check: (text) => /^[^@\s<>]+@[^@\s<>]+$/.test(text.replace(/^[^<]*<([^>]*)>$/, '$1')),
-    expected: 'a sender address, e.g. custos@corp.example or "Custos <custos@corp.example>"',
-  },
-  'postgres-url': {
-    check: (text) => /^postgres(ql)?:\/\/./i.test(text) && URL.canParse(text),
-    expected: 'postgres://user@host:5432/database (or postgresql://)',
-  },
-  duration: { check: isDuration, expected: 'a duration above zero, e.g. 12h, 7d' },
-  'base-url': {
-    check: isBaseUrl,
-    expected: 'an http:// or https:// URL without query or fragment, e.g. https://custos.corp.example',
-  },
-  ttl: { check: isTtl, expected: 'a duration above zero, e.g. 15m, 24h, 90d' },
-  'http-url': { check: isHttpUrl, expected: 'an https:// (or http://) URL' },
-  'provisioner-name': {
-    check: (text) => /^[a-z0-9][a-z0-9._-]{0,62}$/.test(text) && text !== 'cli',
-    expected:
-      'a name of lower-case letters, digits, ".", "_" and "-" (at most 63; "cli" is the local operator)',
-  },
-  'dns-server': { check: isDnsServer, expected: 'an IP address with an optional port, e.g. 10.0.0.53:5353' },
-  'listen-address': {
-    check: isListenAddress,
-    expected: 'HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8700, 0.0.0.0:443 or [::1]:8700',
-  },
-};
-
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+// One Ajv setup with the declarative kinds and the API: the same formats (core/schema/formats.ts) and annotations.
+const ajv = withCustosVocabulary(new Ajv({ allErrors: true, strict: true, verbose: true }));
 ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
 ajv.addKeyword({ keyword: 'x-env', schemaType: 'string' });
-for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format.check);
 
 /** The schema with every key optional: what one layer (the file, the environment, the flags) may hold. */
 function optionalKeys(schema: unknown): unknown {
@@ -178,7 +68,7 @@ function problemOf(error: ErrorObject, valueOf: (path: string[]) => unknown): Sc
     case 'format':
       return {
         path,
-        message: `must be ${FORMATS[String(params.format)]?.expected ?? params.format}${got()}`,
+        message: `must be ${STRING_FORMATS[String(params.format)]?.expected ?? params.format}${got()}`,
       };
     default:
       return { path, message: `${error.message ?? 'is not valid'}${got()}` };
