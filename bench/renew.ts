@@ -20,7 +20,10 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { createSecureContext, createServer, type SecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { nodeLeafKeyGenerator } from '../src/connectors/crypto/leaf-key-generator.js';
-import { buildDestinationRegistry } from '../src/connectors/destination-registry.js';
+import {
+  buildBundleDestinationRegistry,
+  buildDestinationRegistry,
+} from '../src/connectors/destination-registry.js';
 import { createTlsProber } from '../src/connectors/scanner-tls/tls-prober.js';
 import { systemClock } from '../src/connectors/system/system-clock.js';
 import { systemRandom } from '../src/connectors/system/system-random.js';
@@ -74,6 +77,11 @@ const deps: ManagedDependencies = {
   random: systemRandom,
   sleep: (ms) => wait(ms),
   issuers: new Map([['default', issuer]]),
+  bundleDestinations: buildBundleDestinationRegistry({
+    env: {},
+    commandEnvironment: {},
+    now: () => new Date(),
+  }),
   destinations: buildDestinationRegistry({ env: {}, commandEnvironment: {}, now: () => new Date() }),
   prober: createTlsProber({ timeoutMs: 5_000 }),
   keys: nodeLeafKeyGenerator,

@@ -1,5 +1,8 @@
-import { buildDestinationRegistry } from '../connectors/destination-registry.js';
-import type { DestinationRegistry } from '../core/ports/destination.js';
+import {
+  buildBundleDestinationRegistry,
+  buildDestinationRegistry,
+} from '../connectors/destination-registry.js';
+import type { BundleDestinationRegistry, DestinationRegistry } from '../core/ports/destination.js';
 import type { Sleep } from '../core/notify/deliver-notices.js';
 import type { MetricFamily } from '../core/metrics/metric-family.js';
 import type { AuditCheckpoint } from '../core/audit/audit-seal.js';
@@ -87,6 +90,8 @@ export interface Dependencies {
   notifiers: NotifierRegistry;
   /** Where managed certificates' revisions go: file, exec and webhook destinations. */
   destinations: DestinationRegistry;
+  /** Where trust bundles go (TrustBundle objects): file destinations. */
+  bundleDestinations: BundleDestinationRegistry;
   sleep: Sleep;
   certificateFiles: CertificateFiles;
   /** Metric families in the Prometheus text format (the textfile of `custos metrics`, the server's /metrics). */
@@ -157,6 +162,11 @@ export function buildDependencies(loaded: LoadedConfig, context: ComposeContext)
     }),
     notifiers: buildNotifierRegistry({ email: config.smtp }),
     destinations: buildDestinationRegistry({
+      env: context.env,
+      commandEnvironment: commandEnvironment(),
+      now: () => systemClock.now(),
+    }),
+    bundleDestinations: buildBundleDestinationRegistry({
       env: context.env,
       commandEnvironment: commandEnvironment(),
       now: () => systemClock.now(),

@@ -65,6 +65,7 @@ export async function managedDependencies(runtime: Runtime): Promise<ManagedDepe
     sleep: runtime.sleep,
     issuers: await buildIssuerRegistry(runtime),
     destinations: runtime.destinations,
+    bundleDestinations: runtime.bundleDestinations,
     prober: runtime.prober,
     keys: nodeLeafKeyGenerator,
     secrets: runtime.auditKeys.secrets,

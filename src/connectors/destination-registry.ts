@@ -1,4 +1,5 @@
-import type { DestinationRegistry } from '../core/ports/destination.js';
+import type { BundleDestinationRegistry, DestinationRegistry } from '../core/ports/destination.js';
+import { createBundleFileDestination } from './deployer-file/bundle-file-destination.js';
 import { createExecDestination } from './deployer-exec/exec-destination.js';
 import { createFileDestination } from './deployer-file/file-destination.js';
 import { createWebhookDestination } from './deployer-webhook/webhook-destination.js';
@@ -19,4 +20,9 @@ export function buildDestinationRegistry(context: DestinationContext): Destinati
     exec: createExecDestination({ base: context.commandEnvironment }),
     webhook: createWebhookDestination({ env: context.env, now: context.now }),
   };
+}
+
+/** The trust bundle destination kinds (TrustBundle spec.destinations[]), as one explicit map. */
+export function buildBundleDestinationRegistry(context: DestinationContext): BundleDestinationRegistry {
+  return { file: createBundleFileDestination({ env: context.commandEnvironment }) };
 }

@@ -118,7 +118,7 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
     },
     {
       // The closed loop (docs/managed.md): what is due is renewed, deployed and verified on the job queue; several
-      // servers on one PostgreSQL share the work through the queue's leases.
+      // servers on one PostgreSQL share the work through the queue's leases. Trust bundles are delivered first.
       name: 'managed-reconcile',
       everyMs: 15_000,
       run: async () => {
@@ -127,6 +127,12 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
         const run = await runReconciler(deps, { worker: rt.worker, until });
         if (run.outcomes.length > 0)
           rt.logger.info({ reconciled: run.outcomes.length }, 'managed certificates reconciled');
+        for (const bundle of run.bundles)
+          if (bundle.state === 'deployed' || bundle.state === 'failed')
+            rt.logger[bundle.state === 'failed' ? 'warn' : 'info'](
+              { bundle: bundle.name, state: bundle.state, sha256: bundle.sha256 },
+              'trust bundle delivery',
+            );
       },
     },
   ];

@@ -13,7 +13,10 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { setTimeout as wait } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { nodeLeafKeyGenerator } from '../../src/connectors/crypto/leaf-key-generator.js';
-import { buildDestinationRegistry } from '../../src/connectors/destination-registry.js';
+import {
+  buildBundleDestinationRegistry,
+  buildDestinationRegistry,
+} from '../../src/connectors/destination-registry.js';
 import { createTlsProber } from '../../src/connectors/scanner-tls/tls-prober.js';
 import { systemRandom } from '../../src/connectors/system/system-random.js';
 import { applyManifests } from '../../src/core/declarative/apply-manifests.js';
@@ -143,6 +146,11 @@ for (const dialect of DIALECTS) {
         random: systemRandom,
         sleep: (ms) => wait(ms),
         issuers: new Map([['default', issuer]]),
+        bundleDestinations: buildBundleDestinationRegistry({
+          env: {},
+          commandEnvironment: {},
+          now: () => new Date(),
+        }),
         destinations: buildDestinationRegistry({ env: {}, commandEnvironment: {}, now: () => new Date() }),
         prober: createTlsProber({ timeoutMs: 5_000 }),
         keys: nodeLeafKeyGenerator,

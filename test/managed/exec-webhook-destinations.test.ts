@@ -15,7 +15,10 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { nodeLeafKeyGenerator } from '../../src/connectors/crypto/leaf-key-generator.js';
-import { buildDestinationRegistry } from '../../src/connectors/destination-registry.js';
+import {
+  buildBundleDestinationRegistry,
+  buildDestinationRegistry,
+} from '../../src/connectors/destination-registry.js';
 import type { RevisionPayload } from '../../src/connectors/deployer-webhook/webhook-destination.js';
 import { verifySignature } from '../../src/connectors/notifier-webhook/signature.js';
 import { createTlsProber } from '../../src/connectors/scanner-tls/tls-prober.js';
@@ -127,6 +130,11 @@ for (const dialect of DIALECTS) {
         random: systemRandom,
         sleep: (ms) => wait(ms),
         issuers: new Map([['default', issuer]]),
+        bundleDestinations: buildBundleDestinationRegistry({
+          env: {},
+          commandEnvironment: {},
+          now: () => new Date(),
+        }),
         destinations: buildDestinationRegistry({
           env: { CUSTOS_TEST_INSTALL_SECRET: SECRET, CUSTOS_TEST_INSTALL_TOKEN: TOKEN },
           commandEnvironment: { PATH: '/usr/local/bin:/usr/bin:/bin' },

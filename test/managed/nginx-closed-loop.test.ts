@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { nodeLeafKeyGenerator } from '../../src/connectors/crypto/leaf-key-generator.js';
-import { buildDestinationRegistry } from '../../src/connectors/destination-registry.js';
+import {
+  buildBundleDestinationRegistry,
+  buildDestinationRegistry,
+} from '../../src/connectors/destination-registry.js';
 import { runCommand } from '../../src/connectors/deployer-file/run-command.js';
 import { createTlsProber } from '../../src/connectors/scanner-tls/tls-prober.js';
 import { systemRandom } from '../../src/connectors/system/system-random.js';
@@ -74,6 +77,11 @@ describe(
         random: systemRandom,
         sleep: (ms) => wait(ms),
         issuers: new Map([['default', issuer]]),
+        bundleDestinations: buildBundleDestinationRegistry({
+          env: {},
+          commandEnvironment: {},
+          now: () => new Date(),
+        }),
         destinations: buildDestinationRegistry({ env: {}, commandEnvironment: {}, now: () => new Date() }),
         prober: createTlsProber({ timeoutMs: 5_000 }),
         keys: nodeLeafKeyGenerator,

@@ -35,6 +35,8 @@ function summary(o: AnyDeclarativeObject): string {
       return `waives ${o.spec.waives.join(',')} until ${o.spec.expires}`;
     case 'ManagedCertificate':
       return `${o.spec.commonName ?? o.spec.dnsNames?.[0] ?? '-'} from ${o.spec.issuerRef.name}, ${o.spec.duration}, ${o.spec.destinations?.length ?? 0} destination(s)`;
+    case 'TrustBundle':
+      return `${o.spec.ca === undefined ? 'every CA' : `CA ${o.spec.ca}`} -> ${o.spec.destinations.map((d) => d.file?.path ?? '-').join(', ')}`;
   }
 }
 
@@ -61,7 +63,7 @@ export function registerGet(program: Command): void {
   const get = program
     .command('get')
     .description(
-      'Print the stored owners, identities, ownership rules, policies, exceptions or managed certificates: every object of a kind, or the one named.',
+      'Print the stored owners, identities, ownership rules, policies, exceptions, managed certificates or trust bundles: every object of a kind, or the one named.',
     )
     .argument('<kind>', `singular or plural, any case: ${KIND_WORDS}`)
     .argument('[name]', 'only this object (CUSTOS_NOT_FOUND, exit 2, when there is none)')

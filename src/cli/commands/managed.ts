@@ -264,10 +264,13 @@ export function registerManaged(program: Command): void {
   group
     .command('reconcile')
     .description(
-      'Run the reconciler in the foreground until every managed certificate has settled: Ready, DeployedPartially waiting for its retry, or Failed. Exit 0 when all are Ready, 1 when some are not (or the timeout ran out).',
+      'Run the reconciler in the foreground until every managed certificate has settled: Ready, DeployedPartially waiting for its retry, or Failed. Trust bundles (kind TrustBundle) are delivered first. Exit 0 when all are Ready and no bundle failed, 1 otherwise (or when the timeout ran out).',
     )
     .option('--timeout <duration>', 'give up after this long (steps already recorded stay recorded)', '60s')
-    .option('--json', 'print {managed: [{name, state, ready, reason, revision, nextRunAt}], jobs}')
+    .option(
+      '--json',
+      'print {managed: [{name, state, ready, reason, revision, nextRunAt}], bundles: [{name, state, sha256, certificates, destinations, error}], jobs}',
+    )
     .addHelpText(
       'after',
       examples('custos managed reconcile', 'custos managed reconcile --timeout 5m --json'),
@@ -282,7 +285,7 @@ export function registerManaged(program: Command): void {
             import('../../core/duration.js'),
           ]);
         const timeoutMs = parseDuration(options.timeout, '--timeout');
-        const { managed, jobs } = await withBackend(globalOptions(command), {
+        const { managed, bundles, jobs } = await withBackend(globalOptions(command), {
           local: async (rt) =>
             reconcileUntilSettled(await managedDependencies(rt), {
               worker: rt.worker,
@@ -298,7 +301,7 @@ export function registerManaged(program: Command): void {
               timeoutMs: timeoutMs + 60_000,
             }),
         });
-        if (options.json) printJson({ managed, jobs });
+        if (options.json) printJson({ managed, bundles, jobs });
         else {
           printTable(
             ['NAME', 'READY', 'REASON', 'REVISION', 'NEXT RUN'],
@@ -310,8 +313,14 @@ export function registerManaged(program: Command): void {
               m.nextRunAt ?? '-',
             ]),
           );
+          for (const b of bundles)
+            printLine(
+              `trust bundle ${b.name}: ${b.state}${b.state === 'failed' ? ` (${b.error ?? b.destinations.flatMap((d) => (d.error === null ? [] : [`${d.target}: ${d.error}`])).join('; ')})` : ''}`,
+            );
         }
-        return managed.every((m) => m.ready === 'True') ? EXIT.ok : EXIT.found;
+        return managed.every((m) => m.ready === 'True') && bundles.every((b) => b.state !== 'failed')
+          ? EXIT.ok
+          : EXIT.found;
       }),
     );
 }

@@ -1,16 +1,12 @@
-import { readFile, rm } from 'node:fs/promises';
-import { parseDuration } from '../../core/duration.js';
+import { rm } from 'node:fs/promises';
 import type {
-  CommandOutcome,
   Destination,
   DestinationOutcome,
   FileDestinationSpec,
   RevisionBundle,
 } from '../../core/ports/destination.js';
 import { writeFileAtomic } from '../files/write-file-atomic.js';
-import { commandFailure, runCommand } from './run-command.js';
-
-export const DEFAULT_RELOAD_TIMEOUT_MS = 30_000;
+import { current, reload, reloadError } from './installed-files.js';
 
 /** The files a destination names, with what goes in each and its mode. */
 function plannedFiles(config: FileDestinationSpec, bundle: RevisionBundle | null) {
@@ -26,31 +22,7 @@ function plannedFiles(config: FileDestinationSpec, bundle: RevisionBundle | null
   return files;
 }
 
-async function current(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 const describe = (config: FileDestinationSpec): string => `file:${config.certificate}`;
-
-async function reload(
-  config: FileDestinationSpec,
-  env: Readonly<Record<string, string>> | undefined,
-): Promise<CommandOutcome | null> {
-  if (config.reload === undefined) return null;
-  const timeoutMs =
-    config.reload.timeout === undefined
-      ? DEFAULT_RELOAD_TIMEOUT_MS
-      : parseDuration(config.reload.timeout, 'reload.timeout', { form: 'declared' });
-  return runCommand(config.reload.command, timeoutMs, env === undefined ? {} : { env });
-}
-
-const reloadError = (outcome: CommandOutcome | null): string | null =>
-  outcome === null ? null : commandFailure(outcome, 'reload command');
 
 /**
  * The `file` destination: certificate, chain, full chain and key, each written atomically (temp file, fsync,

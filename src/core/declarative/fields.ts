@@ -69,3 +69,24 @@ export const labels = (description: string) =>
 
 /** A list of globs (see src/core/ownership/glob.ts). */
 export const globs = (description: string) => list(text(), { minItems: 1, description });
+
+export const absolutePath = (description: string) =>
+  text({ pattern: /^\//, expected: 'an absolute path', description });
+
+/** A program and its arguments, run without a shell. */
+export const command = (description: string) => list(text(), { minItems: 1, description });
+
+/** An octal file mode, quoted so YAML does not read it as a decimal number. */
+export const fileMode = (description: string) =>
+  text({
+    pattern: /^0?[0-7]{3}$/,
+    expected: "an octal file mode as a quoted string, e.g. '0640'",
+    description,
+  });
+
+/** The command a file destination runs after it wrote its files (a server's reload). */
+export const reloadCommand = () =>
+  closed({
+    command: command('Program and arguments, run without a shell after the files are written.'),
+    timeout: Type.Optional(duration('How long the command may run (default 30s).')),
+  });

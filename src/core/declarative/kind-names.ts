@@ -12,6 +12,7 @@ export const COLLECTION_OF_KIND: Record<Kind, string> = {
   Policy: 'policies',
   Exception: 'exceptions',
   ManagedCertificate: 'managedcertificates',
+  TrustBundle: 'trustbundles',
 };
 
 /** The singular word of each kind, short as the collection is (`rule` for OwnershipRule). */
@@ -22,6 +23,7 @@ export const SINGULAR_OF_KIND: Record<Kind, string> = {
   Policy: 'policy',
   Exception: 'exception',
   ManagedCertificate: 'managedcertificate',
+  TrustBundle: 'trustbundle',
 };
 
 const PLURAL: Record<Kind, string> = { ...COLLECTION_OF_KIND, OwnershipRule: 'ownershiprules' };

@@ -4,6 +4,7 @@ import { managedCertificateSpec, type ManagedCertificateSpec } from './kinds/man
 import { ownerSpec, type OwnerSpec } from './kinds/owner.js';
 import { ownershipRuleSpec, type OwnershipRuleSpec } from './kinds/ownership-rule.js';
 import { policySpec, type PolicySpec } from './kinds/policy.js';
+import { trustBundleSpec, type TrustBundleSpec } from './kinds/trust-bundle.js';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { closed, name, text } from './fields.js';
 
@@ -17,6 +18,7 @@ export interface SpecOfKind {
   Policy: PolicySpec;
   Exception: ExceptionSpec;
   ManagedCertificate: ManagedCertificateSpec;
+  TrustBundle: TrustBundleSpec;
 }
 
 export type Kind = keyof SpecOfKind;
@@ -29,6 +31,7 @@ export const SPEC_SCHEMAS = {
   Policy: policySpec,
   Exception: exceptionSpec,
   ManagedCertificate: managedCertificateSpec,
+  TrustBundle: trustBundleSpec,
 } satisfies { [K in Kind]: TSchema };
 
 export const KINDS = Object.keys(SPEC_SCHEMAS) as Kind[];
@@ -80,6 +83,7 @@ export type OwnershipRuleObject = DeclarativeObject<'OwnershipRule'>;
 export type PolicyObject = DeclarativeObject<'Policy'>;
 export type ExceptionObject = DeclarativeObject<'Exception'>;
 export type ManagedCertificateObject = DeclarativeObject<'ManagedCertificate'>;
+export type TrustBundleObject = DeclarativeObject<'TrustBundle'>;
 
 export function isKind(value: unknown): value is Kind {
   return typeof value === 'string' && (KINDS as string[]).includes(value);

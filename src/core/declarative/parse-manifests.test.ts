@@ -121,7 +121,7 @@ spec:
     '1:8 spec.escalation[0].contacts.pager: unknown field (expected email, webhooks, slack)',
     '1:8 spec.escalation[0].contacts: give at least 1 of email, webhooks, slack',
     '2:10 apiVersion: expected custos/v1, got "custos/v2"',
-    '2:11 kind: expected one of Owner, Identity, OwnershipRule, Policy, Exception, ManagedCertificate, got "Gizmo"',
+    '2:11 kind: expected one of Owner, Identity, OwnershipRule, Policy, Exception, ManagedCertificate, TrustBundle, got "Gizmo"',
     '3:19 spec.waives: expected at least 1 item(s), got 0',
     '3:20 spec.scope: give at least 1 of fingerprints, identities, selector, paths, endpoints',
     '3:19 spec.compensatingControl: required field is missing',

@@ -1,6 +1,6 @@
 import type { Sleep } from '../notify/deliver-notices.js';
 import type { Clock } from '../ports/clock.js';
-import type { DestinationRegistry } from '../ports/destination.js';
+import type { BundleDestinationRegistry, DestinationRegistry } from '../ports/destination.js';
 import type { IssuerRegistry } from '../ports/issuer.js';
 import type { LeafKeyGenerator } from '../ports/leaf-keys.js';
 import type { Random } from '../ports/random.js';
@@ -17,6 +17,8 @@ export interface ManagedDependencies {
   /** Issuers by `issuerRef.name` (the built-in CA's authorities; ACME later). */
   issuers: IssuerRegistry;
   destinations: DestinationRegistry;
+  /** Where trust bundles go (TrustBundle objects). */
+  bundleDestinations: BundleDestinationRegistry;
   /** The scanner's TLS prober: what each verification endpoint serves. */
   prober: TlsProber;
   keys: LeafKeyGenerator;

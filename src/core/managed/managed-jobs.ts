@@ -6,6 +6,7 @@
  */
 import { drainJobs, type DrainSummary, type JobHandler } from '../jobs/drain-jobs.js';
 import type { JobEnqueuer } from '../ports/job-queue.js';
+import { deliverTrustBundles, type BundleDeliveryView } from './deliver-trust-bundles.js';
 import { managedSpecs } from './load-managed.js';
 import type { ManagedDependencies } from './managed-dependencies.js';
 import { initialStatus } from './managed-status.js';
@@ -57,6 +58,8 @@ export function reconcileHandler(
 
 export interface ReconcileRun {
   outcomes: ReconcileOutcome[];
+  /** The trust bundles delivered (or found unchanged) in this run. */
+  bundles: BundleDeliveryView[];
   jobs: DrainSummary;
 }
 
@@ -79,7 +82,12 @@ export async function runReconciler(
   },
 ): Promise<ReconcileRun> {
   const outcomes = new Map<string, ReconcileOutcome>();
-  const jobs: DrainSummary = { completed: 0, retried: 0, failed: 0, lost: 0 };
+  // Trust bundles first: a CA that `ca rotate` made is in the bundles before anything it signs is deployed.
+  const delivered = await deliverTrustBundles(deps, {
+    worker: input.worker,
+    ...(input.leaseMs === undefined ? {} : { leaseMs: input.leaseMs }),
+  });
+  const jobs: DrainSummary = { ...delivered.jobs };
   const handler = reconcileHandler(deps, {
     ...input.reconcile,
     ...(input.until === undefined ? {} : { until: input.until }),
@@ -112,5 +120,5 @@ export async function runReconciler(
       await deps.sleep(input.pollMs ?? 1_000);
     }
   }
-  return { outcomes: [...outcomes.values()], jobs };
+  return { outcomes: [...outcomes.values()], bundles: delivered.bundles, jobs };
 }

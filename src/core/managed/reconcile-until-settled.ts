@@ -4,6 +4,7 @@
  * then CUSTOS_MANAGED_NOT_SETTLED when some are not Ready (steps already recorded stay recorded).
  */
 import type { DrainSummary } from '../jobs/drain-jobs.js';
+import type { BundleDeliveryView } from './deliver-trust-bundles.js';
 import { DomainError } from '../errors.js';
 import type { ManagedDependencies } from './managed-dependencies.js';
 import { runReconciler } from './managed-jobs.js';
@@ -21,6 +22,8 @@ export interface ReconciledView {
 
 export interface ReconcileReport {
   managed: ReconciledView[];
+  /** The trust bundles (TrustBundle objects) delivered, or found unchanged, in this run. */
+  bundles: BundleDeliveryView[];
   jobs: DrainSummary;
 }
 
@@ -51,5 +54,5 @@ export async function reconcileUntilSettled(
       `The reconciler ran out of time (${input.timeout}); ${notReady} managed certificate(s) not Ready.`,
       { hint: 'Steps already recorded stay recorded: run it again, or give a longer --timeout.' },
     );
-  return { managed, jobs: run.jobs };
+  return { managed, bundles: run.bundles, jobs: run.jobs };
 }

@@ -1,4 +1,5 @@
 import type { ManagedCertificateSpec } from '../declarative/kinds/managed-certificate.js';
+import type { TrustBundleSpec } from '../declarative/kinds/trust-bundle.js';
 
 /** One destination as declared: exactly one of its kinds (spec.destinations[]). */
 export type DestinationSpec = NonNullable<ManagedCertificateSpec['destinations']>[number];
@@ -67,4 +68,25 @@ export interface DestinationRegistry {
   file: Destination<FileDestinationSpec>;
   exec: Destination<ExecDestinationSpec>;
   webhook: Destination<WebhookDestinationSpec>;
+}
+
+/** A trust bundle's file destination as declared (TrustBundle spec.destinations[].file). */
+export type TrustBundleFileSpec = NonNullable<TrustBundleSpec['destinations'][number]['file']>;
+
+/** What delivering a trust bundle to one destination came to; `changed` false: it held the bundle already. */
+export interface BundleOutcome extends DestinationOutcome {
+  changed: boolean;
+}
+
+/**
+ * Where trust bundles go. Idempotent by content: a destination that holds the bundle already is left alone (no
+ * write, no reload), so a reconciler may deliver every bundle on every pass.
+ */
+export interface BundleDestination<C> {
+  deliver(config: C, pem: string): Promise<BundleOutcome>;
+}
+
+/** The trust bundle destination kinds, by their key in a TrustBundle's `spec.destinations[]`. */
+export interface BundleDestinationRegistry {
+  file: BundleDestination<TrustBundleFileSpec>;
 }

@@ -129,6 +129,27 @@ export const ReconcileReportSchema = Type.Object(
         nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
       }),
     ),
+    bundles: Type.Array(
+      Type.Object({
+        name: Type.String({ description: 'The TrustBundle' }),
+        state: Type.Union(
+          ['deployed', 'unchanged', 'empty', 'failed'].map((state) => Type.Literal(state)),
+          { description: 'deployed: some destination written; unchanged: all held it; empty: no CA yet' },
+        ),
+        sha256: Type.Union([Type.String({ description: 'SHA-256 of the bundle PEM text' }), Type.Null()]),
+        certificates: Type.Integer({ description: 'Certificates in the bundle' }),
+        destinations: Type.Array(
+          Type.Object({
+            target: Type.String(),
+            ok: Type.Boolean(),
+            changed: Type.Boolean(),
+            error: Type.Union([Type.String(), Type.Null()]),
+          }),
+        ),
+        error: Type.Union([Type.String(), Type.Null()]),
+      }),
+      { description: 'The trust bundles delivered, or found unchanged, in this run' },
+    ),
     jobs: Type.Object({
       completed: Type.Integer(),
       retried: Type.Integer(),

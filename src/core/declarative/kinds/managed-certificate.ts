@@ -1,7 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { parseDuration } from '../../duration.js';
 import type { FieldPath, FieldProblem } from '../../schema/validator.js';
-import { choice, closed, duration, integer, list, name, text } from '../fields.js';
+import {
+  absolutePath,
+  choice,
+  closed,
+  command,
+  duration,
+  fileMode,
+  integer,
+  list,
+  name,
+  reloadCommand,
+  text,
+} from '../fields.js';
 
 export const KEY_ALGORITHMS = ['ECDSA', 'RSA', 'Ed25519'] as const;
 export const ROTATION_POLICIES = ['Always', 'Never'] as const;
@@ -15,11 +27,6 @@ export const KEY_SIZES: Record<(typeof KEY_ALGORITHMS)[number], readonly number[
 
 const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-const absolutePath = (description: string) =>
-  text({ pattern: /^\//, expected: 'an absolute path', description });
-
-const command = (description: string) => list(text(), { minItems: 1, description });
-
 const fileDestination = closed(
   {
     certificate: absolutePath('The leaf certificate alone (PEM).'),
@@ -29,18 +36,9 @@ const fileDestination = closed(
     ),
     privateKey: absolutePath('The private key (PKCS#8 PEM).'),
     mode: Type.Optional(
-      text({
-        pattern: /^0?[0-7]{3}$/,
-        expected: "an octal file mode as a quoted string, e.g. '0640'",
-        description: 'Mode of every file written (default: 0644 for certificates, 0600 for the key).',
-      }),
+      fileMode('Mode of every file written (default: 0644 for certificates, 0600 for the key).'),
     ),
-    reload: Type.Optional(
-      closed({
-        command: command('Program and arguments, run without a shell after the files are written.'),
-        timeout: Type.Optional(duration('How long the command may run (default 30s).')),
-      }),
-    ),
+    reload: Type.Optional(reloadCommand()),
   },
   { description: 'Files written atomically; the previous ones kept as NAME.previous for rollback.' },
 );

@@ -1,0 +1,34 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { absolutePath, closed, fileMode, list, name, reloadCommand } from '../fields.js';
+
+const bundleFile = closed(
+  {
+    path: absolutePath('The bundle file (PEM): every root and intermediate relying parties must trust now.'),
+    mode: Type.Optional(fileMode('Mode of the file (default 0644).')),
+    reload: Type.Optional(reloadCommand()),
+  },
+  {
+    description:
+      'Written atomically when its content differs from the bundle (the previous file kept as PATH.previous), then the reload command runs.',
+  },
+);
+
+/** One destination: exactly one of its kinds (file today; the managed certificates' other kinds can join). */
+const bundleDestination = closed(
+  { file: Type.Optional(bundleFile) },
+  { minProperties: 1, maxProperties: 1, description: 'Exactly one of: file.' },
+);
+
+/**
+ * TrustBundle: the built-in CA's trust bundle (what `custos ca bundle [--ca NAME]` prints) as a deployable artefact.
+ * The reconciler writes it to every destination whenever it differs — after `ca init`, `ca import`, `ca rotate` (the
+ * next CA enters at once) and when a retired CA leaves — and audits each delivery as `bundle.deployed`.
+ */
+export const trustBundleSpec = closed({
+  ca: Type.Optional(
+    name('Only this CA and its generations (after `ca rotate`); without it every CA of the built-in CA.'),
+  ),
+  destinations: list(bundleDestination, { minItems: 1, description: 'Where the bundle goes.' }),
+});
+
+export type TrustBundleSpec = Static<typeof trustBundleSpec>;
