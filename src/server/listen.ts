@@ -13,6 +13,7 @@ import { createLoginCode, loginUrl } from '../core/auth/dashboard-login.js';
 import { firstAdminToken } from '../core/auth/first-admin-token.js';
 import { runReconciler } from '../core/managed/managed-jobs.js';
 import { runScanJobs } from '../core/scan/scan-jobs.js';
+import { scanProfileDependencies } from '../compose/scan-profiles.js';
 import { DomainError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { ensureBuiltInCa } from '../compose/builtin-ca.js';
@@ -106,11 +107,7 @@ export function backgroundTasks(rt: Runtime, services: ServerServices): Backgrou
       everyMs: 1_000,
       run: async () => {
         const done = await runScanJobs(
-          {
-            ...rt,
-            concurrency: rt.config.scan.concurrency,
-            systemTrustAnchors: () => rt.certificateFiles.trustAnchors({ files: [], includeSystem: true }),
-          },
+          { ...scanProfileDependencies(rt), random: rt.random },
           { worker: rt.worker },
         );
         if (done.completed + done.failed > 0) rt.logger.info({ ...done }, 'scans run');

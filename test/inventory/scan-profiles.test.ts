@@ -2,6 +2,8 @@
  * Issue 9, "scans remember their settings": named scan profiles in custos.yaml (targets, SNI names, trust anchors,
  * paths, passwords by environment variable name) run by `custos scan --profile NAME` and `custos scan`, through the
  * real CLI against a node:tls server on 127.0.0.1 and a real PKCS#12 file, run twice, on SQLite and PostgreSQL.
+ * With --server, the same command runs the profiles of the server's configuration on the server (POST /v1/scans
+ * {"kind":"profile"}), its passwords read from the server's environment, and prints what the local run prints.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,6 +14,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { aChain, withDnsNames, withSubject, type BuiltCertificate } from '../support/certificates.js';
 import { aCustos, runCustos, type CliResult } from '../support/cli.js';
+import { aServer } from '../support/server.js';
 import { DIALECTS } from '../store/dialects.js';
 import { tlsServer, type Running } from '../scan-tls/servers.js';
 
@@ -130,6 +133,61 @@ for (const dialect of DIALECTS) {
         assert.match(table.stdout, /^profile web:\n {2}tls: 1 endpoint: 1 served a chain \(1 trusted\)/m);
         assert.match(table.stdout, /^profile keystores:\n1 file \(1 unchanged\)/m);
       } finally {
+        await custos.cleanup();
+        await db.dispose();
+      }
+    });
+
+    it('with --server, runs the profiles of the server configuration on the server, with its passwords', async () => {
+      const db = await dialect.create();
+      const custos = await aCustos(db.options);
+      const client = await mkdtemp(join(tmpdir(), 'custos-profiles-client-'));
+      const server = await aServer([...custos.stateFlags, '--config', config], {
+        env: { KEYSTORE_PASSWORDS: 's3cret' },
+        timeoutMs: 60_000,
+      });
+      try {
+        const made = await runCustos([
+          ...custos.stateFlags,
+          'token',
+          'create',
+          '--scopes',
+          'write',
+          '--json',
+        ]);
+        assert.equal(made.code, 0, made.stderr);
+        const remote = (...args: string[]) =>
+          runCustos(args, {
+            cwd: client,
+            env: { CUSTOS_SERVER: server.url, CUSTOS_TOKEN: made.json<{ token: string }>().token },
+            timeoutMs: 120_000,
+          });
+        // The client has neither the configuration nor the passwords: only the profile names are sent.
+        for (const round of [1, 2]) {
+          const all = await remote('scan', '--json');
+          assert.equal(all.code, 0, all.stderr);
+          const runs = all.json<ProfilesJson>().profiles;
+          assert.deepEqual(
+            runs.map((p) => p.name),
+            ['web', 'keystores'],
+          );
+          assert.equal(runs[0]?.tls?.trusted, 1, `round ${round}`);
+          assert.equal(runs[1]?.files?.certificates, 1, JSON.stringify(runs[1]));
+          assert.equal(runs[1]?.files?.errors.length, 0, JSON.stringify(runs[1]));
+        }
+        const one = await remote('scan', '--profile', 'web');
+        assert.equal(one.code, 0, one.stderr);
+        assert.match(one.stdout, /^profile web:\n {2}tls: 1 endpoint: 1 served a chain \(1 trusted\)/m);
+        const unknown = await remote('scan', '--profile', 'nope');
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /CUSTOS_NOT_FOUND: scan: no scan profile "nope"/);
+        const listed = (await runCustos([...custos.stateFlags, 'inventory', 'list', '--json'])).json<
+          Listed[]
+        >();
+        assert.ok(listed.some((e) => e.fingerprintSha256 === stored.leaf.fingerprintSha256));
+      } finally {
+        await server.stop();
+        await rm(client, { recursive: true, force: true });
         await custos.cleanup();
         await db.dispose();
       }

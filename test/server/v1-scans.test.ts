@@ -14,6 +14,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { createServer, type Server } from 'node:tls';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { scanProfileDependencies } from '../../src/compose/scan-profiles.js';
 import type { Runtime } from '../../src/compose/runtime.js';
 import { runScanJobs } from '../../src/core/scan/scan-jobs.js';
 import { apiToken, bearer } from '../support/api-token.js';
@@ -32,11 +33,7 @@ interface ScanBody {
 /** What the server's `scans` background task does. */
 const work = (rt: Runtime) =>
   runScanJobs(
-    {
-      ...rt,
-      concurrency: 4,
-      systemTrustAnchors: () => rt.certificateFiles.trustAnchors({ files: [], includeSystem: true }),
-    },
+    { ...scanProfileDependencies(rt), random: rt.random, concurrency: 4 },
     { worker: 'test-worker' },
   );
 

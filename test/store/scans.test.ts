@@ -39,8 +39,11 @@ for (const dialect of DIALECTS) {
       random: systemRandom,
       files: new LocalFileTree(),
       prober: createTlsProber({ timeoutMs: 2_000 }),
-      systemTrustAnchors: () => Promise.resolve([]),
+      trustAnchors: () => Promise.resolve([]),
       concurrency: 2,
+      profiles: [],
+      passwords: () => [],
+      endAfter: { probes: 3, durationMs: 7 * 86_400_000 },
     });
     beforeEach(async () => {
       offset = 0;
@@ -58,7 +61,7 @@ for (const dialect of DIALECTS) {
 
     it('records a queued scan with its job and audit event, then its result', async () => {
       const scan = await startScan(
-        { store, clock, secureRandom, actor: 'api:tok_test' },
+        { store, clock, secureRandom, actor: 'api:tok_test', profiles: [], passwords: () => [] },
         { kind: 'files', targets: [dir] },
       );
       assert.match(scan.id, /^scn_[0-9a-f]{16}$/);
@@ -86,7 +89,7 @@ for (const dialect of DIALECTS) {
 
     it("runs a scan whose worker died, once that worker's lease has run out", async () => {
       const scan = await startScan(
-        { store, clock, secureRandom, actor: 'api:tok_test' },
+        { store, clock, secureRandom, actor: 'api:tok_test', profiles: [], passwords: () => [] },
         { kind: 'files', targets: [dir] },
       );
       const [claimed] = await store.jobs.claim({
@@ -107,7 +110,12 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 3; i++) {
         offset = i * 1_000;
         ids.push(
-          (await startScan({ store, clock, secureRandom, actor: 'a' }, { kind: 'files', targets: [dir] })).id,
+          (
+            await startScan(
+              { store, clock, secureRandom, actor: 'a', profiles: [], passwords: () => [] },
+              { kind: 'files', targets: [dir] },
+            )
+          ).id,
         );
       }
       assert.deepEqual(

@@ -1,61 +1,11 @@
 import type { Command } from 'commander';
-import { readNamedVariables } from '../../compose/config/environment.js';
-import type { Config } from '../../compose/config/schema.js';
-import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
-import type { ScanFilesResult } from '../../core/scan-files.js';
-import type { ScanTlsSummary } from '../../core/scan-tls.js';
+import type { ProfileRun } from '../../core/scan/scan-profiles.js';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, Progress } from '../output.js';
 import { printFilesResult } from './scan-files.js';
 import { tlsSummaryLine } from './scan-tls.js';
-
-type Profile = NonNullable<Config['scan']['profiles']>[number];
-
-/** What one profile's run did: its TLS scan and its file scan, each when the profile has one. */
-interface ProfileRun {
-  name: string;
-  tls?: ScanTlsSummary & { skippedAddresses: number };
-  files?: ScanFilesResult;
-}
-
-/** The profiles to run: the one named, or all; a name configured twice or not at all is refused. */
-function chosen(profiles: readonly Profile[], name: string | undefined): Profile[] {
-  const names = profiles.map((p) => p.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined)
-    throw new DomainError('CUSTOS_CONFIG_INVALID', `scan.profiles: the name "${twice}" is used twice`, {
-      hint: 'give each profile its own name',
-    });
-  if (profiles.length === 0)
-    throw new DomainError('CUSTOS_USAGE', 'scan: no scan profile is configured', {
-      hint: 'add scan.profiles to custos.yaml (docs/configuration.md), or run custos scan tls / custos scan files',
-    });
-  if (name === undefined) return [...profiles];
-  const profile = profiles.find((p) => p.name === name);
-  if (profile === undefined)
-    throw new DomainError('CUSTOS_NOT_FOUND', `scan: no scan profile "${name}"`, {
-      hint: `the profiles in the configuration: ${names.join(', ')}`,
-    });
-  return [profile];
-}
-
-/** The passwords of a profile: every line of each environment variable it names (each must be set). */
-function passwordsOf(profile: Profile): string[] {
-  const names = profile.passwordsFromEnv ?? [];
-  const env = readNamedVariables(names);
-  return names.flatMap((name) => {
-    const text = env[name];
-    if (text === undefined)
-      throw new DomainError(
-        'CUSTOS_USAGE',
-        `scan profile ${profile.name}: the environment variable ${name} of its passwords is not set`,
-        { hint: `set ${name} (one password per line), or remove it from passwordsFromEnv` },
-      );
-    return text.split(/\r?\n/).filter((line) => line !== '');
-  });
-}
 
 export function registerScanProfiles(program: Command): void {
   commandGroup(program, 'scan', 'discover certificates in files and on the network')
@@ -70,6 +20,7 @@ export function registerScanProfiles(program: Command): void {
         examples(
           'custos scan                      # every profile of scan.profiles in custos.yaml',
           'custos scan --profile web --json',
+          'custos scan --profile web --server https://custos.corp:8700  # on the server, from its custos.yaml',
           'custos scan tls api.example.com  # one scan with flags, no profile',
         ),
     )
@@ -81,54 +32,60 @@ export function registerScanProfiles(program: Command): void {
             hint: 'see custos scan --help: scan files, scan tls, or scan [--profile NAME] [--json]',
           });
         const options = { ...flags, json: command.args.includes('--json') };
-        const [{ withRuntime }, targets, { scanTls }, { scanFiles }] = await Promise.all([
-          import('../runtime.js'),
-          import('../../core/scan/tls-targets.js'),
-          import('../../core/scan-tls.js'),
-          import('../../core/scan-files.js'),
-        ]);
-        const global = globalOptions(command);
+        const [{ withBackend }, { scanProfileDependencies }, profiles, { runRemoteScan }] = await Promise.all(
+          [
+            import('../runtime.js'),
+            import('../../compose/scan-profiles.js'),
+            import('../../core/scan/scan-profiles.js'),
+            import('../remote-scan.js'),
+          ],
+        );
         const progress = new Progress();
-        const runs = await withRuntime(global, async (rt) => {
-          const done: ProfileRun[] = [];
-          // Every profile's passwords are read first: a variable not set stops the run before anything is scanned.
-          const profiles = chosen(rt.config.scan.profiles ?? [], options.profile).map((profile) => ({
-            profile,
-            passwords: passwordsOf(profile),
-          }));
-          for (const { profile, passwords } of profiles) {
-            const run: ProfileRun = { name: profile.name };
-            if (profile.targets !== undefined && profile.targets.length > 0) {
-              const plan = targets.planTlsScan(profile.targets.map(targets.parseTarget), {
-                ports: targets.parsePortList(profile.ports ?? '443'),
-                sni: profile.sni ?? [],
-                starttls: profile.starttls ?? null,
-              });
-              const trustAnchors = await rt.certificateFiles.trustAnchors({
-                files: profile.trust ?? [],
-                includeSystem: true,
-              });
+        const runs = await withBackend(globalOptions(command), {
+          local: async (rt) => {
+            const deps = scanProfileDependencies(rt);
+            // Every profile's passwords are read first: a variable not set stops the run before anything is scanned.
+            const chosen = profiles.chooseProfiles(deps.profiles, options.profile).map((profile) => ({
+              profile,
+              passwords: deps.passwords(profile),
+            }));
+            const done: ProfileRun[] = [];
+            for (const { profile, passwords } of chosen) {
               let probed = 0;
-              const summary = await scanTls(rt, {
-                endpoints: plan.endpoints(),
-                concurrency: rt.config.scan.concurrency,
-                trustAnchors,
-                endAfter: {
-                  probes: rt.config.scan.tls.endAfter,
-                  durationMs: parseDuration(rt.config.scan.tls.endAfterDuration, 'scan.tls.endAfterDuration'),
-                },
-                actor: rt.actor,
-                onResult: () =>
-                  progress.update(`${profile.name}: ${++probed}/${plan.total} endpoints scanned`),
+              done.push(
+                await profiles.runScanProfile(deps, profile, {
+                  actor: rt.actor,
+                  passwords,
+                  onTlsResult: (_, plan) =>
+                    progress.update(`${profile.name}: ${++probed}/${plan.total} endpoints scanned`),
+                }),
+              );
+            }
+            return done;
+          },
+          // The server resolves each profile from its own configuration and reads its passwords from its own
+          // environment when the scan runs: nothing but the name is sent.
+          remote: async (api) => {
+            const names =
+              options.profile !== undefined
+                ? [options.profile]
+                : (
+                    await api.request<{ items: Array<{ name: string }> }>({
+                      method: 'GET',
+                      path: '/v1/scan-profiles',
+                    })
+                  ).items.map((p) => p.name);
+            if (names.length === 0)
+              throw new DomainError('CUSTOS_USAGE', 'scan: the server has no scan profile configured', {
+                hint: "add scan.profiles to the server's custos.yaml, or run custos scan tls / custos scan files",
               });
-              run.tls = { ...summary, skippedAddresses: plan.skippedAddresses };
-            }
-            if (profile.paths !== undefined && profile.paths.length > 0) {
-              run.files = await scanFiles(rt, { paths: profile.paths, passwords, actor: rt.actor });
-            }
-            done.push(run);
-          }
-          return done;
+            const done: ProfileRun[] = [];
+            for (const name of names)
+              done.push(
+                (await runRemoteScan(api, { kind: 'profile', profile: name }, progress)) as ProfileRun,
+              );
+            return done;
+          },
         });
         progress.done();
         if (options.json) {

@@ -1,7 +1,7 @@
 import type { JsonValue } from './job-queue.js';
 
 /** What a scan started through the API looks at: files and directories, or TLS endpoints. */
-export type ScanKind = 'files' | 'tls';
+export type ScanKind = 'files' | 'tls' | 'profile';
 
 /** `queued` until a worker takes its job, `running` while it scans, then `succeeded` or `failed` (with its error). */
 export type ScanStatus = 'queued' | 'running' | 'succeeded' | 'failed';

@@ -9,23 +9,22 @@ import { drainJobs, type DrainSummary, type JobContext, type JobHandler } from '
 import type { Job, JsonValue } from '../ports/job-queue.js';
 import type { Random } from '../ports/random.js';
 import type { ScanProgress, ScanRecord, ScanUpdate } from '../ports/scan-store.js';
-import { scanFiles, type ScanFilesDeps } from '../scan-files.js';
-import { scanTls, type ScanTlsDeps, type TlsEndpointResult } from '../scan-tls.js';
+import { scanFiles } from '../scan-files.js';
+import { scanTls, type TlsEndpointResult } from '../scan-tls.js';
+import { chooseProfiles, runScanProfile, type ScanProfileDependencies } from './scan-profiles.js';
 import {
   expiringSoonDays,
   planTlsRequest,
   SCAN_JOB,
   trustedCertificates,
   type FilesScanRequest,
+  type ProfileScanRequest,
   type TlsScanRequest,
 } from './start-scan.js';
 
-export interface ScanJobDependencies extends ScanFilesDeps, ScanTlsDeps {
+/** What the scans run with: the profile dependencies (`trustAnchors([])` are the system's roots) and the jitter. */
+export interface ScanJobDependencies extends ScanProfileDependencies {
   random: Random;
-  /** The system's trust anchors (DER), which every TLS scan trusts besides its request's `trust`. */
-  systemTrustAnchors(): Promise<Uint8Array[]>;
-  /** TLS connections in flight at once (`scan.concurrency`). */
-  concurrency: number;
 }
 
 /** A scan's lease: extended with every progress write, so only a dead worker loses it. */
@@ -81,8 +80,9 @@ async function runTls(
   const summary = await scanTls(deps, {
     endpoints: plan.endpoints(),
     concurrency: deps.concurrency,
-    trustAnchors: [...(await deps.systemTrustAnchors()), ...trustedCertificates(request)],
+    trustAnchors: [...(await deps.trustAnchors([])), ...trustedCertificates(request)],
     expiringWithinDays: expiringSoonDays(request),
+    endAfter: deps.endAfter,
     actor: record.createdBy,
     onResult: (result) => {
       results.push(result);
@@ -95,6 +95,41 @@ async function runTls(
   return {
     result: result as unknown as JsonValue,
     progress: { done: results.length, total: plan.total, certificates: summary.certificates },
+  };
+}
+
+/**
+ * A profile of this server's configuration, resolved now (CUSTOS_NOT_FOUND when it was removed since), its passwords
+ * read from this process's environment now: what `custos scan --profile NAME --json` prints for it.
+ */
+async function runProfile(
+  deps: ScanJobDependencies,
+  record: ScanRecord,
+  report: (p: ScanProgress) => void,
+): Promise<{ result: JsonValue; progress: ScanProgress }> {
+  const request = record.request as unknown as ProfileScanRequest;
+  const [profile] = chooseProfiles(deps.profiles, request.profile);
+  if (profile === undefined) throw new DomainError('CUSTOS_INTERNAL', 'chooseProfiles returned none');
+  let endpoints = 0;
+  let certificates = 0;
+  const run = await runScanProfile(deps, profile, {
+    actor: record.createdBy,
+    onTlsResult: (result, plan) => {
+      endpoints += 1;
+      if (result.ok) certificates += result.chain.length;
+      report({ done: endpoints, total: plan.total, certificates });
+    },
+    onFilesProgress: (p) =>
+      report({ done: endpoints + p.files, total: null, certificates: certificates + p.certificates }),
+  });
+  const done = endpoints + (run.files?.files ?? 0);
+  return {
+    result: run as unknown as JsonValue,
+    progress: {
+      done,
+      total: done,
+      certificates: (run.tls?.certificates ?? 0) + (run.files?.certificates ?? 0),
+    },
   };
 }
 
@@ -111,7 +146,7 @@ export function scanJobHandler(deps: ScanJobDependencies): JobHandler {
     const progress = progressWriter(deps, id, context);
     let update: ScanUpdate;
     try {
-      const run = record.kind === 'files' ? runFiles : runTls;
+      const run = record.kind === 'files' ? runFiles : record.kind === 'tls' ? runTls : runProfile;
       const done = await run(deps, record, (p) => progress.report(p));
       update = { status: 'succeeded', result: done.result, progress: done.progress };
     } catch (error) {

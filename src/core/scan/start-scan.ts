@@ -11,6 +11,7 @@ import type { JsonValue } from '../ports/job-queue.js';
 import type { ScanRecord } from '../ports/scan-store.js';
 import type { SecureRandom } from '../ports/secure-random.js';
 import type { Store } from '../ports/store.js';
+import { chooseProfiles, profilePlan, type ScanProfileDependencies } from './scan-profiles.js';
 import { parsePortList, parseStartTls, parseTarget, planTlsScan, type TlsScanPlan } from './tls-targets.js';
 
 export const SCAN_JOB = 'scan.run';
@@ -42,7 +43,13 @@ export interface TlsScanRequest {
   maxEndpoints?: number;
 }
 
-export type ScanRequest = FilesScanRequest | TlsScanRequest;
+/** A scan profile of the server's configuration, resolved (and its passwords read) when the scan runs. */
+export interface ProfileScanRequest {
+  kind: 'profile';
+  profile: string;
+}
+
+export type ScanRequest = FilesScanRequest | TlsScanRequest | ProfileScanRequest;
 
 /** The endpoints of a TLS scan request; DomainError (422) for a bad target, port, SNI name or size. */
 export function planTlsRequest(request: TlsScanRequest): TlsScanPlan {
@@ -63,7 +70,7 @@ export function trustedCertificates(request: TlsScanRequest): Uint8Array[] {
   return (request.trust ?? []).flatMap((pem, i) => pemCertificates(pem, `trust[${i}]`));
 }
 
-export interface StartScanDependencies {
+export interface StartScanDependencies extends Pick<ScanProfileDependencies, 'profiles' | 'passwords'> {
   store: Store;
   clock: Clock;
   secureRandom: SecureRandom;
@@ -72,13 +79,24 @@ export interface StartScanDependencies {
 }
 
 export async function startScan(deps: StartScanDependencies, request: ScanRequest): Promise<ScanRecord> {
-  if (request.targets.length === 0)
-    throw new DomainError('CUSTOS_INVALID_ARGUMENT', 'targets: name at least one target');
   let total: number | null = null;
-  if (request.kind === 'tls') {
-    total = planTlsRequest(request).total;
-    expiringSoonDays(request);
-    trustedCertificates(request);
+  let targets: number;
+  if (request.kind === 'profile') {
+    // Checked now (it exists, its targets plan, its password variables are set), run from the configuration later.
+    const [profile] = chooseProfiles(deps.profiles, request.profile);
+    if (profile === undefined) throw new DomainError('CUSTOS_INTERNAL', 'chooseProfiles returned none');
+    deps.passwords(profile);
+    total = profilePlan(profile)?.total ?? null;
+    targets = (profile.targets?.length ?? 0) + (profile.paths?.length ?? 0);
+  } else {
+    if (request.targets.length === 0)
+      throw new DomainError('CUSTOS_INVALID_ARGUMENT', 'targets: name at least one target');
+    if (request.kind === 'tls') {
+      total = planTlsRequest(request).total;
+      expiringSoonDays(request);
+      trustedCertificates(request);
+    }
+    targets = request.targets.length;
   }
   const now = deps.clock.now();
   const record: ScanRecord = {
@@ -106,7 +124,12 @@ export async function startScan(deps: StartScanDependencies, request: ScanReques
         actor: deps.actor,
         subject: `scan:${record.id}`,
         at: now,
-        data: { kind: request.kind, targets: request.targets.length, endpoints: total },
+        data: {
+          kind: request.kind,
+          ...(request.kind === 'profile' ? { profile: request.profile } : {}),
+          targets,
+          endpoints: total,
+        },
       },
     ]);
   });

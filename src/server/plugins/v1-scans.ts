@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
+import { scanProfileDependencies } from '../../compose/scan-profiles.js';
 import { DomainError } from '../../core/errors.js';
 import type { ScanRecord } from '../../core/ports/scan-store.js';
 import { API_MAX_ENDPOINTS, startScan, type ScanRequest } from '../../core/scan/start-scan.js';
@@ -59,6 +60,18 @@ const ScanBody = Type.Union(
       },
       { additionalProperties: false, title: 'TlsScanRequest' },
     ),
+    Type.Object(
+      {
+        kind: Type.Literal('profile'),
+        profile: Type.String({
+          minLength: 1,
+          maxLength: 63,
+          description:
+            "A scan profile of the server's configuration (scan.profiles), resolved and its passwords read from the server's environment when the scan runs",
+        }),
+      },
+      { additionalProperties: false, title: 'ProfileScanRequest' },
+    ),
   ],
   { title: 'ScanRequest' },
 );
@@ -71,7 +84,7 @@ const Progress = Type.Object({
 
 const scanFields = {
   id: Type.String(),
-  kind: Type.String({ description: 'files or tls' }),
+  kind: Type.String({ description: 'files, tls or profile' }),
   status: Type.String({ description: 'queued, running, succeeded or failed' }),
   progress: Progress,
   error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
@@ -88,7 +101,7 @@ const Scan = Type.Object(
     request: Type.Unknown({ description: 'The request as accepted' }),
     result: Type.Unknown({
       description:
-        'Once succeeded: what `custos scan files --json` or `custos scan tls --json` prints; else null',
+        'Once succeeded: what `custos scan files --json` or `custos scan tls --json` prints, or for a profile its entry of `custos scan --json` ({name, tls?, files?}); else null',
     }),
   },
   { title: 'Scan' },
@@ -117,20 +130,72 @@ export const v1ScansPlugin: FastifyPluginAsyncTypebox<V1ScansOptions> = async (a
       config: { scope: 'write' },
       schema: {
         tags: ['scans'],
-        summary: 'Start a scan of files or TLS endpoints; it runs as a durable job',
+        summary:
+          'Start a scan of files, TLS endpoints or a configured scan profile; it runs as a durable job',
         body: ScanBody,
         response: {
           202: ScanSummary,
-          400: problemResponse('A target, port, SNI name or trust certificate is not valid'),
+          400: problemResponse(
+            "A target, port, SNI name or trust certificate is not valid, or a profile's password variable is not set",
+          ),
+          404: problemResponse('No scan profile of that name (CUSTOS_NOT_FOUND)'),
           422: problemResponse('A range or the whole scan is too large (CUSTOS_SCAN_RANGE_TOO_LARGE)'),
         },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const scan = await startScan({ ...rt, actor: actorOf(principal) }, request.body as ScanRequest);
+      const { profiles, passwords } = scanProfileDependencies(rt);
+      const scan = await startScan(
+        { ...rt, profiles, passwords, actor: actorOf(principal) },
+        request.body as ScanRequest,
+      );
       return reply.code(202).header('location', `/v1/scans/${scan.id}`).send(summaryOf(scan));
     },
+  );
+
+  app.get(
+    '/scan-profiles',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['scans'],
+        summary: "The scan profiles of the server's configuration (what `custos scan` runs with --server)",
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object(
+                {
+                  name: Type.String(),
+                  targets: Type.Array(Type.String()),
+                  ports: Type.String(),
+                  sni: Type.Array(Type.String()),
+                  starttls: Nullable(Type.String()),
+                  trust: Type.Array(Type.String({ description: 'Files on the server host' })),
+                  paths: Type.Array(Type.String({ description: 'Files and directories on the server host' })),
+                  passwordsFromEnv: Type.Array(
+                    Type.String({ description: "A variable's name; its value is never sent" }),
+                  ),
+                },
+                { title: 'ScanProfile' },
+              ),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({
+      items: (rt.config.scan.profiles ?? []).map((p) => ({
+        name: p.name,
+        targets: p.targets ?? [],
+        ports: p.ports ?? '443',
+        sni: p.sni ?? [],
+        starttls: p.starttls ?? null,
+        trust: p.trust ?? [],
+        paths: p.paths ?? [],
+        passwordsFromEnv: p.passwordsFromEnv ?? [],
+      })),
+    }),
   );
 
   app.get(
