@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
 import type { OwnerChange } from '../../core/ownership/reconcile-ownership.js';
-import { action, examples } from '../command-group.js';
+import { action, collect, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, printWarning, shortFingerprint } from '../output.js';
 
@@ -9,7 +10,7 @@ export const ownerChangeLine = (c: OwnerChange, suffix = ''): string =>
   `certificate ${shortFingerprint(c.fingerprintSha256)}: owner ${c.oldOwner ?? '(none)'} -> ${c.newOwner ?? '(none)'} by ${c.by}${suffix}`;
 
 interface ApplyOptions {
-  file: string;
+  file: string[];
   dryRun?: boolean;
   json?: boolean;
 }
@@ -18,9 +19,13 @@ export function registerApply(program: Command): void {
   program
     .command('apply')
     .description(
-      'Apply owners, identities, ownership rules, policies and exceptions from a multi-document YAML file, all or nothing: if any document is invalid nothing is applied and every problem is listed with its document, field path and line.',
+      'Apply declarative objects (owners, identities, ownership rules, policies, exceptions, managed certificates, trust bundles) from multi-document YAML files, all or nothing: if any document is invalid nothing is applied and every problem is listed with its file, document, field path and line.',
     )
-    .requiredOption('-f, --file <file>', 'the YAML file (apiVersion: custos/v1, kind, metadata.name, spec)')
+    .requiredOption(
+      '-f, --file <file>',
+      'a YAML file (apiVersion: custos/v1, kind, metadata.name, spec); repeatable: the files are applied as one set',
+      collect,
+    )
     .option('--dry-run', 'print what would change and write nothing')
     .option(
       '--json',
@@ -28,7 +33,11 @@ export function registerApply(program: Command): void {
     )
     .addHelpText(
       'after',
-      examples('custos apply -f governance.yaml', 'custos apply --dry-run -f governance.yaml'),
+      examples(
+        'custos apply -f governance.yaml',
+        'custos apply --dry-run -f governance.yaml',
+        'custos apply -f owners.yaml -f policies.yaml',
+      ),
     )
     .action(
       action(async (options: ApplyOptions, command: Command) => {
@@ -37,15 +46,19 @@ export function registerApply(program: Command): void {
           import('../../core/declarative/apply-manifests.js'),
           import('../../compose/user-files.js'),
         ]);
-        const text = (await readUserFile(options.file, { what: 'the manifest' })).toString('utf8');
+        const files = [];
+        for (const fileName of options.file)
+          files.push({
+            fileName,
+            text: (await readUserFile(fileName, { what: 'the manifest' })).toString('utf8'),
+          });
+        const [first, ...moreFiles] = files;
+        if (first === undefined) throw new DomainError('CUSTOS_USAGE', 'apply: give -f FILE');
+        // To a server the files go as one YAML stream (documents separated by ---): one request, all or nothing.
+        const text = files.map((f) => f.text.replace(/\n?$/, '\n')).join('---\n');
         const result = await withBackend(globalOptions(command), {
           local: (rt) =>
-            applyManifests(rt, {
-              text,
-              fileName: options.file,
-              actor: rt.actor,
-              dryRun: options.dryRun === true,
-            }),
+            applyManifests(rt, { ...first, moreFiles, actor: rt.actor, dryRun: options.dryRun === true }),
           // The file goes as it is (YAML), so the server's problems name its documents and lines.
           remote: (api) =>
             api.request<Awaited<ReturnType<typeof applyManifests>>>({

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { COLLECTION_OF_KIND, KIND_WORDS, kindNamed } from '../../core/declarative/kind-names.js';
 import type { DeleteObjectsResult, ObjectRef } from '../../core/declarative/delete-objects.js';
 import { DomainError } from '../../core/errors.js';
-import { action, examples } from '../command-group.js';
+import { action, collect, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine, shortFingerprint } from '../output.js';
 import { ownerChangeLine } from './apply.js';
 
 interface DeleteOptions {
-  file?: string;
+  file?: string[];
   ignoreNotFound?: boolean;
   json?: boolean;
 }
@@ -22,8 +22,13 @@ async function objectsToDelete(words: string[], options: DeleteOptions): Promise
       import('../../compose/user-files.js'),
       import('../../core/declarative/delete-objects.js'),
     ]);
-    const text = (await readUserFile(options.file, { what: 'the manifest' })).toString('utf8');
-    return objectsOfManifest(text, options.file);
+    const objects: ObjectRef[] = [];
+    for (const file of options.file)
+      objects.push(
+        ...objectsOfManifest((await readUserFile(file, { what: 'the manifest' })).toString('utf8'), file),
+      );
+    // An object declared in two of the files is deleted once.
+    return objects.filter((o, i) => objects.findIndex((p) => p.kind === o.kind && p.name === o.name) === i);
   }
   const [kindWord, ...names] = words;
   if (kindWord === undefined || names.length === 0)
@@ -42,7 +47,11 @@ export function registerDelete(program: Command): void {
     )
     .argument('[kind]', `the kind, singular or plural, any case: ${KIND_WORDS}`)
     .argument('[names...]', 'the names of the objects')
-    .option('-f, --file <file>', 'delete the objects this YAML file declares (as `apply -f` reads it)')
+    .option(
+      '-f, --file <file>',
+      'delete the objects this YAML file declares (as `apply -f` reads it); repeatable',
+      collect,
+    )
     .option('--ignore-not-found', 'an object that does not exist is not an error (exit 0)')
     .option(
       '--json',

@@ -14,7 +14,12 @@ import { DEFAULT_POLICIES } from '../policy/default-policies.js';
 import { checkPolicyExpressions } from './check-policy-expressions.js';
 import type { AnyDeclarativeObject } from './objects.js';
 import { redactSecrets } from './webhook-secrets.js';
-import { manifestError, parseManifests, type ParsedManifest } from './parse-manifests.js';
+import {
+  manifestError,
+  parseManifestFiles,
+  type ManifestFile,
+  type ParsedManifest,
+} from './parse-manifests.js';
 
 export interface ApplyManifestsDeps {
   store: Store;
@@ -26,6 +31,8 @@ export interface ApplyManifestsDeps {
 export interface ApplyManifestsInput {
   text: string;
   fileName: string;
+  /** Files applied with the first as one set (`apply -f a.yaml -f b.yaml`): all of them or nothing. */
+  moreFiles?: readonly ManifestFile[];
   /** Who applies: `cli:alice`. */
   actor: string;
   /** Report what would change, write nothing. */
@@ -75,7 +82,11 @@ export async function applyManifests(
   input: ApplyManifestsInput,
 ): Promise<ApplyResult> {
   const current = await readGovernance(deps.store.objects);
-  const parsed = parseManifests(input.text, input.fileName, [checkPolicyExpressions], current);
+  const parsed = parseManifestFiles(
+    [{ text: input.text, fileName: input.fileName }, ...(input.moreFiles ?? [])],
+    [checkPolicyExpressions],
+    current,
+  );
   if (!parsed.ok) throw manifestError(parsed.problems);
   const manifests = parsed.manifests;
   const owners = manifests.flatMap(({ object }) => (object.kind === 'Owner' ? [object] : []));

@@ -153,7 +153,7 @@ function referencesTo(
         named.push(target);
         return false;
       },
-      invalidDocument: () => undefined,
+      invalidDeclaration: () => undefined,
     };
     referenceProblems(o.kind, o.spec, targets).forEach((p, i) =>
       found.push(`${from} ${formatPath(p.path)} names ${named[i] ?? '?'}`),

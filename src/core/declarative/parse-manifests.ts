@@ -77,6 +77,7 @@ export type ManifestResult =
 
 /** A document of a known kind after its own checks: `object` is set when its envelope and schema are valid. */
 interface CheckedDocument {
+  fileName: string;
   document: number;
   kind: Kind;
   name: string | null;
@@ -112,12 +113,78 @@ export function parseManifests(
   checks: ObjectCheck[] = [],
   stored?: StoredObjects,
 ): ManifestResult {
+  return parseManifestFiles([{ text, fileName }], checks, stored);
+}
+
+/** One file of manifests as read: its text and the name problems give it. */
+export interface ManifestFile {
+  text: string;
+  fileName: string;
+}
+
+/**
+ * Several files read as one set (`apply -f a.yaml -f b.yaml`), all or nothing: a reference may name an object of
+ * another file, and an object declared in two files is a problem. Each problem names its own file.
+ */
+export function parseManifestFiles(
+  files: readonly ManifestFile[],
+  checks: ObjectCheck[] = [],
+  stored?: StoredObjects,
+): ManifestResult {
+  const problems: ManifestProblem[] = [];
+  const checked: CheckedDocument[] = [];
+  const seen = new Map<string, { fileName: string; document: number }>();
+  const empty: string[] = [];
+  for (const { text, fileName } of files) {
+    const before = checked.length;
+    readFile(text, fileName, checks, { problems, checked, seen });
+    if (checked.length === before) empty.push(fileName);
+  }
+  if (stored !== undefined) checkAgainstStore(checked, stored);
+  if (problems.length === 0)
+    for (const fileName of empty)
+      problems.push({
+        fileName,
+        document: 0,
+        line: 1,
+        kind: null,
+        name: null,
+        path: '(file)',
+        message: 'holds no objects',
+      });
+  if (problems.length > 0) {
+    // Problems found across documents (references) are listed with their document's own, file by file.
+    const order = new Map(files.map((f, i) => [f.fileName, i]));
+    return {
+      ok: false,
+      problems: problems.sort(
+        (a, b) => (order.get(a.fileName) ?? 0) - (order.get(b.fileName) ?? 0) || a.document - b.document,
+      ),
+    };
+  }
+  return {
+    ok: true,
+    manifests: checked.flatMap(({ object, fileName, document, lineOf }) =>
+      object === undefined ? [] : [{ object, source: { fileName, document, line: lineOf([]) }, lineOf }],
+    ),
+  };
+}
+
+/** Reads one file's documents into the set: their problems, the documents checked, the names seen so far. */
+function readFile(
+  text: string,
+  fileName: string,
+  checks: ObjectCheck[],
+  into: {
+    problems: ManifestProblem[];
+    checked: CheckedDocument[];
+    seen: Map<string, { fileName: string; document: number }>;
+  },
+): void {
+  const { problems, checked, seen } = into;
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const documents = Array.isArray(parsed) ? parsed : [];
-  const problems: ManifestProblem[] = [];
-  const checked: CheckedDocument[] = [];
-  const seen = new Map<string, number>();
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
 
   documents.forEach((doc, index) => {
@@ -203,12 +270,17 @@ export function parseManifests(
       const key = `${kind}/${objectName}`;
       const earlier = seen.get(key);
       if (earlier !== undefined) {
-        problem(['metadata', 'name'], `${key} is already declared in document ${earlier}`, kind, objectName);
+        const where =
+          earlier.fileName === fileName
+            ? `document ${earlier.document}`
+            : `${earlier.fileName} document ${earlier.document}`;
+        problem(['metadata', 'name'], `${key} is already declared in ${where}`, kind, objectName);
       }
-      seen.set(key, document);
+      seen.set(key, { fileName, document });
     }
     const valid = fieldProblems.length === 0 && metadata !== undefined && spec !== undefined;
     checked.push({
+      fileName,
       document,
       kind,
       name: objectName,
@@ -225,29 +297,6 @@ export function parseManifests(
       problem: (path, message) => problem(path, message, kind, objectName),
     });
   });
-
-  if (stored !== undefined) checkAgainstStore(checked, stored);
-  if (problems.length === 0 && checked.length === 0) {
-    problems.push({
-      fileName,
-      document: 0,
-      line: 1,
-      kind: null,
-      name: null,
-      path: '(file)',
-      message: 'holds no objects',
-    });
-  }
-  if (problems.length > 0) {
-    // Problems found across documents (references) are listed with their document's own.
-    return { ok: false, problems: problems.sort((a, b) => a.document - b.document) };
-  }
-  return {
-    ok: true,
-    manifests: checked.flatMap(({ object, document, lineOf }) =>
-      object === undefined ? [] : [{ object, source: { fileName, document, line: lineOf([]) }, lineOf }],
-    ),
-  };
 }
 
 /**
@@ -255,11 +304,12 @@ export function parseManifests(
  * one, and a webhook secret written as REDACTED_SECRET is replaced by the stored one (a problem when there is none).
  */
 function checkAgainstStore(checked: CheckedDocument[], stored: StoredObjects): void {
+  const files = new Set(checked.map((d) => d.fileName)).size;
   const declared = (kind: ReferencedKind, valid: boolean) =>
     new Map(
       checked
         .filter((d) => d.kind === kind && d.name !== null && (d.object !== undefined) === valid)
-        .map((d) => [d.name, d.document]),
+        .map((d) => [d.name, files > 1 ? `${d.fileName} document ${d.document}` : `document ${d.document}`]),
     );
   const storedNames = {
     Owner: new Set(stored.owners.map((o) => o.metadata.name)),
@@ -269,7 +319,7 @@ function checkAgainstStore(checked: CheckedDocument[], stored: StoredObjects): v
   const invalid = { Owner: declared('Owner', false), Identity: declared('Identity', false) };
   const targets: ReferenceTargets = {
     has: (kind, name) => storedNames[kind].has(name) || valid[kind].has(name),
-    invalidDocument: (kind, name) => invalid[kind].get(name),
+    invalidDeclaration: (kind, name) => invalid[kind].get(name),
   };
   for (const d of checked) {
     for (const p of referenceProblems(d.kind, d.spec, targets)) d.problem(p.path, p.message);

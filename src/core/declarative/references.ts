@@ -7,8 +7,8 @@ export type ReferencedKind = Extract<Kind, 'Owner' | 'Identity'>;
 /** What a reference may name: the valid objects of the file and the stored ones. */
 export interface ReferenceTargets {
   has(kind: ReferencedKind, name: string): boolean;
-  /** The document of the file that declares this name but is invalid, if any (for a message that says so). */
-  invalidDocument(kind: ReferencedKind, name: string): number | undefined;
+  /** Where this name is declared but invalid, if anywhere (`document 2`, `b.yaml document 2`), for the message. */
+  invalidDeclaration(kind: ReferencedKind, name: string): string | undefined;
 }
 
 /**
@@ -20,13 +20,13 @@ export function referenceProblems(kind: Kind, spec: unknown, targets: ReferenceT
   const problems: FieldProblem[] = [];
   const check = (target: ReferencedKind, name: unknown, path: Array<string | number>) => {
     if (typeof name !== 'string' || !NAME_PATTERN.test(name) || targets.has(target, name)) return;
-    const invalid = targets.invalidDocument(target, name);
+    const invalid = targets.invalidDeclaration(target, name);
     problems.push({
       path,
       message:
         invalid === undefined
           ? `no ${target} named "${name}" in this file or the store`
-          : `${target} "${name}" is declared in document ${invalid}, which is invalid`,
+          : `${target} "${name}" is declared in ${invalid}, which is invalid`,
     });
   };
   if (kind === 'Identity' || kind === 'OwnershipRule') {
