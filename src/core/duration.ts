@@ -43,7 +43,7 @@ function read(text: string, rules: DurationRules): { ms: number } | { problem: s
     const trimmed = text.trim();
     const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
     if (trimmed === '' || parts.map((p) => p[0]).join('') !== trimmed) {
-      return { problem: `"${text}" is not a duration; ${FLAG_FORM_HINT}` };
+      return { problem: `"${text}" is not a duration` };
     }
     ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2] as keyof typeof UNIT_MS], 0);
   }
@@ -66,12 +66,14 @@ export function durationProblem(text: string): string | null {
 export function parseDuration(text: string, what: string, rules: DurationRules = {}): number {
   const result = read(text, rules);
   if ('problem' in result) {
-    throw new DomainError('CUSTOS_INVALID_ARGUMENT', `${what}: ${result.problem}`, {
-      hint:
-        rules.form === 'declared'
-          ? 'write e.g. 2s, 5m, 4h or 7d'
-          : `${FLAG_FORM_HINT}, up to ${formatDuration(rules.maxMs ?? MAX_DURATION_MS)}`,
-    });
+    // A declared duration's problem says its form already (schema messages have no hint); a flag's is in the hint.
+    throw new DomainError(
+      'CUSTOS_INVALID_ARGUMENT',
+      `${what}: ${result.problem}`,
+      rules.form === 'declared'
+        ? {}
+        : { hint: `${FLAG_FORM_HINT}, up to ${formatDuration(rules.maxMs ?? MAX_DURATION_MS)}` },
+    );
   }
   return result.ms;
 }
