@@ -5,21 +5,19 @@
  * logger, so it holds for every line that logs a request, whatever the route's log level.
  */
 import type { FastifyRequest } from 'fastify';
+import { redactedQuery } from '../core/redaction.js';
 
 /** Query parameters whose values are secrets, by lower-case name. */
 const SECRET_PARAMETERS = new Set(['code', 'token', 'access_token', 'secret', 'password', 'key']);
 
-export const REDACTED = 'REDACTED';
-
-/** The URL with the values of secret query parameters replaced by REDACTED. */
+/** The URL with the values of secret query parameters replaced by the one marker, `(redacted)`. */
 export function redactedUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
-  const secret = [...new Set(params.keys())].filter((key) => SECRET_PARAMETERS.has(key.toLowerCase()));
-  if (secret.length === 0) return url;
-  for (const key of secret) params.set(key, REDACTED);
-  return `${url.slice(0, q)}?${params.toString()}`;
+  const secret = (key: string): boolean => SECRET_PARAMETERS.has(key.toLowerCase());
+  if (![...params.keys()].some(secret)) return url;
+  return `${url.slice(0, q)}${redactedQuery(params, secret)}`;
 }
 
 export function requestLogFields(request: FastifyRequest): Record<string, unknown> {

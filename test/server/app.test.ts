@@ -137,8 +137,8 @@ describe('buildApp', () => {
       const req = l.req as { url?: string } | undefined;
       return req?.url === undefined ? [] : [req.url];
     });
-    assert.ok(urls.includes('/?code=REDACTED&view=inventory'), urls.join('\n'));
-    assert.ok(urls.includes('/v1/certificates?access_token=REDACTED'), urls.join('\n'));
+    assert.ok(urls.includes('/?code=(redacted)&view=inventory'), urls.join('\n'));
+    assert.ok(urls.includes('/v1/certificates?access_token=(redacted)'), urls.join('\n'));
   });
 
   test('/openapi.json is an OpenAPI 3 document generated from the routes, with the problem schema', async () => {

@@ -9,7 +9,7 @@ test('a URL password is redacted, in the user part or a password query parameter
   );
   assert.equal(
     redactUrl('postgres://db.example/custos?user=custos&password=hunter2&sslmode=require'),
-    'postgres://db.example/custos?user=custos&password=%28redacted%29&sslmode=require',
+    'postgres://db.example/custos?user=custos&password=(redacted)&sslmode=require',
   );
   assert.equal(redactUrl('smtp://mail.example:25'), 'smtp://mail.example:25');
   assert.equal(

@@ -1,25 +1,20 @@
+import { REDACTED, redactedQuery } from '../../core/redaction.js';
 import { CONFIG_KEYS, type Config } from './schema.js';
-
-/** What is shown in place of a password. */
-const REDACTED = '(redacted)';
 
 /** A URL with its password (in the user part or a `password=` query parameter) replaced. */
 export function redactUrl(text: string): string {
   if (!URL.canParse(text)) return text;
   const url = new URL(text);
-  let changed = false;
-  if (url.password !== '') {
-    url.password = REDACTED;
-    changed = true;
-  }
-  for (const name of [...url.searchParams.keys()]) {
-    if (/pass/i.test(name)) {
-      url.searchParams.set(name, REDACTED);
-      changed = true;
-    }
-  }
+  const secret = (name: string): boolean => /pass/i.test(name);
+  const changed = url.password !== '' || [...url.searchParams.keys()].some(secret);
   // Left as written when nothing is secret, so the shown value is the one given.
-  return changed ? url.toString() : text;
+  if (!changed) return text;
+  if (url.password !== '') url.password = REDACTED;
+  const query = redactedQuery(url.searchParams, secret);
+  const hash = url.hash;
+  url.search = '';
+  url.hash = '';
+  return `${url.toString()}${query}${hash}`;
 }
 
 /**

@@ -105,7 +105,7 @@ const ENVELOPE_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
  * object; anything wrong gives every problem (YAML syntax, envelope, schema, the further checks, a name declared
  * twice) with its document, field path and line, and no object at all. Empty documents are skipped. With `stored`,
  * references (an identity's or rule's owner, an exception's identities) must name a valid object of the file or a
- * stored one, and a webhook secret written as REDACTED_SECRET takes the stored owner's secret for that URL.
+ * stored one, and a webhook secret written as the redaction marker `(redacted)` takes the stored owner's secret for that URL.
  */
 export function parseManifests(
   text: string,
@@ -301,7 +301,7 @@ function readFile(
 
 /**
  * The checks that need the whole file and the store: references must name a valid object of the file or a stored
- * one, and a webhook secret written as REDACTED_SECRET is replaced by the stored one (a problem when there is none).
+ * one, and a webhook secret written as the redaction marker `(redacted)` is replaced by the stored one (a problem when there is none).
  */
 function checkAgainstStore(checked: CheckedDocument[], stored: StoredObjects): void {
   const files = new Set(checked.map((d) => d.fileName)).size;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import type { OwnerObject } from './objects.js';
 import { parseManifests, type StoredObjects } from './parse-manifests.js';
-import { REDACTED_SECRET, redactSecrets } from './webhook-secrets.js';
+import { REDACTED } from '../redaction.js';
+import { redactSecrets } from './webhook-secrets.js';
 
 const STORED: OwnerObject = {
   apiVersion: 'custos/v1',
@@ -35,7 +36,7 @@ test('get prints every webhook secret as the marker, at every level', () => {
     [...(shown.spec.contacts.webhooks ?? []), ...(shown.spec.escalation?.[0]?.contacts.webhooks ?? [])].map(
       (w) => w.secret,
     ),
-    [REDACTED_SECRET, REDACTED_SECRET, REDACTED_SECRET],
+    [REDACTED, REDACTED, REDACTED],
   );
   assert.equal(STORED.spec.contacts.webhooks?.[0]?.secret, 'secret-a', 'the stored object is left as it is');
 });
@@ -56,7 +57,7 @@ spec:
       - {url: "https://hooks.corp.example/b", secret: "rotated"}
   escalation:
     - after: 1h
-      contacts: {webhooks: [{url: "https://hooks.corp.example/b", secret: "${REDACTED_SECRET}"}]}
+      contacts: {webhooks: [{url: "https://hooks.corp.example/b", secret: "${REDACTED}"}]}
 `;
   const result = parseManifests(text, 'f.yaml', [], STORE);
   assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
@@ -74,7 +75,7 @@ metadata: {name: payments}
 spec:
   contacts:
     webhooks:
-      - {url: "https://hooks.corp.example/new", secret: "${REDACTED_SECRET}"}
+      - {url: "https://hooks.corp.example/new", secret: "${REDACTED}"}
 ---
 apiVersion: custos/v1
 kind: Owner
@@ -82,7 +83,7 @@ metadata: {name: web}
 spec:
   contacts:
     email: [nobody]
-    webhooks: [{url: "https://hooks.corp.example/a", secret: "${REDACTED_SECRET}"}]
+    webhooks: [{url: "https://hooks.corp.example/a", secret: "${REDACTED}"}]
 `;
   const result = parseManifests(text, 'f.yaml', [], STORE);
   assert.equal(result.ok, false);
@@ -117,13 +118,13 @@ test('get redacts the token parts of webhook and Slack URLs unless asked to show
   assert.ok(shown.kind === 'Owner');
   assert.deepEqual(
     shown.spec.contacts.webhooks?.[0]?.url,
-    `https://${REDACTED_SECRET}@hooks.corp.example/in?token=${REDACTED_SECRET}&team=${REDACTED_SECRET}`,
+    `https://${REDACTED}@hooks.corp.example/in?token=${REDACTED}&team=${REDACTED}`,
   );
-  assert.deepEqual(shown.spec.contacts.slack, [`https://hooks.slack.com/${REDACTED_SECRET}`]);
+  assert.deepEqual(shown.spec.contacts.slack, [`https://hooks.slack.com/${REDACTED}`]);
   const whole = redactSecrets(WITH_TOKENS, true);
   assert.ok(whole.kind === 'Owner');
   assert.deepEqual(whole.spec.contacts.slack, WITH_TOKENS.spec.contacts.slack);
-  assert.equal(whole.spec.contacts.webhooks?.[0]?.secret, REDACTED_SECRET, 'signing secrets are never shown');
+  assert.equal(whole.spec.contacts.webhooks?.[0]?.secret, REDACTED, 'signing secrets are never shown');
 });
 
 test('applying redacted URLs back keeps the stored ones; one with nothing stored is a problem', () => {

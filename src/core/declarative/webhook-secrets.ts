@@ -1,12 +1,7 @@
 import type { Contacts, OwnerSpec } from './kinds/owner.js';
 import type { AnyDeclarativeObject } from './objects.js';
+import { REDACTED, redactedQuery } from '../redaction.js';
 import { valueAt, type FieldPath, type FieldProblem } from '../schema/validator.js';
-
-/**
- * What `get` prints in place of every webhook secret. Applied back as a secret, it means "keep the secret stored
- * for this URL", so the output of `get owners -o yaml` can be edited and applied again without the secrets.
- */
-export const REDACTED_SECRET = '(redacted)';
 
 type Webhook = NonNullable<Contacts['webhooks']>[number];
 
@@ -34,17 +29,16 @@ export function redactUrl(url: string, kind: 'slack' | 'webhook'): string {
   try {
     parsed = new URL(url);
   } catch {
-    return REDACTED_SECRET;
+    return REDACTED;
   }
-  if (kind === 'slack') return `${parsed.protocol}//${parsed.host}/${REDACTED_SECRET}`;
-  const user = parsed.username || parsed.password ? `${REDACTED_SECRET}@` : '';
-  const query = [...parsed.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=${REDACTED_SECRET}`);
-  return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${query.length ? `?${query.join('&')}` : ''}`;
+  if (kind === 'slack') return `${parsed.protocol}//${parsed.host}/${REDACTED}`;
+  const user = parsed.username || parsed.password ? `${REDACTED}@` : '';
+  return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${redactedQuery(parsed.searchParams, () => true)}`;
 }
 
 /** Whether `shown` is `stored` as get printed it (the URL itself, or its redaction). */
 const shownAs = (stored: string, shown: string, kind: 'slack' | 'webhook') =>
-  stored === shown || (shown.includes(REDACTED_SECRET) && redactUrl(stored, kind) === shown);
+  stored === shown || (shown.includes(REDACTED) && redactUrl(stored, kind) === shown);
 
 /** The spec with every Slack URL replaced; `level` as in mapWebhooks. */
 function mapSlack(spec: OwnerSpec, change: (url: string, level: number) => string): OwnerSpec {
@@ -67,7 +61,7 @@ export function redactSecrets(object: AnyDeclarativeObject, showSecrets = false)
   if (object.kind !== 'Owner') return object;
   const withoutSecrets = mapWebhooks(object.spec, (w) => ({
     url: showSecrets ? w.url : redactUrl(w.url, 'webhook'),
-    secret: REDACTED_SECRET,
+    secret: REDACTED,
   }));
   return {
     ...object,
@@ -101,7 +95,7 @@ const storedSecret = (stored: OwnerSpec | undefined, level: number, url: string)
   storedWebhook(stored, level, url)?.secret;
 
 /**
- * A webhook secret written as REDACTED_SECRET must have a stored secret to keep: one of the stored owner of the
+ * A webhook secret written as REDACTED must have a stored secret to keep: one of the stored owner of the
  * same name, for the same URL. Reads the spec as written (it may have schema problems of its own).
  */
 export function redactedSecretProblems(
@@ -121,18 +115,18 @@ export function redactedSecretProblems(
     webhooks.forEach((webhook: unknown, index) => {
       const url = valueAt(webhook, ['url']);
       if (typeof url !== 'string') return;
-      if (url.includes(REDACTED_SECRET) && storedWebhook(stored, level, url) === undefined) {
+      if (url.includes(REDACTED) && storedWebhook(stored, level, url) === undefined) {
         problems.push({
           path: ['spec', ...contactsPath, 'webhooks', index, 'url'],
-          message: `"${REDACTED_SECRET}" keeps a stored URL, but Owner/${ownerName} has none stored that reads ${url}: write the URL itself`,
+          message: `"${REDACTED}" keeps a stored URL, but Owner/${ownerName} has none stored that reads ${url}: write the URL itself`,
         });
         return;
       }
-      if (valueAt(webhook, ['secret']) !== REDACTED_SECRET) return;
+      if (valueAt(webhook, ['secret']) !== REDACTED) return;
       if (storedSecret(stored, level, url) !== undefined) return;
       problems.push({
         path: ['spec', ...contactsPath, 'webhooks', index, 'secret'],
-        message: `"${REDACTED_SECRET}" keeps a stored secret, but Owner/${ownerName} has none stored for ${url}: write the secret itself`,
+        message: `"${REDACTED}" keeps a stored secret, but Owner/${ownerName} has none stored for ${url}: write the secret itself`,
       });
     });
   });
@@ -140,11 +134,11 @@ export function redactedSecretProblems(
     const slack = valueAt(spec, [...contactsPath, 'slack']);
     if (!Array.isArray(slack)) return;
     slack.forEach((url: unknown, index) => {
-      if (typeof url !== 'string' || !url.includes(REDACTED_SECRET)) return;
+      if (typeof url !== 'string' || !url.includes(REDACTED)) return;
       if (storedSlack(stored, level, url) !== undefined) return;
       problems.push({
         path: ['spec', ...contactsPath, 'slack', index],
-        message: `"${REDACTED_SECRET}" keeps a stored Slack URL, but Owner/${ownerName} has none stored that reads ${url}: write the URL itself`,
+        message: `"${REDACTED}" keeps a stored Slack URL, but Owner/${ownerName} has none stored that reads ${url}: write the URL itself`,
       });
     });
   });
@@ -152,19 +146,19 @@ export function redactedSecretProblems(
 }
 
 /**
- * The spec with every REDACTED_SECRET replaced by the stored secret or URL it stands for (see
+ * The spec with every REDACTED replaced by the stored secret or URL it stands for (see
  * redactedSecretProblems).
  */
 export function withStoredSecrets(spec: OwnerSpec, stored: OwnerSpec | undefined): OwnerSpec {
   const webhooks = mapWebhooks(spec, (w, level) => {
-    const url = w.url.includes(REDACTED_SECRET) ? (storedWebhook(stored, level, w.url)?.url ?? w.url) : w.url;
+    const url = w.url.includes(REDACTED) ? (storedWebhook(stored, level, w.url)?.url ?? w.url) : w.url;
     return {
       url,
-      secret: w.secret === REDACTED_SECRET ? (storedSecret(stored, level, w.url) ?? w.secret) : w.secret,
+      secret: w.secret === REDACTED ? (storedSecret(stored, level, w.url) ?? w.secret) : w.secret,
     };
   });
   return mapSlack(webhooks, (url, level) =>
-    url.includes(REDACTED_SECRET) ? (storedSlack(stored, level, url) ?? url) : url,
+    url.includes(REDACTED) ? (storedSlack(stored, level, url) ?? url) : url,
   );
 }
 
