@@ -213,8 +213,11 @@ const plainFilePath = (s: Sighting): string[] =>
 /** The pairs by their certificate file. */
 function groupPairs(pairs: KeyPair[]): Map<string, KeyPair[]> {
   const byCertificate = new Map<string, KeyPair[]>();
-  for (const p of pairs)
-    byCertificate.set(p.certificatePath, [...(byCertificate.get(p.certificatePath) ?? []), p]);
+  for (const p of pairs) {
+    const list = byCertificate.get(p.certificatePath);
+    if (list === undefined) byCertificate.set(p.certificatePath, [p]);
+    else list.push(p);
+  }
   return byCertificate;
 }
 
