@@ -127,6 +127,37 @@ test('the CLI runs the same commands against a server over its API', async (t) =
     ]);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.equal(revoked.json<{ revoked: boolean }>().revoked, true);
+
+    // By serial, as `cert issue` printed it (colons allowed): the server resolves it as the local store would.
+    const second = await remote([
+      'cert',
+      'issue',
+      '--generate-key',
+      'ec-p256',
+      '--dns',
+      'two.remote.test',
+      '--ttl',
+      '1h',
+      '--out-dir',
+      join(clientDir, 'tls-2'),
+      '--json',
+    ]);
+    assert.equal(second.code, 0, second.stderr);
+    const serial = second.json<{ serialNumber: string }>().serialNumber;
+    const colons = serial.match(/.{1,2}/g)?.join(':') ?? serial;
+    const bySerial = await remote(['cert', 'revoke', colons, '--reason', 'superseded', '--json']);
+    assert.equal(bySerial.code, 0, bySerial.stderr);
+    assert.deepEqual(
+      (({ serialNumber, revoked, reason }) => ({ serialNumber, revoked, reason }))(
+        bySerial.json<{ serialNumber: string; revoked: boolean; reason: string }>(),
+      ),
+      { serialNumber: serial, revoked: true, reason: 'superseded' },
+    );
+    const again = await remote(['cert', 'revoke', serial, '--reason', 'superseded', '--json']);
+    assert.equal(again.json<{ revoked: boolean }>().revoked, false, 'revoking again changes nothing');
+    const unknown = await remote(['cert', 'revoke', '0badc0de', '--reason', 'superseded']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /CUSTOS_ISSUED_NOT_FOUND/);
   });
 
   await t.test(

@@ -41,12 +41,11 @@ export function registerCertRevoke(program: Command): void {
           command: Command,
         ) => {
           const reason = parseRevocationReason(options.reason, '--reason');
-          const [{ withBackend, remoteUnsupported }, { revokeOrReplace }, { parseDuration }] =
-            await Promise.all([
-              import('../runtime.js'),
-              import('../../core/managed/revoke-or-replace.js'),
-              import('../../core/duration.js'),
-            ]);
+          const [{ withBackend }, { revokeOrReplace }, { parseDuration }] = await Promise.all([
+            import('../runtime.js'),
+            import('../../core/managed/revoke-or-replace.js'),
+            import('../../core/duration.js'),
+          ]);
           const outcome = await withBackend(globalOptions(command), {
             local: async (rt) => {
               const { outcome, crl } = await revokeOrReplace(rt, {
@@ -59,19 +58,18 @@ export function registerCertRevoke(program: Command): void {
               if (crl !== null) await writeCrlFile(rt, crl);
               return outcome;
             },
-            remote: (api) => {
-              const fingerprint = certificate.replace(/:/g, '');
-              if (!/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw remoteUnsupported('A serial number');
-              return api.request<RevocationOutcome>({
+            // The server resolves a serial (or fingerprint) as the local store would.
+            remote: (api) =>
+              api.request<RevocationOutcome>({
                 method: 'POST',
-                path: `/v1/certificates/${fingerprint.toLowerCase()}/revoke`,
+                path: '/v1/revocations',
                 body: {
+                  certificate,
                   reason: options.reason,
                   ...(options.ca === undefined ? {} : { ca: options.ca }),
                   ...(options.now === true ? { now: true } : {}),
                 },
-              });
-            },
+              }),
           });
           const { managed } = outcome;
           if (options.json) printJson(outcome);

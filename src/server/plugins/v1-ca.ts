@@ -3,8 +3,9 @@
  * --csr`), revocation (as `custos cert revoke`) and one-time bootstrap tokens (as `custos token bootstrap`). The same
  * use cases and error codes as the CLI; the audit trail names the token (`api:tok_...`).
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { writeCrlFile } from '../../compose/crl-file.js';
 import type { Runtime } from '../../compose/runtime.js';
 import { authorityView } from '../../core/ca/authority-view.js';
@@ -13,7 +14,8 @@ import { issueForCaller, uniqueNames } from '../../core/ca/issue-for-caller.js';
 import { parseLifetime } from '../../core/ca/lifetime.js';
 import { createBootstrapToken } from '../../core/ca/provisioners/create-bootstrap-token.js';
 import { parseRevocationReason, REASON_NAMES } from '../../core/ca/revocation-reasons.js';
-import { revokeOrReplace } from '../../core/managed/revoke-or-replace.js';
+import { revokeOrReplace, type RevocationOutcome } from '../../core/managed/revoke-or-replace.js';
+import { findIssuedCertificate } from '../../core/ca/revoke-certificate.js';
 import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
 import { KEY_TYPES, type KeyType } from '../../core/ports/key-manager.js';
@@ -202,6 +204,25 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
     },
   );
 
+  /** Both revocation routes: the owner check on the certificate the text names, then `cert revoke`'s use case. */
+  const revoke = async (
+    request: FastifyRequest,
+    certificate: string,
+    body: Static<typeof RevokeBody>,
+  ): Promise<RevocationOutcome> => {
+    const principal = principalOf(request);
+    const reason = parseRevocationReason(body.reason, 'reason');
+    const authority = body.ca === undefined ? {} : { authority: body.ca };
+    const issued = await findIssuedCertificate(rt, { certificate, ...authority });
+    await requireCertificateOwner(principal, rt.store.evaluations, issued.fingerprintSha256);
+    const { outcome, crl } = await revokeOrReplace(
+      { ...rt, actor: actorOf(principal) },
+      { certificate: issued.fingerprintSha256, reason, ...authority, crlValidityMs, now: body.now === true },
+    );
+    if (crl !== null) await writeCrlFile(rt, crl);
+    return outcome;
+  };
+
   app.post(
     '/certificates/:fingerprint/revoke',
     {
@@ -220,23 +241,43 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
         },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const fingerprint = request.params.fingerprint.toLowerCase();
-      const reason = parseRevocationReason(request.body.reason, 'reason');
-      await requireCertificateOwner(principal, rt.store.evaluations, fingerprint);
-      const { outcome, crl } = await revokeOrReplace(
-        { ...rt, actor: actorOf(principal) },
-        {
-          certificate: fingerprint,
-          reason,
-          ...(request.body.ca === undefined ? {} : { authority: request.body.ca }),
-          crlValidityMs,
-          now: request.body.now === true,
+    (request) => revoke(request, request.params.fingerprint.toLowerCase(), request.body),
+  );
+
+  app.post(
+    '/revocations',
+    {
+      config: { scope: 'issue' },
+      schema: {
+        tags: ['ca'],
+        summary:
+          'Revoke a certificate the built-in CA issued, by serial or fingerprint (as `custos cert revoke`)',
+        description:
+          'The same as POST /v1/certificates/{fingerprint}/revoke, for a certificate named by its serial number (hex, colons allowed; `ca` tells apart two CAs that issued the same serial) or its fingerprint.',
+        body: Type.Object(
+          {
+            certificate: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'The serial number (hex) or the SHA-256 fingerprint',
+            }),
+            ...RevokeBody.properties,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: RevokedSchema,
+          400: problemResponse(
+            'Not a serial number or fingerprint, or a serial two CAs issued without ca (CUSTOS_INVALID_ARGUMENT)',
+          ),
+          403: problemResponse("Not the bound owner's certificate (CUSTOS_FORBIDDEN)"),
+          404: problemResponse('Not issued by the built-in CA (CUSTOS_ISSUED_NOT_FOUND)'),
         },
-      );
-      if (crl !== null) await writeCrlFile(rt, crl);
-      return outcome;
+      },
+    },
+    (request) => {
+      const { certificate, ...body } = request.body;
+      return revoke(request, certificate, body);
     },
   );
 
