@@ -1,7 +1,8 @@
 import { ownKeyBeside } from './inventory/key-beside.js';
 import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
 import { certificateView, keyLocationView, type CertificateView } from './inventory/certificate-view.js';
-import { pairKeys, type KeyPair } from './key-pairing/key-pairs.js';
+import { pairKeys, type ConfiguredKeyPair, type KeyPair } from './key-pairing/key-pairs.js';
+import { directoryOf } from './inventory/file-path.js';
 import type { Sighting } from './inventory/sighting.js';
 import { locationKey, probedByBareAddress } from './inventory/location.js';
 import type { Clock } from './ports/clock.js';
@@ -92,6 +93,7 @@ export async function judgeEntries(
   const keySightings =
     locationKeys.length > 0 ? await store.inventory.keySightingsAt(locationKeys, input.at) : [];
   const keysByLocation = groupKeys(keySightings);
+  const missing = await missingKeyFiles(store, pairs, keysByLocation, keyFileKey);
   // Served findings describe the present: a question about a past moment is answered without them.
   const tlsKeys = [
     ...new Set(
@@ -137,6 +139,10 @@ export async function judgeEntries(
         .filter(considered)
         .map((s) => ({ locationKey: s.locationKey, keys: keysByLocation.get(s.locationKey) ?? [] })),
       pairedKeys,
+      missingKeyFiles: certificatePairs.filter(
+        (p): p is ConfiguredKeyPair =>
+          (p.layout === 'nginx' || p.layout === 'apache') && missing.has(p.keyPath),
+      ),
       servedOverTls: e.sightings.some((s) => s.location.kind === 'tls' && considered(s)),
       ownKeyBeside:
         ownKeyBeside(e.sightings, e.keySightings) ||
@@ -209,6 +215,32 @@ function groupServed(served: ServedFinding[]): Map<string, ServedFinding[]> {
 /** The path of a plain file location (not a Secret in a manifest file), as a list of none or one. */
 const plainFilePath = (s: Sighting): string[] =>
   s.location.kind === 'file' && s.location.k8sSecret === undefined ? [s.location.path] : [];
+
+/**
+ * The key files that web server configurations name and the last scan of their directory did not find: no key was
+ * sighted there and the directory's file states (every file a scan read) hold no such file. A key in a directory
+ * never scanned is not known to be missing.
+ */
+async function missingKeyFiles(
+  store: ListInventoryDeps['store'],
+  pairs: readonly KeyPair[],
+  keysByLocation: ReadonlyMap<string, string[]>,
+  keyFileKey: (pair: KeyPair) => string,
+): Promise<Set<string>> {
+  const candidates = pairs.filter(
+    (p) => (p.layout === 'nginx' || p.layout === 'apache') && !keysByLocation.has(keyFileKey(p)),
+  );
+  if (candidates.length === 0) return new Set();
+  const directories = [...new Set(candidates.map((p) => directoryOf(p.keyPath)))];
+  const paths = await store.inventory.filePathsUnder(directories);
+  const read = new Set(paths);
+  const scanned = new Set(paths.map(directoryOf));
+  return new Set(
+    candidates
+      .filter((p) => scanned.has(directoryOf(p.keyPath)) && !read.has(p.keyPath))
+      .map((p) => p.keyPath),
+  );
+}
 
 /** The pairs by their certificate file. */
 function groupPairs(pairs: KeyPair[]): Map<string, KeyPair[]> {

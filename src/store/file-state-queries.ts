@@ -1,19 +1,32 @@
+import type { Kysely } from 'kysely';
 import type { FileState } from '../core/ports/inventory-store.js';
+import type { StoreDatabase } from './schema.js';
 import { pathRange } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';
 
+/** The file_states rows at a root or under it (a file, or a directory and everything below it). */
+function statesUnder(db: Kysely<StoreDatabase>, root: string) {
+  const { exact, under, below } = pathRange(root);
+  return db
+    .selectFrom('file_states')
+    .where('path', '>=', exact)
+    .where('path', '<', below)
+    .where((eb) => eb.or([eb('path', '=', exact), eb('path', '>=', under)]));
+}
+
+/** The paths of the files a scan read at or under the roots (no other column: a read for the listing). */
+export async function filePathsUnder(db: Kysely<StoreDatabase>, roots: string[]): Promise<string[]> {
+  const paths: string[] = [];
+  for (const root of new Set(roots))
+    for (const row of await statesUnder(db, root).select('path').execute()) paths.push(row.path);
+  return [...new Set(paths)];
+}
+
 export async function fileStatesUnder(ctx: StoreContext, roots: string[]): Promise<FileState[]> {
   const byPath = new Map<string, FileState>();
   for (const root of new Set(roots)) {
-    const { exact, under, below } = pathRange(root);
-    const rows = await ctx.db
-      .selectFrom('file_states')
-      .selectAll()
-      .where('path', '>=', exact)
-      .where('path', '<', below)
-      .where((eb) => eb.or([eb('path', '=', exact), eb('path', '>=', under)]))
-      .execute();
+    const rows = await statesUnder(ctx.db, root).selectAll().execute();
     for (const row of rows) {
       byPath.set(row.path, {
         path: row.path,

@@ -26,6 +26,7 @@ import {
 import { listLocations } from './location-probes.js';
 import { servedFindingsAt } from './served-findings.js';
 import { configuredKeyPairsOf } from './configured-key-pairs.js';
+import { filePathsUnder } from './file-state-queries.js';
 import type { ConfiguredKeyPair } from '../core/key-pairing/key-pairs.js';
 import { reading } from './store-errors.js';
 import { applyListingFilters, applyListingOrder, sortKeyExpression } from './inventory-filters.js';
@@ -78,6 +79,10 @@ export class KyselyInventoryReader implements InventoryReader {
     return reading('reading configured key pairs', () =>
       configuredKeyPairsOf(this.db, this.dialect, certificatePaths),
     );
+  }
+
+  filePathsUnder(roots: string[]): Promise<string[]> {
+    return reading('reading file states', () => filePathsUnder(this.db, roots));
   }
 
   servedFindingsAt(locationKeys: string[]): Promise<ServedFinding[]> {

@@ -61,7 +61,7 @@ interface Entry {
     path?: string;
     pairedWith?: Array<{ certificatePath: string; layout: string; source?: string }>;
   }>;
-  findings: Array<{ code: string; message: string }>;
+  findings: Array<{ code: string; severity: string; message: string }>;
 }
 
 for (const dialect of DIALECTS) {
@@ -260,6 +260,33 @@ for (const dialect of DIALECTS) {
         );
         await scan();
         assert.deepEqual(Object.keys(mismatches(await list(custos))), ['CN=mail.corp.test']);
+
+        // A key file the configuration names that the scan of its directory did not find: nginx would not start.
+        // One in a directory never scanned is not known to be missing.
+        await writeFile(
+          at('nginx/sites/mail.conf'),
+          [
+            `server { ssl_certificate ${at('certs/mail.crt')}; ssl_certificate_key ${at('tls/mail-gone.key')}; }`,
+            `server { ssl_certificate ${at('tls/web.crt')}; ssl_certificate_key /nowhere-scanned/web.key; }`,
+            '',
+          ].join('\n'),
+        );
+        await scan();
+        const missing = await list(custos);
+        assert.deepEqual(
+          missing.flatMap((e) =>
+            e.findings
+              .filter((f) => f.code === 'key-file-missing')
+              .map((f) => [e.subject, f.severity, f.message]),
+          ),
+          [
+            [
+              'CN=mail.corp.test',
+              'high',
+              `${at('tls/mail-gone.key')}, the key of ${at('certs/mail.crt')} by ssl_certificate / ssl_certificate_key in ${at('nginx/sites/mail.conf')}, does not exist`,
+            ],
+          ],
+        );
       } finally {
         await custos.cleanup();
         await db.dispose();

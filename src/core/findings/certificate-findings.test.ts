@@ -37,6 +37,7 @@ const context = (overrides: Partial<CertificateFindingsContext> = {}): Certifica
   expiringWithinDays: 30,
   locationsWithKeys: [],
   pairedKeys: [],
+  missingKeyFiles: [],
   servedOverTls: false,
   ownKeyBeside: false,
   ...overrides,

@@ -4,7 +4,7 @@ import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 
 /** What the checks read: every parsed field but the DER. */
 type CertificateFields = Omit<ParsedCertificate, 'der'>;
-import { pairedBy, type KeyPair } from '../key-pairing/key-pairs.js';
+import { pairedBy, type ConfiguredKeyPair, type KeyPair } from '../key-pairing/key-pairs.js';
 import type { Finding } from './finding.js';
 import { FINDING_CODES, type FindingCode } from './finding-codes.js';
 
@@ -29,6 +29,11 @@ export interface CertificateFindingsContext {
    * `key-mismatch` naming both files.
    */
   pairedKeys: Array<{ pair: KeyPair; keys: string[] }>;
+  /**
+   * The pairs a web server's configuration declares for the certificate's files whose key file the last scan of its
+   * directory did not find: a `key-file-missing`.
+   */
+  missingKeyFiles: ConfiguredKeyPair[];
   /** A TLS endpoint serves the certificate (it is then in use as an end entity, whatever its basicConstraints). */
   servedOverTls: boolean;
   /** The certificate's own private key lies beside it (same file or Secret, or a file in the same directory). */
@@ -137,6 +142,18 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
         );
       return messages.length > 0 ? messages.join('; ') : null;
     },
+  ],
+  [
+    'key-file-missing',
+    (_, ctx) =>
+      ctx.missingKeyFiles.length === 0
+        ? null
+        : ctx.missingKeyFiles
+            .map(
+              (pair) =>
+                `${pair.keyPath}, the key of ${pair.certificatePath} by ${pairedBy(pair)}, does not exist`,
+            )
+            .join('; '),
   ],
 ];
 

@@ -53,6 +53,13 @@ export const FINDING_CODES = {
     remedy:
       'Install the private key that belongs to this certificate (or the certificate that belongs to the key) at the location listed, then reload the service.',
   },
+  'key-file-missing': {
+    severity: 'high',
+    summary:
+      "A web server's configuration (nginx ssl_certificate_key, Apache SSLCertificateKeyFile) names a key file for this certificate that the last scan of that directory did not find: the server cannot load it at its next start or reload.",
+    remedy:
+      'Install the private key that belongs to this certificate at the path the configuration names (or correct the path), then reload the server.',
+  },
   'untrusted-root': {
     severity: 'critical',
     summary: 'No path from the served chain to a trust anchor.',

@@ -185,6 +185,8 @@ export interface InventoryReader {
    * whose private key beside it is another one (`key-mismatch`).
    */
   keySightingsAt(locationKeys: string[], at?: Date): Promise<Sighting[]>;
+  /** The paths of the files a scan read (their file states) at or under these roots. */
+  filePathsUnder(roots: string[]): Promise<string[]>;
   /** The certificate-key pairs web server configurations declare for these certificate files (absolute paths). */
   configuredKeyPairs(certificatePaths: string[]): Promise<ConfiguredKeyPair[]>;
   /** The findings last recorded about what these locations serve. */
