@@ -67,6 +67,29 @@ export async function completeJob(db: Kysely<StoreDatabase>, lease: JobLease): P
   return result.numDeletedRows > 0n;
 }
 
+/** Queues the job again for its retry, or gives it up (`failed`) when `retryAt` is null. */
+export async function failJob(
+  db: Kysely<StoreDatabase>,
+  lease: JobLease,
+  failure: JobFailure,
+): Promise<boolean> {
+  const result = await tables(db)
+    .updateTable('jobs')
+    .set(
+      failure.retryAt === null
+        ? { status: 'failed', active_key: null, lease_until: null, last_error: failure.error }
+        : {
+            status: 'queued',
+            lease_until: null,
+            run_at: failure.retryAt.getTime(),
+            last_error: failure.error,
+          },
+    )
+    .where((eb) => heldBy(eb, lease))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** The job while this lease still holds it. */
 function heldBy(eb: ExpressionBuilder<StoreDatabase & { jobs: JobsTable }, 'jobs'>, lease: JobLease) {
   return eb.and([eb('id', '=', lease.id), eb('attempts', '=', lease.attempts), eb('status', '=', 'running')]);
@@ -144,23 +167,7 @@ export class KyselyJobQueue implements JobQueue {
   }
 
   fail(lease: JobLease, failure: JobFailure): Promise<boolean> {
-    return this.write('recording a job failure', async (db) => {
-      const result = await tables(db)
-        .updateTable('jobs')
-        .set(
-          failure.retryAt === null
-            ? { status: 'failed', active_key: null, lease_until: null, last_error: failure.error }
-            : {
-                status: 'queued',
-                lease_until: null,
-                run_at: failure.retryAt.getTime(),
-                last_error: failure.error,
-              },
-        )
-        .where((eb) => heldBy(eb, lease))
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    });
+    return this.write('recording a job failure', (db) => failJob(db, lease, failure));
   }
 
   list(): Promise<Job[]> {
@@ -192,6 +199,7 @@ export function jobTransaction(
   return {
     enqueue: (job, at) => run('enqueueing a job', () => enqueueJob(db(), job, at)),
     complete: (lease) => run('completing a job', () => completeJob(db(), lease)),
+    fail: (lease, failure) => run('recording a job failure', () => failJob(db(), lease, failure)),
   };
 }
 

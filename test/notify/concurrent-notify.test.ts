@@ -2,8 +2,9 @@
  * `custos notify run` twice at once, as real processes, against a real SMTP server and a real webhook receiver, on
  * SQLite and PostgreSQL: each notice is delivered exactly once (a run claims its notices before sending them, and
  * sends the ones it holds as one digest per contact).
- * And a run killed while it sends leaves its notices claimed: a run right after does not send them again, and once
- * the claim's lease has run out a later run does.
+ * And a run killed while it sends leaves the notices it had not recorded claimed: a run right after does not send
+ * them again, and once the claim's lease has run out a later run does; what the killed run delivered before it died
+ * (each digest recorded as soon as it was delivered) is never sent again.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -23,7 +24,7 @@ import {
 } from '../support/certificates.js';
 import { aCustos, CUSTOS_BIN, runCustos, type Custos } from '../support/cli.js';
 import { DIALECTS, type TestDatabase } from '../store/dialects.js';
-import { startHttpReceiver, type HttpReceiver } from './support/http-receiver.js';
+import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './support/http-receiver.js';
 import { startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
 
 const CERTIFICATES = 8;
@@ -59,13 +60,30 @@ spec:
 `;
 }
 
-/** A state with CERTIFICATES certificates expiring in 5 days, owned by `payments` whose contacts are given. */
-async function aNotifiableState(
-  db: TestDatabase,
-  dir: string,
-  contacts: string,
-  env: Record<string, string>,
-) {
+/** Owner `team-I` for each certificate `svc-I`, all of them with the same webhook: one digest each, one at a time. */
+function teamsManifest(webhookUrl: string): string {
+  return Array.from(
+    { length: CERTIFICATES },
+    (_, i) => `apiVersion: custos/v1
+kind: Owner
+metadata: {name: team-${i}}
+spec:
+  contacts: {webhooks: [{url: "${webhookUrl}", secret: "s3cret"}]}
+---
+apiVersion: custos/v1
+kind: OwnershipRule
+metadata: {name: team-${i}-services}
+spec:
+  owner: team-${i}
+  order: 10
+  match:
+    dnsNames: ["svc-${i}.corp.example"]
+`,
+  ).join('---\n');
+}
+
+/** A state with CERTIFICATES certificates expiring in 5 days, owned as the manifest says. */
+async function aNotifiableState(db: TestDatabase, dir: string, owners: string, env: Record<string, string>) {
   const custos = await aCustos(db.options);
   const cli = (...args: string[]) => runCustos([...custos.stateFlags, ...args], { env });
   const ca = await aCertificate(withSubject('CN=Corp Issuing CA'), asCA());
@@ -81,7 +99,7 @@ async function aNotifiableState(
   }
   const scan = await cli('scan', 'files', dir, '--json');
   assert.equal(scan.code, 0, scan.stderr);
-  await writeFile(join(dir, 'owners.yaml'), manifest(contacts));
+  await writeFile(join(dir, 'owners.yaml'), owners);
   const applied = await cli('apply', '-f', join(dir, 'owners.yaml'));
   assert.equal(applied.code, 0, applied.stderr);
   return { custos, cli };
@@ -125,7 +143,9 @@ for (const dialect of DIALECTS) {
           const state = await aNotifiableState(
             db,
             dir,
-            `{email: [oncall@corp.example], webhooks: [{url: "${hook.url}/custos", secret: "s3cret"}]}`,
+            manifest(
+              `{email: [oncall@corp.example], webhooks: [{url: "${hook.url}/custos", secret: "s3cret"}]}`,
+            ),
             env(),
           );
           custos = state.custos;
@@ -184,7 +204,7 @@ for (const dialect of DIALECTS) {
         const state = await aNotifiableState(
           db,
           dir,
-          `{webhooks: [{url: "${hook.url}/custos", secret: "s3cret"}]}`,
+          manifest(`{webhooks: [{url: "${hook.url}/custos", secret: "s3cret"}]}`),
           env(),
         );
         custos = state.custos;
@@ -234,6 +254,83 @@ for (const dialect of DIALECTS) {
         assert.deepEqual((await state.cli('jobs', 'list', '--json')).json<unknown[]>(), []);
       } finally {
         hang = false;
+        await custos?.cleanup();
+        await db.dispose();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a run killed half-way has recorded each digest it delivered: a later run sends only the others', async () => {
+      const answered = 3;
+      let hangFrom = answered;
+      const teams = await startHttpReceiver(async (request) => {
+        // The first digests are answered at once; the next one hangs until the run is killed.
+        if (teams.requests.indexOf(request) >= hangFrom) await new Promise(() => undefined);
+        return 204;
+      });
+      const db = await dialect.create();
+      const dir = await mkdtemp(join(tmpdir(), 'custos-notify-killed-'));
+      let custos: Custos | undefined;
+      try {
+        const state = await aNotifiableState(db, dir, teamsManifest(`${teams.url}/custos`), env());
+        custos = state.custos;
+        const child = spawn(process.execPath, [CUSTOS_BIN, ...custos.stateFlags, 'notify', 'run'], {
+          env: { ...process.env, ...env() },
+          stdio: 'ignore',
+        });
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        // The next digest goes only once the one before is recorded.
+        while (teams.requests.length <= answered) await wait(20);
+        child.kill('SIGKILL');
+        await exited;
+        hangFrom = Infinity;
+        const ownerOf = (request: ReceivedRequest) =>
+          (JSON.parse(request.rawBody) as { owner: string }).owner;
+        const delivered = teams.requests.slice(0, answered).map(ownerOf);
+        const inFlight = ownerOf(teams.requests[answered]!);
+
+        const log = await state.cli('notify', 'log', '--json');
+        assert.deepEqual(
+          log
+            .json<Array<{ owner: string; status: string }>>()
+            .map((d) => [d.owner, d.status])
+            .sort(),
+          delivered.map((owner) => [owner, 'sent']).sort(),
+          'what was delivered before the kill is recorded',
+        );
+        assert.equal(
+          (await state.cli('jobs', 'list', '--json')).json<unknown[]>().length,
+          CERTIFICATES - answered,
+          'the claims of the delivered ones were completed with their records',
+        );
+
+        // Time passes: the killed run's claims run out (15 minutes).
+        await db.exec('update jobs set lease_until = 0');
+        const later = await state.cli('notify', 'run', '--json');
+        assert.equal(later.code, 0, later.stderr);
+        assert.equal(later.json<RunSummary>().sent, CERTIFICATES - answered);
+        const received = new Map<string, number>();
+        for (const owner of teams.requests.map(ownerOf)) received.set(owner, (received.get(owner) ?? 0) + 1);
+        for (let i = 0; i < CERTIFICATES; i++) {
+          const owner = `team-${i}`;
+          assert.equal(
+            received.get(owner),
+            owner === inFlight ? 2 : 1,
+            owner === inFlight
+              ? `${owner}: the digest the killed run had in flight was never recorded, so it goes again`
+              : `${owner}: delivered once`,
+          );
+        }
+        const all = (await state.cli('notify', 'log', '--json')).json<
+          Array<{ status: string; attempts: number }>
+        >();
+        assert.deepEqual(
+          all.map((d) => [d.status, d.attempts]),
+          Array.from({ length: CERTIFICATES }, () => ['sent', 1]),
+        );
+        assert.deepEqual((await state.cli('jobs', 'list', '--json')).json<unknown[]>(), []);
+      } finally {
+        await teams.close();
         await custos?.cleanup();
         await db.dispose();
         await rm(dir, { recursive: true, force: true });

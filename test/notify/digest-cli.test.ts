@@ -105,6 +105,17 @@ for (const dialect of DIALECTS)
       CUSTOS_SMTP_FROM: 'custos@corp.example',
     });
     const cli = (...args: string[]) => runCustos([...custos.stateFlags, ...args], { env: env() });
+    const scanEndpoint = () =>
+      cli(
+        'scan',
+        'tls',
+        `127.0.0.1:${endpoint.port}`,
+        '--sni',
+        'aa-later.corp.example',
+        '--trust',
+        join(dir, 'ca.pem'),
+        '--json',
+      );
 
     beforeEach(async () => {
       dir = await mkdtemp(join(tmpdir(), 'custos-digest-'));
@@ -132,16 +143,7 @@ for (const dialect of DIALECTS)
       await writeFile(join(dir, 'soon.pem'), soon.pem);
       await writeFile(join(dir, 'secret.yaml'), secretManifest(soon));
       endpoint = await tlsServer({ key: later, chain: [later, ca] });
-      const tls = await cli(
-        'scan',
-        'tls',
-        `127.0.0.1:${endpoint.port}`,
-        '--sni',
-        'aa-later.corp.example',
-        '--trust',
-        join(dir, 'ca.pem'),
-        '--json',
-      );
+      const tls = await scanEndpoint();
       assert.equal(tls.code, 0, tls.stderr);
       const files = await cli('scan', 'files', join(dir, 'soon.pem'), join(dir, 'secret.yaml'), '--json');
       assert.equal(files.code, 0, files.stderr);
@@ -258,6 +260,37 @@ for (const dialect of DIALECTS)
       );
       assert.match(first!.remedy, /^Renew the certificate/);
       assert.match(body.text, /1\. CN=zz-soon.corp.example[\s\S]*2\. CN=aa-later.corp.example/);
+    });
+
+    it('an endpoint that stopped answering is named unreachable since its first failed probe', async () => {
+      await endpoint.close();
+      await scanEndpoint();
+      const inventory = await cli('inventory', 'list', '--json');
+      const listed = inventory
+        .json<Array<{ fingerprintSha256: string; locations: Array<{ unreachableSince?: string }> }>>()
+        .find((c) => c.fingerprintSha256 === later.fingerprintSha256);
+      const since = listed?.locations[0]?.unreachableSince;
+      assert.match(since ?? '', ISO, 'the rescan found it unreachable');
+
+      const run = await cli('notify', 'run', '--json');
+      assert.equal(run.code, 0, run.stderr);
+      const text = smtp.messages[0]!.text;
+      assert.match(
+        text,
+        new RegExp(
+          `tls 127.0.0.1:${endpoint.port} \\(sni aa-later.corp.example\\) \\(last seen [^,)]+Z, unreachable since ${since}\\)`,
+        ),
+      );
+      assert.doesNotMatch(text, /soon\.pem \([^)]*unreachable/, 'a file location is not called unreachable');
+      const body = JSON.parse(hook.requests[0]!.rawBody) as DigestBody;
+      const tls = body.notices.flatMap((n) => n.locations).filter((l) => l.kind === 'tls');
+      assert.deepEqual(
+        tls.map((l) => l['unreachableSince']),
+        [since],
+      );
+      assert.ok(
+        body.notices.flatMap((n) => n.locations).every((l) => l.kind === 'tls' || !('unreachableSince' in l)),
+      );
     });
 
     it('acknowledging one certificate stops its escalation but not the other one', async () => {

@@ -226,6 +226,107 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('a failed digest is retried whole: its notices wait for one retry time and go again as the same digest', async () => {
+      const clock = settableClock();
+      let refuse = true;
+      const flaky = await startHttpReceiver(() => (refuse ? 503 : 204));
+      try {
+        const owner: NotificationOwner = {
+          name: 'payments',
+          contacts: { webhooks: [{ url: `${flaky.url}/hook`, secret: SECRET }] },
+          escalation: [],
+        };
+        const certs = [
+          await storeCertificate(store, clock.now(), 5, 'a.corp.example'),
+          await storeCertificate(store, clock.now(), 6, 'b.corp.example'),
+        ];
+        // A jitter that differs at every draw: one draw per notice would give each its own retry time.
+        let draws = 0;
+        const run = () =>
+          runNotifications(
+            { ...deps(clock, owner, certs), random: { float: () => (draws++ % 2 === 0 ? 0.1 : 0.9) } },
+            { actor: 'test', worker: 'test-worker', policy },
+          );
+        const first = await run();
+        assert.deepEqual([first.due, first.failed], [2, 2]);
+        const waiting = await store.jobs.list();
+        assert.equal(waiting.length, 2);
+        assert.equal(
+          new Set(waiting.map((job) => job.runAt.getTime())).size,
+          1,
+          'one retry time for the digest',
+        );
+        clock.advance(waiting[0]!.runAt.getTime() - clock.now().getTime());
+        refuse = false;
+        const second = await run();
+        assert.deepEqual([second.due, second.sent], [2, 2]);
+        const digests = flaky.requests.map((r) => (JSON.parse(r.rawBody) as { digest: string }).digest);
+        assert.equal(digests.length, 4, '3 tries, then the retry');
+        assert.equal(new Set(digests).size, 1, 'the retry is the same digest');
+        assert.deepEqual(
+          (await store.notifications.deliveries()).map((d) => [d.status, d.attempts]),
+          [
+            ['sent', 4],
+            ['sent', 4],
+          ],
+          'one entry per notice, its attempts growing',
+        );
+        assert.deepEqual(await store.jobs.list(), []);
+      } finally {
+        await flaky.close();
+      }
+    });
+
+    it('a long run keeps its claims: a run started after their first lease would have run out sends nothing twice', async () => {
+      const clock = settableClock();
+      const contacts = 6;
+      let other: Promise<Awaited<ReturnType<typeof runNotifications>>> | undefined;
+      const slow = await startHttpReceiver(() => {
+        // Each answer takes 8 minutes of the run's clock: the run outlasts the 15-minute lease of its claims.
+        clock.advance(8 * 60_000);
+        // Another run starts once 16 minutes have passed, while the first is still sending.
+        if (slow.requests.length === 2) {
+          other = runNotifications(deps(clock, owner, certs), {
+            actor: 'test',
+            worker: 'other-worker',
+            policy,
+          });
+        }
+        return 204;
+      });
+      const owner: NotificationOwner = {
+        name: 'payments',
+        contacts: {
+          webhooks: Array.from({ length: contacts }, (_, i) => ({
+            url: `${slow.url}/contact-${i}`,
+            secret: SECRET,
+          })),
+        },
+        escalation: [],
+      };
+      const certs = [await storeCertificate(store, clock.now(), 5, 'api.corp.example')];
+      try {
+        // One contact at a time: the six digests go one after another.
+        const first = await runNotifications(deps(clock, owner, certs), {
+          actor: 'test',
+          worker: 'first-worker',
+          policy: { ...policy, concurrency: 1 },
+        });
+        assert.ok(other !== undefined);
+        const second = await other;
+        assert.deepEqual([first.sent, first.failed], [contacts, 0]);
+        assert.deepEqual([second.sent, second.deferred], [0, contacts - 1], 'the first run still held them');
+        assert.deepEqual(
+          slow.requests.map((r) => r.path).sort(),
+          Array.from({ length: contacts }, (_, i) => `/contact-${i}`),
+          'each notice posted once',
+        );
+        assert.deepEqual(await store.jobs.list(), []);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('escalates once `after` has passed without an acknowledgement, once per level', async () => {
       const clock = settableClock();
       const owner: NotificationOwner = {

@@ -243,6 +243,20 @@ for (const dialect of DIALECTS) {
       assert.equal((await store.jobs.list()).length, 1, 'the completion rolled back with the transaction');
       await store.transaction((tx) => tx.jobs.complete(leaseOf(job!)));
       assert.deepEqual(await store.jobs.list(), []);
+
+      await store.jobs.enqueue({ kind: 'mail', payload: 'retried' }, at(0));
+      const [failing] = await claim(0);
+      const failure = { error: 'refused', at: at(1), retryAt: at(60) };
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          assert.equal(await tx.jobs.fail(leaseOf(failing!), failure), true);
+          throw new Error('the record of the failure was not written');
+        }),
+      );
+      assert.equal((await store.jobs.list())[0]?.status, 'running', 'the failure rolled back with it');
+      assert.equal(await store.transaction((tx) => tx.jobs.fail(leaseOf(failing!), failure)), true);
+      const [queued] = await store.jobs.list();
+      assert.deepEqual([queued?.status, queued?.runAt, queued?.lastError], ['queued', at(60), 'refused']);
     });
 
     it('two workers in two processes do each job exactly once', async () => {

@@ -48,7 +48,7 @@ export function registerNotifyLog(program: Command): void {
   )
     .command('log')
     .description(
-      'Show every delivery of every notice and its result: sent, or failed with the last error (failed ones are retried by the next `notify run`).',
+      'Show every delivery of every notice and its result: sent, or failed with the last error (failed ones are retried by a later `notify run` once their backoff has passed; custos jobs list shows when).',
     )
     .option(
       '--json',

@@ -5,8 +5,11 @@ import type { Notice, NoticeLocation } from '../../core/notify/notice.js';
 import { renderDigest } from '../../core/notify/render-digest.js';
 import { renderNotice } from '../../core/notify/render-notice.js';
 
-/** Where a certificate is: the location's own fields (kind, path, host, port, sni, ...), in words, and when last seen. */
-export type WebhookLocation = Location & { where: string; lastSeen: string };
+/**
+ * Where a certificate is: the location's own fields (kind, path, host, port, sni, ...), in words, when last seen, and
+ * for an endpoint that stopped answering since when (`unreachableSince`, absent otherwise).
+ */
+export type WebhookLocation = Location & { where: string; lastSeen: string; unreachableSince?: string };
 
 /**
  * One notice of a digest (a contract: receivers parse it). Before digests it was the whole body of a request; it
@@ -57,8 +60,13 @@ export interface WebhookPayload {
 }
 
 function webhookLocation(location: NoticeLocation): WebhookLocation {
-  const { lastSeen, ...fields } = location;
-  return { ...fields, where: locationText(location), lastSeen: lastSeen.toISOString() };
+  const { lastSeen, unreachableSince, ...fields } = location;
+  return {
+    ...fields,
+    where: locationText(location),
+    lastSeen: lastSeen.toISOString(),
+    ...(unreachableSince === undefined ? {} : { unreachableSince: unreachableSince.toISOString() }),
+  };
 }
 
 export function webhookNotice(notice: Notice, at: Date): WebhookNotice {

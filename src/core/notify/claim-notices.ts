@@ -8,7 +8,10 @@ import type { Notice } from './notice.js';
 /** The job kind of a notice's delivery: one job per notice key, claimed by the run that sends it. */
 export const NOTICE_JOB = 'notice.deliver';
 
-/** How long a run's claim on its notices holds: a run that crashed leaves them to a later run after this. */
+/**
+ * How long a run's claim on its notices holds: a run that crashed leaves them to a later run after this. A run
+ * that is still sending extends the claims it holds once a third of this has passed (see `keepClaims`).
+ */
 export const NOTICE_LEASE_MS = 15 * 60_000;
 
 /** The wait before a notice that failed in one run is tried by a later run: from a minute, doubling, up to 6 h. */
@@ -28,6 +31,8 @@ export interface NoticeClaims {
   claimed: ClaimedNotice[];
   /** The delivery log as read after claiming. */
   log: DeliveryRecord[];
+  /** When the claims' leases started. */
+  claimedAt: Date;
 }
 
 /**
@@ -42,8 +47,8 @@ export async function claimNotices(
   notices: readonly Notice[],
   worker: string,
 ): Promise<NoticeClaims> {
-  if (notices.length === 0) return { claimed: [], log: [] };
   const now = deps.clock.now();
+  if (notices.length === 0) return { claimed: [], log: [], claimedAt: now };
   await deps.store.transaction(async (tx) => {
     for (const notice of notices) {
       await tx.jobs.enqueue(
@@ -92,11 +97,58 @@ export async function claimNotices(
     });
   }
   claimed.sort((a, b) => (order.get(a.notice.key) as number) - (order.get(b.notice.key) as number));
-  return { claimed, log };
+  return { claimed, log, claimedAt: now };
 }
 
 function noticeKeyOf(payload: JsonValue): string | null {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return null;
   const key = payload['notice'];
   return typeof key === 'string' ? key : null;
+}
+
+/** The claims a run holds while it sends: the notices it alone may still send. */
+export interface HeldClaims {
+  /** The claim of a notice this run still holds, or undefined (recorded already, or lost to another run). */
+  get(key: string): ClaimedNotice | undefined;
+  /** The notice is recorded: its claim was completed or failed with the record. */
+  release(key: string): void;
+  /**
+   * Extends every claim still held, once a third of the lease has passed since they were claimed or last extended
+   * (by the run's clock); a claim whose lease was lost meanwhile is dropped, since another run may hold it now.
+   */
+  keep(): Promise<void>;
+}
+
+/**
+ * Keeps a run's claims while it sends: called at each digest, `keep` moves the leases on, so a run with many
+ * notices or slow contacts does not lose them to a run started later, which would send the same notices again.
+ * Each digest's delivery is bounded by its attempts' deadlines, far within a third of the lease.
+ */
+export function keepClaims(
+  deps: { store: NotificationStore; clock: Clock },
+  claims: NoticeClaims,
+): HeldClaims {
+  const held = new Map(claims.claimed.map((claim) => [claim.notice.key, claim]));
+  let extended = claims.claimedAt.getTime();
+  let extending: Promise<void> | null = null;
+  const extendAll = async (): Promise<void> => {
+    const now = deps.clock.now().getTime();
+    if (now - extended < NOTICE_LEASE_MS / 3) return;
+    extended = now;
+    const until = new Date(now + NOTICE_LEASE_MS);
+    for (const [key, claim] of [...held]) {
+      if (!(await deps.store.jobs.extend(claim.lease, until))) held.delete(key);
+    }
+  };
+  return {
+    get: (key) => held.get(key),
+    release: (key) => void held.delete(key),
+    keep: async () => {
+      // One extension at a time: contacts sent in parallel all call this.
+      extending ??= extendAll().finally(() => {
+        extending = null;
+      });
+      await extending;
+    },
+  };
 }

@@ -138,3 +138,45 @@ test('a contact that exhausted its attempts is not tried again this run; other c
   assert.match(results[1]!.error!, /not tried: the contact failed earlier in this run \(refused\)/);
   assert.equal(attempts.filter((a) => a.startsWith('dead@x')).length, 3);
 });
+
+test('hooks: each digest is handed over once delivered, a notice dropped before sending is left out of its digest', async () => {
+  const { notifier, attempts } = scripted({ 'a@x': [], 'b@x': [] });
+  const { sleep } = recordingSleep();
+  const handed: string[][] = [];
+  const results = await deliverNotices(
+    { notifiers: { email: notifier }, clock, sleep },
+    [notice('a@x', 'f1'), notice('a@x', 'f2'), notice('a@x', 'f3', 'billing'), notice('b@x', 'f4')],
+    policy,
+    {
+      // Another run took f2 over: it goes in no digest of this run.
+      sending: async (notices) => notices.filter((n) => n.subject !== 'f2'),
+      delivered: async (digest) => void handed.push(digest.map((r) => r.notice.subject)),
+    },
+  );
+  assert.deepEqual(attempts.sort(), ['a@x f1', 'a@x f3', 'b@x f4']);
+  assert.deepEqual(handed.sort(), [['f1'], ['f3'], ['f4']]);
+  assert.deepEqual(
+    results.map((r) => r.notice.subject),
+    ['f1', 'f3', 'f4'],
+  );
+});
+
+test('hooks: when recording a digest fails, no further digest is sent and the error is thrown', async () => {
+  const { notifier, attempts } = scripted({ 'a@x': [] });
+  const { sleep } = recordingSleep();
+  await assert.rejects(
+    deliverNotices(
+      { notifiers: { email: notifier }, clock, sleep },
+      [notice('a@x', 'f1'), notice('a@x', 'f2', 'billing'), notice('a@x', 'f3', 'ops')],
+      policy,
+      {
+        sending: async (notices) => notices,
+        delivered: async () => {
+          throw new Error('the store is gone');
+        },
+      },
+    ),
+    /the store is gone/,
+  );
+  assert.deepEqual(attempts, ['a@x f1'], 'nothing is sent that could not be recorded');
+});

@@ -46,17 +46,33 @@ export interface DeliveryResult {
 /** What one digest's delivery came to; each of its notices shares it. */
 type DigestOutcome = Omit<DeliveryResult, 'notice' | 'digest'>;
 
+/** What the caller does around each digest, in the contact's order (each awaited before the contact's next digest). */
+export interface DigestHooks {
+  /** Before a digest goes out: the notices of it still to send (a digest left with none is skipped). */
+  sending(notices: readonly Notice[]): Promise<readonly Notice[]>;
+  /** Once a digest's delivery is over (sent or failed), with one result per notice in it. */
+  delivered(results: readonly DeliveryResult[]): Promise<void>;
+}
+
+const ALL_OF_THEM: DigestHooks = {
+  sending: (notices) => Promise.resolve(notices),
+  delivered: () => Promise.resolve(),
+};
+
 /**
  * Delivers notices as digests: one message per owner and contact (digest.ts), contacts in parallel (at most
  * `concurrency` at once), each contact's digests one after another, each digest tried up to `attempts` times with
  * exponential backoff and a deadline per attempt. A contact that exhausts its attempts is given up on for the rest
- * of the run, so a dead channel costs one digest's retries, never the others' time. Returns one result per notice
- * (the result of its digest), in the order given: each notice is still recorded on its own.
+ * of the run, so a dead channel costs one digest's retries, never the others' time. `hooks` see each digest before
+ * and after it goes (to record it at once); when one throws, no further digest starts and the first error is
+ * thrown once the ones under way are over. Returns one result per notice sent or tried (the result of its digest),
+ * in the order given: each notice is still recorded on its own.
  */
 export async function deliverNotices(
   deps: DeliverNoticesDeps,
   notices: readonly Notice[],
   policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+  hooks: DigestHooks = ALL_OF_THEM,
 ): Promise<DeliveryResult[]> {
   const byContact = new Map<string, Digest[]>();
   for (const digest of digestsOf(notices)) {
@@ -64,30 +80,45 @@ export async function deliverNotices(
     list.push(digest);
     byContact.set(digest.contactKey, list);
   }
-  const outcomes = new Map<string, { digest: string; outcome: DigestOutcome }>();
+  const results = new Map<string, DeliveryResult>();
   const queues = [...byContact.values()];
+  const failures: unknown[] = [];
   const worker = async (): Promise<void> => {
-    for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
+    for (let queue = queues.shift(); queue !== undefined && failures.length === 0; queue = queues.shift()) {
       let unreachable: string | null = null;
-      for (const digest of queue) {
-        let outcome: DigestOutcome;
-        if (unreachable !== null) {
-          const now = deps.clock.now();
-          outcome = { ok: false, attempts: 0, error: unreachable, firstAttemptAt: now, lastAttemptAt: now };
-        } else {
-          outcome = await deliverDigest(deps, digest, policy);
-          if (!outcome.ok)
-            unreachable = `not tried: the contact failed earlier in this run (${outcome.error})`;
+      for (const planned of queue) {
+        if (failures.length > 0) return;
+        try {
+          const digest = await stillToSend(planned, hooks);
+          if (digest === null) continue;
+          let outcome: DigestOutcome;
+          if (unreachable !== null) {
+            const now = deps.clock.now();
+            outcome = { ok: false, attempts: 0, error: unreachable, firstAttemptAt: now, lastAttemptAt: now };
+          } else {
+            outcome = await deliverDigest(deps, digest, policy);
+            if (!outcome.ok)
+              unreachable = `not tried: the contact failed earlier in this run (${outcome.error})`;
+          }
+          const delivered = digest.notices.map((notice) => ({ notice, digest: digest.key, ...outcome }));
+          for (const result of delivered) results.set(result.notice.key, result);
+          await hooks.delivered(delivered);
+        } catch (cause) {
+          failures.push(cause);
         }
-        for (const notice of digest.notices) outcomes.set(notice.key, { digest: digest.key, outcome });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.concurrency, queues.length)) }, worker));
-  return notices.map((notice) => {
-    const { digest, outcome } = outcomes.get(notice.key) as { digest: string; outcome: DigestOutcome };
-    return { notice, digest, ...outcome };
-  });
+  if (failures.length > 0) throw failures[0];
+  return notices.flatMap((notice) => results.get(notice.key) ?? []);
+}
+
+/** The digest as it goes out: the planned one, or one of the notices `sending` kept; null when it kept none. */
+async function stillToSend(planned: Digest, hooks: DigestHooks): Promise<Digest | null> {
+  const kept = await hooks.sending(planned.notices);
+  if (kept.length === planned.notices.length) return planned;
+  return digestsOf(kept)[0] ?? null;
 }
 
 async function deliverDigest(

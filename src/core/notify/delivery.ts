@@ -4,7 +4,7 @@ export type DeliveryStatus = 'sent' | 'failed';
 
 /**
  * The delivery log's record of one notice key: every attempt over every run adds to `attempts`; `status` is the
- * result of the latest run. A failed record is retried by the next run; a sent one never again.
+ * result of the latest run. A failed record is retried by a later run (after its backoff); a sent one never again.
  */
 export interface DeliveryRecord {
   key: string;

@@ -1,6 +1,7 @@
 import type { CertificateView } from '../inventory/certificate-view.js';
 import { listInventory } from '../list-inventory.js';
 import type { Store } from '../ports/store.js';
+import type { NoticeLocation } from './notice.js';
 import { notificationOwner } from './notification-owner.js';
 import type { PlannedCertificate, PlannedException } from './plan-notices.js';
 import type { NoticeSources } from './run-notifications.js';
@@ -63,11 +64,12 @@ function plannedCertificate(view: CertificateView): PlannedCertificate {
           lastSeen,
           endedAt: _ended,
           endReason: _reason,
-          unreachableSince: _since,
+          unreachableSince,
           ...location
-        }) => ({
+        }): NoticeLocation => ({
           ...location,
           lastSeen: new Date(lastSeen),
+          ...(unreachableSince === undefined ? {} : { unreachableSince: new Date(unreachableSince) }),
         }),
       ),
     owner: view.owner,

@@ -3,8 +3,11 @@ import { FINDING_CODES, remedyOf } from '../findings/finding-codes.js';
 import type { Location } from '../inventory/location.js';
 import { contactKey, type Contact } from './contact.js';
 
-/** Where a certificate is installed or served, and when it was last seen there. */
-export type NoticeLocation = Location & { lastSeen: Date };
+/**
+ * Where a certificate is installed or served, when it was last seen there and, for an endpoint whose probes fail,
+ * since when it has not answered.
+ */
+export type NoticeLocation = Location & { lastSeen: Date; unreachableSince?: Date };
 
 /** The certificate a notice is about, as a notice names it. */
 export interface NoticeCertificate {

@@ -1,5 +1,5 @@
 import { locationText } from '../inventory/location-text.js';
-import type { Notice, NoticeCertificate } from './notice.js';
+import type { Notice, NoticeCertificate, NoticeLocation } from './notice.js';
 
 /** A notice in words, for channels read by people (email, Slack). */
 export interface RenderedNotice {
@@ -47,7 +47,17 @@ export function headline(notice: Notice): string {
   return name === undefined ? reasonText(notice) : `${reasonText(notice)}: ${name}`;
 }
 
-/** A certificate as a notice names it, then every location it is at with when it was last seen there. */
+/** When a location was last seen, and since when it has not answered when its probes fail. */
+const seenText = (location: NoticeLocation): string =>
+  `last seen ${location.lastSeen.toISOString()}` +
+  (location.unreachableSince === undefined
+    ? ''
+    : `, unreachable since ${location.unreachableSince.toISOString()}`);
+
+/**
+ * A certificate as a notice names it, then every location it is at with when it was last seen there (and, for an
+ * endpoint that stopped answering, since when).
+ */
 export function certificateLines(certificate: NoticeCertificate): string[] {
   return [
     `Subject: ${certificate.subject}`,
@@ -57,8 +67,7 @@ export function certificateLines(certificate: NoticeCertificate): string[] {
     certificate.locations.length === 0 ? 'Where: (no location seen now)' : 'Where:',
     ...certificate.locations.map(
       // `issued by ca NAME` names its kind itself.
-      (l) =>
-        `  - ${l.kind === 'issued' ? '' : `${l.kind} `}${locationText(l)} (last seen ${l.lastSeen.toISOString()})`,
+      (l) => `  - ${l.kind === 'issued' ? '' : `${l.kind} `}${locationText(l)} (${seenText(l)})`,
     ),
   ];
 }

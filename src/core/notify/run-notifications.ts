@@ -1,10 +1,10 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
-import { nextAttemptAt } from '../jobs/job-backoff.js';
+import { retryDelayMs } from '../jobs/job-backoff.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotificationStore } from '../ports/notification-log.js';
 import type { NotifierRegistry } from '../ports/notifier.js';
 import type { Random } from '../ports/random.js';
-import { claimNotices, NOTICE_BACKOFF, type ClaimedNotice } from './claim-notices.js';
+import { claimNotices, keepClaims, NOTICE_BACKOFF, type ClaimedNotice } from './claim-notices.js';
 import { contactLabel, type NotificationOwner } from './contact.js';
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -47,21 +47,27 @@ export interface RunNotificationsInput {
 export interface NotifyRunSummary {
   /** Notices that were due and this run tried. */
   due: number;
-  /** Notices due but not tried by this run: another run holds them, or they wait for their retry (backoff). */
+  /**
+   * Notices due but not tried by this run: another run holds them (or took them over while this run was sending),
+   * or they wait for their retry (backoff).
+   */
   deferred: number;
   sent: number;
   failed: number;
   /** Of the due notices, those at escalation level 1 or higher. */
   escalations: number;
-  /** The delivery records this run wrote (one per due notice). */
+  /** The delivery records this run wrote (one per due notice), in plan order. */
   deliveries: DeliveryRecord[];
 }
 
 /**
  * `custos notify run`: plans what is due now, claims it (so that runs at the same moment send each notice once),
- * delivers it, and records every delivery with its audit event and the completion of its claim in one
- * transaction. A notice that failed is recorded as failed and tried again by a later run after a backoff that
- * doubles with each failed run; the claims of a run that crashed are taken by a later run when their lease ends.
+ * delivers it, and records each digest as soon as its delivery is over: its notices' delivery records, their audit
+ * events and the completion (or failure) of their claims in one transaction per digest. A run that dies half-way
+ * has recorded every digest it finished, so a later run sends only the others; the claims of the notices it had
+ * not recorded are taken by a later run when their lease ends. While it sends, the run extends the leases of the
+ * claims it still holds. A notice that failed is recorded as failed and tried again by a later run after a backoff
+ * that doubles with each failed run.
  */
 export async function runNotifications(
   deps: RunNotificationsDeps,
@@ -90,28 +96,34 @@ export async function runNotifications(
     .map((notice, index) => ({ notice, index, tried: tried.get(notice.key) ?? 0 }))
     .sort((a, b) => a.tried - b.tried || a.index - b.index)
     .map((entry) => entry.notice);
-  const { claimed, log } = await claimNotices(deps, notices, input.worker);
-  const previous = new Map(log.map((d) => [d.key, d]));
-  const results = await deliverNotices(
+  const claims = await claimNotices(deps, notices, input.worker);
+  const previous = new Map(claims.log.map((d) => [d.key, d]));
+  const claimOf = new Map(claims.claimed.map((claim) => [claim.notice.key, claim]));
+  const held = keepClaims(deps, claims);
+  const records: DeliveryRecord[] = [];
+  await deliverNotices(
     deps,
-    claimed.map((c) => c.notice),
+    claims.claimed.map((c) => c.notice),
     input.policy ?? DEFAULT_DELIVERY_POLICY,
+    {
+      sending: async (digest) => {
+        await held.keep();
+        return digest.filter((notice) => held.get(notice.key) !== undefined);
+      },
+      delivered: async (results) => {
+        await held.keep();
+        const claimsOf = results.map((result) => claimOf.get(result.notice.key) as ClaimedNotice);
+        records.push(...(await recordDigest(deps, input.actor, results, claimsOf, previous)));
+        for (const result of results) held.release(result.notice.key);
+      },
+    },
   );
-  const records = results.map((result) => deliveryRecord(result, previous.get(result.notice.key)));
-  if (records.length > 0) {
-    await deps.store.transaction(async (tx) => {
-      await tx.notifications.putDeliveries(records);
-      await tx.appendAudit(results.map((result, i) => auditEvent(result, records[i]!, input.actor)));
-      for (const [i, result] of results.entries()) {
-        if (result.ok) await tx.jobs.complete((claimed[i] as ClaimedNotice).lease);
-      }
-    });
-  }
-  await scheduleRetries(deps, claimed, results);
+  const order = new Map(claims.claimed.map((claim, index) => [claim.notice.key, index]));
+  records.sort((a, b) => (order.get(a.key) as number) - (order.get(b.key) as number));
   const sent = records.filter((r) => r.status === 'sent').length;
   return {
     due: records.length,
-    deferred: notices.length - claimed.length,
+    deferred: notices.length - records.length,
     sent,
     failed: records.length - sent,
     escalations: records.filter((r) => r.level > 0).length,
@@ -119,19 +131,43 @@ export async function runNotifications(
   };
 }
 
-/** Each failed notice's claim ends with its retry time (or, after its last attempt, the job given up). */
-async function scheduleRetries(
+/**
+ * Records one digest's delivery in one transaction: each notice's delivery record and audit event, and the end of
+ * its claim: completed when sent; when failed, queued again for one retry time of the whole digest (so that its
+ * notices are claimed together again and go as the same digest), or given up after the notice's last attempt.
+ */
+async function recordDigest(
   deps: RunNotificationsDeps,
-  claimed: readonly ClaimedNotice[],
+  actor: string,
   results: readonly DeliveryResult[],
-): Promise<void> {
-  for (const [i, result] of results.entries()) {
-    if (result.ok) continue;
-    const { lease, maxAttempts } = claimed[i] as ClaimedNotice;
-    const at = deps.clock.now();
-    const retryAt = nextAttemptAt({ attempts: lease.attempts, maxAttempts }, at, NOTICE_BACKOFF, deps.random);
-    await deps.store.jobs.fail(lease, { error: result.error ?? 'not delivered', at, retryAt });
-  }
+  claims: readonly ClaimedNotice[],
+  previous: ReadonlyMap<string, DeliveryRecord>,
+): Promise<DeliveryRecord[]> {
+  const records = results.map((result) => deliveryRecord(result, previous.get(result.notice.key)));
+  const at = deps.clock.now();
+  const retryAt = digestRetryAt(claims, at, deps.random);
+  await deps.store.transaction(async (tx) => {
+    await tx.notifications.putDeliveries(records);
+    await tx.appendAudit(results.map((result, i) => auditEvent(result, records[i] as DeliveryRecord, actor)));
+    for (const [i, result] of results.entries()) {
+      const { lease, maxAttempts } = claims[i] as ClaimedNotice;
+      if (result.ok) await tx.jobs.complete(lease);
+      else
+        await tx.jobs.fail(lease, {
+          error: result.error ?? 'not delivered',
+          at,
+          retryAt: lease.attempts >= maxAttempts ? null : retryAt,
+        });
+    }
+  });
+  return records;
+}
+
+/** When a failed digest is tried again: one backoff (and one jitter) for all its notices, by the most tried one. */
+function digestRetryAt(claims: readonly ClaimedNotice[], at: Date, random: Random): Date | null {
+  const attempts = claims.filter((c) => c.lease.attempts < c.maxAttempts).map((c) => c.lease.attempts);
+  if (attempts.length === 0) return null;
+  return new Date(at.getTime() + retryDelayMs(Math.max(...attempts), NOTICE_BACKOFF, random));
 }
 
 function deliveryRecord(result: DeliveryResult, before: DeliveryRecord | undefined): DeliveryRecord {

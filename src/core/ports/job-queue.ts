@@ -78,6 +78,8 @@ export interface JobEnqueuer {
 export interface JobTransaction extends JobEnqueuer {
   /** Removes a job this lease still holds, with the transaction's writes; false when the lease was lost. */
   complete(lease: JobLease): Promise<boolean>;
+  /** Records the failure of a job this lease still holds, with the transaction's writes; false when it was lost. */
+  fail(lease: JobLease, failure: JobFailure): Promise<boolean>;
 }
 
 /**
