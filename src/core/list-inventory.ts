@@ -93,7 +93,11 @@ export async function judgeEntries(
   const keySightings =
     locationKeys.length > 0 ? await store.inventory.keySightingsAt(locationKeys, input.at) : [];
   const keysByLocation = groupKeys(keySightings);
-  const missing = await missingKeyFiles(store, pairs, keysByLocation, keyFileKey);
+  // What the last scan found describes the present: a question about a past moment is answered without it.
+  const missing =
+    input.at === undefined
+      ? await missingKeyFiles(store, pairs, keysByLocation, keyFileKey)
+      : new Set<string>();
   // Served findings describe the present: a question about a past moment is answered without them.
   const tlsKeys = [
     ...new Set(
@@ -219,7 +223,8 @@ const plainFilePath = (s: Sighting): string[] =>
 /**
  * The key files that web server configurations name and the last scan of their directory did not find: no key was
  * sighted there and the directory's file states (every file a scan read) hold no such file. A key in a directory
- * never scanned is not known to be missing.
+ * no scan read a file of is not known to be missing. (A file named alone on the command line makes its directory
+ * one a scan read: its other files are then judged missing until that directory is scanned whole.)
  */
 async function missingKeyFiles(
   store: ListInventoryDeps['store'],

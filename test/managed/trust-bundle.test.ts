@@ -3,8 +3,9 @@
  * -f` is written by `managed reconcile` to its file destination, equal to `custos ca bundle`, and `openssl verify`
  * accepts an issued certificate against it; a second run (and two runs at once) writes, reloads and audits nothing;
  * `ca rotate` puts the new CA in the delivered file at the next run, the old file kept as .previous; a destination
- * that cannot be written, and a reload that fails, are `failed` with exit 1 and `bundle.deploy-failed` audited, and a
- * failed reload leaves the file as it was.
+ * that cannot be written, and a reload that fails, are `failed` with exit 1 and `bundle.deploy-failed` audited, and
+ * stay reported failed while they wait for their retry; a reload owed (a failed one, or a run killed before it) is
+ * run by the next delivery.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -153,7 +154,7 @@ describe('TrustBundle: the trust bundle delivered by the reconciler', () => {
     assert.equal((await auditOf('bundle.deployed')).length, 2);
   });
 
-  it('a destination that cannot be written, or a reload that fails, is failed and audited; the file stays as it was', async () => {
+  it('a destination that cannot be written, or a reload that fails, is failed, audited and retried with backoff', async () => {
     await apply(join(dir, 'bad.yaml'), manifest('unwritable', { path: '/dev/null/bundle.pem' }));
     const failing = join(dir, 'failing-reload.pem');
     await apply(
@@ -167,11 +168,42 @@ describe('TrustBundle: the trust bundle delivered by the reconciler', () => {
       result.stdout,
       /trust bundle bad-reload: failed \(file:.*failing-reload\.pem: reload command/,
     );
-    assert.equal(existsSync(failing), false, 'a failed reload takes the new file back');
+    assert.ok(existsSync(`${failing}.custos-pending`), 'the reload is owed: the next delivery runs it again');
     const failed = await auditOf('bundle.deploy-failed');
     assert.deepEqual(failed.map((r) => r.subject).sort(), ['bundle:bad-reload', 'bundle:unwritable']);
-    // The failed deliveries wait for their retry (backoff) instead of being tried on every pass.
+    // The failed deliveries wait for their retry (backoff) instead of being tried on every pass, and a run
+    // meanwhile still says they fail (exit 1), with the error they failed with.
+    const again = await custos.run('managed', 'reconcile', '--json');
+    assert.equal(again.code, 1, again.stderr);
+    const waiting = again.json<{ bundles: BundleView[] }>().bundles.filter((b) => b.name !== 'edge-trust');
+    assert.deepEqual(waiting.map((b) => [b.name, b.state]).sort(), [
+      ['bad-reload', 'failed'],
+      ['unwritable', 'failed'],
+    ]);
+    // Waiting for its retry (2.5-5 s after the first failure), or tried again since and failed again.
+    assert.match(
+      [
+        ...(waiting.find((b) => b.name === 'bad-reload')?.destinations.map((d) => d.error) ?? []),
+        waiting.find((b) => b.name === 'bad-reload')?.error,
+      ].join(' '),
+      /reload command/,
+    );
     const jobs = await ok('jobs', 'list', '--json');
     assert.match(jobs.stdout, /bundle\.deliver/);
+  });
+
+  it('a run killed between the write and the reload leaves the reload owed: the next run reloads', async () => {
+    await ok('delete', 'trustbundles', 'unwritable', 'bad-reload');
+    // The state a SIGKILL after the rename and before the reload leaves: the file holds the bundle, the marker is there.
+    await writeFile(`${bundleFile}.custos-pending`, 'custos: this trust bundle is to be reloaded\n');
+    const reloadsBefore = await reloadCount();
+    const [delivered] = await reconcile();
+    assert.equal(delivered?.state, 'deployed');
+    assert.equal(await reloadCount(), reloadsBefore + 1);
+    assert.equal(existsSync(`${bundleFile}.custos-pending`), false);
+    assert.deepEqual(
+      (await reconcile()).map((b) => b.state),
+      ['unchanged'],
+    );
   });
 });

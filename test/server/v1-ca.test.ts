@@ -257,6 +257,24 @@ describe('/v1 CA routes', () => {
     });
     assert.equal(notTheirs.statusCode, 403);
     assert.equal((await t.rt.store.authorities.issued({ fingerprintSha256: fingerprint }))?.revocation, null);
+    // By serial, the same answer for another owner's certificate and for one that does not exist: nothing to probe.
+    const serial = billing.json<{ serialNumber: string }>().serialNumber;
+    for (const certificate of [serial, 'abcdef0123', 'not-a-serial']) {
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: '/v1/revocations',
+        headers: teamA,
+        payload: { certificate, reason: 'superseded' },
+      });
+      assert.equal(refused.statusCode, 403, `${certificate}: ${refused.body}`);
+      assert.equal(refused.json<{ code: string }>().code, 'CUSTOS_FORBIDDEN');
+    }
+    const profiles = await t.app.inject({ method: 'GET', url: '/v1/scan-profiles', headers: teamA });
+    assert.equal(
+      profiles.statusCode,
+      403,
+      "the server paths and targets of the profiles are not one owner's",
+    );
 
     const own = await t.app.inject({
       method: 'POST',

@@ -130,6 +130,7 @@ async function storedObjects(tx: StoreTransaction): Promise<Map<string, AnyDecla
     ...g.policies,
     ...g.exceptions,
     ...(await tx.objects.list('ManagedCertificate')).map((s) => s.object),
+    ...(await tx.objects.list('TrustBundle')).map((s) => s.object),
   ];
   return new Map(all.map((o) => [keyOf({ kind: o.kind, name: o.metadata.name }), o]));
 }

@@ -340,3 +340,22 @@ ${destinations}
     ],
   );
 });
+
+test('a TrustBundle names each file once: two destinations of one file would rewrite it on every pass', () => {
+  const parsed = parseManifests(
+    `apiVersion: custos/v1
+kind: TrustBundle
+metadata: {name: corp}
+spec:
+  destinations:
+    - file: {path: /etc/ssl/custos.pem}
+    - file: {path: /etc/ssl/custos.pem, mode: '0640'}
+`,
+    'bundle.yaml',
+  );
+  assert.ok(!parsed.ok);
+  assert.deepEqual(
+    parsed.problems.map((p) => `${p.line} ${p.path}: ${p.message}`),
+    ['7 spec.destinations[1].file.path: /etc/ssl/custos.pem is already the file of destinations[0]'],
+  );
+});

@@ -15,6 +15,7 @@ import {
 } from './objects.js';
 import { referenceProblems, type ReferencedKind, type ReferenceTargets } from './references.js';
 import { managedCertificateProblems } from './kinds/managed-certificate.js';
+import { trustBundleProblems } from './kinds/trust-bundle.js';
 import {
   formatPath,
   validator,
@@ -338,9 +339,14 @@ function validateSpec(
   problems: FieldProblem[],
 ): AnyDeclarativeObject['spec'] | undefined {
   const valid = SPEC_VALIDATORS[kind](spec, ['spec'], problems);
-  if (valid === undefined || kind !== 'ManagedCertificate') return valid;
+  if (valid === undefined) return valid;
   // The checks across fields of a valid spec.
-  const more = managedCertificateProblems(valid as SpecOfKind['ManagedCertificate'], ['spec']);
+  const more =
+    kind === 'ManagedCertificate'
+      ? managedCertificateProblems(valid as SpecOfKind['ManagedCertificate'], ['spec'])
+      : kind === 'TrustBundle'
+        ? trustBundleProblems(valid as SpecOfKind['TrustBundle'], ['spec'])
+        : [];
   problems.push(...more);
   return more.length === 0 ? valid : undefined;
 }

@@ -38,20 +38,38 @@ export interface BundleDeliveryView {
 
 type Deps = Pick<ManagedDependencies, 'store' | 'clock' | 'random' | 'bundleDestinations' | 'actor'>;
 
-/** Delivers one bundle to every destination; outcomes in declaration order. */
-function deliverTo(deps: Deps, spec: TrustBundleSpec, pem: string): Promise<BundleOutcome[]> {
-  return Promise.all(
-    spec.destinations.map((destination) => {
-      if (destination.file !== undefined) return deps.bundleDestinations.file.deliver(destination.file, pem);
+/**
+ * Delivers one bundle to each destination in turn (two entries may name one file), extending the job's lease before
+ * each so that a slow reload does not hand the job to another worker; stops when the lease was lost.
+ */
+async function deliverTo(
+  deps: Deps,
+  spec: TrustBundleSpec,
+  pem: string,
+  extendLease: () => Promise<boolean>,
+): Promise<BundleOutcome[]> {
+  const outcomes: BundleOutcome[] = [];
+  for (const destination of spec.destinations) {
+    if (!(await extendLease()))
+      throw new DomainError(
+        'CUSTOS_DEPLOY_FAILED',
+        'The delivery lost its claim to another worker; it goes on there.',
+      );
+    if (destination.file === undefined)
       throw new DomainError(
         'CUSTOS_INTERNAL',
         'A bundle destination names no kind (the schema admits none such).',
       );
-    }),
-  );
+    outcomes.push(await deps.bundleDestinations.file.deliver(destination.file, pem));
+  }
+  return outcomes;
 }
 
-async function deliverBundle(deps: Deps, name: string): Promise<BundleDeliveryView | null> {
+async function deliverBundle(
+  deps: Deps,
+  name: string,
+  extendLease: () => Promise<boolean>,
+): Promise<BundleDeliveryView | null> {
   const stored = (await deps.store.objects.list('TrustBundle')).find((o) => o.object.metadata.name === name);
   if (stored === undefined) return null; // deleted since the job was queued
   const spec = stored.object.spec;
@@ -67,7 +85,7 @@ async function deliverBundle(deps: Deps, name: string): Promise<BundleDeliveryVi
     return { name, state: 'empty', sha256: null, certificates: 0, destinations: [], error: null };
   const pem = certificatesPem(certificates);
   const sha256 = createHash('sha256').update(pem).digest('hex');
-  const outcomes = await deliverTo(deps, spec, pem);
+  const outcomes = await deliverTo(deps, spec, pem, extendLease);
   const failed = outcomes.some((o) => !o.ok);
   const changed = outcomes.some((o) => o.changed);
   if (failed || changed)
@@ -109,10 +127,10 @@ export async function deliverTrustBundles(
       now,
     );
   const bundles: BundleDeliveryView[] = [];
-  const handler: JobHandler = async (job) => {
+  const handler: JobHandler = async (job, context) => {
     const name = (job.payload as { name?: unknown } | null)?.name;
     if (typeof name !== 'string') return; // a malformed payload: nothing to do, the job completes
-    const view = await deliverBundle(deps, name);
+    const view = await deliverBundle(deps, name, () => context.extendLease());
     if (view === null) return;
     bundles.push(view);
     if (view.state === 'failed')
@@ -121,17 +139,31 @@ export async function deliverTrustBundles(
         `Trust bundle "${name}": ${view.error ?? view.destinations.map((d) => `${d.target}: ${d.error ?? 'failed'}`).join('; ')}`,
       );
   };
-  const jobs =
-    names.length === 0
-      ? { completed: 0, retried: 0, failed: 0, lost: 0 }
-      : await drainJobs(
-          { jobs: deps.store.jobs, clock: deps.clock, random: deps.random },
-          {
-            worker: input.worker,
-            handlers: { [BUNDLE_JOB]: handler },
-            leaseMs: input.leaseMs ?? 60_000,
-            backoff: BACKOFF,
-          },
-        );
+  // Drained even when no bundle is declared: the jobs of deleted bundles complete (nothing to deliver).
+  const jobs = await drainJobs(
+    { jobs: deps.store.jobs, clock: deps.clock, random: deps.random },
+    {
+      worker: input.worker,
+      handlers: { [BUNDLE_JOB]: handler },
+      leaseMs: input.leaseMs ?? 5 * 60_000,
+      backoff: BACKOFF,
+    },
+  );
+  // A bundle whose last delivery failed and that waits for its retry is failing still: say so, with the error.
+  const worked = new Set(bundles.map((b) => b.name));
+  for (const job of await deps.store.jobs.list()) {
+    const name = (job.payload as { name?: unknown } | null)?.name;
+    if (job.kind !== BUNDLE_JOB || typeof name !== 'string' || worked.has(name) || !names.includes(name))
+      continue;
+    if (job.status === 'queued' && job.attempts > 0)
+      bundles.push({
+        name,
+        state: 'failed',
+        sha256: null,
+        certificates: 0,
+        destinations: [],
+        error: `${job.lastError ?? 'the last delivery failed'} (retried at ${job.runAt.toISOString()})`,
+      });
+  }
   return { bundles, jobs };
 }

@@ -146,21 +146,28 @@ async function recordDigest(
   const records = results.map((result) => deliveryRecord(result, previous.get(result.notice.key)));
   const at = deps.clock.now();
   const retryAt = digestRetryAt(claims, at, deps.random);
-  await deps.store.transaction(async (tx) => {
-    await tx.notifications.putDeliveries(records);
-    await tx.appendAudit(results.map((result, i) => auditEvent(result, records[i] as DeliveryRecord, actor)));
+  return deps.store.transaction(async (tx) => {
+    // The claims end first: a failure whose claim was lost meanwhile (another run holds the notice now) is that
+    // run's to record, so it writes no record over what that run may have sent. What was sent is recorded as sent.
+    const kept: number[] = [];
     for (const [i, result] of results.entries()) {
       const { lease, maxAttempts } = claims[i] as ClaimedNotice;
-      if (result.ok) await tx.jobs.complete(lease);
-      else
-        await tx.jobs.fail(lease, {
-          error: result.error ?? 'not delivered',
-          at,
-          retryAt: lease.attempts >= maxAttempts ? null : retryAt,
-        });
+      const held = result.ok
+        ? await tx.jobs.complete(lease)
+        : await tx.jobs.fail(lease, {
+            error: result.error ?? 'not delivered',
+            at,
+            retryAt: lease.attempts >= maxAttempts ? null : retryAt,
+          });
+      if (result.ok || held) kept.push(i);
     }
+    const recorded = kept.map((i) => records[i] as DeliveryRecord);
+    await tx.notifications.putDeliveries(recorded);
+    await tx.appendAudit(
+      kept.map((i) => auditEvent(results[i] as DeliveryResult, records[i] as DeliveryRecord, actor)),
+    );
+    return recorded;
   });
-  return records;
 }
 
 /** When a failed digest is tried again: one backoff (and one jitter) for all its notices, by the most tried one. */

@@ -34,6 +34,16 @@ export async function requireIdentityOwner(
     throw forbidden(principal, `identity ${identity} is not one of its identities`);
 }
 
+/**
+ * For a bound principal, a failed lookup of a certificate it named (none of that serial, an ambiguous one, an unknown
+ * CA) becomes the refusal another owner's certificate gets, so the answer tells nothing of what exists.
+ */
+export function hideFromBound(principal: Principal, error: unknown, named: string): unknown {
+  return principal.owner !== null && error instanceof DomainError
+    ? forbidden(principal, `certificate ${named} is not its owner's`)
+    : error;
+}
+
 /** Refuses a bound principal a certificate whose evaluated owner is not its owner. */
 export async function requireCertificateOwner(
   principal: Principal,

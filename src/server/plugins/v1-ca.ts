@@ -20,7 +20,12 @@ import { parseDuration } from '../../core/duration.js';
 import { DomainError } from '../../core/errors.js';
 import { KEY_TYPES, type KeyType } from '../../core/ports/key-manager.js';
 import { certificatesPem, pemBlock } from '../../pki/formats/pem-writer.js';
-import { auditRefusals, requireCertificateOwner, requireIdentityOwner } from '../auth/owner-scope.js';
+import {
+  auditRefusals,
+  hideFromBound,
+  requireCertificateOwner,
+  requireIdentityOwner,
+} from '../auth/owner-scope.js';
 import { actorOf, principalOf } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
 import type { Deny } from './auth.js';
@@ -213,7 +218,11 @@ export const v1CaPlugin: FastifyPluginAsyncTypebox<V1CaOptions> = async (app, { 
     const principal = principalOf(request);
     const reason = parseRevocationReason(body.reason, 'reason');
     const authority = body.ca === undefined ? {} : { authority: body.ca };
-    const issued = await findIssuedCertificate(rt, { certificate, ...authority });
+    // A token bound to an owner learns nothing of certificates that are not its owner's: every lookup failure
+    // (none issued, a serial two CAs issued, an unknown CA) is the same refusal as another owner's certificate.
+    const issued = await findIssuedCertificate(rt, { certificate, ...authority }).catch((error: unknown) => {
+      throw hideFromBound(principal, error, certificate);
+    });
     await requireCertificateOwner(principal, rt.store.evaluations, issued.fingerprintSha256);
     const { outcome, crl } = await revokeOrReplace(
       { ...rt, actor: actorOf(principal) },

@@ -11,6 +11,7 @@ import { scanProfileDependencies } from '../../compose/scan-profiles.js';
 import { DomainError } from '../../core/errors.js';
 import type { ScanRecord } from '../../core/ports/scan-store.js';
 import { API_MAX_ENDPOINTS, startScan, type ScanRequest } from '../../core/scan/start-scan.js';
+import { requireUnbound } from '../auth/owner-scope.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { problemResponse } from '../problem.js';
 import { Nullable } from './v1-ca-schemas.js';
@@ -161,7 +162,10 @@ export const v1ScansPlugin: FastifyPluginAsyncTypebox<V1ScansOptions> = async (a
       schema: {
         tags: ['scans'],
         summary: "The scan profiles of the server's configuration (what `custos scan` runs with --server)",
+        description:
+          'Not for a token bound to an owner (403): the profiles name server paths and internal targets.',
         response: {
+          403: problemResponse('A token bound to an owner (CUSTOS_FORBIDDEN)'),
           200: Type.Object({
             items: Type.Array(
               Type.Object(
@@ -184,18 +188,22 @@ export const v1ScansPlugin: FastifyPluginAsyncTypebox<V1ScansOptions> = async (a
         },
       },
     },
-    async () => ({
-      items: (rt.config.scan.profiles ?? []).map((p) => ({
-        name: p.name,
-        targets: p.targets ?? [],
-        ports: p.ports ?? '443',
-        sni: p.sni ?? [],
-        starttls: p.starttls ?? null,
-        trust: p.trust ?? [],
-        paths: p.paths ?? [],
-        passwordsFromEnv: p.passwordsFromEnv ?? [],
-      })),
-    }),
+    async (request) => {
+      // Server paths, internal targets and variable names reach beyond one owner.
+      requireUnbound(principalOf(request), 'list the scan profiles of the server');
+      return {
+        items: (rt.config.scan.profiles ?? []).map((p) => ({
+          name: p.name,
+          targets: p.targets ?? [],
+          ports: p.ports ?? '443',
+          sni: p.sni ?? [],
+          starttls: p.starttls ?? null,
+          trust: p.trust ?? [],
+          paths: p.paths ?? [],
+          passwordsFromEnv: p.passwordsFromEnv ?? [],
+        })),
+      };
+    },
   );
 
   app.get(

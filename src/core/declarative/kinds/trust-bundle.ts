@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { FieldPath, FieldProblem } from '../../schema/validator.js';
 import { absolutePath, closed, fileMode, list, name, reloadCommand } from '../fields.js';
 
 const bundleFile = closed(
@@ -32,3 +33,21 @@ export const trustBundleSpec = closed({
 });
 
 export type TrustBundleSpec = Static<typeof trustBundleSpec>;
+
+/** Two destinations of one bundle that name one file would rewrite and reload it on every pass: refused. */
+export function trustBundleProblems(spec: TrustBundleSpec, at: FieldPath): FieldProblem[] {
+  const first = new Map<string, number>();
+  const problems: FieldProblem[] = [];
+  spec.destinations.forEach((destination, i) => {
+    const path = destination.file?.path;
+    if (path === undefined) return;
+    const earlier = first.get(path);
+    if (earlier === undefined) first.set(path, i);
+    else
+      problems.push({
+        path: [...at, 'destinations', i, 'file', 'path'],
+        message: `${path} is already the file of destinations[${earlier}]`,
+      });
+  });
+  return problems;
+}
