@@ -15,8 +15,11 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', options.mode ?? 0o644);
+    const mode = options.mode ?? 0o644;
+    const handle = await open(temp, 'wx', mode);
     try {
+      // The mode asked for, whatever the umask: a destination declared '0664' is 0664, and is found so next time.
+      await handle.chmod(mode);
       await handle.writeFile(data);
       await handle.sync();
     } finally {
