@@ -11,7 +11,7 @@ import type { Random } from '../ports/random.js';
 import type { ScanProgress, ScanRecord, ScanUpdate } from '../ports/scan-store.js';
 import { scanFiles } from '../scan-files.js';
 import { scanTls, type TlsEndpointResult } from '../scan-tls.js';
-import { chooseProfiles, runScanProfile, type ScanProfileDependencies } from './scan-profiles.js';
+import { profileNamed, runScanProfile, type ScanProfileDependencies } from './scan-profiles.js';
 import {
   expiringSoonDays,
   planTlsRequest,
@@ -108,8 +108,7 @@ async function runProfile(
   report: (p: ScanProgress) => void,
 ): Promise<{ result: JsonValue; progress: ScanProgress }> {
   const request = record.request as unknown as ProfileScanRequest;
-  const [profile] = chooseProfiles(deps.profiles, request.profile);
-  if (profile === undefined) throw new DomainError('CUSTOS_INTERNAL', 'chooseProfiles returned none');
+  const profile = profileNamed(deps.profiles, request.profile);
   let endpoints = 0;
   let certificates = 0;
   const run = await runScanProfile(deps, profile, {

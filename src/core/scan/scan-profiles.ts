@@ -69,6 +69,14 @@ export function chooseProfiles(profiles: readonly ScanProfile[], name: string | 
   return [profile];
 }
 
+/** The one profile of that name (CUSTOS_NOT_FOUND naming the configured ones when there is none). */
+export function profileNamed(profiles: readonly ScanProfile[], name: string): ScanProfile {
+  const [profile] = chooseProfiles(profiles, name);
+  if (profile === undefined)
+    throw new DomainError('CUSTOS_INTERNAL', 'chooseProfiles gave no profile for a name');
+  return profile;
+}
+
 /** The TLS endpoints of a profile, or null when it names no targets; DomainError for a bad target or port. */
 export function profilePlan(profile: ScanProfile): TlsScanPlan | null {
   if (profile.targets === undefined || profile.targets.length === 0) return null;

@@ -11,7 +11,7 @@ import type { JsonValue } from '../ports/job-queue.js';
 import type { ScanRecord } from '../ports/scan-store.js';
 import type { SecureRandom } from '../ports/secure-random.js';
 import type { Store } from '../ports/store.js';
-import { chooseProfiles, profilePlan, type ScanProfileDependencies } from './scan-profiles.js';
+import { profileNamed, profilePlan, type ScanProfileDependencies } from './scan-profiles.js';
 import { parsePortList, parseStartTls, parseTarget, planTlsScan, type TlsScanPlan } from './tls-targets.js';
 
 export const SCAN_JOB = 'scan.run';
@@ -83,8 +83,7 @@ export async function startScan(deps: StartScanDependencies, request: ScanReques
   let targets: number;
   if (request.kind === 'profile') {
     // Checked now (it exists, its targets plan, its password variables are set), run from the configuration later.
-    const [profile] = chooseProfiles(deps.profiles, request.profile);
-    if (profile === undefined) throw new DomainError('CUSTOS_INTERNAL', 'chooseProfiles returned none');
+    const profile = profileNamed(deps.profiles, request.profile);
     deps.passwords(profile);
     total = profilePlan(profile)?.total ?? null;
     targets = (profile.targets?.length ?? 0) + (profile.paths?.length ?? 0);
