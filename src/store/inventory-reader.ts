@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { LocationKind } from '../core/inventory/location.js';
-import type { Sighting } from '../core/inventory/sighting.js';
+import { sightedObjectHash, type Sighting } from '../core/inventory/sighting.js';
 import type {
   CertificateFacts,
   CertificateQuery,
@@ -12,15 +12,21 @@ import type {
   ServedFinding,
   StoredCertificate,
 } from '../core/ports/inventory-store.js';
-import { FACT_COLUMNS, toCertificateFacts, toStoredCertificate } from './certificate-rows.js';
+import {
+  FACT_COLUMNS,
+  toCertificateFacts,
+  toStoredCertificate,
+  type CertificateFactsRow,
+} from './certificate-rows.js';
+import { packedColumns } from './packed-rows.js';
 import { fingerprintRange } from './chunks.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import {
   compareSightings,
   inWindow,
-  selectSightings,
+  selectPackedSightings,
   sightingWindow,
-  toSighting,
+  toPackedSightings,
   type SightingWindow,
 } from './sighting-rows.js';
 import { listLocations } from './location-probes.js';
@@ -107,8 +113,10 @@ export class KyselyInventoryReader implements InventoryReader {
 
   openSightings(): Promise<Sighting[]> {
     return reading('reading open sightings', async () => {
-      const rows = await selectSightings(this.db).where('sightings.ended_at', 'is', null).execute();
-      return rows.map(toSighting).sort(compareSightings);
+      const rows = await selectPackedSightings(this.db, this.dialect)
+        .where('sightings.ended_at', 'is', null)
+        .execute();
+      return toPackedSightings(this.dialect, rows).sort(compareSightings);
     });
   }
 
@@ -127,11 +135,11 @@ export class KyselyInventoryReader implements InventoryReader {
         at === undefined ? { kind: 'open' } : { kind: 'open-at', at: at.getTime() },
       );
       if (locationKeys.length === 0) return [];
-      let query = selectSightings(this.db)
+      let query = selectPackedSightings(this.db, this.dialect)
         .where(inValues(this.dialect, 'locations.key', [...new Set(locationKeys)]))
         .where('sightings.object_type', '=', 'key');
       if (condition !== null) query = query.where(condition);
-      const found = (await query.execute()).map(toSighting);
+      const found = toPackedSightings(this.dialect, await query.execute());
       return found.sort(compareSightings);
     });
   }
@@ -188,10 +196,14 @@ export class KyselyInventoryReader implements InventoryReader {
     const current: SightingWindow = at === undefined ? { kind: 'open' } : { kind: 'open-at', at };
     const currentCondition = sightingWindow(current);
     const sort = query.sort ?? 'notAfter';
+    const packed = packedColumns<CertificateFactsRow>(
+      this.dialect,
+      FACT_COLUMNS.map((column) => `certificates.${column}`),
+    );
     let certificates = applyListingFilters(
       this.db
         .selectFrom('certificates')
-        .select(FACT_COLUMNS.map((column) => `certificates.${column}` as const))
+        .select(packed.expression.as('facts'))
         .select(sortKeyExpression(sort).as('sort_key')),
       query,
       this.dialect,
@@ -229,7 +241,10 @@ export class KyselyInventoryReader implements InventoryReader {
     }
     certificates = applyListingOrder(certificates, sort);
     if (query.limit !== undefined) certificates = certificates.limit(query.limit);
-    const rows = await certificates.execute();
+    const rows = (await certificates.execute()).map((row) => ({
+      facts: packed.unpack(row.facts),
+      sortKey: row.sort_key,
+    }));
     if (rows.length === 0) return [];
 
     // A retired certificate (none current) is listed with its history: all of it, or what had begun by `at`.
@@ -239,22 +254,22 @@ export class KyselyInventoryReader implements InventoryReader {
     const whole = wholeInventory(query);
     const sightings = await this.sightingsOfObjects(
       'certificate',
-      whole ? 'every' : rows.map((row) => row.fingerprint),
+      whole ? 'every' : rows.map((row) => row.facts.fingerprint),
       query.includeRetired ? history : current,
     );
     const keySightings = await this.sightingsOfObjects(
       'key',
-      whole ? 'every' : rows.map((row) => row.public_key_sha256),
+      whole ? 'every' : rows.map((row) => row.facts.public_key_sha256),
       current,
     );
-    return rows.map((row) => {
-      const all = sightings.get(row.fingerprint) ?? [];
+    return rows.map(({ facts, sortKey }) => {
+      const all = sightings.get(facts.fingerprint) ?? [];
       const open = all.filter((sighting) => inWindow(sighting, current));
       return {
-        certificate: toCertificateFacts(row),
+        certificate: toCertificateFacts(facts),
         sightings: (open.length > 0 ? open : all).sort(compareSightings),
-        keySightings: (keySightings.get(row.public_key_sha256) ?? []).sort(compareSightings),
-        position: { key: sortKeyOf(row.sort_key, sort), fingerprint: row.fingerprint },
+        keySightings: (keySightings.get(facts.public_key_sha256) ?? []).sort(compareSightings),
+        position: { key: sortKeyOf(sortKey, sort), fingerprint: facts.fingerprint },
       };
     });
   }
@@ -267,14 +282,15 @@ export class KyselyInventoryReader implements InventoryReader {
   ): Promise<Map<string, Sighting[]>> {
     const condition = sightingWindow(window);
     const byHash = new Map<string, Sighting[]>();
-    let query = selectSightings(this.db).where('sightings.object_type', '=', type);
+    let query = selectPackedSightings(this.db, this.dialect).where('sightings.object_type', '=', type);
     if (hashes !== 'every')
       query = query.where(inValues(this.dialect, 'sightings.object_hash', [...new Set(hashes)]));
     if (condition !== null) query = query.where(condition);
-    for (const row of await query.execute()) {
-      const list = byHash.get(row.object_hash);
-      if (list) list.push(toSighting(row));
-      else byHash.set(row.object_hash, [toSighting(row)]);
+    for (const sighting of toPackedSightings(this.dialect, await query.execute())) {
+      const hash = sightedObjectHash(sighting.object);
+      const list = byHash.get(hash);
+      if (list) list.push(sighting);
+      else byHash.set(hash, [sighting]);
     }
     return byHash;
   }

@@ -1,7 +1,8 @@
 import { expressionBuilder, type Expression, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import type { Location } from '../core/inventory/location.js';
 import type { SightedObject, Sighting } from '../core/inventory/sighting.js';
-import type { LocationsTable, StoreDatabase } from './schema.js';
+import type { LocationsTable, SqlDialectName, StoreDatabase } from './schema.js';
+import { packedColumns, type PackedColumns } from './packed-rows.js';
 
 export function toLocationRow(location: Location, key: string): Insertable<LocationsTable> {
   return {
@@ -14,25 +15,45 @@ export function toLocationRow(location: Location, key: string): Insertable<Locat
   };
 }
 
+/** The columns a Sighting needs, and the sighting's id. */
+const SIGHTING_COLUMNS = [
+  'sightings.id',
+  'sightings.object_type',
+  'sightings.object_hash',
+  'sightings.first_seen',
+  'sightings.last_seen',
+  'sightings.ended_at',
+  'sightings.end_reason',
+  'locations.key',
+  'locations.attributes',
+  'locations.probe_failures',
+  'locations.failing_since',
+  'locations.last_failure',
+] as const;
+
 /** Sightings joined with their locations: every column a Sighting needs, and the sighting's id. */
 export function selectSightings(db: Kysely<StoreDatabase>) {
   return db
     .selectFrom('sightings')
     .innerJoin('locations', 'locations.id', 'sightings.location_id')
-    .select([
-      'sightings.id',
-      'sightings.object_type',
-      'sightings.object_hash',
-      'sightings.first_seen',
-      'sightings.last_seen',
-      'sightings.ended_at',
-      'sightings.end_reason',
-      'locations.key',
-      'locations.attributes',
-      'locations.probe_failures',
-      'locations.failing_since',
-      'locations.last_failure',
-    ]);
+    .select(SIGHTING_COLUMNS);
+}
+
+/** The same rows packed into one JSON value each (`packedSightings(dialect).unpack` reads them back): for listings of many sightings. */
+export function selectPackedSightings(db: Kysely<StoreDatabase>, dialect: SqlDialectName) {
+  return db
+    .selectFrom('sightings')
+    .innerJoin('locations', 'locations.id', 'sightings.location_id')
+    .select(packedSightings(dialect).expression.as('sighting'));
+}
+
+const packedSightings = (dialect: SqlDialectName): PackedColumns<SightingRow> =>
+  packedColumns<SightingRow>(dialect, SIGHTING_COLUMNS);
+
+/** The sightings of packed rows. */
+export function toPackedSightings(dialect: SqlDialectName, rows: Array<{ sighting: unknown }>): Sighting[] {
+  const { unpack } = packedSightings(dialect);
+  return rows.map((row) => toSighting(unpack(row.sighting)));
 }
 
 export type SightingRow = Awaited<ReturnType<ReturnType<typeof selectSightings>['execute']>>[number];
