@@ -19,7 +19,8 @@ import {
   type CertificateFactsRow,
 } from './certificate-rows.js';
 import { packedColumns } from './packed-rows.js';
-import { fingerprintRange } from './chunks.js';
+import { chunked, fingerprintRange } from './chunks.js';
+import { giveTurn } from './event-loop-turns.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import {
   compareSightings,
@@ -191,6 +192,8 @@ export class KyselyInventoryReader implements InventoryReader {
   }
 
   private async list(query: CertificateQuery): Promise<InventoryEntry[]> {
+    if (query.fingerprints !== undefined && query.fingerprints.length > FINGERPRINTS_PER_QUERY)
+      return this.listInSlices({ ...query, fingerprints: query.fingerprints });
     const at = query.at?.getTime();
     // The sightings that make a certificate current: open now, or open at the moment asked about.
     const current: SightingWindow = at === undefined ? { kind: 'open' } : { kind: 'open-at', at };
@@ -274,6 +277,29 @@ export class KyselyInventoryReader implements InventoryReader {
     });
   }
 
+  /**
+   * A listing of many fingerprints (a first scan evaluates every certificate it found) a slice at a time, with a turn
+   * of the event loop between slices, merged in the listing's order: one query over 24,000 fingerprints blocked the
+   * event loop for ~250 ms (bench/scan-files, 20,000 files).
+   */
+  private async listInSlices(
+    query: CertificateQuery & { fingerprints: readonly string[] },
+  ): Promise<InventoryEntry[]> {
+    const entries: InventoryEntry[] = [];
+    for (const fingerprints of chunked(query.fingerprints, FINGERPRINTS_PER_QUERY)) {
+      entries.push(...(await this.list({ ...query, fingerprints })));
+      await giveTurn();
+    }
+    const direction = query.sort?.startsWith('-') === true ? -1 : 1;
+    const positionOf = (e: InventoryEntry) =>
+      e.position ?? { key: '', fingerprint: e.certificate.fingerprintSha256 };
+    entries.sort((a, b) => {
+      const [p, q] = [positionOf(a), positionOf(b)];
+      return direction * (compareKeys(p.key, q.key) || compareKeys(p.fingerprint, q.fingerprint));
+    });
+    return query.limit === undefined ? entries : entries.slice(0, query.limit);
+  }
+
   /** The sightings of these certificates or keys (or of every one) within the window, by object hash. */
   private async sightingsOfObjects(
     type: 'certificate' | 'key',
@@ -295,6 +321,11 @@ export class KyselyInventoryReader implements InventoryReader {
     return byHash;
   }
 }
+
+/** Fingerprints per listing query: a slice of a long list takes ~20 ms. */
+const FINGERPRINTS_PER_QUERY = 2_000;
+
+const compareKeys = (a: number | string, b: number | string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Whether the query lists every certificate in its window: no filter, no page. */
 const wholeInventory = (q: CertificateQuery): boolean =>

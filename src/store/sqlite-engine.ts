@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { StoreDatabase } from './schema.js';
 import { SqliteRowWriter } from './row-writers.js';
+import { TurnsBetweenQueries } from './event-loop-turns.js';
 import type { StoreEngine } from './store-engine.js';
 import { errorText } from './store-errors.js';
 
@@ -41,6 +42,7 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
   const writeConnection = writer;
   const writerDb = new Kysely<StoreDatabase>({
     dialect: new SqliteDialect({ database: preparedOnce(writeConnection) }),
+    plugins: [new TurnsBetweenQueries()],
   });
   const readerDb = new Kysely<StoreDatabase>({
     dialect: new SqliteDialect({ database: preparedOnce(reader) }),

@@ -10,6 +10,7 @@ import type { AuthorityWriter } from '../core/ports/authority-store.js';
 import type { BootstrapTokenWriter } from '../core/ports/bootstrap-token-store.js';
 import type { ScanWriter } from '../core/ports/scan-store.js';
 import { appendAudit } from './audit-writes.js';
+import { giveTurn } from './event-loop-turns.js';
 import { authorityWriter } from './authorities-store.js';
 import { bootstrapTokenWriter } from './bootstrap-tokens-store.js';
 import type { CredentialWriter } from '../core/ports/credential-store.js';
@@ -50,6 +51,10 @@ export class KyselyStoreTransaction implements StoreTransaction {
     this.bootstrapTokens = bootstrapTokenWriter(ctx, run);
     this.credentials = credentialWriter(ctx, run);
     this.scans = scanWriter(ctx, run);
+  }
+
+  giveTurn(): Promise<void> {
+    return giveTurn();
   }
 
   get failure(): DomainError | null {

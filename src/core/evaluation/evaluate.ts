@@ -1,3 +1,4 @@
+import { mapInTurns } from '../in-turns.js';
 import type { DecisionChange } from '../policy/compliance-decisions.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { governance, readGovernance } from '../ownership/governance.js';
@@ -51,7 +52,11 @@ export async function evaluate(
   const objects = await readGovernance(tx.objects);
   const entries = await tx.inventory.listCertificates(fingerprints === 'all' ? {} : { fingerprints });
   const judged = governance(objects, at);
-  const evaluated = entries.map((e) => judged.evaluate(e.certificate, e.sightings));
+  const evaluated = await mapInTurns(
+    entries,
+    (e) => judged.evaluate(e.certificate, e.sightings),
+    () => tx.giveTurn(),
+  );
   const evaluations = evaluated.map((e) => e.evaluation);
   // Ownership is skipped while nothing can give a certificate an owner (no recorded owner can exist then either,
   // unless a deletion has just taken the last of them away).
@@ -92,11 +97,15 @@ async function addLintFindings(
     unlinted.length === 0
       ? new Map<string, Uint8Array>()
       : await tx.inventory.certificateDers(unlinted.map((e) => e.fingerprintSha256));
-  for (const evaluation of evaluations) {
-    const failures = known.get(evaluation.fingerprintSha256);
-    const der = ders.get(evaluation.fingerprintSha256);
-    if (failures !== undefined)
-      evaluation.findings = [...evaluation.findings, ...findingsOfLintFailures(failures)];
-    else if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];
-  }
+  await mapInTurns(
+    evaluations,
+    (evaluation) => {
+      const failures = known.get(evaluation.fingerprintSha256);
+      const der = ders.get(evaluation.fingerprintSha256);
+      if (failures !== undefined)
+        evaluation.findings = [...evaluation.findings, ...findingsOfLintFailures(failures)];
+      else if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];
+    },
+    () => tx.giveTurn(),
+  );
 }

@@ -38,6 +38,12 @@ export interface StoreTransaction {
   readonly credentials: CredentialWriter;
   /** Scans started through the API: request, progress, result. */
   readonly scans: ScanWriter;
+  /**
+   * Lets the process's other work run (timers, requests) when the work since the last turn was long; returns at
+   * once otherwise. A use case calls it between slices of a long loop inside the transaction (evaluating 100,000
+   * certificates), so that a server stays responsive while a large scan commits.
+   */
+  giveTurn(): Promise<void>;
 }
 
 /** Which audit records a query answers (all filters combine with AND). */
