@@ -101,6 +101,27 @@ describe('files a user names', () => {
     assert.match(result.stderr, /^custos: CUSTOS_MANIFEST_INVALID: /);
     assert.match(result.stdout + result.stderr, /alias/i);
   });
+
+  test('a map or list used as a YAML key is refused with its line, and yaml prints no warning', async () => {
+    const manifest = join(dir, 'collection-key.yaml');
+    await writeFile(
+      manifest,
+      'apiVersion: custos/v1\nkind: Owner\nmetadata: {name: x}\nspec:\n  ? [a, b]\n  : c\n',
+    );
+    const applied = await run(['apply', '-f', manifest]);
+    assert.equal(applied.code, 2, applied.stderr);
+    assert.match(applied.stderr, /^custos: CUSTOS_MANIFEST_INVALID: /);
+    assert.match(applied.stdout + applied.stderr, /collection-key\.yaml.*5.*a key must be a plain value/s);
+    assert.doesNotMatch(applied.stderr, /Warning/);
+
+    const config = join(dir, 'collection-key-config.yaml');
+    await writeFile(config, 'scan:\n  {timeout: 5s}: 10\n');
+    const shown = await run(['--config', config, 'config', 'show']);
+    assert.equal(shown.code, 2, shown.stderr);
+    assert.match(shown.stderr, /CUSTOS_CONFIG_INVALID/);
+    assert.match(shown.stderr, /collection-key-config\.yaml:2: .*a key must be a plain value/);
+    assert.doesNotMatch(shown.stderr, /Warning/);
+  });
 });
 
 test('readUserFile reads a regular file and honours a smaller limit', async () => {

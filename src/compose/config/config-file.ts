@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { readUserFile } from '../../connectors/files/read-user-file.js';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { collectionKey, KEY_NOT_PLAIN } from '../../pki/formats/yaml-keys.js';
 import type { Environment } from './environment.js';
 
 /** The configuration file as read: its values, and the line of each key for sources and problems. */
@@ -81,6 +82,9 @@ export async function readConfigFile(found: { path: string; namedBy: string }): 
     line: lineCounter.linePos(e.pos[0]).line,
     message: `YAML: ${e.message}`,
   }));
+  const badKey = syntaxErrors.length === 0 ? collectionKey(doc) : null;
+  if (badKey !== null)
+    syntaxErrors.push({ line: lineCounter.linePos(badKey.range?.[0] ?? 0).line, message: KEY_NOT_PLAIN });
   let value: unknown = null;
   if (syntaxErrors.length === 0) {
     try {

@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { collectionKey, KEY_NOT_PLAIN } from '../../pki/formats/yaml-keys.js';
 import { DomainError } from '../errors.js';
 import {
   API_VERSION,
@@ -210,6 +211,11 @@ function readFile(
 
     if (doc.errors.length > 0) {
       for (const error of doc.errors) problem([], `YAML: ${error.message}`, null, null, lineAt(error.pos[0]));
+      return;
+    }
+    const badKey = collectionKey(doc);
+    if (badKey !== null) {
+      problem([], KEY_NOT_PLAIN, null, null, lineAt(badKey.range?.[0] ?? doc.range[0]));
       return;
     }
     let value: unknown;

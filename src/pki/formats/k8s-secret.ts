@@ -1,4 +1,5 @@
 import { Composer, isScalar, Parser, visit, type Document } from 'yaml';
+import { collectionKey } from './yaml-keys.js';
 import { quote, type ContainerCollector, type K8sSecretRef } from './container-collector.js';
 import type { ReadContainerResult } from './container-types.js';
 import type { WorkBudget } from './work-budget.js';
@@ -83,7 +84,8 @@ function parseObjects(text: string, budget: WorkBudget): unknown[] {
     if (!part.includes('Secret') || !part.includes('kind')) continue;
     for (const document of new Composer({ uniqueKeys: false }).compose(new Parser().parse(part), true)) {
       budget.step();
-      if (document.errors.length > 0 || hasDuplicateKey(document)) continue;
+      if (document.errors.length > 0 || hasDuplicateKey(document) || collectionKey(document) !== null)
+        continue;
       try {
         objects.push(document.toJS({ maxAliasCount: 100 }));
       } catch {
