@@ -19,10 +19,11 @@
  *
  * Beside them, the event-loop delay during the first scan (perf_hooks.monitorEventLoopDelay, p50/p99/max; aim p99 <
  * 50 ms), because `custos serve` will scan while it answers requests. The max is the longest single block: p99 of
- * the samples hides one long block, since a block of seconds is one sample. Measured with 10,000 files on a loaded
- * 2-core machine (load average 12-17): p50 12 ms, p99 79-122 ms, max 14.7-15.8 s. The walk and reads no longer
- * block (before they did, with the whole scan: one block of 17 s); what does: each PKCS#12 file (13 ms, the KDF
- * and PBKDF2 run synchronously in src/pki/formats) and, in one piece, the store's writes after the walk.
+ * the samples hides one long block, since a block of seconds is one sample. The walk and reads do not block; the
+ * store's write transaction after the walk gives the event loop a turn every 20 ms (src/store/event-loop-turns.ts).
+ * Measured with 20,000 files on a 2-core machine with a fuzzer on the other core, before and after that change:
+ * max 4,526 ms (the whole transaction, one sample: p99 21 ms) and max 343 ms (SQLite's COMMIT of the transaction,
+ * which is one synchronous call; p99 84-92 ms, many more samples of 40-150 ms slices, among them major GCs).
  */
 import { execFile } from 'node:child_process';
 import {
