@@ -18,6 +18,8 @@ import { composeDependencies, openRuntime, type Runtime } from '../src/compose/r
 import { createApiToken } from '../src/core/auth/api-tokens.js';
 import { encodeCursor } from '../src/core/inventory/page-inventory.js';
 import { buildApp } from '../src/server/build-app.js';
+import { parseCertificate } from '../src/pki/x509/lean-reader.js';
+import { aCertificate, withDnsNames } from '../test/support/certificates.js';
 import { benchDataDir, fillInventory, syntheticCertificate } from './inventory-query.js';
 
 const DAY_MS = 86_400_000;
@@ -77,6 +79,21 @@ async function main(): Promise<void> {
     );
   };
 
+  // A certificate's page decodes the stored DER (extensions, PEM), and the synthetic rows hold random bytes: one real
+  // certificate, sighted like the others, is the page timed.
+  const real = await aCertificate(withDnsNames('page.team-7.example.com'));
+  await rt.store.transaction(async (tx) => {
+    await tx.inventory.insertCertificates([parseCertificate(real.der)], now);
+    await tx.inventory.startSightings(
+      [
+        {
+          location: { kind: 'file', path: '/srv/certs/team-7/page/tls.crt' },
+          object: { type: 'certificate', fingerprintSha256: real.fingerprintSha256 },
+        },
+      ],
+      now,
+    );
+  });
   try {
     // The middle of the inventory by notAfter: synthetic notAfter values are spread evenly over two years.
     const middle = syntheticCertificate(Math.floor(count / 2), now);
@@ -95,7 +112,7 @@ async function main(): Promise<void> {
     await time('search q=team-42', '/v1/certificates?q=team-42', 10);
     await time(
       'GET /v1/certificates/{fingerprint}',
-      `/v1/certificates/${middle.fingerprintSha256.slice(0, 16)}`,
+      `/v1/certificates/${real.fingerprintSha256.slice(0, 16)}`,
       50,
     );
     await time('GET /v1/summary', '/v1/summary', 5);

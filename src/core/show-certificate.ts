@@ -1,3 +1,5 @@
+import { PkiFormatError } from '../pki/problem.js';
+import { DomainError } from './errors.js';
 import { findCertificateByPrefix } from './inventory/find-by-prefix.js';
 import type { CertificateView } from './inventory/certificate-view.js';
 import { shownCertificate, type ShownCertificate } from './inventory/shown-certificate.js';
@@ -34,5 +36,18 @@ export async function showCertificate(
     deps.clock.now(),
     {},
   );
-  return shownCertificate(view as CertificateView, certificate.der);
+  try {
+    return shownCertificate(view as CertificateView, certificate.der);
+  } catch (error) {
+    // Every stored DER was read when it was found: one that no longer decodes was changed in the database since.
+    if (!(error instanceof PkiFormatError)) throw error;
+    throw new DomainError(
+      'CUSTOS_STORE_FAILED',
+      `The stored DER of certificate ${certificate.fingerprintSha256} does not decode (${error.message}): the database row was changed after the certificate was recorded.`,
+      {
+        cause: error,
+        hint: 'Scan the location it was found at again, and check who can write to the database (custos audit verify).',
+      },
+    );
+  }
 }

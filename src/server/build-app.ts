@@ -43,7 +43,7 @@ import { v1ObjectsPlugin } from './plugins/v1-objects.js';
 import { sharedSchemas } from './plugins/v1-schemas.js';
 import { installProblems } from './problem.js';
 import { requestLogFields } from './request-log.js';
-import { withCustosVocabulary } from '../core/schema/validator.js';
+import { custosVocabulary, withCustosVocabulary } from '../core/schema/validator.js';
 
 export interface BuildAppOptions {
   /** The largest request body accepted (bytes); default 1 MiB. */
@@ -115,6 +115,8 @@ export async function buildApp(rt: Runtime, options: BuildAppOptions = {}): Prom
       // The formats and annotations of the declarative kinds' schemas (core/schema/validator.ts).
       plugins: [withCustosVocabulary],
     },
+    // The response serializer's own Ajv (anyOf branches) knows the same formats.
+    serializerOpts: { ajv: custosVocabulary() },
     ...(options.tls === undefined ? {} : { serverFactory: httpsServer(options.tls) }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -170,5 +170,25 @@ for (const dialect of DIALECTS) {
       const [row] = listed.json<Shown[]>();
       assert.deepEqual([row?.subject, row?.issuer], [RFC_4514, RFC_4514]);
     });
+
+    // Last: it corrupts the stored certificate.
+    test("a stored DER changed behind Custos's back is CUSTOS_STORE_FAILED (exit 3), and the listing still answers", async () => {
+      await database?.exec(
+        dialect.name === 'sqlite'
+          ? "update certificates set der = X'E3FF00'"
+          : "update certificates set der = '\\xe3ff00'::bytea",
+      );
+      const shown = await custos.run('inventory', 'show', fingerprint.slice(0, 10));
+      assert.equal(shown.code, 3, shown.stderr);
+      assert.match(
+        shown.stderr,
+        new RegExp(
+          `^custos: CUSTOS_STORE_FAILED: The stored DER of certificate ${fingerprint} does not decode`,
+        ),
+      );
+      const listed = await custos.run('inventory', 'list', '--json');
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.equal(listed.json<Shown[]>()[0]?.fingerprintSha256, fingerprint);
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type FormatDefinition, type KeywordDefinition } from 'ajv';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { formatProblem, STRING_FORMATS } from './formats.js';
 
@@ -42,14 +42,26 @@ export function valueAt(value: unknown, path: FieldPath): unknown {
  * API's Ajv gets it too (an Ajv plugin of the server), so a schema means the same wherever it is compiled.
  */
 export function withCustosVocabulary<A extends Ajv>(instance: A): A {
-  instance.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-  for (const name of Object.keys(STRING_FORMATS)) {
-    instance.addFormat(name, {
-      type: 'string',
-      validate: (text: string) => formatProblem(name, text) === null,
-    });
-  }
+  const { keywords, formats } = custosVocabulary();
+  for (const keyword of keywords) instance.addKeyword(keyword);
+  for (const [name, format] of Object.entries(formats)) instance.addFormat(name, format);
   return instance;
+}
+
+/**
+ * The same vocabulary as Ajv constructor options, for an Ajv that Custos does not build itself: Fastify's response
+ * serializer (fast-json-stringify) makes its own to pick anyOf branches, and without these it printed "unknown format
+ * ignored" on stderr for every schema with one.
+ */
+export function custosVocabulary(): {
+  keywords: KeywordDefinition[];
+  formats: Record<string, FormatDefinition<string>>;
+} {
+  const formats: Record<string, FormatDefinition<string>> = {};
+  for (const name of Object.keys(STRING_FORMATS)) {
+    formats[name] = { type: 'string', validate: (text: string) => formatProblem(name, text) === null };
+  }
+  return { keywords: [{ keyword: 'x-expected', schemaType: 'string' }], formats };
 }
 
 // strictRequired off: an anyOf branch names a field its parent object declares.
