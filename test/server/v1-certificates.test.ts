@@ -5,7 +5,11 @@
  * token sees its owner's certificates only, and a certificate's page carries its chain, sightings and owner.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { aCertificate, withDnsNames } from '../support/certificates.js';
 import { apiToken, bearer } from '../support/api-token.js';
 import { anEstate, type Estate } from './v1-estate.js';
 
@@ -241,5 +245,22 @@ describe('GET /v1/certificates', () => {
     const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
     for (const path of ['/v1/certificates', '/v1/certificates/{fingerprint}', '/v1/summary'])
       assert.ok(paths.includes(path), path);
+  });
+
+  // Last: it scans one more certificate into the estate.
+  test('the summary is served again until something is recorded, and a scan shows in it at once', async () => {
+    const first = (await get('/v1/summary')).body as { at: string; certificates: number };
+    const again = (await get('/v1/summary')).body as { at: string; certificates: number };
+    assert.equal(again.at, first.at, 'nothing recorded in between: the same summary');
+    const dir = await mkdtemp(join(tmpdir(), 'custos-v1-summary-'));
+    try {
+      await writeFile(join(dir, 'new.pem'), (await aCertificate(withDnsNames('new.example'))).pem);
+      await cli('scan', 'files', dir, '--json');
+      const after = (await get('/v1/summary')).body as { at: string; certificates: number };
+      assert.equal(after.certificates, first.certificates + 1);
+      assert.notEqual(after.at, first.at);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
