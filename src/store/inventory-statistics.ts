@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { Severity } from '../core/findings/finding.js';
 import type {
   InventoryCounts,
@@ -20,6 +20,8 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
   constructor(
     private readonly db: Kysely<StoreDatabase>,
     private readonly dialect: SqlDialectName,
+    /** The store engine's `readAside`: the one pass over every certificate runs off the event loop. */
+    private readonly readAside: <R>(query: CompiledQuery<R>) => Promise<R[]>,
   ) {}
 
   /** `FROM` the current certificates (optionally one owner's), `c` with its evaluation `e` (null columns when none). */
@@ -56,9 +58,10 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
         when ${has('low')} then 'low'
         when ${has('info')} then 'info'
         else 'none' end`;
-      const { rows } = await sql<
-        Record<'week' | 'owner' | 'severity' | keyof Omit<InventoryCounts, 'findings'> | 'stored', unknown>
-      >`
+      const rows = await this.readAside(
+        sql<
+          Record<'week' | 'owner' | 'severity' | keyof Omit<InventoryCounts, 'findings'> | 'stored', unknown>
+        >`
         select ${week} as week, coalesce(e.owner, '') as owner, ${worst} as severity,
           count(*) as certificates,
           sum(case when c.not_after <= ${at} then 1 else 0 end) as expired,
@@ -67,7 +70,8 @@ export class KyselyInventoryStatistics implements InventoryStatistics {
           sum(case when e.owner is null then 1 else 0 end) as unowned,
           sum(${this.findingsLength()} + case when c.not_after <= ${soon} then 1 else 0 end) as stored
         from ${this.current(query)}
-        group by 1, 2, 3 order by 1, 2, 3`.execute(this.db);
+        group by 1, 2, 3 order by 1, 2, 3`.compile(this.db),
+      );
       const served = await sql<{ count: unknown }>`
         select count(*) as count from served_findings f
         where exists (select 1 from sightings s inner join locations l on l.id = s.location_id

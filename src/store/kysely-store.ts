@@ -51,7 +51,9 @@ export class KyselyStore implements Store {
   ) {
     this.dialect = engine.dialect;
     this.inventory = new KyselyInventoryReader(engine.reader, engine.dialect);
-    this.statistics = new KyselyInventoryStatistics(engine.reader, engine.dialect);
+    this.statistics = new KyselyInventoryStatistics(engine.reader, engine.dialect, (query) =>
+      engine.readAside(query),
+    );
     this.audit = new KyselyAuditReader(engine.reader);
     this.notifications = new KyselyNotificationLogReader(engine.reader);
     this.objects = new KyselyObjectsReader(engine.reader, auditKeys.secrets);

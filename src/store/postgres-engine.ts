@@ -69,6 +69,7 @@ export async function openPostgresEngine(url: string): Promise<StoreEngine> {
     schema,
     reader: db,
     writeTransaction: (work) => db.transaction().execute(work),
+    readAside: async (query) => (await db.executeQuery(query)).rows,
     rowWriter: (transaction) => new KyselyRowWriter(transaction, PG_MAX_PARAMETERS),
     close: () => db.destroy(),
   };

@@ -6,11 +6,14 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { StoreDatabase } from './schema.js';
 import { SqliteRowWriter } from './row-writers.js';
+import { SqliteReadThread } from './sqlite-read-thread.js';
 import { TurnsBetweenQueries } from './event-loop-turns.js';
 import type { StoreEngine } from './store-engine.js';
 import { errorText } from './store-errors.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+/** Each connection's page cache, in KiB. */
+const CACHE_KIB = 65536;
 /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite bundled with better-sqlite3. */
 const SQLITE_MAX_PARAMETERS = 32766;
 
@@ -28,12 +31,12 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     writer.pragma('journal_mode = WAL');
     writer.pragma('foreign_keys = ON');
     writer.pragma('synchronous = NORMAL');
-    writer.pragma('cache_size = -65536');
+    writer.pragma(`cache_size = -${CACHE_KIB}`);
     // Readers get their own connection: WAL lets them read committed data while a write transaction holds the
     // writer, and a read made while a transaction is open can never wait on that transaction.
     reader = new Database(file, { readonly: true, fileMustExist: true });
     reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    reader.pragma('cache_size = -65536');
+    reader.pragma(`cache_size = -${CACHE_KIB}`);
   } catch (error) {
     reader?.close();
     writer?.close();
@@ -48,6 +51,7 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     dialect: new SqliteDialect({ database: preparedOnce(reader) }),
   });
   const rowWriter = new SqliteRowWriter(writeConnection, writerDb);
+  const readThread = new SqliteReadThread(file, { busyTimeoutMs: BUSY_TIMEOUT_MS, cacheKib: CACHE_KIB });
   return {
     dialect: 'sqlite',
     description: `SQLite database ${file}`,
@@ -69,8 +73,10 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
           throw error;
         }
       }),
+    readAside: (query) => readThread.all(query),
     rowWriter: () => rowWriter,
     close: async () => {
+      await readThread.close();
       await readerDb.destroy();
       await writerDb.destroy();
     },

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { RowWriter } from './row-writers.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 
@@ -18,6 +18,11 @@ export interface StoreEngine {
    * The write lock is taken up front on SQLite (BEGIN IMMEDIATE), so two writers queue instead of deadlocking.
    */
   writeTransaction<T>(work: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
+  /**
+   * Runs a read that visits every certificate without holding up the event loop: on SQLite on a read-only connection
+   * in a worker thread (better-sqlite3 is synchronous), on PostgreSQL through the reader (already asynchronous).
+   */
+  readAside<R>(query: CompiledQuery<R>): Promise<R[]>;
   /** The bulk-insert path for a transaction's connection. */
   rowWriter(db: Kysely<StoreDatabase>): RowWriter;
   close(): Promise<void>;
