@@ -286,7 +286,7 @@ export class KyselyInventoryReader implements InventoryReader {
     query: CertificateQuery & { fingerprints: readonly string[] },
   ): Promise<InventoryEntry[]> {
     const entries: InventoryEntry[] = [];
-    for (const fingerprints of chunked(query.fingerprints, FINGERPRINTS_PER_QUERY)) {
+    for (const fingerprints of chunked([...new Set(query.fingerprints)], FINGERPRINTS_PER_QUERY)) {
       entries.push(...(await this.list({ ...query, fingerprints })));
       await giveTurn();
     }

@@ -12,6 +12,7 @@ import type { StoreEngine } from './store-engine.js';
 import { errorText } from './store-errors.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** Each connection's page cache, in KiB. */
 const CACHE_KIB = 65536;
 /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite bundled with better-sqlite3. */
@@ -31,6 +32,10 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     writer.pragma('journal_mode = WAL');
     writer.pragma('foreign_keys = ON');
     writer.pragma('synchronous = NORMAL');
+    // The WAL is copied back into the database every WAL_AUTOCHECKPOINT_PAGES pages (SQLite's default, 1,000 pages,
+    // checkpointed every few issuances): bench/issue persisted 1,100-1,400 certificates/s with 64 in flight at the
+    // default and 1,900-2,150/s at 10,000 pages (a WAL of up to ~40 MB), on the same loaded machine.
+    writer.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     writer.pragma(`cache_size = -${CACHE_KIB}`);
     // Readers get their own connection: WAL lets them read committed data while a write transaction holds the
     // writer, and a read made while a transaction is open can never wait on that transaction.
@@ -51,7 +56,11 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     dialect: new SqliteDialect({ database: preparedOnce(reader) }),
   });
   const rowWriter = new SqliteRowWriter(writeConnection, writerDb);
-  const readThread = new SqliteReadThread(file, { busyTimeoutMs: BUSY_TIMEOUT_MS, cacheKib: CACHE_KIB });
+  const readThread = new SqliteReadThread(
+    file,
+    { busyTimeoutMs: BUSY_TIMEOUT_MS, cacheKib: CACHE_KIB },
+    async (query) => (await readerDb.executeQuery(query)).rows,
+  );
   return {
     dialect: 'sqlite',
     description: `SQLite database ${file}`,
