@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Evaluation, StoredEvaluation } from '../core/evaluation/evaluation.js';
 import type { EvaluationReader, EvaluationWriter } from '../core/ports/evaluation-store.js';
 import type { OwnerSource } from '../core/ownership/resolve-owner.js';
-import { chunked, rowsPerInsert } from './chunks.js';
+import { chunked, FINGERPRINTS_PER_READ, rowsPerInsert } from './chunks.js';
 import { giveTurn } from './event-loop-turns.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
@@ -22,11 +22,6 @@ export type EvaluationTables = {
 };
 
 const EVALUATION_COLUMNS = 6;
-/**
- * Fingerprints per query: one bound JSON/array parameter each; a slice takes ~10 ms, and the event loop gets a turn
- * between slices (41,000 in one query blocked it for ~190 ms).
- */
-const FINGERPRINTS_PER_QUERY = 2_000;
 
 const tables = (db: Kysely<StoreDatabase>): Kysely<StoreDatabase & EvaluationTables> =>
   db.withTables<EvaluationTables>();
@@ -37,7 +32,7 @@ async function readEvaluations(
   fingerprints: readonly string[],
 ): Promise<Map<string, StoredEvaluation>> {
   const found = new Map<string, StoredEvaluation>();
-  for (const chunk of chunked([...new Set(fingerprints)], FINGERPRINTS_PER_QUERY)) {
+  for (const chunk of chunked([...new Set(fingerprints)], FINGERPRINTS_PER_READ)) {
     const rows = await tables(db)
       .selectFrom('certificate_evaluations')
       .select(['fingerprint', 'owner', 'owner_source', 'identity', 'findings', 'evaluated_at'])

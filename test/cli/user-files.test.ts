@@ -111,7 +111,10 @@ describe('files a user names', () => {
     const applied = await run(['apply', '-f', manifest]);
     assert.equal(applied.code, 2, applied.stderr);
     assert.match(applied.stderr, /^custos: CUSTOS_MANIFEST_INVALID: /);
-    assert.match(applied.stdout + applied.stderr, /collection-key\.yaml.*5.*a key must be a plain value/s);
+    assert.match(
+      applied.stdout + applied.stderr,
+      /collection-key\.yaml\b.*\b5\b.*a key must be a plain value/s,
+    );
     assert.doesNotMatch(applied.stderr, /Warning/);
 
     const config = join(dir, 'collection-key-config.yaml');

@@ -84,7 +84,7 @@ describe('custos serve', () => {
         .output()
         .stderr.split('\n')
         .filter((line) => line !== '' && !line.startsWith('{'));
-      // fast-json-stringify's own Ajv printed "unknown format "http-url" ignored ..." for the owner in the page.
+      // fast-json-stringify's own Ajv printed "unknown format "http-url" ignored ..." when it compiled the page's serializer.
       assert.deepEqual(notLogs, []);
     } finally {
       await rm(dir, { recursive: true, force: true });
