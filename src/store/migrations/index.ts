@@ -20,6 +20,7 @@ import { scans } from './0019-scans.js';
 import { certificateEku } from './0020-certificate-eku.js';
 import { configuredKeyPairs } from './0021-configured-key-pairs.js';
 import { rfc4514Names } from './0022-rfc4514-names.js';
+import { sightingsByObjectType } from './0023-sightings-by-object-type.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -49,4 +50,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0020-certificate-eku': certificateEku,
   '0021-configured-key-pairs': configuredKeyPairs,
   '0022-rfc4514-names': rfc4514Names,
+  '0023-sightings-by-object-type': sightingsByObjectType,
 };
