@@ -175,8 +175,11 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
       goneLocationKeys: [...goneKeys],
       openSightings: open,
     });
-    // The certificates whose sightings changed are evaluated with the change, in the same transaction.
-    await evaluate({ tx, at, actor: input.actor }, result.changedCertificates);
+    // The certificates whose sightings changed are evaluated with the change, in the same transaction, linted from
+    // the bytes just read.
+    const ders = new Map<string, Uint8Array>();
+    for (const o of observed) for (const c of o.certificates) ders.set(c.fingerprintSha256, c.der);
+    await evaluate({ tx, at, actor: input.actor, ders }, result.changedCertificates);
     await tx.inventory.putFileStates(states);
     await tx.inventory.deleteFileStates([...gonePaths]);
     // The pairs a configuration file declares are replaced when it is read again, dropped when it is gone.

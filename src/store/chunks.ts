@@ -1,8 +1,16 @@
 /**
- * Fingerprints per read of a long list (one bound JSON/array parameter each): a slice takes ~10-20 ms, and a long
- * read gives the event loop a turn between slices (one query over 41,000 fingerprints blocked it for ~190 ms).
+ * Fingerprints (or other keys) per read of a long list (one bound JSON/array parameter each), and a turn of the event
+ * loop between slices (one query over 41,000 fingerprints blocked it for ~190 ms). A listing's slice of 2,000 took
+ * 10-20 ms on a quiet machine but 50-60 ms on a slower one (bench/scan-files' evaluation of 120,000 certificates),
+ * above the 50 ms a server should answer within: 1,000.
  */
-export const FINGERPRINTS_PER_READ = 2_000;
+export const FINGERPRINTS_PER_READ = 1_000;
+
+/**
+ * Rows made and written per slice by a long write (a first scan's 120,000 certificates, their locations and
+ * sightings): the row writers give the event loop a turn between slices.
+ */
+export const ROWS_PER_SLICE = 1_000;
 
 /** Splits `items` into arrays of at most `size` (at least 1). */
 export function chunked<T>(items: readonly T[], size: number): T[][] {
@@ -12,9 +20,16 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/**
+ * Rows per multi-row INSERT at most, whatever the parameter limit allows: on SQLite one statement is one block of the
+ * event loop, and the 5,461-row statements the limit allowed for evaluations (6 columns) took ~100 ms each, the
+ * largest share of the event-loop delays above 50 ms during a first scan of 100,000 files (bench/scan-files).
+ */
+const MAX_ROWS_PER_INSERT = 1_000;
+
 /** How many rows of `columns` values one multi-row INSERT may hold. */
 export function rowsPerInsert(maxParameters: number, columns: number): number {
-  return Math.floor(maxParameters / columns);
+  return Math.min(MAX_ROWS_PER_INSERT, Math.floor(maxParameters / columns));
 }
 
 /**

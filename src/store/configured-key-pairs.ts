@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ConfiguredKeyPair } from '../core/key-pairing/key-pairs.js';
+import { chunked, FINGERPRINTS_PER_READ, rowsPerInsert } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import { inValues } from './value-lists.js';
@@ -22,10 +23,11 @@ export async function replaceConfiguredKeyPairs(
   pairs: ConfiguredKeyPair[],
 ): Promise<void> {
   const db = tables(ctx.db);
-  if (sources.length > 0)
+  // In slices: a first scan replaces the pairs of each of its 100,000 files.
+  for (const slice of chunked([...new Set(sources)], FINGERPRINTS_PER_READ))
     await db
       .deleteFrom('configured_key_pairs')
-      .where(inValues(ctx.dialect, 'source_path', [...new Set(sources)]))
+      .where(inValues(ctx.dialect, 'source_path', slice))
       .execute();
   const rows = [
     ...new Map(pairs.map((p) => [`${p.source}\u0000${p.certificatePath}\u0000${p.keyPath}`, p])).values(),
@@ -35,12 +37,8 @@ export async function replaceConfiguredKeyPairs(
     key_path: p.keyPath,
     layout: p.layout,
   }));
-  const perStatement = Math.floor(ctx.maxParameters / 4);
-  for (let i = 0; i < rows.length; i += perStatement)
-    await db
-      .insertInto('configured_key_pairs')
-      .values(rows.slice(i, i + perStatement))
-      .execute();
+  for (const slice of chunked(rows, rowsPerInsert(ctx.maxParameters, 4)))
+    await db.insertInto('configured_key_pairs').values(slice).execute();
 }
 
 /** The pairs whose certificate file is one of these, ordered by certificate, configuration file and key. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FileState } from '../core/ports/inventory-store.js';
 import type { StoreDatabase } from './schema.js';
-import { pathRange } from './chunks.js';
+import { chunked, FINGERPRINTS_PER_READ, pathRange, ROWS_PER_SLICE } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';
 
@@ -42,25 +42,30 @@ export async function fileStatesUnder(ctx: StoreContext, roots: string[]): Promi
 }
 
 export async function putFileStates(ctx: StoreContext, states: FileState[]): Promise<void> {
-  // The last state given for a path wins (one statement cannot update the same row twice on PostgreSQL).
-  const rows = [...new Map(states.map((state) => [state.path, state])).values()].map((state) => ({
-    path: state.path,
-    size: state.size,
-    mtime_ms: state.mtimeMs,
-    ctime_ms: state.ctimeMs,
-    inode: state.inode,
-    problem:
-      state.problem === null
-        ? null
-        : JSON.stringify({ code: state.problem.code, message: state.problem.message }),
-  }));
-  await ctx.rows.upsertFileStates(rows);
+  // The last state given for a path wins (one statement cannot update the same row twice on PostgreSQL). Rows are
+  // made and written a slice at a time, so a first scan's 100,000 states do not hold the event loop at once.
+  const latest = [...new Map(states.map((state) => [state.path, state])).values()];
+  for (const slice of chunked(latest, ROWS_PER_SLICE)) {
+    await ctx.rows.upsertFileStates(
+      slice.map((state) => ({
+        path: state.path,
+        size: state.size,
+        mtime_ms: state.mtimeMs,
+        ctime_ms: state.ctimeMs,
+        inode: state.inode,
+        problem:
+          state.problem === null
+            ? null
+            : JSON.stringify({ code: state.problem.code, message: state.problem.message }),
+      })),
+    );
+  }
 }
 
 export async function deleteFileStates(ctx: StoreContext, paths: string[]): Promise<void> {
-  if (paths.length === 0) return;
-  await ctx.db
-    .deleteFrom('file_states')
-    .where(inValues(ctx.dialect, 'path', [...new Set(paths)]))
-    .execute();
+  for (const slice of chunked([...new Set(paths)], FINGERPRINTS_PER_READ))
+    await ctx.db
+      .deleteFrom('file_states')
+      .where(inValues(ctx.dialect, 'path', slice))
+      .execute();
 }

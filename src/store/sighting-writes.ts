@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { locationKey, type Location } from '../core/inventory/location.js';
 import { sightedObjectHash, type SightedObject, type Sighting } from '../core/inventory/sighting.js';
-import { pathRange } from './chunks.js';
+import { chunked, FINGERPRINTS_PER_READ, pathRange, ROWS_PER_SLICE } from './chunks.js';
 import { selectSightings, toLocationRow, toSighting, type SightingRow } from './sighting-rows.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';
@@ -29,26 +29,35 @@ export async function startSightings(
     refs.set(refId(key, object.type, sightedObjectHash(object)), { locationKey: key, object });
   }
   if (refs.size === 0) return;
-  await ctx.rows.insertLocations([...locations].map(([key, location]) => toLocationRow(location, key)));
+  // A slice at a time (rows made, written, ids read back), so that a first scan's 100,000 locations do not hold the
+  // event loop for a second.
+  for (const slice of chunked([...locations], ROWS_PER_SLICE))
+    await ctx.rows.insertLocations(slice.map(([key, location]) => toLocationRow(location, key)));
   const ids = await locationIds(ctx, [...locations.keys()]);
-  await ctx.rows.insertSightings(
-    [...refs.values()].map(({ locationKey: key, object }) => ({
-      location_id: ids.get(key) as number,
-      object_type: object.type,
-      object_hash: sightedObjectHash(object),
-      first_seen: at,
-      last_seen: at,
-    })),
-  );
+  for (const slice of chunked([...refs.values()], ROWS_PER_SLICE)) {
+    await ctx.rows.insertSightings(
+      slice.map(({ locationKey: key, object }) => ({
+        location_id: ids.get(key) as number,
+        object_type: object.type,
+        object_hash: sightedObjectHash(object),
+        first_seen: at,
+        last_seen: at,
+      })),
+    );
+  }
 }
 
 async function locationIds(ctx: StoreContext, keys: string[]): Promise<Map<string, number>> {
-  const rows = await ctx.db
-    .selectFrom('locations')
-    .select(['id', 'key'])
-    .where(inValues(ctx.dialect, 'key', keys))
-    .execute();
-  return new Map(rows.map((row) => [row.key, row.id]));
+  const ids = new Map<string, number>();
+  for (const slice of chunked(keys, FINGERPRINTS_PER_READ)) {
+    const rows = await ctx.db
+      .selectFrom('locations')
+      .select(['id', 'key'])
+      .where(inValues(ctx.dialect, 'key', slice))
+      .execute();
+    for (const row of rows) ids.set(row.key, row.id);
+  }
+  return ids;
 }
 
 /**

@@ -22,6 +22,12 @@ export interface EvaluateDeps {
    */
   lintFailures?: ReadonlyMap<string, readonly LintFailure[]>;
   /**
+   * The DER of certificates the caller holds in memory (a scan has just read them), by fingerprint: linted from these
+   * bytes instead of being read back from the store. A first scan of 100,000 files read its 120,000 DERs back in
+   * slices of 50-270 ms each (bench/scan-files).
+   */
+  ders?: ReadonlyMap<string, Uint8Array>;
+  /**
    * A deletion may have taken the last rule, identity or assignment away: ownership is reconciled even though nothing
    * can give a certificate an owner now, so the owners recorded before are cleared (and audited).
    */
@@ -72,7 +78,7 @@ export async function evaluate(
     actor,
     onlyEntries: fingerprints !== 'all' && fingerprints.length <= READ_DECISIONS_BY_FINGERPRINT,
   });
-  await addLintFindings(tx, evaluations, deps.lintFailures ?? new Map());
+  await addLintFindings(tx, evaluations, deps.lintFailures ?? new Map(), deps.ders ?? new Map());
   const stored = await tx.evaluations.evaluationsOf(evaluations.map((e) => e.fingerprintSha256));
   const changed = evaluations.filter((e) => {
     const before = stored.get(e.fingerprintSha256);
@@ -91,17 +97,20 @@ async function addLintFindings(
   tx: StoreTransaction,
   evaluations: Evaluation[],
   known: ReadonlyMap<string, readonly LintFailure[]>,
+  inMemory: ReadonlyMap<string, Uint8Array>,
 ): Promise<void> {
-  const unlinted = evaluations.filter((e) => !known.has(e.fingerprintSha256));
-  const ders =
-    unlinted.length === 0
+  const unread = evaluations.filter(
+    (e) => !known.has(e.fingerprintSha256) && !inMemory.has(e.fingerprintSha256),
+  );
+  const read =
+    unread.length === 0
       ? new Map<string, Uint8Array>()
-      : await tx.inventory.certificateDers(unlinted.map((e) => e.fingerprintSha256));
+      : await tx.inventory.certificateDers(unread.map((e) => e.fingerprintSha256));
   await mapInTurns(
     evaluations,
     (evaluation) => {
       const failures = known.get(evaluation.fingerprintSha256);
-      const der = ders.get(evaluation.fingerprintSha256);
+      const der = inMemory.get(evaluation.fingerprintSha256) ?? read.get(evaluation.fingerprintSha256);
       if (failures !== undefined)
         evaluation.findings = [...evaluation.findings, ...findingsOfLintFailures(failures)];
       else if (der) evaluation.findings = [...evaluation.findings, ...lintFindings(der)];

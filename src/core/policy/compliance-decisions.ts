@@ -125,8 +125,11 @@ export function diffDecisions(
       });
     }
     // A recorded decision under a policy that decided nothing now: the policy is gone, its decision is retracted.
+    // (Most certificates of a first scan have none recorded: no set of policies is made for them.)
+    const olds = recordedOf.get(fingerprintSha256);
+    if (olds === undefined) continue;
     const policies = new Set(decisions.map((d) => d.policy));
-    for (const old of recordedOf.get(fingerprintSha256) ?? []) {
+    for (const old of olds) {
       if (policies.has(old.policy)) continue;
       cleared.push({ fingerprintSha256, policy: old.policy });
       changes.push({
