@@ -9,18 +9,12 @@
  * cursor of the middle of the inventory), a first page sorted by subject, a filtered first page (unowned), a
  * search, a certificate's page and `GET /v1/summary` (SQL aggregation over every certificate).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { composeDependencies, openRuntime, type Runtime } from '../src/compose/runtime.js';
 import { createApiToken } from '../src/core/auth/api-tokens.js';
 import { encodeCursor } from '../src/core/inventory/page-inventory.js';
-import { buildApp } from '../src/server/build-app.js';
 import { parseCertificate } from '../src/pki/x509/lean-reader.js';
 import { aCertificate, withDnsNames } from '../test/support/certificates.js';
-import { benchDataDir, fillInventory, syntheticCertificate } from './inventory-query.js';
+import { syntheticCertificate } from './inventory-query.js';
+import { anInventoryServer } from './support/inventory-server.js';
 
 const DAY_MS = 86_400_000;
 
@@ -29,36 +23,7 @@ const percentile = (sorted: number[], p: number): number =>
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 
 async function main(): Promise<void> {
-  const count = Number(process.env.CUSTOS_BENCH_API_COUNT ?? 1_000_000);
-  const dataDir = benchDataDir(count);
-  const metaFile = join(dataDir, 'bench.json');
-  console.log(`bench/api-inventory: ${count.toLocaleString('en')} certificates in SQLite (${dataDir})`);
-  console.log(
-    `  load average ${loadavg()
-      .map((n) => n.toFixed(1))
-      .join(' ')}`,
-  );
-  if (existsSync(metaFile)) console.log('  reusing the filled store');
-  else {
-    const now = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
-    const seconds = await fillInventory({ dataDir, count, now });
-    await writeFile(metaFile, JSON.stringify({ now: now.toISOString(), count, seconds }));
-  }
-  const now = new Date((JSON.parse(readFileSync(metaFile, 'utf8')) as { now: string }).now);
-
-  const opened = await openRuntime(
-    await composeDependencies({
-      surface: 'server',
-      flags: [{ key: 'dataDir', flag: '--data-dir', value: dataDir }],
-      env: {},
-      cwd: dataDir,
-    }),
-  );
-  const rt: Runtime = { ...opened, logger: pino({ level: 'warn' }) };
-  const app = await buildApp(rt);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const { rt, base, count, now, close } = await anInventoryServer('api-inventory');
   const { token } = await createApiToken({ ...rt, actor: 'bench:api-inventory' }, { scopes: ['read'] });
   const headers = { authorization: `Bearer ${token}` };
 
@@ -136,8 +101,7 @@ async function main(): Promise<void> {
     );
     await time('GET /v1/summary (served again)', '/v1/summary', 5);
   } finally {
-    await app.close();
-    await rt.store.close();
+    await close();
   }
 }
 
