@@ -23,6 +23,7 @@ export type ReadReply =
  */
 export class SqliteReadThread {
   private worker: Worker | undefined;
+  private closed = false;
   private nextId = 1;
   private readonly waiting = new Map<
     number,
@@ -39,17 +40,27 @@ export class SqliteReadThread {
     // Run from the TypeScript sources (npx tsx bench/...), there is no compiled worker beside this module, and tsx's
     // hooks do not reach worker threads on Node 20: the read runs here, on the event loop, as it did before.
     if (!COMPILED) return this.onEventLoop(query);
+    // A read after close() would start a new thread that nothing ever stops.
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
     const worker = this.started();
     const id = this.nextId++;
     return new Promise<R[]>((resolve, reject) => {
       this.waiting.set(id, { resolve: (rows) => resolve(rows as R[]), reject });
       if (this.waiting.size === 1) worker.ref();
       const request: ReadRequest = { id, sql: query.sql, parameters: query.parameters };
-      worker.postMessage(request);
+      try {
+        worker.postMessage(request);
+      } catch (error) {
+        // Parameters that cannot be cloned (postMessage throws): no answer will come, so nothing may wait for one.
+        this.waiting.delete(id);
+        if (this.waiting.size === 0) worker.unref();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     this.worker = undefined;
     if (worker !== undefined) await worker.terminate();
