@@ -49,6 +49,17 @@ test('the page at / is served without a credential and names only scripts of thi
     }
   }
   assert.ok(seen.has('/assets/app/pages/inventory.js'), [...seen].join('\n'));
+  // Every module is preloaded from the page, so the browser fetches them in one wave, not one per import depth.
+  const preloaded = new Set(
+    [...page.body.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]),
+  );
+  const modules = [...seen].filter((url) => url.endsWith('.js') && !url.includes('chart.js'));
+  assert.deepEqual(
+    modules.filter((url) => !preloaded.has(url)),
+    [],
+  );
+  // Chart.js is a classic script that must not hold the parser.
+  assert.match(page.body, /<script defer src="\/assets\/vendor\/chart\.js\.js"><\/script>/);
   assert.ok(
     [...seen].every((url) => !url.startsWith('missing:')),
     [...seen].join('\n'),
@@ -65,4 +76,27 @@ test('a path under /assets that is not a dashboard file is a 404 problem, and no
     assert.equal(response.statusCode, 404, url);
     assert.match(response.headers['content-type'] as string, /^application\/problem\+json/, url);
   }
+});
+
+test('a dashboard file the browser already has is answered 304 without a body, and a changed one in full', async () => {
+  const first = await t.app.inject({ method: 'GET', url: '/assets/app/main.js' });
+  assert.equal(first.statusCode, 200);
+  assert.equal(first.headers['cache-control'], 'no-cache');
+  const etag = first.headers.etag as string;
+  assert.match(etag, /^"[A-Za-z0-9_-]{43}"$/);
+  const again = await t.app.inject({
+    method: 'GET',
+    url: '/assets/app/main.js',
+    headers: { 'if-none-match': etag },
+  });
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.body, '');
+  assert.equal(again.headers.etag, etag);
+  const stale = await t.app.inject({
+    method: 'GET',
+    url: '/assets/app/main.js',
+    headers: { 'if-none-match': '"something-else"' },
+  });
+  assert.equal(stale.statusCode, 200);
+  assert.equal(stale.body, first.body);
 });
