@@ -92,6 +92,15 @@ test('a dashboard file the browser already has is answered 304 without a body, a
   assert.equal(again.statusCode, 304);
   assert.equal(again.body, '');
   assert.equal(again.headers.etag, etag);
+  // Compared weakly, in a list, or as `*` (RFC 9110 §13.1.2): a compressing proxy hands back `W/"..."`.
+  for (const header of [`W/${etag}`, `"other", ${etag}`, '*']) {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/assets/app/main.js',
+      headers: { 'if-none-match': header },
+    });
+    assert.equal(response.statusCode, 304, header);
+  }
   const stale = await t.app.inject({
     method: 'GET',
     url: '/assets/app/main.js',

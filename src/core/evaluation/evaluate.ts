@@ -23,8 +23,8 @@ export interface EvaluateDeps {
   lintFailures?: ReadonlyMap<string, readonly LintFailure[]>;
   /**
    * The DER of certificates the caller holds in memory (a scan has just read them), by fingerprint: linted from these
-   * bytes instead of being read back from the store. A first scan of 100,000 files read its 120,000 DERs back in
-   * slices of 50-270 ms each (bench/scan-files).
+   * bytes instead of being read back from the store. A first scan of 100,000 files read its 120,000 DERs back in one
+   * query of 2.4-2.6 s (bench/scan-files).
    */
   ders?: ReadonlyMap<string, Uint8Array>;
   /**
@@ -90,8 +90,9 @@ export async function evaluate(
 
 /**
  * Adds each certificate's lint findings (src/core/findings/lint-findings.ts) to its evaluation, so listings show
- * them without reading DER: the evaluated certificates' DER is read once here (a scan: the changed ones; an apply:
- * all, which is also how an inventory evaluated before the lints existed gains them).
+ * them without reading DER: each evaluated certificate is linted from the failures passed in (an issuance), from the
+ * bytes passed in (a scan: those it has just read), or else from its DER read here (an apply: all, which is also how
+ * an inventory evaluated before the lints existed gains them; a scan: those whose sightings ended).
  */
 async function addLintFindings(
   tx: StoreTransaction,

@@ -98,6 +98,18 @@ ${preloads}
 `;
 }
 
+/**
+ * `If-None-Match` by RFC 9110 §13.1.2: `*`, or a list of entity tags compared weakly (a proxy that compresses the file
+ * sends back `W/"..."` for the tag it received).
+ */
+function notModified(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}
+
 /** What `/` says when only the server was compiled (`tsc -p tsconfig.json`), not the dashboard's scripts. */
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Custos</title></head>
@@ -124,7 +136,7 @@ export const dashboardPlugin: FastifyPluginAsyncTypebox = async (app) => {
       if (asset === undefined) throw new DomainError('CUSTOS_NOT_FOUND', `No dashboard file ${request.url}.`);
       // `no-cache` with a validator: the browser keeps the file and asks whether it changed (304 if not).
       reply.header('cache-control', 'no-cache').header('etag', asset.etag);
-      if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+      if (notModified(request.headers['if-none-match'], asset.etag)) return reply.code(304).send();
       return reply.type(asset.type).send(asset.body);
     },
   );
