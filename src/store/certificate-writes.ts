@@ -1,13 +1,13 @@
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { toCertificateRow } from './certificate-rows.js';
-import { chunked, FINGERPRINTS_PER_READ, ROWS_PER_SLICE } from './chunks.js';
+import { chunked, KEYS_PER_READ, ROWS_PER_SLICE } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';
 
 /** Which of these certificates are stored; read in slices (a first scan asks about 120,000 at once). */
 export async function knownCertificates(ctx: StoreContext, fingerprints: string[]): Promise<Set<string>> {
   const known = new Set<string>();
-  for (const slice of chunked([...new Set(fingerprints)], FINGERPRINTS_PER_READ)) {
+  for (const slice of chunked([...new Set(fingerprints)], KEYS_PER_READ)) {
     const rows = await ctx.db
       .selectFrom('certificates')
       .select('fingerprint')
@@ -28,7 +28,7 @@ export async function certificateDers(
   fingerprints: string[],
 ): Promise<Map<string, Uint8Array>> {
   const ders = new Map<string, Uint8Array>();
-  for (const slice of chunked([...new Set(fingerprints)], FINGERPRINTS_PER_READ)) {
+  for (const slice of chunked([...new Set(fingerprints)], KEYS_PER_READ)) {
     const rows = await ctx.db
       .selectFrom('certificates')
       .select(['fingerprint', 'der'])

@@ -1,10 +1,10 @@
 /**
- * Fingerprints (or other keys) per read of a long list (one bound JSON/array parameter each), and a turn of the event
- * loop between slices (one query over 41,000 fingerprints blocked it for ~190 ms). A listing's slice of 2,000 took
- * 10-20 ms on a quiet machine but 50-60 ms on a slower one (bench/scan-files' evaluation of 120,000 certificates),
- * above the 50 ms a server should answer within: 1,000.
+ * Keys (fingerprints, paths, location keys) per read or delete of a long list (one bound JSON/array parameter
+ * each), with a turn of the event loop between slices (one query over 41,000 fingerprints blocked it for ~190 ms).
+ * A listing's slice of 2,000 took 10-20 ms on a quiet machine but 50-60 ms on a slower one (bench/scan-files'
+ * evaluation of 120,000 certificates), above the 50 ms a server should answer within: 1,000.
  */
-export const FINGERPRINTS_PER_READ = 1_000;
+export const KEYS_PER_READ = 1_000;
 
 /**
  * Rows made and written per slice by a long write (a first scan's 120,000 certificates, their locations and

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ConfiguredKeyPair } from '../core/key-pairing/key-pairs.js';
-import { chunked, FINGERPRINTS_PER_READ, rowsPerInsert } from './chunks.js';
+import { chunked, KEYS_PER_READ, rowsPerInsert } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import { inValues } from './value-lists.js';
@@ -24,7 +24,7 @@ export async function replaceConfiguredKeyPairs(
 ): Promise<void> {
   const db = tables(ctx.db);
   // In slices: a first scan replaces the pairs of each of its 100,000 files.
-  for (const slice of chunked([...new Set(sources)], FINGERPRINTS_PER_READ))
+  for (const slice of chunked([...new Set(sources)], KEYS_PER_READ))
     await db
       .deleteFrom('configured_key_pairs')
       .where(inValues(ctx.dialect, 'source_path', slice))

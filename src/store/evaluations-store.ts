@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Evaluation, StoredEvaluation } from '../core/evaluation/evaluation.js';
 import type { EvaluationReader, EvaluationWriter } from '../core/ports/evaluation-store.js';
 import type { OwnerSource } from '../core/ownership/resolve-owner.js';
-import { chunked, FINGERPRINTS_PER_READ, rowsPerInsert } from './chunks.js';
+import { chunked, KEYS_PER_READ, rowsPerInsert } from './chunks.js';
 import { giveTurn } from './event-loop-turns.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import type { StoreContext } from './store-context.js';
@@ -32,7 +32,7 @@ async function readEvaluations(
   fingerprints: readonly string[],
 ): Promise<Map<string, StoredEvaluation>> {
   const found = new Map<string, StoredEvaluation>();
-  for (const chunk of chunked([...new Set(fingerprints)], FINGERPRINTS_PER_READ)) {
+  for (const chunk of chunked([...new Set(fingerprints)], KEYS_PER_READ)) {
     const rows = await tables(db)
       .selectFrom('certificate_evaluations')
       .select(['fingerprint', 'owner', 'owner_source', 'identity', 'findings', 'evaluated_at'])

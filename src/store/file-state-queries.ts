@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FileState } from '../core/ports/inventory-store.js';
 import type { StoreDatabase } from './schema.js';
-import { chunked, FINGERPRINTS_PER_READ, pathRange, ROWS_PER_SLICE } from './chunks.js';
+import { chunked, KEYS_PER_READ, pathRange, ROWS_PER_SLICE } from './chunks.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';
 
@@ -63,7 +63,7 @@ export async function putFileStates(ctx: StoreContext, states: FileState[]): Pro
 }
 
 export async function deleteFileStates(ctx: StoreContext, paths: string[]): Promise<void> {
-  for (const slice of chunked([...new Set(paths)], FINGERPRINTS_PER_READ))
+  for (const slice of chunked([...new Set(paths)], KEYS_PER_READ))
     await ctx.db
       .deleteFrom('file_states')
       .where(inValues(ctx.dialect, 'path', slice))

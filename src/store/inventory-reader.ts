@@ -19,7 +19,7 @@ import {
   type CertificateFactsRow,
 } from './certificate-rows.js';
 import { packedColumns } from './packed-rows.js';
-import { chunked, FINGERPRINTS_PER_READ, fingerprintRange } from './chunks.js';
+import { chunked, KEYS_PER_READ, fingerprintRange } from './chunks.js';
 import { giveTurn } from './event-loop-turns.js';
 import type { SqlDialectName, StoreDatabase } from './schema.js';
 import {
@@ -192,7 +192,7 @@ export class KyselyInventoryReader implements InventoryReader {
   }
 
   private async list(query: CertificateQuery): Promise<InventoryEntry[]> {
-    if (query.fingerprints !== undefined && query.fingerprints.length > FINGERPRINTS_PER_READ)
+    if (query.fingerprints !== undefined && query.fingerprints.length > KEYS_PER_READ)
       return this.listInSlices({ ...query, fingerprints: query.fingerprints });
     const at = query.at?.getTime();
     // The sightings that make a certificate current: open now, or open at the moment asked about.
@@ -286,7 +286,7 @@ export class KyselyInventoryReader implements InventoryReader {
     query: CertificateQuery & { fingerprints: readonly string[] },
   ): Promise<InventoryEntry[]> {
     const entries: InventoryEntry[] = [];
-    for (const fingerprints of chunked([...new Set(query.fingerprints)], FINGERPRINTS_PER_READ)) {
+    for (const fingerprints of chunked([...new Set(query.fingerprints)], KEYS_PER_READ)) {
       entries.push(...(await this.list({ ...query, fingerprints })));
       await giveTurn();
     }

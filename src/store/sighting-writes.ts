@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { locationKey, type Location } from '../core/inventory/location.js';
 import { sightedObjectHash, type SightedObject, type Sighting } from '../core/inventory/sighting.js';
-import { chunked, FINGERPRINTS_PER_READ, pathRange, ROWS_PER_SLICE } from './chunks.js';
+import { chunked, KEYS_PER_READ, pathRange, ROWS_PER_SLICE } from './chunks.js';
 import { selectSightings, toLocationRow, toSighting, type SightingRow } from './sighting-rows.js';
 import type { StoreContext } from './store-context.js';
 import { inValues } from './value-lists.js';
@@ -49,7 +49,7 @@ export async function startSightings(
 
 async function locationIds(ctx: StoreContext, keys: string[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  for (const slice of chunked(keys, FINGERPRINTS_PER_READ)) {
+  for (const slice of chunked(keys, KEYS_PER_READ)) {
     const rows = await ctx.db
       .selectFrom('locations')
       .select(['id', 'key'])
