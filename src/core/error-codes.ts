@@ -89,6 +89,12 @@ export const ERROR_CODES = {
     summary: 'A file the user named is a directory, FIFO, socket or device, not a regular file; not read.',
   },
   CUSTOS_STORE_UNAVAILABLE: { exit: 3, http: 503, summary: 'The database cannot be opened or reached.' },
+  CUSTOS_STORE_BUSY: {
+    exit: 3,
+    http: 503,
+    summary:
+      'Another process held the SQLite write lock for the whole wait (10 minutes); nothing was written.',
+  },
   CUSTOS_STORE_FAILED: {
     exit: 3,
     http: 500,

@@ -12,6 +12,12 @@ import type { StoreEngine } from './store-engine.js';
 import { errorText } from './store-errors.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a write transaction waits for the write lock another process holds. A first scan of 100,000 files holds it
+ * for ~40 s and two `custos scan files` at once must both succeed (issue 10): with the 5 s busy timeout the second
+ * scan of a 20,000-file tree failed with "database is locked". The wait is asynchronous, so nothing else stops.
+ */
+const WRITE_LOCK_WAIT_MS = 10 * 60_000;
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** Each connection's page cache, in KiB. */
 const CACHE_KIB = 65536;
@@ -72,7 +78,7 @@ export async function openSqliteEngine(dataDir: string): Promise<StoreEngine> {
     // failing to upgrade a read lock halfway through.
     writeTransaction: (work) =>
       writerDb.connection().execute(async (db) => {
-        await beginImmediate(writeConnection);
+        await beginImmediate(writeConnection, file);
         try {
           const result = await work(db);
           writeConnection.exec('COMMIT');
@@ -121,20 +127,27 @@ function preparedOnce(connection: Database.Database): SqliteDatabase {
 }
 
 /**
- * Takes the write lock, waiting up to the busy timeout for another writer to finish. The wait is asynchronous (a
+ * Takes the write lock, waiting up to WRITE_LOCK_WAIT_MS for another writer to finish. The wait is asynchronous (a
  * zero busy timeout and retries): SQLite's own busy wait would block the event loop, and with it a writer of the
  * same process that holds the lock and needs the loop to finish.
  */
-async function beginImmediate(connection: Database.Database): Promise<void> {
-  const deadline = performance.now() + BUSY_TIMEOUT_MS;
+async function beginImmediate(connection: Database.Database, file: string): Promise<void> {
+  const deadline = performance.now() + WRITE_LOCK_WAIT_MS;
   connection.pragma('busy_timeout = 0');
   try {
-    for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       try {
         connection.exec('BEGIN IMMEDIATE');
         return;
       } catch (error) {
-        if (!isBusy(error) || performance.now() + delay > deadline) throw error;
+        if (!isBusy(error)) throw error;
+        if (performance.now() + delay > deadline) {
+          throw new DomainError(
+            'CUSTOS_STORE_BUSY',
+            `another process has held the write lock of the SQLite database ${file} for ${WRITE_LOCK_WAIT_MS / 60_000} minutes; nothing was written`,
+            { cause: error, hint: 'a long scan or import is writing: retry when it has finished' },
+          );
+        }
       }
       await sleep(delay);
     }
