@@ -2,7 +2,7 @@ import { evaluate } from './evaluation/evaluate.js';
 import { PkiFormatError } from '../pki/problem.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { parseCertificate } from '../pki/x509/lean-reader.js';
-import { DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
+import { CERTIFICATE_CHECK_CODES, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
 import type { Finding } from './findings/finding.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type TlsLocation } from './inventory/location.js';
@@ -215,16 +215,18 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
         goneLocationKeys: [],
         openSightings: open.filter((s) => servedSet.has(s.locationKey)),
       });
-      // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it.
+      // What is wrong with what each endpoint serves, kept with its leaf so the inventory shows it; what it says of
+      // the leaf itself (expired, weak-key, ...) the leaf's own checks judge, at read time.
       const servedFindings = served.flatMap((p) => {
         const leaf = p.certificates[0];
         if (!leaf || !p.analysis) return [];
         const key = locationKey(tlsLocation(p.result));
-        return p.analysis.findings.map((f) => ({
-          ...f,
-          locationKey: key,
-          fingerprintSha256: leaf.fingerprintSha256,
-        }));
+        const { findings, findingAbout } = p.analysis;
+        return findings
+          .filter(
+            (f) => !(findingAbout.get(f) === leaf.fingerprintSha256 && CERTIFICATE_CHECK_CODES.has(f.code)),
+          )
+          .map((f) => ({ ...f, locationKey: key, fingerprintSha256: leaf.fingerprintSha256 }));
       });
       await tx.inventory.replaceServedFindings(servedKeys, servedFindings, at);
       await tx.inventory.clearProbeFailures(servedKeys);

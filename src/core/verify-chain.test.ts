@@ -6,13 +6,14 @@ import {
   asCA,
   expiringIn,
   issuedBy,
-  validFor,
+  validFrom,
   withDnsNames,
   withFreshKey,
   withSubject,
 } from '../../test/support/certificates.js';
 import { analyseServedChain, verifyChain } from './verify-chain.js';
 
+const DAY_MS = 86_400_000;
 const { root, intermediate, leaf } = await aChain(withDnsNames('api.example.com'));
 const base = {
   host: 'api.example.com',
@@ -25,11 +26,13 @@ const codes = (findings: { code: string }[]) => findings.map((f) => f.code);
 
 test('served chain: leaf + intermediate to a trusted root is trusted, with no findings', async () => {
   const result = await analyseServedChain({ ...base, served: [leaf.der, intermediate.der] });
-  assert.deepEqual(result, {
-    trusted: true,
-    findings: [],
-    path: [leaf.fingerprintSha256, intermediate.fingerprintSha256, root.fingerprintSha256],
-  });
+  assert.equal(result.trusted, true);
+  assert.deepEqual(result.findings, []);
+  assert.deepEqual(result.path, [
+    leaf.fingerprintSha256,
+    intermediate.fingerprintSha256,
+    root.fingerprintSha256,
+  ]);
 });
 
 test('served chain: a served root at the end is allowed, as browsers do', async () => {
@@ -93,19 +96,23 @@ test('served chain: findings for intermediates name the certificate', async () =
     withSubject('CN=Soon Gone CA'),
     asCA(),
     withFreshKey(),
+    validFrom(new Date(Date.now() - 365 * DAY_MS)),
     expiringIn(3),
     issuedBy(root),
   );
+  // Both in the last third of their lifetime, so the 30-day window is theirs (src/pki/x509/expiring-soon.ts).
   const short = await aCertificate(
     withDnsNames('api.example.com'),
     withFreshKey(),
-    validFor(2),
+    validFrom(new Date(Date.now() - 88 * DAY_MS)),
+    expiringIn(2),
     issuedBy(expiring),
   );
   const result = await analyseServedChain({ ...base, served: [short.der, expiring.der] });
   assert.equal(result.trusted, true);
   assert.deepEqual(codes(result.findings), ['expiring-soon', 'expiring-soon']);
   assert.match(result.findings[1]!.message, /^intermediate 'CN=Soon Gone CA'/);
+  assert.equal(result.findingAbout.get(result.findings[1]!), expiring.fingerprintSha256);
 });
 
 test('served chain: a malformed certificate is refused, not guessed at', async () => {

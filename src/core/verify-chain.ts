@@ -116,6 +116,8 @@ export interface ServedChainAnalysis {
    */
   trusted: boolean;
   findings: Finding[];
+  /** The certificate (fingerprint) each of `findings` is about, for those about one certificate. */
+  findingAbout: ReadonlyMap<Finding, string>;
   /** Fingerprints of the path validated, leaf first (to a trust anchor, or as far as building got). */
   path: string[];
 }
@@ -123,9 +125,16 @@ export interface ServedChainAnalysis {
 /** The TLS scanner's verdict on one endpoint's served chain. */
 export async function analyseServedChain(input: AnalyseServedChainInput): Promise<ServedChainAnalysis> {
   const analysis = await analyseChain({ ...input, crypto: webcrypto });
+  const findingAbout = new Map<Finding, string>();
+  const findings = analysis.findings.map((pathFinding) => {
+    const finding = toFinding(pathFinding);
+    if (pathFinding.fingerprintSha256 !== null) findingAbout.set(finding, pathFinding.fingerprintSha256);
+    return finding;
+  });
   return {
     trusted: analysis.valid,
-    findings: analysis.findings.map(toFinding),
+    findings,
+    findingAbout,
     path: analysis.path.map((c) => c.fingerprintSha256),
   };
 }

@@ -1,4 +1,5 @@
 import { signatureAlgorithmNamed } from '../../pki/asn1/algorithms.js';
+import { expiringSoonWindowMs } from '../../pki/x509/expiring-soon.js';
 import { EKU_CLIENT_AUTH, EKU_SERVER_AUTH } from '../../pki/x509/extensions/extended-key-usage.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 
@@ -34,7 +35,8 @@ export interface CertificateFindingsContext {
    * directory did not find: a `key-file-missing`.
    */
   missingKeyFiles: ConfiguredKeyPair[];
-  /** A TLS endpoint serves the certificate (it is then in use as an end entity, whatever its basicConstraints). */
+  /** A TLS endpoint serves the certificate as its own, the leaf (it is then in use as an end entity, whatever its
+   * basicConstraints); a root sent along after the chain is not. */
   servedOverTls: boolean;
   /** The certificate's own private key lies beside it (same file or Secret, or a file in the same directory). */
   ownKeyBeside: boolean;
@@ -50,7 +52,7 @@ const days = (ms: number): number => Math.floor(ms / DAY_MS);
 /**
  * Used as an end entity: no CA, or a self-signed certificate that carries `CA:TRUE` (what `openssl req -x509`
  * writes by default) yet is used as a leaf — it names subjectAltNames, it is for TLS servers or clients (a
- * serverAuth/clientAuth extendedKeyUsage), its own private key lies beside it, or a TLS endpoint serves it. A root
+ * serverAuth/clientAuth extendedKeyUsage), its own private key lies beside it, or a TLS endpoint serves it as its own certificate. A root
  * that only sits in a trust bundle is none of these.
  */
 function isLeaf(cert: CertificateFields, ctx: CertificateFindingsContext): boolean {
@@ -81,13 +83,9 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
   ],
   [
     'expiring-soon',
-    // The window is the last third of a short-lived certificate's lifetime when that is shorter (the default
-    // renewal point, 2/3 of the lifetime): a 24-hour certificate is not "expiring soon" from the moment it is issued.
     (c, { at, expiringWithinDays }) => {
       const left = c.notAfter.getTime() - at.getTime();
-      const lifetime = c.notAfter.getTime() - c.notBefore.getTime();
-      const window = Math.min(expiringWithinDays * DAY_MS, lifetime / 3);
-      if (left < 0 || left > window) return null;
+      if (left < 0 || left > expiringSoonWindowMs(c, expiringWithinDays)) return null;
       const when = left < DAY_MS ? `${Math.floor(left / 3_600_000)} hours` : `${days(left)} days`;
       return `expires in ${when} (notAfter ${c.notAfter.toISOString()})`;
     },
@@ -158,6 +156,12 @@ const CHECKS: ReadonlyArray<[FindingCode, Check]> = [
 ];
 
 /** The built-in findings of one certificate at a moment, in a fixed order. */
+/**
+ * The codes the certificate's own checks judge (at read time, from its fields): what a served chain says of its leaf
+ * under these codes is the same fact, judged once by these checks (and by their window, not the probe's moment).
+ */
+export const CERTIFICATE_CHECK_CODES: ReadonlySet<string> = new Set(CHECKS.map(([code]) => code));
+
 export function certificateFindings(cert: CertificateFields, ctx: CertificateFindingsContext): Finding[] {
   const out: Finding[] = [];
   for (const [code, check] of CHECKS) {

@@ -5,6 +5,7 @@
  */
 import { describe, type PathCertificate } from './path-certificate.js';
 import type { PathFinding, PathFindingCode } from './path-finding.js';
+import { expiringSoonWindowMs } from '../x509/expiring-soon.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,8 +39,9 @@ export function checkValidity(
   if (second > notAfter.getTime()) {
     return [finding('expired', `${name} expired at ${notAfter.toISOString()}`, certificate)];
   }
-  const days = (notAfter.getTime() - at.getTime()) / DAY_MS;
-  if (days <= expiringWithinDays) {
+  const left = notAfter.getTime() - at.getTime();
+  if (left <= expiringSoonWindowMs(certificate, expiringWithinDays)) {
+    const days = left / DAY_MS;
     return [
       finding(
         'expiring-soon',
