@@ -1,4 +1,5 @@
 import { ownKeyBeside } from './inventory/key-beside.js';
+import { servedAsLeaf } from './inventory/served-as-leaf.js';
 import { certificateFindings, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
 import { certificateView, keyLocationView, type CertificateView } from './inventory/certificate-view.js';
 import { pairKeys, type ConfiguredKeyPair, type KeyPair } from './key-pairing/key-pairs.js';
@@ -107,6 +108,7 @@ export async function judgeEntries(
   const served = groupServed(
     input.at === undefined && tlsKeys.length > 0 ? await store.inventory.servedFindingsAt(tlsKeys) : [],
   );
+  const servesAsLeaf = await servedAsLeaf(store.inventory, entries, considered, input.at);
   const views: CertificateView[] = [];
   const sightedBy = new Map(entries.map((e) => [e.certificate.fingerprintSha256, e.sightings]));
   // Ownership, policy findings and waivers (src/core/ownership/governance.ts), judged at the same moment.
@@ -147,7 +149,7 @@ export async function judgeEntries(
         (p): p is ConfiguredKeyPair =>
           (p.layout === 'nginx' || p.layout === 'apache') && missing.has(p.keyPath),
       ),
-      servedOverTls: e.sightings.some((s) => s.location.kind === 'tls' && considered(s)),
+      servedOverTls: servesAsLeaf(e),
       ownKeyBeside:
         ownKeyBeside(e.sightings, e.keySightings) ||
         pairedKeys.some((p) => p.keys.includes(e.certificate.publicKeySha256)),

@@ -63,6 +63,14 @@ export function applyListingFilters<O>(
       sql<SqlBool>`exists (select 1 from sightings inner join locations on locations.id = sightings.location_id where sightings.object_hash = certificates.fingerprint and sightings.object_type = 'certificate' and locations.kind = ${filter.locationKind} and ${open})`,
     );
   }
+  if (filter.locationKeys !== undefined) {
+    if (filter.locationKeys.length === 0) return q.where(sql<SqlBool>`1 = 0`);
+    const condition = sightingWindow(current);
+    const open = condition === null ? sql`1 = 1` : sql`${condition}`;
+    q = q.where(
+      sql<SqlBool>`exists (select 1 from sightings inner join locations on locations.id = sightings.location_id where sightings.object_hash = certificates.fingerprint and sightings.object_type = 'certificate' and ${inValues(dialect, 'locations.key', filter.locationKeys)} and ${open})`,
+    );
+  }
   if (filter.search !== undefined && filter.search !== '') {
     const pattern = likePattern(filter.search.toLowerCase());
     const hex = filter.search.toLowerCase().replace(/:/g, '');

@@ -336,6 +336,7 @@ const wholeInventory = (q: CertificateQuery): boolean =>
   q.identities === undefined &&
   q.policyFinding === undefined &&
   q.locationKind === undefined &&
+  q.locationKeys === undefined &&
   (q.search === undefined || q.search === '');
 
 /** A sort key as the listing compares it: notAfter in epoch ms (PostgreSQL's bigint arrives as a string). */

@@ -51,6 +51,8 @@ export interface CertificateQuery {
   policyFinding?: string;
   /** Only certificates with an open sighting at a location of this kind. */
   locationKind?: LocationKind;
+  /** Only certificates with a sighting (open at the moment listed) at one of these locations (by key). */
+  locationKeys?: readonly string[];
   /** Only certificates whose subject or a subject alternative name contains this text (case-insensitive),
    * whose fingerprint starts with it, or whose stored owner is it. */
   search?: string;
