@@ -1,5 +1,7 @@
 import type { BundleDestinationRegistry, DestinationRegistry } from '../core/ports/destination.js';
+import { createBundleExecDestination } from './deployer-exec/bundle-exec-destination.js';
 import { createBundleFileDestination } from './deployer-file/bundle-file-destination.js';
+import { createBundleWebhookDestination } from './deployer-webhook/bundle-webhook-destination.js';
 import { createExecDestination } from './deployer-exec/exec-destination.js';
 import { createFileDestination } from './deployer-file/file-destination.js';
 import { createWebhookDestination } from './deployer-webhook/webhook-destination.js';
@@ -24,5 +26,9 @@ export function buildDestinationRegistry(context: DestinationContext): Destinati
 
 /** The trust bundle destination kinds (TrustBundle spec.destinations[]), as one explicit map. */
 export function buildBundleDestinationRegistry(context: DestinationContext): BundleDestinationRegistry {
-  return { file: createBundleFileDestination({ env: context.commandEnvironment }) };
+  return {
+    file: createBundleFileDestination({ env: context.commandEnvironment }),
+    exec: createBundleExecDestination({ base: context.commandEnvironment }),
+    webhook: createBundleWebhookDestination({ env: context.env, now: context.now }),
+  };
 }

@@ -7,6 +7,7 @@ import {
 } from '../../core/declarative/kind-names.js';
 import type { AnyDeclarativeObject } from '../../core/declarative/objects.js';
 import { DomainError } from '../../core/errors.js';
+import type { TrustBundleDestinationSpec } from '../../core/ports/destination.js';
 import { counted } from '../../core/plural.js';
 import { action, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
@@ -20,6 +21,15 @@ import {
   type Listing,
   type ListingFlags,
 } from '../output.js';
+
+/** Where a trust bundle goes, in a listing's few words: the file, the command or the endpoint. */
+function bundleTarget(d: TrustBundleDestinationSpec): string {
+  if (d.file !== undefined) return d.file.path;
+  if (d.exec !== undefined) return `exec ${d.exec.command.join(' ')}`;
+  if (d.webhook === undefined) return '-';
+  const url = new URL(d.webhook.url); // no query: it may carry a credential
+  return `webhook ${url.origin}${url.pathname}`;
+}
 
 function summary(o: AnyDeclarativeObject): string {
   switch (o.kind) {
@@ -36,7 +46,7 @@ function summary(o: AnyDeclarativeObject): string {
     case 'ManagedCertificate':
       return `${o.spec.commonName ?? o.spec.dnsNames?.[0] ?? '-'} from ${o.spec.issuerRef.name}, ${o.spec.duration}, ${o.spec.destinations?.length ?? 0} destination(s)`;
     case 'TrustBundle':
-      return `${o.spec.ca === undefined ? 'every CA' : `CA ${o.spec.ca}`} -> ${o.spec.destinations.map((d) => d.file?.path ?? '-').join(', ')}`;
+      return `${o.spec.ca === undefined ? 'every CA' : `CA ${o.spec.ca}`} -> ${o.spec.destinations.map(bundleTarget).join(', ')}`;
   }
 }
 

@@ -13,16 +13,22 @@ import { commandFailure, runCommand } from '../deployer-file/run-command.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
-const describe = (config: ExecDestinationSpec): string => `exec:${config.command.join(' ')}`;
+/** An exec destination (a managed certificate's or a trust bundle's) as people and the audit trail name it. */
+export const describeExec = (config: Pick<ExecDestinationSpec, 'command'>): string =>
+  `exec:${config.command.join(' ')}`;
 
-const timeoutOf = (config: ExecDestinationSpec): number =>
+export const execTimeoutOf = (config: Pick<ExecDestinationSpec, 'timeout'>): number =>
   config.timeout === undefined
     ? DEFAULT_EXEC_TIMEOUT_MS
     : parseDuration(config.timeout, 'exec.timeout', { form: 'declared' });
 
-const outcomeOf = (config: ExecDestinationSpec, files: string[], run: CommandOutcome): DestinationOutcome => {
+export const execOutcomeOf = (
+  config: Pick<ExecDestinationSpec, 'command'>,
+  files: string[],
+  run: CommandOutcome,
+): DestinationOutcome => {
   const error = commandFailure(run, 'command');
-  return { ok: error === null, target: describe(config), files, reload: run, error };
+  return { ok: error === null, target: describeExec(config), files, reload: run, error };
 };
 
 /**
@@ -40,7 +46,7 @@ export function createExecDestination(options: {
   base: Readonly<Record<string, string>>;
 }): Destination<ExecDestinationSpec> {
   return {
-    describe,
+    describe: describeExec,
     async deploy(config, bundle: RevisionBundle) {
       let dir: string | null = null;
       try {
@@ -55,7 +61,7 @@ export function createExecDestination(options: {
         await writeFile(paths.CUSTOS_CHAIN_FILE, bundle.chainPem, { mode: 0o644 });
         await writeFile(paths.CUSTOS_FULLCHAIN_FILE, bundle.fullchainPem, { mode: 0o644 });
         await writeFile(paths.CUSTOS_PRIVATE_KEY_FILE, bundle.privateKeyPem, { mode: 0o600 });
-        const run = await runCommand(config.command, timeoutOf(config), {
+        const run = await runCommand(config.command, execTimeoutOf(config), {
           env: {
             ...options.base,
             CUSTOS_ACTION: 'deploy',
@@ -65,11 +71,11 @@ export function createExecDestination(options: {
             ...paths,
           },
         });
-        return outcomeOf(config, [], run);
+        return execOutcomeOf(config, [], run);
       } catch (error) {
         return {
           ok: false,
-          target: describe(config),
+          target: describeExec(config),
           files: [],
           reload: null,
           error: error instanceof Error ? error.message : String(error),
@@ -79,10 +85,10 @@ export function createExecDestination(options: {
       }
     },
     async remove(config, name) {
-      const run = await runCommand(config.command, timeoutOf(config), {
+      const run = await runCommand(config.command, execTimeoutOf(config), {
         env: { ...options.base, CUSTOS_ACTION: 'remove', CUSTOS_MANAGED_NAME: name },
       });
-      return outcomeOf(config, [], run);
+      return execOutcomeOf(config, [], run);
     },
   };
 }

@@ -11,9 +11,10 @@ test('a bundle file gets the declared mode whatever the umask, and is then left 
   try {
     const destination = createBundleFileDestination();
     const config = { path: join(dir, 'bundle.pem'), mode: '0664' };
-    assert.equal((await destination.deliver(config, 'PEM\n')).changed, true);
+    const bundle = { name: 'corp-trust', sha256: '00', pem: 'PEM\n' };
+    assert.equal((await destination.deliver(config, bundle)).changed, true);
     assert.equal((await stat(config.path)).mode & 0o777, 0o664);
-    assert.equal((await destination.deliver(config, 'PEM\n')).changed, false, 'not rewritten on every pass');
+    assert.equal((await destination.deliver(config, bundle)).changed, false, 'not rewritten on every pass');
   } finally {
     process.umask(umask);
     await rm(dir, { recursive: true, force: true });

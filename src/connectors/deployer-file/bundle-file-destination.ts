@@ -27,7 +27,9 @@ export function createBundleFileDestination(
   options: { env?: Readonly<Record<string, string>> } = {},
 ): BundleDestination<TrustBundleFileSpec> {
   return {
-    async deliver(config, pem): Promise<BundleOutcome> {
+    describe,
+    knowsWhatItHolds: true,
+    async deliver(config, { pem }): Promise<BundleOutcome> {
       const target = describe(config);
       const mode = config.mode === undefined ? 0o644 : parseInt(config.mode, 8);
       const pending = `${config.path}.custos-pending`;

@@ -12,7 +12,12 @@ import { trustBundleOf } from '../ca/authority-view.js';
 import type { TrustBundleSpec } from '../declarative/kinds/trust-bundle.js';
 import { DomainError } from '../errors.js';
 import { drainJobs, type DrainSummary, type JobHandler } from '../jobs/drain-jobs.js';
-import type { BundleOutcome } from '../ports/destination.js';
+import type {
+  BundleDestination,
+  BundleOutcome,
+  TrustBundleDelivery,
+  TrustBundleDestinationSpec,
+} from '../ports/destination.js';
 import type { ManagedDependencies } from './managed-dependencies.js';
 import { audited } from './steps/deploy-revision.js';
 
@@ -38,29 +43,93 @@ export interface BundleDeliveryView {
 
 type Deps = Pick<ManagedDependencies, 'store' | 'clock' | 'random' | 'bundleDestinations' | 'actor'>;
 
+/** How many of a bundle's newest audit events are read for what its destinations last accepted. */
+const HISTORY = 200;
+
+/**
+ * The bundle (SHA-256) each destination last accepted, by target, as the audit trail's `bundle.deployed` and
+ * `bundle.deploy-failed` events of this TrustBundle say (each lists the destinations it wrote, with `ok`). A
+ * destination not named in the newest HISTORY events is given the bundle again, which an installer takes as it takes
+ * any delivery.
+ */
+async function lastAccepted(deps: Deps, name: string): Promise<Map<string, string>> {
+  const records = await deps.store.audit.query({
+    subject: `bundle:${name}`,
+    type: 'bundle',
+    limit: HISTORY,
+    newest: true,
+  });
+  const accepted = new Map<string, string>();
+  for (const record of records.reverse()) {
+    const data = record.data as { sha256?: unknown; destinations?: unknown };
+    if (typeof data.sha256 !== 'string' || !Array.isArray(data.destinations)) continue;
+    for (const destination of data.destinations as Array<{ target?: unknown; ok?: unknown }>)
+      if (
+        typeof destination.target === 'string' &&
+        destination.ok === true &&
+        !accepted.has(destination.target)
+      )
+        accepted.set(destination.target, data.sha256);
+  }
+  return accepted;
+}
+
+/** One destination with the kind that delivers it. */
+function delivererOf(deps: Deps, destination: TrustBundleDestinationSpec): Deliverer {
+  const registry = deps.bundleDestinations;
+  if (destination.file !== undefined) return deliverer(registry.file, destination.file);
+  if (destination.exec !== undefined) return deliverer(registry.exec, destination.exec);
+  if (destination.webhook !== undefined) return deliverer(registry.webhook, destination.webhook);
+  throw new DomainError(
+    'CUSTOS_INTERNAL',
+    'A bundle destination names no kind (the schema admits none such).',
+  );
+}
+
+interface Deliverer {
+  target: string;
+  knowsWhatItHolds: boolean;
+  deliver(bundle: TrustBundleDelivery): Promise<BundleOutcome>;
+}
+
+const deliverer = <C>(destination: BundleDestination<C>, config: C): Deliverer => ({
+  target: destination.describe(config),
+  knowsWhatItHolds: destination.knowsWhatItHolds,
+  deliver: (bundle) => destination.deliver(config, bundle),
+});
+
 /**
  * Delivers one bundle to each destination in turn (two entries may name one file), extending the job's lease before
- * each so that a slow reload does not hand the job to another worker; stops when the lease was lost.
+ * each so that a slow reload does not hand the job to another worker; stops when the lease was lost. A destination
+ * that cannot tell what it holds is left alone when the bundle is the one it last accepted.
  */
 async function deliverTo(
   deps: Deps,
   spec: TrustBundleSpec,
-  pem: string,
+  bundle: TrustBundleDelivery,
   extendLease: () => Promise<boolean>,
 ): Promise<BundleOutcome[]> {
+  const destinations = spec.destinations.map((d) => delivererOf(deps, d));
+  const accepted = destinations.every((d) => d.knowsWhatItHolds)
+    ? new Map<string, string>()
+    : await lastAccepted(deps, bundle.name);
   const outcomes: BundleOutcome[] = [];
-  for (const destination of spec.destinations) {
+  for (const destination of destinations) {
     if (!(await extendLease()))
       throw new DomainError(
         'CUSTOS_DEPLOY_FAILED',
         'The delivery lost its claim to another worker; it goes on there.',
       );
-    if (destination.file === undefined)
-      throw new DomainError(
-        'CUSTOS_INTERNAL',
-        'A bundle destination names no kind (the schema admits none such).',
-      );
-    outcomes.push(await deps.bundleDestinations.file.deliver(destination.file, pem));
+    if (!destination.knowsWhatItHolds && accepted.get(destination.target) === bundle.sha256)
+      outcomes.push({
+        ok: true,
+        changed: false,
+        target: destination.target,
+        files: [],
+        reload: null,
+        error: null,
+      });
+    else outcomes.push(await destination.deliver(bundle));
   }
   return outcomes;
 }
@@ -85,7 +154,7 @@ async function deliverBundle(
     return { name, state: 'empty', sha256: null, certificates: 0, destinations: [], error: null };
   const pem = certificatesPem(certificates);
   const sha256 = createHash('sha256').update(pem).digest('hex');
-  const outcomes = await deliverTo(deps, spec, pem, extendLease);
+  const outcomes = await deliverTo(deps, spec, { name, sha256, pem }, extendLease);
   const failed = outcomes.some((o) => !o.ok);
   const changed = outcomes.some((o) => o.changed);
   if (failed || changed)

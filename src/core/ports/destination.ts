@@ -70,8 +70,18 @@ export interface DestinationRegistry {
   webhook: Destination<WebhookDestinationSpec>;
 }
 
-/** A trust bundle's file destination as declared (TrustBundle spec.destinations[].file). */
-export type TrustBundleFileSpec = NonNullable<TrustBundleSpec['destinations'][number]['file']>;
+/** One destination of a trust bundle as declared (TrustBundle spec.destinations[]): exactly one of its kinds. */
+export type TrustBundleDestinationSpec = TrustBundleSpec['destinations'][number];
+export type TrustBundleFileSpec = NonNullable<TrustBundleDestinationSpec['file']>;
+export type TrustBundleExecSpec = NonNullable<TrustBundleDestinationSpec['exec']>;
+export type TrustBundleWebhookSpec = NonNullable<TrustBundleDestinationSpec['webhook']>;
+
+/** A trust bundle on its way to a destination: the TrustBundle's name, the PEM text and its SHA-256 (hex). */
+export interface TrustBundleDelivery {
+  name: string;
+  sha256: string;
+  pem: string;
+}
 
 /** What delivering a trust bundle to one destination came to; `changed` false: it held the bundle already. */
 export interface BundleOutcome extends DestinationOutcome {
@@ -79,14 +89,20 @@ export interface BundleOutcome extends DestinationOutcome {
 }
 
 /**
- * Where trust bundles go. Idempotent by content: a destination that holds the bundle already is left alone (no
- * write, no reload), so a reconciler may deliver every bundle on every pass.
+ * Where trust bundles go, idempotent by content so that a reconciler may deliver every bundle on every pass. A
+ * destination that can tell what it holds (a file: its content) is asked every time and leaves a bundle it holds
+ * alone (no write, no reload). One that cannot (a command, an endpoint) is given a bundle only when it differs from
+ * the last one it accepted, as the audit trail's `bundle.deployed` events say.
  */
 export interface BundleDestination<C> {
-  deliver(config: C, pem: string): Promise<BundleOutcome>;
+  describe(config: C): string;
+  readonly knowsWhatItHolds: boolean;
+  deliver(config: C, bundle: TrustBundleDelivery): Promise<BundleOutcome>;
 }
 
 /** The trust bundle destination kinds, by their key in a TrustBundle's `spec.destinations[]`. */
 export interface BundleDestinationRegistry {
   file: BundleDestination<TrustBundleFileSpec>;
+  exec: BundleDestination<TrustBundleExecSpec>;
+  webhook: BundleDestination<TrustBundleWebhookSpec>;
 }

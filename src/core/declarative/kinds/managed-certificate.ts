@@ -5,7 +5,6 @@ import {
   absolutePath,
   choice,
   closed,
-  command,
   duration,
   fileMode,
   integer,
@@ -14,6 +13,7 @@ import {
   reloadCommand,
   text,
 } from '../fields.js';
+import { execDestinationSchema, webhookDestinationSchema } from './delivery-destinations.js';
 
 export const KEY_ALGORITHMS = ['ECDSA', 'RSA', 'Ed25519'] as const;
 export const ROTATION_POLICIES = ['Always', 'Never'] as const;
@@ -43,40 +43,15 @@ const fileDestination = closed(
   { description: 'Files written atomically; the previous ones kept as NAME.previous for rollback.' },
 );
 
-const execDestination = closed(
-  {
-    command: command(
-      'Program and arguments, run without a shell; the paths of the revision files are in its environment (CUSTOS_CERTIFICATE_FILE, ...).',
-    ),
-    timeout: Type.Optional(duration('How long the command may run (default 30s).')),
-  },
-  {
-    description:
-      'A command that installs the revision (appliances, scripts); its exit code decides, its output is audited. At teardown it runs again with CUSTOS_ACTION=remove.',
-  },
-);
+const execDestination = execDestinationSchema({
+  command:
+    'Program and arguments, run without a shell; the paths of the revision files are in its environment (CUSTOS_CERTIFICATE_FILE, ...).',
+  description:
+    'A command that installs the revision (appliances, scripts); its exit code decides, its output is audited. At teardown it runs again with CUSTOS_ACTION=remove.',
+});
 
-/** Only the CUSTOS_* variables are read from the environment (src/compose/config/environment.ts). */
-const environmentVariable = (description: string) =>
-  text({ pattern: /^CUSTOS_[A-Z0-9_]+$/, expected: 'an environment variable named CUSTOS_...', description });
-
-const webhookDestination = closed(
-  {
-    url: text({ format: 'key-safe-url', description: 'https://, or http:// to a loopback address only.' }),
-    secretEnv: Type.Optional(
-      environmentVariable(
-        'The variable holding the HMAC secret: the body is signed in Custos-Signature, as webhook notifications are.',
-      ),
-    ),
-    bearerTokenEnv: Type.Optional(
-      environmentVariable('The variable holding a token sent as Authorization: Bearer.'),
-    ),
-    timeout: Type.Optional(duration('How long to wait for the answer (default 10s).')),
-  },
-  {
-    description:
-      'POSTs the revision (certificate, chain and key, JSON) to an endpoint that installs it; any 2xx is success, anything else is retried with backoff. http:// only to a loopback address.',
-  },
+const webhookDestination = webhookDestinationSchema(
+  'POSTs the revision (certificate, chain and key, JSON) to an endpoint that installs it; any 2xx is success, anything else is retried with backoff. http:// only to a loopback address.',
 );
 
 /** One destination: exactly one of its kinds. */

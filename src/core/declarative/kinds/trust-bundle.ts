@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldPath, FieldProblem } from '../../schema/validator.js';
 import { absolutePath, closed, fileMode, list, name, reloadCommand } from '../fields.js';
+import { execDestinationSchema, webhookDestinationSchema } from './delivery-destinations.js';
 
 const bundleFile = closed(
   {
@@ -14,10 +15,21 @@ const bundleFile = closed(
   },
 );
 
-/** One destination: exactly one of its kinds (file today; the managed certificates' other kinds can join). */
+const bundleExec = execDestinationSchema({
+  command:
+    'Program and arguments, run without a shell, with the bundle file in CUSTOS_BUNDLE_FILE (and CUSTOS_TRUST_BUNDLE_NAME, CUSTOS_BUNDLE_SHA256).',
+  description:
+    'A command that installs the bundle (appliances, scripts), run when the bundle differs from the one it last installed; its exit code decides, its output is audited.',
+});
+
+const bundleWebhook = webhookDestinationSchema(
+  'POSTs the bundle (JSON: name, sha256, pem) to an endpoint that installs it, when it differs from the one it last accepted; any 2xx is success, anything else is retried with backoff. http:// only to a loopback address.',
+);
+
+/** One destination: exactly one of its kinds, as a ManagedCertificate's. */
 const bundleDestination = closed(
-  { file: Type.Optional(bundleFile) },
-  { minProperties: 1, maxProperties: 1, description: 'Exactly one of: file.' },
+  { file: Type.Optional(bundleFile), exec: Type.Optional(bundleExec), webhook: Type.Optional(bundleWebhook) },
+  { minProperties: 1, maxProperties: 1, description: 'Exactly one of file, exec, webhook.' },
 );
 
 /**
