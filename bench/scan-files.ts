@@ -52,6 +52,7 @@ import { readContainer } from '../src/pki/formats/read-container.js';
 import { parseCertificate } from '../src/pki/x509/lean-reader.js';
 import type { ParsedCertificate } from '../src/pki/x509/parsed-certificate.js';
 import { toCertificateRow } from '../src/store/certificate-rows.js';
+import { loadAuditKeyring } from '../src/store/keys/audit-keyring.js';
 import { openStore } from '../src/store/open-store.js';
 import { aCertificate, asCA, validFor, withSubject } from '../test/support/certificates.js';
 
@@ -332,13 +333,14 @@ async function timedScan(
   storeDir: string,
   root: string,
 ): Promise<{ seconds: number; result: ScanFilesResult; loopDelay: LoopDelay }> {
-  const store = await openStore({ dataDir: storeDir });
+  const auditKeys = await loadAuditKeyring({ dataDir: storeDir });
+  const store = await openStore({ dataDir: storeDir, auditKeys });
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   try {
     histogram.enable();
     const started = performance.now();
     const result = await scanFiles(
-      { store, clock: systemClock, files: new LocalFileTree() },
+      { store, clock: systemClock, files: new LocalFileTree(), auditKeys },
       { paths: [root], passwords: [], actor: 'bench:scan-files' },
     );
     const seconds = (performance.now() - started) / 1000;

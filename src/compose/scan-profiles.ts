@@ -26,6 +26,7 @@ export function scanProfileDependencies(rt: Runtime): ScanProfileDependencies {
     store: rt.store,
     clock: rt.clock,
     files: rt.files,
+    auditKeys: rt.auditKeys,
     prober: rt.prober,
     profiles: rt.config.scan.profiles ?? [],
     passwords: passwordsOf,

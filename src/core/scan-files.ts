@@ -9,6 +9,8 @@ import { foldedArchiveFiles } from './key-pairing/certbot-lineage.js';
 import { configuredKeyPairs } from './key-pairing/configured-key-pairs.js';
 import type { ConfiguredKeyPair } from './key-pairing/key-pairs.js';
 import { orderedMap } from './scan/ordered-map.js';
+import { neededPassword, passwordSetDigest } from './scan/passwords-tried.js';
+import type { AuditKeyring } from './ports/audit-keyring.js';
 import type { Clock } from './ports/clock.js';
 import type { FileStat, FileTree } from './ports/file-tree.js';
 import type { Store } from './ports/store.js';
@@ -24,11 +26,16 @@ export interface ScanFilesDeps {
   store: Store;
   clock: Clock;
   files: FileTree;
+  /** The audit key: a file state remembers the passwords tried as a digest under it (passwords-tried.ts). */
+  auditKeys: Pick<AuditKeyring, 'mac'>;
 }
 
 export interface ScanFilesInput {
   paths: string[];
-  /** Passwords to try on PKCS#12 files and encrypted keys (the empty password is always tried). */
+  /**
+   * Passwords to try on PKCS#12 files and encrypted keys (the empty password is always tried): every source the
+   * caller has (--password, --password-file, CUSTOS_PASSWORDS, a profile's passwordsFromEnv), as one set.
+   */
   passwords: string[];
   actor: string;
   /** Called now and then while files are read. */
@@ -61,16 +68,12 @@ const sameFile = (state: FileState, stat: FileStat): boolean =>
   state.ctimeMs === stat.ctimeMs &&
   state.inode === stat.inode;
 
-/** The problems of a file that another password may solve. */
-const PASSWORD_PROBLEMS: ReadonlySet<string> = new Set([
-  'CUSTOS_PKCS12_PASSWORD_UNKNOWN',
-  'CUSTOS_KEY_ENCRYPTED',
-]);
-
 /**
  * Scans file trees into the inventory: every certificate and private key found by content, each file a location.
  * A file unchanged since the last scan (same size, mtime, ctime and inode) is not read again; its sightings are
- * touched — unless no password opened it and passwords are given now. A file that is gone ends its sightings. All changes land in one transaction with their audit events.
+ * touched and its problems reported again — unless it needed a password (a PKCS#12 no password opened, a key left
+ * encrypted) and passwords are given now that are another set than the one it was read with. A file that is gone
+ * ends its sightings. All changes land in one transaction with their audit events.
  * The certificate-key pairs web server configurations declare are kept with the configuration file (its key files
  * are judged against its certificates when the inventory is read: src/core/key-pairing/); the archive/ files of a
  * certbot lineage whose live/ links are walked are no locations of their own (certbot-lineage.ts).
@@ -97,12 +100,14 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
   let files = 0;
   let certificatesRead = 0;
 
-  // A file no password opened last time is read again whenever passwords are given: one of them may be new.
-  const retryPasswords = input.passwords.length > 0;
+  // A file that needed a password is read again when the passwords are another set than the one it was read with:
+  // one of them may open it. Without passwords nothing new can be tried (the empty password always was).
+  const passwordsTried = passwordSetDigest(deps.auditKeys, input.passwords);
+  const retryPasswords = input.passwords.some((p) => p !== '');
   const unchanged = (stat: FileStat): boolean => {
     const before = previousByPath.get(stat.path);
     if (before === undefined || !sameFile(before, stat)) return false;
-    return !(retryPasswords && before.problem !== null && PASSWORD_PROBLEMS.has(before.problem.code));
+    return !(retryPasswords && neededPassword(before.problems) && before.passwordsTried !== passwordsTried);
   };
   const walk = deps.files.walk(roots, { maxFileBytes: MAX_CONTAINER_BYTES });
   for await (const { item, content } of orderedMap(walk, READ_AHEAD, async (item) => ({
@@ -120,12 +125,16 @@ export async function scanFiles(deps: ScanFilesDeps, input: ScanFilesInput): Pro
     if (stat.linkTarget !== undefined) links.push({ path: stat.path, linkTarget: stat.linkTarget });
     if (content === null) {
       unchangedPaths.add(stat.path);
-      const problem = previousByPath.get(stat.path)?.problem;
-      if (problem) errors.push({ path: stat.path, ...problem });
+      for (const problem of previousByPath.get(stat.path)?.problems ?? [])
+        errors.push({ path: stat.path, ...problem });
       continue;
     }
     const read = readFile(content, stat.path, input.passwords, explicitFiles.has(stat.path), deps.clock);
-    states.push({ ...stat, problem: read.problems[0] ?? null });
+    states.push({
+      ...stat,
+      problems: read.problems,
+      passwordsTried: neededPassword(read.problems) ? passwordsTried : null,
+    });
     for (const problem of read.problems) errors.push({ path: stat.path, ...problem });
     observed.push(...read.observations);
     configured.push(...read.keyPairs);

@@ -34,7 +34,8 @@ export async function fileStatesUnder(ctx: StoreContext, roots: string[]): Promi
         mtimeMs: row.mtime_ms,
         ctimeMs: row.ctime_ms,
         inode: row.inode,
-        problem: row.problem === null ? null : (JSON.parse(row.problem) as FileState['problem']),
+        problems: JSON.parse(row.problems) as FileState['problems'],
+        passwordsTried: row.passwords_tried,
       });
     }
   }
@@ -53,10 +54,8 @@ export async function putFileStates(ctx: StoreContext, states: FileState[]): Pro
         mtime_ms: state.mtimeMs,
         ctime_ms: state.ctimeMs,
         inode: state.inode,
-        problem:
-          state.problem === null
-            ? null
-            : JSON.stringify({ code: state.problem.code, message: state.problem.message }),
+        problems: JSON.stringify(state.problems.map(({ code, message }) => ({ code, message }))),
+        passwords_tried: state.passwordsTried,
       })),
     );
   }

@@ -159,13 +159,13 @@ export class KyselyInventoryReader implements InventoryReader {
     return reading('reading file problems', async () => {
       const rows = await this.db
         .selectFrom('file_states')
-        .select(['path', 'problem'])
-        .where('problem', 'is not', null)
+        .select(['path', 'problems'])
+        .where('problems', '!=', '[]')
         .orderBy('path')
         .execute();
       return rows.map((row) => ({
         path: row.path,
-        code: (JSON.parse(row.problem ?? '{}') as { code?: string }).code ?? 'CUSTOS_FILE_MALFORMED',
+        code: (JSON.parse(row.problems) as Array<{ code?: string }>)[0]?.code ?? 'CUSTOS_FILE_MALFORMED',
       }));
     });
   }

@@ -61,7 +61,8 @@ const statements = {
           mtime_ms: eb.ref('excluded.mtime_ms'),
           ctime_ms: eb.ref('excluded.ctime_ms'),
           inode: eb.ref('excluded.inode'),
-          problem: eb.ref('excluded.problem'),
+          problems: eb.ref('excluded.problems'),
+          passwords_tried: eb.ref('excluded.passwords_tried'),
         })),
       ),
 };

@@ -75,8 +75,10 @@ export interface FileStatesTable {
   mtime_ms: number;
   ctime_ms: number;
   inode: number;
-  /** `{code, message}` as JSON text, or null. */
-  problem: string | null;
+  /** Every problem of the file when it was last read, `[{code, message}]` as JSON text (`[]`: none). */
+  problems: string;
+  /** The digest of the passwords tried, when a problem is a password problem (FileState.passwordsTried), or null. */
+  passwords_tried: string | null;
 }
 
 export interface AuditEventsTable {

@@ -38,6 +38,7 @@ for (const dialect of DIALECTS) {
       clock,
       random: systemRandom,
       files: new LocalFileTree(),
+      auditKeys: db.options.auditKeys,
       prober: createTlsProber({ timeoutMs: 2_000 }),
       trustAnchors: () => Promise.resolve([]),
       concurrency: 2,

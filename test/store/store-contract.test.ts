@@ -222,7 +222,8 @@ for (const dialect of DIALECTS) {
         mtimeMs: 1.5e12 + 0.25,
         ctimeMs: 1.6e12,
         inode: 2 ** 40,
-        problem: null,
+        problems: [] as Array<{ code: string; message: string }>,
+        passwordsTried: null as string | null,
       });
       await store.transaction((tx) =>
         tx.inventory.putFileStates([...inside, ...outside].map((path) => state(path))),
@@ -234,7 +235,11 @@ for (const dialect of DIALECTS) {
       );
       const broken = {
         ...state('/srv/a/x.pem', 7),
-        problem: { code: 'CUSTOS_FILE_TRUNCATED', message: 'cut short' },
+        problems: [
+          { code: 'CUSTOS_FILE_TRUNCATED', message: 'cut short' },
+          { code: 'CUSTOS_KEY_ENCRYPTED', message: 'no password opens it' },
+        ],
+        passwordsTried: 'a'.repeat(64),
       };
       await store.transaction(async (tx) => {
         await tx.inventory.putFileStates([broken]);
@@ -371,7 +376,7 @@ for (const dialect of DIALECTS) {
             day(0),
           );
           await tx.inventory.putFileStates([
-            { path: '/x.pem', size: 1, mtimeMs: 1, ctimeMs: 1, inode: 1, problem: null },
+            { path: '/x.pem', size: 1, mtimeMs: 1, ctimeMs: 1, inode: 1, problems: [], passwordsTried: null },
           ]);
           await tx.appendAudit(events(3));
           throw boom;

@@ -15,7 +15,7 @@ export function registerScanFiles(program: Command): void {
   commandGroup(program, 'scan', 'discover certificates in files and on the network')
     .command('files')
     .description(
-      "Scan files and directories for certificates and private keys (PEM, DER, PKCS#7, PKCS#12, JKS, Kubernetes TLS secrets), recognised by content, into the inventory. Unchanged files are not read again; certificates no longer found end their sightings. A key file is paired with its certificate by the same stem (web.crt/web.key, web.pem/web-key.pem), a certbot lineage (live/NAME/ with its archive/ as one) or an nginx/Apache configuration in the tree; a paired key that is not the certificate's own is key-mismatch.",
+      "Scan files and directories for certificates and private keys (PEM, DER, PKCS#7, PKCS#12, JKS, Kubernetes TLS secrets), recognised by content, into the inventory. Unchanged files are not read again (unless one needed a password and another set of passwords is given); certificates no longer found end their sightings. A key file is paired with its certificate by the same stem (web.crt/web.key, web.pem/web-key.pem), a certbot lineage (live/NAME/ with its archive/ as one) or an nginx/Apache configuration in the tree; a paired key that is not the certificate's own is key-mismatch.",
     )
     .argument('<path...>', 'files or directories to scan (directories recursively, following symbolic links)')
     .option(

@@ -16,8 +16,13 @@ export interface FileState {
   mtimeMs: number;
   ctimeMs: number;
   inode: number;
-  /** The problem the file had when it was last read, reported again while it stays unchanged. */
-  problem: { code: string; message: string } | null;
+  /** The problems the file had when it was last read (all of them), reported again while it stays unchanged. */
+  problems: Array<{ code: string; message: string }>;
+  /**
+   * When one of those problems is a password problem (src/core/scan/passwords-tried.ts): the digest of the set of
+   * passwords tried when it was read (`passwordSetDigest`, never the passwords), else null.
+   */
+  passwordsTried: string | null;
 }
 
 /** Which certificates to list. All filters combine with AND. */
@@ -198,6 +203,6 @@ export interface InventoryReader {
   countCertificates(): Promise<number>;
   /** Counts of open sightings by location kind. */
   countLocations(): Promise<Record<LocationKind, number>>;
-  /** Files whose last read failed (unreadable, broken, password unknown), as the scanner recorded them. */
+  /** Files whose last read failed (unreadable, broken, password unknown), each with the code of its first problem. */
   fileProblems(): Promise<Array<{ path: string; code: string }>>;
 }

@@ -21,6 +21,7 @@ import { certificateEku } from './0020-certificate-eku.js';
 import { configuredKeyPairs } from './0021-configured-key-pairs.js';
 import { rfc4514Names } from './0022-rfc4514-names.js';
 import { sightingsByObjectType } from './0023-sightings-by-object-type.js';
+import { fileStatePasswords } from './0024-file-state-passwords.js';
 import type { StoreMigration } from './store-migration.js';
 
 /**
@@ -51,4 +52,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0021-configured-key-pairs': configuredKeyPairs,
   '0022-rfc4514-names': rfc4514Names,
   '0023-sightings-by-object-type': sightingsByObjectType,
+  '0024-file-state-passwords': fileStatePasswords,
 };
