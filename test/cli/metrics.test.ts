@@ -1,15 +1,24 @@
 /**
  * `custos metrics` as a node_exporter user checks it: a scanned tree (a file, a Kubernetes Secret manifest, an
- * expired certificate, a broken file) comes out in x509-certificate-exporter's names and labels, Prometheus's own
+ * expired certificate, a broken file) comes out in x509-certificate-exporter's names and labels, with the values its
+ * alert rules and dashboards match on (`serial_number` in decimal, `filename`, `subject_O`, ...), Prometheus's own
  * `promtool check metrics` accepts the text, and `--output` replaces the textfile atomically.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { aCertificate, expiringIn, withDnsNames, withSubject } from '../support/certificates.js';
+import {
+  aCertificate,
+  asCA,
+  expiringIn,
+  issuedBy,
+  withDnsNames,
+  withSubject,
+} from '../support/certificates.js';
 import { aCustos, type Custos } from '../support/cli.js';
 
 interface Sample {
@@ -55,7 +64,12 @@ describe('custos metrics', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'custos-metrics-'));
-    web = await aCertificate(withSubject('CN=web.corp.example, O=Corp'), withDnsNames('web.corp.example'));
+    const ca = await aCertificate(asCA(), withSubject('CN=Corp Issuing CA, O=Corp Trust, C=DE'));
+    web = await aCertificate(
+      withSubject('CN=web.corp.example, OU=Web, O=Corp, L=Berlin, ST=Land Berlin, C=DE'),
+      withDnsNames('web.corp.example'),
+      issuedBy(ca),
+    );
     old = await aCertificate(withSubject('CN=old\\, legacy'), expiringIn(-2));
     await mkdir(join(dir, 'k8s'));
     await writeFile(join(dir, 'web.pem'), web.pem);
@@ -85,16 +99,40 @@ describe('custos metrics', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('x509_cert_not_after per certificate and file, as a Unix timestamp, with the exporter labels', () => {
+  test('x509_cert_not_after per certificate and file, as a Unix timestamp, with the exporter labels', async () => {
     const webFile = samples(text).find(
       (s) => s.name === 'x509_cert_not_after' && s.labels.filepath === join(dir, 'web.pem'),
     );
     assert.ok(webFile, text);
     assert.equal(webFile.value, Math.floor(web.x509.notAfter.getTime() / 1000));
-    assert.equal(webFile.labels.subject_CN, 'web.corp.example');
-    assert.equal(webFile.labels.issuer_CN, 'web.corp.example');
+    assert.equal(webFile.labels.filename, 'web.pem');
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(webFile.labels).filter(([name]) => /^(subject|issuer)_/.test(name))),
+      {
+        subject_C: 'DE',
+        subject_ST: 'Land Berlin',
+        subject_L: 'Berlin',
+        subject_O: 'Corp',
+        subject_OU: 'Web',
+        subject_CN: 'web.corp.example',
+        issuer_C: 'DE',
+        issuer_O: 'Corp Trust',
+        issuer_CN: 'Corp Issuing CA',
+      },
+    );
     assert.equal(webFile.labels.fingerprint_sha256, web.fingerprintSha256);
-    assert.equal(webFile.labels.serial_number, web.x509.serialNumber.toLowerCase());
+    // The exporter prints Go's big.Int: the decimal of the serial `openssl x509 -serial` prints in hex.
+    const { stdout } = await promisify(execFile)('openssl', [
+      'x509',
+      '-noout',
+      '-serial',
+      '-in',
+      join(dir, 'web.pem'),
+    ]);
+    const hex = /^serial=([0-9A-F]+)$/m.exec(stdout)?.[1];
+    assert.ok(hex, stdout);
+    assert.equal(webFile.labels.serial_number, BigInt(`0x${hex}`).toString(10));
+    assert.match(webFile.labels.serial_number ?? '', /^[1-9][0-9]*$/);
     assert.ok('owner' in webFile.labels);
   });
 
@@ -105,6 +143,7 @@ describe('custos metrics', () => {
     assert.ok(secret, text);
     assert.equal(secret.labels.secret_namespace, 'shop');
     assert.equal(secret.labels.filepath, join(dir, 'k8s', 'secret.yaml'));
+    assert.equal(secret.labels.filename, 'secret.yaml');
   });
 
   test('x509_cert_expired is 1 for the expired certificate only; escaped commas survive in subject_CN', () => {
@@ -112,6 +151,11 @@ describe('custos metrics', () => {
     const byFile = new Map(expired.map((s) => [s.labels.filepath, s]));
     assert.equal(byFile.get(join(dir, 'old.pem'))?.value, 1);
     assert.equal(byFile.get(join(dir, 'old.pem'))?.labels.subject_CN, 'old, legacy');
+    assert.equal(
+      byFile.get(join(dir, 'old.pem'))?.labels.subject_O,
+      undefined,
+      'a name without O has no subject_O',
+    );
     assert.equal(byFile.get(join(dir, 'web.pem'))?.value, 0);
     assert.ok(samples(text).some((s) => s.name === 'x509_cert_not_before'));
   });
