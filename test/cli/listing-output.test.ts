@@ -361,7 +361,7 @@ for (const dialect of DIALECTS) {
         key: (i) => i['name'],
         row: (i) => startsWith(i['name'] as string),
         fields: ['name', 'ready', 'renewalTime', 'issuer'],
-        summary: /^2 managed certificate\(s\), 0 ready$/,
+        summary: /^2 managed certificates, 0 ready$/,
       });
       await checkListing(run, {
         args: ['jobs', 'list'],
@@ -406,6 +406,15 @@ for (const dialect of DIALECTS) {
       const wide = linesOf(ok(await run('get', 'owners', '-o', 'wide'), 'get -o wide'));
       assert.match(wide[0] ?? '', /^NAME\s+KIND\s+LABELS\s+SUMMARY$/);
       assert.match(wide[1] ?? '', /^alpha\s+Owner\s+team=alpha\s/);
+      // The summaries count in words: "0 escalation levels", "1 destination" (not "level(s)").
+      assert.match(wide[1] ?? '', /\s-; 0 escalation levels$/);
+      const managedObjects = linesOf(
+        ok(await run('get', 'managedcertificates', '--sort-by', 'name'), 'get managed'),
+      );
+      assert.match(
+        managedObjects[1] ?? '',
+        /^web-a\s+web-a\.corp\.example from default, 24h, 1 destination$/,
+      );
       const unknown = await run('get', 'owners', '--sort-by', 'colour');
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /CUSTOS_INVALID_ARGUMENT: --sort-by: "colour" .*sort by one of name;/);

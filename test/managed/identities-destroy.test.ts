@@ -127,3 +127,41 @@ spec:
   assert.equal(again.code, 2);
   assert.match(again.stderr, /CUSTOS_NOT_FOUND/);
 });
+
+test('the text report counts in words: "0 managed certificates", "1 certificate"', async () => {
+  const file = join(dir, 'edge-18.yaml');
+  await writeFile(
+    file,
+    `apiVersion: custos/v1
+kind: Owner
+metadata: {name: edge-team}
+spec: {contacts: {email: [edge@corp.example]}}
+---
+apiVersion: custos/v1
+kind: Identity
+metadata: {name: edge-18}
+spec: {kind: device, owner: edge-team}
+`,
+  );
+  assert.equal((await custos.run('apply', '-f', file)).code, 0);
+  const issued = await custos.run(
+    'cert',
+    'issue',
+    '--generate-key',
+    'ec-p256',
+    '--dns',
+    'edge-18.corp.example',
+    '--identity',
+    'edge-18',
+    '--out-dir',
+    join(dir, 'issued-18'),
+    '--json',
+  );
+  assert.equal(issued.code, 0, issued.stderr);
+  const destroyed = await custos.run('identities', 'destroy', 'edge-18');
+  assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+  assert.equal(
+    destroyed.stdout,
+    'identity edge-18 destroyed: 0 managed certificates torn down, 1 certificate revoked (cessationOfOperation)\n',
+  );
+});

@@ -256,8 +256,10 @@ describe('/metrics on custos serve', () => {
     );
     assert.ok(series, text);
     assert.equal(series.labels.filepath, join(dir, 'tree', 'files.pem'));
+    assert.equal(series.labels.filename, 'files.pem');
     assert.equal(series.labels.subject_CN, 'files.corp.example');
-    assert.equal(series.labels.serial_number, file.x509.serialNumber.toLowerCase());
+    // Decimal, as the exporter prints Go's big.Int (custos metrics is the same exposition: test/cli/metrics.test.ts).
+    assert.equal(series.labels.serial_number, BigInt(`0x${file.x509.serialNumber}`).toString(10));
     assert.ok('owner' in series.labels);
     assert.equal(series.value, seconds(file.x509.notAfter));
   });

@@ -34,17 +34,17 @@ function bundleTarget(d: TrustBundleDestinationSpec): string {
 function summary(o: AnyDeclarativeObject): string {
   switch (o.kind) {
     case 'Owner':
-      return `${[...(o.spec.contacts.email ?? [])].join(', ') || '-'}; ${o.spec.escalation?.length ?? 0} escalation level(s)`;
+      return `${[...(o.spec.contacts.email ?? [])].join(', ') || '-'}; ${counted(o.spec.escalation?.length ?? 0, 'escalation level')}`;
     case 'Identity':
       return `${o.spec.kind}, owner ${o.spec.owner}${o.spec.spiffeId ? `, ${o.spec.spiffeId}` : ''}`;
     case 'OwnershipRule':
       return `order ${o.spec.order ?? 0} -> ${o.spec.owner}: ${JSON.stringify(o.spec.match)}`;
     case 'Policy':
-      return `${o.spec.type} ${o.spec.code} (${o.spec.severity}), ${o.spec.validations.length} validation(s)`;
+      return `${o.spec.type} ${o.spec.code} (${o.spec.severity}), ${counted(o.spec.validations.length, 'validation')}`;
     case 'Exception':
       return `waives ${o.spec.waives.join(',')} until ${o.spec.expires}`;
     case 'ManagedCertificate':
-      return `${o.spec.commonName ?? o.spec.dnsNames?.[0] ?? '-'} from ${o.spec.issuerRef.name}, ${o.spec.duration}, ${o.spec.destinations?.length ?? 0} destination(s)`;
+      return `${o.spec.commonName ?? o.spec.dnsNames?.[0] ?? '-'} from ${o.spec.issuerRef.name}, ${o.spec.duration}, ${counted(o.spec.destinations?.length ?? 0, 'destination')}`;
     case 'TrustBundle':
       return `${o.spec.ca === undefined ? 'every CA' : `CA ${o.spec.ca}`} -> ${o.spec.destinations.map(bundleTarget).join(', ')}`;
   }

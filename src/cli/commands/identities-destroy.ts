@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { action, commandGroup, examples } from '../command-group.js';
 import { globalOptions } from '../global-options.js';
 import { EXIT, printJson, printLine } from '../output.js';
+import { counted } from '../../core/plural.js';
 
 export function registerIdentitiesDestroy(program: Command): void {
   commandGroup(program, 'identities', 'identities: the services, workloads and devices certificates are for')
@@ -37,7 +38,7 @@ export function registerIdentitiesDestroy(program: Command): void {
         if (options.json) printJson(result);
         else {
           printLine(
-            `identity ${name} destroyed: ${result.managed.length} managed certificate(s) torn down, ${result.revoked.length} certificate(s) revoked (cessationOfOperation)`,
+            `identity ${name} destroyed: ${counted(result.managed.length, 'managed certificate')} torn down, ${counted(result.revoked.length, 'certificate')} revoked (cessationOfOperation)`,
           );
           for (const m of result.managed)
             for (const d of m.destinations)

@@ -17,6 +17,7 @@ import {
   type Listing,
   type ListingFlags,
 } from '../output.js';
+import { counted } from '../../core/plural.js';
 
 const GROUP =
   'managed certificates: renewed, deployed and verified live on every endpoint (kind: ManagedCertificate)';
@@ -43,7 +44,7 @@ const MANAGED: Listing<ManagedListItem> = {
     'issuer',
   ),
   summary: (items) =>
-    `${items.length} managed certificate(s), ${items.filter((i) => i.ready === 'True').length} ready`,
+    `${counted(items.length, 'managed certificate')}, ${items.filter((i) => i.ready === 'True').length} ready`,
 };
 
 export function registerManaged(program: Command): void {
@@ -244,7 +245,7 @@ export function registerManaged(program: Command): void {
         if (options.json) printJson(result);
         else {
           printLine(
-            `${name} deleted${result.revoked.length > 0 ? `; ${result.revoked.length} revision(s) revoked (cessationOfOperation)` : ''}`,
+            `${name} deleted${result.revoked.length > 0 ? `; ${counted(result.revoked.length, 'revision')} revoked (cessationOfOperation)` : ''}`,
           );
           for (const d of result.destinations)
             printLine(

@@ -22,8 +22,9 @@ export function registerMetrics(program: Command): void {
     .command('metrics')
     .description(
       "Print the metrics of /metrics once: the inventory in x509-certificate-exporter's names (x509_cert_not_after, " +
-        'x509_cert_not_before, x509_cert_expired, x509_read_errors; labels filepath, secret_namespace, secret_name, ' +
-        "subject_CN, issuer_CN, serial_number, plus owner and fingerprint_sha256), TLS endpoints in blackbox_exporter's " +
+        'x509_cert_not_before, x509_cert_expired, x509_read_errors; labels filename, filepath, ' +
+        'secret_namespace, secret_name, subject_C..subject_CN, issuer_C..issuer_CN, serial_number in decimal, plus ' +
+        "owner and fingerprint_sha256), TLS endpoints in blackbox_exporter's " +
         "(probe_ssl_*), managed certificates in cert-manager's (certmanager_certificate_*), findings and lifecycle " +
         "counters (custos_*; docs/metrics.md). With --output, the file is replaced atomically, as node_exporter's " +
         'textfile collector needs.',

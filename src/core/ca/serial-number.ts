@@ -20,3 +20,12 @@ export function serialText(magnitude: Uint8Array): string {
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
   return Buffer.from(magnitude.subarray(start)).toString('hex');
 }
+
+/**
+ * A serial as ParsedCertificate.serialNumber writes it (hex) in decimal, as Go's `big.Int` prints it
+ * (x509-certificate-exporter's `serial_number`, `openssl x509 -serial` converted). The hex is read as unsigned: RFC
+ * 5280 serials are positive (Go refuses negative ones). Text that is not hex is returned as it is.
+ */
+export function serialDecimal(hex: string): string {
+  return /^[0-9a-f]+$/i.test(hex) ? BigInt(`0x${hex}`).toString(10) : hex;
+}

@@ -122,7 +122,7 @@ spec:
     '1:8 spec.escalation[0].contacts: give at least 1 of email, webhooks, slack',
     '2:10 apiVersion: expected custos/v1, got "custos/v2"',
     '2:11 kind: expected one of Owner, Identity, OwnershipRule, Policy, Exception, ManagedCertificate, TrustBundle, got "Gizmo"',
-    '3:19 spec.waives: expected at least 1 item(s), got 0',
+    '3:19 spec.waives: expected at least 1 item, got 0',
     '3:20 spec.scope: give at least 1 of fingerprints, identities, selector, paths, endpoints',
     '3:19 spec.compensatingControl: required field is missing',
     '3:23 spec.expires: expected an RFC 3339 time with a zone, e.g. 2027-03-31T00:00:00Z, got "next tuesday"',
@@ -336,7 +336,7 @@ ${destinations}
       'spec.destinations[1]: give exactly one of file, exec, webhook, got exec and webhook',
       'spec.destinations[2].webhook.secretEnv: expected an environment variable named CUSTOS_..., got "INSTALL_SECRET"',
       'spec.destinations[3].webhook.url: the revision carries its private key: use https:// (http:// only to a loopback address)',
-      'spec.destinations[4].exec.command: expected at least 1 item(s), got 0',
+      'spec.destinations[4].exec.command: expected at least 1 item, got 0',
     ],
   );
 });

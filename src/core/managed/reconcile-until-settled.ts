@@ -8,6 +8,7 @@ import type { BundleDeliveryView } from './deliver-trust-bundles.js';
 import { DomainError } from '../errors.js';
 import type { ManagedDependencies } from './managed-dependencies.js';
 import { runReconciler } from './managed-jobs.js';
+import { counted } from '../plural.js';
 
 /** One managed certificate as `managed reconcile --json` prints it. */
 export interface ReconciledView {
@@ -51,7 +52,7 @@ export async function reconcileUntilSettled(
   if (timedOut && notReady > 0)
     throw new DomainError(
       'CUSTOS_MANAGED_NOT_SETTLED',
-      `The reconciler ran out of time (${input.timeout}); ${notReady} managed certificate(s) not Ready.`,
+      `The reconciler ran out of time (${input.timeout}); ${counted(notReady, 'managed certificate')} not Ready.`,
       { hint: 'Steps already recorded stay recorded: run it again, or give a longer --timeout.' },
     );
   return { managed, bundles: run.bundles, jobs: run.jobs };

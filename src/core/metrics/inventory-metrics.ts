@@ -1,10 +1,14 @@
+import { serialDecimal } from '../ca/serial-number.js';
 import type { CertificateView, LocationView } from '../inventory/certificate-view.js';
+import { baseNameOf } from '../inventory/file-path.js';
 import type { MetricFamily, MetricSample } from './metric-family.js';
+import { nameLabels } from './name-labels.js';
 
 /**
  * The inventory as the metrics people already alert on: x509-certificate-exporter's per-certificate gauges
  * (`x509_cert_not_after`, `x509_cert_not_before`, `x509_cert_expired` as absolute Unix timestamps and 0/1, with
- * its labels `filepath`, `secret_namespace`, `secret_name`, `subject_CN`, `issuer_CN`, `serial_number`) and
+ * its labels: `filename` and `filepath`, `secret_namespace`, `secret_name`, `serial_number` in decimal as Go's
+ * `big.Int` prints it, `subject_C` ... `subject_CN` and `issuer_C` ... `issuer_CN` (name-labels.ts)) and
  * `x509_read_errors`, plus Custos's `owner` and `fingerprint_sha256` labels. One series per certificate and
  * location, so an alert names the file to fix; TLS endpoints carry `endpoint` and `sni` instead of `filepath`.
  * The views come ordered by notAfter, so a capped family keeps the certificates that expire first.
@@ -93,9 +97,9 @@ export function findingFamilies(views: readonly CertificateView[]): MetricFamily
 
 function certificateLabels(view: CertificateView): Record<string, string> {
   return {
-    subject_CN: commonName(view.subject),
-    issuer_CN: commonName(view.issuer),
-    serial_number: view.serialNumber,
+    ...nameLabels('subject', view.subject),
+    ...nameLabels('issuer', view.issuer),
+    serial_number: serialDecimal(view.serialNumber),
     fingerprint_sha256: view.fingerprintSha256,
     owner: view.owner ?? '',
   };
@@ -106,26 +110,25 @@ function locationLabels(location: LocationView): Record<string, string> {
     case 'file':
       return location.k8sSecret
         ? {
-            filepath: location.path,
+            ...fileLabels(location.path),
             secret_namespace: location.k8sSecret.namespace,
             secret_name: location.k8sSecret.name,
           }
-        : { filepath: location.path };
+        : fileLabels(location.path);
     case 'tls':
       return { endpoint: `${location.host}:${location.port}`, sni: location.sni ?? '' };
     case 'k8s-secret':
       return { secret_namespace: location.namespace, secret_name: location.name };
     case 'agent':
-      return { device: location.deviceId, filepath: location.path ?? '' };
+      return { device: location.deviceId, ...fileLabels(location.path ?? '') };
     case 'issued':
       return { issuing_ca: location.authority, identity: location.identity ?? '' };
   }
 }
 
-/** The first CN of an RFC 4514 name string (escaped commas kept), or '' when it has none. */
-export function commonName(name: string): string {
-  const match = /(?:^|,\s*)CN=((?:[^,\\]|\\.)*)/.exec(name);
-  return match?.[1]?.replace(/\\(.)/g, '$1') ?? '';
+/** As the exporter labels a file: `filename` its base name, `filepath` the whole path. */
+function fileLabels(path: string): Record<string, string> {
+  return { filename: baseNameOf(path), filepath: path };
 }
 
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);

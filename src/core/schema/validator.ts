@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type FormatDefinition, type KeywordDefinition } from 'ajv';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { formatProblem, STRING_FORMATS } from './formats.js';
+import { counted } from '../plural.js';
 
 /**
  * Validation of input against a TypeBox schema with Ajv: every problem (not just the first), each with its field
@@ -140,7 +141,7 @@ function problemOf(error: ErrorObject, at: FieldPath): FieldProblem {
     case 'minItems':
       return {
         path,
-        message: `expected at least ${String(params.limit)} item(s), got ${Array.isArray(data) ? data.length : 0}`,
+        message: `expected at least ${counted(Number(params.limit), 'item')}, got ${Array.isArray(data) ? data.length : 0}`,
       };
     case 'anyOf':
       return { path, message: `give at least 1 of ${keys}` };

@@ -142,7 +142,8 @@ function chainOrderFindings(
     findings.push(
       finding(
         'chain-order',
-        `the chain carries ${extras.length} certificate(s) not on the path: ${extras.map(describe).join(', ')}`,
+        // pki sits below core/plural.ts (counted), so the number is written out here, as in lint/serial-number-entropy.ts.
+        `the chain carries ${extras.length} certificate${extras.length === 1 ? '' : 's'} not on the path: ${extras.map(describe).join(', ')}`,
         extras[0],
       ),
     );
