@@ -1,9 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BundleDestination, BundleOutcome, TrustBundleExecSpec } from '../../core/ports/destination.js';
-import { runCommand } from '../deployer-file/run-command.js';
-import { describeExec, execOutcomeOf, execTimeoutOf } from './exec-destination.js';
+import { describeExec, runExec } from './exec-destination.js';
 
 /**
  * The `exec` destination of trust bundles, for appliances and scripts: the bundle is written to a private
@@ -19,34 +15,18 @@ export function createBundleExecDestination(options: {
   return {
     describe: describeExec,
     knowsWhatItHolds: false,
-    async deliver(config, bundle): Promise<BundleOutcome> {
-      let dir: string | null = null;
-      try {
-        dir = await mkdtemp(join(tmpdir(), 'custos-exec-'));
-        const file = join(dir, 'bundle.pem');
-        await writeFile(file, bundle.pem, { mode: 0o644 });
-        const run = await runCommand(config.command, execTimeoutOf(config), {
-          env: {
-            ...options.base,
-            CUSTOS_ACTION: 'deploy-bundle',
-            CUSTOS_TRUST_BUNDLE_NAME: bundle.name,
-            CUSTOS_BUNDLE_SHA256: bundle.sha256,
-            CUSTOS_BUNDLE_FILE: file,
-          },
-        });
-        return { ...execOutcomeOf(config, [], run), changed: true };
-      } catch (error) {
-        return {
-          ok: false,
-          changed: true,
-          target: describeExec(config),
-          files: [],
-          reload: null,
-          error: error instanceof Error ? error.message : String(error),
-        };
-      } finally {
-        if (dir !== null) await rm(dir, { recursive: true, force: true });
-      }
-    },
+    deliver: async (config, bundle): Promise<BundleOutcome> => ({
+      ...(await runExec(
+        config,
+        [{ variable: 'CUSTOS_BUNDLE_FILE', name: 'bundle.pem', content: bundle.pem, mode: 0o644 }],
+        {
+          ...options.base,
+          CUSTOS_ACTION: 'deploy-bundle',
+          CUSTOS_TRUST_BUNDLE_NAME: bundle.name,
+          CUSTOS_BUNDLE_SHA256: bundle.sha256,
+        },
+      )),
+      changed: true,
+    }),
   };
 }

@@ -17,19 +17,63 @@ export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 export const describeExec = (config: Pick<ExecDestinationSpec, 'command'>): string =>
   `exec:${config.command.join(' ')}`;
 
-export const execTimeoutOf = (config: Pick<ExecDestinationSpec, 'timeout'>): number =>
+const execTimeoutOf = (config: Pick<ExecDestinationSpec, 'timeout'>): number =>
   config.timeout === undefined
     ? DEFAULT_EXEC_TIMEOUT_MS
     : parseDuration(config.timeout, 'exec.timeout', { form: 'declared' });
 
-export const execOutcomeOf = (
+const execOutcomeOf = (
   config: Pick<ExecDestinationSpec, 'command'>,
-  files: string[],
   run: CommandOutcome,
 ): DestinationOutcome => {
   const error = commandFailure(run, 'command');
-  return { ok: error === null, target: describeExec(config), files, reload: run, error };
+  return { ok: error === null, target: describeExec(config), files: [], reload: run, error };
 };
+
+/** A file handed to an exec command: the variable naming its path, its name, content and mode. */
+interface ExecFile {
+  variable: string;
+  name: string;
+  content: string;
+  mode: number;
+}
+
+/**
+ * Runs an exec destination's command (a managed certificate's or a trust bundle's) with `files` written to a
+ * private temporary directory (0700) whose paths are in its environment beside `env`, and removes the directory when
+ * it ends. Never throws: a failure is an outcome with its error.
+ */
+export async function runExec(
+  config: Pick<ExecDestinationSpec, 'command' | 'timeout'>,
+  files: readonly ExecFile[],
+  env: Readonly<Record<string, string>>,
+): Promise<DestinationOutcome> {
+  let dir: string | null = null;
+  try {
+    const paths: Record<string, string> = {};
+    if (files.length > 0) {
+      dir = await mkdtemp(join(tmpdir(), 'custos-exec-'));
+      for (const file of files) {
+        paths[file.variable] = join(dir, file.name);
+        await writeFile(paths[file.variable]!, file.content, { mode: file.mode });
+      }
+    }
+    return execOutcomeOf(
+      config,
+      await runCommand(config.command, execTimeoutOf(config), { env: { ...env, ...paths } }),
+    );
+  } catch (error) {
+    return {
+      ok: false,
+      target: describeExec(config),
+      files: [],
+      reload: null,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    if (dir !== null) await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * The `exec` destination, for appliances and scripts: the revision is written to a private temporary directory
@@ -47,48 +91,39 @@ export function createExecDestination(options: {
 }): Destination<ExecDestinationSpec> {
   return {
     describe: describeExec,
-    async deploy(config, bundle: RevisionBundle) {
-      let dir: string | null = null;
-      try {
-        dir = await mkdtemp(join(tmpdir(), 'custos-exec-'));
-        const paths = {
-          CUSTOS_CERTIFICATE_FILE: join(dir, 'certificate.pem'),
-          CUSTOS_CHAIN_FILE: join(dir, 'chain.pem'),
-          CUSTOS_FULLCHAIN_FILE: join(dir, 'fullchain.pem'),
-          CUSTOS_PRIVATE_KEY_FILE: join(dir, 'private-key.pem'),
-        };
-        await writeFile(paths.CUSTOS_CERTIFICATE_FILE, bundle.certificatePem, { mode: 0o644 });
-        await writeFile(paths.CUSTOS_CHAIN_FILE, bundle.chainPem, { mode: 0o644 });
-        await writeFile(paths.CUSTOS_FULLCHAIN_FILE, bundle.fullchainPem, { mode: 0o644 });
-        await writeFile(paths.CUSTOS_PRIVATE_KEY_FILE, bundle.privateKeyPem, { mode: 0o600 });
-        const run = await runCommand(config.command, execTimeoutOf(config), {
-          env: {
-            ...options.base,
-            CUSTOS_ACTION: 'deploy',
-            CUSTOS_MANAGED_NAME: bundle.name,
-            CUSTOS_REVISION: String(bundle.revision),
-            CUSTOS_FINGERPRINT_SHA256: bundle.fingerprintSha256,
-            ...paths,
+    deploy: (config, bundle: RevisionBundle) =>
+      runExec(
+        config,
+        [
+          {
+            variable: 'CUSTOS_CERTIFICATE_FILE',
+            name: 'certificate.pem',
+            content: bundle.certificatePem,
+            mode: 0o644,
           },
-        });
-        return execOutcomeOf(config, [], run);
-      } catch (error) {
-        return {
-          ok: false,
-          target: describeExec(config),
-          files: [],
-          reload: null,
-          error: error instanceof Error ? error.message : String(error),
-        };
-      } finally {
-        if (dir !== null) await rm(dir, { recursive: true, force: true });
-      }
-    },
-    async remove(config, name) {
-      const run = await runCommand(config.command, execTimeoutOf(config), {
-        env: { ...options.base, CUSTOS_ACTION: 'remove', CUSTOS_MANAGED_NAME: name },
-      });
-      return execOutcomeOf(config, [], run);
-    },
+          { variable: 'CUSTOS_CHAIN_FILE', name: 'chain.pem', content: bundle.chainPem, mode: 0o644 },
+          {
+            variable: 'CUSTOS_FULLCHAIN_FILE',
+            name: 'fullchain.pem',
+            content: bundle.fullchainPem,
+            mode: 0o644,
+          },
+          {
+            variable: 'CUSTOS_PRIVATE_KEY_FILE',
+            name: 'private-key.pem',
+            content: bundle.privateKeyPem,
+            mode: 0o600,
+          },
+        ],
+        {
+          ...options.base,
+          CUSTOS_ACTION: 'deploy',
+          CUSTOS_MANAGED_NAME: bundle.name,
+          CUSTOS_REVISION: String(bundle.revision),
+          CUSTOS_FINGERPRINT_SHA256: bundle.fingerprintSha256,
+        },
+      ),
+    remove: (config, name) =>
+      runExec(config, [], { ...options.base, CUSTOS_ACTION: 'remove', CUSTOS_MANAGED_NAME: name }),
   };
 }
