@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { debugRequested, readEnvironment } from '../compose/config/environment.js';
 import { DomainError } from '../core/errors.js';
 import { ERROR_CODES } from '../core/error-codes.js';
+import type { Finding } from '../core/findings/finding.js';
 import { tableLines } from '../core/text-table.js';
 
 /** Writes JSON to stdout: indented on a terminal, compact when piped (smaller and faster for jq and scripts). */
@@ -44,6 +45,12 @@ export function fingerprintColumns<T>(fingerprint: (row: T) => string | null): A
     { header: 'FINGERPRINT', value: (r) => shortFingerprint(fingerprint(r) ?? '-'), in: 'table' },
     { header: 'FINGERPRINT', value: (r) => fingerprint(r) ?? '-', in: 'wide' },
   ];
+}
+
+/** A FINDINGS cell: each code once, `CODE(waived)` when an active exception waives it; `-` when there is none. */
+export function findingCodes(findings: ReadonlyArray<Pick<Finding, 'code' | 'waivedBy'>>): string {
+  const codes = findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`));
+  return [...new Set(codes)].join(',') || '-';
 }
 
 /** How a listing prints: its table, the fields it sorts by in the CLI, the line under the table. */

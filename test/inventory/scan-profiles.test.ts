@@ -1,7 +1,8 @@
 /**
- * Issue 9, "scans remember their settings": named scan profiles in custos.yaml (targets, SNI names, trust anchors,
- * paths, passwords by environment variable name) run by `custos scan --profile NAME` and `custos scan`, through the
- * real CLI against a node:tls server on 127.0.0.1 and a real PKCS#12 file, run twice, on SQLite and PostgreSQL.
+ * Issue 9, "scans remember their settings": named scan profiles in custos.yaml (targets, ports, SNI names, STARTTLS,
+ * trust anchors, paths, passwords by environment variable name) run by `custos scan --profile NAME` and `custos
+ * scan`, through the real CLI against node:tls servers and an SMTP STARTTLS server on 127.0.0.1 and a real PKCS#12
+ * file, run twice, on SQLite and PostgreSQL.
  * With --server, the same command runs the profiles of the server's configuration on the server (POST /v1/scans
  * {"kind":"profile"}), its passwords read from the server's environment, and prints what the local run prints.
  */
@@ -16,7 +17,7 @@ import { aChain, withDnsNames, withSubject, type BuiltCertificate } from '../sup
 import { aCustos, runCustos, type CliResult } from '../support/cli.js';
 import { aServer } from '../support/server.js';
 import { DIALECTS } from '../store/dialects.js';
-import { tlsServer, type Running } from '../scan-tls/servers.js';
+import { smtpServer, tlsServer, type Running } from '../scan-tls/servers.js';
 
 interface ProfilesJson {
   profiles: Array<{
@@ -29,7 +30,7 @@ interface ProfilesJson {
 interface Listed {
   fingerprintSha256: string;
   findings: Array<{ code: string }>;
-  locations: Array<{ kind: string; sni?: string | null; path?: string }>;
+  locations: Array<{ kind: string; sni?: string | null; path?: string; port?: number }>;
 }
 
 for (const dialect of DIALECTS) {
@@ -133,6 +134,84 @@ for (const dialect of DIALECTS) {
         assert.match(table.stdout, /^profile web:\n {2}tls: 1 endpoint: 1 served a chain \(1 trusted\)/m);
         assert.match(table.stdout, /^profile keystores:\n1 file \(1 unchanged\)/m);
       } finally {
+        await custos.cleanup();
+        await db.dispose();
+      }
+    });
+
+    it('ports: a target without a port is scanned on each port listed; starttls: smtp upgrades the connection', async () => {
+      const db = await dialect.create();
+      const custos = await aCustos(db.options);
+      const served = { key: web.leaf, chain: [web.leaf, web.intermediate] };
+      const [one, two, mail] = await Promise.all([tlsServer(served), tlsServer(served), smtpServer(served)]);
+      const file = join(dir, 'ports-starttls.yaml');
+      await writeFile(
+        file,
+        [
+          'scan:',
+          '  timeout: 2s',
+          '  profiles:',
+          '    - name: ports',
+          '      targets: [127.0.0.1]',
+          `      ports: ${one.port},${two.port}`,
+          '      sni: [web.corp.test]',
+          `      trust: [${join(dir, 'root.pem')}]`,
+          '    - name: mail',
+          `      targets: ["127.0.0.1:${mail.port}"]`,
+          '      starttls: smtp',
+          '      sni: [web.corp.test]',
+          `      trust: [${join(dir, 'root.pem')}]`,
+          // The same SMTP server without starttls: the probe waits for a TLS answer that never comes.
+          '    - name: mail-plain',
+          `      targets: ["127.0.0.1:${mail.port}"]`,
+          '      sni: [web.corp.test]',
+          '',
+        ].join('\n'),
+      );
+      const run = (...args: string[]): Promise<CliResult> =>
+        runCustos([...custos.stateFlags, '--config', file, ...args]);
+      try {
+        const ports = await run('scan', '--profile', 'ports', '--json');
+        assert.equal(ports.code, 0, ports.stderr);
+        assert.deepEqual(
+          ports
+            .json<ProfilesJson>()
+            .profiles.map((p) => [p.name, p.tls?.endpoints, p.tls?.served, p.tls?.trusted]),
+          [['ports', 2, 2, 2]],
+        );
+        const locationPorts = async (): Promise<number[]> => {
+          const listed = (await custos.run('inventory', 'list', '--json')).json<Listed[]>();
+          const leaf = listed.find((e) => e.fingerprintSha256 === web.leaf.fingerprintSha256);
+          return (leaf?.locations ?? []).map((l) => l.port ?? 0).sort((a, b) => a - b);
+        };
+        assert.deepEqual(
+          await locationPorts(),
+          [one.port, two.port].sort((a, b) => a - b),
+        );
+
+        const plain = await run('scan', '--profile', 'mail-plain', '--json');
+        assert.equal(plain.code, 0, plain.stderr);
+        assert.deepEqual(
+          plain.json<ProfilesJson>().profiles.map((p) => [p.tls?.endpoints, p.tls?.served]),
+          [[1, 0]],
+        );
+        const upgraded = await run('scan', '--profile', 'mail', '--json');
+        assert.equal(upgraded.code, 0, upgraded.stderr);
+        assert.deepEqual(
+          upgraded
+            .json<ProfilesJson>()
+            .profiles.map((p) => [p.tls?.endpoints, p.tls?.served, p.tls?.trusted]),
+          [[1, 1, 1]],
+        );
+        assert.deepEqual(
+          await locationPorts(),
+          [one.port, two.port, mail.port].sort((a, b) => a - b),
+        );
+        const table = await run('scan', '--profile', 'mail');
+        assert.equal(table.code, 0, table.stderr);
+        assert.match(table.stdout, /^profile mail:\n {2}tls: 1 endpoint: 1 served a chain \(1 trusted\)/m);
+      } finally {
+        await Promise.all([one.close(), two.close(), mail.close()]);
         await custos.cleanup();
         await db.dispose();
       }

@@ -6,6 +6,7 @@ import { globalOptions } from '../global-options.js';
 import {
   displayName,
   EXIT,
+  findingCodes,
   fingerprintColumns,
   listingOptions,
   listingOutput,
@@ -75,11 +76,7 @@ function inventoryListing(now: Date, includeRetired: boolean): Listing<Certifica
       { header: 'OWNER', value: (v) => v.owner ?? '-' },
       { header: 'LOCATION COUNT', value: (v) => String(v.locations.length), in: 'wide' },
       { header: 'LOCATIONS', value: (v) => locationsText(v.locations) },
-      {
-        header: 'FINDINGS',
-        value: (v) =>
-          v.findings.map((f) => (f.waivedBy === undefined ? f.code : `${f.code}(waived)`)).join(',') || '-',
-      },
+      { header: 'FINDINGS', value: (v) => findingCodes(v.findings) },
       ...(includeRetired ? [{ header: 'ENDED', value: (v: CertificateView) => v.retiredAt ?? '-' }] : []),
     ],
     summary: (views) => counted(views.length, 'certificate'),

@@ -8,6 +8,7 @@ import { globalOptions } from '../global-options.js';
 import {
   byFields,
   EXIT,
+  findingCodes,
   listingOptions,
   listingOutput,
   printJson,
@@ -41,7 +42,7 @@ const LOCATIONS: Listing<LocationListing> = {
     { header: 'FIRST SEEN', value: (l) => l.firstSeen, in: 'wide' },
     { header: 'LAST SEEN', value: (l) => l.lastSeen },
     { header: 'STATUS', value: status },
-    { header: 'FINDINGS', value: (l) => [...new Set(l.findings.map((f) => f.code))].join(',') || '-' },
+    { header: 'FINDINGS', value: (l) => findingCodes(l.findings) },
   ],
   sortBy: byFields<LocationListing>(
     'locationKey',

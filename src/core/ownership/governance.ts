@@ -10,6 +10,7 @@ import type {
 import type { Evaluation } from '../evaluation/evaluation.js';
 import { waiver } from '../exceptions/waivers.js';
 import type { Finding } from '../findings/finding.js';
+import type { Location } from '../inventory/location.js';
 import type { Sighting } from '../inventory/sighting.js';
 import type { ObjectsReader } from '../ports/objects-store.js';
 import type { CertificateFacts } from '../ports/inventory-store.js';
@@ -108,6 +109,19 @@ export interface Governance {
    * for the certificate at these sightings (location-scoped exceptions).
    */
   judge(evaluation: Evaluation, builtIn: readonly Finding[], sightings: readonly Sighting[]): Judgement;
+  /**
+   * Marks the findings an active exception waives for a certificate found at these locations (a location-scoped
+   * exception is judged against them alone): what one location served is waived when the exception covers that
+   * location (`locations list`), wherever else the certificate is found.
+   */
+  waive(findings: readonly Finding[], subject: WaivedAt): Finding[];
+}
+
+/** The certificate (with its linked identity's name, as evaluated) and the locations a waiver is judged at. */
+export interface WaivedAt {
+  fingerprintSha256: string;
+  identity: string | null;
+  locations: readonly Location[];
 }
 
 /**
@@ -119,6 +133,12 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
   const policies = compilePolicies(objects.policies.filter((p) => p.spec.type === 'compliance'));
   const waive = waiver(objects.exceptions, at);
   const identities = new Map(objects.identities.map((i) => [i.metadata.name, i]));
+  const waiveAt = (findings: readonly Finding[], subject: WaivedAt): Finding[] =>
+    waive(findings, {
+      fingerprintSha256: subject.fingerprintSha256,
+      identity: subject.identity === null ? null : (identities.get(subject.identity) ?? null),
+      locations: subject.locations,
+    });
   return {
     resolveOwner,
     evaluate(certificate, sightings) {
@@ -153,18 +173,18 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
       };
     },
     judge(evaluation, builtIn, sightings) {
-      const identity = evaluation.identity === null ? null : (identities.get(evaluation.identity) ?? null);
       return {
         owner: evaluation.owner,
         ownerSource: evaluation.ownerSource,
         identity: evaluation.identity,
-        findings: waive([...uncovered(builtIn, evaluation.findings), ...evaluation.findings], {
+        findings: waiveAt([...uncovered(builtIn, evaluation.findings), ...evaluation.findings], {
           fingerprintSha256: evaluation.fingerprintSha256,
-          identity,
+          identity: evaluation.identity,
           locations: openLocations(sightings),
         }),
       };
     },
+    waive: waiveAt,
   };
 }
 

@@ -56,6 +56,9 @@ const LocationListingSchema = Type.Object(
         code: Type.String(),
         severity: Type.String(),
         message: Type.String(),
+        waivedBy: Type.Optional(
+          Type.String({ description: 'The exception that waives it for the leaf at this location' }),
+        ),
       }),
       { description: 'What was found wrong with what it served at its last answered probe' },
     ),
