@@ -156,6 +156,12 @@ for (const dialect of DIALECTS) {
           `      ports: ${one.port},${two.port}`,
           '      sni: [web.corp.test]',
           `      trust: [${join(dir, 'root.pem')}]`,
+          // The same ports as a YAML list of numbers.
+          '    - name: ports-list',
+          '      targets: [127.0.0.1]',
+          `      ports: [${one.port}, ${two.port}]`,
+          '      sni: [web.corp.test]',
+          `      trust: [${join(dir, 'root.pem')}]`,
           '    - name: mail',
           `      targets: ["127.0.0.1:${mail.port}"]`,
           '      starttls: smtp',
@@ -178,6 +184,12 @@ for (const dialect of DIALECTS) {
             .json<ProfilesJson>()
             .profiles.map((p) => [p.name, p.tls?.endpoints, p.tls?.served, p.tls?.trusted]),
           [['ports', 2, 2, 2]],
+        );
+        const list = await run('scan', '--profile', 'ports-list', '--json');
+        assert.equal(list.code, 0, list.stderr);
+        assert.deepEqual(
+          list.json<ProfilesJson>().profiles.map((p) => [p.name, p.tls?.endpoints, p.tls?.served]),
+          [['ports-list', 2, 2]],
         );
         const locationPorts = async (): Promise<number[]> => {
           const listed = (await custos.run('inventory', 'list', '--json')).json<Listed[]>();

@@ -66,10 +66,13 @@ const scanProfile = Type.Object(
       }),
     ),
     ports: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'Ports of targets that name none, e.g. 443,8443 (default 443).',
-      }),
+      Type.Union(
+        [
+          Type.String({ minLength: 1 }),
+          Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { minItems: 1 }),
+        ],
+        { description: 'Ports of targets that name none: "443,8443" or [443, 8443] (default 443).' },
+      ),
     ),
     sni: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), { description: 'SNI names to send, each its own location.' }),

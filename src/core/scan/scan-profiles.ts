@@ -19,7 +19,8 @@ import { parsePortList, parseTarget, planTlsScan, type TlsScanPlan } from './tls
 export interface ScanProfile {
   name: string;
   targets?: string[];
-  ports?: string;
+  /** As `--ports` takes them (`443,8443`), or as a list of numbers. */
+  ports?: string | number[];
   sni?: string[];
   starttls?: 'smtp' | 'postgres';
   /** Files of private roots trusted besides the system roots. */
@@ -77,11 +78,15 @@ export function profileNamed(profiles: readonly ScanProfile[], name: string): Sc
   return profile;
 }
 
+/** A profile's ports as `--ports` takes them (`443,8443`; default 443), whichever form the file gave. */
+export const profilePorts = (profile: Pick<ScanProfile, 'ports'>): string =>
+  Array.isArray(profile.ports) ? profile.ports.join(',') : (profile.ports ?? '443');
+
 /** The TLS endpoints of a profile, or null when it names no targets; DomainError for a bad target or port. */
 export function profilePlan(profile: ScanProfile): TlsScanPlan | null {
   if (profile.targets === undefined || profile.targets.length === 0) return null;
   return planTlsScan(profile.targets.map(parseTarget), {
-    ports: parsePortList(profile.ports ?? '443'),
+    ports: parsePortList(profilePorts(profile)),
     sni: profile.sni ?? [],
     starttls: profile.starttls ?? null,
   });

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../compose/runtime.js';
 import { scanProfileDependencies } from '../../compose/scan-profiles.js';
+import { profilePorts } from '../../core/scan/scan-profiles.js';
 import { DomainError } from '../../core/errors.js';
 import type { ScanRecord } from '../../core/ports/scan-store.js';
 import { API_MAX_ENDPOINTS, startScan, type ScanRequest } from '../../core/scan/start-scan.js';
@@ -195,7 +196,7 @@ export const v1ScansPlugin: FastifyPluginAsyncTypebox<V1ScansOptions> = async (a
         items: (rt.config.scan.profiles ?? []).map((p) => ({
           name: p.name,
           targets: p.targets ?? [],
-          ports: p.ports ?? '443',
+          ports: profilePorts(p),
           sni: p.sni ?? [],
           starttls: p.starttls ?? null,
           trust: p.trust ?? [],
