@@ -103,6 +103,17 @@ for (const dialect of DIALECTS) {
       assert.ok(!root.includes('self-signed'), root.join(','));
     });
 
+    it('a root sent after a leaf without the intermediate between them is no leaf either', async () => {
+      const other = await aChain(withDnsNames('gap.corp.test'));
+      const server = await tlsServer({ key: other.leaf, chain: [other.leaf, other.root] });
+      running.push(server);
+      const scan = await custos.run('scan', 'tls', `127.0.0.1:${server.port}`, '--sni', 'gap.corp.test');
+      assert.equal(scan.code, 0, scan.stderr);
+      const root = (await codes()).get(other.root.fingerprintSha256) ?? [];
+      assert.ok(!root.includes('self-signed'), root.join(','));
+      assert.ok(!root.includes('long-validity'), root.join(','));
+    });
+
     it('a self-signed CA:TRUE certificate a server presents as its own is self-signed', async () => {
       const server = await tlsServer({ key: alone, chain: [alone] });
       running.push(server);

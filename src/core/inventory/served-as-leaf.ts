@@ -16,8 +16,8 @@ const servedKey = (fingerprint: string, locationKey: string): string => `${finge
 /**
  * Where a TLS endpoint serves a certificate as its own (the leaf), not as the root of the chain it sends after the
  * leaf. A self-signed CA certificate served at an endpoint is in use as an end entity (`self-signed`) only when no
- * other certificate served there names it as issuer: many servers send their root along with the chain, and that
- * root is no leaf. Only self-signed CA certificates are looked at (a certificate of any other kind is a leaf or not
+ * other certificate served there is an end entity or names it as issuer: many servers send their root along with
+ * the chain (sometimes without the intermediate), and that root is no leaf. Only self-signed CA certificates are looked at (a certificate of any other kind is a leaf or not
  * by its basicConstraints alone), so a listing reads the certificates of their endpoints only when there are some.
  */
 export async function servedAsLeaf(
@@ -38,10 +38,12 @@ export async function servedAsLeaf(
     for (const root of roots) {
       const fingerprint = root.certificate.fingerprintSha256;
       for (const sighting of tlsSightings(root)) {
+        // An endpoint has one leaf: an end-entity certificate served there is it (whether or not the server sent
+        // the intermediate between the two), and so is a certificate below this one.
         const below = served.some(
           (other) =>
             other.certificate.fingerprintSha256 !== fingerprint &&
-            issuedBy(other.certificate, root.certificate) &&
+            (!other.certificate.isCA || issuedBy(other.certificate, root.certificate)) &&
             other.sightings.some((s) => s.locationKey === sighting.locationKey && considered(s)),
         );
         if (below) asRoot.add(servedKey(fingerprint, sighting.locationKey));
