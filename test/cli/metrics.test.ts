@@ -124,9 +124,9 @@ for (const dialect of DIALECTS)
         Object.fromEntries(
           Object.entries(webFile.labels).filter(([name]) => /^(subject|issuer)_/.test(name)),
         ),
+        // No subject_ST: the exporter's _ST is the street address, and ST=Land Berlin is the province.
         {
           subject_C: 'DE',
-          subject_ST: 'Land Berlin',
           subject_L: 'Berlin',
           subject_O: 'Corp',
           subject_OU: 'Web',

@@ -6,16 +6,18 @@ test("a printed name gives the exporter's labels with the values Go's pkix.Name 
   const cases: Array<[string, string, Record<string, string>]> = [
     [
       'every exported attribute',
-      'CN=web.corp.example, OU=Web, O=Corp, L=Berlin, ST=Berlin, C=DE',
+      'CN=web.corp.example, OU=Web, O=Corp, street=Hauptstr. 1, L=Berlin, C=DE',
       {
         subject_C: 'DE',
-        subject_ST: 'Berlin',
+        subject_ST: 'Hauptstr. 1',
         subject_L: 'Berlin',
         subject_O: 'Corp',
         subject_OU: 'Web',
         subject_CN: 'web.corp.example',
       },
     ],
+    // The exporter's _ST is the street address (collector.go: StreetAddress[0]); the province has no label.
+    ['ST is the street, not the province', 'CN=a, ST=Berlin, C=DE', { subject_C: 'DE', subject_CN: 'a' }],
     ['only the attributes the name has', 'CN=old\\, legacy', { subject_CN: 'old, legacy' }],
     ['no attributes', '', {}],
     // Encoded order is the printed order reversed: the first O encoded is printed last; the last CN printed first.

@@ -1,12 +1,21 @@
 /**
  * x509-certificate-exporter's name labels: `subject_C`, `subject_ST`, `subject_L`, `subject_O`, `subject_OU`,
  * `subject_CN` (and the same `issuer_*`), each only when the name has that attribute, with the value Go's
- * `pkix.Name` gives it: the first C, ST, L, O and OU in encoded order, and the last CN (Go keeps overwriting
+ * `pkix.Name` gives it: the first C, street, L, O and OU in encoded order, and the last CN (Go keeps overwriting
  * `CommonName`). Attributes whose value is not a string (printed as `#` and hex) are skipped, as Go skips them.
+ * `_ST` holds the streetAddress, not the stateOrProvinceName: the exporter's collector.go fills it from
+ * `StreetAddress[0]`, and rules written for it match that.
  */
 
-/** The exporter's attributes, in its label order. */
-const EXPORTED = ['C', 'ST', 'L', 'O', 'OU', 'CN'] as const;
+/** The exporter's labels, in its order, with the attribute (as Custos prints its type) each one holds. */
+const EXPORTED = [
+  ['C', 'C'],
+  ['ST', 'street'],
+  ['L', 'L'],
+  ['O', 'O'],
+  ['OU', 'OU'],
+  ['CN', 'CN'],
+] as const;
 
 /** The labels `${prefix}_C` ... `${prefix}_CN` of a name as Custos prints it (RFC 4514, the last RDN first). */
 export function nameLabels(prefix: 'subject' | 'issuer', name: string): Record<string, string> {
@@ -17,9 +26,9 @@ export function nameLabels(prefix: 'subject' | 'issuer', name: string): Record<s
     else if (!first.has(type)) first.set(type, value);
   }
   const labels: Record<string, string> = {};
-  for (const type of EXPORTED) {
+  for (const [label, type] of EXPORTED) {
     const value = type === 'CN' ? commonName : first.get(type);
-    if (value !== undefined) labels[`${prefix}_${type}`] = value;
+    if (value !== undefined) labels[`${prefix}_${label}`] = value;
   }
   return labels;
 }
