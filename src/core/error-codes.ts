@@ -31,7 +31,8 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
   CUSTOS_PKCS12_PASSWORD_UNKNOWN: {
     exit: 2,
     http: 422,
-    summary: 'A PKCS#12 file could not be opened with an empty password or any --password given.',
+    summary:
+      "A PKCS#12 file could not be opened with an empty password or any password given (--password, --password-file, CUSTOS_PASSWORDS, a scan profile's passwordsFromEnv).",
   },
   CUSTOS_PKCS12_UNSUPPORTED: {
     exit: 2,
@@ -42,7 +43,8 @@ const PKI: Record<PkiProblemCode, ErrorCodeInfo> = {
   CUSTOS_KEY_ENCRYPTED: {
     exit: 2,
     http: 422,
-    summary: 'A private key is encrypted and neither an empty password nor any --password opens it.',
+    summary:
+      "A private key is encrypted and neither an empty password nor any password given (--password, --password-file, CUSTOS_PASSWORDS, a scan profile's passwordsFromEnv) opens it.",
   },
   CUSTOS_PKI_PARAMETER_INVALID: {
     exit: 2,

@@ -71,7 +71,7 @@ export function readPkcs12(
   if (reader.password === null) {
     collector.problem(
       'CUSTOS_PKCS12_PASSWORD_UNKNOWN',
-      'PKCS#12: the MAC matches neither an empty password nor any --password; only certificates stored in the clear are read',
+      "PKCS#12: the MAC matches neither an empty password nor any password given (--password, --password-file, CUSTOS_PASSWORDS, a scan profile's passwordsFromEnv); only certificates stored in the clear are read",
     );
   }
   try {
@@ -234,7 +234,7 @@ class Pkcs12Reader {
     this.password = null;
     this.collector.problem(
       'CUSTOS_PKCS12_PASSWORD_UNKNOWN',
-      'PKCS#12: neither an empty password nor any --password decrypts it; only certificates stored in the clear are read',
+      "PKCS#12: neither an empty password nor any password given (--password, --password-file, CUSTOS_PASSWORDS, a scan profile's passwordsFromEnv) decrypts it; only certificates stored in the clear are read",
     );
     return null;
   }

@@ -97,7 +97,7 @@ export function addEncryptedKey(
   else {
     collector.problem(
       'CUSTOS_KEY_ENCRYPTED',
-      `${context}: the private key is encrypted and neither an empty password nor any --password opens it`,
+      `${context}: the private key is encrypted and neither an empty password nor any password given (--password, --password-file, CUSTOS_PASSWORDS, a scan profile's passwordsFromEnv) opens it`,
     );
   }
 }
