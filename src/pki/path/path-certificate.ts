@@ -27,7 +27,6 @@ import { decodeKeyUsage, OID_KEY_USAGE } from '../x509/extensions/key-usage.js';
 import {
   decodeNameConstraints,
   OID_NAME_CONSTRAINTS,
-  readRdns,
   type NameConstraints,
 } from '../x509/extensions/name-constraints.js';
 import { OID_SUBJECT_ALT_NAME } from '../x509/extensions/subject-alt-name.js';
@@ -58,8 +57,8 @@ export interface PathCertificate extends ParsedCertificate {
   presentedIdentities: PresentedIdentities | null;
   /** GeneralName tag numbers of the other subjectAltName entries (1 rfc822Name, 6 URI, ...). */
   otherNameTags: number[];
-  /** The subject's RDNs, each as DER (for directoryName constraints). */
-  subjectRdns: Uint8Array[];
+  /** The DER of the subject Name (its RDNs are read only when a directoryName constraint applies). */
+  subjectDer: Uint8Array;
   nameConstraints: NameConstraints | null;
   /** OIDs of critical extensions path processing does not understand. */
   unknownCriticalExtensions: string[];
@@ -139,7 +138,7 @@ export function readPathCertificate(
       otherNameTags: alt
         ? [...alt.otherNameTags, ...(alt.uri.length ? [6] : []), ...(alt.email.length ? [1] : [])]
         : [],
-      subjectRdns: readRdns(parts.subject, 'strict-der'),
+      subjectDer: parts.subject,
       nameConstraints: nc ? decodeNameConstraints(nc, 'strict-der') : null,
       unknownCriticalExtensions: [...parts.extensions]
         .filter(([type, e]) => e.critical && !UNDERSTOOD.has(type))

@@ -29,6 +29,7 @@ import {
 import { formatIpAddress } from '../ip-address.js';
 import { identityMatches, type ReferenceIdentity } from './hostname.js';
 import { nameConstraintViolation } from './name-constraints.js';
+import { readRdns } from '../x509/extensions/name-constraints.js';
 import { pathLintFindings } from './path-lints.js';
 import { describe, type PathCertificate } from './path-certificate.js';
 import type { PathFinding } from './path-finding.js';
@@ -92,7 +93,7 @@ function checkIssuer(path: readonly PathCertificate[], index: number, role: Role
       const subject = path[j]!;
       if (j > 0 && subject.selfIssued) continue;
       const violation = nameConstraintViolation(issuer.nameConstraints, {
-        rdns: subject.subjectRdns,
+        rdns: readRdns(subject.subjectDer),
         names: subject.presentedIdentities ?? { dns: [], ip: [] },
         otherNameTags: subject.otherNameTags,
       });
