@@ -1,9 +1,11 @@
 import { evaluate } from './evaluation/evaluate.js';
+import type { StoredEvaluation } from './evaluation/evaluation.js';
 import { PkiFormatError } from '../pki/problem.js';
 import type { ParsedCertificate } from '../pki/x509/parsed-certificate.js';
 import { parseCertificate } from '../pki/x509/lean-reader.js';
 import { CERTIFICATE_CHECK_CODES, DEFAULT_EXPIRING_WITHIN_DAYS } from './findings/certificate-findings.js';
 import type { Finding } from './findings/finding.js';
+import { statedByPolicy } from './findings/finding-codes.js';
 import { applySightingsUpdate, type LocationObservation } from './inventory/apply-sightings.js';
 import { locationKey, type TlsLocation } from './inventory/location.js';
 import type { Clock } from './ports/clock.js';
@@ -235,6 +237,13 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       return { before: open, applied };
     });
     summary.new += applied.newCertificates;
+    // The report names a leaf's own facts as the inventory does: by the policy's code where a policy states the fact
+    // (key-type-not-allowed, not weak-key), from the evaluations this scan or an earlier one stored.
+    const leaves = served.flatMap((p) => (p.certificates[0] ? [p.certificates[0].fingerprintSha256] : []));
+    const evaluations =
+      leaves.length > 0
+        ? await deps.store.evaluations.evaluationsOf(leaves)
+        : new Map<string, StoredEvaluation>();
     const previous = new Map<string, Set<string>>();
     for (const s of before) {
       if (s.object.type !== 'certificate') continue;
@@ -243,8 +252,13 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
       previous.set(s.locationKey, set);
     }
     for (const p of batch) {
-      const result = report(p, previous);
-      if (result.ok && result.deployment === 'changed') summary.changed++;
+      const leaf = p.certificates[0]?.fingerprintSha256;
+      const result = report(p, previous, (leaf && evaluations.get(leaf)?.findings) || []);
+      if (result.ok) {
+        if (result.deployment === 'changed') summary.changed++;
+        for (const code of new Set(result.findings.map((f) => f.code)))
+          summary.findings[code] = (summary.findings[code] ?? 0) + 1;
+      }
       input.onResult?.(result);
     }
   };
@@ -283,9 +297,6 @@ export async function scanTls(deps: ScanTlsDeps, input: ScanTlsInput): Promise<S
     if (result.ok && analysis) {
       summary.served++;
       if (analysis.trusted) summary.trusted++;
-      for (const code of new Set(analysis.findings.map((f) => f.code))) {
-        summary.findings[code] = (summary.findings[code] ?? 0) + 1;
-      }
       for (const c of probed.certificates) certificatesSeen.add(c.fingerprintSha256);
     } else if (!result.ok) {
       summary.failed++;
@@ -330,7 +341,11 @@ function tlsLocation(result: ProbeResult): TlsLocation {
   return { kind: 'tls', host, port, sni, address: result.address };
 }
 
-function report(probed: Probed, previous: Map<string, Set<string>>): TlsEndpointResult {
+function report(
+  probed: Probed,
+  previous: Map<string, Set<string>>,
+  leafPolicyFindings: readonly Finding[],
+): TlsEndpointResult {
   const { result, certificates, analysis } = probed;
   const fields: EndpointFields = {
     host: result.endpoint.host,
@@ -356,7 +371,21 @@ function report(probed: Probed, previous: Map<string, Set<string>>): TlsEndpoint
       notAfter: c.notAfter.toISOString(),
     })),
     trusted: analysis?.trusted ?? false,
-    findings: analysis?.findings ?? [],
+    findings: analysis
+      ? reportedFindings(analysis, certificates[0]?.fingerprintSha256, leafPolicyFindings)
+      : [],
     deployment: before === undefined ? 'new' : same ? 'unchanged' : 'changed',
   };
+}
+
+/** What the chain analysis found, with the leaf's own facts named by the policy that states them (one code per fact). */
+function reportedFindings(
+  analysis: ServedChainAnalysis,
+  leaf: string | undefined,
+  leafPolicyFindings: readonly Finding[],
+): Finding[] {
+  if (leaf === undefined || leafPolicyFindings.length === 0) return analysis.findings;
+  const ownFact = (f: Finding) =>
+    analysis.findingAbout.get(f) === leaf && CERTIFICATE_CHECK_CODES.has(f.code);
+  return analysis.findings.map((f) => (ownFact(f) ? statedByPolicy([f], leafPolicyFindings)[0]! : f));
 }

@@ -1,6 +1,7 @@
 /**
  * Issue 9, "one code per fact", for what endpoints serve: a certificate's own facts (its expiry, its key) are judged
- * by one rule whether or not an endpoint serves it, and a root sent along after the chain is not a leaf. Through
+ * by one rule whether or not an endpoint serves it, a scan's report names them by the same codes as the inventory,
+ * and a root sent along after the chain is not a leaf. Through
  * the real CLI against node:tls servers on 127.0.0.1, on SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import {
   validFor,
   withDnsNames,
   withExtendedKeyUsages,
+  withKey,
   withSubject,
   type BuiltCertificate,
 } from '../support/certificates.js';
@@ -121,6 +123,35 @@ for (const dialect of DIALECTS) {
       assert.equal(scan.code, 0, scan.stderr);
       const found = (await codes()).get(alone.fingerprintSha256) ?? [];
       assert.ok(found.includes('self-signed'), found.join(','));
+    });
+
+    it("the scan's report names a leaf's own fact by the policy's code, as the inventory does", async () => {
+      // RSA-1024: the chain analysis says weak-key, the default policy key-type-not-allowed; one fact, one code.
+      const weak = await aChain(withDnsNames('weak.corp.test'), withKey('RSA', 1024));
+      await writeFile(join(dir, 'weak-root.pem'), weak.root.pem);
+      const server = await tlsServer({ key: weak.leaf, chain: [weak.leaf, weak.intermediate] });
+      running.push(server);
+      const args = ['--sni', 'weak.corp.test', '--trust', join(dir, 'weak-root.pem')];
+      const json = await custos.run('scan', 'tls', `127.0.0.1:${server.port}`, ...args, '--json');
+      assert.equal(json.code, 0, json.stderr);
+      const scanned = json.json<{
+        results: Array<{ findings: Array<{ code: string }> }>;
+        summary: { findings: Record<string, number> };
+      }>();
+      const reported = scanned.results[0]!.findings.map((f) => f.code);
+      assert.ok(reported.includes('key-type-not-allowed'), reported.join(','));
+      assert.ok(!reported.includes('weak-key'), reported.join(','));
+      assert.equal(scanned.summary.findings['key-type-not-allowed'], 1);
+      assert.equal(scanned.summary.findings['weak-key'], undefined);
+      const listed = (await codes()).get(weak.leaf.fingerprintSha256) ?? [];
+      assert.ok(listed.includes('key-type-not-allowed') && !listed.includes('weak-key'), listed.join(','));
+
+      // The table of a second run (the leaf unchanged, its evaluation stored by the first) says the same.
+      const table = await custos.run('scan', 'tls', `127.0.0.1:${server.port}`, ...args);
+      assert.equal(table.code, 0, table.stderr);
+      const row = table.stdout.split('\n').find((line) => line.includes(`127.0.0.1:${server.port}`)) ?? '';
+      assert.match(row, /key-type-not-allowed/);
+      assert.doesNotMatch(row, /weak-key/);
     });
   });
 }

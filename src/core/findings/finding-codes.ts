@@ -1,4 +1,4 @@
-import type { Severity } from './finding.js';
+import type { Finding, Severity } from './finding.js';
 
 /**
  * Every built-in finding code with its default severity and its remedy (what to do, as a notice says it): the one
@@ -130,6 +130,26 @@ export const COVERED_BY_POLICY: Readonly<Record<string, string>> = {
   'weak-key': 'key-type-not-allowed',
   'long-validity': 'validity-too-long',
 };
+
+/**
+ * The built-in findings whose fact no policy finding states already (COVERED_BY_POLICY): what the inventory and a
+ * TLS scan's report show beside the policy findings.
+ */
+export function notCoveredByPolicy(
+  builtIn: readonly Finding[],
+  policyFindings: readonly Finding[],
+): Finding[] {
+  const stated = new Set(policyFindings.map((f) => f.code));
+  return builtIn.filter((f) => {
+    const policyCode = COVERED_BY_POLICY[f.code];
+    return policyCode === undefined || !stated.has(policyCode);
+  });
+}
+
+/** The built-in findings, each one whose fact a policy finding states replaced by that policy finding. */
+export function statedByPolicy(builtIn: readonly Finding[], policyFindings: readonly Finding[]): Finding[] {
+  return builtIn.map((f) => policyFindings.find((p) => p.code === COVERED_BY_POLICY[f.code]) ?? f);
+}
 
 /** What to do about a policy's finding: the policy's message says what it requires. */
 const POLICY_REMEDY =

@@ -1,4 +1,4 @@
-import { COVERED_BY_POLICY } from '../findings/finding-codes.js';
+import { notCoveredByPolicy } from '../findings/finding-codes.js';
 import type {
   AnyDeclarativeObject,
   ExceptionObject,
@@ -177,7 +177,7 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
         owner: evaluation.owner,
         ownerSource: evaluation.ownerSource,
         identity: evaluation.identity,
-        findings: waiveAt([...uncovered(builtIn, evaluation.findings), ...evaluation.findings], {
+        findings: waiveAt([...notCoveredByPolicy(builtIn, evaluation.findings), ...evaluation.findings], {
           fingerprintSha256: evaluation.fingerprintSha256,
           identity: evaluation.identity,
           locations: openLocations(sightings),
@@ -186,15 +186,6 @@ export function governance(objects: GovernanceObjects, at: Date): Governance {
     },
     waive: waiveAt,
   };
-}
-
-/** The built-in findings whose fact no policy finding states already (COVERED_BY_POLICY). */
-function uncovered(builtIn: readonly Finding[], policyFindings: readonly Finding[]): Finding[] {
-  const stated = new Set(policyFindings.map((f) => f.code));
-  return builtIn.filter((f) => {
-    const policyCode = COVERED_BY_POLICY[f.code];
-    return policyCode === undefined || !stated.has(policyCode);
-  });
 }
 
 /** Where the certificate is at the moment judged (the sightings given are those of that moment). */
