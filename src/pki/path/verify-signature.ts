@@ -6,7 +6,8 @@
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
 import * as x509 from '@peculiar/x509';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
+import { publicKeyObject } from '../x509/public-key-object.js';
 import type { PathCertificate } from './path-certificate.js';
 
 /** A WebCrypto implementation as @peculiar/x509 takes it (Node's `webcrypto` in production), passed in. */
@@ -20,7 +21,7 @@ function keyOf(certificate: PathCertificate): KeyObject | null {
   let key = keys.get(certificate);
   if (key === undefined) {
     try {
-      key = createPublicKey({ key: Buffer.from(certificate.spki), format: 'der', type: 'spki' });
+      key = publicKeyObject(certificate.spki);
     } catch {
       key = null;
     }

@@ -8,7 +8,7 @@
  * The key must also load (node:crypto refuses an EC point that is not on its curve, RFC 5480 §2.2): a CSR's key
  * loaded when its signature was verified, another key is loaded here.
  */
-import { createPublicKey } from 'node:crypto';
+import { publicKeyObject } from '../../../pki/x509/public-key-object.js';
 import type { IssuanceCheck } from './issuance-check.js';
 import { sameBytes } from '../../../pki/asn1/tlv.js';
 import { subjectKey } from './subject-key.js';
@@ -59,7 +59,7 @@ export const keyTypeAllowed: IssuanceCheck = (request) => {
 
 function loads(spki: Uint8Array): boolean {
   try {
-    createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    publicKeyObject(spki);
     return true;
   } catch {
     return false;

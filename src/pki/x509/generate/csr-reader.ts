@@ -7,7 +7,8 @@
  * 24 s), a third of the server's time per issuance; this walk costs a few microseconds and checks the same
  * structure (every field present with its tag, nothing after the last one, version 0, one extensionRequest value).
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
+import { publicKeyObject } from '../public-key-object.js';
 import { Asn1Cursor, malformed, TAG } from '../../asn1/reader.js';
 import { decodeOid } from '../../asn1/oid.js';
 import { OID_EXTENSION_REQUEST } from './csr.js';
@@ -127,7 +128,7 @@ function verifies(signed: Uint8Array, spki: Uint8Array, algorithm: string, signa
   const digest = nodeDigest(algorithm);
   if (digest === undefined) return false;
   try {
-    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    const key = publicKeyObject(spki);
     return verify(digest, signed, key, signature);
   } catch {
     return false;
