@@ -16,11 +16,14 @@ import { issuanceBatcher } from '../../src/core/ca/issuance-batcher.js';
 import { issueCertificate, type IssueDependencies } from '../../src/core/ca/issue-certificate.js';
 import type { IssuanceRequest } from '../../src/core/ca/issuance-request.js';
 import type { Store } from '../../src/core/ports/store.js';
+import { applyManifests } from '../../src/core/declarative/apply-manifests.js';
+import { evaluate } from '../../src/core/evaluation/evaluate.js';
 import { verifyAudit } from '../../src/core/verify-audit.js';
 import { runLints } from '../../src/pki/lint/run-lints.js';
 import { readPathCertificate } from '../../src/pki/path/path-certificate.js';
 import { openStore } from '../../src/store/open-store.js';
 import { DIALECTS, type TestDatabase } from '../store/dialects.js';
+import { twoTeams } from '../server/v1-teams.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const COUNT = 24;
@@ -157,6 +160,55 @@ for (const dialect of DIALECTS) {
       }
       const claimed = issuedEvents.map((at) => (records[at]!.data as { claims: { n: string } }).claims.n);
       assert.deepEqual(claimed.sort(), issued.map((x) => String(x.i)).sort());
+    });
+
+    it('records the evaluation that evaluating its stored entry gives: evaluating again changes nothing', async () => {
+      // An issuance is evaluated from the entry it has just written, not read back: owner (through the identity),
+      // policy decisions and lint findings must be what the stored certificate and sighting give.
+      await applyManifests(deps, {
+        text: twoTeams({ 'payments-api': 'team-a' }),
+        fileName: 'teams.yaml',
+        actor: 'test',
+      });
+      const request = async (i: number, identity: string | null): Promise<IssuanceRequest> => ({
+        authority: 'default',
+        csr: null,
+        publicKeySpki: (await generateLeafKeyPair(i % 2 === 0 ? 'ec-p256' : 'rsa-2048')).publicKeySpki,
+        commonName: `svc-${i}.corp.example`,
+        dnsNames: [`svc-${i}.corp.example`],
+        ipAddresses: [],
+        uris: [],
+        ttlMs: i === 3 ? 400 * 86_400_000 : null,
+        identity,
+        provisioner: { name: 'cli', kind: 'cli', claims: {} },
+      });
+      const batched: IssueDependencies = { ...deps, issuances: issuanceBatcher(store) };
+      const issued = [
+        await issueCertificate(deps, await request(0, 'payments-api')),
+        await issueCertificate(deps, await request(1, null)),
+        ...(await Promise.all(
+          [2, 3, 4, 5].map(async (i) =>
+            issueCertificate(batched, await request(i, i % 2 ? null : 'payments-api')),
+          ),
+        )),
+      ];
+      const fingerprints = issued.map((r) => r.certificate.fingerprintSha256);
+      const recorded = await store.evaluations.evaluationsOf(fingerprints);
+      assert.equal(recorded.size, fingerprints.length);
+      assert.equal(recorded.get(fingerprints[0]!)?.owner, 'team-a');
+      assert.equal(recorded.get(fingerprints[1]!)?.owner, null);
+
+      const again = await store.transaction((tx) => evaluate({ tx, at: NOW, actor: 'test' }, fingerprints));
+      assert.deepEqual(
+        { written: again.written, owners: again.ownerChanges, decisions: again.decisionChanges },
+        { written: 0, owners: [], decisions: [] },
+      );
+      const reread = await store.evaluations.evaluationsOf(fingerprints);
+      for (const fingerprint of fingerprints)
+        assert.deepEqual(
+          { ...reread.get(fingerprint), evaluatedAt: null },
+          { ...recorded.get(fingerprint), evaluatedAt: null },
+        );
     });
   });
 }

@@ -12,8 +12,9 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { LintFailure } from '../../pki/lint/lint.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
 import { evaluate } from '../evaluation/evaluate.js';
-import type { Location } from '../inventory/location.js';
+import { locationKey, type Location } from '../inventory/location.js';
 import type { IssuedCertificate } from '../ports/authority-store.js';
+import type { InventoryEntry } from '../ports/inventory-store.js';
 import type { CaDependencies } from './ca-dependencies.js';
 import type { IssuanceRequest } from './issuance-request.js';
 
@@ -65,10 +66,34 @@ export async function recordIssuances(
     );
     for (const group of groupsBy(records, (r) => r.actor))
       await evaluate(
-        { tx, at, actor: group[0]!.actor, lintFailures },
+        { tx, at, actor: group[0]!.actor, lintFailures, written: group.map(writtenEntry) },
         group.map((r) => r.certificate.fingerprintSha256),
       );
   });
+}
+
+/**
+ * The inventory entry an issuance has just written, as listing it would read it back: the certificate first
+ * discovered at its issuance, with one open sighting at its `issued` location (test/ca/issuance-batcher.test.ts
+ * checks that evaluating the stored entries afterwards changes nothing).
+ */
+function writtenEntry(record: IssuanceRecord): InventoryEntry {
+  const { der: _der, ...facts } = record.leaf;
+  const location = locationOf(record.certificate);
+  return {
+    certificate: { ...facts, firstDiscovered: record.at },
+    sightings: [
+      {
+        location,
+        locationKey: locationKey(location),
+        object: objectOf(record.certificate),
+        firstSeen: record.at,
+        lastSeen: record.at,
+        endedAt: null,
+      },
+    ],
+    keySightings: [],
+  };
 }
 
 const locationOf = (certificate: IssuedCertificate): Location => ({

@@ -1,5 +1,6 @@
 import { mapInTurns } from '../in-turns.js';
 import type { DecisionChange } from '../policy/compliance-decisions.js';
+import type { InventoryEntry } from '../ports/inventory-store.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { governance, readGovernance } from '../ownership/governance.js';
 import { reconcilePolicyDecisions } from '../ownership/reconcile-decisions.js';
@@ -27,6 +28,12 @@ export interface EvaluateDeps {
    * query of 2.4-2.6 s (bench/scan-files).
    */
   ders?: ReadonlyMap<string, Uint8Array>;
+  /**
+   * The entries of the certificates being evaluated as the caller has just written them in this transaction (an
+   * issuance: the certificate and its one sighting at its `issued` location), evaluated as they are instead of read
+   * back (bench/issue: reading a batch's certificates and sightings back was ~7% of a persisted issuance).
+   */
+  written?: readonly InventoryEntry[];
   /**
    * A deletion may have taken the last rule, identity or assignment away: ownership is reconciled even though nothing
    * can give a certificate an owner now, so the owners recorded before are cleared (and audited).
@@ -56,7 +63,10 @@ export async function evaluate(
     return { ownerChanges: [], decisionChanges: [], written: 0 };
   const { tx, at, actor } = deps;
   const objects = await readGovernance(tx.objects);
-  const entries = await tx.inventory.listCertificates(fingerprints === 'all' ? {} : { fingerprints });
+  const entries =
+    deps.written !== undefined && fingerprints !== 'all'
+      ? writtenEntries(deps.written, fingerprints)
+      : await tx.inventory.listCertificates(fingerprints === 'all' ? {} : { fingerprints });
   const judged = governance(objects, at);
   const evaluated = await mapInTurns(
     entries,
@@ -118,4 +128,17 @@ async function addLintFindings(
     },
     () => tx.giveTurn(),
   );
+}
+
+/** The written entries of these fingerprints, in their order; a fingerprint not among them is a caller's mistake. */
+function writtenEntries(
+  written: readonly InventoryEntry[],
+  fingerprints: readonly string[],
+): InventoryEntry[] {
+  const byFingerprint = new Map(written.map((e) => [e.certificate.fingerprintSha256, e]));
+  return fingerprints.map((fingerprint) => {
+    const entry = byFingerprint.get(fingerprint);
+    if (entry === undefined) throw new Error(`evaluate: no written entry for certificate ${fingerprint}`);
+    return entry;
+  });
 }
