@@ -22,6 +22,7 @@ import { systemSecureRandom } from '../src/connectors/system/system-secure-rando
 import { leafParameters, publicationUrls, DEFAULT_TTL_MS } from '../src/core/ca/certificate-profile.js';
 import { checkIssuance } from '../src/core/ca/check-issuance.js';
 import { issuanceBatcher } from '../src/core/ca/issuance-batcher.js';
+import { nextTurn } from '../src/connectors/system/next-turn.js';
 import { issuanceConfigurationCache } from '../src/core/ca/issuance-configuration.js';
 import { initAuthority } from '../src/core/ca/init-authority.js';
 import { issueCertificate, type IssueDependencies } from '../src/core/ca/issue-certificate.js';
@@ -135,7 +136,7 @@ for (let i = 0; i < COUNT; i++) await issueCertificate(deps, requests[i % reques
 const persistedOne = rate(COUNT, performance.now() - started);
 const persistedOneCpu = cpuEach(COUNT);
 
-const batched: IssueDependencies = { ...deps, issuances: issuanceBatcher(store) };
+const batched: IssueDependencies = { ...deps, issuances: issuanceBatcher(store, { gather: nextTurn }) };
 for (let i = 0; i < WARM_UP / 10; i++) await issueCertificate(batched, requests[i % requests.length]!);
 let next = 0;
 const worker = async () => {

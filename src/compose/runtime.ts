@@ -1,5 +1,6 @@
 import { CredentialCache } from '../core/auth/credential-cache.js';
 import { issuanceBatcher, type IssuanceRecorder } from '../core/ca/issuance-batcher.js';
+import { nextTurn } from '../connectors/system/next-turn.js';
 import {
   issuanceConfigurationCache,
   type IssuanceConfigurationSource,
@@ -69,7 +70,7 @@ export async function openRuntime(deps: Dependencies): Promise<Runtime> {
     ...deps,
     store,
     auditKeys,
-    issuances: issuanceBatcher(store),
+    issuances: issuanceBatcher(store, { gather: nextTurn }),
     issuanceConfiguration: issuanceConfigurationCache(store),
     credentialCache: new CredentialCache(),
   };

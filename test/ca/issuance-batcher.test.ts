@@ -11,6 +11,7 @@ import { buildKeyManager } from '../../src/compose/key-manager.js';
 import { softwareKeyBackend } from '../../src/connectors/keys-software/software-key-backend.js';
 import { generateLeafKeyPair } from '../../src/connectors/keys-software/leaf-key.js';
 import { systemSecureRandom } from '../../src/connectors/system/system-secure-random.js';
+import { nextTurn } from '../../src/connectors/system/next-turn.js';
 import { initAuthority } from '../../src/core/ca/init-authority.js';
 import { issuanceBatcher } from '../../src/core/ca/issuance-batcher.js';
 import { issueCertificate, type IssueDependencies } from '../../src/core/ca/issue-certificate.js';
@@ -160,6 +161,54 @@ for (const dialect of DIALECTS) {
       }
       const claimed = issuedEvents.map((at) => (records[at]!.data as { claims: { n: string } }).claims.n);
       assert.deepEqual(claimed.sort(), issued.map((x) => String(x.i)).sort());
+    });
+
+    it('gathers the issuances that start in one turn of the event loop into one transaction', async () => {
+      // Requests read in the same turn each start in their own I/O callback; SQLite's transaction is synchronous, so
+      // without the gathering the first one committed alone before the next callback ran.
+      let transactions = 0;
+      const counting: Store = Object.create(store, {
+        transaction: {
+          value: (work: Parameters<Store['transaction']>[0]) => {
+            transactions += 1;
+            return store.transaction(work);
+          },
+        },
+      }) as Store;
+      const gathered: IssueDependencies = {
+        ...deps,
+        issuances: issuanceBatcher(counting, { gather: nextTurn }),
+      };
+      const requests = await Promise.all(
+        Array.from({ length: 8 }, async (_, i): Promise<IssuanceRequest> => ({
+          authority: 'default',
+          csr: null,
+          publicKeySpki: (await generateLeafKeyPair('ec-p256')).publicKeySpki,
+          commonName: `turn-${i}.corp.example`,
+          dnsNames: [],
+          ipAddresses: [],
+          uris: [],
+          ttlMs: null,
+          identity: null,
+          provisioner: { name: 'cli', kind: 'cli', claims: {} },
+        })),
+      );
+      const started = requests.map(
+        (request) =>
+          new Promise<Awaited<ReturnType<typeof issueCertificate>>>((resolve, reject) =>
+            setImmediate(() => issueCertificate(gathered, request).then(resolve, reject)),
+          ),
+      );
+      const issued = await Promise.all(started);
+      assert.equal(new Set(issued.map((r) => r.certificate.fingerprintSha256)).size, requests.length);
+      assert.ok(
+        transactions <= 2,
+        `${transactions} transactions for ${requests.length} issuances in one turn`,
+      );
+      const entries = await store.inventory.listCertificates({
+        fingerprints: issued.map((r) => r.certificate.fingerprintSha256),
+      });
+      assert.equal(entries.length, requests.length);
     });
 
     it('records the evaluation that evaluating its stored entry gives: evaluating again changes nothing', async () => {

@@ -23,10 +23,21 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface IssuanceBatcherOptions {
+  maxBatch?: number;
+  /**
+   * Resolves after the event loop's current turn (`setImmediate`, from the composition root): a batch is taken only
+   * then, so that the requests read in the same turn join it. SQLite's transactions are synchronous, so without it
+   * the first request of a turn committed alone before the next one was even parsed: over HTTP with 16 clients
+   * (bench/api) 1,061 of 1,393 batches held one issuance (2.3 on average).
+   */
+  gather?: () => Promise<void>;
+}
+
 /** A recorder that writes one transaction per batch of the issuances waiting when the previous one has committed. */
 export function issuanceBatcher(
   store: CaDependencies['store'],
-  options: { maxBatch?: number } = {},
+  options: IssuanceBatcherOptions = {},
 ): IssuanceRecorder {
   const maxBatch = options.maxBatch ?? MAX_ISSUANCE_BATCH;
   const waiting: Pending[] = [];
@@ -60,7 +71,11 @@ export function issuanceBatcher(
   async function drain(): Promise<void> {
     writing = true;
     try {
-      while (waiting.length > 0) await write(waiting.splice(0, maxBatch));
+      for (;;) {
+        await options.gather?.();
+        if (waiting.length === 0) break;
+        await write(waiting.splice(0, maxBatch));
+      }
     } finally {
       writing = false;
     }
