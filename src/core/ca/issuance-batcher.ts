@@ -72,7 +72,8 @@ export function issuanceBatcher(
     writing = true;
     try {
       for (;;) {
-        await options.gather?.();
+        // A turn that cannot be awaited only costs the batch its size: nobody is left waiting for a batch.
+        await options.gather?.().catch(() => undefined);
         if (waiting.length === 0) break;
         await write(waiting.splice(0, maxBatch));
       }

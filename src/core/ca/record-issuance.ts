@@ -11,10 +11,9 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { LintFailure } from '../../pki/lint/lint.js';
 import type { ParsedCertificate } from '../../pki/x509/parsed-certificate.js';
-import { evaluate } from '../evaluation/evaluate.js';
+import { evaluate, type WrittenEntry } from '../evaluation/evaluate.js';
 import { locationKey, type Location } from '../inventory/location.js';
 import type { IssuedCertificate } from '../ports/authority-store.js';
-import type { InventoryEntry } from '../ports/inventory-store.js';
 import type { CaDependencies } from './ca-dependencies.js';
 import type { IssuanceRequest } from './issuance-request.js';
 
@@ -77,7 +76,7 @@ export async function recordIssuances(
  * discovered at its issuance, with one open sighting at its `issued` location (test/ca/issuance-batcher.test.ts
  * checks that evaluating the stored entries afterwards changes nothing).
  */
-function writtenEntry(record: IssuanceRecord): InventoryEntry {
+function writtenEntry(record: IssuanceRecord): WrittenEntry {
   const { der: _der, ...facts } = record.leaf;
   const location = locationOf(record.certificate);
   return {
@@ -92,7 +91,6 @@ function writtenEntry(record: IssuanceRecord): InventoryEntry {
         endedAt: null,
       },
     ],
-    keySightings: [],
   };
 }
 

@@ -12,6 +12,9 @@ import { sameEvaluation, type Evaluation } from './evaluation.js';
 /** Up to this many certificates, their recorded decisions are read by fingerprint; more, and reading all is cheaper. */
 const READ_DECISIONS_BY_FINGERPRINT = 256;
 
+/** What evaluation reads of an inventory entry: the certificate and its sightings (not its key's). */
+export type WrittenEntry = Pick<InventoryEntry, 'certificate' | 'sightings'>;
+
 export interface EvaluateDeps {
   /** The transaction of the change that calls for the evaluation (a scan batch, an apply, an assignment). */
   tx: StoreTransaction;
@@ -33,7 +36,7 @@ export interface EvaluateDeps {
    * issuance: the certificate and its one sighting at its `issued` location), evaluated as they are instead of read
    * back (bench/issue: reading a batch's certificates and sightings back was ~7% of a persisted issuance).
    */
-  written?: readonly InventoryEntry[];
+  written?: readonly WrittenEntry[];
   /**
    * A deletion may have taken the last rule, identity or assignment away: ownership is reconciled even though nothing
    * can give a certificate an owner now, so the owners recorded before are cleared (and audited).
@@ -131,10 +134,7 @@ async function addLintFindings(
 }
 
 /** The written entries of these fingerprints, in their order; a fingerprint not among them is a caller's mistake. */
-function writtenEntries(
-  written: readonly InventoryEntry[],
-  fingerprints: readonly string[],
-): InventoryEntry[] {
+function writtenEntries(written: readonly WrittenEntry[], fingerprints: readonly string[]): WrittenEntry[] {
   const byFingerprint = new Map(written.map((e) => [e.certificate.fingerprintSha256, e]));
   return fingerprints.map((fingerprint) => {
     const entry = byFingerprint.get(fingerprint);
