@@ -33,6 +33,20 @@ const LINT_BAD = 5;
 /** Both draw the same serial: the second one written is refused by the store, inside a batch. */
 const SAME_SERIAL = [11, 12];
 
+/** The store, counting the transactions opened through it. */
+function countingTransactions(store: Store): { counting: Store; transactions: () => number } {
+  let count = 0;
+  const counting = Object.create(store, {
+    transaction: {
+      value: (work: Parameters<Store['transaction']>[0]) => {
+        count += 1;
+        return store.transaction(work);
+      },
+    },
+  }) as Store;
+  return { counting, transactions: () => count };
+}
+
 for (const dialect of DIALECTS) {
   describe(`Issuing many certificates at once on ${dialect.name}`, () => {
     if (dialect.unavailable !== null) {
@@ -68,16 +82,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('commits them in batches, each its own certificate and events; a bad one fails alone', async () => {
-      let transactions = 0;
       let secondRound = false;
-      const counting: Store = Object.create(store, {
-        transaction: {
-          value: (work: Parameters<Store['transaction']>[0]) => {
-            transactions += 1;
-            return store.transaction(work);
-          },
-        },
-      }) as Store;
+      const { counting, transactions } = countingTransactions(store);
       const batched: IssueDependencies = {
         ...deps,
         issuances: issuanceBatcher(counting),
@@ -110,7 +116,7 @@ for (const dialect of DIALECTS) {
 
       // All good: fewer transactions than certificates (the first alone, the others joining while it commits).
       const good = await Promise.all(requests.map((request) => issueCertificate(batched, request)));
-      assert.ok(transactions < good.length / 2, `${transactions} transactions for ${good.length}`);
+      assert.ok(transactions() < good.length / 2, `${transactions()} transactions for ${good.length}`);
 
       // A lint failure and a store refusal among them: each fails alone (the batch is retried one by one).
       secondRound = true;
@@ -166,15 +172,7 @@ for (const dialect of DIALECTS) {
     it('gathers the issuances that start in one turn of the event loop into one transaction', async () => {
       // Requests read in the same turn each start in their own I/O callback; SQLite's transaction is synchronous, so
       // without the gathering the first one committed alone before the next callback ran.
-      let transactions = 0;
-      const counting: Store = Object.create(store, {
-        transaction: {
-          value: (work: Parameters<Store['transaction']>[0]) => {
-            transactions += 1;
-            return store.transaction(work);
-          },
-        },
-      }) as Store;
+      const { counting, transactions } = countingTransactions(store);
       const gathered: IssueDependencies = {
         ...deps,
         issuances: issuanceBatcher(counting, { gather: nextTurn }),
@@ -202,8 +200,8 @@ for (const dialect of DIALECTS) {
       const issued = await Promise.all(started);
       assert.equal(new Set(issued.map((r) => r.certificate.fingerprintSha256)).size, requests.length);
       assert.ok(
-        transactions <= 2,
-        `${transactions} transactions for ${requests.length} issuances in one turn`,
+        transactions() <= 2,
+        `${transactions()} transactions for ${requests.length} issuances in one turn`,
       );
       const entries = await store.inventory.listCertificates({
         fingerprints: issued.map((r) => r.certificate.fingerprintSha256),
