@@ -13,7 +13,7 @@ import { generateLeafKeyPair } from '../../src/connectors/keys-software/leaf-key
 import { systemSecureRandom } from '../../src/connectors/system/system-secure-random.js';
 import { nextTurn } from '../../src/connectors/system/next-turn.js';
 import { initAuthority } from '../../src/core/ca/init-authority.js';
-import { issuanceBatcher } from '../../src/core/ca/issuance-batcher.js';
+import { issuanceBatcher, type IssuanceRecorder } from '../../src/core/ca/issuance-batcher.js';
 import { issueCertificate, type IssueDependencies } from '../../src/core/ca/issue-certificate.js';
 import type { IssuanceRequest } from '../../src/core/ca/issuance-request.js';
 import type { Store } from '../../src/core/ports/store.js';
@@ -170,15 +170,17 @@ for (const dialect of DIALECTS) {
     });
 
     it('gathers the issuances that start in one turn of the event loop into one transaction', async () => {
-      // Requests read in the same turn each start in their own I/O callback; SQLite's transaction is synchronous, so
-      // without the gathering the first one committed alone before the next callback ran.
-      const { counting, transactions } = countingTransactions(store);
-      const gathered: IssueDependencies = {
+      // Requests read in the same turn each reach the batcher from their own I/O callback; SQLite's transaction is
+      // synchronous, so without the gathering the first one committed alone before the next callback ran. The
+      // issuances are signed first and handed to the batcher from 8 callbacks of one turn: issuing them end to end
+      // would let the store's reads before recording (network round trips on PostgreSQL) spread them over turns.
+      const signed: Array<Parameters<IssuanceRecorder['record']>[0]> = [];
+      const signing: IssueDependencies = {
         ...deps,
-        issuances: issuanceBatcher(counting, { gather: nextTurn }),
+        issuances: { record: (record) => (signed.push(record), Promise.resolve()) },
       };
-      const requests = await Promise.all(
-        Array.from({ length: 8 }, async (_, i): Promise<IssuanceRequest> => ({
+      for (let i = 0; i < 8; i++)
+        await issueCertificate(signing, {
           authority: 'default',
           csr: null,
           publicKeySpki: (await generateLeafKeyPair('ec-p256')).publicKeySpki,
@@ -189,24 +191,32 @@ for (const dialect of DIALECTS) {
           ttlMs: null,
           identity: null,
           provisioner: { name: 'cli', kind: 'cli', claims: {} },
-        })),
-      );
-      const started = requests.map(
-        (request) =>
-          new Promise<Awaited<ReturnType<typeof issueCertificate>>>((resolve, reject) =>
-            setImmediate(() => issueCertificate(gathered, request).then(resolve, reject)),
+        });
+
+      const inOneTurn = async (recorder: IssuanceRecorder, records: typeof signed): Promise<void> => {
+        await Promise.all(
+          records.map(
+            (record) =>
+              new Promise<void>((resolve, reject) =>
+                setImmediate(() => recorder.record(record).then(resolve, reject)),
+              ),
           ),
-      );
-      const issued = await Promise.all(started);
-      assert.equal(new Set(issued.map((r) => r.certificate.fingerprintSha256)).size, requests.length);
+        );
+      };
+      const gathered = countingTransactions(store);
+      await inOneTurn(issuanceBatcher(gathered.counting, { gather: nextTurn }), signed.slice(0, 4));
+      assert.equal(gathered.transactions(), 1, 'one transaction for 4 issuances started in one turn');
+      const ungathered = countingTransactions(store);
+      await inOneTurn(issuanceBatcher(ungathered.counting), signed.slice(4));
       assert.ok(
-        transactions() <= 2,
-        `${transactions()} transactions for ${requests.length} issuances in one turn`,
+        ungathered.transactions() > 1,
+        'without gathering, the first issuance of the turn commits alone',
       );
-      const entries = await store.inventory.listCertificates({
-        fingerprints: issued.map((r) => r.certificate.fingerprintSha256),
-      });
-      assert.equal(entries.length, requests.length);
+
+      const fingerprints = signed.map((r) => r.certificate.fingerprintSha256);
+      const entries = await store.inventory.listCertificates({ fingerprints });
+      assert.equal(entries.length, signed.length);
+      assert.ok(entries.every((e) => e.sightings.some((s) => s.locationKey === 'issued:default')));
     });
 
     it('records the evaluation that evaluating its stored entry gives: evaluating again changes nothing', async () => {
