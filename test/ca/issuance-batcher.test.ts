@@ -114,9 +114,11 @@ for (const dialect of DIALECTS) {
           provisioner: { name: 'cli', kind: 'cli', claims: { n: String(i) } },
         });
 
-      // All good: fewer transactions than certificates (the first alone, the others joining while it commits).
+      // All good: fewer transactions than certificates (the first alone, the others joining while it commits). How
+      // many fewer depends on when each request's reads return (network round trips on PostgreSQL); the next test
+      // counts the batches exactly.
       const good = await Promise.all(requests.map((request) => issueCertificate(batched, request)));
-      assert.ok(transactions() < good.length / 2, `${transactions()} transactions for ${good.length}`);
+      assert.ok(transactions() < good.length, `${transactions()} transactions for ${good.length}`);
 
       // A lint failure and a store refusal among them: each fails alone (the batch is retried one by one).
       secondRound = true;
