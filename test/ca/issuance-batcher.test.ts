@@ -47,6 +47,27 @@ function countingTransactions(store: Store): { counting: Store; transactions: ()
   return { counting, transactions: () => count };
 }
 
+/** A request from the CLI for a certificate of a new key (no CSR) of this common name, with these fields changed. */
+async function newKeyRequest(
+  commonName: string,
+  fields: Partial<IssuanceRequest> = {},
+  keyType: Parameters<typeof generateLeafKeyPair>[0] = 'ec-p256',
+): Promise<IssuanceRequest> {
+  return {
+    authority: 'default',
+    csr: null,
+    publicKeySpki: (await generateLeafKeyPair(keyType)).publicKeySpki,
+    commonName,
+    dnsNames: [],
+    ipAddresses: [],
+    uris: [],
+    ttlMs: null,
+    identity: null,
+    provisioner: { name: 'cli', kind: 'cli', claims: {} },
+    ...fields,
+  };
+}
+
 for (const dialect of DIALECTS) {
   describe(`Issuing many certificates at once on ${dialect.name}`, () => {
     if (dialect.unavailable !== null) {
@@ -101,18 +122,11 @@ for (const dialect of DIALECTS) {
       };
       const requests: IssuanceRequest[] = [];
       for (let i = 0; i < COUNT; i++)
-        requests.push({
-          authority: 'default',
-          csr: null,
-          publicKeySpki: (await generateLeafKeyPair('ec-p256')).publicKeySpki,
-          commonName: `svc-${i}.corp.example`,
-          dnsNames: [],
-          ipAddresses: [],
-          uris: [],
-          ttlMs: null,
-          identity: null,
-          provisioner: { name: 'cli', kind: 'cli', claims: { n: String(i) } },
-        });
+        requests.push(
+          await newKeyRequest(`svc-${i}.corp.example`, {
+            provisioner: { name: 'cli', kind: 'cli', claims: { n: String(i) } },
+          }),
+        );
 
       // All good: fewer transactions than certificates (the first alone, the others joining while it commits). How
       // many fewer depends on when each request's reads return (network round trips on PostgreSQL); the next test
@@ -182,18 +196,7 @@ for (const dialect of DIALECTS) {
         issuances: { record: (record) => (signed.push(record), Promise.resolve()) },
       };
       for (let i = 0; i < 8; i++)
-        await issueCertificate(signing, {
-          authority: 'default',
-          csr: null,
-          publicKeySpki: (await generateLeafKeyPair('ec-p256')).publicKeySpki,
-          commonName: `turn-${i}.corp.example`,
-          dnsNames: [],
-          ipAddresses: [],
-          uris: [],
-          ttlMs: null,
-          identity: null,
-          provisioner: { name: 'cli', kind: 'cli', claims: {} },
-        });
+        await issueCertificate(signing, await newKeyRequest(`turn-${i}.corp.example`));
 
       const inOneTurn = async (recorder: IssuanceRecorder, records: typeof signed): Promise<void> => {
         await Promise.all(
@@ -229,18 +232,12 @@ for (const dialect of DIALECTS) {
         fileName: 'teams.yaml',
         actor: 'test',
       });
-      const request = async (i: number, identity: string | null): Promise<IssuanceRequest> => ({
-        authority: 'default',
-        csr: null,
-        publicKeySpki: (await generateLeafKeyPair(i % 2 === 0 ? 'ec-p256' : 'rsa-2048')).publicKeySpki,
-        commonName: `svc-${i}.corp.example`,
-        dnsNames: [`svc-${i}.corp.example`],
-        ipAddresses: [],
-        uris: [],
-        ttlMs: i === 3 ? 400 * 86_400_000 : null,
-        identity,
-        provisioner: { name: 'cli', kind: 'cli', claims: {} },
-      });
+      const request = (i: number, identity: string | null): Promise<IssuanceRequest> =>
+        newKeyRequest(
+          `svc-${i}.corp.example`,
+          { dnsNames: [`svc-${i}.corp.example`], ttlMs: i === 3 ? 400 * 86_400_000 : null, identity },
+          i % 2 === 0 ? 'ec-p256' : 'rsa-2048',
+        );
       const batched: IssueDependencies = { ...deps, issuances: issuanceBatcher(store) };
       const issued = [
         await issueCertificate(deps, await request(0, 'payments-api')),
