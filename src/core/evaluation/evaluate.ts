@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { mapInTurns } from '../in-turns.js';
 import type { DecisionChange } from '../policy/compliance-decisions.js';
 import type { InventoryEntry } from '../ports/inventory-store.js';
@@ -138,7 +139,8 @@ function writtenEntries(written: readonly WrittenEntry[], fingerprints: readonly
   const byFingerprint = new Map(written.map((e) => [e.certificate.fingerprintSha256, e]));
   return fingerprints.map((fingerprint) => {
     const entry = byFingerprint.get(fingerprint);
-    if (entry === undefined) throw new Error(`evaluate: no written entry for certificate ${fingerprint}`);
+    if (entry === undefined)
+      throw new DomainError('CUSTOS_INTERNAL', `evaluate: no written entry for certificate ${fingerprint}.`);
     return entry;
   });
 }
